@@ -1,0 +1,24 @@
+"""labkit: where a multi-NIC Windows server's packets really go.
+
+`import labkit` loads only the pure model (stdlib only). Scenario files need
+pydantic and PyYAML, which load on first use of `load_scenario`.
+"""
+
+from .model import Disposition, Network, Trace, trace
+
+__version__ = "0.1.0"
+
+
+def load_scenario(source):
+    """Load a scenario: a path to a YAML file, or the name of a shipped scenario."""
+    from .scenario import load_scenario as _load
+    return _load(source)
+
+
+def shipped_scenarios():
+    """Names of the scenarios that come with the kit."""
+    from .scenario import shipped_scenarios as _names
+    return _names()
+
+
+__all__ = ["Disposition", "Network", "Trace", "load_scenario", "shipped_scenarios", "trace"]

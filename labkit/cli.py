@@ -1,0 +1,138 @@
+"""`labkit` on the command line: a thin shell over the model and the scenario files.
+
+Exit status: 0 whenever the question was answered (whatever the packet's fate),
+2 with a one-line message when the input is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import scenario
+from .model import (PROTOCOLS, CommandError, TraceError, netsh_show_route, node_commands,
+                    route_print, run_command, trace)
+
+USAGE_ERROR = 2
+
+
+class InputError(Exception):
+    """Bad input: shown as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        raise InputError(f"{message} (try: {self.prog} --help)")
+
+
+def _scenario(source: str, runs: list[str] | None = None):
+    net = scenario.load_scenario(source)
+    for item in runs or ():
+        node_name, sep, command = item.partition(":")
+        if not sep or not command.strip():
+            raise InputError(f"--run expects 'NODE: COMMAND', got {item!r}")
+        node = _node(net, node_name.strip())
+        try:
+            node, _ = run_command(node, command.strip())
+        except CommandError as err:
+            raise InputError(f"--run {item!r}: {err}") from None
+        net = net.with_node(node)
+    return net
+
+
+def _node(net, name: str):
+    if not net.has_node(name):
+        raise InputError(f"no node {name!r} in scenario {net.name} "
+                         f"(nodes: {', '.join(n.name for n in net.nodes)})")
+    return net.node(name)
+
+
+def cmd_trace(args) -> str:
+    net = _scenario(args.scenario, args.run)
+    _node(net, args.source_node)
+    result = trace(net, args.source_node, args.to, src=args.src, proto=args.proto,
+                   dport=args.dport, reply=args.reply)
+    return result.to_json(with_reply=args.reply) if args.json else str(result)
+
+
+def cmd_routes(args) -> str:
+    net = _scenario(args.scenario, args.run)
+    node = _node(net, args.node)
+    return netsh_show_route(node) if args.netsh else route_print(node)
+
+
+def cmd_commands(args) -> str:
+    node = _node(_scenario(args.scenario), args.node)
+    lines = node_commands(node)
+    if not node.os.is_windows:
+        return f"# {node.name} runs {node.os.display}: labkit writes Windows commands only"
+    return "\n".join(lines) if lines else f"# {node.name}: nothing differs from a fresh {node.os.display}"
+
+
+def cmd_scenarios(args) -> str:
+    lines = []
+    for name in scenario.shipped_scenarios():
+        net = scenario.load_scenario(name)
+        lines.append(f"{name:<28} {net.title}")
+    return "\n".join(lines)
+
+
+def cmd_validate(args) -> str:
+    net = scenario.load_scenario(args.scenario)
+    notes = scenario.warnings(net)
+    head = f"{args.scenario}: OK ({len(net.nodes)} nodes, {len(net.clusters)} NLB clusters)"
+    return "\n".join([head, *(f"warning: {w}" for w in notes)])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="labkit", description="Where do a multi-NIC Windows server's packets go?")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run_help = ("apply a route/netsh command to a node first, e.g. "
+                "'web1: netsh interface ipv4 set interface \"NLB NIC\" weakhostsend=enabled' "
+                "(repeatable)")
+
+    p = sub.add_parser("trace", help="follow one packet (and with --reply, its answer)")
+    p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario")
+    p.add_argument("--from", dest="source_node", required=True, metavar="NODE", help="the sending node")
+    p.add_argument("--to", required=True, metavar="IP", help="destination address")
+    p.add_argument("--src", metavar="IP", help="fix the source address (like ping -S or a bound socket)")
+    p.add_argument("--proto", choices=PROTOCOLS, default="tcp")
+    p.add_argument("--dport", type=int, metavar="N", help="destination port (default: tcp 80, udp 53)")
+    p.add_argument("--reply", action="store_true", help="also trace the answer back to the source")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("routes", help="a node's route table, as route print shows it")
+    p.add_argument("scenario")
+    p.add_argument("node")
+    p.add_argument("--netsh", action="store_true", help="as netsh interface ipv4 show route shows it")
+    p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
+    p.set_defaults(func=cmd_routes)
+
+    p = sub.add_parser("commands", help="the netsh / route commands for a node's settings")
+    p.add_argument("scenario")
+    p.add_argument("node")
+    p.set_defaults(func=cmd_commands)
+
+    p = sub.add_parser("scenarios", help="list the shipped scenarios")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("validate", help="check a scenario file and show Windows's warnings")
+    p.add_argument("scenario")
+    p.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        print(args.func(args))
+    except (InputError, scenario.ScenarioError, TraceError) as err:
+        print(f"labkit: error: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

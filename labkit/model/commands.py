@@ -1,0 +1,390 @@
+"""The real Windows commands: writing them for a node's settings, printing tables the way
+Windows prints them, and running the route/netsh commands a learner types.
+
+Formats follow captured outputs (route print on Server 2008 and 2016; netsh show route)
+described in the reference notes.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+from ipaddress import IPv4Address, IPv4Network
+
+from .host import SWITCHES, Interface, Node, interface_defaults
+from .routes import (GATEWAY_ERROR, LOOPBACK, Route, RouteOrigin, effective_metric,
+                     gateway_problem, interface_for_gateway, interface_label, parse_destination)
+
+RULE = "=" * 75
+
+
+class CommandError(ValueError):
+    """A command Windows would refuse; the message is what the learner should see."""
+
+
+# --- writing commands -------------------------------------------------------------------
+
+def netsh_set_switch(iface: Interface, switch: str, enabled: bool) -> str:
+    state = "enabled" if enabled else "disabled"
+    return f"netsh interface ipv4 set interface {iface.quoted} {switch}={state}"
+
+
+def route_exe_add(node: Node, route: Route) -> str:
+    """`route -p add DEST mask MASK GATEWAY metric N [if IDX]`."""
+    p = "-p " if route.persistent else ""
+    dest = route.destination
+    gateway = route.gateway if route.gateway is not None else IPv4Address("0.0.0.0")
+    text = f"route {p}add {dest.network_address} mask {dest.netmask} {gateway} metric {route.metric}"
+    inferred = interface_for_gateway(node, route.gateway) if route.gateway is not None else None
+    if inferred != route.interface:
+        text += f" if {node.if_index(route.interface)}"
+    return text
+
+
+def netsh_add_route(node: Node, route: Route) -> str:
+    """`netsh interface ipv4 add route PREFIX "NAME" NEXTHOP metric=N` (persistent by default)."""
+    iface = node.interface(route.interface)
+    text = f"netsh interface ipv4 add route {route.destination} {iface.quoted}"
+    if route.gateway is not None:
+        text += f" {route.gateway}"
+    text += f" metric={route.metric}"
+    if not route.persistent:
+        text += " store=active"
+    return text
+
+
+def node_commands(node: Node) -> list[str]:
+    """The commands that give a freshly installed node of this OS the node's settings."""
+    out: list[str] = []
+    if not node.os.is_windows:
+        return out
+    defaults = interface_defaults(node.os, node.role)
+    for iface in node.interfaces:
+        for gw in iface.gateways:
+            metric = "" if gw.metric is None else f" gwmetric={gw.metric}"
+            first = iface.addresses[0]
+            out.append(f"netsh interface ipv4 set address name={iface.quoted} source=static "
+                       f"address={first.ip} mask={first.netmask} gateway={gw.address}{metric}"
+                       if gw is iface.gateways[0] else
+                       f"netsh interface ipv4 add address name={iface.quoted} gateway={gw.address}"
+                       f"{metric}")
+        for switch in SWITCHES:
+            if getattr(iface, switch) != defaults[switch]:
+                out.append(netsh_set_switch(iface, switch, getattr(iface, switch)))
+    for route in node.routes:
+        out.append(route_exe_add(node, route))
+        out.append(netsh_add_route(node, route))
+    return out
+
+
+def registry_value(route: Route) -> str:
+    """The PersistentRoutes value name route -p writes: dest,mask,gateway,metric."""
+    gw = route.gateway if route.gateway is not None else "0.0.0.0"
+    return f"{route.destination.network_address},{route.destination.netmask},{gw},{route.metric}"
+
+
+# --- printing tables --------------------------------------------------------------------
+
+def _mac(node: Node, iface: Interface) -> str:
+    index = node.if_index(iface.key)
+    return f"00 15 5d 00 {index >> 8 & 0xff:02x} {index & 0xff:02x}"
+
+
+def _shown_interface(node: Node, route: Route) -> str:
+    """route print's Interface column: the local address the route leaves from."""
+    if route.interface == LOOPBACK:
+        return "127.0.0.1"
+    iface = node.interface(route.interface)
+    if route.origin is RouteOrigin.SYSTEM:
+        for addr in iface.addresses:
+            if route.destination in (addr.network, IPv4Network(addr.ip),
+                                     IPv4Network(addr.network.broadcast_address)):
+                return str(addr.ip)
+    return str(iface.addresses[0].ip)
+
+
+def _persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
+    rows = []
+    if node.os.adds_interface_metric:
+        # Vista+ stores a static default gateway as a persistent route.
+        for iface in node.interfaces:
+            for gw in iface.gateways:
+                rows.append(("0.0.0.0", "0.0.0.0", str(gw.address),
+                             "Default" if gw.metric is None else str(gw.metric)))
+    for r in node.routes:
+        if r.persistent:
+            rows.append((str(r.destination.network_address), str(r.destination.netmask),
+                         str(r.gateway or "0.0.0.0"), str(r.metric)))
+    return rows
+
+
+def route_print(node: Node) -> str:
+    """`route print -4` as Vista and later print it (route print shows effective metrics)."""
+    lines = [RULE, "Interface List"]
+    for iface in node.interfaces:
+        lines.append(f"{node.if_index(iface.key):>3}...{_mac(node, iface)} ......{iface.label}")
+    lines.append("  1...........................Software Loopback Interface 1")
+    lines += [RULE, "", "IPv4 Route Table", RULE, "Active Routes:",
+              "Network Destination        Netmask          Gateway       Interface  Metric"]
+    rows = sorted(node.route_table, key=lambda r: (int(r.destination.network_address),
+                                                   r.destination.prefixlen, effective_metric(node, r)))
+    for r in rows:
+        gw = "On-link" if r.gateway is None else str(r.gateway)
+        lines.append(f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
+                     f"{gw:>17}{_shown_interface(node, r):>17}{effective_metric(node, r):>7}")
+    lines += [RULE, "Persistent Routes:"]
+    persistent = _persistent_rows(node)
+    if persistent:
+        lines.append("  Network Address          Netmask  Gateway Address  Metric")
+        lines += [f"{d:>17}{m:>17}{g:>17}  {met}" for d, m, g, met in persistent]
+    else:
+        lines.append("  None")
+    lines.append(RULE)
+    return "\n".join(lines)
+
+
+def netsh_show_route(node: Node) -> str:
+    """`netsh interface ipv4 show route`: Met is the route metric alone."""
+    lines = ["", "Publish  Type      Met  Prefix                    Idx  Gateway/Interface Name",
+             "-------  --------  ---  ------------------------  ---  ------------------------"]
+    for r in sorted(node.route_table, key=lambda r: (int(r.destination.network_address),
+                                                     r.destination.prefixlen)):
+        if r.interface == LOOPBACK:
+            idx, name = 1, interface_label(node, LOOPBACK)
+        else:
+            idx, name = node.if_index(r.interface), node.interface(r.interface).label
+        kind = "System" if r.origin in (RouteOrigin.SYSTEM, RouteOrigin.LOOPBACK) else "Manual"
+        last = name if r.gateway is None else str(r.gateway)
+        lines.append(f"No       {kind:<8}  {r.metric:<3}  {str(r.destination):<24}  {idx:>3}  {last}")
+    return "\n".join(lines)
+
+
+def netsh_show_interfaces(node: Node) -> str:
+    """`netsh interface ipv4 show interfaces`."""
+    lines = ["", "Idx     Met         MTU          State                Name",
+             "---  ----------  ----------  ------------  ---------------------------",
+             f"  1  {node.os.loopback_metric:>10}  4294967295  connected     Loopback Pseudo-Interface 1"]
+    for iface in node.interfaces:
+        lines.append(f"{node.if_index(iface.key):>3}  {node.interface_metric(iface.key):>10}"
+                     f"  {1500:>10}  {'connected':<12}  {iface.label}")
+    return "\n".join(lines)
+
+
+def netsh_show_interface(node: Node, key: str) -> str:
+    """`netsh interface ipv4 show interface "NAME" level=verbose`, the fields the kit models."""
+    iface = node.interface(key)
+
+    def state(flag: bool) -> str:
+        return "enabled" if flag else "disabled"
+
+    fields = [("IfIndex", node.if_index(key)), ("State", "connected"),
+              ("Metric", node.interface_metric(key)), ("Forwarding", state(iface.forwarding)),
+              ("Weak Host Sends", state(iface.weakhostsend)),
+              ("Weak Host Receives", state(iface.weakhostreceive)),
+              ("Use Automatic Metric", state(iface.metric is None))]
+    lines = ["", f"Interface {iface.label} Parameters", "-" * 46]
+    lines += [f"{name:<35}: {value}" for name, value in fields]
+    lines.append("(abridged: the fields labkit models)")
+    return "\n".join(lines)
+
+
+# --- running commands a learner types -----------------------------------------------------
+
+def restart(node: Node) -> Node:
+    """What a reboot keeps: persistent static routes only."""
+    return replace(node, routes=tuple(r for r in node.routes if r.persistent))
+
+
+def _interface_by_name(node: Node, name: str) -> Interface:
+    for iface in node.interfaces:
+        if name.lower() in (iface.label.lower(), iface.key.lower(), str(node.if_index(iface.key))):
+            return iface
+    raise CommandError(f"The filename, directory name, or volume label syntax is incorrect. "
+                       f"(no interface named {name!r}; this node has: "
+                       f"{', '.join(i.label for i in node.interfaces)})")
+
+
+def _address(text: str, what: str) -> IPv4Address:
+    try:
+        return IPv4Address(text)
+    except ValueError:
+        raise CommandError(f"Bad argument {text}: expected an IPv4 {what}") from None
+
+
+def _number(text: str, what: str, low: int, high: int) -> int:
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise CommandError(f"Bad argument {text}: {what} must be a number from {low} to {high}")
+    return int(text)
+
+
+def _add_route(node: Node, route: Route) -> Node:
+    if gateway_problem(node, route):
+        raise CommandError(GATEWAY_ERROR)
+    for r in node.routes:
+        if (r.destination, r.gateway, r.interface) == (route.destination, route.gateway, route.interface):
+            raise CommandError("The route addition failed: The object already exists.")
+    return replace(node, routes=node.routes + (route,))
+
+
+def _delete_routes(node: Node, keep) -> Node:
+    routes = tuple(r for r in node.routes if keep(r))
+    if len(routes) == len(node.routes):
+        raise CommandError("The route deletion failed: Element not found.")
+    return replace(node, routes=routes)
+
+
+def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
+    persistent = False
+    while args and args[0].lower() in ("-p", "/p", "-4", "/4", "-f", "/f"):
+        flag = args.pop(0).lower()
+        if flag in ("-f", "/f"):
+            raise CommandError("route -f (clear all gateway routes) is not modelled by labkit")
+        persistent = persistent or flag in ("-p", "/p")
+    if not args:
+        raise CommandError("route: expected a command: PRINT, ADD, DELETE")
+    verb, rest = args[0].lower(), args[1:]
+    if verb == "print":
+        return node, route_print(node)
+    if verb not in ("add", "delete"):
+        raise CommandError(f"route: unknown command {args[0]!r} (labkit models PRINT, ADD, DELETE)")
+    if not rest:
+        raise CommandError(f"route {verb}: expected a destination")
+    dest, mask, gateway, metric, if_index = rest[0], None, None, None, None
+    i = 1
+    while i < len(rest):
+        word = rest[i].lower()
+        if word in ("mask", "metric", "if"):
+            if i + 1 >= len(rest):
+                raise CommandError(f"route: {word.upper()} needs a value")
+            value = rest[i + 1]
+            if word == "mask":
+                mask = value
+            elif word == "metric":
+                metric = _number(value, "METRIC", 1, 9999)
+            else:
+                if_index = int(value, 16) if value.lower().startswith("0x") else _number(value, "IF", 1, 9999)
+            i += 2
+        elif gateway is None:
+            gateway, i = rest[i], i + 1
+        else:
+            raise CommandError(f"route: unexpected argument {rest[i]!r}")
+    try:
+        network = parse_destination(dest, mask or "255.255.255.255")
+    except ValueError as err:
+        raise CommandError(str(err)) from None
+    if verb == "delete":
+        gw = _address(gateway, "gateway") if gateway else None
+        return _delete_routes(node, lambda r: not (r.destination == network and gw in (None, r.gateway))), " OK!"
+    if gateway is None:
+        raise CommandError("route add: expected a gateway")
+    gw = _address(gateway, "gateway")
+    onlink = gw == IPv4Address("0.0.0.0")
+    if if_index is not None:
+        match = [i for i in node.interfaces if node.if_index(i.key) == if_index]
+        if not match:
+            raise CommandError(f"The route addition failed: the interface index {if_index} "
+                               "does not exist (see the Interface List of route print)")
+        key = match[0].key
+    elif onlink:
+        raise CommandError("route add: an on-link route (gateway 0.0.0.0) needs IF <index>")
+    else:
+        key = interface_for_gateway(node, gw)
+        if key is None:
+            raise CommandError(GATEWAY_ERROR)
+    route = Route(network, None if onlink else gw, key,
+                  node.os.static_route_metric if metric is None else metric,
+                  RouteOrigin.STATIC, persistent)
+    return _add_route(node, route), " OK!"
+
+
+def _named_args(words: list[str], positional: tuple[str, ...]) -> dict[str, str]:
+    """netsh arguments: `name=value` pairs, or values in the documented order."""
+    out: dict[str, str] = {}
+    order = list(positional)
+    for word in words:
+        if "=" in word:
+            name, _, value = word.partition("=")
+            name = {"l": "level"}.get(name.lower(), name.lower())
+            out[name] = value
+            if name in order:
+                order.remove(name)
+        elif order:
+            out[order.pop(0)] = word
+        else:
+            raise CommandError(f"netsh: unexpected argument {word!r}")
+    return out
+
+
+def _netsh(node: Node, words: list[str]) -> tuple[Node, str]:
+    norm = [w.lower() for w in words[:3]]
+    aliases = {"int": "interface", "ip": "ipv4"}
+    norm = [aliases.get(w, w) for w in norm]
+    if norm[:2] != ["interface", "ipv4"] or len(words) < 4:
+        raise CommandError("netsh: labkit models 'netsh interface ipv4 set interface', "
+                           "'add route', 'delete route' and 'show route|interfaces'")
+    verb, noun, rest = words[2].lower(), words[3].lower(), words[4:]
+    if verb == "show" and noun in ("route", "routes"):
+        return node, netsh_show_route(node)
+    if verb == "show" and noun in ("interface", "interfaces"):
+        args = _named_args(rest, ("interface", "rr", "level"))
+        if "interface" in args:
+            return node, netsh_show_interface(node, _interface_by_name(node, args["interface"]).key)
+        return node, netsh_show_interfaces(node)
+    if verb == "set" and noun == "interface":
+        args = _named_args(rest, ("interface", "forwarding"))
+        iface = _interface_by_name(node, args.pop("interface", ""))
+        changes = {}
+        for name, value in args.items():
+            if name not in SWITCHES:
+                raise CommandError(f"netsh: the parameter {name!r} is not modelled by labkit "
+                                   f"(modelled: {', '.join(SWITCHES)})")
+            if value.lower() not in ("enabled", "disabled"):
+                raise CommandError(f"netsh: {name} must be enabled or disabled, got {value!r}")
+            if name != "forwarding" and not node.os.host_model_configurable:
+                raise CommandError(f"{node.os.display} has no {name} setting for IPv4 "
+                                   "(it always uses the weak host model)")
+            changes[name] = value.lower() == "enabled"
+        if not changes:
+            raise CommandError("netsh set interface: expected weakhostsend=, weakhostreceive= or forwarding=")
+        ifaces = tuple(replace(i, **changes) if i.key == iface.key else i for i in node.interfaces)
+        return replace(node, interfaces=ifaces), "Ok."
+    if noun == "route" and verb in ("add", "delete"):
+        args = _named_args(rest, ("prefix", "interface", "nexthop"))
+        if "prefix" not in args or "interface" not in args:
+            raise CommandError(f"netsh {verb} route: expected a prefix and an interface name")
+        try:
+            network = parse_destination(args["prefix"])
+        except ValueError as err:
+            raise CommandError(str(err)) from None
+        iface = _interface_by_name(node, args["interface"])
+        nexthop = _address(args["nexthop"], "next hop") if "nexthop" in args else None
+        if verb == "delete":
+            return _delete_routes(node, lambda r: not (r.destination == network and r.interface == iface.key
+                                                       and nexthop in (None, r.gateway))), "Ok."
+        store = args.get("store", "persistent").lower()
+        if store not in ("persistent", "active"):
+            raise CommandError(f"netsh: store must be active or persistent, got {store!r}")
+        metric = _number(args["metric"], "metric", 0, 9999) if "metric" in args else node.os.static_route_metric
+        route = Route(network, nexthop, iface.key, metric, RouteOrigin.STATIC, store == "persistent")
+        return _add_route(node, route), "Ok."
+    raise CommandError(f"netsh interface ipv4 {verb} {noun}: not modelled by labkit")
+
+
+def run_command(node: Node, line: str) -> tuple[Node, str]:
+    """Run one route.exe or netsh command on a node: the changed node and Windows's answer.
+
+    Raises CommandError with the message Windows would print.
+    """
+    try:
+        words = shlex.split(line.replace("\u201c", '"').replace("\u201d", '"'))
+    except ValueError as err:
+        raise CommandError(f"cannot read the command: {err}") from None
+    if not words:
+        raise CommandError("empty command")
+    program = words[0].lower().removesuffix(".exe")
+    if program == "route":
+        return _route_exe(node, words[1:])
+    if program == "netsh":
+        return _netsh(node, words[1:])
+    raise CommandError(f"'{words[0]}' is not a command labkit models (route, netsh)")
+

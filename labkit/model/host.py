@@ -1,0 +1,157 @@
+"""Nodes and their interfaces, and the per-interface host-model switches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+from ipaddress import IPv4Address, IPv4Interface
+
+from .osprofile import OsProfile
+
+
+class Role(str, Enum):
+    HOST = "host"
+    ROUTER = "router"
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """A default gateway as typed in the NIC's TCP/IP properties."""
+
+    address: IPv4Address
+    metric: int | None = None
+    """Gateway (route) metric; None = 'Automatic metric'."""
+
+    def __str__(self) -> str:
+        return str(self.address)
+
+
+@dataclass(frozen=True)
+class Interface:
+    """One network connection of a node (a NIC, or a loopback adapter when segment is None)."""
+
+    key: str
+    label: str
+    segment: str | None
+    addresses: tuple[IPv4Interface, ...]
+    gateways: tuple[Gateway, ...] = ()
+    metric: int | None = None
+    """Interface metric; None = automatic from `speed` and the OS table."""
+    speed: float = 1000.0
+    """Link speed in Mb/s, used for the automatic metric."""
+    weakhostsend: bool = False
+    weakhostreceive: bool = False
+    forwarding: bool = False
+    index: int | None = None
+    """Windows interface index (Idx); None = numbered in listing order from 11."""
+
+    @property
+    def is_loopback_adapter(self) -> bool:
+        return self.segment is None
+
+    @cached_property
+    def ips(self) -> frozenset[IPv4Address]:
+        return frozenset(a.ip for a in self.addresses)
+
+    def owns(self, address: IPv4Address) -> bool:
+        return address in self.ips
+
+    @property
+    def quoted(self) -> str:
+        """The label as a Windows command line would quote it."""
+        return f'"{self.label}"'
+
+    @property
+    def sends_weakly(self) -> bool:
+        """Packets sourced from this interface's addresses may leave by another interface."""
+        return self.weakhostsend or self.forwarding
+
+    @property
+    def receives_weakly(self) -> bool:
+        """Packets arriving here may be accepted for another interface's address."""
+        return self.weakhostreceive or self.forwarding
+
+
+@dataclass(frozen=True)
+class Node:
+    """A host or router: its OS, interfaces and static routes."""
+
+    name: str
+    os: OsProfile
+    interfaces: tuple[Interface, ...]
+    routes: tuple = ()
+    """Static routes (labkit.model.routes.Route with origin STATIC), in the order added."""
+    role: Role = Role.HOST
+    down: bool = False
+    binding_order: tuple[str, ...] = ()
+    """Adapters and Bindings order (interface keys); empty = listing order."""
+    dead_gateway_detection: bool = True
+    """EnableDeadGWDetect (default 1)."""
+    x: float | None = None
+    y: float | None = None
+
+    @cached_property
+    def _by_key(self) -> dict[str, Interface]:
+        return {i.key: i for i in self.interfaces}
+
+    @cached_property
+    def _owner(self) -> dict[IPv4Address, Interface]:
+        owner: dict[IPv4Address, Interface] = {}
+        for iface in self.interfaces:
+            for ip in iface.ips:
+                owner.setdefault(ip, iface)
+        return owner
+
+    def interface(self, key: str) -> Interface:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise KeyError(f"node {self.name!r} has no interface {key!r} "
+                           f"(it has: {', '.join(self._by_key)})") from None
+
+    def has_interface(self, key: str) -> bool:
+        return key in self._by_key
+
+    def owner_of(self, address: IPv4Address) -> Interface | None:
+        """The interface that holds this address, or None if the node does not own it."""
+        return self._owner.get(address)
+
+    def owns(self, address: IPv4Address) -> bool:
+        return address in self._owner
+
+    @property
+    def addresses(self) -> tuple[IPv4Interface, ...]:
+        return tuple(a for i in self.interfaces for a in i.addresses)
+
+    def interface_metric(self, key: str) -> int:
+        iface = self.interface(key)
+        if iface.metric is not None:
+            return iface.metric
+        return self.os.automatic_metric(iface.speed)
+
+    def if_index(self, key: str) -> int:
+        iface = self.interface(key)
+        if iface.index is not None:
+            return iface.index
+        return 11 + self.interfaces.index(iface)
+
+    @property
+    def bindings(self) -> tuple[str, ...]:
+        return self.binding_order or tuple(i.key for i in self.interfaces)
+
+    @cached_property
+    def route_table(self):
+        from .routes import build_route_table  # routes imports this module
+        return build_route_table(self)
+
+
+def interface_defaults(os: OsProfile, role: Role) -> dict[str, bool]:
+    """The switch values an interface gets when the scenario does not set them."""
+    if role is Role.ROUTER:
+        return {"weakhostsend": True, "weakhostreceive": True, "forwarding": True}
+    return {"weakhostsend": os.weak_host, "weakhostreceive": os.weak_host, "forwarding": False}
+
+
+SWITCHES = ("weakhostsend", "weakhostreceive", "forwarding")
+"""The per-interface switches, in the order netsh lists them in the kit."""

@@ -1,0 +1,216 @@
+"""A whole network: nodes, the segments that join their interfaces, and NLB clusters."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, replace
+from functools import cached_property
+from ipaddress import IPv4Address
+
+from .host import Interface, Node, Role, interface_defaults
+from .routes import Route, gateway_problem
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A Windows NLB cluster: hosts sharing one cluster IP on one segment."""
+
+    name: str
+    ip: IPv4Address
+    members: tuple[tuple[str, str], ...]
+    """(node, interface key) pairs, in the order listed."""
+    affinity: str = "single"
+    """'single': the client address picks the member; 'none': address and port."""
+
+    def choose(self, live: tuple[tuple[str, str], ...], client: IPv4Address,
+               client_port: int | None) -> tuple[str, str]:
+        """The member that handles a flow from this client.
+
+        A stable stand-in for NLB's own hash: every member computes the same
+        answer, so exactly one of them takes the flow.
+        """
+        key = str(client) if self.affinity == "single" else f"{client}:{client_port or 0}"
+        return live[zlib.crc32(key.encode()) % len(live)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong (or worth a warning) in a network, located by its scenario key path."""
+
+    path: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: tuple[Node, ...]
+    clusters: tuple[Cluster, ...] = ()
+    name: str = "network"
+    title: str = ""
+    description: str = ""
+
+    @cached_property
+    def _nodes(self) -> dict[str, Node]:
+        return {n.name: n for n in self.nodes}
+
+    def node(self, name: str) -> Node:
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise KeyError(f"no node {name!r} (nodes: {', '.join(self._nodes)})") from None
+
+    def has_node(self, name: str) -> bool:
+        return name in self._nodes
+
+    @cached_property
+    def segments(self) -> dict[str, tuple[tuple[Node, Interface], ...]]:
+        seg: dict[str, list[tuple[Node, Interface]]] = {}
+        for node in self.nodes:
+            for iface in node.interfaces:
+                if iface.segment is not None:
+                    seg.setdefault(iface.segment, []).append((node, iface))
+        return {k: tuple(v) for k, v in seg.items()}
+
+    @cached_property
+    def _holders(self) -> dict[tuple[str, IPv4Address], tuple[tuple[Node, Interface], ...]]:
+        out: dict[tuple[str, IPv4Address], list[tuple[Node, Interface]]] = {}
+        for segment, members in self.segments.items():
+            for node, iface in members:
+                for ip in iface.ips:
+                    out.setdefault((segment, ip), []).append((node, iface))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def holders(self, segment: str, address: IPv4Address) -> tuple[tuple[Node, Interface], ...]:
+        """Interfaces on `segment` that hold `address` (several only for an NLB cluster IP)."""
+        return self._holders.get((segment, address), ())
+
+    @cached_property
+    def _clusters_by_ip(self) -> dict[IPv4Address, Cluster]:
+        return {c.ip: c for c in self.clusters}
+
+    def cluster_for(self, address: IPv4Address) -> Cluster | None:
+        return self._clusters_by_ip.get(address)
+
+    def with_node(self, node: Node) -> Network:
+        """A copy with one node replaced (matched by name)."""
+        return replace(self, nodes=tuple(node if n.name == node.name else n for n in self.nodes))
+
+    def with_interface(self, node: str, key: str, **changes) -> Network:
+        """A copy with one interface's fields changed, e.g. weakhostsend=True."""
+        n = self.node(node)
+        ifaces = tuple(replace(i, **changes) if i.key == key else i for i in n.interfaces)
+        n.interface(key)  # raises a clear KeyError for an unknown key
+        return self.with_node(replace(n, interfaces=ifaces))
+
+    def with_os(self, node: str, os) -> Network:
+        """A copy where `node` runs another OS, its switches reset to that OS's defaults."""
+        n = self.node(node)
+        defaults = interface_defaults(os, n.role)
+        ifaces = tuple(replace(i, **defaults) for i in n.interfaces)
+        return self.with_node(replace(n, os=os, interfaces=ifaces))
+
+
+def validate_network(net: Network) -> tuple[Problem, ...]:
+    """Every error and warning, as scenario key paths; an empty tuple means usable."""
+    problems: list[Problem] = []
+    for node in net.nodes:
+        problems.extend(_node_problems(node))
+    problems.extend(_segment_problems(net))
+    problems.extend(_cluster_problems(net))
+    return tuple(problems)
+
+
+def _node_problems(node: Node) -> list[Problem]:
+    out: list[Problem] = []
+    base = f"nodes.{node.name}"
+    keys = [i.key for i in node.interfaces]
+    if node.binding_order and sorted(node.binding_order) != sorted(keys):
+        out.append(Problem(f"{base}.binding_order",
+                           f"expected each interface exactly once ({', '.join(keys)})"))
+    defaults = interface_defaults(node.os, node.role)
+    seen: dict[IPv4Address, str] = {}
+    gateway_subnets = set()
+    for iface in node.interfaces:
+        ipath = f"{base}.interfaces.{iface.key}"
+        for n, addr in enumerate(iface.addresses):
+            if addr.ip in seen:
+                out.append(Problem(f"{ipath}.addresses[{n}]",
+                                   f"{addr.ip} is already an address of interface {seen[addr.ip]}"))
+            seen.setdefault(addr.ip, iface.key)
+        for switch in ("weakhostsend", "weakhostreceive"):
+            if getattr(iface, switch) != defaults[switch] and not node.os.host_model_configurable:
+                out.append(Problem(f"{ipath}.{switch}",
+                                   f"{node.os.display} has no {switch} switch for IPv4 "
+                                   f"(always {'weak' if defaults[switch] else 'strong'} host); "
+                                   "remove the key"))
+        if node.role is Role.ROUTER and not iface.forwarding:
+            out.append(Problem(f"{ipath}.forwarding", "a router forwards on every interface; "
+                                                      "use role: host for a node that does not"))
+        for n, gw in enumerate(iface.gateways):
+            if not any(gw.address in a.network for a in iface.addresses):
+                out.append(Problem(
+                    f"{ipath}.gateways[{n}]",
+                    f"default gateway {gw.address} is not on the subnet of any address of "
+                    f'"{iface.label}" (Windows warns that it is not on the same network segment; '
+                    "it works only if something on the segment answers for it)", "warning"))
+            nets = {a.network for a in iface.addresses if gw.address in a.network}
+            gateway_subnets.add(min(nets) if nets else gw.address)
+    if len(gateway_subnets) > 1:
+        out.append(Problem(f"{base}.interfaces",
+                           "default gateways on more than one subnet: Windows warns that several "
+                           "gateways give redundancy on one network and do not work across "
+                           "disjoint networks; only one of them is used at a time", "warning"))
+    for n, route in enumerate(node.routes):
+        message = gateway_problem(node, route)
+        if message:
+            out.append(Problem(f"{base}.routes[{n}]", message))
+    return out
+
+
+def _segment_problems(net: Network) -> list[Problem]:
+    out: list[Problem] = []
+    cluster_ips = {c.ip for c in net.clusters}
+    for segment, members in net.segments.items():
+        first: dict[IPv4Address, str] = {}
+        for node, iface in members:
+            for n, addr in enumerate(iface.addresses):
+                if addr.ip in cluster_ips:
+                    continue
+                where = f"{node.name}.{iface.key}"
+                if addr.ip in first and not first[addr.ip].startswith(node.name + "."):
+                    out.append(Problem(
+                        f"nodes.{node.name}.interfaces.{iface.key}.addresses[{n}]",
+                        f"{addr.ip} is also used by {first[addr.ip]} on segment {segment} "
+                        "(an IP address conflict; only an NLB cluster IP may be shared)"))
+                first.setdefault(addr.ip, where)
+    return out
+
+
+def _cluster_problems(net: Network) -> list[Problem]:
+    out: list[Problem] = []
+    for cluster in net.clusters:
+        base = f"clusters.{cluster.name}"
+        segments = set()
+        for n, (node_name, key) in enumerate(cluster.members):
+            path = f"{base}.members[{n}]"
+            if not net.has_node(node_name):
+                out.append(Problem(path, f"no node {node_name!r}"))
+                continue
+            node = net.node(node_name)
+            if not node.has_interface(key):
+                out.append(Problem(path, f"node {node_name!r} has no interface {key!r}"))
+                continue
+            iface = node.interface(key)
+            if not iface.owns(cluster.ip):
+                out.append(Problem(path, f'"{iface.label}" of {node_name} does not have the '
+                                         f"cluster IP {cluster.ip} among its addresses"))
+            segments.add(iface.segment)
+        if len(segments) > 1:
+            out.append(Problem(f"{base}.members", "all members must be on one segment "
+                                                  f"(found: {', '.join(sorted(map(str, segments)))})"))
+    return out
+

@@ -1,0 +1,244 @@
+"""The IPv4 route table as Windows builds it, and route selection.
+
+Selection: longest prefix first, whatever the metric; then the lowest effective
+metric (Vista+: route metric + interface metric); an exact tie is reported as a
+tie because Windows leaves it undefined, while the kit still takes the first
+listed route. On 2003 the adapter first in the binding order wins such a tie.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from ipaddress import IPv4Address, IPv4Network
+
+from .host import Node
+
+LOOPBACK = "loopback"
+"""Key of the software loopback pseudo-interface every node has."""
+LOOPBACK_LABEL = "Loopback Pseudo-Interface 1"
+
+DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
+_MULTICAST = IPv4Network("224.0.0.0/4")
+_LIMITED_BROADCAST = IPv4Network("255.255.255.255/32")
+
+
+class RouteOrigin(str, Enum):
+    SYSTEM = "system"      # on-link, host and broadcast routes the stack creates per address
+    GATEWAY = "gateway"    # a default gateway from the NIC's properties
+    STATIC = "static"      # route add / netsh add route
+    LOOPBACK = "loopback"  # 127.0.0.0/8 on the loopback pseudo-interface
+
+
+@dataclass(frozen=True)
+class Route:
+    destination: IPv4Network
+    gateway: IPv4Address | None
+    """Next hop; None = on-link."""
+    interface: str
+    metric: int
+    """Route metric (Vista+: an offset added to the interface metric)."""
+    origin: RouteOrigin = RouteOrigin.STATIC
+    persistent: bool = True
+
+    @property
+    def is_default(self) -> bool:
+        return self.destination.prefixlen == 0
+
+    def next_hop(self, dst: IPv4Address) -> IPv4Address:
+        return dst if self.gateway is None else self.gateway
+
+
+def interface_label(node: Node, key: str) -> str:
+    return LOOPBACK_LABEL if key == LOOPBACK else node.interface(key).label
+
+
+def describe_route(node: Node, route: Route) -> str:
+    via = "on-link" if route.gateway is None else f"via {route.gateway}"
+    return f'{route.destination} {via} on "{interface_label(node, route.interface)}"'
+
+
+def effective_metric(node: Node, route: Route) -> int:
+    """The number route selection compares."""
+    if not node.os.adds_interface_metric:
+        return route.metric
+    if route.interface == LOOPBACK:
+        return route.metric + node.os.loopback_metric
+    return route.metric + node.interface_metric(route.interface)
+
+
+def build_route_table(node: Node) -> tuple[Route, ...]:
+    """Every route the node holds, in the order the kit lists them (ties go to the first)."""
+    os = node.os
+    table: list[Route] = []
+    for iface in node.interfaces:
+        ifm = node.interface_metric(iface.key)
+        system = ifm if os.system_route_metric is None else os.system_route_metric
+        onlink: list[IPv4Network] = []
+        for addr in iface.addresses:
+            net = addr.network
+            if net.prefixlen < 32:
+                onlink.append(net)
+            onlink.append(IPv4Network(addr.ip))
+            if net.prefixlen < 31 and os.is_windows:
+                onlink.append(IPv4Network(net.broadcast_address))
+        # Two addresses in one subnet share its network and broadcast routes.
+        table.extend(Route(dest, None, iface.key, system, RouteOrigin.SYSTEM)
+                     for dest in dict.fromkeys(onlink))
+        if os.is_windows:
+            table.append(Route(_MULTICAST, None, iface.key, system, RouteOrigin.SYSTEM))
+            table.append(Route(_LIMITED_BROADCAST, None, iface.key, system, RouteOrigin.SYSTEM))
+        for gw in iface.gateways:
+            if gw.metric is not None:
+                metric = gw.metric
+            elif os.static_gateway_metric is None:
+                metric = ifm
+            else:
+                metric = os.static_gateway_metric
+            table.append(Route(DEFAULT_ROUTE, gw.address, iface.key, metric, RouteOrigin.GATEWAY))
+    table.extend(node.routes)
+    loop_metric = os.system_route_metric if os.system_route_metric is not None else os.loopback_metric
+    for dest in ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32"):
+        table.append(Route(IPv4Network(dest), None, LOOPBACK, loop_metric, RouteOrigin.LOOPBACK))
+    return tuple(table)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    route: Route
+    metric: int
+    """Effective metric."""
+    position: int
+    """Place in the route table (the kit's deterministic tie-break)."""
+
+
+@dataclass(frozen=True)
+class RouteChoice:
+    """The outcome of one route lookup, with everything needed to explain it."""
+
+    destination: IPv4Address
+    candidates: tuple[Candidate, ...]
+    """Every matching route, best first."""
+    tie: tuple[Candidate, ...] = ()
+    """Other routes exactly as good as the winner (Windows Vista+ leaves the pick undefined)."""
+    tie_broken_by: str | None = None
+    restricted_to: str | None = None
+    """Interface key the lookup was limited to (strong host send), if any."""
+
+    @property
+    def winner(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def why(self, node: Node) -> str:
+        """One line: why the winner won."""
+        win = self.winner
+        if win is None:
+            scope = f' on "{interface_label(node, self.restricted_to)}"' if self.restricted_to else ""
+            return f"no route{scope} matches {self.destination}"
+        text = f"{describe_route(node, win.route)}, metric {win.metric}"
+        others = [c for c in self.candidates[1:] if c not in self.tie]
+        if self.tie:
+            tied = ", ".join(describe_route(node, c.route) for c in self.tie)
+            if self.tie_broken_by:
+                text += f"; tie with {tied} broken by {self.tie_broken_by}"
+            else:
+                text += (f"; TIE with {tied} (same prefix, same metric: Windows leaves the pick "
+                         "undefined, the kit takes the first listed)")
+        elif others:
+            longer = [c for c in others if c.route.destination.prefixlen < win.route.destination.prefixlen]
+            if longer:
+                text += f"; longest prefix /{win.route.destination.prefixlen} beats " + ", ".join(
+                    f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in longer[:3])
+            else:
+                text += "; lowest metric beats " + ", ".join(str(c.metric) for c in others[:3])
+        else:
+            text += "; the only matching route"
+        return text
+
+
+def select_route(node: Node, dst: IPv4Address, only_interface: str | None = None) -> RouteChoice:
+    """Look up `dst`; with `only_interface`, only routes on that interface count."""
+    matching = [
+        Candidate(route, effective_metric(node, route), pos)
+        for pos, route in enumerate(node.route_table)
+        if dst in route.destination and (only_interface is None or route.interface == only_interface)
+    ]
+    matching.sort(key=lambda c: (-c.route.destination.prefixlen, c.metric, c.position))
+    if not matching:
+        return RouteChoice(dst, (), restricted_to=only_interface)
+    best = matching[0]
+    tied = [c for c in matching[1:]
+            if c.route.destination.prefixlen == best.route.destination.prefixlen
+            and c.metric == best.metric]
+    broken_by = None
+    if tied and node.os.binding_order_breaks_ties:
+        order = {key: i for i, key in enumerate(node.bindings)}
+        group = sorted([best, *tied], key=lambda c: (order.get(c.route.interface, len(order)), c.position))
+        rest = matching[len(group):]
+        matching = [*group, *rest]
+        best, tied = group[0], group[1:]
+        broken_by = "binding order (Windows 2003: first adapter in Adapters and Bindings)"
+    return RouteChoice(dst, tuple(matching), tuple(tied), broken_by, only_interface)
+
+
+def gateways_in_order(choice: RouteChoice) -> tuple[Candidate, ...]:
+    """Default routes among the candidates, in the order dead gateway detection walks them."""
+    return tuple(c for c in choice.candidates if c.route.is_default and c.route.gateway is not None)
+
+
+MASK_ERROR = ("The route addition failed: The specified mask parameter is invalid. "
+              "(Destination & Mask) != Destination.")
+GATEWAY_ERROR = ("The route addition failed: Either the interface index is wrong or the gateway "
+                 "does not lie on the same network as the interface. Check the IP Address Table "
+                 "for the machine.")
+
+
+def parse_destination(destination: str, mask: str | None = None) -> IPv4Network:
+    """'10.30.0.0/16', or route.exe's ('10.30.0.0', '255.255.0.0').
+
+    Host bits outside the mask get route.exe's own complaint (M8).
+    """
+    if mask is None:
+        dest_text, _, length = destination.partition("/")
+        if not length.isdigit() or int(length) > 32:
+            raise ValueError(f"expected a network like 10.30.0.0/16, got {destination!r}")
+        mask_int = (0xFFFFFFFF << (32 - int(length))) & 0xFFFFFFFF
+    else:
+        dest_text = destination
+        try:
+            mask_int = int(IPv4Address(mask))
+        except ValueError:
+            raise ValueError(f"expected a mask like 255.255.0.0, got {mask!r}") from None
+    try:
+        dest = IPv4Address(dest_text)
+    except ValueError:
+        raise ValueError(f"expected an IPv4 address like 10.30.0.0, got {dest_text!r}") from None
+    if int(dest) & mask_int != int(dest):
+        raise ValueError(MASK_ERROR)
+    inverted = ~mask_int & 0xFFFFFFFF
+    if inverted & (inverted + 1):
+        raise ValueError(f"the mask {IPv4Address(mask_int)} is not contiguous (expected ones "
+                         "then zeros, like 255.255.0.0)")
+    return IPv4Network(f"{dest}/{IPv4Address(mask_int)}")
+
+
+def interface_for_gateway(node: Node, gateway: IPv4Address) -> str | None:
+    """The interface whose subnet holds the gateway (as route.exe infers it), or None."""
+    best: tuple[int, str] | None = None
+    for iface in node.interfaces:
+        for addr in iface.addresses:
+            if gateway in addr.network and (best is None or addr.network.prefixlen > best[0]):
+                best = (addr.network.prefixlen, iface.key)
+    return best[1] if best else None
+
+
+def gateway_problem(node: Node, route: Route) -> str | None:
+    """Why Windows would refuse to add this static route, or None."""
+    if not node.has_interface(route.interface):
+        return f"node {node.name!r} has no interface {route.interface!r}"
+    if route.gateway is None:
+        return None
+    iface = node.interface(route.interface)
+    if not any(route.gateway in a.network for a in iface.addresses):
+        return f'gateway {route.gateway} is not on a subnet of "{iface.label}": {GATEWAY_ERROR}'
+    return None

@@ -1,0 +1,378 @@
+"""Scenario files (YAML) <-> the model.
+
+The schema is declared with pydantic; unknown keys are errors (typo protection) and
+every error names the file, the key path and what was expected, in one line.
+"""
+
+from __future__ import annotations
+
+import os
+from ipaddress import IPv4Address, IPv4Interface
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import yaml
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+                      ValidationError, field_validator, model_validator)
+
+from .model import (PROFILES, Cluster, Gateway, Interface, Network, Node, Problem, Role, Route,
+                    RouteOrigin, interface_defaults, parse_destination, profile, validate_network)
+from .model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
+from .model.routes import GATEWAY_ERROR, interface_for_gateway
+
+DATA_DIR = Path(os.environ.get("LABKIT_DATA", Path(__file__).resolve().parent.parent / "data"))
+SCENARIO_DIR = DATA_DIR / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; str() is the one-line message for the learner."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(f"{source}: {problems[0]}{more}")
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+def _ipv4(value: str) -> IPv4Address:
+    try:
+        return IPv4Address(str(value))
+    except ValueError:
+        raise ValueError(f"expected an IPv4 address like 10.10.0.1, got {value!r}") from None
+
+
+def _ipv4_prefix(value: str) -> IPv4Interface:
+    text = str(value)
+    if "/" not in text:
+        raise ValueError(f"expected an address with its prefix length like 10.10.0.21/24, got {value!r}")
+    try:
+        return IPv4Interface(text)
+    except ValueError:
+        raise ValueError(f"expected an address with its prefix length like 10.10.0.21/24, got {value!r}") from None
+
+
+IPv4 = Annotated[str, AfterValidator(_ipv4)]
+IPv4Prefix = Annotated[str, AfterValidator(_ipv4_prefix)]
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Metric = Annotated[int, Field(ge=1, le=9999)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GatewaySpec(_Spec):
+    address: IPv4
+    metric: Annotated[int, Field(ge=0, le=9999)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_address(cls, value: Any) -> Any:
+        return {"address": value} if isinstance(value, str) else value
+
+
+class InterfaceSpec(_Spec):
+    label: str | None = None
+    segment: Name | None = None
+    addresses: list[IPv4Prefix] = Field(min_length=1)
+    gateways: list[GatewaySpec] = []
+    metric: Any = "auto"
+    speed: Annotated[float, Field(gt=0)] = 1000
+    weakhostsend: bool | None = None
+    weakhostreceive: bool | None = None
+    forwarding: bool | None = None
+    index: Annotated[int, Field(ge=2, le=9999)] | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, value: Any) -> Any:
+        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999):
+            return value
+        raise ValueError(f"expected 'auto' or a whole number from 1 to 9999, got {value!r}")
+
+
+class RouteSpec(_Spec):
+    destination: str
+    gateway: str
+    interface: str | None = None
+    metric: Metric | None = None
+    persistent: bool = True
+
+    @field_validator("destination")
+    @classmethod
+    def _destination(cls, value: str) -> str:
+        parse_destination(str(value))
+        return value
+
+    @field_validator("gateway")
+    @classmethod
+    def _gateway(cls, value: str) -> str:
+        if value != "on-link":
+            _ipv4(value)
+        return value
+
+
+class NodeSpec(_Spec):
+    role: Literal["host", "router"] = "host"
+    os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
+    down: bool = False
+    interfaces: dict[Name, InterfaceSpec] = Field(min_length=1)
+    routes: list[RouteSpec] = []
+    binding_order: list[str] | None = None
+    dead_gateway_detection: bool = True
+    x: float | None = None
+    y: float | None = None
+
+
+class ClusterSpec(_Spec):
+    ip: IPv4
+    members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
+    affinity: Literal["single", "none"] = "single"
+
+
+class ScenarioSpec(_Spec):
+    name: Name
+    title: str | None = None
+    description: str | None = None
+    nodes: dict[Name, NodeSpec] = Field(min_length=1)
+    clusters: dict[Name, ClusterSpec] = {}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys; a scenario must not (a likely typo)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def shipped_scenarios() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def resolve(source: str | os.PathLike) -> Path:
+    """A path to a scenario file, or the name of a shipped one."""
+    path = Path(source)
+    if path.exists():
+        return path
+    shipped = SCENARIO_DIR / f"{source}.yaml"
+    if shipped.exists():
+        return shipped
+    raise ScenarioError(str(source), [
+        "no such file, and no shipped scenario by that name "
+        f"(shipped: {', '.join(shipped_scenarios()) or 'none'})"])
+
+
+def load_scenario(source: str | os.PathLike) -> Network:
+    """Read, validate and build a scenario. Raises ScenarioError with a one-line message."""
+    path = resolve(source)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(str(path), [f"cannot read the file: {err}"]) from None
+    return parse_scenario(text, str(path))
+
+
+def parse_scenario(text: str, source: str = "<scenario>") -> Network:
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError(source, [f"{where}not valid YAML ({problem})"]) from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, ["expected a mapping with at least 'name' and 'nodes'"])
+    try:
+        spec = ScenarioSpec.model_validate(raw)
+    except ValidationError as err:
+        raise ScenarioError(source, [_describe(e) for e in err.errors()]) from None
+    net, problems = _build(spec)
+    problems += [p for p in validate_network(net) if p.severity == "error"]
+    if problems:
+        raise ScenarioError(source, [str(p) for p in problems])
+    return net
+
+
+def warnings(net: Network) -> list[str]:
+    """What Windows would warn about in this network (it still works as modelled)."""
+    return [str(p) for p in validate_network(net) if p.severity == "warning"]
+
+
+def _path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part == "[key]":
+            out += " (name)"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    kind: Any = ScenarioSpec
+    for part in loc:
+        while get_origin(kind) in (Union, Annotated) or str(get_origin(kind)) == "types.UnionType":
+            kind = next(a for a in get_args(kind) if a is not type(None))
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            kind = kind.model_fields[part].annotation
+        elif get_origin(kind) is dict:
+            kind = get_args(kind)[1]
+        elif get_origin(kind) is list:
+            kind = get_args(kind)[0]
+    while get_origin(kind) is not None and get_origin(kind) is not dict and get_origin(kind) is not list:
+        kind = next(a for a in get_args(kind) if a is not type(None))
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return list(kind.model_fields)
+    return []
+
+
+def _describe(error: dict) -> str:
+    loc, kind, msg = error["loc"], error["type"], error["msg"]
+    path = _path(loc)
+    if kind == "missing":
+        return f"{path}: required key is missing"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        return f"{path}: unknown key (allowed here: {', '.join(allowed)})"
+    if kind == "string_pattern_mismatch":
+        if loc and loc[0] == "clusters":
+            return f"{path}: expected NODE.INTERFACE like web1.nlb, got {error['input']!r}"
+        return f"{path}: expected a name of letters, digits, '-' or '_', got {error['input']!r}"
+    msg = msg.removeprefix("Value error, ").replace("Input should be", "expected")
+    if kind in ("value_error", "assertion_error"):
+        return f"{path}: {msg}"
+    return f"{path}: {msg}, got {error['input']!r}"
+
+
+def _build(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
+    problems: list[Problem] = []
+    nodes = []
+    for name, ns in spec.nodes.items():
+        role = Role(ns.role)
+        os_profile = profile(ns.os or (DEFAULT_ROUTER_OS if role is Role.ROUTER else DEFAULT_HOST_OS))
+        defaults = interface_defaults(os_profile, role)
+        interfaces = []
+        for key, ispec in ns.interfaces.items():
+            switches = {k: (defaults[k] if getattr(ispec, k) is None else getattr(ispec, k))
+                        for k in defaults}
+            interfaces.append(Interface(
+                key=key, label=ispec.label or key, segment=ispec.segment,
+                addresses=tuple(_ipv4_prefix(a) for a in ispec.addresses),
+                gateways=tuple(Gateway(_ipv4(g.address), g.metric) for g in ispec.gateways),
+                metric=None if ispec.metric == "auto" else ispec.metric, speed=ispec.speed,
+                index=ispec.index, **switches))
+        node = Node(name=name, os=os_profile, interfaces=tuple(interfaces), role=role, down=ns.down,
+                    binding_order=tuple(ns.binding_order or ()),
+                    dead_gateway_detection=ns.dead_gateway_detection, x=ns.x, y=ns.y)
+        routes = []
+        for n, rs in enumerate(ns.routes):
+            gateway = None if rs.gateway == "on-link" else _ipv4(rs.gateway)
+            key = rs.interface
+            path = f"nodes.{name}.routes[{n}]"
+            if key is None:
+                key = interface_for_gateway(node, gateway) if gateway else None
+                if key is None:
+                    problems.append(Problem(f"{path}.interface" if gateway is None else f"{path}.gateway",
+                                            "an on-link route needs 'interface'" if gateway is None
+                                            else f"{gateway} is on no subnet of {name}: {GATEWAY_ERROR}"))
+                    continue
+            elif not node.has_interface(key):
+                problems.append(Problem(f"{path}.interface", f"expected one of {', '.join(ns.interfaces)}, "
+                                                             f"got {key!r}"))
+                continue
+            routes.append(Route(parse_destination(rs.destination), gateway, key,
+                                os_profile.static_route_metric if rs.metric is None else rs.metric,
+                                RouteOrigin.STATIC, rs.persistent))
+        nodes.append(Node(name=node.name, os=node.os, interfaces=node.interfaces, routes=tuple(routes),
+                          role=node.role, down=node.down, binding_order=node.binding_order,
+                          dead_gateway_detection=node.dead_gateway_detection, x=node.x, y=node.y))
+    clusters = tuple(
+        Cluster(name, _ipv4(cs.ip), tuple(tuple(m.split(".", 1)) for m in cs.members), cs.affinity)
+        for name, cs in spec.clusters.items())
+    net = Network(tuple(nodes), clusters, spec.name, spec.title or spec.name, spec.description or "")
+    return net, problems
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def to_dict(net: Network) -> dict:
+    """The scenario-file form of a network (only what differs from the defaults)."""
+    nodes = {}
+    for node in net.nodes:
+        defaults = interface_defaults(node.os, node.role)
+        default_os = DEFAULT_ROUTER_OS if node.role is Role.ROUTER else DEFAULT_HOST_OS
+        entry: dict[str, Any] = {}
+        if node.role is not Role.HOST:
+            entry["role"] = node.role.value
+        if node.os.name != default_os:
+            entry["os"] = node.os.name
+        if node.down:
+            entry["down"] = True
+        ifaces = {}
+        for iface in node.interfaces:
+            d: dict[str, Any] = {}
+            if iface.label != iface.key:
+                d["label"] = iface.label
+            if iface.segment is not None:
+                d["segment"] = iface.segment
+            d["addresses"] = [str(a) for a in iface.addresses]
+            if iface.gateways:
+                d["gateways"] = [str(g.address) if g.metric is None else
+                                 {"address": str(g.address), "metric": g.metric} for g in iface.gateways]
+            if iface.metric is not None:
+                d["metric"] = iface.metric
+            if iface.speed != 1000:
+                d["speed"] = iface.speed
+            for switch, value in defaults.items():
+                if getattr(iface, switch) != value:
+                    d[switch] = getattr(iface, switch)
+            if iface.index is not None:
+                d["index"] = iface.index
+            ifaces[iface.key] = d
+        entry["interfaces"] = ifaces
+        if node.routes:
+            entry["routes"] = [{
+                "destination": str(r.destination),
+                "gateway": "on-link" if r.gateway is None else str(r.gateway),
+                "interface": r.interface, "metric": r.metric, "persistent": r.persistent,
+            } for r in node.routes]
+        if node.binding_order:
+            entry["binding_order"] = list(node.binding_order)
+        if not node.dead_gateway_detection:
+            entry["dead_gateway_detection"] = False
+        for axis in ("x", "y"):
+            if getattr(node, axis) is not None:
+                entry[axis] = getattr(node, axis)
+        nodes[node.name] = entry
+    out: dict[str, Any] = {"name": net.name}
+    if net.title and net.title != net.name:
+        out["title"] = net.title
+    if net.description:
+        out["description"] = net.description
+    out["nodes"] = nodes
+    if net.clusters:
+        out["clusters"] = {c.name: {"ip": str(c.ip), "members": [f"{n}.{k}" for n, k in c.members],
+                                    "affinity": c.affinity} for c in net.clusters}
+    return out
+
+
+def to_yaml(net: Network) -> str:
+    return yaml.safe_dump(to_dict(net), sort_keys=False, allow_unicode=True, width=100)
+
