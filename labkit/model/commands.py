@@ -118,6 +118,16 @@ def _persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _if_index(node: Node, key: str) -> int:
+    return 1 if key == LOOPBACK else node.if_index(key)
+
+
+def _table_order(node: Node, route: Route) -> tuple:
+    """Windows lists routes by destination, then interface index."""
+    return (int(route.destination.network_address), route.destination.prefixlen,
+            _if_index(node, route.interface))
+
+
 def route_print(node: Node) -> str:
     """`route print -4` as Vista and later print it (route print shows effective metrics)."""
     lines = [RULE, "Interface List"]
@@ -126,12 +136,12 @@ def route_print(node: Node) -> str:
     lines.append("  1...........................Software Loopback Interface 1")
     lines += [RULE, "", "IPv4 Route Table", RULE, "Active Routes:",
               "Network Destination        Netmask          Gateway       Interface  Metric"]
-    rows = sorted(node.route_table, key=lambda r: (int(r.destination.network_address),
-                                                   r.destination.prefixlen, effective_metric(node, r)))
+    rows = sorted(node.route_table, key=lambda r: _table_order(node, r))
     for r in rows:
-        gw = "On-link" if r.gateway is None else str(r.gateway)
+        # Windows right-aligns On-link one column left of a gateway address.
+        gw = f"{'On-link':>16} " if r.gateway is None else f"{str(r.gateway):>17}"
         lines.append(f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
-                     f"{gw:>17}{_shown_interface(node, r):>17}{effective_metric(node, r):>7}")
+                     f"{gw}{_shown_interface(node, r):>17}{effective_metric(node, r):>7}")
     lines += [RULE, "Persistent Routes:"]
     persistent = _persistent_rows(node)
     if persistent:
@@ -147,12 +157,8 @@ def netsh_show_route(node: Node) -> str:
     """`netsh interface ipv4 show route`: Met is the route metric alone."""
     lines = ["", "Publish  Type      Met  Prefix                    Idx  Gateway/Interface Name",
              "-------  --------  ---  ------------------------  ---  ------------------------"]
-    for r in sorted(node.route_table, key=lambda r: (int(r.destination.network_address),
-                                                     r.destination.prefixlen)):
-        if r.interface == LOOPBACK:
-            idx, name = 1, interface_label(node, LOOPBACK)
-        else:
-            idx, name = node.if_index(r.interface), node.interface(r.interface).label
+    for r in sorted(node.route_table, key=lambda r: _table_order(node, r)):
+        idx, name = _if_index(node, r.interface), interface_label(node, r.interface)
         kind = "System" if r.origin in (RouteOrigin.SYSTEM, RouteOrigin.LOOPBACK) else "Manual"
         last = name if r.gateway is None else str(r.gateway)
         lines.append(f"No       {kind:<8}  {r.metric:<3}  {str(r.destination):<24}  {idx:>3}  {last}")

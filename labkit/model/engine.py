@@ -145,7 +145,7 @@ def _run(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | None, pr
                 return walk.end(
                     Disposition.STRONG_SEND_BLOCKED,
                     f'{node.name} has a route to {dst} only via "{other.label}", which does not own '
-                    f'the source {src}; strong host send forbids it',
+                    f'the source {src} ("{owner.label}" does); strong host send forbids it',
                     _strong_send_remedies(net, node, owner, dst))
         if choice.winner is None:
             steps.append(Step(Action.ROUTED, choice.why(node), choice))

@@ -98,7 +98,9 @@ def build_route_table(node: Node) -> tuple[Route, ...]:
             table.append(Route(DEFAULT_ROUTE, gw.address, iface.key, metric, RouteOrigin.GATEWAY))
     table.extend(node.routes)
     loop_metric = os.system_route_metric if os.system_route_metric is not None else os.loopback_metric
-    for dest in ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32"):
+    loopback = ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32", "224.0.0.0/4",
+                "255.255.255.255/32") if os.is_windows else ("127.0.0.0/8",)
+    for dest in loopback:
         table.append(Route(IPv4Network(dest), None, LOOPBACK, loop_metric, RouteOrigin.LOOPBACK))
     return tuple(table)
 
