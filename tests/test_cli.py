@@ -1,0 +1,181 @@
+"""`labkit` on the command line: answers, JSON contract, and one-line errors for bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from labkit.cli import main
+from labkit.scenario import SCENARIO_DIR
+
+LABKIT = Path(sys.executable).with_name("labkit")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_trace_text_and_exit_zero_whatever_the_disposition(capsys):
+    code, out, _ = run(capsys, "trace", "nlb-three-nics", "--from", "pc1", "--to", "10.11.0.100", "--reply")
+    assert code == 0
+    assert "=> ACCEPTED" in out and "=> STRONG_SEND_BLOCKED" in out
+
+
+def test_trace_json_contract(capsys):
+    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--json")
+    data = json.loads(out)
+    assert code == 0 and "reply" not in data
+    for key in ("src", "dst", "disposition", "reason", "hint", "hops"):
+        assert key in data
+    assert data["src"] == "10.20.5.5" and data["dst"] == "10.10.0.100"
+    assert data["hops"][0] == {"node": "pc1", "in": None, "out": "lan", "decision": data["hops"][0]["decision"]}
+    assert data["hops"][-1]["in"] == "nlb" and data["hops"][-1]["out"] is None
+    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100",
+                       "--json", "--reply")
+    reply = json.loads(out)["reply"]
+    assert reply["src"] == "10.10.0.100" and reply["dst"] == "10.20.5.5"
+    assert reply["disposition"] == "ACCEPTED" and reply["hops"][0]["out"] == "nlb"
+
+
+def test_trace_with_src_proto_and_dport(capsys):
+    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "web1", "--to", "172.16.2.1",
+                       "--src", "10.10.0.100", "--proto", "udp", "--dport", "1433", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["proto"] == "udp" and data["dport"] == 1433
+    assert data["disposition"] == "STRONG_SEND_BLOCKED"
+
+
+def test_run_applies_windows_commands_before_tracing(capsys):
+    cmd = 'web1: netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled'
+    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "web1", "--to", "172.16.2.1",
+                       "--src", "10.10.0.100", "--json", "--run", cmd)
+    assert code == 0 and json.loads(out)["disposition"] == "ACCEPTED"
+
+
+def test_routes_and_commands(capsys):
+    code, out, _ = run(capsys, "routes", "nlb-intranet", "web1")
+    assert code == 0 and "Persistent Routes:" in out and "10.30.0.0      255.255.0.0        10.10.0.1  1" in out
+    code, out, _ = run(capsys, "routes", "nlb-intranet", "web1", "--netsh")
+    assert code == 0 and "Publish  Type      Met  Prefix" in out
+    code, out, _ = run(capsys, "commands", "nlb-intranet", "web1")
+    assert code == 0
+    assert "route -p add 10.30.0.0 mask 255.255.0.0 10.10.0.1 metric 1" in out.splitlines()
+    assert 'netsh interface ipv4 add route 10.20.0.0/16 "NLB NIC" 10.10.0.1 metric=1' in out.splitlines()
+    code, out, _ = run(capsys, "scenarios")
+    assert code == 0 and "nlb-intranet" in out
+    code, out, _ = run(capsys, "validate", "nlb-three-nics")
+    assert code == 0 and "warning: nodes.web1.interfaces: default gateways on more than one subnet" in out
+
+
+def broken(tmp_path, mutate):
+    raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
+    mutate(raw)
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def nlb(raw):
+    return raw["nodes"]["web1"]["interfaces"]["nlb"]
+
+
+BROKEN = {
+    "unknown top-level key": (lambda r: r.update(nodez={}),
+                              "nodez: unknown key (allowed here: name, title, description, nodes, clusters)"),
+    "typo in an interface key": (lambda r: nlb(r).update(adresses=nlb(r).pop("addresses")),
+                                 "nodes.web1.interfaces.nlb.a"),
+    "bad address": (lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.300/24"),
+                    "nodes.web1.interfaces.nlb.addresses[0]: expected an address with its prefix length"),
+    "address without prefix": (lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.21"),
+                               "nodes.web1.interfaces.nlb.addresses[0]: expected an address with its prefix"),
+    "bad role": (lambda r: r["nodes"]["core"].update(role="server"),
+                 "nodes.core.role: expected 'host' or 'router', got 'server'"),
+    "bad os": (lambda r: r["nodes"]["web1"].update(os="windows-2000"), "nodes.web1.os: expected 'windows-2003'"),
+    "bad metric": (lambda r: nlb(r).update(metric="fast"),
+                   "nodes.web1.interfaces.nlb.metric: expected 'auto' or a whole number from 1 to 9999"),
+    "bad switch value": (lambda r: nlb(r).update(weakhostsend="sometimes"),
+                         "nodes.web1.interfaces.nlb.weakhostsend: expected a valid boolean"),
+    "host bits in a route": (lambda r: r["nodes"]["web1"]["routes"][0].update(destination="10.30.1.0/16"),
+                             "nodes.web1.routes[0].destination: The route addition failed: The specified mask"),
+    "gateway off every subnet": (lambda r: r["nodes"]["web1"]["routes"][0].update(gateway="10.99.0.1"),
+                                 "nodes.web1.routes[0]: gateway 10.99.0.1 is not on a subnet of \"NLB NIC\""),
+    "unknown route interface": (lambda r: r["nodes"]["web1"]["routes"][0].update(interface="wan"),
+                                "nodes.web1.routes[0].interface: expected one of nlb, private, got 'wan'"),
+    "member without the cluster IP": (lambda r: r["nodes"]["web2"]["interfaces"]["nlb"].update(
+        addresses=["10.10.0.22/24"]), "clusters.web.members[1]: \"NLB NIC\" of web2 does not have the cluster IP"),
+    "member that does not exist": (lambda r: r["clusters"]["web"]["members"].append("web3.nlb"),
+                                   "clusters.web.members[2]: no node 'web3'"),
+    "member not NODE.IFACE": (lambda r: r["clusters"]["web"]["members"].append("web3"),
+                              "clusters.web.members[2]: expected NODE.INTERFACE like web1.nlb, got 'web3'"),
+    "duplicate address": (lambda r: r["nodes"]["web2"]["interfaces"]["private"].update(addresses=["172.16.2.21/24"]),
+                          "is also used by web1.private on segment lan-private"),
+    "weak host on 2003": (lambda r: (r["nodes"]["web1"].update(os="windows-2003"), nlb(r).update(weakhostsend=False)),
+                          "nodes.web1.interfaces.nlb.weakhostsend: Windows Server 2003 has no weakhostsend switch"),
+    "router that does not forward": (lambda r: r["nodes"]["core"]["interfaces"]["nlb"].update(forwarding=False),
+                                     "nodes.core.interfaces.nlb.forwarding: a router forwards on every interface"),
+    "missing nodes": (lambda r: r.pop("nodes"), "nodes: required key is missing"),
+    "node name with a dot": (lambda r: r["nodes"].update({"web.3": r["nodes"]["pc1"]}),
+                             "nodes.web.3 (name): expected a name of letters, digits"),
+    "binding order not a permutation": (lambda r: r["nodes"]["web1"].update(binding_order=["nlb"]),
+                                        "nodes.web1.binding_order: expected each interface exactly once"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_scenario_gives_one_line_naming_file_key_and_expectation(tmp_path, capsys, case):
+    mutate, expected = BROKEN[case]
+    path = broken(tmp_path, mutate)
+    code, out, err = run(capsys, "trace", str(path), "--from", "pc1", "--to", "10.10.0.100")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"labkit: error: {path}: ")
+    assert expected in err, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("name: x\nnodes: [\n", "line 3, column 1: not valid YAML"),
+    ("name: x\nname: y\nnodes: {}\n", "duplicate key 'name'"),
+    ("", "expected a mapping with at least 'name' and 'nodes'"),
+    ("just text", "expected a mapping"),
+])
+def test_unreadable_yaml_is_one_line(tmp_path, capsys, text, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    code, _, err = run(capsys, "routes", str(path), "web1")
+    assert code == 2 and err.count("\n") == 1 and str(path) in err and expected in err, err
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["trace", "no-such-scenario", "--from", "a", "--to", "10.0.0.1"], "no such file, and no shipped scenario"),
+    (["trace", "nlb-intranet", "--from", "pc9", "--to", "10.0.0.1"], "no node 'pc9' in scenario nlb-intranet"),
+    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.0.0.300"], "destination must be an IPv4 address"),
+    (["trace", "nlb-intranet", "--from", "pc1", "--to", "224.0.0.5"], "not a unicast address"),
+    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--src", "10.10.0.21"],
+     "10.10.0.21 is not an address of pc1"),
+    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--proto", "sctp"], "invalid choice"),
+    (["trace", "nlb-intranet", "--from", "pc1"], "required: --to"),
+    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--run", "web1 route add"],
+     "--run expects 'NODE: COMMAND'"),
+    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--run", "web1: route add 10.1.0.0 mask 255.255.0.0 10.99.0.1"],
+     "the gateway does not lie on the same network"),
+    (["routes", "nlb-intranet", "web9"], "no node 'web9'"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_give_one_line_and_exit_2(capsys, argv, expected):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and expected in err, err
+
+
+def test_installed_console_script(tmp_path):
+    ok = subprocess.run([str(LABKIT), "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100",
+                         "--reply"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "reply:" in ok.stdout
+    bad = subprocess.run([str(LABKIT), "routes", str(tmp_path / "missing.yaml"), "web1"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.splitlines()) == 1
