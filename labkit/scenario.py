@@ -6,6 +6,7 @@ every error names the file, the key path and what was expected, in one line.
 
 from __future__ import annotations
 
+import difflib
 import os
 from ipaddress import IPv4Address, IPv4Interface
 from pathlib import Path
@@ -200,7 +201,9 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Network:
     try:
         spec = ScenarioSpec.model_validate(raw)
     except ValidationError as err:
-        raise ScenarioError(source, [_describe(e) for e in err.errors()]) from None
+        # An unknown key is usually a typo, and the root of any 'missing' error beside it.
+        errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        raise ScenarioError(source, [_describe(e) for e in errors]) from None
     net, problems = _build(spec)
     problems += [p for p in validate_network(net) if p.severity == "error"]
     if problems:
@@ -250,7 +253,11 @@ def _describe(error: dict) -> str:
         return f"{path}: required key is missing"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
-        return f"{path}: unknown key (allowed here: {', '.join(allowed)})"
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        guess = f"did you mean '{close[0]}'? " if close else ""
+        return f"{path}: unknown key ({guess}allowed here: {', '.join(allowed)})"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{path}: expected true or false, got {error['input']!r}"
     if kind == "string_pattern_mismatch":
         if loc and loc[0] == "clusters":
             return f"{path}: expected NODE.INTERFACE like web1.nlb, got {error['input']!r}"

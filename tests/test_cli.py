@@ -86,9 +86,9 @@ def nlb(raw):
 
 BROKEN = {
     "unknown top-level key": (lambda r: r.update(nodez={}),
-                              "nodez: unknown key (allowed here: name, title, description, nodes, clusters)"),
+                              "nodez: unknown key (did you mean 'nodes'? allowed here: name, title, description, nodes, clusters)"),
     "typo in an interface key": (lambda r: nlb(r).update(adresses=nlb(r).pop("addresses")),
-                                 "nodes.web1.interfaces.nlb.a"),
+                                 "nodes.web1.interfaces.nlb.adresses: unknown key (did you mean 'addresses'?"),
     "bad address": (lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.300/24"),
                     "nodes.web1.interfaces.nlb.addresses[0]: expected an address with its prefix length"),
     "address without prefix": (lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.21"),
@@ -99,7 +99,7 @@ BROKEN = {
     "bad metric": (lambda r: nlb(r).update(metric="fast"),
                    "nodes.web1.interfaces.nlb.metric: expected 'auto' or a whole number from 1 to 9999"),
     "bad switch value": (lambda r: nlb(r).update(weakhostsend="sometimes"),
-                         "nodes.web1.interfaces.nlb.weakhostsend: expected a valid boolean"),
+                         "nodes.web1.interfaces.nlb.weakhostsend: expected true or false, got 'sometimes'"),
     "host bits in a route": (lambda r: r["nodes"]["web1"]["routes"][0].update(destination="10.30.1.0/16"),
                              "nodes.web1.routes[0].destination: The route addition failed: The specified mask"),
     "gateway off every subnet": (lambda r: r["nodes"]["web1"]["routes"][0].update(gateway="10.99.0.1"),
