@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # JupyterLab refuses to run as root without this flag (CI runs as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test bench venv clean
+.PHONY: lab test bench venv clean notebooks
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "labkit needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
@@ -32,3 +32,6 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+
+notebooks: venv
+	$(BIN)/python tools/execute_notebooks.py

@@ -4,7 +4,7 @@
 pydantic and PyYAML, which load on first use of `load_scenario`.
 """
 
-from .model import Disposition, Network, Trace, trace
+from .model import Disposition, Network, Trace, apply_command, route_print, trace
 
 __version__ = "0.1.0"
 
@@ -21,4 +21,5 @@ def shipped_scenarios():
     return _names()
 
 
-__all__ = ["Disposition", "Network", "Trace", "load_scenario", "shipped_scenarios", "trace"]
+__all__ = ["Disposition", "Network", "Trace", "apply_command", "load_scenario", "route_print",
+           "shipped_scenarios", "trace"]

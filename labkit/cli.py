@@ -10,8 +10,8 @@ import argparse
 import sys
 
 from . import scenario
-from .model import (PROTOCOLS, CommandError, TraceError, netsh_show_route, node_commands,
-                    route_print, run_command, trace)
+from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_show_route,
+                    node_commands, route_print, trace)
 
 USAGE_ERROR = 2
 
@@ -31,12 +31,11 @@ def _scenario(source: str, runs: list[str] | None = None):
         node_name, sep, command = item.partition(":")
         if not sep or not command.strip():
             raise InputError(f"--run expects 'NODE: COMMAND', got {item!r}")
-        node = _node(net, node_name.strip())
+        _node(net, node_name.strip())
         try:
-            node, _ = run_command(node, command.strip())
+            net, _ = apply_command(net, node_name.strip(), command.strip())
         except CommandError as err:
             raise InputError(f"--run {item!r}: {err}") from None
-        net = net.with_node(node)
     return net
 
 

@@ -279,8 +279,14 @@ def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
     except ValueError as err:
         raise CommandError(str(err)) from None
     if verb == "delete":
+        # Without MASK, route delete matches the destination whatever its mask.
         gw = _address(gateway, "gateway") if gateway else None
-        return _delete_routes(node, lambda r: not (r.destination == network and gw in (None, r.gateway))), " OK!"
+
+        def doomed(r: Route) -> bool:
+            same = r.destination == network if mask else \
+                r.destination.network_address == network.network_address
+            return same and gw in (None, r.gateway)
+        return _delete_routes(node, lambda r: not doomed(r)), " OK!"
     if gateway is None:
         raise CommandError("route add: expected a gateway")
     gw = _address(gateway, "gateway")
@@ -394,3 +400,9 @@ def run_command(node: Node, line: str) -> tuple[Node, str]:
         return _netsh(node, words[1:])
     raise CommandError(f"'{words[0]}' is not a command labkit models (route, netsh)")
 
+
+
+def apply_command(net, node: str, line: str):
+    """Run a command on one node of a network: (the changed network, Windows's answer)."""
+    changed, answer = run_command(net.node(node), line)
+    return net.with_node(changed), answer

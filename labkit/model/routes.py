@@ -153,6 +153,8 @@ class RouteChoice:
                     f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in longer[:3])
             else:
                 text += "; lowest metric beats " + ", ".join(str(c.metric) for c in others[:3])
+        elif self.restricted_to:
+            text += f'; the only matching route on "{interface_label(node, self.restricted_to)}"'
         else:
             text += "; the only matching route"
         return text

@@ -1,0 +1,78 @@
+"""The project's own promises: one dependency list, a light import, clean notebooks."""
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+KERNEL = "python3"
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    name, spec = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*(.*)$", requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(_split(r) for r in project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted.update(_split(r) for r in extra)
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str))
+    python = conda.pop("python")
+    conda.pop("pip")
+    assert conda == wanted
+    assert python == project["requires-python"]
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip_section == ["-e ."]
+
+
+def test_import_labkit_stays_light():
+    code = ("import labkit, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'matplotlib','ipywidgets','IPython','jupyter_core','pydantic','yaml'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_model_does_no_io_and_draws_nothing():
+    forbidden = re.compile(r"^\s*(import|from)\s+(os|io|pathlib|subprocess|socket|matplotlib|ipywidgets|"
+                           r"IPython|yaml|pydantic)\b", re.M)
+    for path in (ROOT / "labkit" / "model").glob("*.py"):
+        assert not forbidden.search(path.read_text()), path
+        assert "open(" not in path.read_text(), path
+
+
+def test_there_is_a_start_notebook():
+    assert ROOT / "notebooks" / "00-start-here.ipynb" in NOTEBOOKS
+
+
+def test_notebooks_are_executed_with_one_kernel_and_no_widget_state():
+    for path in NOTEBOOKS:
+        nb = json.loads(path.read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == KERNEL, path
+        assert "widgets" not in nb["metadata"], f"{path}: widget state not stripped"
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code" and "".join(cell["source"]).strip():
+                assert cell["execution_count"] is not None, f"{path}: a code cell was not executed"
+                tags = cell.get("metadata", {}).get("tags", [])
+                assert "nbval-skip" not in tags, f"{path}: cells may not be skipped"
+                assert cell["outputs"] or "nbval-ignore-output" in tags or \
+                    not cell_prints(cell), f"{path}: a printing cell has no stored output"
+
+
+def cell_prints(cell) -> bool:
+    return "print(" in "".join(cell["source"])
+
+
+def test_ci_runs_make_test_and_nbval_is_strict():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    for name in ("Makefile", "pyproject.toml", ".ci/run"):
+        assert "--nbval-lax" not in (ROOT / name).read_text()
+    assert "--nbval " in (ROOT / "Makefile").read_text()
