@@ -179,3 +179,45 @@ def test_installed_console_script(tmp_path):
     bad = subprocess.run([str(LABKIT), "routes", str(tmp_path / "missing.yaml"), "web1"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.splitlines()) == 1
+
+
+def intranet_copy(tmp_path, name, change):
+    """A copy of the intranet design without its static routes, with one change applied."""
+    raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
+    for node in ("web1", "web2"):
+        raw["nodes"][node].pop("routes")
+        change(raw["nodes"][node])
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def nlb_nic(node):
+    return node["interfaces"]["nlb"]
+
+
+COPIES = {
+    "no remedy": (lambda n: None, "STRONG_SEND_BLOCKED"),
+    "static route on the NLB NIC": (lambda n: n.update(routes=[
+        {"destination": "10.20.0.0/16", "gateway": "10.10.0.1", "interface": "nlb"}]), "ACCEPTED"),
+    "weakhostsend on the NLB NIC": (lambda n: nlb_nic(n).update(weakhostsend=True), "ACCEPTED"),
+    "forwarding on the NLB NIC": (lambda n: nlb_nic(n).update(forwarding=True), "ACCEPTED"),
+    "windows-2003": (lambda n: n.update(os="windows-2003"), "ACCEPTED"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(COPIES))
+def test_intranet_copy_without_static_routes_from_the_command_line(tmp_path, case):
+    change, expected = COPIES[case]
+    path = intranet_copy(tmp_path, case.replace(" ", "-"), change)
+    out = subprocess.run([str(LABKIT), "trace", str(path), "--from", "pc1", "--to", "10.10.0.100",
+                          "--reply", "--json"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["disposition"] == "ACCEPTED"
+    assert data["reply"]["disposition"] == expected
+    if expected == "STRONG_SEND_BLOCKED":
+        hint = data["reply"]["hint"]
+        assert 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled' in hint
+        assert "route -p add 10.20.0.0 mask 255.255.0.0 10.10.0.1" in hint
+        assert 'netsh interface ipv4 set interface "NLB NIC" forwarding=enabled' in hint
