@@ -50,7 +50,7 @@ def cmd_trace(args) -> str:
     net = _scenario(args.scenario, args.run)
     _node(net, args.source_node)
     result = trace(net, args.source_node, args.to, src=args.src, proto=args.proto,
-                   dport=args.dport, reply=args.reply)
+                   dport=args.dport, sport=args.sport, reply=args.reply)
     return result.to_json(with_reply=args.reply) if args.json else str(result)
 
 
@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--src", metavar="IP", help="fix the source address (like ping -S or a bound socket)")
     p.add_argument("--proto", choices=PROTOCOLS, default="tcp")
     p.add_argument("--dport", type=int, metavar="N", help="destination port (default: tcp 80, udp 53)")
+    p.add_argument("--sport", type=int, metavar="N",
+                   help="source port (default 49152; matters for NLB affinity none)")
     p.add_argument("--reply", action="store_true", help="also trace the answer back to the source")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
@@ -130,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, scenario.ScenarioError, TraceError) as err:
         print(f"labkit: error: {err}", file=sys.stderr)
         return USAGE_ERROR
+    except Exception as err:  # a bug in labkit: still one line, never a traceback
+        print(f"labkit: internal error ({type(err).__name__}: {err}); please report it "
+              "with the command you ran", file=sys.stderr)
+        return 1
     return 0
 
 

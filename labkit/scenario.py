@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import os
-from ipaddress import IPv4Address, IPv4Interface
+from dataclasses import replace
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -19,7 +20,8 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstr
 from .model import (PROFILES, Cluster, Gateway, Interface, Network, Node, Problem, Role, Route,
                     RouteOrigin, interface_defaults, parse_destination, profile, validate_network)
 from .model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
-from .model.routes import GATEWAY_ERROR, interface_for_gateway
+from .model.addressing import parse_ipv4, parse_ipv4_prefix
+from .model.routes import MASK_ERROR, RouteRefused, route_interface
 
 DATA_DIR = Path(os.environ.get("LABKIT_DATA", Path(__file__).resolve().parent.parent / "data"))
 SCENARIO_DIR = DATA_DIR / "scenarios"
@@ -38,20 +40,11 @@ class ScenarioError(ValueError):
 # --- schema ----------------------------------------------------------------------------------
 
 def _ipv4(value: str) -> IPv4Address:
-    try:
-        return IPv4Address(str(value))
-    except ValueError:
-        raise ValueError(f"expected an IPv4 address like 10.10.0.1, got {value!r}") from None
+    return parse_ipv4(value)
 
 
 def _ipv4_prefix(value: str) -> IPv4Interface:
-    text = str(value)
-    if "/" not in text:
-        raise ValueError(f"expected an address with its prefix length like 10.10.0.21/24, got {value!r}")
-    try:
-        return IPv4Interface(text)
-    except ValueError:
-        raise ValueError(f"expected an address with its prefix length like 10.10.0.21/24, got {value!r}") from None
+    return parse_ipv4_prefix(value)
 
 
 IPv4 = Annotated[str, AfterValidator(_ipv4)]
@@ -85,6 +78,7 @@ class InterfaceSpec(_Spec):
     weakhostreceive: bool | None = None
     forwarding: bool | None = None
     index: Annotated[int, Field(ge=2, le=9999)] | None = None
+    skip_as_source: list[IPv4] = []
 
     @field_validator("metric")
     @classmethod
@@ -104,7 +98,14 @@ class RouteSpec(_Spec):
     @field_validator("destination")
     @classmethod
     def _destination(cls, value: str) -> str:
-        parse_destination(str(value))
+        try:
+            parse_destination(str(value))
+        except ValueError as err:
+            if str(err) != MASK_ERROR:
+                raise
+            loose = IPv4Network(str(value), strict=False)
+            raise ValueError(f"{value} has bits set outside its mask (did you mean {loose}?); "
+                             f'route.exe would say "{MASK_ERROR}"') from None
         return value
 
     @field_validator("gateway")
@@ -262,6 +263,12 @@ def _describe(error: dict) -> str:
         if loc and loc[0] == "clusters":
             return f"{path}: expected NODE.INTERFACE like web1.nlb, got {error['input']!r}"
         return f"{path}: expected a name of letters, digits, '-' or '_', got {error['input']!r}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{path}: expected a mapping (indented 'key: value' lines), got {error['input']!r}"
+    if kind == "list_type":
+        return f"{path}: expected a list like [a, b], got {error['input']!r}"
+    if kind == "too_short":
+        return f"{path}: expected at least one entry"
     msg = msg.removeprefix("Value error, ").replace("Input should be", "expected")
     if kind in ("value_error", "assertion_error"):
         return f"{path}: {msg}"
@@ -279,37 +286,34 @@ def _build(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
         for key, ispec in ns.interfaces.items():
             switches = {k: (defaults[k] if getattr(ispec, k) is None else getattr(ispec, k))
                         for k in defaults}
+            addresses = tuple(_ipv4_prefix(a) for a in ispec.addresses)
+            skipped = tuple(_ipv4(a) for a in ispec.skip_as_source)
+            for n, address in enumerate(skipped):
+                if address not in {a.ip for a in addresses}:
+                    problems.append(Problem(f"nodes.{name}.interfaces.{key}.skip_as_source[{n}]",
+                                            f"{address} is not one of this interface's addresses"))
             interfaces.append(Interface(
-                key=key, label=ispec.label or key, segment=ispec.segment,
-                addresses=tuple(_ipv4_prefix(a) for a in ispec.addresses),
+                key=key, label=ispec.label or key, segment=ispec.segment, addresses=addresses,
                 gateways=tuple(Gateway(_ipv4(g.address), g.metric) for g in ispec.gateways),
                 metric=None if ispec.metric == "auto" else ispec.metric, speed=ispec.speed,
-                index=ispec.index, **switches))
+                index=ispec.index, skip_as_source=skipped, **switches))
         node = Node(name=name, os=os_profile, interfaces=tuple(interfaces), role=role, down=ns.down,
                     binding_order=tuple(ns.binding_order or ()),
                     dead_gateway_detection=ns.dead_gateway_detection, x=ns.x, y=ns.y)
         routes = []
         for n, rs in enumerate(ns.routes):
             gateway = None if rs.gateway == "on-link" else _ipv4(rs.gateway)
-            key = rs.interface
-            path = f"nodes.{name}.routes[{n}]"
-            if key is None:
-                key = interface_for_gateway(node, gateway) if gateway else None
-                if key is None:
-                    problems.append(Problem(f"{path}.interface" if gateway is None else f"{path}.gateway",
-                                            "an on-link route needs 'interface'" if gateway is None
-                                            else f"{gateway} is on no subnet of {name}: {GATEWAY_ERROR}"))
-                    continue
-            elif not node.has_interface(key):
-                problems.append(Problem(f"{path}.interface", f"expected one of {', '.join(ns.interfaces)}, "
-                                                             f"got {key!r}"))
+            try:
+                key = route_interface(node, gateway, rs.interface)
+            except RouteRefused as err:
+                bad = "interface" if rs.interface is not None and not node.has_interface(rs.interface) \
+                    or gateway is None else "gateway"
+                problems.append(Problem(f"nodes.{name}.routes[{n}].{bad}", str(err)))
                 continue
             routes.append(Route(parse_destination(rs.destination), gateway, key,
                                 os_profile.static_route_metric if rs.metric is None else rs.metric,
                                 RouteOrigin.STATIC, rs.persistent))
-        nodes.append(Node(name=node.name, os=node.os, interfaces=node.interfaces, routes=tuple(routes),
-                          role=node.role, down=node.down, binding_order=node.binding_order,
-                          dead_gateway_detection=node.dead_gateway_detection, x=node.x, y=node.y))
+        nodes.append(replace(node, routes=tuple(routes)))
     clusters = tuple(
         Cluster(name, _ipv4(cs.ip), tuple(tuple(m.split(".", 1)) for m in cs.members), cs.affinity)
         for name, cs in spec.clusters.items())
@@ -352,6 +356,8 @@ def to_dict(net: Network) -> dict:
                     d[switch] = getattr(iface, switch)
             if iface.index is not None:
                 d["index"] = iface.index
+            if iface.skip_as_source:
+                d["skip_as_source"] = [str(a) for a in iface.skip_as_source]
             ifaces[iface.key] = d
         entry["interfaces"] = ifaces
         if node.routes:

@@ -101,11 +101,11 @@ BROKEN = {
     "bad switch value": (lambda r: nlb(r).update(weakhostsend="sometimes"),
                          "nodes.web1.interfaces.nlb.weakhostsend: expected true or false, got 'sometimes'"),
     "host bits in a route": (lambda r: r["nodes"]["web1"]["routes"][0].update(destination="10.30.1.0/16"),
-                             "nodes.web1.routes[0].destination: The route addition failed: The specified mask"),
+                             "nodes.web1.routes[0].destination: 10.30.1.0/16 has bits set outside its mask (did you mean 10.30.0.0/16?)"),
     "gateway off every subnet": (lambda r: r["nodes"]["web1"]["routes"][0].update(gateway="10.99.0.1"),
-                                 "nodes.web1.routes[0]: gateway 10.99.0.1 is not on a subnet of \"NLB NIC\""),
+                                 "nodes.web1.routes[0].gateway: gateway 10.99.0.1 is not on a subnet of \"NLB NIC\"; Windows refuses"),
     "unknown route interface": (lambda r: r["nodes"]["web1"]["routes"][0].update(interface="wan"),
-                                "nodes.web1.routes[0].interface: expected one of nlb, private, got 'wan'"),
+                                "nodes.web1.routes[0].interface: node web1 has no interface 'wan' (it has: nlb, private)"),
     "member without the cluster IP": (lambda r: r["nodes"]["web2"]["interfaces"]["nlb"].update(
         addresses=["10.10.0.22/24"]), "clusters.web.members[1]: \"NLB NIC\" of web2 does not have the cluster IP"),
     "member that does not exist": (lambda r: r["clusters"]["web"]["members"].append("web3.nlb"),
@@ -154,7 +154,7 @@ def test_unreadable_yaml_is_one_line(tmp_path, capsys, text, expected):
 @pytest.mark.parametrize("argv,expected", [
     (["trace", "no-such-scenario", "--from", "a", "--to", "10.0.0.1"], "no such file, and no shipped scenario"),
     (["trace", "nlb-intranet", "--from", "pc9", "--to", "10.0.0.1"], "no node 'pc9' in scenario nlb-intranet"),
-    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.0.0.300"], "destination must be an IPv4 address"),
+    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.0.0.300"], "expected an IPv4 destination like 10.10.0.1, got '10.0.0.300'"),
     (["trace", "nlb-intranet", "--from", "pc1", "--to", "224.0.0.5"], "not a unicast address"),
     (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--src", "10.10.0.21"],
      "10.10.0.21 is not an address of pc1"),

@@ -1,5 +1,9 @@
 """Properties the model must keep for any input (hypothesis)."""
 
+import os
+import subprocess
+import sys
+
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
@@ -51,20 +55,15 @@ def test_route_listing_order_does_not_change_the_result(node, rnd, dst):
 @settings(max_examples=150, deadline=None)
 @given(routed_hosts(), addresses)
 def test_a_longer_prefix_always_beats_a_lower_metric(node, dst):
+    matching = [r for r in node.route_table if dst in r.destination]  # computed apart from select_route
     choice = select_route(node, dst)
-    if choice.winner is None:
+    if not matching:
+        assert choice.winner is None
         return
-    longest = max(c.route.destination.prefixlen for c in choice.candidates)
+    longest = max(r.destination.prefixlen for r in matching)
     assert choice.winner.route.destination.prefixlen == longest
-    same_prefix = [c.metric for c in choice.candidates if c.route.destination.prefixlen == longest]
-    assert choice.winner.metric == min(same_prefix)
-
-
-@settings(max_examples=100, deadline=None)
-@given(routed_hosts())
-def test_effective_metric_is_route_plus_interface_metric_on_vista_and_later(node):
-    for route in node.routes:
-        assert effective_metric(node, route) == route.metric + node.interface_metric(route.interface)
+    lowest = min(effective_metric(node, r) for r in matching if r.destination.prefixlen == longest)
+    assert choice.winner.metric == lowest
 
 
 @given(st.sampled_from(sorted(PROFILES)), st.floats(0.01, 200_000), st.floats(0.01, 200_000))
@@ -125,11 +124,11 @@ def test_strong_host_send_never_leaves_by_a_nic_that_does_not_own_the_source(os,
         assert result.disposition is Disposition.STRONG_SEND_BLOCKED
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.sampled_from(["pc1", "db1"]), st.sampled_from(["10.10.0.100", "10.30.0.10", "172.16.2.21"]),
-       st.sampled_from(["tcp", "udp", "icmp"]))
-def test_traces_are_deterministic(start, dst, proto):
-    from labkit.scenario import load_scenario
-    net = load_scenario("nlb-intranet")
-    assert str(trace(net, start, dst, proto=proto, reply=True)) == \
-        str(trace(net, start, dst, proto=proto, reply=True))
+def test_traces_are_the_same_in_every_process():
+    """No hash seed, dict order or clock leaks into a trace (nbval compares them as text)."""
+    code = ("import labkit; net = labkit.load_scenario('nlb-inconsistent-nodes');"
+            "print('\\n'.join(str(labkit.trace(net, pc, '10.10.0.100', reply=True)) "
+            "for pc in ('pc1', 'pc2', 'pc3', 'pc4')))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1 and "STRONG_SEND_BLOCKED" in outputs.pop()

@@ -11,9 +11,10 @@ import shlex
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
+from .addressing import parse_ipv4, parse_ipv4_prefix
 from .host import SWITCHES, Interface, Node, interface_defaults
-from .routes import (GATEWAY_ERROR, LOOPBACK, Route, RouteOrigin, effective_metric,
-                     gateway_problem, interface_for_gateway, interface_label, parse_destination)
+from .routes import (DEFAULT_ROUTE, LOOPBACK, Route, RouteOrigin, effective_metric, interface_for_gateway,
+                     interface_label, parse_destination, route_interface, RouteRefused)
 
 RULE = "=" * 75
 
@@ -24,9 +25,28 @@ class CommandError(ValueError):
 
 # --- writing commands -------------------------------------------------------------------
 
+IP_ENABLE_ROUTER = r"HKLM\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters"
+
+
 def netsh_set_switch(iface: Interface, switch: str, enabled: bool) -> str:
     state = "enabled" if enabled else "disabled"
     return f"netsh interface ipv4 set interface {iface.quoted} {switch}={state}"
+
+
+def forwarding_command(node: Node, iface: Interface, enabled: bool = True) -> str:
+    """Vista+: per interface with netsh; 2003: the machine-wide IPEnableRouter value."""
+    if node.os.forwarding_per_interface:
+        return netsh_set_switch(iface, "forwarding", enabled)
+    return f"reg add {IP_ENABLE_ROUTER} /v IPEnableRouter /t REG_DWORD /d {int(enabled)} /f"
+
+
+def skip_as_source_command(iface: Interface, address) -> str:
+    """Re-adding an address so Windows never picks it as a source (KB 975808)."""
+    for addr in iface.addresses:
+        if addr.ip == address:
+            return (f"netsh interface ipv4 add address {iface.quoted} {addr.ip} {addr.netmask} "
+                    "skipassource=true")
+    raise ValueError(f"{address} is not an address of {iface.label}")
 
 
 def route_exe_add(node: Node, route: Route) -> str:
@@ -59,21 +79,34 @@ def node_commands(node: Node) -> list[str]:
     if not node.os.is_windows:
         return out
     defaults = interface_defaults(node.os, node.role)
+    # 2003 has the older 'netsh interface ip' context, which spells the address addr=.
+    context, addr = ("ipv4", "address") if node.os.forwarding_per_interface else ("ip", "addr")
     for iface in node.interfaces:
-        for gw in iface.gateways:
-            metric = "" if gw.metric is None else f" gwmetric={gw.metric}"
-            first = iface.addresses[0]
-            out.append(f"netsh interface ipv4 set address name={iface.quoted} source=static "
-                       f"address={first.ip} mask={first.netmask} gateway={gw.address}{metric}"
-                       if gw is iface.gateways[0] else
-                       f"netsh interface ipv4 add address name={iface.quoted} gateway={gw.address}"
-                       f"{metric}")
-        for switch in SWITCHES:
+        first, *more = iface.addresses
+        gateways = list(iface.gateways)
+        command = (f"netsh interface {context} set address name={iface.quoted} source=static "
+                   f"{addr}={first.ip} mask={first.netmask}")
+        if gateways:
+            gw = gateways.pop(0)
+            command += f" gateway={gw.address}" + ("" if gw.metric is None else f" gwmetric={gw.metric}")
+        out.append(command)
+        out += [f"netsh interface {context} add address name={iface.quoted} {addr}={a.ip} mask={a.netmask}"
+                + (" skipassource=true" if a.ip in iface.skip_as_source else "") for a in more]
+        out += [f"netsh interface {context} add address name={iface.quoted} gateway={gw.address}"
+                + ("" if gw.metric is None else f" gwmetric={gw.metric}") for gw in gateways]
+        if iface.metric is not None:
+            out.append(f"netsh interface ipv4 set interface {iface.quoted} metric={iface.metric}")
+        for switch in ("weakhostsend", "weakhostreceive"):
             if getattr(iface, switch) != defaults[switch]:
                 out.append(netsh_set_switch(iface, switch, getattr(iface, switch)))
+        if iface.forwarding != defaults["forwarding"] and node.os.forwarding_per_interface:
+            out.append(forwarding_command(node, iface, iface.forwarding))
+    if not node.os.forwarding_per_interface and any(i.forwarding for i in node.interfaces):
+        out.append(forwarding_command(node, node.interfaces[0]))
     for route in node.routes:
         out.append(route_exe_add(node, route))
-        out.append(netsh_add_route(node, route))
+        if node.os.forwarding_per_interface:  # netsh interface ipv4 arrived with Vista
+            out.append(netsh_add_route(node, route))
     return out
 
 
@@ -212,31 +245,41 @@ def _interface_by_name(node: Node, name: str) -> Interface:
 
 def _address(text: str, what: str) -> IPv4Address:
     try:
-        return IPv4Address(text)
-    except ValueError:
-        raise CommandError(f"Bad argument {text}: expected an IPv4 {what}") from None
+        return parse_ipv4(text, what)
+    except ValueError as err:
+        raise CommandError(f"Bad argument {text}: {err}") from None
 
 
 def _number(text: str, what: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
+    """A decimal number, or hexadecimal with 0x as route.exe allows for IF."""
+    try:
+        value = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
         raise CommandError(f"Bad argument {text}: {what} must be a number from {low} to {high}")
-    return int(text)
+    return value
 
 
 def _add_route(node: Node, route: Route) -> Node:
-    if gateway_problem(node, route):
-        raise CommandError(GATEWAY_ERROR)
+    try:
+        route_interface(node, route.gateway, route.interface)
+    except RouteRefused as err:
+        raise CommandError(err.windows) from None
     for r in node.routes:
         if (r.destination, r.gateway, r.interface) == (route.destination, route.gateway, route.interface):
             raise CommandError("The route addition failed: The object already exists.")
     return replace(node, routes=node.routes + (route,))
 
 
-def _delete_routes(node: Node, keep) -> Node:
-    routes = tuple(r for r in node.routes if keep(r))
-    if len(routes) == len(node.routes):
+def _delete_routes(node: Node, doomed) -> Node:
+    """Remove matching static routes, and default gateways when 0.0.0.0/0 matches."""
+    routes = tuple(r for r in node.routes if not doomed(r))
+    ifaces = tuple(replace(i, gateways=tuple(g for g in i.gateways if not doomed(
+        Route(DEFAULT_ROUTE, g.address, i.key, 0, RouteOrigin.GATEWAY)))) for i in node.interfaces)
+    if routes == node.routes and ifaces == node.interfaces:
         raise CommandError("The route deletion failed: Element not found.")
-    return replace(node, routes=routes)
+    return replace(node, routes=routes, interfaces=ifaces)
 
 
 def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
@@ -268,14 +311,14 @@ def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
             elif word == "metric":
                 metric = _number(value, "METRIC", 1, 9999)
             else:
-                if_index = int(value, 16) if value.lower().startswith("0x") else _number(value, "IF", 1, 9999)
+                if_index = _number(value, "IF", 1, 9999)
             i += 2
         elif gateway is None:
             gateway, i = rest[i], i + 1
         else:
             raise CommandError(f"route: unexpected argument {rest[i]!r}")
     try:
-        network = parse_destination(dest, mask or "255.255.255.255")
+        network = parse_destination(dest, mask or ("0.0.0.0" if dest == "0.0.0.0" else "255.255.255.255"))
     except ValueError as err:
         raise CommandError(str(err)) from None
     if verb == "delete":
@@ -286,11 +329,12 @@ def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
             same = r.destination == network if mask else \
                 r.destination.network_address == network.network_address
             return same and gw in (None, r.gateway)
-        return _delete_routes(node, lambda r: not doomed(r)), " OK!"
+        return _delete_routes(node, doomed), " OK!"
     if gateway is None:
         raise CommandError("route add: expected a gateway")
     gw = _address(gateway, "gateway")
     onlink = gw == IPv4Address("0.0.0.0")
+    key = None
     if if_index is not None:
         match = [i for i in node.interfaces if node.if_index(i.key) == if_index]
         if not match:
@@ -299,17 +343,20 @@ def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
         key = match[0].key
     elif onlink:
         raise CommandError("route add: an on-link route (gateway 0.0.0.0) needs IF <index>")
-    else:
-        key = interface_for_gateway(node, gw)
-        if key is None:
-            raise CommandError(GATEWAY_ERROR)
-    route = Route(network, None if onlink else gw, key,
+    route = Route(network, None if onlink else gw, key or "",
                   node.os.static_route_metric if metric is None else metric,
                   RouteOrigin.STATIC, persistent)
+    try:
+        route = replace(route, interface=route_interface(node, route.gateway, key))
+    except RouteRefused as err:
+        raise CommandError(err.windows) from None
     return _add_route(node, route), " OK!"
 
 
-def _named_args(words: list[str], positional: tuple[str, ...]) -> dict[str, str]:
+_NETSH_NOUNS = {"int": "interface", "interfaces": "interface", "routes": "route"}
+
+
+def _named_args(words: list[str], positional: tuple[str, ...], known: tuple[str, ...]) -> dict[str, str]:
     """netsh arguments: `name=value` pairs, or values in the documented order."""
     out: dict[str, str] = {}
     order = list(positional)
@@ -317,6 +364,9 @@ def _named_args(words: list[str], positional: tuple[str, ...]) -> dict[str, str]
         if "=" in word:
             name, _, value = word.partition("=")
             name = {"l": "level"}.get(name.lower(), name.lower())
+            if name not in known:
+                raise CommandError(f"netsh: the parameter {name!r} is not modelled by labkit "
+                                   f"(modelled here: {', '.join(known)})")
             out[name] = value
             if name in order:
                 order.remove(name)
@@ -328,28 +378,30 @@ def _named_args(words: list[str], positional: tuple[str, ...]) -> dict[str, str]
 
 
 def _netsh(node: Node, words: list[str]) -> tuple[Node, str]:
-    norm = [w.lower() for w in words[:3]]
     aliases = {"int": "interface", "ip": "ipv4"}
-    norm = [aliases.get(w, w) for w in norm]
-    if norm[:2] != ["interface", "ipv4"] or len(words) < 4:
+    norm = [aliases.get(w.lower(), w.lower()) for w in words[:2]]
+    if norm != ["interface", "ipv4"] or len(words) < 4:
         raise CommandError("netsh: labkit models 'netsh interface ipv4 set interface', "
                            "'add route', 'delete route' and 'show route|interfaces'")
-    verb, noun, rest = words[2].lower(), words[3].lower(), words[4:]
-    if verb == "show" and noun in ("route", "routes"):
+    if not node.os.forwarding_per_interface:
+        raise CommandError(f"{node.os.display} has no 'netsh interface ipv4' context "
+                           "(it arrived with Vista / Server 2008); use route.exe")
+    verb, rest = words[2].lower(), words[4:]
+    noun = _NETSH_NOUNS.get(words[3].lower(), words[3].lower())
+    if verb == "show" and noun == "route":
+        _named_args(rest, ("level", "store"), ("level", "store"))
         return node, netsh_show_route(node)
-    if verb == "show" and noun in ("interface", "interfaces"):
-        args = _named_args(rest, ("interface", "rr", "level"))
+    if verb == "show" and noun == "interface":
+        args = _named_args(rest, ("interface", "rr", "level", "store"), ("interface", "rr", "level", "store"))
         if "interface" in args:
             return node, netsh_show_interface(node, _interface_by_name(node, args["interface"]).key)
         return node, netsh_show_interfaces(node)
     if verb == "set" and noun == "interface":
-        args = _named_args(rest, ("interface", "forwarding"))
+        args = _named_args(rest, ("interface", "forwarding"), ("interface", *SWITCHES, "store"))
         iface = _interface_by_name(node, args.pop("interface", ""))
+        args.pop("store", None)  # active or persistent: the kit keeps no separate boot state
         changes = {}
         for name, value in args.items():
-            if name not in SWITCHES:
-                raise CommandError(f"netsh: the parameter {name!r} is not modelled by labkit "
-                                   f"(modelled: {', '.join(SWITCHES)})")
             if value.lower() not in ("enabled", "disabled"):
                 raise CommandError(f"netsh: {name} must be enabled or disabled, got {value!r}")
             if name != "forwarding" and not node.os.host_model_configurable:
@@ -361,7 +413,8 @@ def _netsh(node: Node, words: list[str]) -> tuple[Node, str]:
         ifaces = tuple(replace(i, **changes) if i.key == iface.key else i for i in node.interfaces)
         return replace(node, interfaces=ifaces), "Ok."
     if noun == "route" and verb in ("add", "delete"):
-        args = _named_args(rest, ("prefix", "interface", "nexthop"))
+        args = _named_args(rest, ("prefix", "interface", "nexthop"),
+                           ("prefix", "interface", "nexthop", "metric", "store"))
         if "prefix" not in args or "interface" not in args:
             raise CommandError(f"netsh {verb} route: expected a prefix and an interface name")
         try:
@@ -371,35 +424,77 @@ def _netsh(node: Node, words: list[str]) -> tuple[Node, str]:
         iface = _interface_by_name(node, args["interface"])
         nexthop = _address(args["nexthop"], "next hop") if "nexthop" in args else None
         if verb == "delete":
-            return _delete_routes(node, lambda r: not (r.destination == network and r.interface == iface.key
-                                                       and nexthop in (None, r.gateway))), "Ok."
+            return _delete_routes(node, lambda r: r.destination == network and r.interface == iface.key
+                                  and nexthop in (None, r.gateway)), "Ok."
         store = args.get("store", "persistent").lower()
         if store not in ("persistent", "active"):
             raise CommandError(f"netsh: store must be active or persistent, got {store!r}")
         metric = _number(args["metric"], "metric", 0, 9999) if "metric" in args else node.os.static_route_metric
         route = Route(network, nexthop, iface.key, metric, RouteOrigin.STATIC, store == "persistent")
         return _add_route(node, route), "Ok."
-    raise CommandError(f"netsh interface ipv4 {verb} {noun}: not modelled by labkit")
+    if verb == "add" and noun == "address":
+        return _netsh_add_address(node, rest)
+    raise CommandError(f"netsh interface ipv4 {verb} {words[3]}: not modelled by labkit")
+
+
+def _netsh_add_address(node: Node, words: list[str]) -> tuple[Node, str]:
+    """`add address NAME ADDRESS MASK [skipassource=true]`: a new address, or the flag on one it has."""
+    args = _named_args(words, ("name", "address", "mask"), ("name", "address", "mask", "skipassource"))
+    if not {"name", "address"} <= set(args):
+        raise CommandError("netsh add address: expected an interface name and an address")
+    iface = _interface_by_name(node, args["name"])
+    address = _address(args["address"].split("/")[0], "address")
+    skip = args.get("skipassource", "false").lower()
+    if skip not in ("true", "false"):
+        raise CommandError(f"netsh: skipassource must be true or false, got {skip!r}")
+    if iface.owns(address):
+        skipped = tuple(a for a in iface.skip_as_source if a != address) + ((address,) if skip == "true" else ())
+        changed = replace(iface, skip_as_source=skipped)
+    else:
+        if "mask" not in args and "/" not in args["address"]:
+            raise CommandError("netsh add address: expected a mask for a new address")
+        try:
+            new = parse_ipv4_prefix(args["address"] if "/" in args["address"] else f"{address}/{args['mask']}")
+        except ValueError as err:
+            raise CommandError(str(err)) from None
+        changed = replace(iface, addresses=iface.addresses + (new,),
+                          skip_as_source=iface.skip_as_source + ((address,) if skip == "true" else ()))
+    return replace(node, interfaces=tuple(changed if i.key == iface.key else i for i in node.interfaces)), "Ok."
+
+
+def _reg(node: Node, words: list[str]) -> tuple[Node, str]:
+    """`reg add …\\Tcpip\\Parameters /v IPEnableRouter /t REG_DWORD /d 1 /f` (machine-wide forwarding)."""
+    lowered = [w.lower() for w in words]
+    if len(words) < 2 or lowered[0] != "add" or lowered[1] != IP_ENABLE_ROUTER.lower() or \
+            "/v" not in lowered or lowered[lowered.index("/v") + 1:][:1] != ["ipenablerouter"]:
+        raise CommandError("reg: labkit models only: reg add " + IP_ENABLE_ROUTER +
+                           " /v IPEnableRouter /t REG_DWORD /d 0|1 /f")
+    data = lowered[lowered.index("/d") + 1] if "/d" in lowered[:-1] else None
+    if data not in ("0", "1"):
+        raise CommandError("reg add … /v IPEnableRouter: expected /d 0 or /d 1")
+    ifaces = tuple(replace(i, forwarding=data == "1") for i in node.interfaces)
+    return replace(node, interfaces=ifaces), ("The operation completed successfully. "
+                                              "(Windows applies IPEnableRouter at the next restart; "
+                                              "the kit applies it at once.)")
 
 
 def run_command(node: Node, line: str) -> tuple[Node, str]:
-    """Run one route.exe or netsh command on a node: the changed node and Windows's answer.
+    """Run one route.exe, netsh or reg command on a node: the changed node and Windows's answer.
 
     Raises CommandError with the message Windows would print.
     """
     try:
-        words = shlex.split(line.replace("\u201c", '"').replace("\u201d", '"'))
+        words = shlex.split(line.replace("\u201c", '"').replace("\u201d", '"'), posix=False)
+        words = [w[1:-1] if len(w) > 1 and w[0] == w[-1] == '"' else w for w in words]
     except ValueError as err:
         raise CommandError(f"cannot read the command: {err}") from None
     if not words:
         raise CommandError("empty command")
     program = words[0].lower().removesuffix(".exe")
-    if program == "route":
-        return _route_exe(node, words[1:])
-    if program == "netsh":
-        return _netsh(node, words[1:])
-    raise CommandError(f"'{words[0]}' is not a command labkit models (route, netsh)")
-
+    runners = {"route": _route_exe, "netsh": _netsh, "reg": _reg}
+    if program not in runners:
+        raise CommandError(f"'{words[0]}' is not a command labkit models (route, netsh, reg)")
+    return runners[program](node, words[1:])
 
 
 def apply_command(net, node: str, line: str):

@@ -3,14 +3,15 @@
 Rules (docs/model-rules.md has the sources and the contested points):
 - send, source not given: look up the whole table, then pick the source (KB 969029);
 - send, source fixed (bound socket, a reply): strong host send limits the lookup to
-  routes on the interface owning the source, unless that interface has weakhostsend
-  or forwarding enabled (the flag of the source-owning interface counts);
+  routes on the interface owning the source, unless that interface sends weakly
+  (weakhostsend or forwarding enabled there: the source owner's flag counts);
 - receive on R for an address of another interface: needs weakhostreceive or
   forwarding on R; for an address the node does not own: needs forwarding on R;
 - layer 2: the next hop must be held by a live node on the outgoing interface's
   segment; an NLB cluster IP is answered by exactly one member per flow;
 - dead gateway detection moves TCP connections to the next default gateway;
   UDP and ICMP never switch.
+Every remedy a failed trace offers has been tried on a copy of the network.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network
 
-from .commands import netsh_add_route, netsh_set_switch, route_exe_add
+from .addressing import common_prefix_length, parse_ipv4
+from .commands import (CommandError, apply_command, forwarding_command, netsh_add_route,
+                       netsh_set_switch, route_exe_add, skip_as_source_command)
 from .host import Interface, Node, Role
 from .network import Network
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
@@ -29,6 +32,7 @@ EPHEMERAL_PORT = 49152
 DEFAULT_PORTS = {"tcp": 80, "udp": 53, "icmp": None}
 PROTOCOLS = tuple(DEFAULT_PORTS)
 MAX_HOPS = 32
+NO_SOURCE = IPv4Address("0.0.0.0")
 
 
 class TraceError(ValueError):
@@ -44,20 +48,59 @@ class Packet:
     dport: int | None
 
 
+@dataclass(frozen=True)
+class _Weakness:
+    """Why an interface sends or receives weakly, and what to credit when that made it work."""
+
+    why: str
+    credit: str | None
+
+
+def _weakness(node: Node, iface: Interface, direction: str) -> _Weakness | None:
+    """None when `iface` is strong in this direction ('send' or 'receive')."""
+    if node.role is Role.ROUTER:
+        return _Weakness(f"{node.name} is a router", None)
+    if not node.os.host_model_configurable and node.os.weak_host:
+        return _Weakness(f"{node.os.display} always uses the weak host model",
+                         f"the weak host model of {node.os.display} on {node.name}")
+    switch = f"weakhost{direction}"
+    if getattr(iface, switch):
+        return _Weakness(f'{switch} is enabled on "{iface.label}"', f'{switch} on "{iface.label}" of {node.name}')
+    if iface.forwarding:
+        return _Weakness(f'forwarding is enabled on "{iface.label}"', _forwarding_credit(node, iface))
+    return None
+
+
+def _forwarding_credit(node: Node, iface: Interface) -> str | None:
+    if node.role is Role.ROUTER:
+        return None
+    if not node.os.forwarding_per_interface:
+        return f"IPEnableRouter on {node.name}"
+    return f'forwarding on "{iface.label}" of {node.name}'
+
+
 @dataclass
 class _Walk:
     """The trace being built (private, mutable while one trace runs)."""
 
     net: Network
-    packet: Packet | None = None
+    packet: Packet
     hops: list[Hop] = field(default_factory=list)
     relied_on: list[str] = field(default_factory=list)
+    ties: list[str] = field(default_factory=list)
 
-    def end(self, disposition: Disposition, reason: str, remedies=(), src=None) -> Trace:
+    def note_choice(self, node: Node, choice: RouteChoice) -> None:
+        if choice.tie and not choice.tie_broken_by:
+            self.ties.append(f"{node.name} picked {describe_route(node, choice.winner.route)} from an "
+                             "undefined tie; Windows may pick the other route, with another outcome")
+
+    def end(self, disposition: Disposition, reason: str, remedies=()) -> Trace:
         p = self.packet
-        return Trace(p.proto, src or p.src, p.dst, p.sport, p.dport, tuple(self.hops), disposition,
-                     reason, tuple(remedies),
-                     tuple(dict.fromkeys(self.relied_on)) if disposition is Disposition.ACCEPTED else ())
+        accepted = disposition is Disposition.ACCEPTED
+        relied = self.relied_on + self.ties if accepted else []
+        remedies = list(remedies) + ([] if accepted else [Remedy(t) for t in self.ties])
+        return Trace(p.proto, p.src, p.dst, p.sport, p.dport, tuple(self.hops), disposition, reason,
+                     tuple(remedies), tuple(dict.fromkeys(relied)))
 
 
 def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address | str | None = None,
@@ -67,151 +110,232 @@ def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address 
 
     `src` fixes the source address (as a bound socket or `ping -S` does).
     """
-    proto = proto.lower()
+    proto = str(proto).lower()
     if proto not in DEFAULT_PORTS:
         raise TraceError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {proto!r}")
-    dst = _address(dst, "destination")
+    dst = _unicast(net, dst, "destination")
     if not net.has_node(start):
         raise TraceError(f"no node {start!r} (nodes: {', '.join(n.name for n in net.nodes)})")
     node = net.node(start)
     if src is not None:
-        src = _address(src, "source")
+        src = _unicast(net, src, "source")
         if not node.owns(src):
             raise TraceError(f"{src} is not an address of {start} (its addresses: "
                              f"{', '.join(str(a.ip) for a in node.addresses)})")
     if node.down:
         raise TraceError(f"{start} is marked down: it sends nothing")
     if proto == "icmp":
-        sport = dport = None
+        if sport is not None or dport is not None:
+            raise TraceError("ICMP has no ports: leave out --dport/--sport")
     else:
-        sport = EPHEMERAL_PORT if sport is None else sport
-        dport = DEFAULT_PORTS[proto] if dport is None else dport
-    request = _run(net, node, dst, src, proto, sport, dport)
-    if not reply:
-        return request
-    back = None
-    if request.accepted:
-        responder = net.node(request.last_hop.node)
-        back = _run(net, responder, request.src, request.dst, proto, dport, sport)
-    return replace(request, reply=back)
+        sport = EPHEMERAL_PORT if sport is None else _port(sport, "source port")
+        dport = DEFAULT_PORTS[proto] if dport is None else _port(dport, "destination port")
+    question = (start, dst, src, proto, sport, dport)
+    return _with_reply(net, question) if reply else _solve(net, *question)
 
 
-def _address(value, what: str) -> IPv4Address:
+def _port(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise TraceError(f"{what} must be a number from 1 to 65535, got {value!r}")
+    return value
+
+
+def _unicast(net: Network, value, what: str) -> IPv4Address:
     try:
-        address = IPv4Address(str(value))
-    except ValueError:
-        raise TraceError(f"{what} must be an IPv4 address like 10.10.0.100, got {value!r}") from None
+        address = parse_ipv4(value, what)
+    except ValueError as err:
+        raise TraceError(str(err)) from None
     if address.is_multicast or address.is_loopback or address.is_unspecified or \
             address == IPv4Address("255.255.255.255"):
         raise TraceError(f"{what} {address} is not a unicast address; labkit traces unicast packets")
+    special = net.subnet_edges.get(address)
+    if special:
+        raise TraceError(f"{what} {address} is {special}; labkit traces unicast packets")
     return address
+
+
+def _solve(net: Network, start: str, dst, src, proto, sport, dport) -> Trace:
+    """One direction, with its remedies tried out."""
+    def rerun(changed: Network) -> Trace:
+        return _run(changed, changed.node(start), dst, src, proto, sport, dport)
+
+    result = rerun(net)
+    if result.accepted or not result.remedies:
+        return result
+    return replace(result, remedies=_checked(net, result, rerun, lambda t: t.accepted))
+
+
+def _with_reply(net: Network, question) -> Trace:
+    start = question[0]
+    request = _solve(net, *question)
+    if not request.accepted:
+        return replace(request, reply=None)
+    responder = request.last_hop.node
+    back = _solve(net, responder, request.src, request.dst, request.proto, request.dport, request.sport)
+    if back.accepted and back.last_hop.node != start:
+        back = _misdelivered(net, request, back, start)
+
+        def rerun(changed: Network) -> Trace:
+            return _with_reply(changed, question).reply or request
+
+        back = replace(back, remedies=_checked(net, back, rerun, lambda t: t.succeeded))
+    return replace(request, reply=back)
+
+
+def _checked(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, ...]:
+    """Keep the remedies that work when tried on a copy of the network.
+
+    Equivalent route suggestions (one per usable router) are cut to the first that works.
+    Where none fixes it, the ones that get the packet further are kept, saying so.
+    """
+    working, further, kept_route = [], [], False
+    for remedy in result.remedies:
+        if not (remedy.node and remedy.commands):
+            working.append(remedy)
+            continue
+        is_route = remedy.commands[0].startswith("route ")
+        if is_route and kept_route:
+            continue
+        try:
+            changed, _ = apply_command(net, remedy.node, remedy.commands[0])
+        except CommandError:
+            continue
+        after = rerun(changed)
+        if fixed(after):
+            working.append(remedy)
+            kept_route = kept_route or is_route
+        elif (after.disposition, after.last_hop.node) != (result.disposition, result.last_hop.node):
+            further.append(replace(remedy, text=f"{remedy.text} (gets further, then "
+                                                f"{after.disposition.value} at {after.last_hop.node})"))
+    if any(r.commands for r in working):
+        return tuple(working)
+    return tuple(further + working)
+
+
+def _misdelivered(net: Network, request: Trace, back: Trace, start: str) -> Trace:
+    """A reply NLB handed to another member: accepted there, but the exchange is broken."""
+    landed = back.last_hop.node
+    reason = (f"the reply reached {landed}, not {start} which sent the request: {landed} has no such "
+              "connection and discards it (TCP answers with a reset), so the exchange fails")
+    remedies = []
+    cluster = net.cluster_for(request.src)
+    owner = net.node(start).owner_of(request.src)
+    if cluster is not None and owner is not None:
+        remedies.append(Remedy(
+            f"stop {start} from using the NLB cluster IP {request.src} as a source: mark it "
+            f'skipassource on "{owner.label}" (KB 975808)', (skip_as_source_command(owner, request.src),), start))
+        remedies.append(Remedy(f"make the application on {start} bind to its dedicated address"))
+    return replace(back, reason=reason, remedies=tuple(remedies), expected_at=start, relied_on=())
 
 
 def _run(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | None, proto: str,
          sport: int | None, dport: int | None) -> Trace:
-    walk = _Walk(net)
-    fixed = src is not None
+    walk = _Walk(net, Packet(src or NO_SOURCE, dst, proto, sport, dport))
     steps: list[Step] = []
     if node.owns(dst):
-        src = src or dst
-        walk.packet = Packet(src, dst, proto, sport, dport)
+        walk.packet = replace(walk.packet, src=src or dst)
         owner = node.owner_of(dst)
         walk.hops.append(Hop(node.name, None, None, (
             Step(Action.ACCEPTED, f'{dst} is an address of this node ("{owner.label}"): '
                                   "delivered through the loopback interface, never on the wire"),)))
         return walk.end(Disposition.ACCEPTED, f"{dst} is {node.name}'s own address")
 
-    if fixed:
+    if src is not None:
         owner = node.owner_of(src)
-        walk.packet = Packet(src, dst, proto, sport, dport)
-        if owner.sends_weakly:
+        weak = _weakness(node, owner, "send")
+        if weak:
             choice = select_route(node, dst)
-            steps.append(Step(Action.HOST_MODEL,
-                              f'source {src} belongs to "{owner.label}", which sends weakly '
-                              f"({_weak_send_switch(owner)} enabled): the whole route table may be used"))
+            steps.append(Step(Action.HOST_MODEL, f'source {src} belongs to "{owner.label}"; {weak.why}, '
+                                                 "so the whole route table may be used"))
         else:
             choice = select_route(node, dst, only_interface=owner.key)
-            steps.append(Step(Action.HOST_MODEL,
-                              f'source {src} belongs to "{owner.label}"; strong host send: only routes '
-                              f'on "{owner.label}" may carry it'))
-            if choice.winner is None:
-                full = select_route(node, dst)
-                steps.append(Step(Action.ROUTED, choice.why(node), choice))
-                walk.hops.append(Hop(node.name, None, None, tuple(steps)))
-                if full.winner is None:
-                    return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}",
-                                    _no_route_remedies(net, node, dst))
-                other = node.interface(full.winner.route.interface)
-                return walk.end(
-                    Disposition.STRONG_SEND_BLOCKED,
-                    f'{node.name} has a route to {dst} only via "{other.label}", which does not own '
-                    f'the source {src} ("{owner.label}" does); strong host send forbids it',
-                    _strong_send_remedies(net, node, owner, dst))
+            steps.append(Step(Action.HOST_MODEL, f'source {src} belongs to "{owner.label}"; strong host '
+                                                 f'send: only routes on "{owner.label}" may carry it'))
+        steps.append(Step(Action.ROUTED, choice.why(node), choice))
         if choice.winner is None:
-            steps.append(Step(Action.ROUTED, choice.why(node), choice))
+            walk.hops.append(Hop(node.name, None, None, tuple(steps)))
+            full = select_route(node, dst) if not weak else choice
+            if full.winner is None:
+                return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}",
+                                _no_route_remedies(net, node, dst))
+            other = node.interface(full.winner.route.interface)
+            return walk.end(
+                Disposition.STRONG_SEND_BLOCKED,
+                f'{node.name} has a route to {dst} only via "{other.label}", which does not own the '
+                f'source {src} ("{owner.label}" does); strong host send forbids it',
+                _strong_send_remedies(net, node, owner, dst))
+    else:
+        choice = select_route(node, dst)
+        steps.append(Step(Action.ROUTED, choice.why(node), choice))
+        if choice.winner is None:
             walk.hops.append(Hop(node.name, None, None, tuple(steps)))
             return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}",
                             _no_route_remedies(net, node, dst))
-        steps.append(Step(Action.ROUTED, choice.why(node), choice))
-    else:
-        choice = select_route(node, dst)
-        if choice.winner is None:
-            walk.packet = Packet(IPv4Address("0.0.0.0"), dst, proto, sport, dport)
-            walk.hops.append(Hop(node.name, None, None, (Step(Action.ROUTED, choice.why(node), choice),)))
-            return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}",
-                            _no_route_remedies(net, node, dst), src=node.addresses[0].ip)
-        steps.append(Step(Action.ROUTED, choice.why(node), choice))
         route = choice.winner.route
         src, rule = choose_source(node, route.interface, route.next_hop(dst), dst)
+        cluster = net.cluster_for(src)
+        if cluster is not None:
+            rule += (f"; note: {src} is the IP of NLB cluster {cluster.name}, so answers go to "
+                     "whichever member NLB picks")
         steps.append(Step(Action.SOURCE, f"{src} ({rule})"))
         owner = node.owner_of(src)
-        walk.packet = Packet(src, dst, proto, sport, dport)
+        walk.packet = replace(walk.packet, src=src)
 
+    walk.note_choice(node, choice)
     route = choice.winner.route
     if route.interface != owner.key:
-        walk.relied_on.append(f'{_weak_send_switch(owner)} on "{owner.label}" of {node.name}')
-    if route.origin is RouteOrigin.STATIC:
+        weak = _weakness(node, owner, "send")
+        if weak and weak.credit:
+            walk.relied_on.append(weak.credit)
+    return _leave(walk, node, None, choice, steps, owner)
+
+
+def _credit_static(walk: _Walk, node: Node, route: Route) -> None:
+    if route.origin is RouteOrigin.STATIC and node.role is Role.HOST:
         walk.relied_on.append(f"the static route {describe_route(node, route)} on {node.name}")
-    return _leave(walk, node, None, choice, steps, owner, originated=True)
-
-
-def _weak_send_switch(iface: Interface) -> str:
-    return "weakhostsend" if iface.weakhostsend else "forwarding"
 
 
 def _leave(walk: _Walk, node: Node, in_key: str | None, choice: RouteChoice, steps: list[Step],
-           owner: Interface | None, originated: bool) -> Trace:
-    """Send the packet out by the chosen route (with dead gateway failover) and follow it."""
+           owner: Interface | None) -> Trace:
+    """Send the packet out by the chosen route (with dead gateway failover) and follow it.
+
+    `owner` is the interface owning a locally sourced packet's address (None when forwarding).
+    """
     net, packet = walk.net, walk.packet
     route = choice.winner.route
     reached = _neighbor(net, node, route, packet)
-    if isinstance(reached, str) and originated and route.is_default and node.dead_gateway_detection:
-        reached, route = _dead_gateway(walk, node, choice, route, owner, reached, steps)
+    suffix = ""
+    if isinstance(reached, str) and owner is not None and node.dead_gateway_detection and \
+            route in [c.route for c in gateways_in_order(choice)]:
+        reached, route, suffix = _dead_gateway(walk, node, choice, route, owner, reached, steps)
+    _credit_static(walk, node, route)
     if isinstance(reached, str):
         walk.hops.append(Hop(node.name, in_key, route.interface, tuple(steps)))
-        return walk.end(Disposition.NEIGHBOR_UNREACHABLE, reached,
+        return walk.end(Disposition.NEIGHBOR_UNREACHABLE, reached + suffix,
                         _unreachable_remedies(net, node, route, packet))
-    next_node, next_iface, nlb_note = reached
+    next_node, next_iface, hop, note = reached
     out = node.interface(route.interface)
-    steps.append(Step(Action.TRANSMITTED, f'out "{out.label}" to {route.next_hop(packet.dst)} '
-                                          f"({next_node.name}) on segment {out.segment}"))
+    steps.append(Step(Action.TRANSMITTED, f'out "{out.label}" to {hop} ({next_node.name}) on segment '
+                                          f"{out.segment}" + (f" ({note})" if note else "")))
     walk.hops.append(Hop(node.name, in_key, route.interface, tuple(steps)))
     if len(walk.hops) > MAX_HOPS:
         return walk.end(Disposition.LOOP, f"more than {MAX_HOPS} hops", _loop_remedies(walk))
-    return _arrive(walk, next_node, next_iface, nlb_note)
+    return _arrive(walk, next_node, next_iface, hop)
 
 
 def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
-    """(node, interface, note) that takes the frame for the next hop, or why nobody does."""
+    """(node, interface, next hop, note) that takes the frame, or why nobody does."""
     out = node.interface(route.interface)
     hop = route.next_hop(packet.dst)
+    note = None
+    if node.owns(hop) and hop != packet.dst:
+        hop, note = packet.dst, f"the gateway {route.gateway} is {node.name}'s own address: treated as on-link"
     if out.is_loopback_adapter:
         return f'"{out.label}" is a loopback adapter: it has no wire, so {hop} cannot be reached through it'
     holders = net.holders(out.segment, hop)
     if not holders:
         return f"nothing on segment {out.segment} holds {hop}: no ARP reply"
     cluster = net.cluster_for(hop)
-    note = None
     if len(holders) > 1 and cluster is not None:
         held = {(n.name, i.key): (n, i) for n, i in holders}
         live = tuple(m for m in cluster.members if m in held and not held[m][0].down)
@@ -220,35 +344,40 @@ def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
         member = cluster.choose(live, packet.src, packet.sport)
         basis = f"client {packet.src}" if cluster.affinity == "single" else \
             f"client {packet.src} port {packet.sport}"
-        note = (f"NLB cluster {cluster.name} ({hop}): member {member[0]} handles this flow "
-                f"(affinity {cluster.affinity}: chosen from {basis}; {len(live)} live member(s))")
-        return (*held[member], note)
+        nlb = (f"NLB cluster {cluster.name}: member {member[0]} takes this flow (affinity "
+               f"{cluster.affinity}, from {basis}; {len(live)} live member(s))")
+        return (*held[member], hop, "; ".join(filter(None, (note, nlb))))
     target, iface = holders[0]
     if target.down:
         return f"{hop} ({target.name}) is down: no ARP reply, nothing answers"
-    return target, iface, note
+    return target, iface, hop, note
 
 
 def _dead_gateway(walk: _Walk, node: Node, choice: RouteChoice, route: Route, owner: Interface,
                   failure: str, steps: list[Step]):
-    """Dead gateway detection: TCP moves on to the next default gateway; UDP/ICMP never do."""
+    """Dead gateway detection: TCP moves on to the next default gateway; UDP/ICMP never do.
+
+    Returns (what was reached or why not, the route finally used, a reason suffix).
+    """
     packet = walk.packet
     gateways = [c.route for c in gateways_in_order(choice)]
-    if walk.packet.proto != "tcp":
+    if packet.proto != "tcp":
         if len(gateways) > 1:
             steps.append(Step(Action.DEAD_GATEWAY,
                               f"{failure}; {packet.proto.upper()} never triggers dead gateway detection, "
                               f"so {node.name} keeps sending to {route.gateway}"))
-        return failure, route
+            return failure, route, (f"; {packet.proto.upper()} never triggers dead gateway detection, "
+                                    "so no other gateway is tried")
+        return failure, route, ""
     if len(gateways) < 2:
         steps.append(Step(Action.DEAD_GATEWAY, f"{failure}; no other default gateway to fail over to"))
-        return failure, route
+        return failure, route, ""
     start = gateways.index(route)
+    weak = _weakness(node, owner, "send")
     current, reason = route, failure
     for offset in range(1, len(gateways)):
         nxt = gateways[(start + offset) % len(gateways)]
-        usable = owner.sends_weakly or nxt.interface == owner.key
-        if not usable:
+        if not (weak or nxt.interface == owner.key):
             steps.append(Step(Action.DEAD_GATEWAY,
                               f"{reason}; next default gateway {nxt.gateway} is on "
                               f'"{node.interface(nxt.interface).label}", which does not own the '
@@ -262,29 +391,28 @@ def _dead_gateway(walk: _Walk, node: Node, choice: RouteChoice, route: Route, ow
         current = nxt
         if not isinstance(reached, str):
             walk.relied_on.append(f"dead gateway detection on {node.name} (TCP) moving to {nxt.gateway}")
-            return reached, nxt
+            return reached, nxt, ""
         reason = reached
-    return f"every default gateway of {node.name} is unreachable (last: {reason})", current
+    return f"every default gateway of {node.name} is unreachable (last: {reason})", current, ""
 
 
-def _arrive(walk: _Walk, node: Node, iface: Interface, nlb_note: str | None) -> Trace:
+def _arrive(walk: _Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace:
     net, packet = walk.net, walk.packet
     dst = packet.dst
-    steps = [Step(Action.NLB, nlb_note)] if nlb_note else []
-    steps.append(Step(Action.RECEIVED, f'in "{iface.label}"'))
+    steps = [Step(Action.RECEIVED, f'in "{iface.label}"')]
     if iface.owns(dst):
         steps.append(Step(Action.ACCEPTED, f'{dst} is an address of "{iface.label}"'))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         return walk.end(Disposition.ACCEPTED, f'delivered to {node.name} on "{iface.label}"')
     other = node.owner_of(dst)
     if other is not None:
-        if iface.receives_weakly:
-            switch = "weakhostreceive" if iface.weakhostreceive else "forwarding"
+        weak = _weakness(node, iface, "receive")
+        if weak:
             steps.append(Step(Action.ACCEPTED, f'{dst} belongs to "{other.label}", not "{iface.label}"; '
-                                               f'{switch} on "{iface.label}" lets it in (weak host receive)'))
+                                               f"{weak.why}, so it is let in (weak host receive)"))
             walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
-            if node.role is Role.HOST and node.os.host_model_configurable:
-                walk.relied_on.append(f'{switch} on "{iface.label}" of {node.name}')
+            if weak.credit:
+                walk.relied_on.append(weak.credit)
             return walk.end(Disposition.ACCEPTED,
                             f'delivered to {node.name} on "{iface.label}" for "{other.label}"\'s address')
         steps.append(Step(Action.DROPPED, f'{dst} belongs to "{other.label}", not "{iface.label}": '
@@ -295,9 +423,9 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, nlb_note: str | None) -> 
             f'{node.name} dropped a packet for {dst} that arrived on "{iface.label}" '
             f'instead of "{other.label}" (strong host receive)',
             (Remedy(f'enable weakhostreceive on "{iface.label}" of {node.name}',
-                    (netsh_set_switch(iface, "weakhostreceive", True),)),
+                    (netsh_set_switch(iface, "weakhostreceive", True),), node.name),
              Remedy(f'enable forwarding on "{iface.label}" of {node.name}',
-                    (netsh_set_switch(iface, "forwarding", True),))))
+                    (forwarding_command(node, iface),), node.name)))
     if not iface.forwarding:
         steps.append(Step(Action.DROPPED, f'{dst} is not an address of {node.name} and forwarding is '
                                           f'disabled on "{iface.label}"'))
@@ -305,7 +433,7 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, nlb_note: str | None) -> 
         return walk.end(Disposition.NOT_FORWARDED,
                         f'{node.name} does not route: forwarding is disabled on "{iface.label}"',
                         (Remedy(f'enable forwarding on "{iface.label}" of {node.name}',
-                                (netsh_set_switch(iface, "forwarding", True),)),))
+                                (forwarding_command(node, iface),), node.name),))
     if any(h.node == node.name and h.in_iface == iface.key for h in walk.hops):
         steps.append(Step(Action.DROPPED, f"{node.name} has already forwarded this packet: a routing loop"))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
@@ -314,39 +442,47 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, nlb_note: str | None) -> 
     choice = select_route(node, dst)
     steps.append(Step(Action.FORWARDED, f'forwarding enabled on "{iface.label}"'))
     steps.append(Step(Action.ROUTED, choice.why(node), choice))
-    if node.role is Role.HOST:
-        walk.relied_on.append(f'forwarding on "{iface.label}" of {node.name}')
+    credit = _forwarding_credit(node, iface)
+    if credit:
+        walk.relied_on.append(credit)
     if choice.winner is None:
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}",
                         _no_route_remedies(net, node, dst))
-    return _leave(walk, node, iface.key, choice, steps, None, originated=False)
+    walk.note_choice(node, choice)
+    return _leave(walk, node, iface.key, choice, steps, None)
 
 
 def choose_source(node: Node, out_key: str, next_hop: IPv4Address,
                   dst: IPv4Address) -> tuple[IPv4Address, str]:
-    """Source address for a new connection (KB 969029 rules 2-4; rule 1 is local delivery)."""
+    """Source address for a new connection.
+
+    Vista+ ranks the outgoing NIC's addresses by KB 969029's rules 2-4 (rule 1, the
+    destination itself, is local delivery); earlier systems take the NIC's first address.
+    Addresses marked skipassource are never picked.
+    """
     iface = node.interface(out_key)
-    pool = [a.ip for a in iface.addresses] or [a.ip for a in node.addresses]
+    usable = [a.ip for a in iface.addresses if a.ip not in iface.skip_as_source]
+    pool = usable or [a.ip for a in node.addresses if a.ip not in node.interface(node.owner_of(a.ip).key).skip_as_source]
+    if not pool:
+        pool = [a.ip for a in iface.addresses]
+    if not node.os.ranked_source_selection:
+        return pool[0], f'the first address of "{iface.label}": {node.os.display} does not rank addresses'
     if len(pool) == 1:
-        return pool[0], f'rule 2: the only address on the outgoing interface "{iface.label}"'
-    best3 = max(_common_prefix(a, next_hop) for a in pool)
-    pool3 = [a for a in pool if _common_prefix(a, next_hop) == best3]
+        return pool[0], f'KB 969029 rule 2: the only usable address on the outgoing interface "{iface.label}"'
+    best3 = max(common_prefix_length(a, next_hop) for a in pool)
+    pool3 = [a for a in pool if common_prefix_length(a, next_hop) == best3]
     if len(pool3) == 1:
-        return pool3[0], (f'rule 3: of the addresses on "{iface.label}", the longest match '
+        return pool3[0], (f'KB 969029 rule 3: of the addresses on "{iface.label}", the longest match '
                           f"with the next hop {next_hop} ({best3} bits)")
-    best4 = max(_common_prefix(a, dst) for a in pool3)
-    pool4 = [a for a in pool3 if _common_prefix(a, dst) == best4]
-    return pool4[0], (f'rule 4: of the addresses on "{iface.label}", the longest match with '
+    best4 = max(common_prefix_length(a, dst) for a in pool3)
+    pool4 = [a for a in pool3 if common_prefix_length(a, dst) == best4]
+    return pool4[0], (f'KB 969029 rule 4: of the addresses on "{iface.label}", the longest match with '
                       f"the destination {dst} ({best4} bits)" +
                       ("; still tied, the first listed" if len(pool4) > 1 else ""))
 
 
-def _common_prefix(a: IPv4Address, b: IPv4Address) -> int:
-    return 32 - (int(a) ^ int(b)).bit_length()
-
-
-# --- remedies ------------------------------------------------------------------------------
+# --- remedies (each is tried out by _checked before it is shown) ------------------------------
 
 def _routers_for(net: Network, iface: Interface) -> list[IPv4Address]:
     """Addresses of forwarding neighbours on the interface's own subnets (usable gateways)."""
@@ -356,9 +492,7 @@ def _routers_for(net: Network, iface: Interface) -> list[IPv4Address]:
     for other, oi in net.segments.get(iface.segment, ()):
         if not oi.forwarding or other.down:
             continue
-        for addr in oi.addresses:
-            if any(addr.ip in mine.network for mine in iface.addresses) and addr.ip not in found:
-                found.append(addr.ip)
+        found.extend(a.ip for a in oi.addresses if iface.on_link(a.ip) and a.ip not in found)
     return found
 
 
@@ -366,57 +500,48 @@ def _destination_network(net: Network, dst: IPv4Address) -> IPv4Network:
     """The subnet the destination lives on, as the scenario defines it (else the host /32)."""
     best = IPv4Network(dst)
     for node in net.nodes:
-        for iface in node.interfaces:
-            for addr in iface.addresses:
-                if dst in addr.network and addr.network.prefixlen < best.prefixlen and \
-                        addr.network.prefixlen > 0:
-                    best = addr.network
+        for addr in node.addresses:
+            if dst in addr.network and 0 < addr.network.prefixlen < best.prefixlen:
+                best = addr.network
     return best
 
 
-def _route_remedy(net: Network, node: Node, iface: Interface, dst: IPv4Address) -> Remedy | None:
-    routers = _routers_for(net, iface)
-    if not routers or not node.os.is_windows:
-        return None
-    route = Route(_destination_network(net, dst), routers[0], iface.key, node.os.static_route_metric)
-    return Remedy(f'add a route to {route.destination} via {routers[0]} on "{iface.label}" of {node.name}',
-                  (route_exe_add(node, route), netsh_add_route(node, route)))
+def _route_remedies(net: Network, node: Node, iface: Interface, dst: IPv4Address) -> list[Remedy]:
+    if not node.os.is_windows:
+        return []
+    out = []
+    for router in _routers_for(net, iface):
+        route = Route(_destination_network(net, dst), router, iface.key, node.os.static_route_metric)
+        commands = (route_exe_add(node, route),) + \
+            ((netsh_add_route(node, route),) if node.os.forwarding_per_interface else ())
+        out.append(Remedy(f'add a route to {route.destination} via {router} on "{iface.label}" of '
+                          f"{node.name}", commands, node.name))
+    return out
 
 
 def _strong_send_remedies(net: Network, node: Node, owner: Interface, dst: IPv4Address) -> list[Remedy]:
-    out = [Remedy(f'enable weakhostsend on "{owner.label}" of {node.name}',
-                  (netsh_set_switch(owner, "weakhostsend", True),))]
-    route = _route_remedy(net, node, owner, dst)
-    if route:
-        out.append(route)
-    out.append(Remedy(f'enable forwarding on "{owner.label}" of {node.name}',
-                      (netsh_set_switch(owner, "forwarding", True),)))
-    return out
+    return [Remedy(f'enable weakhostsend on "{owner.label}" of {node.name}',
+                   (netsh_set_switch(owner, "weakhostsend", True),), node.name),
+            *_route_remedies(net, node, owner, dst),
+            Remedy(f'enable forwarding on "{owner.label}" of {node.name}',
+                   (forwarding_command(node, owner),), node.name)]
 
 
 def _no_route_remedies(net: Network, node: Node, dst: IPv4Address) -> list[Remedy]:
-    out = []
-    for iface in node.interfaces:
-        remedy = _route_remedy(net, node, iface, dst)
-        if remedy:
-            out.append(remedy)
-    if not out:
-        out.append(Remedy(f"give {node.name} a route to {dst}: no router on its segments reaches it"))
-    return out
+    out = [r for iface in node.interfaces for r in _route_remedies(net, node, iface, dst)]
+    return out or [Remedy(f"give {node.name} a route to {dst}: no router on its segments reaches it")]
 
 
 def _unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet) -> list[Remedy]:
     hop = route.next_hop(packet.dst)
     out = node.interface(route.interface)
     if out.is_loopback_adapter:
-        return [Remedy(f'remove the route that sends {packet.dst} out the loopback adapter "{out.label}"')]
+        return [Remedy(f'keep {packet.dst} off the loopback adapter "{out.label}": give its address a '
+                       "/32 mask (a VIP needs no subnet), or a higher interface metric")]
     holders = net.holders(out.segment, hop)
     if holders:
         fixes = [Remedy(f"bring {holders[0][0].name} ({hop}) back up")]
-        if route.is_default and packet.proto != "tcp":
-            fixes.append(Remedy("expect no failover for UDP or ICMP: only TCP connections trigger "
-                                "dead gateway detection"))
-        elif route.is_default:
+        if route.is_default and packet.proto == "tcp":
             fixes.append(Remedy(f"configure a second, working default gateway on {node.name} "
                                 "(dead gateway detection moves TCP connections to it)"))
         return fixes

@@ -45,6 +45,8 @@ class Interface:
     forwarding: bool = False
     index: int | None = None
     """Windows interface index (Idx); None = numbered in listing order from 11."""
+    skip_as_source: tuple[IPv4Address, ...] = ()
+    """Addresses Windows never picks as a source (netsh … add address … skipassource=true)."""
 
     @property
     def is_loopback_adapter(self) -> bool:
@@ -56,6 +58,10 @@ class Interface:
 
     def owns(self, address: IPv4Address) -> bool:
         return address in self.ips
+
+    def on_link(self, address: IPv4Address) -> bool:
+        """The address lies in one of this interface's subnets."""
+        return any(address in a.network for a in self.addresses)
 
     @property
     def quoted(self) -> str:

@@ -8,7 +8,7 @@ from functools import cached_property
 from ipaddress import IPv4Address
 
 from .host import Interface, Node, Role, interface_defaults
-from .routes import Route, gateway_problem
+from .routes import route_interface
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,18 @@ class Network:
         return self._holders.get((segment, address), ())
 
     @cached_property
+    def subnet_edges(self) -> dict[IPv4Address, str]:
+        """Network and broadcast addresses of every subnet in use (not host addresses)."""
+        out: dict[IPv4Address, str] = {}
+        for node in self.nodes:
+            for addr in node.addresses:
+                net = addr.network
+                if net.prefixlen < 31:
+                    out[net.network_address] = f"the network address of {net}"
+                    out[net.broadcast_address] = f"the broadcast address of {net}"
+        return out
+
+    @cached_property
     def _clusters_by_ip(self) -> dict[IPv4Address, Cluster]:
         return {c.ip: c for c in self.clusters}
 
@@ -151,7 +163,7 @@ def _node_problems(node: Node) -> list[Problem]:
             out.append(Problem(f"{ipath}.forwarding", "a router forwards on every interface; "
                                                       "use role: host for a node that does not"))
         for n, gw in enumerate(iface.gateways):
-            if not any(gw.address in a.network for a in iface.addresses):
+            if not iface.on_link(gw.address):
                 out.append(Problem(
                     f"{ipath}.gateways[{n}]",
                     f"default gateway {gw.address} is not on the subnet of any address of "
@@ -165,9 +177,25 @@ def _node_problems(node: Node) -> list[Problem]:
                            "gateways give redundancy on one network and do not work across "
                            "disjoint networks; only one of them is used at a time", "warning"))
     for n, route in enumerate(node.routes):
-        message = gateway_problem(node, route)
-        if message:
-            out.append(Problem(f"{base}.routes[{n}]", message))
+        try:
+            route_interface(node, route.gateway, route.interface)
+        except ValueError as err:
+            where = "gateway" if route.gateway is not None and node.has_interface(route.interface) else "interface"
+            out.append(Problem(f"{base}.routes[{n}].{where}", str(err)))
+    indexes: dict[int, str] = {}
+    for iface in node.interfaces:
+        index = node.if_index(iface.key)
+        if index in indexes:
+            out.append(Problem(f"{base}.interfaces.{iface.key}.index",
+                               f"index {index} is already used by interface {indexes[index]}"))
+        indexes.setdefault(index, iface.key)
+        if iface.metric is not None and node.os.metric_table is None:
+            out.append(Problem(f"{base}.interfaces.{iface.key}.metric",
+                               f"{node.os.display} has no interface metric; remove the key"))
+    if not node.os.forwarding_per_interface and len({i.forwarding for i in node.interfaces}) > 1:
+        out.append(Problem(f"{base}.interfaces",
+                           f"{node.os.display} forwards on every interface or on none (the registry "
+                           "value IPEnableRouter); set forwarding the same on all its interfaces"))
     return out
 
 
@@ -192,11 +220,19 @@ def _segment_problems(net: Network) -> list[Problem]:
 
 def _cluster_problems(net: Network) -> list[Problem]:
     out: list[Problem] = []
+    owners: dict[IPv4Address, str] = {}
     for cluster in net.clusters:
         base = f"clusters.{cluster.name}"
+        if cluster.ip in owners:
+            out.append(Problem(f"{base}.ip", f"{cluster.ip} is already the IP of cluster {owners[cluster.ip]}"))
+            continue
+        owners[cluster.ip] = cluster.name
         segments = set()
         for n, (node_name, key) in enumerate(cluster.members):
             path = f"{base}.members[{n}]"
+            if (node_name, key) in cluster.members[:n]:
+                out.append(Problem(path, f"{node_name}.{key} is listed twice"))
+                continue
             if not net.has_node(node_name):
                 out.append(Problem(path, f"no node {node_name!r}"))
                 continue
@@ -212,5 +248,11 @@ def _cluster_problems(net: Network) -> list[Problem]:
         if len(segments) > 1:
             out.append(Problem(f"{base}.members", "all members must be on one segment "
                                                   f"(found: {', '.join(sorted(map(str, segments)))})"))
+        for node in net.nodes:
+            for iface in node.interfaces:
+                if iface.owns(cluster.ip) and (node.name, iface.key) not in cluster.members:
+                    out.append(Problem(f"{base}.members",
+                                       f"{node.name}.{iface.key} holds the cluster IP {cluster.ip} but is "
+                                       "not listed as a member (add it, or remove the address)"))
     return out
 

@@ -43,6 +43,10 @@ class OsProfile:
     loopback_metric: int
     binding_order_breaks_ties: bool
     """XP/2003: among equal default gateways the adapter first in binding order wins."""
+    ranked_source_selection: bool
+    """Vista+: KB 969029's rules pick among a NIC's addresses; before, the first address."""
+    forwarding_per_interface: bool
+    """Vista+: forwarding=enabled per interface; 2003: IPEnableRouter for the whole machine."""
     is_windows: bool = True
 
     def automatic_metric(self, speed_mbps: float) -> int:
@@ -60,7 +64,7 @@ def _vista_plus(name: str, display: str, table: str, loopback: int) -> OsProfile
         name=name, display=display, weak_host=False, host_model_configurable=True,
         metric_table=table, adds_interface_metric=True, system_route_metric=256,
         static_gateway_metric=256, static_route_metric=1, loopback_metric=loopback,
-        binding_order_breaks_ties=False)
+        binding_order_breaks_ties=False, ranked_source_selection=True, forwarding_per_interface=True)
 
 
 PROFILES: dict[str, OsProfile] = {
@@ -68,7 +72,8 @@ PROFILES: dict[str, OsProfile] = {
         name="windows-2003", display="Windows Server 2003", weak_host=True,
         host_model_configurable=False, metric_table="xp-sp2", adds_interface_metric=False,
         system_route_metric=None, static_gateway_metric=None, static_route_metric=1,
-        loopback_metric=1, binding_order_breaks_ties=True),
+        loopback_metric=1, binding_order_breaks_ties=True, ranked_source_selection=False,
+        forwarding_per_interface=False),
     **{p.name: p for p in (
         _vista_plus("windows-2008", "Windows Server 2008", "xp-sp2", 50),
         _vista_plus("windows-2008r2", "Windows Server 2008 R2", "xp-sp2", 50),
@@ -82,7 +87,8 @@ PROFILES: dict[str, OsProfile] = {
         name="linux", display="Linux", weak_host=True, host_model_configurable=False,
         metric_table=None, adds_interface_metric=False, system_route_metric=0,
         static_gateway_metric=0, static_route_metric=0, loopback_metric=0,
-        binding_order_breaks_ties=False, is_windows=False),
+        binding_order_breaks_ties=False, ranked_source_selection=False,
+        forwarding_per_interface=True, is_windows=False),
 }
 
 DEFAULT_HOST_OS = "windows-2008r2"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Network
 
+from .addressing import parse_ipv4
 from .host import Node
 
 LOOPBACK = "loopback"
@@ -137,20 +138,21 @@ class RouteChoice:
         if win is None:
             scope = f' on "{interface_label(node, self.restricted_to)}"' if self.restricted_to else ""
             return f"no route{scope} matches {self.destination}"
-        text = f"{describe_route(node, win.route)}, metric {win.metric}"
+        text = f"{describe_route(node, win.route)}, metric {metric_breakdown(node, win)}"
         others = [c for c in self.candidates[1:] if c not in self.tie]
         if self.tie:
             tied = ", ".join(describe_route(node, c.route) for c in self.tie)
             if self.tie_broken_by:
                 text += f"; tie with {tied} broken by {self.tie_broken_by}"
             else:
-                text += (f"; TIE with {tied} (same prefix, same metric: Windows leaves the pick "
+                who = "Windows leaves" if node.os.is_windows else "the OS leaves"
+                text += (f"; TIE with {tied} (same prefix, same metric: {who} the pick "
                          "undefined, the kit takes the first listed)")
         elif others:
-            longer = [c for c in others if c.route.destination.prefixlen < win.route.destination.prefixlen]
-            if longer:
+            shorter = [c for c in others if c.route.destination.prefixlen < win.route.destination.prefixlen]
+            if shorter:
                 text += f"; longest prefix /{win.route.destination.prefixlen} beats " + ", ".join(
-                    f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in longer[:3])
+                    f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in shorter[:3])
             else:
                 text += "; lowest metric beats " + ", ".join(str(c.metric) for c in others[:3])
         elif self.restricted_to:
@@ -158,6 +160,14 @@ class RouteChoice:
         else:
             text += "; the only matching route"
         return text
+
+
+def metric_breakdown(node: Node, candidate: Candidate) -> str:
+    """'266 = 256 + interface 10' where Windows adds the interface metric."""
+    route = candidate.route
+    if not node.os.adds_interface_metric:
+        return str(candidate.metric)
+    return f"{candidate.metric} = {route.metric} + interface {candidate.metric - route.metric}"
 
 
 def select_route(node: Node, dst: IPv4Address, only_interface: str | None = None) -> RouteChoice:
@@ -174,15 +184,22 @@ def select_route(node: Node, dst: IPv4Address, only_interface: str | None = None
     tied = [c for c in matching[1:]
             if c.route.destination.prefixlen == best.route.destination.prefixlen
             and c.metric == best.metric]
+    # Several gateways typed on one NIC are an ordered list, not a tie: the
+    # first is used and the others wait for dead gateway detection.
+    tied = [c for c in tied if not (_is_gateway(c) and _is_gateway(best)
+                                    and c.route.interface == best.route.interface)]
     broken_by = None
-    if tied and node.os.binding_order_breaks_ties:
+    if tied and node.os.binding_order_breaks_ties and _is_gateway(best) and all(map(_is_gateway, tied)):
         order = {key: i for i, key in enumerate(node.bindings)}
         group = sorted([best, *tied], key=lambda c: (order.get(c.route.interface, len(order)), c.position))
-        rest = matching[len(group):]
-        matching = [*group, *rest]
+        matching = [*group, *(c for c in matching if c not in group)]
         best, tied = group[0], group[1:]
-        broken_by = "binding order (Windows 2003: first adapter in Adapters and Bindings)"
+        broken_by = "binding order (Windows 2003: the first adapter in Adapters and Bindings)"
     return RouteChoice(dst, tuple(matching), tuple(tied), broken_by, only_interface)
+
+
+def _is_gateway(candidate: Candidate) -> bool:
+    return candidate.route.origin is RouteOrigin.GATEWAY
 
 
 def gateways_in_order(choice: RouteChoice) -> tuple[Candidate, ...]:
@@ -209,14 +226,8 @@ def parse_destination(destination: str, mask: str | None = None) -> IPv4Network:
         mask_int = (0xFFFFFFFF << (32 - int(length))) & 0xFFFFFFFF
     else:
         dest_text = destination
-        try:
-            mask_int = int(IPv4Address(mask))
-        except ValueError:
-            raise ValueError(f"expected a mask like 255.255.0.0, got {mask!r}") from None
-    try:
-        dest = IPv4Address(dest_text)
-    except ValueError:
-        raise ValueError(f"expected an IPv4 address like 10.30.0.0, got {dest_text!r}") from None
+        mask_int = int(parse_ipv4(mask, "mask"))
+    dest = parse_ipv4(dest_text, "destination")
     if int(dest) & mask_int != int(dest):
         raise ValueError(MASK_ERROR)
     inverted = ~mask_int & 0xFFFFFFFF
@@ -236,13 +247,30 @@ def interface_for_gateway(node: Node, gateway: IPv4Address) -> str | None:
     return best[1] if best else None
 
 
-def gateway_problem(node: Node, route: Route) -> str | None:
-    """Why Windows would refuse to add this static route, or None."""
-    if not node.has_interface(route.interface):
-        return f"node {node.name!r} has no interface {route.interface!r}"
-    if route.gateway is None:
-        return None
-    iface = node.interface(route.interface)
-    if not any(route.gateway in a.network for a in iface.addresses):
-        return f'gateway {route.gateway} is not on a subnet of "{iface.label}": {GATEWAY_ERROR}'
-    return None
+class RouteRefused(ValueError):
+    """A static route Windows would refuse: str() explains, `.windows` is route.exe's own text."""
+
+    def __init__(self, explanation: str, windows: str):
+        super().__init__(explanation)
+        self.windows = windows
+
+
+def route_interface(node: Node, gateway: IPv4Address | None, key: str | None) -> str:
+    """The interface a new static route uses, checked as route.exe checks it (raises RouteRefused)."""
+    if key is not None and not node.has_interface(key):
+        message = (f"node {node.name} has no interface {key!r} "
+                   f"(it has: {', '.join(i.key for i in node.interfaces)})")
+        raise RouteRefused(message, GATEWAY_ERROR)
+    if gateway is None:
+        if key is None:
+            raise RouteRefused("an on-link route needs its interface", GATEWAY_ERROR)
+        return key
+    if key is None:
+        key = interface_for_gateway(node, gateway)
+        if key is None:
+            raise RouteRefused(f"gateway {gateway} is on no subnet of {node.name}; Windows refuses the "
+                               f'route ("{GATEWAY_ERROR}")', GATEWAY_ERROR)
+    if not node.interface(key).on_link(gateway):
+        raise RouteRefused(f'gateway {gateway} is not on a subnet of "{node.interface(key).label}"; '
+                           f'Windows refuses the route ("{GATEWAY_ERROR}")', GATEWAY_ERROR)
+    return key

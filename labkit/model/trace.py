@@ -67,10 +67,14 @@ class Hop:
 
 @dataclass(frozen=True)
 class Remedy:
-    """A setting that would change the outcome, with the Windows commands that make it."""
+    """A setting that would change the outcome, with the Windows commands that make it.
+
+    `commands` are equivalent forms (any one of them does it), to be run on `node`.
+    """
 
     text: str
     commands: tuple[str, ...] = ()
+    node: str | None = None
 
     def __str__(self) -> str:
         return f"{self.text} ({'; '.join(self.commands)})" if self.commands else self.text
@@ -90,10 +94,17 @@ class Trace:
     relied_on: tuple[str, ...] = ()
     """For an accepted packet: the switches, routes and failovers the path depends on."""
     reply: "Trace | None" = None
+    expected_at: str | None = None
+    """For a reply accepted by another node than the one that asked: the node that asked."""
 
     @property
     def accepted(self) -> bool:
         return self.disposition is Disposition.ACCEPTED
+
+    @property
+    def succeeded(self) -> bool:
+        """Accepted, and (for a reply) by the node that sent the request."""
+        return self.accepted and self.expected_at is None
 
     @property
     def hint(self) -> str:
@@ -119,13 +130,16 @@ class Trace:
 
     @property
     def flow(self) -> str:
-        return f"{self.proto.upper()} {self._endpoint(self.src, self.sport)} -> {self._endpoint(self.dst, self.dport)}"
+        src = "(no source chosen)" if self.src.is_unspecified else self._endpoint(self.src, self.sport)
+        return f"{self.proto.upper()} {src} -> {self._endpoint(self.dst, self.dport)}"
 
     def to_dict(self, with_reply: bool = False) -> dict:
         out = {"src": str(self.src), "dst": str(self.dst), "proto": self.proto,
                "sport": self.sport, "dport": self.dport,
                "disposition": self.disposition.value, "reason": self.reason, "hint": self.hint,
                "hops": [h.to_dict() for h in self.hops]}
+        if self.expected_at is not None:
+            out["expected_at"] = self.expected_at
         if with_reply:
             out["reply"] = self.reply.to_dict() if self.reply else None
         return out
@@ -139,7 +153,8 @@ class Trace:
             where = ", ".join(f"{k}: {v}" for k, v in (("in", hop.in_iface), ("out", hop.out_iface)) if v)
             out.append(f"{indent}  {n}. {hop.node}" + (f" ({where})" if where else ""))
             out.extend(f"{indent}       {s.action.value}: {s.text}" for s in hop.steps)
-        out.append(f"{indent}  => {self.disposition.value}: {self.reason}")
+        verdict = self.disposition.value + (", but by the wrong node" if self.expected_at else "")
+        out.append(f"{indent}  => {verdict}: {self.reason}")
         out.append(f"{indent}     hint: {self.hint}")
         return out
 

@@ -1,0 +1,30 @@
+"""Reading IPv4 addresses the one way the whole kit does, with messages a learner can act on."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv4Interface
+
+
+def parse_ipv4(value, what: str = "address") -> IPv4Address:
+    """An IPv4 address; ValueError names what was expected."""
+    try:
+        return IPv4Address(str(value).strip())
+    except ValueError:
+        raise ValueError(f"expected an IPv4 {what} like 10.10.0.1, got {value!r}") from None
+
+
+def parse_ipv4_prefix(value) -> IPv4Interface:
+    """An address with its prefix length, as a NIC holds it: 10.10.0.21/24."""
+    text = str(value).strip()
+    try:
+        if "/" not in text:
+            raise ValueError
+        return IPv4Interface(text)
+    except ValueError:
+        raise ValueError(f"expected an address with its prefix length like 10.10.0.21/24, "
+                         f"got {value!r}") from None
+
+
+def common_prefix_length(a: IPv4Address, b: IPv4Address) -> int:
+    """Leading bits two addresses share (KB 969029's 'longest matching prefix')."""
+    return 32 - (int(a) ^ int(b)).bit_length()
