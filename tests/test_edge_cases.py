@@ -5,6 +5,7 @@ import yaml
 
 from labkit.model import (CommandError, Disposition, node_commands, profile, run_command, trace)
 from labkit.model.engine import TraceError
+from conftest import DATA
 from labkit.scenario import SCENARIO_DIR, ScenarioError, load_scenario, parse_scenario
 
 SAME_SUBNET_WITH_MONITOR = """
@@ -128,22 +129,9 @@ def test_a_remedy_that_does_not_fix_it_is_dropped_when_another_does():
 
 
 def test_a_remedy_that_only_gets_further_says_so():
-    net = parse_scenario("""
-name: x
-nodes:
-  H:
-    interfaces:
-      a: {segment: s1, addresses: [10.1.0.10/24]}
-      b: {segment: s2, addresses: [10.2.0.10/24]}
-  S:
-    interfaces:
-      lan: {segment: s1, addresses: [10.1.0.20/24]}
-    routes: [{destination: 10.2.0.0/24, gateway: 10.1.0.10}]
-  T:
-    down: true
-    interfaces:
-      lan: {segment: s2, addresses: [10.2.0.30/24]}
-""")
+    raw = yaml.safe_load((DATA / "not-a-router.yaml").read_text())
+    raw["nodes"]["T"]["down"] = True
+    net = parse_scenario(yaml.safe_dump(raw))
     result = trace(net, "S", "10.2.0.30")
     assert result.disposition is Disposition.NOT_FORWARDED
     assert [r.text for r in result.remedies] == [

@@ -4,6 +4,7 @@ import pytest
 import yaml
 
 from labkit.model import Disposition, profile, run_command, trace
+from conftest import DATA
 from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario, shipped_scenarios, to_yaml
 
 REMEDIES = {
@@ -192,25 +193,10 @@ nodes:
     assert result.disposition is Disposition.LOOP
 
 
-NOT_A_ROUTER = """
-name: nf
-nodes:
-  H:
-    interfaces:
-      a: {segment: s1, addresses: [10.1.0.10/24]}
-      b: {segment: s2, addresses: [10.2.0.10/24]}
-  S:
-    interfaces:
-      lan: {segment: s1, addresses: [10.1.0.20/24]}
-    routes: [{destination: 10.2.0.0/24, gateway: 10.1.0.10}]
-  T:
-    interfaces:
-      lan: {segment: s2, addresses: [10.2.0.30/24]}
-"""
 
 
 def test_host_routes_only_with_forwarding_on_the_arrival_nic():
-    net = parse_scenario(NOT_A_ROUTER)
+    net = load_scenario(DATA / "not-a-router.yaml")
     blocked = trace(net, "S", "10.2.0.30")
     assert blocked.disposition is Disposition.NOT_FORWARDED
     assert 'forwarding=enabled' in blocked.hint and '"a"' in blocked.hint
