@@ -1,7 +1,7 @@
 """`labkit` on the command line: a thin shell over the model and the scenario files.
 
 Exit status: 0 whenever the question was answered (whatever the packet's fate),
-2 with a one-line message when the input is wrong.
+2 with a one-line message when the input is wrong, 1 (one line too) if labkit fails.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ BROKEN = {
     "weak host on 2003": (lambda r: (r["nodes"]["web1"].update(os="windows-2003"), nlb(r).update(weakhostsend=False)),
                           "nodes.web1.interfaces.nlb.weakhostsend: Windows Server 2003 has no weakhostsend switch"),
     "router that does not forward": (lambda r: r["nodes"]["core"]["interfaces"]["nlb"].update(forwarding=False),
-                                     "nodes.core.interfaces.nlb.forwarding: a router forwards on every interface"),
+                                     "nodes.core.interfaces.nlb.forwarding: a router forwards and is weak on every interface"),
     "missing nodes": (lambda r: r.pop("nodes"), "nodes: required key is missing"),
     "node name with a dot": (lambda r: r["nodes"].update({"web.3": r["nodes"]["pc1"]}),
                              "nodes.web.3 (name): expected a name of letters, digits"),

@@ -40,9 +40,12 @@ def test_a_reply_nlb_hands_to_another_member_is_not_a_success():
 
 def test_skipassource_keeps_the_cluster_ip_out_of_source_selection():
     net = parse_scenario(SAME_SUBNET_WITH_MONITOR)
+    with pytest.raises(CommandError, match="The object already exists"):
+        run_command(net.node("web1"), 'netsh interface ipv4 add address "NLB NIC" 10.10.0.100 255.255.255.0')
     net, answer = run_command(net.node("web1"),
+                              'netsh interface ipv4 delete address "NLB NIC" 10.10.0.100 && '
                               'netsh interface ipv4 add address "NLB NIC" 10.10.0.100 255.255.255.0 skipassource=true')
-    assert answer == "Ok."
+    assert answer == "Ok.\nOk."
     result = trace(parse_scenario(SAME_SUBNET_WITH_MONITOR).with_node(net), "web1", "10.10.0.98", reply=True)
     assert result.src.exploded == "10.10.0.21" and result.reply.succeeded
 
@@ -135,7 +138,7 @@ def test_a_remedy_that_only_gets_further_says_so():
     result = trace(net, "S", "10.2.0.30")
     assert result.disposition is Disposition.NOT_FORWARDED
     assert [r.text for r in result.remedies] == [
-        'enable forwarding on "a" of H (gets further, then NEIGHBOR_UNREACHABLE at H)']
+        'enable forwarding on "a" of H (not enough alone: then NEIGHBOR_UNREACHABLE at H)']
 
 
 @pytest.mark.parametrize("command,expected", [
@@ -186,9 +189,11 @@ def test_node_commands_cover_addresses_metrics_and_switches():
     raw["nodes"]["web1"]["interfaces"]["nlb"].update(metric=5, weakhostreceive=True,
                                                      skip_as_source=["10.10.0.100"])
     lines = node_commands(parse_scenario(yaml.safe_dump(raw)).node("web1"))
-    assert lines[:4] == [
+    assert lines[:5] == [
         'netsh interface ipv4 set address name="NLB NIC" source=static address=10.10.0.21 mask=255.255.255.0',
-        'netsh interface ipv4 add address name="NLB NIC" address=10.10.0.100 mask=255.255.255.0 skipassource=true',
+        'netsh interface ipv4 add address name="NLB NIC" address=10.10.0.100 mask=255.255.255.0',
+        'netsh interface ipv4 delete address "NLB NIC" 10.10.0.100 && '
+        'netsh interface ipv4 add address "NLB NIC" 10.10.0.100 255.255.255.0 skipassource=true',
         'netsh interface ipv4 set interface "NLB NIC" metric=5',
         'netsh interface ipv4 set interface "NLB NIC" weakhostreceive=enabled',
     ]
@@ -252,3 +257,157 @@ def test_an_undefined_tie_on_the_path_is_named_in_the_hint():
     net = load_scenario("nlb-same-subnet")
     result = trace(net, "web1", "10.20.5.5")
     assert result.accepted and "undefined tie" in result.hint
+
+
+CLUSTER_SOURCE_OFF_SUBNET = """
+name: x
+nodes:
+  web1:
+    interfaces:
+      nlb: {label: NLB NIC, segment: lan, addresses: [10.10.0.21/24, 10.10.0.100/24], gateways: [10.10.0.97]}
+  web2:
+    interfaces:
+      nlb: {label: NLB NIC, segment: lan, addresses: [10.10.0.22/24, 10.10.0.100/24], gateways: [10.10.0.97]}
+  core:
+    role: router
+    interfaces:
+      lan: {segment: lan, addresses: [10.10.0.97/24]}
+      db: {segment: db, addresses: [10.30.0.1/24]}
+  db1:
+    interfaces:
+      lan: {segment: db, addresses: [10.30.0.11/24]}
+clusters:
+  web: {ip: 10.10.0.100, members: [web2.nlb, web1.nlb]}
+"""
+
+
+def test_a_reply_fix_counts_only_if_the_answer_reaches_the_sender():
+    net = parse_scenario(CLUSTER_SOURCE_OFF_SUBNET)
+    result = trace(net, "web1", "10.30.0.11", reply=True)
+    assert result.src.exploded == "10.10.0.100"   # closer to the next hop 10.10.0.97 (KB 969029 rule 3)
+    reply = result.reply
+    assert reply.disposition is Disposition.NO_ROUTE    # db1 has no gateway
+    route = next(r for r in reply.remedies if r.text.startswith("add a route") and r.commands)
+    assert "not enough alone: then ACCEPTED by the wrong node at web2" in route.text
+    both = reply.remedies[0].text
+    assert both.startswith("add a route to 10.10.0.0/24 via 10.30.0.1") and "together with" in both
+    assert "skipassource=true" in both
+
+
+def test_named_netsh_arguments_with_quoted_names_and_chained_commands():
+    web1 = load_scenario("nlb-intranet").node("web1")
+    changed, _ = run_command(web1, 'netsh interface ipv4 set interface interface="NLB NIC" weakhostsend=enabled')
+    assert changed.interface("nlb").weakhostsend
+    changed, _ = run_command(web1, 'netsh interface ipv4 add route prefix=10.50.0.0/16 interface="NLB NIC" '
+                                   'nexthop=10.10.0.1 && route -p add 10.60.0.0 mask 255.255.0.0 10.10.0.1')
+    assert [str(r.destination) for r in changed.routes][-2:] == ["10.50.0.0/16", "10.60.0.0/16"]
+    with pytest.raises(CommandError, match="store must be active or persistent"):
+        run_command(web1, 'netsh interface ipv4 set interface "NLB NIC" forwarding=enabled store=bogus')
+
+
+def test_the_commands_labkit_prints_run_back_on_a_fresh_node():
+    raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
+    raw["nodes"]["web1"]["interfaces"]["nlb"].update(weakhostsend=True, skip_as_source=["10.10.0.100"])
+    configured = parse_scenario(yaml.safe_dump(raw)).node("web1")
+    fresh = load_scenario("nlb-intranet").node("web1")
+    from dataclasses import replace
+    fresh = replace(fresh, routes=())
+    for line in node_commands(configured):
+        if line.startswith(("route ", "netsh interface ipv4 set interface")) or "skipassource" in line:
+            fresh, _ = run_command(fresh, line)
+    assert fresh == configured
+
+
+def test_windows_commands_are_refused_on_linux_and_inconsistent_results_are_refused():
+    net = load_scenario("nlb-intranet")
+    with pytest.raises(CommandError, match="models Windows commands only"):
+        run_command(net.node("core"), "route add 10.9.0.0 mask 255.255.0.0 10.10.0.21")
+    from labkit.model import apply_command
+    with pytest.raises(CommandError, match="10.10.0.22 is also used by"):
+        apply_command(net, "web1", 'netsh interface ipv4 add address "NLB NIC" 10.10.0.22 255.255.255.0')
+    linux = parse_scenario(open(DATA / "not-a-router.yaml").read().replace("  H:\n", "  H:\n    os: linux\n"))
+    hint = trace(linux, "S", "10.2.0.30").hint
+    assert "sysctl -w net.ipv4.ip_forward=1" in hint and "netsh" not in hint
+
+
+def test_route_hints_never_name_the_node_itself_and_use_the_destination_subnet():
+    net = parse_scenario("""
+name: x
+nodes:
+  H:
+    role: host
+    interfaces:
+      a: {segment: s1, addresses: [10.1.0.10/24], forwarding: true}
+  R:
+    role: router
+    interfaces:
+      a: {segment: s1, addresses: [10.1.0.1/24]}
+      b: {segment: s3, addresses: [10.3.1.1/24]}
+  T:
+    interfaces:
+      lan: {segment: s3, addresses: [10.3.1.5/24]}
+  Wide:
+    interfaces:
+      lan: {segment: s9, addresses: [10.3.9.9/16]}
+""")
+    result = trace(net, "H", "10.3.1.5")
+    assert result.disposition is Disposition.NO_ROUTE
+    assert result.hint.startswith('add a route to 10.3.1.0/24 via 10.1.0.1 on "a" of H')
+    assert "via 10.1.0.10" not in result.hint
+
+
+def test_dead_gateway_under_strong_host_send_names_the_skipped_gateway_and_weakhostsend():
+    net = parse_scenario("""
+name: x
+nodes:
+  H:
+    interfaces:
+      a: {segment: s1, addresses: [10.1.0.10/24], gateways: [10.1.0.1]}
+      b: {segment: s2, addresses: [10.2.0.10/24], gateways: [10.2.0.1]}
+  R1:
+    role: router
+    down: true
+    interfaces:
+      a: {segment: s1, addresses: [10.1.0.1/24]}
+  R2:
+    role: router
+    interfaces:
+      b: {segment: s2, addresses: [10.2.0.1/24]}
+      w: {segment: w, addresses: [10.9.0.1/24]}
+  S:
+    interfaces:
+      lan: {segment: w, addresses: [10.9.0.50/24], gateways: [10.9.0.1]}
+""")
+    stuck = trace(net, "H", "10.9.0.50")
+    assert stuck.disposition is Disposition.NEIGHBOR_UNREACHABLE
+    assert "10.2.0.1 could not carry it under strong host send" in stuck.reason
+    assert 'weakhostsend=enabled' in stuck.hint and "second, working default gateway" not in stuck.hint
+    moved = trace(net.with_interface("H", "a", weakhostsend=True), "H", "10.9.0.50")
+    assert moved.accepted and 'weakhostsend on "a" of H' in moved.hint
+
+
+def test_odd_settings_are_refused():
+    def bad(mutate):
+        raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
+        mutate(raw)
+        with pytest.raises(ScenarioError) as err:
+            parse_scenario(yaml.safe_dump(raw, sort_keys=False), "x.yaml")
+        return str(err.value)
+    assert "a router forwards and is weak on every interface" in bad(
+        lambda r: r["nodes"]["core"]["interfaces"]["nlb"].update(weakhostreceive=False))
+    assert "has no skipassource" in bad(lambda r: (
+        r["nodes"]["web1"].update(os="windows-2003"),
+        r["nodes"]["web1"]["interfaces"]["nlb"].update(skip_as_source=["10.10.0.100"])))
+    assert "is the network or broadcast address of 10.10.0.0/24" in bad(
+        lambda r: r["nodes"]["web1"]["interfaces"]["nlb"].update(addresses=["10.10.0.255/24"]))
+    assert "0.0.0.0 cannot be a gateway" in bad(
+        lambda r: r["nodes"]["web1"]["interfaces"]["private"].update(gateways=["0.0.0.0"]))
+
+
+def test_windows_2003_interface_metric_is_a_remark_not_a_netsh_command():
+    raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
+    raw["nodes"]["web1"].update(os="windows-2003")
+    raw["nodes"]["web1"]["interfaces"]["nlb"].update(metric=5)
+    lines = node_commands(parse_scenario(yaml.safe_dump(raw)).node("web1"))
+    assert any(line.startswith("rem set the interface metric") for line in lines)
+    assert all("netsh interface ipv4" not in line for line in lines)

@@ -1,6 +1,7 @@
 """Every row of the Topology N, R and M tables in the reference notes
 (shared/reference/windows-host-model.md §5), one test per row, named after it."""
 
+from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 import pytest
@@ -114,8 +115,8 @@ def test_N10_ping_with_nlb_source_fails_until_route_added(topology_n):
 
 def test_N11_frame_delivered_to_mgmt_nic_strong_receive(topology_n):
     # The router's host route sends the cluster IP to the Mgmt NIC's MAC.
-    r, _ = run_command(topology_n.node("R"), "route add 10.10.0.100 mask 255.255.255.255 10.20.0.21")
-    net = topology_n.with_node(r)
+    r = topology_n.node("R")
+    net = topology_n.with_node(replace(r, routes=(Route(IPv4Network("10.10.0.100/32"), A("10.20.0.21"), "mgmt", 1),)))
     dropped = trace(net, "C2", "10.10.0.100")
     assert dropped.disposition is Disposition.STRONG_RECEIVE_DROPPED
     assert dropped.last_hop.node == "H" and dropped.last_hop.in_iface == "mgmt"

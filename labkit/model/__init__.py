@@ -1,6 +1,6 @@
 """The functional core: pure values and functions, no I/O, nothing graphical."""
 
-from .commands import (CommandError, apply_command, netsh_show_interface, netsh_show_interfaces, netsh_show_route,
+from .commands import (CommandError, apply_command, split_command_line, netsh_show_interface, netsh_show_interfaces, netsh_show_route,
                        node_commands, registry_value, restart, route_print, run_command)
 from .engine import PROTOCOLS, TraceError, choose_source, trace
 from .host import SWITCHES, Gateway, Interface, Node, Role, interface_defaults
@@ -10,7 +10,7 @@ from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_r
 from .trace import Action, Disposition, Hop, Remedy, Step, Trace
 
 __all__ = [
-    "Action", "Cluster", "apply_command", "CommandError", "Disposition", "Gateway", "Hop", "Interface", "Network",
+    "Action", "Cluster", "apply_command", "split_command_line", "CommandError", "Disposition", "Gateway", "Hop", "Interface", "Network",
     "Node", "OsProfile", "PROFILES", "PROTOCOLS", "Problem", "Remedy", "Role", "Route",
     "RouteChoice", "RouteOrigin", "SWITCHES", "Step", "Trace", "TraceError", "choose_source",
     "interface_defaults", "netsh_show_interface", "netsh_show_interfaces", "netsh_show_route",

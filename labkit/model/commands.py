@@ -7,7 +7,6 @@ described in the reference notes.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
@@ -38,15 +37,6 @@ def forwarding_command(node: Node, iface: Interface, enabled: bool = True) -> st
     if node.os.forwarding_per_interface:
         return netsh_set_switch(iface, "forwarding", enabled)
     return f"reg add {IP_ENABLE_ROUTER} /v IPEnableRouter /t REG_DWORD /d {int(enabled)} /f"
-
-
-def skip_as_source_command(iface: Interface, address) -> str:
-    """Re-adding an address so Windows never picks it as a source (KB 975808)."""
-    for addr in iface.addresses:
-        if addr.ip == address:
-            return (f"netsh interface ipv4 add address {iface.quoted} {addr.ip} {addr.netmask} "
-                    "skipassource=true")
-    raise ValueError(f"{address} is not an address of {iface.label}")
 
 
 def route_exe_add(node: Node, route: Route) -> str:
@@ -91,11 +81,16 @@ def node_commands(node: Node) -> list[str]:
             command += f" gateway={gw.address}" + ("" if gw.metric is None else f" gwmetric={gw.metric}")
         out.append(command)
         out += [f"netsh interface {context} add address name={iface.quoted} {addr}={a.ip} mask={a.netmask}"
-                + (" skipassource=true" if a.ip in iface.skip_as_source else "") for a in more]
+                for a in more]
         out += [f"netsh interface {context} add address name={iface.quoted} gateway={gw.address}"
                 + ("" if gw.metric is None else f" gwmetric={gw.metric}") for gw in gateways]
+        if iface.skip_as_source:
+            out.append(skip_as_source_commands(iface, iface.skip_as_source))
         if iface.metric is not None:
-            out.append(f"netsh interface ipv4 set interface {iface.quoted} metric={iface.metric}")
+            out.append(f"netsh interface ipv4 set interface {iface.quoted} metric={iface.metric}"
+                       if node.os.forwarding_per_interface else
+                       f"rem set the interface metric of {iface.quoted} to {iface.metric} in its Advanced "
+                       "TCP/IP Settings (Windows 2003 has no command for it)")
         for switch in ("weakhostsend", "weakhostreceive"):
             if getattr(iface, switch) != defaults[switch]:
                 out.append(netsh_set_switch(iface, switch, getattr(iface, switch)))
@@ -399,7 +394,8 @@ def _netsh(node: Node, words: list[str]) -> tuple[Node, str]:
     if verb == "set" and noun == "interface":
         args = _named_args(rest, ("interface", "forwarding"), ("interface", *SWITCHES, "store"))
         iface = _interface_by_name(node, args.pop("interface", ""))
-        args.pop("store", None)  # active or persistent: the kit keeps no separate boot state
+        if args.pop("store", "persistent").lower() not in ("active", "persistent"):
+            raise CommandError("netsh: store must be active or persistent")
         changes = {}
         for name, value in args.items():
             if value.lower() not in ("enabled", "disabled"):
@@ -432,25 +428,33 @@ def _netsh(node: Node, words: list[str]) -> tuple[Node, str]:
         metric = _number(args["metric"], "metric", 0, 9999) if "metric" in args else node.os.static_route_metric
         route = Route(network, nexthop, iface.key, metric, RouteOrigin.STATIC, store == "persistent")
         return _add_route(node, route), "Ok."
-    if verb == "add" and noun == "address":
-        return _netsh_add_address(node, rest)
+    if noun == "address" and verb in ("add", "delete"):
+        return _netsh_address(node, verb, rest)
     raise CommandError(f"netsh interface ipv4 {verb} {words[3]}: not modelled by labkit")
 
 
-def _netsh_add_address(node: Node, words: list[str]) -> tuple[Node, str]:
-    """`add address NAME ADDRESS MASK [skipassource=true]`: a new address, or the flag on one it has."""
+def _netsh_address(node: Node, verb: str, words: list[str]) -> tuple[Node, str]:
+    """`add address NAME ADDRESS MASK [skipassource=true]` and `delete address NAME ADDRESS`."""
+    if not node.os.host_model_configurable:
+        raise CommandError(f"{node.os.display} has no 'netsh interface ipv4 {verb} address'")
     args = _named_args(words, ("name", "address", "mask"), ("name", "address", "mask", "skipassource"))
     if not {"name", "address"} <= set(args):
-        raise CommandError("netsh add address: expected an interface name and an address")
+        raise CommandError(f"netsh {verb} address: expected an interface name and an address")
     iface = _interface_by_name(node, args["name"])
     address = _address(args["address"].split("/")[0], "address")
-    skip = args.get("skipassource", "false").lower()
-    if skip not in ("true", "false"):
-        raise CommandError(f"netsh: skipassource must be true or false, got {skip!r}")
-    if iface.owns(address):
-        skipped = tuple(a for a in iface.skip_as_source if a != address) + ((address,) if skip == "true" else ())
-        changed = replace(iface, skip_as_source=skipped)
+    if verb == "delete":
+        if not iface.owns(address):
+            raise CommandError("Element not found.")
+        changed = replace(iface, addresses=tuple(a for a in iface.addresses if a.ip != address),
+                          skip_as_source=tuple(a for a in iface.skip_as_source if a != address))
+        if not changed.addresses:
+            raise CommandError(f'refused: "{iface.label}" would have no address left (labkit needs one)')
     else:
+        skip = args.get("skipassource", "false").lower()
+        if skip not in ("true", "false"):
+            raise CommandError(f"netsh: skipassource must be true or false, got {skip!r}")
+        if iface.owns(address):
+            raise CommandError("The object already exists.")
         if "mask" not in args and "/" not in args["address"]:
             raise CommandError("netsh add address: expected a mask for a new address")
         try:
@@ -460,6 +464,16 @@ def _netsh_add_address(node: Node, words: list[str]) -> tuple[Node, str]:
         changed = replace(iface, addresses=iface.addresses + (new,),
                           skip_as_source=iface.skip_as_source + ((address,) if skip == "true" else ()))
     return replace(node, interfaces=tuple(changed if i.key == iface.key else i for i in node.interfaces)), "Ok."
+
+
+def skip_as_source_commands(iface: Interface, addresses) -> str:
+    """KB 975808's procedure: remove each address and add it back with skipassource=true."""
+    steps = []
+    for address in addresses:
+        addr = next(a for a in iface.addresses if a.ip == address)
+        steps += [f"netsh interface ipv4 delete address {iface.quoted} {addr.ip}",
+                  f"netsh interface ipv4 add address {iface.quoted} {addr.ip} {addr.netmask} skipassource=true"]
+    return " && ".join(steps)
 
 
 def _reg(node: Node, words: list[str]) -> tuple[Node, str]:
@@ -478,26 +492,73 @@ def _reg(node: Node, words: list[str]) -> tuple[Node, str]:
                                               "the kit applies it at once.)")
 
 
-def run_command(node: Node, line: str) -> tuple[Node, str]:
-    """Run one route.exe, netsh or reg command on a node: the changed node and Windows's answer.
+def split_command_line(line: str) -> list[list[str]]:
+    """Words of each command in a cmd.exe line, commands chained with '&&' or '&'.
 
-    Raises CommandError with the message Windows would print.
+    Quotes group words and are removed wherever they stand (name="NLB NIC" gives
+    name=NLB NIC), as cmd.exe hands them to netsh; curly quotes count as quotes.
     """
-    try:
-        words = shlex.split(line.replace("\u201c", '"').replace("\u201d", '"'), posix=False)
-        words = [w[1:-1] if len(w) > 1 and w[0] == w[-1] == '"' else w for w in words]
-    except ValueError as err:
-        raise CommandError(f"cannot read the command: {err}") from None
-    if not words:
+    text = line.replace("\u201c", '"').replace("\u201d", '"')
+    commands: list[list[str]] = [[]]
+    word, quoted, in_word = "", False, False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            quoted, in_word = not quoted, True
+        elif char == "&" and not quoted:
+            if in_word:
+                commands[-1].append(word)
+            word, in_word = "", False
+            commands.append([])
+            if text[i + 1:i + 2] == "&":
+                i += 1
+        elif char.isspace() and not quoted:
+            if in_word:
+                commands[-1].append(word)
+            word, in_word = "", False
+        else:
+            word, in_word = word + char, True
+        i += 1
+    if quoted:
+        raise CommandError("cannot read the command: a quote is not closed")
+    if in_word:
+        commands[-1].append(word)
+    if any(not words for words in commands):
         raise CommandError("empty command")
-    program = words[0].lower().removesuffix(".exe")
-    runners = {"route": _route_exe, "netsh": _netsh, "reg": _reg}
-    if program not in runners:
-        raise CommandError(f"'{words[0]}' is not a command labkit models (route, netsh, reg)")
-    return runners[program](node, words[1:])
+    return commands
+
+
+def run_command(node: Node, line: str) -> tuple[Node, str]:
+    """Run route.exe, netsh or reg commands on a Windows node: the changed node and Windows's answer.
+
+    Several commands may be chained with '&&'. Raises CommandError with the message
+    Windows would print.
+    """
+    if not node.os.is_windows:
+        raise CommandError(f"{node.name} runs {node.os.display}: labkit models Windows commands only "
+                           "(route, netsh, reg)")
+    answers = []
+    for words in split_command_line(line):
+        program = words[0].lower().removesuffix(".exe")
+        runners = {"route": _route_exe, "netsh": _netsh, "reg": _reg}
+        if program not in runners:
+            raise CommandError(f"'{words[0]}' is not a command labkit models (route, netsh, reg)")
+        node, answer = runners[program](node, words[1:])
+        answers.append(answer)
+    return node, "\n".join(answers)
 
 
 def apply_command(net, node: str, line: str):
-    """Run a command on one node of a network: (the changed network, Windows's answer)."""
+    """Run a command on one node of a network: (the changed network, Windows's answer).
+
+    A command that would leave the network inconsistent (an address conflict, a router
+    that stops forwarding, ...) is refused like a command Windows refuses.
+    """
+    from .network import validate_network  # network imports this module's neighbours
     changed, answer = run_command(net.node(node), line)
-    return net.with_node(changed), answer
+    result = net.with_node(changed)
+    errors = [p for p in validate_network(result) if p.severity == "error"]
+    if errors:
+        raise CommandError(f"refused: it would leave the network inconsistent: {errors[0]}")
+    return result, answer

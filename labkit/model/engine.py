@@ -21,7 +21,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from .addressing import common_prefix_length, parse_ipv4
 from .commands import (CommandError, apply_command, forwarding_command, netsh_add_route,
-                       netsh_set_switch, route_exe_add, skip_as_source_command)
+                       netsh_set_switch, route_exe_add, skip_as_source_commands)
 from .host import Interface, Node, Role
 from .network import Network
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
@@ -166,29 +166,67 @@ def _solve(net: Network, start: str, dst, src, proto, sport, dport) -> Trace:
 
 
 def _with_reply(net: Network, question) -> Trace:
+    request = _request_and_reply(net, question)
+    back = request.reply
+    if back is None or back.succeeded or not back.remedies:
+        return request
+
+    def rerun(changed: Network) -> Trace | None:
+        return _request_and_reply(changed, question).reply
+
+    # A fix for the reply counts only if the request still works and the answer reaches its sender.
+    checked = _checked(net, back, rerun, lambda t: t is not None and t.succeeded)
+    return replace(request, reply=replace(back, remedies=checked))
+
+
+def _request_and_reply(net: Network, question) -> Trace:
+    """The request (its remedies tried) and the raw reply, with the NLB source pitfall spelled out."""
     start = question[0]
     request = _solve(net, *question)
     if not request.accepted:
         return replace(request, reply=None)
     responder = request.last_hop.node
-    back = _solve(net, responder, request.src, request.dst, request.proto, request.dport, request.sport)
+    back = _run(net, net.node(responder), request.src, request.dst, request.proto, request.dport,
+                request.sport)
+    cluster_fix = _cluster_source_remedies(net, start, request.src)
     if back.accepted and back.last_hop.node != start:
-        back = _misdelivered(net, request, back, start)
-
-        def rerun(changed: Network) -> Trace:
-            return _with_reply(changed, question).reply or request
-
-        back = replace(back, remedies=_checked(net, back, rerun, lambda t: t.succeeded))
+        back = replace(back, expected_at=start, relied_on=(), remedies=tuple(cluster_fix),
+                       reason=f"the reply reached {back.last_hop.node}, not {start} which sent the request: "
+                              f"{back.last_hop.node} has no such connection and discards it (TCP answers "
+                              "with a reset), so the exchange fails")
+    elif back.accepted and cluster_fix:
+        back = replace(back, relied_on=back.relied_on + (
+            f"luck: NLB's hash handed the reply for cluster IP {request.src} to {start}; a peer that "
+            "hashes to another member gets no answer",))
+    elif not back.accepted:
+        back = replace(back, remedies=back.remedies + tuple(cluster_fix))
     return replace(request, reply=back)
 
 
+def _cluster_source_remedies(net: Network, start: str, source: IPv4Address) -> list[Remedy]:
+    """When a node's own connection uses an NLB cluster IP as its source: how to stop that."""
+    if net.cluster_for(source) is None:
+        return []
+    node = net.node(start)
+    owner = node.owner_of(source)
+    if not node.os.ranked_source_selection:
+        return [Remedy(f'list the dedicated address first on "{owner.label}" of {start}: '
+                       f"{node.os.display} sources from a NIC's first address")]
+    cluster_ips = [a.ip for a in owner.addresses if net.cluster_for(a.ip) and a.ip not in owner.skip_as_source]
+    return [Remedy(f"stop {start} from using the NLB cluster IP(s) {', '.join(map(str, cluster_ips))} as a "
+                   f'source: re-add them with skipassource on "{owner.label}" (KB 975808)',
+                   (skip_as_source_commands(owner, cluster_ips),), start),
+            Remedy(f"make the application on {start} bind to its dedicated address")]
+
+
 def _checked(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, ...]:
-    """Keep the remedies that work when tried on a copy of the network.
+    """Keep the remedies whose commands work when tried on a copy of the network.
 
     Equivalent route suggestions (one per usable router) are cut to the first that works.
-    Where none fixes it, the ones that get the packet further are kept, saying so.
+    Where none fixes it, the ones that change the outcome are kept, saying what then happens.
+    Remedies without a command (bring a node up, bind an application) are kept as advice.
     """
-    working, further, kept_route = [], [], False
+    working, further, kept_route, tried = [], [], False, []
     for remedy in result.remedies:
         if not (remedy.node and remedy.commands):
             working.append(remedy)
@@ -200,32 +238,37 @@ def _checked(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, ...]:
             changed, _ = apply_command(net, remedy.node, remedy.commands[0])
         except CommandError:
             continue
+        tried.append((remedy, changed))
         after = rerun(changed)
         if fixed(after):
             working.append(remedy)
             kept_route = kept_route or is_route
-        elif (after.disposition, after.last_hop.node) != (result.disposition, result.last_hop.node):
-            further.append(replace(remedy, text=f"{remedy.text} (gets further, then "
-                                                f"{after.disposition.value} at {after.last_hop.node})"))
+        elif after is not None and (after.disposition, after.last_hop.node, after.expected_at) != \
+                (result.disposition, result.last_hop.node, result.expected_at):
+            outcome = "ACCEPTED by the wrong node" if after.expected_at else after.disposition.value
+            further.append(replace(remedy, text=f"{remedy.text} (not enough alone: then {outcome} "
+                                                f"at {after.last_hop.node})"))
     if any(r.commands for r in working):
         return tuple(working)
-    return tuple(further + working)
+    return tuple(_pairs_that_work(tried, rerun, fixed) + further + working)
 
 
-def _misdelivered(net: Network, request: Trace, back: Trace, start: str) -> Trace:
-    """A reply NLB handed to another member: accepted there, but the exchange is broken."""
-    landed = back.last_hop.node
-    reason = (f"the reply reached {landed}, not {start} which sent the request: {landed} has no such "
-              "connection and discards it (TCP answers with a reset), so the exchange fails")
-    remedies = []
-    cluster = net.cluster_for(request.src)
-    owner = net.node(start).owner_of(request.src)
-    if cluster is not None and owner is not None:
-        remedies.append(Remedy(
-            f"stop {start} from using the NLB cluster IP {request.src} as a source: mark it "
-            f'skipassource on "{owner.label}" (KB 975808)', (skip_as_source_command(owner, request.src),), start))
-        remedies.append(Remedy(f"make the application on {start} bind to its dedicated address"))
-    return replace(back, reason=reason, remedies=tuple(remedies), expected_at=start, relied_on=())
+def _pairs_that_work(tried, rerun, fixed) -> list[Remedy]:
+    """When no single change fixes it, two together may (e.g. a route on one node and
+    skipassource on another)."""
+    found = []
+    for i, (first, _) in enumerate(tried):
+        for second, _ in tried[i + 1:]:
+            if first.node == second.node and first.commands[0].startswith("route ") and \
+                    second.commands[0].startswith("route "):
+                continue
+            try:
+                changed, _ = apply_command(tried[i][1], second.node, second.commands[0])
+            except CommandError:
+                continue
+            if fixed(rerun(changed)):
+                found.append(Remedy(f"{first} together with {second}"))
+    return found
 
 
 def _run(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | None, proto: str,
@@ -374,7 +417,7 @@ def _dead_gateway(walk: _Walk, node: Node, choice: RouteChoice, route: Route, ow
         return failure, route, ""
     start = gateways.index(route)
     weak = _weakness(node, owner, "send")
-    current, reason = route, failure
+    current, reason, skipped = route, failure, []
     for offset in range(1, len(gateways)):
         nxt = gateways[(start + offset) % len(gateways)]
         if not (weak or nxt.interface == owner.key):
@@ -382,6 +425,7 @@ def _dead_gateway(walk: _Walk, node: Node, choice: RouteChoice, route: Route, ow
                               f"{reason}; next default gateway {nxt.gateway} is on "
                               f'"{node.interface(nxt.interface).label}", which does not own the '
                               f"connection's source {packet.src} (strong host send): skipped"))
+            skipped.append(nxt)
             continue
         steps.append(Step(Action.DEAD_GATEWAY,
                           f"{reason}; after 3 unanswered TCP retransmissions (half of "
@@ -391,8 +435,14 @@ def _dead_gateway(walk: _Walk, node: Node, choice: RouteChoice, route: Route, ow
         current = nxt
         if not isinstance(reached, str):
             walk.relied_on.append(f"dead gateway detection on {node.name} (TCP) moving to {nxt.gateway}")
+            if nxt.interface != owner.key and weak and weak.credit:
+                walk.relied_on.append(weak.credit)
             return reached, nxt, ""
         reason = reached
+    if skipped:
+        unusable = ", ".join(str(r.gateway) for r in skipped)
+        return (f"every default gateway {node.name} may use for source {packet.src} is unreachable "
+                f"(last: {reason}); {unusable} could not carry it under strong host send"), current, ""
     return f"every default gateway of {node.name} is unreachable (last: {reason})", current, ""
 
 
@@ -424,16 +474,14 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trac
             f'instead of "{other.label}" (strong host receive)',
             (Remedy(f'enable weakhostreceive on "{iface.label}" of {node.name}',
                     (netsh_set_switch(iface, "weakhostreceive", True),), node.name),
-             Remedy(f'enable forwarding on "{iface.label}" of {node.name}',
-                    (forwarding_command(node, iface),), node.name)))
+             _forwarding_remedy(node, iface)))
     if not iface.forwarding:
         steps.append(Step(Action.DROPPED, f'{dst} is not an address of {node.name} and forwarding is '
                                           f'disabled on "{iface.label}"'))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         return walk.end(Disposition.NOT_FORWARDED,
                         f'{node.name} does not route: forwarding is disabled on "{iface.label}"',
-                        (Remedy(f'enable forwarding on "{iface.label}" of {node.name}',
-                                (forwarding_command(node, iface),), node.name),))
+                        (_forwarding_remedy(node, iface),))
     if any(h.node == node.name and h.in_iface == iface.key for h in walk.hops):
         steps.append(Step(Action.DROPPED, f"{node.name} has already forwarded this packet: a routing loop"))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
@@ -462,10 +510,10 @@ def choose_source(node: Node, out_key: str, next_hop: IPv4Address,
     Addresses marked skipassource are never picked.
     """
     iface = node.interface(out_key)
-    usable = [a.ip for a in iface.addresses if a.ip not in iface.skip_as_source]
-    pool = usable or [a.ip for a in node.addresses if a.ip not in node.interface(node.owner_of(a.ip).key).skip_as_source]
+    pool = [a.ip for a in iface.addresses if a.ip not in iface.skip_as_source]
     if not pool:
-        pool = [a.ip for a in iface.addresses]
+        return iface.addresses[0].ip, (f'every address of "{iface.label}" is marked skipassource; '
+                                       "the kit falls back to its first address")
     if not node.os.ranked_source_selection:
         return pool[0], f'the first address of "{iface.label}": {node.os.display} does not rank addresses'
     if len(pool) == 1:
@@ -484,33 +532,36 @@ def choose_source(node: Node, out_key: str, next_hop: IPv4Address,
 
 # --- remedies (each is tried out by _checked before it is shown) ------------------------------
 
-def _routers_for(net: Network, iface: Interface) -> list[IPv4Address]:
+def _routers_for(net: Network, node: Node, iface: Interface) -> list[IPv4Address]:
     """Addresses of forwarding neighbours on the interface's own subnets (usable gateways)."""
     found: list[IPv4Address] = []
     if iface.segment is None:
         return found
     for other, oi in net.segments.get(iface.segment, ()):
-        if not oi.forwarding or other.down:
+        if not oi.forwarding or other.down or other.name == node.name:
             continue
         found.extend(a.ip for a in oi.addresses if iface.on_link(a.ip) and a.ip not in found)
     return found
 
 
 def _destination_network(net: Network, dst: IPv4Address) -> IPv4Network:
-    """The subnet the destination lives on, as the scenario defines it (else the host /32)."""
-    best = IPv4Network(dst)
+    """The subnet of the interface that holds the destination, else the narrowest subnet
+    containing it, else the host /32."""
+    containing = []
     for node in net.nodes:
         for addr in node.addresses:
-            if dst in addr.network and 0 < addr.network.prefixlen < best.prefixlen:
-                best = addr.network
-    return best
+            if addr.ip == dst and addr.network.prefixlen < 32:
+                return addr.network
+            if dst in addr.network and 0 < addr.network.prefixlen < 32:
+                containing.append(addr.network)
+    return max(containing, key=lambda n: n.prefixlen, default=IPv4Network(dst))
 
 
 def _route_remedies(net: Network, node: Node, iface: Interface, dst: IPv4Address) -> list[Remedy]:
     if not node.os.is_windows:
         return []
     out = []
-    for router in _routers_for(net, iface):
+    for router in _routers_for(net, node, iface):
         route = Route(_destination_network(net, dst), router, iface.key, node.os.static_route_metric)
         commands = (route_exe_add(node, route),) + \
             ((netsh_add_route(node, route),) if node.os.forwarding_per_interface else ())
@@ -523,8 +574,14 @@ def _strong_send_remedies(net: Network, node: Node, owner: Interface, dst: IPv4A
     return [Remedy(f'enable weakhostsend on "{owner.label}" of {node.name}',
                    (netsh_set_switch(owner, "weakhostsend", True),), node.name),
             *_route_remedies(net, node, owner, dst),
-            Remedy(f'enable forwarding on "{owner.label}" of {node.name}',
-                   (forwarding_command(node, owner),), node.name)]
+            _forwarding_remedy(node, owner)]
+
+
+def _forwarding_remedy(node: Node, iface: Interface) -> Remedy:
+    if not node.os.is_windows:
+        return Remedy(f"enable IP forwarding on {node.name} (sysctl -w net.ipv4.ip_forward=1)")
+    where = f'"{iface.label}" of {node.name}' if node.os.forwarding_per_interface else node.name
+    return Remedy(f"enable forwarding on {where}", (forwarding_command(node, iface),), node.name)
 
 
 def _no_route_remedies(net: Network, node: Node, dst: IPv4Address) -> list[Remedy]:
@@ -541,9 +598,16 @@ def _unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet
     holders = net.holders(out.segment, hop)
     if holders:
         fixes = [Remedy(f"bring {holders[0][0].name} ({hop}) back up")]
-        if route.is_default and packet.proto == "tcp":
+        gateways = [r for r in node.route_table if r.origin is RouteOrigin.GATEWAY]
+        owner = node.owner_of(packet.src)
+        if route.is_default and packet.proto == "tcp" and len(gateways) < 2:
             fixes.append(Remedy(f"configure a second, working default gateway on {node.name} "
                                 "(dead gateway detection moves TCP connections to it)"))
+        elif route.is_default and packet.proto == "tcp" and owner is not None and \
+                any(g.interface != owner.key for g in gateways) and node.os.host_model_configurable:
+            fixes.append(Remedy(f'enable weakhostsend on "{owner.label}" of {node.name}, so the connection '
+                                "may fail over to a gateway on another NIC",
+                                (netsh_set_switch(owner, "weakhostsend", True),), node.name))
         return fixes
     return [Remedy(f"check the address {hop}: no interface on segment {out.segment} has it")]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from ipaddress import IPv4Address
 
-from .host import Interface, Node, Role, interface_defaults
+from .host import SWITCHES, Interface, Node, Role, interface_defaults
 from .routes import route_interface
 
 
@@ -154,16 +154,31 @@ def _node_problems(node: Node) -> list[Problem]:
                                    f"{addr.ip} is already an address of interface {seen[addr.ip]}"))
             seen.setdefault(addr.ip, iface.key)
         for switch in ("weakhostsend", "weakhostreceive"):
-            if getattr(iface, switch) != defaults[switch] and not node.os.host_model_configurable:
+            if getattr(iface, switch) != defaults[switch] and not node.os.host_model_configurable \
+                    and node.role is Role.HOST:
                 out.append(Problem(f"{ipath}.{switch}",
                                    f"{node.os.display} has no {switch} switch for IPv4 "
                                    f"(always {'weak' if defaults[switch] else 'strong'} host); "
                                    "remove the key"))
-        if node.role is Role.ROUTER and not iface.forwarding:
-            out.append(Problem(f"{ipath}.forwarding", "a router forwards on every interface; "
-                                                      "use role: host for a node that does not"))
+        if node.role is Role.ROUTER:
+            for switch in SWITCHES:
+                if not getattr(iface, switch):
+                    out.append(Problem(f"{ipath}.{switch}", "a router forwards and is weak on every "
+                                                           "interface; use role: host for a node that is not"))
+        if iface.skip_as_source and not node.os.ranked_source_selection:
+            out.append(Problem(f"{ipath}.skip_as_source", f"{node.os.display} has no skipassource; "
+                                                          "list the address to use first instead"))
+        for n, addr in enumerate(iface.addresses):
+            if addr.network.prefixlen < 31 and addr.ip in (addr.network.network_address,
+                                                           addr.network.broadcast_address):
+                out.append(Problem(f"{ipath}.addresses[{n}]", f"{addr.ip} is the network or broadcast "
+                                                              f"address of {addr.network}, not a host address"))
         for n, gw in enumerate(iface.gateways):
-            if not iface.on_link(gw.address):
+            if gw.address.is_unspecified or gw.address.is_multicast or any(
+                    gw.address == a.network.broadcast_address for a in iface.addresses if a.network.prefixlen < 31):
+                out.append(Problem(f"{ipath}.gateways[{n}]", f"{gw.address} cannot be a gateway (expected "
+                                                             "a router's host address)"))
+            elif not iface.on_link(gw.address):
                 out.append(Problem(
                     f"{ipath}.gateways[{n}]",
                     f"default gateway {gw.address} is not on the subnet of any address of "
