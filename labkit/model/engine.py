@@ -25,7 +25,8 @@ from .commands import (CommandError, apply_command, forwarding_command, netsh_ad
 from .host import Interface, Node, Role
 from .network import Network
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
-from .trace import Action, Disposition, Hop, Remedy, Step, Trace
+from .middlebox import Conntrack, Session, in_range, reverse, show_four
+from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
 
 EPHEMERAL_PORT = 49152
 """Client source port: fixed so that traces (and NLB 'none' affinity) are reproducible."""
@@ -37,15 +38,6 @@ NO_SOURCE = IPv4Address("0.0.0.0")
 
 class TraceError(ValueError):
     """The question cannot be asked (unknown node, a source the node does not own, ...)."""
-
-
-@dataclass(frozen=True)
-class Packet:
-    src: IPv4Address
-    dst: IPv4Address
-    proto: str
-    sport: int | None
-    dport: int | None
 
 
 @dataclass(frozen=True)
@@ -85,6 +77,9 @@ class _Walk:
 
     net: Network
     packet: Packet
+    state: Conntrack
+    origin: Packet | None = None
+    """The packet as its sender sent it (before any NAT)."""
     hops: list[Hop] = field(default_factory=list)
     relied_on: list[str] = field(default_factory=list)
     ties: list[str] = field(default_factory=list)
@@ -95,20 +90,22 @@ class _Walk:
                              "undefined tie; Windows may pick the other route, with another outcome")
 
     def end(self, disposition: Disposition, reason: str, remedies=()) -> Trace:
-        p = self.packet
+        p = self.origin or self.packet
         accepted = disposition is Disposition.ACCEPTED
         relied = self.relied_on + self.ties if accepted else []
         remedies = list(remedies) + ([] if accepted else [Remedy(t) for t in self.ties])
         return Trace(p.proto, p.src, p.dst, p.sport, p.dport, tuple(self.hops), disposition, reason,
-                     tuple(remedies), tuple(dict.fromkeys(relied)))
+                     tuple(remedies), tuple(dict.fromkeys(relied)), delivered=self.packet, state=self.state)
 
 
 def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address | str | None = None,
           proto: str = "tcp", dport: int | None = None, sport: int | None = None,
-          reply: bool = False) -> Trace:
+          reply: bool = False, state: Conntrack | None = None) -> Trace:
     """Trace one packet from node `start` to `dst`; with reply=True, also the answer.
 
-    `src` fixes the source address (as a bound socket or `ping -S` does).
+    `src` fixes the source address (as a bound socket or `ping -S` does). `state` is the
+    connection tracking left by earlier packets (a previous trace's `.state`); the result's
+    `.state` includes this packet's connection.
     """
     proto = str(proto).lower()
     if proto not in DEFAULT_PORTS:
@@ -130,7 +127,7 @@ def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address 
     else:
         sport = EPHEMERAL_PORT if sport is None else _port(sport, "source port")
         dport = DEFAULT_PORTS[proto] if dport is None else _port(dport, "destination port")
-    question = (start, dst, src, proto, sport, dport)
+    question = (start, dst, src, proto, sport, dport, state or Conntrack())
     return _with_reply(net, question) if reply else _solve(net, *question)
 
 
@@ -154,10 +151,10 @@ def _unicast(net: Network, value, what: str) -> IPv4Address:
     return address
 
 
-def _solve(net: Network, start: str, dst, src, proto, sport, dport) -> Trace:
+def _solve(net: Network, start: str, dst, src, proto, sport, dport, state: Conntrack) -> Trace:
     """One direction, with its remedies tried out."""
     def rerun(changed: Network) -> Trace:
-        return _run(changed, changed.node(start), dst, src, proto, sport, dport)
+        return _run(changed, changed.node(start), dst, src, proto, sport, dport, state)
 
     result = rerun(net)
     if result.accepted or not result.remedies:
@@ -186,8 +183,9 @@ def _request_and_reply(net: Network, question) -> Trace:
     if not request.accepted:
         return replace(request, reply=None)
     responder = request.last_hop.node
-    back = _run(net, net.node(responder), request.src, request.dst, request.proto, request.dport,
-                request.sport)
+    seen = request.delivered
+    back = _run(net, net.node(responder), seen.src, seen.dst, seen.proto, seen.dport, seen.sport,
+                request.state)
     cluster_fix = _cluster_source_remedies(net, start, request.src)
     if back.accepted and back.last_hop.node != start:
         back = replace(back, expected_at=start, relied_on=(), remedies=tuple(cluster_fix),
@@ -272,8 +270,8 @@ def _pairs_that_work(tried, rerun, fixed) -> list[Remedy]:
 
 
 def _run(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | None, proto: str,
-         sport: int | None, dport: int | None) -> Trace:
-    walk = _Walk(net, Packet(src or NO_SOURCE, dst, proto, sport, dport))
+         sport: int | None, dport: int | None, state: Conntrack) -> Trace:
+    walk = _Walk(net, Packet(src or NO_SOURCE, dst, proto, sport, dport), state)
     steps: list[Step] = []
     if node.owns(dst):
         walk.packet = replace(walk.packet, src=src or dst)
@@ -324,6 +322,10 @@ def _run(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | None, pr
         owner = node.owner_of(src)
         walk.packet = replace(walk.packet, src=src)
 
+    walk.origin = walk.packet
+    denied = _local_out(walk, node, choice.winner.route.interface, steps)
+    if denied is not None:
+        return denied
     walk.note_choice(node, choice)
     route = choice.winner.route
     if route.interface != owner.key:
@@ -447,34 +449,44 @@ def _dead_gateway(walk: _Walk, node: Node, choice: RouteChoice, route: Route, ow
 
 
 def _arrive(walk: _Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace:
-    net, packet = walk.net, walk.packet
-    dst = packet.dst
+    net = walk.net
     steps = [Step(Action.RECEIVED, f'in "{iface.label}"')]
-    if iface.owns(dst):
-        steps.append(Step(Action.ACCEPTED, f'{dst} is an address of "{iface.label}"'))
-        walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
-        return walk.end(Disposition.ACCEPTED, f'delivered to {node.name} on "{iface.label}"')
+    arrived = walk.packet
+    known = related = balanced = False
+    if node.tracks_connections:
+        known, related, balanced = _conntrack_in(walk, node, iface, steps)
+    packet = walk.packet
+    dst = packet.dst
     other = node.owner_of(dst)
     if other is not None:
-        weak = _weakness(node, iface, "receive")
-        if weak:
-            steps.append(Step(Action.ACCEPTED, f'{dst} belongs to "{other.label}", not "{iface.label}"; '
-                                               f"{weak.why}, so it is let in (weak host receive)"))
+        if other is not iface:
+            weak = _weakness(node, iface, "receive")
+            if not weak:
+                steps.append(Step(Action.DROPPED, f'{dst} belongs to "{other.label}", not "{iface.label}": '
+                                                  "strong host receive drops it"))
+                walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
+                return walk.end(
+                    Disposition.STRONG_RECEIVE_DROPPED,
+                    f'{node.name} dropped a packet for {dst} that arrived on "{iface.label}" '
+                    f'instead of "{other.label}" (strong host receive)',
+                    (Remedy(f'enable weakhostreceive on "{iface.label}" of {node.name}',
+                            (netsh_set_switch(iface, "weakhostreceive", True),), node.name),
+                     _forwarding_remedy(node, iface)))
+        denied = _filter(walk, node, "in", iface.key, None, known, related, steps)
+        if denied is not None:
+            return denied
+        _remember(walk, node, iface, arrived, known, related)
+        if other is iface:
+            steps.append(Step(Action.ACCEPTED, f'{dst} is an address of "{iface.label}"'))
             walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
-            if weak.credit:
-                walk.relied_on.append(weak.credit)
-            return walk.end(Disposition.ACCEPTED,
-                            f'delivered to {node.name} on "{iface.label}" for "{other.label}"\'s address')
-        steps.append(Step(Action.DROPPED, f'{dst} belongs to "{other.label}", not "{iface.label}": '
-                                          "strong host receive drops it"))
+            return walk.end(Disposition.ACCEPTED, f'delivered to {node.name} on "{iface.label}"')
+        steps.append(Step(Action.ACCEPTED, f'{dst} belongs to "{other.label}", not "{iface.label}"; '
+                                           f"{weak.why}, so it is let in (weak host receive)"))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
-        return walk.end(
-            Disposition.STRONG_RECEIVE_DROPPED,
-            f'{node.name} dropped a packet for {dst} that arrived on "{iface.label}" '
-            f'instead of "{other.label}" (strong host receive)',
-            (Remedy(f'enable weakhostreceive on "{iface.label}" of {node.name}',
-                    (netsh_set_switch(iface, "weakhostreceive", True),), node.name),
-             _forwarding_remedy(node, iface)))
+        if weak.credit:
+            walk.relied_on.append(weak.credit)
+        return walk.end(Disposition.ACCEPTED,
+                        f'delivered to {node.name} on "{iface.label}" for "{other.label}"\'s address')
     if not iface.forwarding:
         steps.append(Step(Action.DROPPED, f'{dst} is not an address of {node.name} and forwarding is '
                                           f'disabled on "{iface.label}"'))
@@ -497,8 +509,126 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trac
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}",
                         _no_route_remedies(net, node, dst))
+    out_key = choice.winner.route.interface
+    denied = _filter(walk, node, "forward", iface.key, out_key, known, related, steps)
+    if denied is not None:
+        return denied
+    if node.tracks_connections and not known:
+        _source_nat(walk, node, out_key, arrived, balanced, steps)
+    _remember(walk, node, iface, arrived, known, related)
     walk.note_choice(node, choice)
     return _leave(walk, node, iface.key, choice, steps, None)
+
+
+# --- middleboxes: connection tracking, NAT, filtering --------------------------------------
+
+def _conntrack_in(walk: _Walk, node: Node, iface: Interface, steps: list[Step]) -> tuple[bool, bool, bool]:
+    """Translate an arriving packet: (part of a known connection, RELATED, sent to a backend)."""
+    p = walk.packet
+    found = walk.state.find(node.name, p.proto, p.four)
+    if found:
+        session, way = found
+        new = session.translated if way == "original" else reverse(session.original)
+        if new != p.four:
+            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} "
+                                          f"({'the reply of' if way == 'reply' else 'part of'} a tracked connection)"))
+        walk.packet = p.with_four(new)
+        return True, False, False
+    expectation = walk.state.expected(node.name, p.proto, p.four)
+    if expectation:
+        new = (p.src, p.sport, *expectation.to)
+        walk.state = walk.state.without(expectation)
+        text = f"RELATED: a data connection the FTP helper expects ({expectation.why})"
+        if new != p.four:
+            text += f"; {show_four(p.four)} → {show_four(new)}"
+        steps.append(Step(Action.HELPER, text))
+        walk.packet = p.with_four(new)
+        return False, True, False
+    lb = node.load_balancer
+    if lb is not None and lb.balances(p.dst, p.dport):
+        backend = lb.backend_for(p.src, p.sport)
+        basis = f"client {p.src}" + (f" port {p.sport}" if lb.affinity == "none" else "")
+        steps.append(Step(Action.BALANCED, f"virtual IP {lb.vip}: backend {backend} takes this connection "
+                                           f"(affinity {lb.affinity}, from {basis}); dst {p.dst} → {backend}"))
+        walk.packet = replace(p, dst=backend)
+        return False, False, True
+    for forward in (node.nat.port_forwards if node.nat else ()):
+        if forward.interface == iface.key and iface.owns(p.dst) and forward.proto == p.proto \
+                and in_range(p.dport, forward.ports):
+            new = (p.src, p.sport, forward.to, forward.target(p.dport))
+            steps.append(Step(Action.NAT, f'port forward on "{iface.label}": {show_four(p.four)} → '
+                                          f"{show_four(new)}"))
+            walk.packet = p.with_four(new)
+            break
+    return False, False, False
+
+
+def _source_nat(walk: _Walk, node: Node, out_key: str, arrived: Packet, balanced: bool,
+                steps: list[Step]) -> None:
+    p = walk.packet
+    out = node.interface(out_key)
+    new_src, why = None, ""
+    if balanced and node.load_balancer.snat:
+        new_src, why = node.load_balancer.snat_for(arrived.src, arrived.sport), "load balancer source NAT"
+    elif node.nat is not None and out_key in node.nat.masquerade:
+        new_src, why = out.addresses[0].ip, f'masquerade on "{out.label}"'
+    if new_src is not None and new_src != p.src:
+        new = (new_src, p.sport, p.dst, p.dport)
+        steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+        walk.packet = p.with_four(new)
+
+
+def _remember(walk: _Walk, node: Node, iface: Interface | None, arrived: Packet, known: bool,
+              related: bool) -> None:
+    if node.tracks_connections and not known:
+        walk.state = walk.state.with_session(Session(node.name, arrived.proto, arrived.four, walk.packet.four,
+                                                     iface.key if iface else None, related))
+
+
+def _filter(walk: _Walk, node: Node, direction: str, in_key: str | None, out_key: str | None,
+            known: bool, related: bool, steps: list[Step]) -> Trace | None:
+    """The firewall's verdict; a DENIED trace, or None when the packet may pass."""
+    firewall = node.firewall
+    if firewall is None:
+        return None
+    if firewall.stateful and (known or related):
+        steps.append(Step(Action.FIREWALL, "allowed: " + ("part of a tracked connection" if known else
+                                                          "RELATED, announced by the FTP helper")))
+        return None
+    p = walk.packet
+    allowed, why, _ = firewall.decide(direction, in_key, out_key, p.proto, p.four)
+    steps.append(Step(Action.FIREWALL, f"{'allowed' if allowed else 'DENIED'} ({direction}): {why}"))
+    if allowed:
+        return None
+    walk.hops.append(Hop(node.name, in_key, out_key, tuple(steps)))
+    return walk.end(Disposition.DENIED,
+                    f"{node.name}'s firewall drops {p.proto.upper()} {show_four(p.four)} ({direction}): {why}",
+                    _firewall_remedies(node, direction, in_key, out_key, p))
+
+
+def _local_out(walk: _Walk, node: Node, out_key: str, steps: list[Step]) -> Trace | None:
+    """A locally sent packet meets its own node's firewall (output) and connection table."""
+    if not node.tracks_connections:
+        return None
+    p = walk.packet
+    known = walk.state.find(node.name, p.proto, p.four) is not None
+    denied = _filter(walk, node, "out", None, out_key, known, False, steps)
+    if denied is None and not known:
+        walk.state = walk.state.with_session(Session(node.name, p.proto, p.four, p.four, None))
+    return denied
+
+
+def _firewall_remedies(node: Node, direction: str, in_key, out_key, p: Packet) -> list[Remedy]:
+    fields = [f"action: allow, direction: {direction}", f"proto: {p.proto}", f"dst: {p.dst}/32"]
+    if p.dport is not None:
+        fields.append(f"dport: {p.dport}")
+    if in_key:
+        fields.append(f"in_interface: {in_key}")
+    text = f"allow it in {node.name}'s firewall, e.g. a rule {{{', '.join(fields)}}}"
+    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == "in":
+        text += (f" (netsh advfirewall firewall add rule name=\"labkit {p.proto} {p.dport}\" dir=in "
+                 f"action=allow protocol={p.proto.upper()} localport={p.dport})")
+    return [Remedy(text)]
 
 
 def choose_source(node: Node, out_key: str, next_hop: IPv4Address,

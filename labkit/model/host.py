@@ -7,6 +7,7 @@ from enum import Enum
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface
 
+from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
 
 
@@ -94,6 +95,12 @@ class Node:
     """Adapters and Bindings order (interface keys); empty = listing order."""
     dead_gateway_detection: bool = True
     """EnableDeadGWDetect (default 1)."""
+    firewall: Firewall | None = None
+    nat: Nat | None = None
+    ftp_helper: FtpHelper | None = None
+    load_balancer: LoadBalancer | None = None
+    ftp_server: object | None = None
+    """labkit.model.ftp_protocol.FtpServerSettings when the node runs an FTP server."""
     x: float | None = None
     y: float | None = None
 
@@ -141,6 +148,11 @@ class Node:
         if iface.index is not None:
             return iface.index
         return 11 + self.interfaces.index(iface)
+
+    @property
+    def tracks_connections(self) -> bool:
+        """A firewall, NAT, FTP helper or load balancer keeps a connection table here."""
+        return any((self.firewall, self.nat, self.ftp_helper, self.load_balancer))
 
     @property
     def bindings(self) -> tuple[str, ...]:

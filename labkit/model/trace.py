@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from ipaddress import IPv4Address
 
+from .middlebox import Conntrack
 from .routes import RouteChoice
 
 
@@ -28,6 +29,23 @@ class Disposition(str, Enum):
         return self.value
 
 
+@dataclass(frozen=True)
+class Packet:
+    src: IPv4Address
+    dst: IPv4Address
+    proto: str
+    sport: int | None
+    dport: int | None
+
+    @property
+    def four(self):
+        return self.src, self.sport, self.dst, self.dport
+
+    def with_four(self, four) -> "Packet":
+        src, sport, dst, dport = four
+        return Packet(src, dst, self.proto, sport, dport)
+
+
 class Action(str, Enum):
     ORIGINATED = "originated"
     ROUTED = "route"
@@ -40,6 +58,10 @@ class Action(str, Enum):
     FORWARDED = "forwarded"
     ACCEPTED = "accepted"
     DROPPED = "dropped"
+    NAT = "nat"
+    FIREWALL = "firewall"
+    HELPER = "ftp helper"
+    BALANCED = "load balancer"
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,10 @@ class Trace:
     reply: "Trace | None" = None
     expected_at: str | None = None
     """For a reply accepted by another node than the one that asked: the node that asked."""
+    delivered: Packet | None = None
+    """The packet as it finally looked (after NAT), where it ended."""
+    state: Conntrack = Conntrack()
+    """Connection tracking after this packet: what the next packet of the conversation meets."""
 
     @property
     def accepted(self) -> bool:
