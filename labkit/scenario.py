@@ -21,6 +21,8 @@ from .model import (PROFILES, Cluster, Gateway, Interface, Network, Node, Proble
                     RouteOrigin, interface_defaults, parse_destination, profile, validate_network)
 from .model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
 from .model.addressing import parse_ipv4, parse_ipv4_prefix
+from .model.ftp_protocol import FtpClientSettings, FtpServerSettings, FtpSetup
+from .model.middlebox import Firewall, FtpHelper, LoadBalancer, Nat, PortForward, Rule
 from .model.routes import MASK_ERROR, RouteRefused, route_interface
 
 DATA_DIR = Path(os.environ.get("LABKIT_DATA", Path(__file__).resolve().parent.parent / "data"))
@@ -116,6 +118,103 @@ class RouteSpec(_Spec):
         return value
 
 
+def _port_range(value: Any) -> tuple[int, int]:
+    text = str(value).strip()
+    low, sep, high = text.partition("-")
+    try:
+        first, last = int(low), int(high if sep else low)
+    except ValueError:
+        raise ValueError(f"expected a port like 21 or a range like 51976-51999, got {value!r}") from None
+    if not 1 <= first <= last <= 65535:
+        raise ValueError(f"expected ports from 1 to 65535, low to high, got {value!r}")
+    return first, last
+
+
+def _network(value: Any) -> IPv4Network:
+    text = str(value)
+    try:
+        return IPv4Network(text if "/" in text else f"{text}/32")
+    except ValueError:
+        raise ValueError(f"expected an address or a network like 203.0.113.0/24, got {value!r}") from None
+
+
+PortRangeField = Annotated[Any, AfterValidator(_port_range)]
+NetworkField = Annotated[Any, AfterValidator(_network)]
+
+
+class RuleSpec(_Spec):
+    action: Literal["allow", "deny"]
+    direction: Literal["in", "out", "forward", "any"] = "any"
+    in_interface: str | None = None
+    out_interface: str | None = None
+    proto: Literal["tcp", "udp", "icmp"] | None = None
+    src: NetworkField | None = None
+    dst: NetworkField | None = None
+    sport: PortRangeField | None = None
+    dport: PortRangeField | None = None
+    name: str = ""
+
+
+class FirewallSpec(_Spec):
+    default_in: Literal["allow", "deny"] = "deny"
+    default_out: Literal["allow", "deny"] = "allow"
+    default_forward: Literal["allow", "deny"] = "deny"
+    stateful: bool = True
+    rules: list[RuleSpec] = []
+
+
+class PortForwardSpec(_Spec):
+    interface: str
+    proto: Literal["tcp", "udp"] = "tcp"
+    ports: PortRangeField
+    to: IPv4
+    to_port: Annotated[int, Field(ge=1, le=65535)] | None = None
+
+
+class NatSpec(_Spec):
+    masquerade: list[str] = []
+    port_forwards: list[PortForwardSpec] = []
+
+
+class FtpHelperSpec(_Spec):
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = [21]
+    loose: bool = False
+
+
+class LoadBalancerSpec(_Spec):
+    vip: IPv4
+    backends: list[IPv4] = Field(min_length=1)
+    ports: list[PortRangeField] = []
+    affinity: Literal["none", "client-ip"] = "none"
+    snat: list[IPv4] = []
+
+
+class FtpServerSpec(_Spec):
+    software: Literal["pyftpdlib", "iis", "vsftpd"] = "pyftpdlib"
+    port: Annotated[int, Field(ge=1, le=65535)] = 21
+    passive_ports: PortRangeField | None = None
+    external_address: IPv4 | None = None
+    tls: Literal["none", "explicit", "implicit"] = "explicit"
+    tls_required_control: bool = False
+    tls_required_data: bool = False
+    match_client_address: bool = True
+    permit_foreign_addresses: bool = False
+    permit_privileged_ports: bool = False
+    ccc: bool = False
+    certificate: Literal["trusted", "self-signed"] = "trusted"
+
+
+class FtpSessionSpec(_Spec):
+    client: str
+    server: str
+    address: IPv4
+    mode: Literal["passive", "active", "epsv", "eprt"] = "passive"
+    tls: Literal["none", "explicit", "implicit"] = "none"
+    prot: Literal["P", "C"] = "P"
+    ccc: bool = False
+    trust_pasv_address: bool = False
+
+
 class NodeSpec(_Spec):
     role: Literal["host", "router"] = "host"
     os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
@@ -126,6 +225,11 @@ class NodeSpec(_Spec):
     dead_gateway_detection: bool = True
     x: float | None = None
     y: float | None = None
+    firewall: FirewallSpec | None = None
+    nat: NatSpec | None = None
+    ftp_helper: FtpHelperSpec | bool | None = None
+    load_balancer: LoadBalancerSpec | None = None
+    ftp_server: FtpServerSpec | None = None
 
 
 class ClusterSpec(_Spec):
@@ -140,6 +244,7 @@ class ScenarioSpec(_Spec):
     description: str | None = None
     nodes: dict[Name, NodeSpec] = Field(min_length=1)
     clusters: dict[Name, ClusterSpec] = {}
+    ftp: FtpSessionSpec | None = None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -299,7 +404,8 @@ def _build(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
                 index=ispec.index, skip_as_source=skipped, **switches))
         node = Node(name=name, os=os_profile, interfaces=tuple(interfaces), role=role, down=ns.down,
                     binding_order=tuple(ns.binding_order or ()),
-                    dead_gateway_detection=ns.dead_gateway_detection, x=ns.x, y=ns.y)
+                    dead_gateway_detection=ns.dead_gateway_detection, x=ns.x, y=ns.y,
+                    **_middleboxes(ns))
         routes = []
         for n, rs in enumerate(ns.routes):
             gateway = None if rs.gateway == "on-link" else _ipv4(rs.gateway)
@@ -317,8 +423,40 @@ def _build(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
     clusters = tuple(
         Cluster(name, _ipv4(cs.ip), tuple(tuple(m.split(".", 1)) for m in cs.members), cs.affinity)
         for name, cs in spec.clusters.items())
-    net = Network(tuple(nodes), clusters, spec.name, spec.title or spec.name, spec.description or "")
+    ftp = None
+    if spec.ftp is not None:
+        f = spec.ftp
+        ftp = FtpSetup(f.client, f.server, _ipv4(f.address),
+                       FtpClientSettings(f.mode, f.tls, f.prot, f.ccc, f.trust_pasv_address))
+    net = Network(tuple(nodes), clusters, spec.name, spec.title or spec.name, spec.description or "", ftp)
     return net, problems
+
+
+def _middleboxes(ns: NodeSpec) -> dict:
+    out: dict[str, Any] = {}
+    if ns.firewall is not None:
+        fw = ns.firewall
+        out["firewall"] = Firewall(
+            tuple(Rule(r.action, r.direction, r.in_interface, r.out_interface, r.proto, r.src, r.dst,
+                       r.sport, r.dport, r.name) for r in fw.rules),
+            fw.default_in, fw.default_out, fw.default_forward, fw.stateful)
+    if ns.nat is not None:
+        out["nat"] = Nat(tuple(ns.nat.masquerade), tuple(
+            PortForward(f.interface, f.proto, f.ports, _ipv4(f.to), f.to_port) for f in ns.nat.port_forwards))
+    if ns.ftp_helper:
+        helper = ns.ftp_helper if isinstance(ns.ftp_helper, FtpHelperSpec) else FtpHelperSpec()
+        out["ftp_helper"] = FtpHelper(tuple(helper.ports), helper.loose)
+    if ns.load_balancer is not None:
+        lb = ns.load_balancer
+        out["load_balancer"] = LoadBalancer(_ipv4(lb.vip), tuple(_ipv4(b) for b in lb.backends),
+                                            tuple(lb.ports), lb.affinity, tuple(_ipv4(a) for a in lb.snat))
+    if ns.ftp_server is not None:
+        s = ns.ftp_server
+        out["ftp_server"] = FtpServerSettings(
+            s.software, s.port, s.passive_ports, _ipv4(s.external_address) if s.external_address else None,
+            s.tls, s.tls_required_control, s.tls_required_data, s.match_client_address,
+            s.permit_foreign_addresses, s.permit_privileged_ports, s.ccc, s.certificate)
+    return out
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -373,6 +511,7 @@ def to_dict(net: Network) -> dict:
         for axis in ("x", "y"):
             if getattr(node, axis) is not None:
                 entry[axis] = getattr(node, axis)
+        entry.update(_middleboxes_to_dict(node))
         nodes[node.name] = entry
     out: dict[str, Any] = {"name": net.name}
     if net.title and net.title != net.name:
@@ -383,6 +522,59 @@ def to_dict(net: Network) -> dict:
     if net.clusters:
         out["clusters"] = {c.name: {"ip": str(c.ip), "members": [f"{n}.{k}" for n, k in c.members],
                                     "affinity": c.affinity} for c in net.clusters}
+    if net.ftp is not None:
+        f = net.ftp
+        out["ftp"] = {"client": f.client, "server": f.server, "address": str(f.address),
+                      **{k: getattr(f.settings, k) for k in ("mode", "tls", "prot", "ccc", "trust_pasv_address")}}
+    return out
+
+
+def _range(ports) -> str | int:
+    return ports[0] if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
+
+
+def _middleboxes_to_dict(node: Node) -> dict:
+    out: dict[str, Any] = {}
+    if node.firewall is not None:
+        fw = node.firewall
+        rules = []
+        for r in fw.rules:
+            rule = {"action": r.action, "direction": r.direction}
+            for key in ("in_interface", "out_interface", "proto"):
+                if getattr(r, key) is not None:
+                    rule[key] = getattr(r, key)
+            for key in ("src", "dst"):
+                if getattr(r, key) is not None:
+                    rule[key] = str(getattr(r, key))
+            for key in ("sport", "dport"):
+                if getattr(r, key) is not None:
+                    rule[key] = _range(getattr(r, key))
+            if r.name:
+                rule["name"] = r.name
+            rules.append(rule)
+        out["firewall"] = {"default_in": fw.default_in, "default_out": fw.default_out,
+                           "default_forward": fw.default_forward, "stateful": fw.stateful, "rules": rules}
+    if node.nat is not None:
+        out["nat"] = {"masquerade": list(node.nat.masquerade), "port_forwards": [
+            {"interface": f.interface, "proto": f.proto, "ports": _range(f.ports), "to": str(f.to),
+             **({"to_port": f.to_port} if f.to_port is not None else {})} for f in node.nat.port_forwards]}
+    if node.ftp_helper is not None:
+        out["ftp_helper"] = {"ports": list(node.ftp_helper.ports), "loose": node.ftp_helper.loose}
+    if node.load_balancer is not None:
+        lb = node.load_balancer
+        out["load_balancer"] = {"vip": str(lb.vip), "backends": [str(b) for b in lb.backends],
+                                "ports": [_range(p) for p in lb.ports], "affinity": lb.affinity,
+                                "snat": [str(a) for a in lb.snat]}
+    if node.ftp_server is not None:
+        s = node.ftp_server
+        d = {k: getattr(s, k) for k in ("software", "port", "tls", "tls_required_control", "tls_required_data",
+                                        "match_client_address", "permit_foreign_addresses",
+                                        "permit_privileged_ports", "ccc", "certificate")}
+        if s.passive_ports is not None:
+            d["passive_ports"] = _range(s.passive_ports)
+        if s.external_address is not None:
+            d["external_address"] = str(s.external_address)
+        out["ftp_server"] = d
     return out
 
 

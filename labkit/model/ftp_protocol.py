@@ -8,6 +8,7 @@ canonical forms.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 _SIX_NUMBERS = re.compile(r"(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})")
@@ -99,3 +100,127 @@ def replace_eprt(text: str, address: IPv4Address, port: int) -> str:
     """The same EPRT line with address and port replaced (the delimiter becomes '|')."""
     verb, _, _ = text.partition(" ")
     return f"{verb} {eprt_argument(address, port)}"
+
+
+# --- settings --------------------------------------------------------------------------------
+
+MODES = ("passive", "active", "epsv", "eprt")
+TLS_MODES = ("none", "explicit", "implicit")
+SOFTWARE = ("pyftpdlib", "iis", "vsftpd")
+IMPLICIT_PORT = 990
+
+
+@dataclass(frozen=True)
+class FtpServerSettings:
+    """What the FTP server on a node is configured to do."""
+
+    software: str = "pyftpdlib"
+    port: int = 21
+    passive_ports: tuple[int, int] | None = None
+    """Data channel port range; None = any free port the OS picks (pyftpdlib's default)."""
+    external_address: IPv4Address | None = None
+    """Advertised in 227: IIS 'External IP Address of Firewall', pyftpdlib masquerade_address,
+    vsftpd pasv_address."""
+    tls: str = "explicit"
+    """What the server offers: none, explicit (AUTH TLS on the control port), implicit (990)."""
+    tls_required_control: bool = False
+    tls_required_data: bool = False
+    match_client_address: bool = True
+    """IIS matchClientAddressForPasv/Port, vsftpd pasv_promiscuous=NO, pyftpdlib's default."""
+    permit_foreign_addresses: bool = False
+    permit_privileged_ports: bool = False
+    ccc: bool = False
+    """Accepts CCC (clear command channel). pyftpdlib does not."""
+    certificate: str = "trusted"
+    """'trusted' (from a CA clients trust) or 'self-signed'."""
+
+    def first_passive_port(self) -> int:
+        return self.passive_ports[0] if self.passive_ports else 50123
+
+
+@dataclass(frozen=True)
+class FtpClientSettings:
+    mode: str = "passive"
+    tls: str = "none"
+    prot: str = "P"
+    ccc: bool = False
+    trust_pasv_address: bool = False
+    """Dial the address in 227 (old ftplib, curl <= 7.73) instead of the control connection's peer."""
+
+
+@dataclass(frozen=True)
+class FtpSetup:
+    """A scenario's FTP session: who talks to whom, and the client's settings."""
+
+    client: str
+    server: str
+    address: IPv4Address
+    """The address the client dials for the control connection."""
+    settings: FtpClientSettings = FtpClientSettings()
+
+
+# --- reply texts -------------------------------------------------------------------------------
+# pyftpdlib 2.2's texts were read in its source and seen on the wire (reference §5); the
+# IIS and vsftpd texts are illustrative: only their codes are documented.
+
+_REPLIES = {
+    "pyftpdlib": {
+        "greeting": "220 pyftpdlib ready.", "user": "331 Username ok, send password.",
+        "pass": "230 Login successful.", "type": "200 Type set to: ASCII.",
+        "pasv": "227 Entering passive mode ({six}).", "epsv": "229 Entering extended passive mode (|||{port}|).",
+        "active_ok": "200 Active data connection established.",
+        "active_fail": "425 Can't connect to specified address.",
+        "foreign": "501 Rejected data connection to foreign address {addr}:{port}.",
+        "privileged": '501 PORT against the privileged port "{port}" refused.',
+        "pasv_foreign": "425 Rejected data connection from foreign address {addr}:{port}.",
+        "pasv_timeout": "421 Passive data channel timed out.",
+        "transfer": "125 Data connection already open. Transfer starting.",
+        "done": "226 Transfer complete.", "quit": "221 Goodbye.",
+        "auth": "234 AUTH TLS successful.", "pbsz": "200 PBSZ=0 successful.",
+        "prot_P": "200 Protection set to Private", "prot_C": "200 Protection set to Clear",
+        "ccc": "500 Command \"CCC\" not understood.", "ccc_ok": "200 CCC command successful.",
+        "tls_control": "550 SSL/TLS required on the control channel.",
+        "tls_data": "550 SSL/TLS required on the data channel.",
+        "no_tls": "502 Unrecognized encryption type (use TLS or SSL).",
+    },
+    "iis": {
+        "greeting": "220 Microsoft FTP Service", "user": "331 Password required",
+        "pass": "230 User logged in.", "type": "200 Type set to A.",
+        "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
+        "active_ok": "200 PORT command successful.", "active_fail": "425 Can't open data connection.",
+        "foreign": "501 Server cannot accept argument.", "privileged": "501 Server cannot accept argument.",
+        "pasv_foreign": "425 Can't open data connection.", "pasv_timeout": "425 Can't open data connection.",
+        "transfer": "150 Opening ASCII mode data connection.", "done": "226 Transfer complete.",
+        "quit": "221 Goodbye.", "auth": "234 AUTH command ok. Expecting TLS Negotiation.",
+        "pbsz": "200 PBSZ command successful.", "prot_P": "200 PROT command successful.",
+        "prot_C": "200 PROT command successful.", "ccc": "502 Command not implemented.",
+        "ccc_ok": "200 CCC command successful.",
+        "tls_control": "534 Policy requires SSL.", "tls_data": "522 Data connections must be encrypted.",
+        "no_tls": "504 Security mechanism not implemented.",
+    },
+    "vsftpd": {
+        "greeting": "220 (vsFTPd 3.0.3)", "user": "331 Please specify the password.",
+        "pass": "230 Login successful.", "type": "200 Switching to ASCII mode.",
+        "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
+        "active_ok": "200 PORT command successful. Consider using PASV.",
+        "active_fail": "425 Failed to establish connection.",
+        "foreign": "500 Illegal PORT command.", "privileged": "500 Illegal PORT command.",
+        "pasv_foreign": "425 Security: Bad IP connecting.", "pasv_timeout": "425 Failed to establish connection.",
+        "transfer": "150 Here comes the directory listing.", "done": "226 Directory send OK.",
+        "quit": "221 Goodbye.", "auth": "234 Proceed with negotiation.", "pbsz": "200 PBSZ set to 0.",
+        "prot_P": "200 PROT now Private.", "prot_C": "200 PROT now Clear.",
+        "ccc": "500 Unknown command.", "ccc_ok": "200 CCC command successful.",
+        "tls_control": "530 Non-anonymous sessions must use encryption.",
+        "tls_data": "522 Data connections must be encrypted.",
+        "no_tls": "504 Unknown AUTH type.",
+    },
+}
+
+
+def reply_text(software: str, key: str, **values) -> str:
+    return _REPLIES[software][key].format(**values)
+
+
+def connects_at_port_command(software: str) -> bool:
+    """pyftpdlib opens the active data connection as soon as PORT/EPRT arrives."""
+    return software == "pyftpdlib"

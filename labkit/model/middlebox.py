@@ -9,7 +9,7 @@ the destination after port forwarding and the source before masquerading.
 
 from __future__ import annotations
 
-import zlib
+import hashlib
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
@@ -18,6 +18,16 @@ Four = tuple[IPv4Address, int | None, IPv4Address, int | None]
 """(src, sport, dst, dport) of one direction of a connection, as seen at one node."""
 
 DIRECTIONS = ("in", "out", "forward", "any")
+
+
+def stable_pick(key: str, count: int) -> int:
+    """The same index in 0..count-1 for the same key on every run and machine.
+
+    A stand-in for NLB's and load balancers' own hashes (a keyed digest spreads nearby
+    keys, such as two ports in a row, where CRC-32 would not).
+    """
+    digest = hashlib.blake2s(key.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % count
 
 
 def in_range(port: int | None, ports: PortRange | None) -> bool:
@@ -149,12 +159,12 @@ class LoadBalancer:
 
     def backend_for(self, src: IPv4Address, sport: int | None) -> IPv4Address:
         key = str(src) if self.affinity == "client-ip" else f"{src}:{sport}"
-        return self.backends[zlib.crc32(key.encode()) % len(self.backends)]
+        return self.backends[stable_pick(key, len(self.backends))]
 
     def snat_for(self, src: IPv4Address, sport: int | None) -> IPv4Address | None:
         if not self.snat:
             return None
-        return self.snat[zlib.crc32(f"{src}:{sport}".encode()) % len(self.snat)]
+        return self.snat[stable_pick(f"snat {src}:{sport}", len(self.snat))]
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass, replace
 from functools import cached_property
 from ipaddress import IPv4Address
 
 from .host import SWITCHES, Interface, Node, Role, interface_defaults
+from .middlebox import stable_pick
 from .routes import route_interface
 
 
@@ -30,7 +30,7 @@ class Cluster:
         answer, so exactly one of them takes the flow.
         """
         key = str(client) if self.affinity == "single" else f"{client}:{client_port or 0}"
-        return live[zlib.crc32(key.encode()) % len(live)]
+        return live[stable_pick(key, len(live))]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ class Network:
     name: str = "network"
     title: str = ""
     description: str = ""
+    ftp: object | None = None
+    """labkit.model.ftp_protocol.FtpSetup: the scenario's FTP session, if it has one."""
 
     @cached_property
     def _nodes(self) -> dict[str, Node]:
@@ -133,6 +135,7 @@ def validate_network(net: Network) -> tuple[Problem, ...]:
         problems.extend(_node_problems(node))
     problems.extend(_segment_problems(net))
     problems.extend(_cluster_problems(net))
+    problems.extend(_middlebox_problems(net))
     return tuple(problems)
 
 
@@ -230,6 +233,43 @@ def _segment_problems(net: Network) -> list[Problem]:
                         f"{addr.ip} is also used by {first[addr.ip]} on segment {segment} "
                         "(an IP address conflict; only an NLB cluster IP may be shared)"))
                 first.setdefault(addr.ip, where)
+    return out
+
+
+def _middlebox_problems(net: Network) -> list[Problem]:
+    out: list[Problem] = []
+    for node in net.nodes:
+        base = f"nodes.{node.name}"
+        keys = {i.key for i in node.interfaces}
+        if node.firewall is not None:
+            for n, rule in enumerate(node.firewall.rules):
+                for key in ("in_interface", "out_interface"):
+                    value = getattr(rule, key)
+                    if value is not None and value not in keys:
+                        out.append(Problem(f"{base}.firewall.rules[{n}].{key}",
+                                           f"expected one of {', '.join(sorted(keys))}, got {value!r}"))
+        if node.nat is not None:
+            for n, key in enumerate(node.nat.masquerade):
+                if key not in keys:
+                    out.append(Problem(f"{base}.nat.masquerade[{n}]", f"expected one of {', '.join(sorted(keys))}, "
+                                                                      f"got {key!r}"))
+            for n, forward in enumerate(node.nat.port_forwards):
+                if forward.interface not in keys:
+                    out.append(Problem(f"{base}.nat.port_forwards[{n}].interface",
+                                       f"expected one of {', '.join(sorted(keys))}, got {forward.interface!r}"))
+        if (node.nat or node.load_balancer or node.ftp_helper) and node.role is not Role.ROUTER:
+            out.append(Problem(base, "NAT, FTP helpers and load balancers live on routers (role: router)"))
+        if node.load_balancer is not None and not node.owns(node.load_balancer.vip):
+            out.append(Problem(f"{base}.load_balancer.vip", f"{node.load_balancer.vip} must be an address of "
+                                                            f"{node.name} (add it to an interface)"))
+    setup = net.ftp
+    if setup is not None:
+        for key in ("client", "server"):
+            name = getattr(setup, key)
+            if not net.has_node(name):
+                out.append(Problem(f"ftp.{key}", f"no node {name!r}"))
+        if net.has_node(setup.server) and net.node(setup.server).ftp_server is None:
+            out.append(Problem("ftp.server", f"{setup.server} has no ftp_server: section"))
     return out
 
 
