@@ -16,7 +16,7 @@ $(BIN)/python:
 # Reinstalls whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "Installing labkit and its dependencies into $(VENV) (a few minutes the first time)..."
-	$(PIP) install -e '.[lab,test]'
+	$(PIP) install -e '.[lab,live,test]'
 	@touch $@
 
 venv: $(VENV)/.installed

@@ -7,6 +7,7 @@ Exit status: 0 whenever the question was answered (whatever the packet's fate),
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from . import scenario
@@ -52,6 +53,27 @@ def cmd_trace(args) -> str:
     result = trace(net, args.source_node, args.to, src=args.src, proto=args.proto,
                    dport=args.dport, sport=args.sport, reply=args.reply)
     return result.to_json(with_reply=args.reply) if args.json else str(result)
+
+
+def cmd_ftp(args) -> str:
+    from dataclasses import replace
+
+    from .model.ftp import FtpError, ftp_session
+    from .model.ftp_protocol import FtpClientSettings
+    net = _scenario(args.scenario, args.run)
+    setup = net.ftp
+    settings = setup.settings if setup else FtpClientSettings()
+    overrides = {key: getattr(args, key) for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address")
+                 if getattr(args, key) is not None}
+    settings = replace(settings, **overrides)
+    for name in (args.client, args.server):
+        if name is not None:
+            _node(net, name)
+    try:
+        result = ftp_session(net, args.client, args.server, args.address, settings)
+    except FtpError as err:
+        raise InputError(str(err)) from None
+    return json.dumps(result.to_dict(), indent=2) if args.json else str(result)
 
 
 def cmd_routes(args) -> str:
@@ -103,6 +125,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("ftp", help="play an FTP session (login, LIST, QUIT) through the network")
+    p.add_argument("scenario")
+    p.add_argument("--client", metavar="NODE", help="the FTP client (default: the scenario's ftp: section)")
+    p.add_argument("--server", metavar="NODE", help="the FTP server (default: the scenario's ftp: section)")
+    p.add_argument("--address", metavar="IP", help="the address the client dials (default: the scenario's)")
+    p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
+    p.add_argument("--tls", choices=("none", "explicit", "implicit"))
+    p.add_argument("--prot", choices=("P", "C"))
+    p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None,
+                   help="send CCC after login (clear command channel)")
+    p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
+                   help="dial the address in 227 (old clients) instead of the control connection's")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
+    p.set_defaults(func=cmd_ftp)
 
     p = sub.add_parser("routes", help="a node's route table, as route print shows it")
     p.add_argument("scenario")

@@ -22,8 +22,6 @@ from .middlebox import Conntrack, Expectation, FtpHelper, PortForward, Rule, Ses
 from .network import Network
 from .trace import Remedy, Trace
 
-DATA_PORT_CLIENT = EPHEMERAL_PORT + 1
-"""The client's data-connection port (passive: its source port; active: where it listens)."""
 DATA_PORT_SERVER = EPHEMERAL_PORT + 2
 """pyftpdlib's active-mode source port (an ephemeral one); IIS and vsftpd use port 20."""
 SMALL_RANGE = (51976, 51999)
@@ -98,15 +96,14 @@ class FtpResult:
 
     def commands_and_codes(self) -> list[tuple[str, str]]:
         """(command verb, reply code) pairs on the control channel: what a live run can confirm."""
-        pairs, pending = [], None
+        pairs, pending = [], "(connect)"
         for step in self.steps:
             if step.channel != "control":
                 continue
             if step.sender == self.client and not step.sent.startswith("connect"):
                 pending = step.sent.split()[0].upper()
             elif step.sender != self.client and step.received[:3].isdigit():
-                pairs.append((pending or "(connect)", step.received[:3]))
-                pending = None
+                pairs.append((pending, step.received[:3]))
         return pairs
 
     def to_dict(self) -> dict:
@@ -373,7 +370,7 @@ def _passive(s: _Session, sw: str, mode: str) -> None:
         received = s.exchange("EPSV", reply_text(sw, "epsv", port=port))
         port, ip, dial = parse_229(received), None, s.address
     # The client opens the data connection before it sends LIST (ftplib's order).
-    result = s.data(s.client, s.server, dial, port, sport=DATA_PORT_CLIENT)
+    result = s.data(s.client, s.server, dial, port, sport=s.cs.data_port)
     _check_data(s, result, port, dial, ip, passive=True, sw=sw)
     s.exchange("LIST", reply_text(sw, "transfer"))
     s.reply(reply_text(sw, "done"))
@@ -381,7 +378,7 @@ def _passive(s: _Session, sw: str, mode: str) -> None:
 
 def _active(s: _Session, sw: str, mode: str) -> None:
     verb = "PORT" if mode == "active" else "EPRT"
-    argument = six_numbers(s.client_ip, DATA_PORT_CLIENT) if verb == "PORT" else eprt_argument(s.client_ip, DATA_PORT_CLIENT)
+    argument = six_numbers(s.client_ip, s.cs.data_port) if verb == "PORT" else eprt_argument(s.client_ip, s.cs.data_port)
     received = s.command(f"{verb} {argument}")
     parse = parse_port_argument if verb == "PORT" else parse_eprt_argument
     ip, port = parse(received.split(None, 1)[1])
@@ -395,7 +392,7 @@ def _active(s: _Session, sw: str, mode: str) -> None:
     sport = DATA_PORT_SERVER if sw == "pyftpdlib" else 20
     if connects_at_port_command(sw):
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
-        ok = _data_ok(s, result, DATA_PORT_CLIENT, passive=False)
+        ok = _data_ok(s, result, s.cs.data_port, passive=False)
         s.reply(reply_text(sw, "active_ok" if ok is None else "active_fail"))
         if ok is not None:
             raise _Failure(ok)
@@ -404,7 +401,7 @@ def _active(s: _Session, sw: str, mode: str) -> None:
         s.reply(reply_text(sw, "active_ok"))
         s.exchange("LIST", reply_text(sw, "transfer"))
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
-        problem = _data_ok(s, result, DATA_PORT_CLIENT, passive=False)
+        problem = _data_ok(s, result, s.cs.data_port, passive=False)
         if problem is not None:
             s.reply(reply_text(sw, "active_fail"))
             raise _Failure(problem)

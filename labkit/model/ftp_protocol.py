@@ -146,6 +146,8 @@ class FtpClientSettings:
     ccc: bool = False
     trust_pasv_address: bool = False
     """Dial the address in 227 (old ftplib, curl <= 7.73) instead of the control connection's peer."""
+    data_port: int = 49153
+    """The client's data-connection port (passive: its source port; active: where it listens)."""
 
 
 @dataclass(frozen=True)

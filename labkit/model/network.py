@@ -257,8 +257,11 @@ def _middlebox_problems(net: Network) -> list[Problem]:
                 if forward.interface not in keys:
                     out.append(Problem(f"{base}.nat.port_forwards[{n}].interface",
                                        f"expected one of {', '.join(sorted(keys))}, got {forward.interface!r}"))
-        if (node.nat or node.load_balancer or node.ftp_helper) and node.role is not Role.ROUTER:
-            out.append(Problem(base, "NAT, FTP helpers and load balancers live on routers (role: router)"))
+        if (node.nat or node.load_balancer) and node.role is not Role.ROUTER:
+            out.append(Problem(base, "NAT and load balancers live on routers (role: router)"))
+        if node.ftp_helper and node.role is not Role.ROUTER and node.firewall is None:
+            out.append(Problem(f"{base}.ftp_helper", "on a host an FTP helper belongs to its firewall "
+                                                     "(Windows Firewall's stateful FTP): add a firewall: section"))
         if node.load_balancer is not None and not node.owns(node.load_balancer.vip):
             out.append(Problem(f"{base}.load_balancer.vip", f"{node.load_balancer.vip} must be an address of "
                                                             f"{node.name} (add it to an interface)"))

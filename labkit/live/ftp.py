@@ -1,0 +1,183 @@
+"""A real FTP session on loopback: pyftpdlib serves, Python's ftplib drives the control
+connection, and every command and reply is recorded.
+
+Certificates are made at run time by trustme (no key is ever written to the project);
+the server runs in a thread and is always stopped when the `with` block ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ftplib
+import logging
+import socket
+import ssl
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+TIMEOUT = 5
+USER, PASSWORD = "student", "labkit"
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    host: str
+    port: int
+    ca_file: str
+    """PEM of the CA that signed the server's certificate (for the client to trust)."""
+
+
+@contextlib.contextmanager
+def local_ftp_server(*, passive_ports: range | None = None, masquerade_address: str | None = None,
+                     tls: bool = True, tls_control_required: bool = False, tls_data_required: bool = False,
+                     permit_foreign_addresses: bool = False):
+    """Run pyftpdlib on 127.0.0.1 (an ephemeral port) for the length of a `with` block."""
+    import trustme
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler
+    from pyftpdlib.servers import FTPServer
+
+    # pyftpdlib logs every start of its loop; the transcript is what the learner needs.
+    log = logging.getLogger("pyftpdlib")
+    was_disabled, log.disabled = log.disabled, True
+    with tempfile.TemporaryDirectory(prefix="labkit-ftp-") as tmp, _restore(log, was_disabled):
+        root = Path(tmp, "home")
+        root.mkdir()
+        (root / "readme.txt").write_text("Hello from the labkit FTP server.\n")
+        authorizer = DummyAuthorizer()
+        authorizer.add_user(USER, PASSWORD, str(root), perm="elr")
+        ca = trustme.CA()
+        ca_file = Path(tmp, "ca.pem")
+        ca.cert_pem.write_to_path(str(ca_file))
+        if tls:
+            from pyftpdlib.handlers import TLS_FTPHandler
+            cert = ca.issue_cert(LOOPBACK, "localhost")
+            cert_file = Path(tmp, "server.pem")
+            cert.private_key_and_cert_chain_pem.write_to_path(str(cert_file))
+            base = TLS_FTPHandler
+        else:
+            base = FTPHandler
+
+        # A fresh subclass per server: TLS_FTPHandler caches its SSL context on the class.
+        class Handler(base):
+            pass
+
+        Handler.authorizer = authorizer
+        Handler.passive_ports = passive_ports
+        Handler.masquerade_address = masquerade_address
+        Handler.permit_foreign_addresses = permit_foreign_addresses
+        if tls:
+            Handler.certfile = str(cert_file)
+            Handler.tls_control_required = tls_control_required
+            Handler.tls_data_required = tls_data_required
+        server = FTPServer((LOOPBACK, 0), Handler)
+        stop = threading.Event()
+
+        def serve() -> None:
+            while not stop.is_set():
+                server.serve_forever(timeout=0.05, blocking=False, handle_exit=False)
+
+        thread = threading.Thread(target=serve, name="labkit-ftp-server", daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(LOOPBACK, server.address[1], str(ca_file))
+        finally:
+            stop.set()
+            thread.join(TIMEOUT)
+            server.close_all()
+
+
+@contextlib.contextmanager
+def _restore(log: logging.Logger, disabled: bool):
+    try:
+        yield
+    finally:
+        log.disabled = disabled
+
+
+def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", prot: str = "P",
+               trust_pasv_address: bool = False) -> list[tuple[str, str]]:
+    """Log in, LIST, QUIT; return [(what the client sent, the server's reply line)].
+
+    The data connection is opened the way ftplib does it (passive: connect, then LIST;
+    active: listen, PORT/EPRT, LIST, accept); EPSV and EPRT are sent explicitly because
+    ftplib uses them only over IPv6.
+    """
+    if trust_pasv_address and not server.host.startswith("127."):
+        raise ValueError("the live runner only ever dials loopback addresses")
+    if tls not in ("none", "explicit"):
+        raise ValueError("the live runner speaks plain FTP or explicit TLS (pyftpdlib has no implicit TLS)")
+    transcript: list[tuple[str, str]] = []
+    if tls == "explicit":
+        context = ssl.create_default_context(cafile=server.ca_file)
+        ftp: ftplib.FTP = ftplib.FTP_TLS(context=context, timeout=TIMEOUT)
+    else:
+        ftp = ftplib.FTP(timeout=TIMEOUT)
+    ftp.trust_server_pasv_ipv4_address = trust_pasv_address
+    try:
+        transcript.append(("(connect)", ftp.connect(server.host, server.port)))
+
+        def send(command: str, shown: str | None = None) -> str:
+            reply = ftp.sendcmd(command)
+            transcript.append((shown or command, reply))
+            return reply
+
+        if tls == "explicit":
+            send("AUTH TLS")
+            ftp.sock = ftp.context.wrap_socket(ftp.sock, server_hostname=ftp.host)
+            ftp.file = ftp.sock.makefile("r", encoding=ftp.encoding)
+        send(f"USER {USER}")
+        send(f"PASS {PASSWORD}", "PASS ******")
+        if tls == "explicit":
+            send("PBSZ 0")
+            send(f"PROT {prot}")
+        send("TYPE A")
+        listing = _list(ftp, send, transcript, mode, tls == "explicit" and prot == "P", trust_pasv_address)
+        transcript.append(("(data)", listing))
+        send("QUIT")
+    finally:
+        ftp.close()
+    return transcript
+
+
+def _list(ftp: ftplib.FTP, send, transcript, mode: str, private: bool, trust: bool) -> str:
+    peer = ftp.sock.getpeername()[0]
+    listener = None
+    if mode == "passive":
+        host, port = ftplib.parse227(send("PASV"))
+        target = host if trust else peer
+        if not target.startswith("127."):  # tests may only ever reach loopback
+            raise ConnectionRefusedError(f"labkit will not dial {target}: only loopback addresses")
+        conn = socket.create_connection((target, port), timeout=TIMEOUT)
+    elif mode == "epsv":
+        _, port = ftplib.parse229(send("EPSV"), ftp.sock.getpeername())
+        conn = socket.create_connection((peer, port), timeout=TIMEOUT)
+    else:
+        listener = socket.create_server((ftp.sock.getsockname()[0], 0))
+        listener.settimeout(TIMEOUT)
+        host, port = listener.getsockname()
+        if mode == "active":
+            send("PORT " + ",".join(host.split(".") + [str(port // 256), str(port % 256)]))
+        else:
+            send(f"EPRT |1|{host}|{port}|")
+        conn = None
+    try:
+        reply = ftp.sendcmd("LIST")
+        transcript.append(("LIST", reply))
+        if listener is not None:
+            conn, _ = listener.accept()
+        if private:
+            conn = ftp.context.wrap_socket(conn, server_hostname=ftp.host)
+        with conn.makefile("r", encoding="utf-8") as data:
+            listing = data.read()
+        conn.close()
+        transcript.append(("LIST", ftp.voidresp()))
+        return listing
+    finally:
+        if conn is not None:
+            conn.close()
+        if listener is not None:
+            listener.close()
