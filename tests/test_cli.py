@@ -221,3 +221,67 @@ def test_intranet_copy_without_static_routes_from_the_command_line(tmp_path, cas
         assert 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled' in hint
         assert "route -p add 10.20.0.0 mask 255.255.0.0 10.10.0.1" in hint
         assert 'netsh interface ipv4 set interface "NLB NIC" forwarding=enabled' in hint
+
+
+def test_ftp_seed_done_when(capsys):
+    code, out, _ = run(capsys, "ftp", "ftp-nat-seed", "--client", "client", "--server", "ftpsrv",
+                       "--mode", "passive", "--tls", "none", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["outcome"] == "success" and data["failed_step"] is None
+    pasv = next(s for s in data["steps"] if s["sent"].startswith("227"))
+    assert "(192,168,1,32,203,8)" in pasv["sent"] and "(193,211,10,27,203,8)" in pasv["received"]
+    for step in data["steps"]:
+        assert set(step) >= {"channel", "from", "to", "sent", "received", "trace"}
+    assert {r["risk"] for r in data["risks"]} >= {"Server connects to client", "Data not encrypted"}
+    assert all(set(r) >= {"risk", "present", "mitigation"} for r in data["risks"])
+
+    code, out, _ = run(capsys, "ftp", "ftp-nat-seed", "--tls", "explicit", "--trust-pasv-address", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["outcome"] == "failure"
+    failed = data["steps"][data["failed_step"] - 1]
+    assert failed["channel"] == "data" and failed["sent"] == "connect to 192.168.1.32:51976"
+    assert "the server's private address" in data["reason"] and "TLS-encrypted 227" in data["reason"]
+    assert "external address" in data["hint"] and "51976-51999" in data["hint"]
+
+    code, out, _ = run(capsys, "ftp", "ftp-nat-ftps-fixed", "--trust-pasv-address")
+    assert code == 0 and "=> SUCCESS" in out
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["ftp", "ftp-nat-seed", "--mode", "sideways"], "invalid choice: 'sideways'"),
+    (["ftp", "ftp-nat-seed", "--client", "nobody"], "no node 'nobody' in scenario ftp-nat-seed"),
+    (["ftp", "ftp-nat-seed", "--server", "fw"], "fw runs no FTP server"),
+    (["ftp", "nlb-intranet"], "say which node is the FTP client and which the server"),
+    (["ftp", "nlb-intranet", "--client", "pc1", "--server", "web1"], "web1 runs no FTP server"),
+])
+def test_ftp_bad_flags_are_one_line(capsys, argv, expected):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1 and expected in err, err
+
+
+FTP_BROKEN = {
+    "bad port range": (lambda r: r["nodes"]["fw"]["nat"]["port_forwards"][0].update(ports="21-20"),
+                       "nodes.fw.nat.port_forwards[0].ports: expected ports from 1 to 65535, low to high"),
+    "masquerade on an unknown interface": (lambda r: r["nodes"]["fw"]["nat"].update(masquerade=["wan2"]),
+                                           "nodes.fw.nat.masquerade[0]: expected one of lan, wan, got 'wan2'"),
+    "bad firewall action": (lambda r: r["nodes"]["fw"]["firewall"]["rules"][0].update(action="permit"),
+                            "nodes.fw.firewall.rules[0].action: expected 'allow' or 'deny'"),
+    "bad rule address": (lambda r: r["nodes"]["fw"]["firewall"]["rules"][1].update(dst="192.168.1.300"),
+                         "nodes.fw.firewall.rules[1].dst: expected an address or a network"),
+    "ftp server not an ftp server": (lambda r: r["ftp"].update(server="fw"),
+                                     "ftp.server: fw has no ftp_server: section"),
+    "nat on a host": (lambda r: r["nodes"]["ftpsrv"].update(nat={"masquerade": ["lan"]}),
+                      "nodes.ftpsrv: NAT and load balancers live on routers"),
+    "bad tls value": (lambda r: r["ftp"].update(tls="ssl"), "ftp.tls: expected 'none', 'explicit' or 'implicit'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FTP_BROKEN))
+def test_broken_ftp_scenario_is_one_line(tmp_path, capsys, case):
+    mutate, expected = FTP_BROKEN[case]
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
+    mutate(raw)
+    path = tmp_path / "ftp.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    code, out, err = run(capsys, "ftp", str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1 and expected in err, err

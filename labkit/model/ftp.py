@@ -139,9 +139,11 @@ class FtpResult:
 
 
 class _Failure(Exception):
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, at: int | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.at = at
+        """1-based step where it broke; None = the last step so far."""
 
 
 @dataclass
@@ -304,7 +306,7 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
         _play(session)
         outcome, failed, reason = "success", None, "the listing arrived"
     except _Failure as failure:
-        outcome, failed, reason = "failure", len(session.steps), failure.reason
+        outcome, failed, reason = "failure", failure.at or len(session.steps), failure.reason
     result = FtpResult(client, session.server, session.address, settings, tuple(session.steps), outcome,
                        failed, reason, (), _risks(session))
     if outcome == "failure" and check_fixes:
@@ -392,19 +394,21 @@ def _active(s: _Session, sw: str, mode: str) -> None:
     sport = DATA_PORT_SERVER if sw == "pyftpdlib" else 20
     if connects_at_port_command(sw):
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
-        ok = _data_ok(s, result, s.cs.data_port, passive=False)
-        s.reply(reply_text(sw, "active_ok" if ok is None else "active_fail"))
-        if ok is not None:
-            raise _Failure(ok)
+        at = len(s.steps)
+        problem = _data_ok(s, result, s.cs.data_port, passive=False)
+        s.reply(reply_text(sw, "active_ok" if problem is None else "active_fail"))
+        if problem is not None:
+            raise _Failure(problem, at)
         s.exchange("LIST", reply_text(sw, "transfer"))
     else:
         s.reply(reply_text(sw, "active_ok"))
         s.exchange("LIST", reply_text(sw, "transfer"))
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
+        at = len(s.steps)
         problem = _data_ok(s, result, s.cs.data_port, passive=False)
         if problem is not None:
             s.reply(reply_text(sw, "active_fail"))
-            raise _Failure(problem)
+            raise _Failure(problem, at)
     s.reply(reply_text(sw, "done"))
 
 
@@ -412,9 +416,10 @@ def _check_data(s: _Session, result: Trace, port: int, dial, advertised, passive
     problem = _data_ok(s, result, port, passive)
     if problem is None:
         return
-    if result.accepted and result.last_hop.node == s.server and "foreign address" in problem:
+    at = len(s.steps)
+    if result.accepted and result.last_hop.node == s.server and "same-client-address" in problem:
         s.reply(reply_text(sw, "pasv_foreign", addr=result.delivered.src, port=result.delivered.sport))
-    raise _Failure(problem)
+    raise _Failure(problem, at)
 
 
 def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None:

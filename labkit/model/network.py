@@ -262,6 +262,10 @@ def _middlebox_problems(net: Network) -> list[Problem]:
         if node.ftp_helper and node.role is not Role.ROUTER and node.firewall is None:
             out.append(Problem(f"{base}.ftp_helper", "on a host an FTP helper belongs to its firewall "
                                                      "(Windows Firewall's stateful FTP): add a firewall: section"))
+        for n, address in enumerate(node.load_balancer.snat if node.load_balancer else ()):
+            if not node.owns(address):
+                out.append(Problem(f"{base}.load_balancer.snat[{n}]", f"{address} must be an address of "
+                                                                       f"{node.name}, or answers cannot come back"))
         if node.load_balancer is not None and not node.owns(node.load_balancer.vip):
             out.append(Problem(f"{base}.load_balancer.vip", f"{node.load_balancer.vip} must be an address of "
                                                             f"{node.name} (add it to an interface)"))

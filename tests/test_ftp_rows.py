@@ -1,0 +1,187 @@
+"""Every F-row of the FTP reference notes (shared/reference/ftp-nat-tls.md §6) that the model
+answers, as a named test. Rows checked against the real server are in test_ftp_live.py."""
+
+from dataclasses import replace
+from ipaddress import IPv4Address
+
+import yaml
+
+from labkit.model.ftp import ftp_session
+from labkit.model.ftp_protocol import FtpClientSettings
+from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario
+
+A = IPv4Address
+PRIVATE_227 = "(192,168,1,32,203,8)"
+PUBLIC_227 = "(193,211,10,27,203,8)"
+
+
+def seed(**client):
+    net = load_scenario("ftp-nat-seed")
+    return net, replace(net.ftp.settings, **client)
+
+
+def step(result, starts):
+    return next(s for s in result.steps if s.sent.startswith(starts))
+
+
+def test_F4_plain_ftp_helper_rewrites_227_and_it_works():
+    net, settings = seed(trust_pasv_address=True)
+    result = ftp_session(net, settings=settings)
+    pasv = step(result, "227")
+    assert PRIVATE_227 in pasv.sent and PUBLIC_227 in pasv.received
+    assert pasv.rewrites[0].node == "fw"
+    data = next(s for s in result.steps if s.channel == "data")
+    assert data.trace.delivered.dst == A("192.168.1.32") and data.trace.delivered.dport == 51976
+    assert "RELATED" in str(data.trace)
+    assert result.succeeded
+
+
+def test_F5_ftps_trusting_client_dials_the_private_address():
+    net, settings = seed(tls="explicit", trust_pasv_address=True)
+    result = ftp_session(net, settings=settings)
+    pasv = step(result, "227")
+    assert pasv.received == pasv.sent and PRIVATE_227 in pasv.received
+    assert any("cannot read the TLS-encrypted" in n for n in pasv.notes)
+    assert not result.succeeded and result.steps[result.failed_step - 1].channel == "data"
+    assert result.reason.startswith("the client dialled 192.168.1.32:51976, the server's private address")
+    assert "could not read the TLS-encrypted 227 reply" in result.reason
+
+
+def test_F6_ftps_heuristic_client_needs_a_static_forward():
+    net, settings = seed(tls="explicit", trust_pasv_address=False)
+    blocked = ftp_session(net, settings=settings)
+    assert not blocked.succeeded
+    assert blocked.steps[blocked.failed_step - 1].sent == "connect to 193.211.10.27:51976"
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
+    fw = raw["nodes"]["fw"]
+    fw["nat"]["port_forwards"].append({"interface": "wan", "ports": "51976-51999", "to": "192.168.1.32"})
+    fw["firewall"]["rules"].append({"action": "allow", "direction": "forward", "proto": "tcp",
+                                    "dst": "192.168.1.32", "dport": "51976-51999"})
+    forwarded = parse_scenario(yaml.safe_dump(raw))
+    assert ftp_session(forwarded, settings=settings).succeeded
+
+
+def test_F7_external_address_and_forwarded_range_work_for_every_client():
+    net = load_scenario("ftp-nat-ftps-fixed")
+    for trust in (True, False):
+        result = ftp_session(net, settings=replace(net.ftp.settings, trust_pasv_address=trust))
+        assert result.succeeded, str(result)
+        assert PUBLIC_227 in step(result, "227").sent  # the server says it itself
+
+
+def test_F8_external_address_without_the_forward_fails():
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-ftps-fixed.yaml").read_text())
+    raw["nodes"]["fw"]["nat"]["port_forwards"] = raw["nodes"]["fw"]["nat"]["port_forwards"][:1]
+    result = ftp_session(parse_scenario(yaml.safe_dump(raw)))
+    assert not result.succeeded and "193.211.10.27:51976" in result.reason
+    assert "forward (and allow) the passive port range 51976-51999 on fw" in result.hint
+
+
+def test_F9_epsv_plain_uses_the_helper_tls_needs_a_forward_external_address_irrelevant():
+    net, settings = seed(mode="epsv")
+    plain = ftp_session(net, settings=settings)
+    assert plain.succeeded and step(plain, "229").received == step(plain, "229").sent
+    assert ftp_session(net, settings=replace(settings, tls="explicit")).succeeded is False
+    fixed = load_scenario("ftp-nat-ftps-fixed")
+    assert ftp_session(fixed, settings=replace(fixed.ftp.settings, mode="epsv")).succeeded
+    node = fixed.node("ftpsrv")
+    no_external = fixed.with_node(replace(node, ftp_server=replace(node.ftp_server, external_address=None)))
+    assert ftp_session(no_external, settings=replace(fixed.ftp.settings, mode="epsv")).succeeded
+
+
+def test_F10_active_client_behind_nat_with_helper():
+    net = load_scenario("ftp-active-client-nat")
+    result = ftp_session(net)
+    port = step(result, "PORT")
+    assert port.sent.startswith("PORT 10,0,0,5,") and port.received.startswith("PORT 198,51,100,7,")
+    assert result.succeeded
+    without = net.with_node(replace(net.node("homerouter"), ftp_helper=None))
+    refused = ftp_session(without)
+    assert not refused.succeeded and "bounce protection" in refused.reason
+    assert any(s.received.startswith("501 Rejected data connection to foreign address 10.0.0.5")
+               for s in refused.steps)
+
+
+WINDOWS_CLIENT = """
+name: f11
+nodes:
+  pc:
+    os: windows-2008r2
+    interfaces:
+      lan: {segment: lan, addresses: [10.0.0.5/24]}
+    firewall: {default_in: deny, default_out: allow, stateful: true}
+    ftp_helper: {ports: [21]}
+  srv:
+    interfaces:
+      lan: {segment: lan, addresses: [10.0.0.21/24]}
+    ftp_server: {software: iis, passive_ports: 50000-50009}
+ftp: {client: pc, server: srv, address: 10.0.0.21, mode: active, tls: none}
+"""
+
+
+def test_F11_windows_firewall_stateful_ftp_blocks_active_ftps_passive_works():
+    net = parse_scenario(WINDOWS_CLIENT)
+    assert ftp_session(net).succeeded  # plain: stateful FTP expects the inbound connection
+    ftps = ftp_session(net, settings=replace(net.ftp.settings, tls="explicit"))
+    assert not ftps.succeeded and "DENIED" in ftps.steps[ftps.failed_step - 1].received
+    assert "use passive mode" in ftps.hint
+    assert ftp_session(net, settings=replace(net.ftp.settings, tls="explicit", mode="passive")).succeeded
+
+
+def test_F12_bounce_port_to_a_foreign_address_is_refused():
+    net = load_scenario("ftp-active-client-nat")
+    without = net.with_node(replace(net.node("homerouter"), ftp_helper=None))
+    result = ftp_session(without)
+    assert result.steps[result.failed_step - 1].received.startswith("501 Rejected data connection to foreign address")
+
+
+def test_F13_port_to_a_privileged_port_is_refused():
+    net = parse_scenario((SCENARIO_DIR.parent.parent / "tests" / "data" / "ftp-direct.yaml").read_text())
+    result = ftp_session(net, settings=FtpClientSettings(mode="active", data_port=80))
+    assert result.steps[result.failed_step - 1].received == '501 PORT against the privileged port "80" refused.'
+
+
+def test_F15_F16_tls_required_by_the_server():
+    net = parse_scenario((SCENARIO_DIR.parent.parent / "tests" / "data" / "ftp-direct.yaml").read_text())
+    node = net.node("server")
+    strict = net.with_node(replace(node, ftp_server=replace(node.ftp_server, tls_required_control=True,
+                                                             tls_required_data=True)))
+    plain = ftp_session(strict, settings=FtpClientSettings())
+    assert plain.steps[-1].received == "550 SSL/TLS required on the control channel."
+    clear_data = ftp_session(strict, settings=FtpClientSettings(tls="explicit", prot="C"))
+    assert clear_data.steps[-1].received == "550 SSL/TLS required on the data channel."
+    assert ftp_session(strict, settings=FtpClientSettings(tls="explicit", prot="P")).succeeded
+
+
+def test_load_balancer_affinity_and_snat_pool():
+    net = load_scenario("ftp-load-balancer")
+    spread = ftp_session(net)
+    assert not spread.succeeded and "picked another backend" in spread.reason
+    assert "client-IP affinity" in spread.hint
+    lb = net.node("lb")
+    sticky = net.with_node(replace(lb, load_balancer=replace(lb.load_balancer, affinity="client-ip")))
+    assert ftp_session(sticky).succeeded
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-load-balancer.yaml").read_text())
+    pool = ["10.0.1.201", "10.0.1.202", "10.0.1.203"]
+    raw["nodes"]["lb"]["interfaces"]["back"]["addresses"] += [f"{a}/24" for a in pool]
+    raw["nodes"]["lb"]["load_balancer"].update(affinity="client-ip", snat=pool)
+    pooled = parse_scenario(yaml.safe_dump(raw))
+    result = ftp_session(pooled)
+    assert not result.succeeded and "same-client-address check" in result.reason
+
+
+def test_risk_table_follows_the_settings():
+    net, settings = seed()
+    plain = {r.risk: r.present for r in ftp_session(net, settings=settings).risks}
+    assert plain == {"Server connects to client": False, "Dynamic ports in use": False,
+                     "Server not verified": True, "Authentication not encrypted": True,
+                     "Data not encrypted": True, "Connections from & to unknown hosts": True}
+    fixed = load_scenario("ftp-nat-ftps-fixed")
+    risks = {r.risk: r.present for r in ftp_session(fixed).risks}
+    assert risks["Authentication not encrypted"] is False and risks["Data not encrypted"] is False
+    active = {r.risk: r.present for r in ftp_session(net, settings=replace(settings, mode="active")).risks}
+    assert active["Server connects to client"] is True
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
+    raw["nodes"]["fw"]["firewall"]["rules"][1]["src"] = "203.0.113.0/24"
+    known = {r.risk: r.present for r in ftp_session(parse_scenario(yaml.safe_dump(raw))).risks}
+    assert known["Connections from & to unknown hosts"] is False
