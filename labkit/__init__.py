@@ -4,7 +4,7 @@
 pydantic and PyYAML, which load on first use of `load_scenario`.
 """
 
-from .model import Disposition, Network, Trace, apply_command, route_print, trace
+from .model import Disposition, Network, Trace, apply_command, ftp_session, route_print, trace
 
 __version__ = "0.1.0"
 
@@ -21,5 +21,5 @@ def shipped_scenarios():
     return _names()
 
 
-__all__ = ["Disposition", "Network", "Trace", "apply_command", "load_scenario", "route_print",
+__all__ = ["Disposition", "Network", "Trace", "apply_command", "ftp_session", "load_scenario", "route_print",
            "shipped_scenarios", "trace"]

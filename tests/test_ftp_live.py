@@ -130,7 +130,7 @@ def _free(port: int) -> bool:
 
 
 @pytest.mark.parametrize("tls", ["none", "explicit"])  # F20: the same under TLS
-def test_F18_F19_masquerade_address_heuristic_and_trusting_clients(tls):
+def test_F18_F19_F20_masquerade_address_heuristic_and_trusting_clients(tls):
     # 127.0.0.2 stands in for the reference's 192.0.2.1: a wrong advertised address that
     # stays on loopback (tests never dial anything else).
     port = next(p for p in range(51976, 52076) if _free(p))

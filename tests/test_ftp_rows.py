@@ -185,3 +185,26 @@ def test_risk_table_follows_the_settings():
     raw["nodes"]["fw"]["firewall"]["rules"][1]["src"] = "203.0.113.0/24"
     known = {r.risk: r.present for r in ftp_session(parse_scenario(yaml.safe_dump(raw))).risks}
     assert known["Connections from & to unknown hosts"] is False
+
+
+def test_ccc_lets_the_helper_read_the_227_again():
+    net = load_scenario("ftp-nat-ftps")
+    refused = ftp_session(net, settings=replace(net.ftp.settings, ccc=True))
+    assert not refused.succeeded  # IIS here is not set up to accept CCC
+    assert any(s.sent == "CCC" for s in refused.steps)
+    node = net.node("ftpsrv")
+    willing = net.with_node(replace(node, ftp_server=replace(node.ftp_server, ccc=True)))
+    result = ftp_session(willing, settings=replace(net.ftp.settings, ccc=True))
+    assert result.succeeded, str(result)
+    assert PUBLIC_227 in step(result, "227").received
+    assert any("send CCC after login" in r.text for r in ftp_session(willing).remedies)
+
+
+def test_implicit_tls_uses_port_990_which_the_helper_does_not_watch():
+    net = parse_scenario((SCENARIO_DIR.parent.parent / "tests" / "data" / "ftp-direct.yaml").read_text())
+    node = net.node("server")
+    assert not ftp_session(net, settings=FtpClientSettings(tls="implicit")).succeeded  # explicit-only server
+    implicit = net.with_node(replace(node, ftp_server=replace(node.ftp_server, tls="implicit")))
+    result = ftp_session(implicit, settings=FtpClientSettings(tls="implicit"))
+    assert result.succeeded and result.steps[0].sent == "connect to 10.0.0.21:990"
+    assert not any(s.sent == "AUTH TLS" for s in result.steps)

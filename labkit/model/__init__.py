@@ -3,6 +3,9 @@
 from .commands import (CommandError, apply_command, split_command_line, netsh_show_interface, netsh_show_interfaces, netsh_show_route,
                        node_commands, registry_value, restart, route_print, run_command)
 from .engine import PROTOCOLS, TraceError, choose_source, trace
+from .ftp import FtpError, FtpResult, ftp_session
+from .ftp_protocol import FtpClientSettings, FtpServerSettings
+from .middlebox import Conntrack
 from .host import SWITCHES, Gateway, Interface, Node, Role, interface_defaults
 from .network import Cluster, Network, Problem, validate_network
 from .osprofile import PROFILES, OsProfile, profile
@@ -10,7 +13,8 @@ from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_r
 from .trace import Action, Disposition, Hop, Remedy, Step, Trace
 
 __all__ = [
-    "Action", "Cluster", "apply_command", "split_command_line", "CommandError", "Disposition", "Gateway", "Hop", "Interface", "Network",
+    "Action", "Cluster", "Conntrack", "FtpClientSettings", "FtpError", "FtpResult", "FtpServerSettings",
+    "apply_command", "ftp_session", "split_command_line", "CommandError", "Disposition", "Gateway", "Hop", "Interface", "Network",
     "Node", "OsProfile", "PROFILES", "PROTOCOLS", "Problem", "Remedy", "Role", "Route",
     "RouteChoice", "RouteOrigin", "SWITCHES", "Step", "Trace", "TraceError", "choose_source",
     "interface_defaults", "netsh_show_interface", "netsh_show_interfaces", "netsh_show_route",
