@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import replace
+from dataclasses import asdict, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -213,6 +213,7 @@ class FtpSessionSpec(_Spec):
     prot: Literal["P", "C"] = "P"
     ccc: bool = False
     trust_pasv_address: bool = False
+    data_port: Annotated[int, Field(ge=1, le=65535)] = 49153
 
 
 class NodeSpec(_Spec):
@@ -427,7 +428,8 @@ def _build(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
     if spec.ftp is not None:
         f = spec.ftp
         ftp = FtpSetup(f.client, f.server, _ipv4(f.address),
-                       FtpClientSettings(f.mode, f.tls, f.prot, f.ccc, f.trust_pasv_address))
+                       FtpClientSettings(**{k: v for k, v in dict(f).items()
+                                            if k not in ("client", "server", "address")}))
     net = Network(tuple(nodes), clusters, spec.name, spec.title or spec.name, spec.description or "", ftp)
     return net, problems
 
@@ -451,11 +453,7 @@ def _middleboxes(ns: NodeSpec) -> dict:
         out["load_balancer"] = LoadBalancer(_ipv4(lb.vip), tuple(_ipv4(b) for b in lb.backends),
                                             tuple(lb.ports), lb.affinity, tuple(_ipv4(a) for a in lb.snat))
     if ns.ftp_server is not None:
-        s = ns.ftp_server
-        out["ftp_server"] = FtpServerSettings(
-            s.software, s.port, s.passive_ports, _ipv4(s.external_address) if s.external_address else None,
-            s.tls, s.tls_required_control, s.tls_required_data, s.match_client_address,
-            s.permit_foreign_addresses, s.permit_privileged_ports, s.ccc, s.certificate)
+        out["ftp_server"] = FtpServerSettings(**dict(ns.ftp_server))
     return out
 
 
@@ -524,8 +522,7 @@ def to_dict(net: Network) -> dict:
                                     "affinity": c.affinity} for c in net.clusters}
     if net.ftp is not None:
         f = net.ftp
-        out["ftp"] = {"client": f.client, "server": f.server, "address": str(f.address),
-                      **{k: getattr(f.settings, k) for k in ("mode", "tls", "prot", "ccc", "trust_pasv_address")}}
+        out["ftp"] = {"client": f.client, "server": f.server, "address": str(f.address), **asdict(f.settings)}
     return out
 
 
@@ -566,14 +563,11 @@ def _middleboxes_to_dict(node: Node) -> dict:
                                 "ports": [_range(p) for p in lb.ports], "affinity": lb.affinity,
                                 "snat": [str(a) for a in lb.snat]}
     if node.ftp_server is not None:
-        s = node.ftp_server
-        d = {k: getattr(s, k) for k in ("software", "port", "tls", "tls_required_control", "tls_required_data",
-                                        "match_client_address", "permit_foreign_addresses",
-                                        "permit_privileged_ports", "ccc", "certificate")}
-        if s.passive_ports is not None:
-            d["passive_ports"] = _range(s.passive_ports)
-        if s.external_address is not None:
-            d["external_address"] = str(s.external_address)
+        d = {k: v for k, v in asdict(node.ftp_server).items() if v is not None}
+        if "passive_ports" in d:
+            d["passive_ports"] = _range(d["passive_ports"])
+        if "external_address" in d:
+            d["external_address"] = str(d["external_address"])
         out["ftp_server"] = d
     return out
 
