@@ -11,6 +11,7 @@ import json
 import sys
 
 from . import scenario
+from .model.addressing import parse_ipv4
 from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_show_route,
                     node_commands, route_print, trace)
 
@@ -63,9 +64,16 @@ def cmd_ftp(args) -> str:
     net = _scenario(args.scenario, args.run)
     setup = net.ftp
     settings = setup.settings if setup else FtpClientSettings()
-    overrides = {key: getattr(args, key) for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address")
+    overrides = {key: getattr(args, key) for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address", "port")
                  if getattr(args, key) is not None}
     settings = replace(settings, **overrides)
+    if args.prot is not None and settings.tls == "none":
+        raise InputError("--prot needs --tls explicit or implicit (PROT sets the data channel's protection)")
+    if args.address is not None:
+        try:
+            parse_ipv4(args.address, "address")
+        except ValueError as err:
+            raise InputError(f"--address: {err}") from None
     for name in (args.client, args.server):
         if name is not None:
             _node(net, name)
@@ -131,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", metavar="NODE", help="the FTP client (default: the scenario's ftp: section)")
     p.add_argument("--server", metavar="NODE", help="the FTP server (default: the scenario's ftp: section)")
     p.add_argument("--address", metavar="IP", help="the address the client dials (default: the scenario's)")
+    p.add_argument("--port", type=int, metavar="N", help="the control port the client dials (default 21, 990 for implicit TLS)")
     p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
     p.add_argument("--tls", choices=("none", "explicit", "implicit"))
     p.add_argument("--prot", choices=("P", "C"))

@@ -214,6 +214,7 @@ class FtpSessionSpec(_Spec):
     ccc: bool = False
     trust_pasv_address: bool = False
     data_port: Annotated[int, Field(ge=1, le=65535)] = 49153
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
 
 
 class NodeSpec(_Spec):

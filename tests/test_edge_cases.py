@@ -411,3 +411,17 @@ def test_windows_2003_interface_metric_is_a_remark_not_a_netsh_command():
     lines = node_commands(parse_scenario(yaml.safe_dump(raw)).node("web1"))
     assert any(line.startswith("rem set the interface metric") for line in lines)
     assert all("netsh interface ipv4" not in line for line in lines)
+
+
+def test_stateless_forward_rules_see_a_replys_source_before_it_is_restored():
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
+    fw = raw["nodes"]["fw"]["firewall"]
+    fw["stateful"] = False
+    fw["rules"] = [
+        {"action": "allow", "direction": "forward", "in_interface": "wan", "proto": "tcp", "dport": 21},
+        {"action": "allow", "direction": "forward", "in_interface": "lan", "proto": "tcp",
+         "src": "192.168.1.32", "sport": 21},
+    ]
+    result = trace(parse_scenario(yaml.safe_dump(raw)), "client", "193.211.10.27", dport=21, reply=True)
+    assert result.accepted and result.reply.accepted, str(result)
+    assert result.reply.delivered.src.exploded == "193.211.10.27"

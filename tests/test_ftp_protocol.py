@@ -77,3 +77,18 @@ def test_a_helper_never_rewrites_inside_tls(name, mode, trust):
         after_auth = after_auth or step.sent == "AUTH TLS"
         if after_auth and step.sent != "AUTH TLS":
             assert not step.rewrites, step
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(["passive", "active", "epsv", "eprt"]), st.booleans())
+def test_after_ccc_the_helper_reads_and_rewrites_again(mode, trust):
+    net = load_scenario("ftp-nat-ftps")
+    node = net.node("ftpsrv")
+    net = net.with_node(replace(node, ftp_server=replace(node.ftp_server, ccc=True)))
+    result = ftp_session(net, settings=replace(net.ftp.settings, mode=mode, ccc=True, trust_pasv_address=trust),
+                         check_fixes=False)
+    sent = [s.sent for s in result.steps]
+    auth, ccc = sent.index("AUTH TLS"), sent.index("CCC")
+    assert not any(s.rewrites for s in result.steps[auth + 1:ccc + 2])
+    if mode == "passive":  # the 227 comes after CCC: rewritten again
+        assert any(s.rewrites for s in result.steps[ccc + 2:])

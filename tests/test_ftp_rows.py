@@ -204,7 +204,119 @@ def test_implicit_tls_uses_port_990_which_the_helper_does_not_watch():
     net = parse_scenario((SCENARIO_DIR.parent.parent / "tests" / "data" / "ftp-direct.yaml").read_text())
     node = net.node("server")
     assert not ftp_session(net, settings=FtpClientSettings(tls="implicit")).succeeded  # explicit-only server
-    implicit = net.with_node(replace(node, ftp_server=replace(node.ftp_server, tls="implicit")))
+    implicit = net.with_node(replace(node, ftp_server=replace(node.ftp_server, software="iis", tls="implicit")))
     result = ftp_session(implicit, settings=FtpClientSettings(tls="implicit"))
     assert result.succeeded and result.steps[0].sent == "connect to 10.0.0.21:990"
     assert not any(s.sent == "AUTH TLS" for s in result.steps)
+
+
+DOUBLE_NAT = """
+name: double
+nodes:
+  laptop:
+    interfaces:
+      lan: {segment: home, addresses: [10.0.0.5/24], gateways: [10.0.0.1]}
+  home:
+    role: router
+    interfaces:
+      lan: {segment: home, addresses: [10.0.0.1/24]}
+      wan: {segment: internet, addresses: [198.51.100.7/24], gateways: [198.51.100.1]}
+    nat: {masquerade: [wan]}
+    ftp_helper: {ports: [21]}
+    firewall: {rules: [{action: allow, direction: forward, in_interface: lan}]}
+  isp:
+    role: router
+    interfaces:
+      home: {segment: internet, addresses: [198.51.100.1/24]}
+      edge: {segment: edge, addresses: [193.211.10.1/24]}
+  fw:
+    role: router
+    interfaces:
+      wan: {segment: edge, addresses: [193.211.10.27/24], gateways: [193.211.10.1]}
+      lan: {segment: dmz, addresses: [192.168.1.1/24]}
+    nat:
+      port_forwards: [{interface: wan, ports: 21, to: 192.168.1.32}]
+    ftp_helper: {ports: [21]}
+    firewall:
+      rules:
+        - {action: allow, direction: forward, in_interface: wan, proto: tcp, dst: 192.168.1.32, dport: 21}
+        - {action: allow, direction: forward, in_interface: lan}
+  srv:
+    interfaces:
+      lan: {segment: dmz, addresses: [192.168.1.32/24], gateways: [192.168.1.1]}
+    ftp_server: {software: vsftpd, passive_ports: 51976-51999}
+ftp: {client: laptop, server: srv, address: 193.211.10.27, mode: active}
+"""
+
+
+def test_double_nat_active_mode_follows_the_control_connections_nat():
+    net = parse_scenario(DOUBLE_NAT)
+    result = ftp_session(net)
+    assert result.succeeded, str(result)
+    data = next(s for s in result.steps if s.channel == "data")
+    assert "source NAT follows the FTP control connection" in str(data.trace)
+    assert data.trace.delivered.dst == A("10.0.0.5")
+    for mode in ("passive", "epsv", "eprt"):
+        assert ftp_session(net, settings=replace(net.ftp.settings, mode=mode)).succeeded, mode
+
+
+def test_a_servers_own_firewall_gets_an_inbound_fix():
+    raw = yaml.safe_load(DOUBLE_NAT)
+    raw["nodes"]["srv"]["firewall"] = {"rules": [{"action": "allow", "direction": "in", "proto": "tcp", "dport": 21}]}
+    raw["nodes"]["srv"]["os"] = "windows-2008r2"
+    raw["nodes"]["fw"]["nat"]["port_forwards"].append({"interface": "wan", "ports": "51976-51999", "to": "192.168.1.32"})
+    raw["nodes"]["fw"]["firewall"]["rules"].append({"action": "allow", "direction": "forward", "proto": "tcp",
+                                                    "dst": "192.168.1.32", "dport": "51976-51999"})
+    raw["ftp"].update(mode="passive", tls="explicit")
+    result = ftp_session(parse_scenario(yaml.safe_dump(raw)))
+    assert not result.succeeded
+    assert "allow the passive port range 51976-51999 inbound in srv's firewall (netsh advfirewall" in result.hint
+
+
+def test_a_helper_watching_another_port_is_named_and_fixed():
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-active-client-nat.yaml").read_text())
+    raw["nodes"]["ftpsrv"]["ftp_server"]["port"] = 2121
+    result = ftp_session(parse_scenario(yaml.safe_dump(raw)))
+    assert not result.succeeded and "watches port(s) 21, not 2121" in result.reason
+    assert "let the FTP helper on homerouter watch port 2121 too" in result.hint
+
+
+def test_the_control_port_can_differ_from_the_servers_own():
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
+    raw["nodes"]["ftpsrv"]["ftp_server"]["port"] = 2121
+    raw["nodes"]["fw"]["nat"]["port_forwards"][0].update(to_port=2121)
+    raw["nodes"]["fw"]["firewall"]["rules"][1]["dport"] = 2121
+    net = parse_scenario(yaml.safe_dump(raw))
+    assert not ftp_session(net).succeeded  # the client dials 2121 by default
+    assert ftp_session(net, settings=replace(net.ftp.settings, port=21)).succeeded
+
+
+def test_implicit_tls_against_an_explicit_only_server_suggests_explicit():
+    net = load_scenario("ftp-nat-ftps-fixed")
+    result = ftp_session(net, settings=replace(net.ftp.settings, tls="implicit"))
+    assert not result.succeeded and "use explicit TLS" in result.hint
+
+
+def test_a_control_connection_failure_carries_the_engines_advice():
+    net, settings = seed()
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
+    del raw["nodes"]["fw"]["firewall"]["rules"][1]  # FTP control no longer allowed
+    result = ftp_session(parse_scenario(yaml.safe_dump(raw)))
+    assert result.failed_step == 1 and "allow it in fw's firewall" in result.hint
+
+
+def test_a_load_balancer_is_blamed_only_when_there_is_one():
+    raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
+    raw["nodes"]["fw"]["firewall"]["default_in"] = "allow"
+    raw["nodes"]["fw"]["firewall"]["rules"].insert(0, {"action": "allow", "direction": "in"})
+    result = ftp_session(parse_scenario(yaml.safe_dump(raw)),
+                         settings=FtpClientSettings(tls="explicit"))
+    assert not result.succeeded and "load balancer" not in result.reason and "picked another" not in result.reason
+
+
+def test_F14_eprt_to_a_foreign_address_in_the_model():
+    net = load_scenario("ftp-active-client-nat")
+    without = net.with_node(replace(net.node("homerouter"), ftp_helper=None))
+    result = ftp_session(without, settings=replace(net.ftp.settings, mode="eprt"))
+    assert result.steps[result.failed_step - 1].received == \
+        "501 Rejected data connection to foreign address 10.0.0.5:49153."

@@ -83,6 +83,8 @@ class _Walk:
     hops: list[Hop] = field(default_factory=list)
     relied_on: list[str] = field(default_factory=list)
     ties: list[str] = field(default_factory=list)
+    pending_source: tuple | None = None
+    """(address, port, why): a source translation this node applies on the way out."""
 
     def note_choice(self, node: Node, choice: RouteChoice) -> None:
         if choice.tie and not choice.tie_broken_by:
@@ -475,6 +477,8 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trac
         denied = _filter(walk, node, "in", iface.key, None, known, related, steps)
         if denied is not None:
             return denied
+        if node.tracks_connections:
+            _source_nat(walk, node, None, arrived, balanced, steps)
         _remember(walk, node, iface, arrived, known, related)
         if other is iface:
             steps.append(Step(Action.ACCEPTED, f'{dst} is an address of "{iface.label}"'))
@@ -513,8 +517,8 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trac
     denied = _filter(walk, node, "forward", iface.key, out_key, known, related, steps)
     if denied is not None:
         return denied
-    if node.tracks_connections and not known:
-        _source_nat(walk, node, out_key, arrived, balanced, steps)
+    if node.tracks_connections:
+        _source_nat(walk, node, None if known else out_key, arrived, balanced, steps)
     _remember(walk, node, iface, arrived, known, related)
     walk.note_choice(node, choice)
     return _leave(walk, node, iface.key, choice, steps, None)
@@ -525,14 +529,20 @@ def _arrive(walk: _Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trac
 def _conntrack_in(walk: _Walk, node: Node, iface: Interface, steps: list[Step]) -> tuple[bool, bool, bool]:
     """Translate an arriving packet: (part of a known connection, RELATED, sent to a backend)."""
     p = walk.packet
+    walk.pending_source = None
     found = walk.state.find(node.name, p.proto, p.four)
     if found:
+        # Like netfilter: the destination is restored before routing and filtering, the
+        # source only on the way out.
         session, way = found
-        new = session.translated if way == "original" else reverse(session.original)
-        if new != p.four:
-            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} "
-                                          f"({'the reply of' if way == 'reply' else 'part of'} a tracked connection)"))
-        walk.packet = p.with_four(new)
+        src, sport, dst, dport = session.translated if way == "original" else reverse(session.original)
+        what = "the reply of" if way == "reply" else "part of"
+        if (dst, dport) != (p.dst, p.dport):
+            new = (p.src, p.sport, dst, dport)
+            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({what} a tracked connection)"))
+            walk.packet = p.with_four(new)
+        if (src, sport) != (p.src, p.sport):
+            walk.pending_source = (src, sport, f"{what} a tracked connection")
         return True, False, False
     expectation = walk.state.expected(node.name, p.proto, p.four)
     if expectation:
@@ -543,6 +553,9 @@ def _conntrack_in(walk: _Walk, node: Node, iface: Interface, steps: list[Step]) 
             text += f"; {show_four(p.four)} → {show_four(new)}"
         steps.append(Step(Action.HELPER, text))
         walk.packet = p.with_four(new)
+        if expectation.snat_to is not None:
+            walk.pending_source = (expectation.snat_to, p.sport,
+                                   "source NAT follows the FTP control connection")
         return False, True, False
     lb = node.load_balancer
     if lb is not None and lb.balances(p.dst, p.dport):
@@ -563,11 +576,22 @@ def _conntrack_in(walk: _Walk, node: Node, iface: Interface, steps: list[Step]) 
     return False, False, False
 
 
-def _source_nat(walk: _Walk, node: Node, out_key: str, arrived: Packet, balanced: bool,
+def _source_nat(walk: _Walk, node: Node, out_key: str | None, arrived: Packet, balanced: bool,
                 steps: list[Step]) -> None:
+    """Source translation on the way out: a tracked connection's, or NAT for a new one."""
     p = walk.packet
-    out = node.interface(out_key)
     new_src, why = None, ""
+    if walk.pending_source is not None:
+        new_src, sport, why = walk.pending_source
+        walk.pending_source = None
+        new = (new_src, sport, p.dst, p.dport)
+        if new != p.four:
+            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+            walk.packet = p.with_four(new)
+        return
+    if out_key is None:
+        return
+    out = node.interface(out_key)
     if balanced and node.load_balancer.snat:
         new_src, why = node.load_balancer.snat_for(arrived.src, arrived.sport), "load balancer source NAT"
     elif node.nat is not None and out_key in node.nat.masquerade:

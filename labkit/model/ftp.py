@@ -24,6 +24,8 @@ from .trace import Remedy, Trace
 
 DATA_PORT_SERVER = EPHEMERAL_PORT + 2
 """pyftpdlib's active-mode source port (an ephemeral one); IIS and vsftpd use port 20."""
+MAX_PAIRED = 8
+"""Candidates tried in pairs when none works alone (keeps the search to at most 28 replays)."""
 SMALL_RANGE = (51976, 51999)
 """The seed's example port 51976 (= 203*256 + 8) opens the range the kit suggests."""
 
@@ -92,7 +94,8 @@ class FtpResult:
     def hint(self) -> str:
         if self.remedies:
             return "; or ".join(str(r) for r in self.remedies)
-        return "nothing to change" if self.succeeded else "no single setting fixes this"
+        return ("nothing to change" if self.succeeded else
+                "no setting, or pair of settings, that the kit knows of fixes this")
 
     def commands_and_codes(self) -> list[tuple[str, str]]:
         """(command verb, reply code) pairs on the control channel: what a live run can confirm."""
@@ -166,6 +169,21 @@ class _Session:
     blinded: bool = False
     """A helper was on the path while the control channel was encrypted."""
 
+    @property
+    def control_port(self) -> int:
+        if self.cs.port is not None:
+            return self.cs.port
+        return IMPLICIT_PORT if self.cs.tls == "implicit" else self.ss.port
+
+    @property
+    def path_nodes(self) -> list[str]:
+        """Every node a traced connection of this session passed, in order of appearance."""
+        names: list[str] = []
+        for step in self.steps:
+            for result in filter(None, (step.trace, step.trace.reply if step.trace else None)):
+                names.extend(h.node for h in result.hops if h.node not in names)
+        return names
+
     # -- messages -----------------------------------------------------------------------------
     def command(self, text: str) -> str:
         received, notes, rewrites = self._carry(text, "original")
@@ -218,8 +236,9 @@ class _Session:
                 if ip != client_side_src and not helper.loose:
                     return text, (f"{node.name}: the address in {verb} ({ip}) is not the packet's source "
                                   f"({client_side_src}): NOT RECORDING (no rewrite, no expectation)")
+                follow = public if public != private else None  # the control connection was DNATed here
                 self.state = self.state.with_expectation(Expectation(
-                    node.name, private, new_src, port, (ip, port), f"{verb} from {self.client}"))
+                    node.name, private, new_src, port, (ip, port), f"{verb} from {self.client}", follow))
                 note = f"{node.name}: expects a connection from {private} to {new_src}:{port}"
                 if new_src == ip:
                     return text, note
@@ -245,9 +264,7 @@ class _Session:
 
     # -- connections --------------------------------------------------------------------------
     def connect_control(self) -> None:
-        port = IMPLICIT_PORT if self.cs.tls == "implicit" else None
-        target = self.net.node(self.server).ftp_server
-        port = port or (target.port if target else 21)
+        port = self.control_port
         result = trace(self.net, self.client, self.address, proto="tcp", dport=port, reply=True, state=self.state)
         landed = result.last_hop.node if result.accepted else None
         received = (f"connection from {result.delivered.src}:{result.delivered.sport} to "
@@ -299,6 +316,10 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
             raise FtpError(f"no node {name!r} (nodes: {', '.join(n.name for n in net.nodes)})")
     if net.node(server).ftp_server is None:
         raise FtpError(f"{server} runs no FTP server (give it an ftp_server: section)")
+    if client == server:
+        raise FtpError("the FTP client and server must be different nodes")
+    if settings.ccc and settings.tls == "none":
+        raise FtpError("CCC ends TLS on the control channel: it needs tls explicit or implicit")
     if address is None:
         address = setup.address if setup and setup.server == server else net.node(server).addresses[0].ip
     session = _Session(net, client, IPv4Address(str(address)), settings, server, net.node(server).ftp_server)
@@ -310,7 +331,11 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
     result = FtpResult(client, session.server, session.address, settings, tuple(session.steps), outcome,
                        failed, reason, (), _risks(session))
     if outcome == "failure" and check_fixes:
-        result = replace(result, remedies=_fixes_that_work(net, client, server, address, settings, session))
+        fixes = _fixes_that_work(net, client, server, address, settings, session)
+        broken = session.steps[failed - 1].trace
+        if broken is not None and failed == 1:  # the control connection itself: the engine's own advice
+            fixes = tuple(broken.remedies) + fixes
+        result = replace(result, remedies=fixes)
     return result
 
 
@@ -321,7 +346,7 @@ def _play(s: _Session) -> None:
         s.protected = True
     s.reply(reply_text(sw, "greeting"))
     if s.cs.tls == "explicit":
-        answer = s.exchange("AUTH TLS", reply_text(sw, "no_tls" if s.ss.tls == "none" else "auth"))
+        answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls == "explicit" else "no_tls"))
         if not answer.startswith("234"):
             raise _Failure(f"{s.server} offers no TLS, and the client insists on it")
         s.protected = True
@@ -386,8 +411,10 @@ def _active(s: _Session, sw: str, mode: str) -> None:
     ip, port = parse(received.split(None, 1)[1])
     if ip != s.seen_client and not s.ss.permit_foreign_addresses:
         s.reply(reply_text(sw, "foreign", addr=ip, port=port))
+        trouble = _helper_trouble(s)
         raise _Failure(f"{s.server} refuses to connect to {ip}: it is not the client's address as the "
-                       f"server sees it ({s.seen_client}); bounce protection")
+                       f"server sees it ({s.seen_client}); bounce protection"
+                       + (f" (and: {trouble})" if trouble else ""))
     if port < 1024 and not s.ss.permit_privileged_ports:
         s.reply(reply_text(sw, "privileged", port=port))
         raise _Failure(f"{s.server} refuses to connect to the privileged port {port}")
@@ -410,6 +437,15 @@ def _active(s: _Session, sw: str, mode: str) -> None:
             s.reply(reply_text(sw, "active_fail"))
             raise _Failure(problem, at)
     s.reply(reply_text(sw, "done"))
+
+
+def _helper_trouble(s: _Session) -> str | None:
+    """A helper's own explanation of why it did not help (wrong port, NOT RECORDING)."""
+    for step in s.steps:
+        for note in step.notes:
+            if "watches port" in note or "NOT RECORDING" in note:
+                return note
+    return None
 
 
 def _check_data(s: _Session, result: Trace, port: int, dial, advertised, passive: bool, sw: str) -> None:
@@ -437,17 +473,20 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
                 why += ", because nothing on the way rewrote it (no FTP helper, no external address on the server)"
         elif s.blinded:
             why += "; no FTP helper could read the encrypted control channel, so nothing expects this connection"
-        return f"{why}: {result.reason}"
+        trouble = _helper_trouble(s)
+        return f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else "")
     landed = result.last_hop.node
+    balancers = [h.node for h in result.hops if s.net.node(h.node).load_balancer is not None]
     if landed != target or result.delivered.dport != port:
         return (f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
                 f"{target} listens on port {port}: nothing answers there" +
-                (" (the load balancer picked another backend than the one that sent the 227)"
-                 if passive and landed != target else ""))
+                (f" ({balancers[0]} picked another backend than the one that sent the 227)"
+                 if passive and balancers and landed != target else ""))
     if passive and s.ss.match_client_address and result.delivered.src != s.seen_client:
+        setting = {"iis": "IIS matchClientAddressForPasv", "vsftpd": "vsftpd pasv_promiscuous=NO",
+                   "pyftpdlib": "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
         return (f"the data connection comes from {result.delivered.src}, the control connection from "
-                f"{s.seen_client}: {s.server} rejects it (same-client-address check, IIS "
-                "matchClientAddressForPasv)")
+                f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})")
     if result.reply is None or not result.reply.succeeded:
         return f"the answer on the data connection does not get back: {result.reply.reason if result.reply else ''}"
     return None
@@ -456,60 +495,65 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
 # --- fixes -------------------------------------------------------------------------------------
 
 def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClientSettings, s: _Session):
-    """(text, change) pairs; change(net, settings) gives the network and client settings to try."""
+    """(text, change) pairs for the nodes this session touched; change(net, settings) gives
+    the network and client settings to try."""
     fixes = []
     ss = net.node(server).ftp_server
     srv_ip = s.server_ip or net.node(server).addresses[0].ip
+    span = ss.passive_ports or SMALL_RANGE
+    range_note = ("" if ss.passive_ports else
+                  f", and give the server that range (IIS: Data Channel Port Range; pyftpdlib: passive_ports)")
+    path = [net.node(name) for name in s.path_nodes if net.has_node(name)]
 
     def set_server(n: Network, **changes) -> Network:
         node = n.node(server)
         return n.with_node(replace(node, ftp_server=replace(node.ftp_server, **changes)))
 
+    def with_rule(n: Network, name: str, rule: Rule) -> Network:
+        box = n.node(name)
+        return n.with_node(replace(box, firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules)))
+
     if s.server_ip is not None and s.address != s.server_ip:
         fixes.append((f"set the server's external address to {s.address} (IIS: External IP Address of "
                       f"Firewall; pyftpdlib: masquerade_address; vsftpd: pasv_address)",
                       lambda n, c: (set_server(n, external_address=s.address), c)))
-    span = ss.passive_ports or SMALL_RANGE
-    for node in net.nodes:
+    for node in path:
         for pf in (node.nat.port_forwards if node.nat else ()):
-            if pf.to == srv_ip and pf.ports[0] <= (ss.port) <= pf.ports[1]:
+            if pf.to == srv_ip and pf.ports[0] <= s.control_port <= pf.ports[1]:
                 def forward(n, c, node=node, pf=pf):
                     box = n.node(node.name)
                     nat = replace(box.nat, port_forwards=box.nat.port_forwards + (
                         PortForward(pf.interface, "tcp", span, srv_ip),))
-                    firewall = box.firewall and replace(box.firewall, rules=box.firewall.rules + (Rule(
-                        "allow", "forward", pf.interface, None, "tcp", None, IPv4Network(srv_ip), None, span,
-                        "FTP passive range"),))
-                    n = n.with_node(replace(box, nat=nat, firewall=firewall))
+                    n = n.with_node(replace(box, nat=nat))
+                    if box.firewall is not None:
+                        n = with_rule(n, node.name, Rule("allow", "forward", pf.interface, None, "tcp", None,
+                                                         IPv4Network(srv_ip), None, span, "FTP passive range"))
                     return set_server(n, passive_ports=span), c
-                text = f"forward (and allow) the passive port range {span[0]}-{span[1]} on {node.name} to {srv_ip}"
-                if ss.passive_ports is None:
-                    text += " and give the server that range (IIS: Data Channel Port Range; pyftpdlib: passive_ports)"
-                fixes.append((text, forward))
-    for node in net.nodes:
-        if node.firewall is not None:
-            def allow(n, c, node=node):
-                fw = n.node(node.name).firewall
-                rule = Rule("allow", "forward", proto="tcp", dst=None, dport=span, name="FTP passive range")
-                n = n.with_node(replace(n.node(node.name), firewall=replace(fw, rules=(rule,) + fw.rules)))
-                return set_server(n, passive_ports=span), c
-            fixes.append((f"allow the passive port range {span[0]}-{span[1]} through {node.name}'s firewall", allow))
-    if cs.trust_pasv_address:
-        fixes.append(("let the client use the control connection's address instead of the one in 227 "
-                      "(Python ftplib's default since 3.9.3, curl >= 7.74, FileZilla's default)",
-                      lambda n, c: (n, replace(c, trust_pasv_address=False))))
-    if cs.mode != "epsv":
-        fixes.append(("use EPSV (the 229 reply carries only a port)", lambda n, c: (n, replace(c, mode="epsv"))))
-    if cs.mode in ("active", "eprt"):
-        fixes.append(("use passive mode (the client opens the data connection)",
-                      lambda n, c: (n, replace(c, mode="passive"))))
-    if cs.tls != "none" and not cs.ccc:
-        fixes.append(("send CCC after login, so FTP helpers can read the control channel again "
-                      "(the server must support CCC)", lambda n, c: (n, replace(c, ccc=True))))
-    for node in net.nodes:
-        if node.nat is not None and node.ftp_helper is None:
-            fixes.append((f"attach the FTP helper on {node.name} (nft: ct helper set \"ftp\" on tcp dport 21)",
-                          lambda n, c, node=node: (n.with_node(replace(n.node(node.name), ftp_helper=FtpHelper())), c)))
+                fixes.append((f"forward (and allow) the passive port range {span[0]}-{span[1]} on {node.name} "
+                              f"to {srv_ip}{range_note}", forward))
+        if node.firewall is not None and node.name != client:
+            direction = "in" if node.name == server else "forward"
+
+            def allow(n, c, node=node, direction=direction):
+                rule = Rule("allow", direction, proto="tcp", dst=IPv4Network(srv_ip), dport=span,
+                            name="FTP passive range")
+                return set_server(with_rule(n, node.name, rule), passive_ports=span), c
+            command = (f" (netsh advfirewall firewall add rule name=\"FTP passive\" dir=in action=allow "
+                       f"protocol=TCP localport={span[0]}-{span[1]})" if direction == "in" and node.os.is_windows else "")
+            fixes.append((f"allow the passive port range {span[0]}-{span[1]} {'inbound ' if direction == 'in' else ''}"
+                          f"in {node.name}'s firewall{command}{range_note}", allow))
+        if node.role.value == "router" and (node.nat or node.firewall):
+            helper = node.ftp_helper
+            if helper is None:
+                fixes.append((f"attach an FTP helper on {node.name} watching port {s.control_port} (nft: "
+                              f"ct helper set \"ftp\" on tcp dport {s.control_port})",
+                              lambda n, c, node=node: (n.with_node(replace(
+                                  n.node(node.name), ftp_helper=FtpHelper((s.control_port,)))), c)))
+            elif s.control_port not in helper.ports:
+                fixes.append((f"let the FTP helper on {node.name} watch port {s.control_port} too",
+                              lambda n, c, node=node: (n.with_node(replace(n.node(node.name), ftp_helper=replace(
+                                  n.node(node.name).ftp_helper,
+                                  ports=n.node(node.name).ftp_helper.ports + (s.control_port,)))), c)))
         if node.load_balancer is not None:
             lb = node.load_balancer
             if lb.affinity != "client-ip":
@@ -522,6 +566,21 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
                               "connections come from the same address",
                               lambda n, c, node=node: (n.with_node(replace(n.node(node.name), load_balancer=replace(
                                   n.node(node.name).load_balancer, snat=n.node(node.name).load_balancer.snat[:1]))), c)))
+    if cs.trust_pasv_address:
+        fixes.append(("let the client use the control connection's address instead of the one in 227 "
+                      "(Python ftplib's default since 3.9.3, curl >= 7.74, FileZilla's default)",
+                      lambda n, c: (n, replace(c, trust_pasv_address=False))))
+    if cs.mode != "epsv":
+        fixes.append(("use EPSV (the 229 reply carries only a port)", lambda n, c: (n, replace(c, mode="epsv"))))
+    if cs.mode in ("active", "eprt"):
+        fixes.append(("use passive mode (the client opens the data connection)",
+                      lambda n, c: (n, replace(c, mode="passive"))))
+    if cs.tls != "none" and not cs.ccc and any(n.ftp_helper for n in path):
+        fixes.append(("send CCC after login, so FTP helpers can read the control channel again "
+                      "(the server must support CCC)", lambda n, c: (n, replace(c, ccc=True))))
+    if cs.tls == "implicit":
+        fixes.append(("use explicit TLS (AUTH TLS on the control port) instead of implicit TLS on 990",
+                      lambda n, c: (n, replace(c, tls="explicit", port=None))))
     return fixes
 
 
@@ -539,7 +598,7 @@ def _fixes_that_work(net, client, server, address, cs, s: _Session) -> tuple[Rem
 
     single = [f for f in fixes if works([f])]
     found = [Remedy(text) for text, _ in single]
-    rest = [f for f in fixes if f not in single]
+    rest = [f for f in fixes if f not in single][:MAX_PAIRED]
     for i, first in enumerate(rest):
         for second in rest[i + 1:]:
             if works([first, second]):

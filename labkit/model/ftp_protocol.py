@@ -148,6 +148,8 @@ class FtpClientSettings:
     """Dial the address in 227 (old ftplib, curl <= 7.73) instead of the control connection's peer."""
     data_port: int = 49153
     """The client's data-connection port (passive: its source port; active: where it listens)."""
+    port: int | None = None
+    """The control port the client dials; None = 21, or 990 for implicit TLS."""
 
 
 @dataclass(frozen=True)

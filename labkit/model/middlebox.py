@@ -193,6 +193,9 @@ class Expectation:
     dport: int
     to: tuple[IPv4Address, int]
     why: str
+    snat_to: IPv4Address | None = None
+    """Source address the connection takes when its control connection was port-forwarded
+    here (Linux nf_nat_follow_master)."""
 
     def matches(self, node: str, proto: str, four: Four) -> bool:
         src, _, dst, dport = four

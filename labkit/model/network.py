@@ -269,6 +269,10 @@ def _middlebox_problems(net: Network) -> list[Problem]:
         if node.load_balancer is not None and not node.owns(node.load_balancer.vip):
             out.append(Problem(f"{base}.load_balancer.vip", f"{node.load_balancer.vip} must be an address of "
                                                             f"{node.name} (add it to an interface)"))
+        server = node.ftp_server
+        if server is not None and server.software == "pyftpdlib" and (server.ccc or server.tls == "implicit"):
+            out.append(Problem(f"{base}.ftp_server", "pyftpdlib offers neither CCC nor implicit TLS "
+                                                     "(choose software: iis or vsftpd to model them)"))
     setup = net.ftp
     if setup is not None:
         for key in ("client", "server"):
