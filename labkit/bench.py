@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import replace
 
-from .model import trace
+from .model import ftp_session, trace
 from .scenario import load_scenario, shipped_scenarios
 
 TARGET = 5000
@@ -55,6 +55,17 @@ def main() -> int:
         fresh = statistics.median(rate(net, questions, True, 0.2) for _ in range(ROUNDS))
         medians.append(cached)
         print(f"{name:<26}{len(questions):>6}{cached:>12,.0f}{fresh:>13,.0f}")
+    for name in shipped_scenarios():
+        net = load_scenario(name)
+        if net.ftp is None:
+            continue
+        start, count = time.perf_counter(), 0
+        while time.perf_counter() - start < 0.5:
+            result = ftp_session(net)
+            count += 1
+        per = (time.perf_counter() - start) / count * 1000
+        print(f"FTP session {name:<24} {per:>7.1f} ms ({result.outcome}"
+              + (", fixes searched" if not result.succeeded else "") + ")")
     overall = statistics.median(medians)
     verdict = "meets" if overall >= TARGET else "MISSES"
     print(f"median over scenarios: {overall:,.0f} single-packet traces/s ({verdict} the target of "
