@@ -267,10 +267,8 @@ class _Session:
         port = self.control_port
         result = trace(self.net, self.client, self.address, proto="tcp", dport=port, reply=True, state=self.state)
         landed = result.last_hop.node if result.accepted else None
-        received = (f"connection from {result.delivered.src}:{result.delivered.sport} to "
-                    f"{result.delivered.dst}:{result.delivered.dport}" if result.accepted else result.disposition.value)
         self.steps.append(FtpStep("control", self.client, landed or self.server, f"connect to {self.address}:{port}",
-                                  received, result))
+                                  _arrival(result), result))
         if not result.accepted:
             raise _Failure(f"the control connection to {self.address}:{port} does not arrive: {result.reason}")
         server = self.net.node(landed)
@@ -292,13 +290,18 @@ class _Session:
     def data(self, sender: str, receiver: str, dst: IPv4Address, dport: int, *, src=None, sport=None) -> Trace:
         result = trace(self.net, sender, dst, src=src, proto="tcp", sport=sport, dport=dport, reply=True,
                        state=self.state)
-        received = (f"connection from {result.delivered.src}:{result.delivered.sport} to "
-                    f"{result.delivered.dst}:{result.delivered.dport} at {result.last_hop.node}"
-                    if result.accepted else result.disposition.value)
-        self.steps.append(FtpStep("data", sender, receiver, f"connect to {dst}:{dport}", received, result))
+        self.steps.append(FtpStep("data", sender, receiver, f"connect to {dst}:{dport}", _arrival(result), result))
         if result.accepted and result.reply is not None and result.reply.succeeded:
             self.state = result.reply.state
         return result
+
+
+def _arrival(result: Trace) -> str:
+    """What the far end sees of a connection attempt (after any NAT), or how it ended."""
+    if not result.accepted:
+        return result.disposition.value
+    d = result.delivered
+    return f"connection from {d.src}:{d.sport} to {d.dst}:{d.dport} at {result.last_hop.node}"
 
 
 def ftp_session(net: Network, client: str | None = None, server: str | None = None,
