@@ -47,7 +47,9 @@ def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
             f"step:{n}:{step.channel}")
         label = f"{n}. {step.sent}"
         if step.rewrites:
-            label += f"  →  {step.received}"
+            nodes = ", ".join(r.node for r in step.rewrites)
+            ax.text((x[sender] + x[receiver]) / 2, y - 0.12, f"✎ {nodes} rewrote it; received: {step.received}",
+                    ha="center", va="top", fontsize=7, color="#b35900", gid=f"received:{n}")
             for rewrite in step.rewrites:
                 if rewrite.node in x:
                     ax.text(x[rewrite.node], y, "✎", ha="center", va="center", fontsize=12,
@@ -56,7 +58,7 @@ def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
         elif step.channel == "data":
             label += f"  [{step.received}]"
         mid = (x[sender] + x[receiver]) / 2
-        ax.text(mid, y + 0.12, textwrap.shorten(label, 110), ha="center", va="bottom", fontsize=7,
+        ax.text(mid, y + 0.12, textwrap.shorten(label, 100), ha="center", va="bottom", fontsize=7,
                 gid=f"label:{n}", color="#b3261e" if failed else "black",
                 fontweight="bold" if failed else "normal")
         if failed:

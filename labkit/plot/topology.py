@@ -22,8 +22,27 @@ def draw_topology(net: Network, trace: Trace | None = None, ax=None, *, title: s
     """Draw `net` and, if given, the trace's hops as numbered arrows; returns the Figure."""
     if ax is None:
         ax = _figure((10, 6.5)).add_subplot()
+    draw_network(ax, net)
+    draw_trace(ax, net, trace, title=title, show_reply=show_reply)
+    return ax.figure
+
+
+def draw_network(ax, net: Network) -> None:
+    """The part of the picture that does not depend on the packet (widgets draw it once)."""
     pos = node_positions(net)
     _draw_network(ax, net, pos)
+    xs = [x for x, _ in pos.values()]
+    ys = [y for _, y in pos.values()]
+    ax.set_xlim(min(xs) - 1.6, max(xs) + 1.6)
+    ax.set_ylim(min(ys) - 2.2, max(ys) + 1.3)
+    ax.axis("off")
+
+
+def draw_trace(ax, net: Network, trace: Trace | None, *, title: str | None = None,
+               show_reply: bool = True) -> list:
+    """The packet's part of the picture: path, endings and title. Returns the artists added."""
+    before = set(ax.get_children())
+    pos = node_positions(net)
     if trace is not None:
         _draw_path(ax, pos, trace, REQUEST_STYLE, "")
         if show_reply and trace.reply is not None:
@@ -38,13 +57,8 @@ def draw_topology(net: Network, trace: Trace | None = None, ax=None, *, title: s
             if trace.reply is not None:
                 title += f"; reply: {trace.reply.disposition.value}" + (
                     " (wrong node)" if trace.reply.expected_at else "")
-    ax.set_title(title, fontsize=10)
-    xs = [x for x, _ in pos.values()]
-    ys = [y for _, y in pos.values()]
-    ax.set_xlim(min(xs) - 1.6, max(xs) + 1.6)
-    ax.set_ylim(min(ys) - 2.2, max(ys) + 1.3)
-    ax.axis("off")
-    return ax.figure
+    ax.text(0.5, 1.0, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=10, gid="title")
+    return [a for a in ax.get_children() if a not in before]
 
 
 def _draw_network(ax, net: Network, pos) -> None:

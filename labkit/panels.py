@@ -1,0 +1,183 @@
+"""What the widget panels compute, as plain functions: settings in, results out.
+
+Widgets only collect settings and show what these return, so every result a panel shows
+can also be printed in a notebook cell and checked by a test. Invalid input never raises:
+it comes back in `errors`, keyed by the field it belongs to, in words a learner can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from .model import (CommandError, FtpClientSettings, Gateway, Network, Route, RouteOrigin, Trace,
+                    TraceError, ftp_session, node_commands, run_command, trace, validate_network)
+from .model.addressing import parse_ipv4
+from .model.ftp import FtpResult
+from .model.middlebox import FtpHelper, PortForward, Rule
+from .model.routes import RouteRefused, parse_destination, route_interface
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The packet a panel traces."""
+
+    source: str
+    dst: str
+    src: str | None = None
+    proto: str = "tcp"
+    reply: bool = True
+
+
+@dataclass(frozen=True)
+class HostView:
+    network: Network
+    node: str
+    trace: Trace | None
+    commands: tuple[str, ...]
+    errors: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        lines = [f"# {self.node}: commands for these settings"] + list(self.commands or ("(defaults)",))
+        lines += [f"error in {k}: {v}" for k, v in self.errors.items()]
+        if self.trace is not None:
+            lines += ["", str(self.trace)]
+        return "\n".join(lines)
+
+
+def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
+    """Static routes, one per line: '10.30.0.0/16 via 10.10.0.1 [on nlb] [metric 5]', or a
+    route / netsh command as typed on the server."""
+    routes, problems = [], []
+    base = replace(node, routes=())
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            if line.split()[0].lower() in ("route", "netsh"):
+                base, _ = run_command(base, line)
+                continue
+            words = line.split()
+            destination = parse_destination(words[0])
+            options = dict(zip(words[1::2], words[2::2]))
+            unknown = set(options) - {"via", "on", "metric"}
+            if unknown or len(words) % 2 == 0:
+                raise ValueError("expected: DESTINATION/LEN via GATEWAY [on INTERFACE] [metric N]")
+            gateway = None if options.get("via", "on-link") == "on-link" else parse_ipv4(options["via"], "gateway")
+            key = route_interface(base, gateway, options.get("on"))
+            metric = int(options.get("metric", node.os.static_route_metric))
+            base = replace(base, routes=base.routes + (Route(destination, gateway, key, metric,
+                                                              RouteOrigin.STATIC, True),))
+        except RouteRefused as err:
+            problems.append(f"line {number}: {err}")
+        except (CommandError, ValueError) as err:
+            problems.append(f"line {number}: {err}")
+    return base.routes, problems
+
+
+def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = None,
+              gateways: dict | None = None, routes: str | None = None) -> HostView:
+    """The node with these settings, its Windows commands, and the flow's trace.
+
+    `switches`: {(interface key, 'weakhostsend'|'weakhostreceive'|'forwarding'): bool};
+    `gateways`: {interface key: 'a.b.c.d[, e.f.g.h]'}; `routes`: text, one route per line.
+    """
+    errors: dict[str, str] = {}
+    changed = net.node(node)
+    for (key, switch), value in (switches or {}).items():
+        changed = replace(changed, interfaces=tuple(
+            replace(i, **{switch: value}) if i.key == key else i for i in changed.interfaces))
+    for key, text in (gateways or {}).items():
+        try:
+            addresses = [parse_ipv4(a, "gateway") for a in text.replace(",", " ").split()]
+        except ValueError as err:
+            errors[f"gateway:{key}"] = str(err)
+            continue
+        changed = replace(changed, interfaces=tuple(
+            replace(i, gateways=tuple(Gateway(a) for a in addresses)) if i.key == key else i
+            for i in changed.interfaces))
+    if routes is not None:
+        parsed, problems = _parse_routes(changed, routes)
+        if problems:
+            errors["routes"] = "; ".join(problems)
+        else:
+            changed = replace(changed, routes=parsed)
+    candidate = net.with_node(changed)
+    problems = [p for p in validate_network(candidate) if p.severity == "error"]
+    if problems:
+        errors["settings"] = str(problems[0])
+        candidate, changed = net, net.node(node)
+    result = None
+    try:
+        result = trace(candidate, flow.source, flow.dst, src=flow.src or None, proto=flow.proto, reply=flow.reply)
+    except TraceError as err:
+        errors["flow"] = str(err)
+    return HostView(candidate, node, result, tuple(node_commands(changed)), errors)
+
+
+@dataclass(frozen=True)
+class FtpView:
+    network: Network
+    result: FtpResult | None
+    errors: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        lines = [f"error in {k}: {v}" for k, v in self.errors.items()]
+        return "\n".join(lines + ([str(self.result)] if self.result else []))
+
+
+def _range(text: str) -> tuple[int, int]:
+    low, _, high = text.strip().partition("-")
+    first, last = int(low), int(high or low)
+    if not 1 <= first <= last <= 65535:
+        raise ValueError
+    return first, last
+
+
+def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str | None = None,
+             passive_range: str | None = None, forward_range: bool | None = None,
+             helper: bool | None = None, affinity: str | None = None) -> FtpView:
+    """The scenario's FTP session with these settings (None leaves a setting as the scenario has it)."""
+    errors: dict[str, str] = {}
+    setup = net.ftp
+    if setup is None:
+        return FtpView(net, None, {"scenario": "this scenario has no ftp: section"})
+    server = net.node(setup.server)
+    ss = server.ftp_server
+    if external_address is not None:
+        try:
+            ss = replace(ss, external_address=parse_ipv4(external_address, "address") if external_address.strip() else None)
+        except ValueError as err:
+            errors["external_address"] = str(err)
+    if passive_range is not None:
+        try:
+            ss = replace(ss, passive_ports=_range(passive_range) if passive_range.strip() else None)
+        except ValueError:
+            errors["passive_range"] = f"expected a port range like 51976-51999, got {passive_range!r}"
+    changed = net.with_node(replace(server, ftp_server=ss))
+    for node in changed.nodes:
+        if node.nat is not None:
+            control = [pf for pf in node.nat.port_forwards if server.owns(pf.to)
+                       and pf.ports[0] <= ss.port <= pf.ports[1]]
+            if forward_range is not None and control and ss.passive_ports:
+                forwards = tuple(pf for pf in node.nat.port_forwards if pf.ports != ss.passive_ports)
+                rules = node.firewall.rules if node.firewall else ()
+                rules = tuple(r for r in rules if r.name != "passive range (panel)")
+                if forward_range:
+                    to = control[0].to
+                    forwards += (PortForward(control[0].interface, "tcp", ss.passive_ports, to),)
+                    rules += (Rule("allow", "forward", control[0].interface, None, "tcp", None, None, None,
+                                   ss.passive_ports, "passive range (panel)"),)
+                node = replace(node, nat=replace(node.nat, port_forwards=forwards),
+                               firewall=replace(node.firewall, rules=rules) if node.firewall else None)
+            if helper is not None:
+                node = replace(node, ftp_helper=FtpHelper() if helper else None)
+        if node.load_balancer is not None and affinity is not None:
+            node = replace(node, load_balancer=replace(node.load_balancer, affinity=affinity))
+        changed = changed.with_node(node)
+    if settings.ccc and settings.tls == "none":
+        errors["ccc"] = "CCC needs TLS (explicit or implicit)"
+        settings = replace(settings, ccc=False)
+    if errors:
+        return FtpView(net, None, errors)
+    return FtpView(changed, ftp_session(changed, settings=settings))

@@ -1,0 +1,9 @@
+"""Widget panels (ipywidgets 8): toggles for the real settings, redrawn at once.
+
+Each panel collects settings and shows what `labkit.panels` computes for them; the same
+functions can be called in a plain cell to print (and check) the result.
+"""
+
+from .panels import ComparePanel, FtpExplorer, HostPanel, StepThrough
+
+__all__ = ["ComparePanel", "FtpExplorer", "HostPanel", "StepThrough"]
