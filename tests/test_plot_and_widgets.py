@@ -1,0 +1,184 @@
+"""Pictures checked through their artists, and widget panels driven from Python (Agg, no display)."""
+
+import matplotlib
+import pytest
+import yaml
+
+matplotlib.use("Agg")
+
+from labkit.model import run_command, select_route, trace  # noqa: E402
+from labkit.panels import Flow, ftp_view, host_view  # noqa: E402
+from labkit.plot import (draw_comparison, draw_ftp_sequence, draw_route_choice, draw_topology,  # noqa: E402
+                         first_divergence, node_positions, route_choice_rows)
+from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario  # noqa: E402
+
+WEAK_SEND = 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled'
+
+
+def intranet_without_routes():
+    raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
+    for node in ("web1", "web2"):
+        raw["nodes"][node].pop("routes")
+    return parse_scenario(yaml.safe_dump(raw))
+
+
+def gids(ax, prefix):
+    return [a.get_gid() for a in ax.get_children() if (a.get_gid() or "").startswith(prefix)]
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_topology_draws_the_path_in_order_and_marks_the_drop():
+    net = intranet_without_routes()
+    result = trace(net, "pc1", "10.10.0.100", reply=True)
+    ax = draw_topology(net, result).axes[0]
+    member = result.last_hop.node
+    assert gids(ax, "hop:Q") == ["hop:Q1:pc1->core", f"hop:Q2:core->{member}"]
+    assert gids(ax, "hop-number:") == ["hop-number:1", "hop-number:2"]
+    assert gids(ax, "drop-marker:") == [f"drop-marker:reply:{member}"]
+    marker = next(t for t in ax.texts if t.get_gid() == f"drop-marker:reply:{member}")
+    assert marker.get_position() == node_positions(net)[member] and marker.get_text() == "✖"
+    ending = next(t.get_text() for t in ax.texts if t.get_gid() == f"ending:reply:{member}")
+    assert "STRONG_SEND_BLOCKED" in ending  # a word, not only a colour
+    assert any("NLB NIC" in t and "10.10.0.100/24" in t for t in texts(ax))
+    title = next(t.get_text() for t in ax.texts if t.get_gid() == "title")
+    assert "reply: STRONG_SEND_BLOCKED" in title
+
+
+def test_reply_path_has_its_own_numbers_and_style():
+    net = load_scenario("nlb-intranet")
+    ax = draw_topology(net, trace(net, "pc1", "10.10.0.100", reply=True)).axes[0]
+    assert gids(ax, "hop-number:R") == ["hop-number:R1", "hop-number:R2"]
+    styles = {a.get_gid().split(":")[1][0]: a.arrow_patch.get_linestyle() for a in ax.texts
+              if (a.get_gid() or "").startswith("hop:")}
+    assert styles["Q"] != styles["R"]
+    assert not gids(ax, "drop-marker")
+
+
+def test_comparison_marks_where_the_paths_part():
+    net = intranet_without_routes()
+    before = trace(net, "pc1", "10.10.0.100", reply=True)
+    member = before.last_hop.node
+    fixed = net.with_interface(member, "nlb", weakhostsend=True)
+    after = trace(fixed, "pc1", "10.10.0.100", reply=True)
+    assert first_divergence(before.reply, after.reply) == 0
+    fig = draw_comparison(net, before, fixed, after, ("strong", "weakhostsend"))
+    assert all(gids(ax, "divergence") for ax in fig.axes)
+    assert "Same flow, two settings" in fig._suptitle.get_text()
+
+
+def test_ftp_diagram_shows_the_rewritten_227_and_the_failure():
+    net = load_scenario("ftp-nat-seed")
+    result = view = ftp_view(net, net.ftp.settings).result
+    ax = draw_ftp_sequence(net, result).axes[0]
+    assert [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("lane:")] == ["client", "fw", "ftpsrv"]
+    pasv = next(n for n, s in enumerate(result.steps, 1) if s.sent.startswith("227"))
+    assert gids(ax, "rewrite:") == [f"rewrite:{pasv}:fw"]
+    received = next(t.get_text() for t in ax.texts if t.get_gid() == f"received:{pasv}")
+    assert "(193,211,10,27,203,8)" in received
+    assert "(192,168,1,32,203,8)" in next(t.get_text() for t in ax.texts if t.get_gid() == f"label:{pasv}")
+    failed = ftp_view(net, net.ftp.settings.__class__(tls="explicit", trust_pasv_address=True)).result
+    ax = draw_ftp_sequence(net, failed).axes[0]
+    assert gids(ax, "failed:") == [f"failed:{failed.failed_step}"]
+    assert "192.168.1.32:51976" in next(t.get_text() for t in ax.texts if t.get_gid() == "outcome")
+    assert view is not None
+
+
+def test_route_choice_table_says_why_the_winner_won():
+    net = load_scenario("nlb-same-subnet")
+    node = net.node("web1")
+    rows = route_choice_rows(node, select_route(node, __import__("ipaddress").IPv4Address("10.20.5.5")))
+    assert rows[0]["verdict"].startswith("WINNER (tie")
+    assert rows[1]["verdict"] == "tie"
+    from matplotlib.figure import Figure
+    table = draw_route_choice(Figure().add_subplot(), node, select_route(node, __import__("ipaddress").IPv4Address("10.20.5.5")))
+    assert table[1, 5].get_text().get_text().startswith("WINNER")
+
+
+# --- widgets ----------------------------------------------------------------------------------
+
+def test_host_panel_weakhostsend_turns_the_blocked_reply_into_accepted():
+    from labkit.widgets import HostPanel
+    net = intranet_without_routes()
+    member = trace(net, "pc1", "10.10.0.100").last_hop.node
+    panel = HostPanel(net, member, Flow("pc1", "10.10.0.100"))
+    assert panel.view.trace.reply.disposition.value == "STRONG_SEND_BLOCKED"
+    assert "STRONG_SEND_BLOCKED" in panel.trace_text.value
+    first_picture = panel.picture.image.value
+    panel.switches[("nlb", "weakhostsend")].value = True
+    assert panel.view.trace.reply.disposition.value == "ACCEPTED"
+    assert "=&gt; ACCEPTED" in panel.trace_text.value.split("reply:")[1]
+    assert WEAK_SEND in panel.commands.value.replace("&quot;", '"')
+    assert panel.picture.image.value != first_picture
+    # the same result from the pure function a plain cell can print
+    view = host_view(net, member, Flow("pc1", "10.10.0.100"), switches={("nlb", "weakhostsend"): True})
+    assert str(view.trace) == str(panel.view.trace)
+    assert view.commands == panel.view.commands
+
+
+def test_host_panel_keeps_the_last_good_picture_on_bad_input():
+    from labkit.widgets import HostPanel
+    net = intranet_without_routes()
+    panel = HostPanel(net, "web1", Flow("pc1", "10.10.0.100"))
+    good = panel.picture.image.value
+    panel.gateways["private"].value = "10.0.0.300"
+    assert "expected an IPv4 gateway like 10.10.0.1, got &#x27;10.0.0.300&#x27;" in panel.gateway_errors["private"].value
+    panel.flow_to.value = "10.10.0.999"
+    assert "expected an IPv4 destination" in panel.flow_error.value
+    assert panel.picture.image.value == good
+    panel.routes.value = "10.20.0.0/16 via 10.99.0.1"
+    assert "gateway 10.99.0.1 is on no subnet of web1" in panel.routes_error.value
+    panel.flow_to.value = "10.10.0.100"
+    panel.routes.value = "route -p add 10.20.0.0 mask 255.255.0.0 10.10.0.1"
+    assert panel.routes_error.value == "" and "route -p add 10.20.0.0" in panel.commands.value
+
+
+def test_ftp_explorer_shows_the_rewrite_then_the_tls_failure():
+    from labkit.widgets import FtpExplorer
+    explorer = FtpExplorer(load_scenario("ftp-nat-seed"))
+    assert explorer.view.result.succeeded and "✔ SUCCESS" in explorer.outcome.value
+    assert "(193,211,10,27,203,8)" in explorer.text.value
+    explorer.tls.value = "explicit"
+    explorer.trust.value = True
+    result = explorer.view.result
+    assert not result.succeeded and "✖ FAILURE" in explorer.outcome.value
+    assert "192.168.1.32:51976" in explorer.outcome.value and "TLS-encrypted 227" in explorer.outcome.value
+    assert "PRESENT" in explorer.risks.value
+    explorer.external.value = "193.211.10.999"
+    assert "expected an IPv4 address" in explorer.errors["external_address"].value
+    explorer.external.value = "193.211.10.27"
+    explorer.forward.value = True
+    assert explorer.view.result.succeeded
+
+
+def test_step_through_walks_hops_one_at_a_time():
+    from labkit.widgets import StepThrough
+    net = intranet_without_routes()
+    stepper = StepThrough(net, trace(net, "pc1", "10.10.0.100", reply=True))
+    assert stepper.update().startswith("request hop 1: pc1")
+    stepper.next.click()
+    assert stepper.slider.value == 2 and "request hop 2: core" in stepper.detail.value
+    stepper.slider.value = stepper.slider.max
+    assert "STRONG_SEND_BLOCKED" in stepper.detail.value
+    stepper.back.click()
+    assert stepper.slider.value == stepper.slider.max - 1
+
+
+def test_compare_panel_draws_both_sides():
+    from labkit.widgets import ComparePanel
+    net = intranet_without_routes()
+    member = trace(net, "pc1", "10.10.0.100").last_hop.node
+    panel = ComparePanel(net, member, Flow("pc1", "10.10.0.100"))
+    panel.switches[("nlb", "weakhostsend")].value = True
+    assert panel.base_trace.reply.disposition.value == "STRONG_SEND_BLOCKED"
+    assert panel.view.trace.reply.disposition.value == "ACCEPTED"
+    assert len(panel.picture.figure.axes) == 2
+
+
+@pytest.mark.parametrize("command", [WEAK_SEND])
+def test_panel_commands_are_the_ones_run_command_understands(command):
+    net = intranet_without_routes()
+    node, _ = run_command(net.node("web1"), command)
+    assert node.interface("nlb").weakhostsend
