@@ -2,7 +2,8 @@
 
 import matplotlib
 import pytest
-import yaml
+
+from conftest import without_static_routes
 
 matplotlib.use("Agg")
 
@@ -10,16 +11,9 @@ from labkit.model import run_command, select_route, trace  # noqa: E402
 from labkit.panels import Flow, ftp_view, host_view  # noqa: E402
 from labkit.plot import (draw_comparison, draw_ftp_sequence, draw_route_choice, draw_topology,  # noqa: E402
                          first_divergence, node_positions, route_choice_rows)
-from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario  # noqa: E402
+from labkit.scenario import load_scenario  # noqa: E402
 
 WEAK_SEND = 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled'
-
-
-def intranet_without_routes():
-    raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
-    for node in ("web1", "web2"):
-        raw["nodes"][node].pop("routes")
-    return parse_scenario(yaml.safe_dump(raw))
 
 
 def gids(ax, prefix):
@@ -31,7 +25,7 @@ def texts(ax):
 
 
 def test_topology_draws_the_path_in_order_and_marks_the_drop():
-    net = intranet_without_routes()
+    net = without_static_routes()
     result = trace(net, "pc1", "10.10.0.100", reply=True)
     ax = draw_topology(net, result).axes[0]
     member = result.last_hop.node
@@ -58,7 +52,7 @@ def test_reply_path_has_its_own_numbers_and_style():
 
 
 def test_comparison_marks_where_the_paths_part():
-    net = intranet_without_routes()
+    net = without_static_routes()
     before = trace(net, "pc1", "10.10.0.100", reply=True)
     member = before.last_hop.node
     fixed = net.with_interface(member, "nlb", weakhostsend=True)
@@ -101,7 +95,7 @@ def test_route_choice_table_says_why_the_winner_won():
 
 def test_host_panel_weakhostsend_turns_the_blocked_reply_into_accepted():
     from labkit.widgets import HostPanel
-    net = intranet_without_routes()
+    net = without_static_routes()
     member = trace(net, "pc1", "10.10.0.100").last_hop.node
     panel = HostPanel(net, member, Flow("pc1", "10.10.0.100"))
     assert panel.view.trace.reply.disposition.value == "STRONG_SEND_BLOCKED"
@@ -120,7 +114,7 @@ def test_host_panel_weakhostsend_turns_the_blocked_reply_into_accepted():
 
 def test_host_panel_keeps_the_last_good_picture_on_bad_input():
     from labkit.widgets import HostPanel
-    net = intranet_without_routes()
+    net = without_static_routes()
     panel = HostPanel(net, "web1", Flow("pc1", "10.10.0.100"))
     good = panel.picture.image.value
     panel.gateways["private"].value = "10.0.0.300"
@@ -155,7 +149,7 @@ def test_ftp_explorer_shows_the_rewrite_then_the_tls_failure():
 
 def test_step_through_walks_hops_one_at_a_time():
     from labkit.widgets import StepThrough
-    net = intranet_without_routes()
+    net = without_static_routes()
     stepper = StepThrough(net, trace(net, "pc1", "10.10.0.100", reply=True))
     assert stepper.update().startswith("request hop 1: pc1")
     stepper.next.click()
@@ -168,7 +162,7 @@ def test_step_through_walks_hops_one_at_a_time():
 
 def test_compare_panel_draws_both_sides():
     from labkit.widgets import ComparePanel
-    net = intranet_without_routes()
+    net = without_static_routes()
     member = trace(net, "pc1", "10.10.0.100").last_hop.node
     panel = ComparePanel(net, member, Flow("pc1", "10.10.0.100"))
     panel.switches[("nlb", "weakhostsend")].value = True
@@ -179,6 +173,6 @@ def test_compare_panel_draws_both_sides():
 
 @pytest.mark.parametrize("command", [WEAK_SEND])
 def test_panel_commands_are_the_ones_run_command_understands(command):
-    net = intranet_without_routes()
+    net = without_static_routes()
     node, _ = run_command(net.node("web1"), command)
     assert node.interface("nlb").weakhostsend

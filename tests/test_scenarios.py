@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from labkit.model import Disposition, profile, run_command, trace
-from conftest import DATA
+from conftest import DATA, without_static_routes
 from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario, shipped_scenarios, to_yaml
 
 REMEDIES = {
@@ -12,13 +12,6 @@ REMEDIES = {
     "weakhostsend on the NLB NIC": 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled',
     "forwarding on the NLB NIC": 'netsh interface ipv4 set interface "NLB NIC" forwarding=enabled',
 }
-
-
-def without_static_routes(name):
-    raw = yaml.safe_load((SCENARIO_DIR / f"{name}.yaml").read_text())
-    for node in raw["nodes"].values():
-        node.pop("routes", None)
-    return parse_scenario(yaml.safe_dump(raw), f"{name}-copy.yaml")
 
 
 def test_the_five_designs_from_the_seed_are_shipped_with_descriptions():
