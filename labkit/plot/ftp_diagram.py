@@ -11,17 +11,30 @@ DATA = {"color": "#6a3d9a", "linestyle": (0, (6, 3)), "linewidth": 2.4}
 
 
 def lanes(net: Network, result: FtpResult) -> list[str]:
-    """Client, then the middleboxes the session's connections crossed (in path order), then server."""
+    """Client, then (in path order) the middleboxes the session's connections crossed, the
+    nodes where a connection ended, and other FTP servers; the server last."""
     order: list[str] = []
     for step in result.steps:
         if step.trace is None:
             continue
-        for hop in step.trace.hops:
+        for n, hop in enumerate(step.trace.hops):
             node = net.node(hop.node)
-            boxed = any((node.firewall, node.nat, node.ftp_helper, node.load_balancer))
-            if hop.node not in (result.client, result.server) and boxed and hop.node not in order:
+            boxed = any((node.firewall, node.nat, node.ftp_helper, node.load_balancer, node.ftp_server))
+            ended = n == len(step.trace.hops) - 1
+            if hop.node not in (result.client, result.server) and (boxed or ended) and hop.node not in order:
                 order.append(hop.node)
+    control = [h.node for h in result.steps[0].trace.hops] if result.steps and result.steps[0].trace else []
+    first = {name: n for n, name in enumerate(order)}
+    order.sort(key=lambda name: (control.index(name) if name in control else len(control), first[name]))
     return [result.client, *order, result.server]
+
+
+def _receiver(step, x: dict) -> str:
+    """Where an arrow ends: a connection ends where its packet did."""
+    if step.trace is not None and step.trace.last_hop.node in x and (
+            not step.trace.accepted or step.trace.last_hop.node != step.sender):
+        return step.trace.last_hop.node
+    return step.receiver
 
 
 def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
@@ -39,7 +52,8 @@ def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
     for n, step in enumerate(result.steps, 1):
         y = -n
         sender = step.sender if step.sender in x else names[0]
-        receiver = step.receiver if step.receiver in x else names[-1]
+        receiver = _receiver(step, x)
+        receiver = receiver if receiver in x else names[-1]
         style = DATA if step.channel == "data" else CONTROL
         failed = n == result.failed_step
         ax.annotate("", xy=(x[receiver], y), xytext=(x[sender], y), zorder=3,
@@ -48,19 +62,21 @@ def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
         label = f"{n}. {step.sent}"
         if step.rewrites:
             nodes = ", ".join(r.node for r in step.rewrites)
-            ax.text((x[sender] + x[receiver]) / 2, y - 0.12, f"✎ {nodes} rewrote it; received: {step.received}",
-                    ha="center", va="top", fontsize=7, color="#b35900", gid=f"received:{n}")
+            ax.text((x[sender] + x[receiver]) / 2, y - 0.1, f"✎ {nodes} rewrote it; received: {step.received}",
+                    ha="center", va="top", fontsize=7, color="#b35900", gid=f"received:{n}", zorder=6,
+                    bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"})
             for rewrite in step.rewrites:
                 if rewrite.node in x:
-                    ax.text(x[rewrite.node], y, "✎", ha="center", va="center", fontsize=12,
+                    ax.text(x[rewrite.node], y - 0.05, "✎", ha="center", va="top", fontsize=11,
                             color="#b35900", zorder=4, gid=f"rewrite:{n}:{rewrite.node}",
                             bbox={"boxstyle": "circle,pad=0.1", "facecolor": "white", "edgecolor": "#b35900"})
         elif step.channel == "data":
             label += f"  [{step.received}]"
         mid = (x[sender] + x[receiver]) / 2
-        ax.text(mid, y + 0.12, textwrap.shorten(label, 100), ha="center", va="bottom", fontsize=7,
-                gid=f"label:{n}", color="#b3261e" if failed else "black",
-                fontweight="bold" if failed else "normal")
+        ax.text(mid, y + 0.1, textwrap.shorten(label, 120), ha="center", va="bottom", fontsize=7,
+                gid=f"label:{n}", color="#b3261e" if failed else "black", zorder=6,
+                fontweight="bold" if failed else "normal",
+                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"})
         if failed:
             ax.text(x[receiver], y, "✖", ha="center", va="center", fontsize=18, color="#b3261e",
                     zorder=5, gid=f"failed:{n}")

@@ -42,6 +42,7 @@ def draw_route_choice(ax, node: Node, choice: RouteChoice):
                      loc="center", cellLoc="left")
     table.auto_set_font_size(False)
     table.set_fontsize(8)
+    table.auto_set_column_width(list(range(len(columns))))
     for col in range(len(columns)):
         table[1, col].set_text_props(fontweight="bold")  # the winner: bold, not only coloured
     return table

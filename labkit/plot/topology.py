@@ -44,9 +44,9 @@ def draw_trace(ax, net: Network, trace: Trace | None, *, title: str | None = Non
     before = set(ax.get_children())
     pos = node_positions(net)
     if trace is not None:
-        _draw_path(ax, pos, trace, REQUEST_STYLE, "")
+        _draw_path(ax, net, pos, trace, REQUEST_STYLE, "")
         if show_reply and trace.reply is not None:
-            _draw_path(ax, pos, trace.reply, REPLY_STYLE, "R")
+            _draw_path(ax, net, pos, trace.reply, REPLY_STYLE, "R")
         _draw_ending(ax, pos, trace, "request")
         if show_reply and trace.reply is not None:
             _draw_ending(ax, pos, trace.reply, "reply")
@@ -68,14 +68,19 @@ def _draw_network(ax, net: Network, pos) -> None:
                     gid=key, zorder=1)
             ax.text(x, y - 0.12, key.split(":", 1)[1], ha="center", va="top", fontsize=7,
                     style="italic", color="#555555", zorder=2)
+    _draw_clusters(ax, net, pos)
     for node in net.nodes:
         nx_, ny = pos[node.name]
+        seen: dict[str, int] = {}
         for iface in node.interfaces:
             if iface.segment is None:
                 continue
             sx, sy = pos[f"segment:{iface.segment}"]
             ax.plot([nx_, sx], [ny, sy], color=SEGMENT_COLOUR, linewidth=1, zorder=1)
-            mx, my = nx_ + (sx - nx_) * 0.35, ny + (sy - ny) * 0.35
+            # NICs of one node on one segment would share a label spot: spread them along the link.
+            share = 0.35 + 0.25 * seen.get(iface.segment, 0)
+            seen[iface.segment] = seen.get(iface.segment, 0) + 1
+            mx, my = nx_ + (sx - nx_) * share, ny + (sy - ny) * share
             addresses = ", ".join(str(a) for a in iface.addresses)
             ax.text(mx, my, f"{iface.label}\n{addresses}", fontsize=6.5, ha="center", va="center",
                     color="#333333", zorder=3, gid=f"nic:{node.name}.{iface.key}",
@@ -99,22 +104,47 @@ def _draw_network(ax, net: Network, pos) -> None:
         ax.text(nx_, ny + 0.42, label, ha="center", va="bottom", fontsize=8, fontweight="bold", zorder=5)
 
 
-def _hop_pairs(trace: Trace):
-    nodes = [h.node for h in trace.hops]
-    return list(zip(nodes, nodes[1:]))
+def _draw_clusters(ax, net: Network, pos) -> None:
+    """A dashed frame around each NLB cluster's members, with its name and cluster IP."""
+    from matplotlib.patches import FancyBboxPatch
+    for cluster in net.clusters:
+        points = [pos[name] for name, _ in cluster.members if name in pos]
+        if not points:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        box = FancyBboxPatch((min(xs) - 0.75, min(ys) - 0.6), max(xs) - min(xs) + 1.5, max(ys) - min(ys) + 1.55,
+                             boxstyle="round,pad=0.05", fill=False, linestyle=(0, (4, 3)), edgecolor="#555555",
+                             zorder=0, gid=f"cluster:{cluster.name}")
+        ax.add_patch(box)
+        ax.text(max(xs) + 0.72, min(ys) - 0.55, f"NLB cluster {cluster.name}\n{cluster.ip} (affinity {cluster.affinity})",
+                ha="right", va="bottom", fontsize=7, style="italic", color="#333333", zorder=2)
 
 
-def _draw_path(ax, pos, trace: Trace, style: dict, prefix: str) -> None:
-    bend = 0.18  # the reply runs the other way, so the same bend puts it on the other side
-    for n, (a, b) in enumerate(_hop_pairs(trace), 1):
+def _legs(net: Network, trace: Trace):
+    """(from node, segment the hop leaves by, to node) for each hop to the next."""
+    out = []
+    for hop, nxt in zip(trace.hops, trace.hops[1:]):
+        node = net.node(hop.node)
+        segment = node.interface(hop.out_iface).segment if hop.out_iface and node.has_interface(hop.out_iface) else None
+        out.append((hop.node, segment, nxt.node))
+    return out
+
+
+def _draw_path(ax, net: Network, pos, trace: Trace, style: dict, prefix: str) -> None:
+    """Each hop is drawn through the segment of the NIC it leaves by, so the NIC shows."""
+    shift = 0.13 if not prefix else -0.13  # request above, reply below the segment
+    for n, (a, segment, b) in enumerate(_legs(net, trace), 1):
         (x1, y1), (x2, y2) = pos[a], pos[b]
-        arrow = ax.annotate("", xy=(x2, y2), xytext=(x1, y1), zorder=6,
-                            arrowprops={"arrowstyle": "-|>", "shrinkA": 16, "shrinkB": 16,
-                                        "connectionstyle": f"arc3,rad={bend}", "mutation_scale": 16,
-                                        **{k: v for k, v in style.items()}})
+        wx, wy = pos.get(f"segment:{segment}", ((x1 + x2) / 2, (y1 + y2) / 2))
+        wy += shift
+        line = {k: v for k, v in style.items()}
+        ax.annotate("", xy=(wx, wy), xytext=(x1, y1), zorder=6,
+                    arrowprops={"arrowstyle": "-", "shrinkA": 16, "shrinkB": 0, **line})
+        arrow = ax.annotate("", xy=(x2, y2), xytext=(wx, wy), zorder=6,
+                            arrowprops={"arrowstyle": "-|>", "shrinkA": 0, "shrinkB": 16, "mutation_scale": 16,
+                                        **line})
         arrow.set_gid(f"hop:{prefix or 'Q'}{n}:{a}->{b}")
-        mx, my = (x1 + x2) / 2 + (y2 - y1) * bend / 2, (y1 + y2) / 2 - (x2 - x1) * bend / 2
-        ax.text(mx, my, f"{prefix}{n}", ha="center", va="center", fontsize=8, fontweight="bold",
+        ax.text(wx, wy, f"{prefix}{n}", ha="center", va="center", fontsize=8, fontweight="bold",
                 color="white", zorder=7, gid=f"hop-number:{prefix}{n}",
                 bbox={"boxstyle": "circle,pad=0.2", "facecolor": style["color"], "edgecolor": "none"})
 
