@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .model import (CommandError, FtpClientSettings, Gateway, Network, Route, RouteOrigin, Trace,
-                    TraceError, ftp_session, node_commands, run_command, trace, validate_network)
+                    TraceError, ftp_session, node_commands, run_command, split_command_line, trace,
+                    validate_network)
 from .model.addressing import parse_ipv4
 from .model.ftp import FtpResult
 from .model.middlebox import FtpHelper, PortForward, Rule
@@ -44,35 +45,69 @@ class HostView:
         return "\n".join(lines)
 
 
+ROUTE_LINE = "DESTINATION/LEN via GATEWAY [on INTERFACE] [metric N]"
+
+
 def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
     """Static routes, one per line: '10.30.0.0/16 via 10.10.0.1 [on nlb] [metric 5]', or a
-    route / netsh command as typed on the server."""
-    routes, problems = [], []
-    base = replace(node, routes=())
+    `route add` / `netsh interface ipv4 add route` command as typed on the server."""
+    routes_only = replace(node, routes=())
+    problems = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         try:
-            if line.split()[0].lower() in ("route", "netsh"):
-                base, _ = run_command(base, line)
+            words = split_command_line(line)[0]
+            if words[0].lower() in ("route", "netsh"):
+                lowered = [w.lower() for w in words]
+                is_route = ("add" in lowered or "delete" in lowered) and (
+                    words[0].lower() == "route" or "route" in lowered)
+                if not is_route:
+                    raise ValueError("this box takes static routes (route -p add …, netsh interface ipv4 add "
+                                     "route …); use the switches above for the rest")
+                routes_only, _ = run_command(routes_only, line)
                 continue
-            words = line.split()
             destination = parse_destination(words[0])
-            options = dict(zip(words[1::2], words[2::2]))
+            if len(words) % 2 == 0:
+                raise ValueError(f"expected {ROUTE_LINE} (an interface name with spaces needs quotes: "
+                                 'on "NLB NIC")')
+            options = dict(zip((w.lower() for w in words[1::2]), words[2::2]))
             unknown = set(options) - {"via", "on", "metric"}
-            if unknown or len(words) % 2 == 0:
-                raise ValueError("expected: DESTINATION/LEN via GATEWAY [on INTERFACE] [metric N]")
+            if unknown:
+                raise ValueError(f"unknown word(s) {', '.join(sorted(unknown))}; expected {ROUTE_LINE}")
             gateway = None if options.get("via", "on-link") == "on-link" else parse_ipv4(options["via"], "gateway")
-            key = route_interface(base, gateway, options.get("on"))
-            metric = int(options.get("metric", node.os.static_route_metric))
-            base = replace(base, routes=base.routes + (Route(destination, gateway, key, metric,
-                                                              RouteOrigin.STATIC, True),))
+            key = options.get("on")
+            if key is not None:
+                match = [i.key for i in node.interfaces if key.lower() in (i.key.lower(), i.label.lower())]
+                if not match:
+                    raise ValueError(f"no interface {key!r} (this node has: "
+                                     f"{', '.join(i.label for i in node.interfaces)})")
+                key = match[0]
+            metric_text = options.get("metric", str(node.os.static_route_metric))
+            if not metric_text.isdigit() or not 1 <= int(metric_text) <= 9999:
+                raise ValueError(f"metric must be a number from 1 to 9999, got {metric_text!r}")
+            key = route_interface(routes_only, gateway, key)
+            routes_only = replace(routes_only, routes=routes_only.routes + (
+                Route(destination, gateway, key, int(metric_text), RouteOrigin.STATIC, True),))
         except RouteRefused as err:
             problems.append(f"line {number}: {err}")
         except (CommandError, ValueError) as err:
             problems.append(f"line {number}: {err}")
-    return base.routes, problems
+    return routes_only.routes, problems
+
+
+STALE = " (the picture still shows the last valid settings)"
+
+
+def _field_of(problem, node: str) -> str:
+    """Which panel field a validation problem belongs to."""
+    prefix = f"nodes.{node}.interfaces."
+    if problem.path.startswith(prefix) and ".gateways" in problem.path:
+        return "gateway:" + problem.path[len(prefix):].split(".")[0]
+    if problem.path.startswith(f"nodes.{node}.routes"):
+        return "routes"
+    return "settings"
 
 
 def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = None,
@@ -91,7 +126,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         try:
             addresses = [parse_ipv4(a, "gateway") for a in text.replace(",", " ").split()]
         except ValueError as err:
-            errors[f"gateway:{key}"] = str(err)
+            errors[f"gateway:{key}"] = str(err) + STALE
             continue
         changed = replace(changed, interfaces=tuple(
             replace(i, gateways=tuple(Gateway(a) for a in addresses)) if i.key == key else i
@@ -99,19 +134,24 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
     if routes is not None:
         parsed, problems = _parse_routes(changed, routes)
         if problems:
-            errors["routes"] = "; ".join(problems)
+            errors["routes"] = "; ".join(problems) + STALE
         else:
             changed = replace(changed, routes=parsed)
     candidate = net.with_node(changed)
-    problems = [p for p in validate_network(candidate) if p.severity == "error"]
-    if problems:
-        errors["settings"] = str(problems[0])
+    problems = validate_network(candidate)
+    fatal = [p for p in problems if p.severity == "error"]
+    for problem in fatal:  # errors first: a refused value matters more than a warning
+        errors.setdefault(_field_of(problem, node), problem.message + STALE)
+    for problem in problems:
+        if problem.severity == "warning" and problem.path.startswith(f"nodes.{node}."):
+            errors.setdefault(_field_of(problem, node), f"Windows warns: {problem.message}")
+    if fatal:
         candidate, changed = net, net.node(node)
     result = None
     try:
         result = trace(candidate, flow.source, flow.dst, src=flow.src or None, proto=flow.proto, reply=flow.reply)
     except TraceError as err:
-        errors["flow"] = str(err)
+        errors["flow"] = str(err) + STALE
     return HostView(candidate, node, result, tuple(node_commands(changed)), errors)
 
 
@@ -127,8 +167,10 @@ class FtpView:
 
 
 def _range(text: str) -> tuple[int, int]:
-    low, _, high = text.strip().partition("-")
-    first, last = int(low), int(high or low)
+    low, dash, high = text.strip().partition("-")
+    if not low.isdigit() or (dash and not high.isdigit()):
+        raise ValueError
+    first, last = int(low), int(high if dash else low)
     if not 1 <= first <= last <= 65535:
         raise ValueError
     return first, last
@@ -144,17 +186,23 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
         return FtpView(net, None, {"scenario": "this scenario has no ftp: section"})
     server = net.node(setup.server)
     ss = server.ftp_server
+    changes = {}
     if external_address is not None:
         try:
-            ss = replace(ss, external_address=parse_ipv4(external_address, "address") if external_address.strip() else None)
+            changes["external_address"] = (parse_ipv4(external_address, "address")
+                                           if external_address.strip() else None)
         except ValueError as err:
             errors["external_address"] = str(err)
     if passive_range is not None:
         try:
-            ss = replace(ss, passive_ports=_range(passive_range) if passive_range.strip() else None)
+            changes["passive_ports"] = _range(passive_range) if passive_range.strip() else None
         except ValueError:
             errors["passive_range"] = f"expected a port range like 51976-51999, got {passive_range!r}"
-    changed = net.with_node(replace(server, ftp_server=ss))
+    ss = replace(ss, **changes)
+    changed = net
+    for node in net.nodes:  # every FTP server (behind a load balancer, each backend) gets the setting
+        if node.ftp_server is not None:
+            changed = changed.with_node(replace(node, ftp_server=replace(node.ftp_server, **changes)))
     for node in changed.nodes:
         if node.nat is not None:
             control = [pf for pf in node.nat.port_forwards if server.owns(pf.to)
@@ -176,8 +224,7 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
             node = replace(node, load_balancer=replace(node.load_balancer, affinity=affinity))
         changed = changed.with_node(node)
     if settings.ccc and settings.tls == "none":
-        errors["ccc"] = "CCC needs TLS (explicit or implicit)"
-        settings = replace(settings, ccc=False)
+        settings = replace(settings, ccc=False)  # CCC ends TLS: without TLS there is nothing to end
     if errors:
         return FtpView(net, None, errors)
     return FtpView(changed, ftp_session(changed, settings=settings))

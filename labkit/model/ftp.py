@@ -469,11 +469,14 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
         why = f"the {'client' if passive else 'server'} dialled {dialled}"
         if passive and s.cs.trust_pasv_address and result.dst != s.address:
             kind = "private " if result.dst.is_private else ""
-            why += f", the server's {kind}address from the 227 reply"
-            if s.blinded:
-                why += ", because the firewall's FTP helper could not read the TLS-encrypted 227 reply"
-            elif not s.helpers:
-                why += ", because nothing on the way rewrote it (no FTP helper, no external address on the server)"
+            if s.ss.external_address is not None:
+                why += f", the external address the server was given ({s.ss.external_address}), from the 227 reply"
+            else:
+                why += f", the server's {kind}address from the 227 reply"
+                if s.blinded:
+                    why += ", because the firewall's FTP helper could not read the TLS-encrypted 227 reply"
+                elif not s.helpers:
+                    why += ", because nothing on the way rewrote it (no FTP helper, no external address on the server)"
         elif s.blinded:
             why += "; no FTP helper could read the encrypted control channel, so nothing expects this connection"
         trouble = _helper_trouble(s)

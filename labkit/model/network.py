@@ -177,7 +177,8 @@ def _node_problems(node: Node) -> list[Problem]:
                 out.append(Problem(f"{ipath}.addresses[{n}]", f"{addr.ip} is the network or broadcast "
                                                               f"address of {addr.network}, not a host address"))
         for n, gw in enumerate(iface.gateways):
-            if gw.address.is_unspecified or gw.address.is_multicast or any(
+            if gw.address.is_unspecified or gw.address.is_multicast or gw.address.is_loopback or \
+                    gw.address == IPv4Address("255.255.255.255") or any(
                     gw.address == a.network.broadcast_address for a in iface.addresses if a.network.prefixlen < 31):
                 out.append(Problem(f"{ipath}.gateways[{n}]", f"{gw.address} cannot be a gateway (expected "
                                                              "a router's host address)"))

@@ -47,7 +47,7 @@ def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
     x = {name: n * 3.0 for n, name in enumerate(names)}
     bottom = -len(result.steps) - 1
     for name, lx in x.items():
-        ax.plot([lx, lx], [0.6, bottom], color="#999999", linewidth=1, zorder=1)
+        ax.plot([lx, lx], [0.6, bottom], color="#d0d0d0", linewidth=1, zorder=1)  # light: text stays readable
         ax.text(lx, 0.8, name, ha="center", va="bottom", fontsize=9, fontweight="bold", gid=f"lane:{name}")
     for n, step in enumerate(result.steps, 1):
         y = -n
@@ -63,8 +63,7 @@ def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
         if step.rewrites:
             nodes = ", ".join(r.node for r in step.rewrites)
             ax.text((x[sender] + x[receiver]) / 2, y - 0.1, f"✎ {nodes} rewrote it; received: {step.received}",
-                    ha="center", va="top", fontsize=7, color="#b35900", gid=f"received:{n}", zorder=6,
-                    bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"})
+                    ha="center", va="top", fontsize=7, color="#b35900", gid=f"received:{n}", zorder=6)
             for rewrite in step.rewrites:
                 if rewrite.node in x:
                     ax.text(x[rewrite.node], y - 0.05, "✎", ha="center", va="top", fontsize=11,
@@ -75,8 +74,7 @@ def draw_ftp_sequence(net: Network, result: FtpResult, ax=None):
         mid = (x[sender] + x[receiver]) / 2
         ax.text(mid, y + 0.1, textwrap.shorten(label, 120), ha="center", va="bottom", fontsize=7,
                 gid=f"label:{n}", color="#b3261e" if failed else "black", zorder=6,
-                fontweight="bold" if failed else "normal",
-                bbox={"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none"})
+                fontweight="bold" if failed else "normal")
         if failed:
             ax.text(x[receiver], y, "✖", ha="center", va="center", fontsize=18, color="#b3261e",
                     zorder=5, gid=f"failed:{n}")

@@ -38,11 +38,13 @@ def draw_route_choice(ax, node: Node, choice: RouteChoice):
         ax.text(0.5, 0.5, f"no route matches {choice.destination}  ✖", ha="center", va="center")
         return None
     columns = ["destination", "gateway", "interface", "prefix", "metric", "verdict"]
-    table = ax.table(cellText=[[str(r[c]) for c in columns] for r in rows], colLabels=columns,
-                     loc="center", cellLoc="left")
+    cells = [[str(r[c]) for c in columns] for r in rows]
+    # Columns as wide as their longest text, so no verdict is cut off.
+    chars = [max(len(c), *(len(row[i]) for row in cells)) + 2 for i, c in enumerate(columns)]
+    table = ax.table(cellText=cells, colLabels=columns, loc="center", cellLoc="left",
+                     colWidths=[n / sum(chars) for n in chars])
     table.auto_set_font_size(False)
     table.set_fontsize(8)
-    table.auto_set_column_width(list(range(len(columns))))
     for col in range(len(columns)):
         table[1, col].set_text_props(fontweight="bold")  # the winner: bold, not only coloured
     return table

@@ -177,11 +177,12 @@ def first_divergence(a: Trace, b: Trace) -> int | None:
 
 
 def draw_comparison(net_a: Network, trace_a: Trace, net_b: Network, trace_b: Trace,
-                    labels: tuple[str, str] = ("before", "after"), *, reply: bool = True):
+                    labels: tuple[str, str] = ("before", "after"), *, reply: bool = True, fig=None):
     """The same flow under two settings, side by side; the first hop where they part is marked."""
-    fig = _figure((15, 6.5))
+    fig = fig or _figure((15, 6.5))
     axes = fig.subplots(1, 2)
-    pick = (lambda t: t.reply) if reply and trace_a.reply is not None and trace_b.reply is not None else (lambda t: t)
+    on_reply = reply and trace_a.reply is not None and trace_b.reply is not None
+    pick = (lambda t: t.reply) if on_reply else (lambda t: t)
     split = first_divergence(pick(trace_a), pick(trace_b))
     for ax, net, trace, label in zip(axes, (net_a, net_b), (trace_a, trace_b), labels):
         shown = pick(trace)
@@ -193,5 +194,7 @@ def draw_comparison(net_a: Network, trace_a: Trace, net_b: Network, trace_b: Tra
             ax.annotate("◆ paths part here", xy=(x, y), xytext=(x + 0.9, y + 0.9), fontsize=8,
                         gid="divergence", zorder=9, arrowprops={"arrowstyle": "->", "color": "black"},
                         bbox={"boxstyle": "round", "facecolor": "#fff4c2"})
-    fig.suptitle(f"Same flow, two settings: {labels[0]} vs {labels[1]}", fontsize=11)
+    where = "" if split is None else f" — the {'reply' if on_reply else 'request'} paths part at hop " \
+        f"{'R' if on_reply else ''}{split + 1}"
+    fig.suptitle(f"Same flow, two settings: {labels[0]} vs {labels[1]}{where}", fontsize=11)
     return fig

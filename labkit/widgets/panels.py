@@ -85,8 +85,9 @@ class HostPanel:
         for iface in node_.interfaces:
             boxes = []
             for switch in SWITCHES:
+                fixed = node_.role.value == "router" or (switch != "forwarding" and not node_.os.host_model_configurable)
                 box = w.Checkbox(value=getattr(iface, switch), description=switch, indent=False,
-                                 layout=w.Layout(width="150px"))
+                                 disabled=fixed, layout=w.Layout(width="150px"))
                 box.observe(self._changed, names="value")
                 self.switches[(iface.key, switch)] = box
                 boxes.append(box)
@@ -116,7 +117,7 @@ class HostPanel:
         self.settings_error = w.HTML()
         self.commands = w.HTML()
         self.trace_text = w.HTML()
-        self.picture = _Picture()
+        self.picture = _Picture(dpi=90)
         self.view: HostView | None = None
         controls = w.VBox(rows + [w.HBox([self.routes, self.routes_error]),
                                   w.HTML("<b>flow</b>"), w.HBox([self.flow_from, self.flow_to]),
@@ -147,10 +148,13 @@ class HostPanel:
         self.commands.value = _pre("\n".join(view.commands) or "(nothing differs from a fresh install)")
         if view.trace is not None:  # otherwise keep the last good picture and text
             self.trace_text.value = _pre(str(view.trace))
-            self.picture.show_layers(_look(view.network), lambda ax: draw_network(ax, view.network),
-                                     lambda ax: draw_trace(ax, view.network, view.trace))
+            self._draw(view)
         self.view = view
         return view
+
+    def _draw(self, view: HostView) -> None:
+        self.picture.show_layers(_look(view.network), lambda ax: draw_network(ax, view.network),
+                                 lambda ax: draw_trace(ax, view.network, view.trace))
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -169,29 +173,12 @@ class ComparePanel(HostPanel):
     def __init__(self, net: Network, node: str, flow: Flow):
         self.base_trace: Trace | None = None
         super().__init__(net, node, flow)
+
+    def _draw(self, view: HostView) -> None:
+        self.base_trace = host_view(self.net, self.node_name, self.flow()).trace
         self.picture.figure.set_size_inches(15, 6.5)
-        self.update()
-
-    def update(self) -> HostView:
-        view = super().update()
-        if view.trace is not None:
-            flow = self.flow()
-            base = host_view(self.net, self.node_name, flow).trace
-            self.base_trace = base
-            self.picture.show(lambda fig: _compare(fig, self.net, base, view.network, view.trace))
-        return view
-
-
-def _compare(fig, net_a, trace_a, net_b, trace_b):
-    # draw_comparison makes its own figure; draw both halves onto this one instead
-    from ..plot.topology import first_divergence
-    axes = fig.subplots(1, 2)
-    for ax, net, trace, label in zip(axes, (net_a, net_b), (trace_a, trace_b), ("as written", "with your settings")):
-        draw_topology(net, trace, ax, title=f"{label}: {trace.disposition.value}"
-                      + (f"; reply {trace.reply.disposition.value}" if trace.reply else ""))
-    split = first_divergence(trace_a.reply or trace_a, trace_b.reply or trace_b)
-    fig.suptitle("Same flow, two settings" + ("" if split is None else f" — paths part at hop {split + 1}"))
-    _ = draw_comparison  # the stand-alone version of this picture
+        self.picture.show(lambda fig: draw_comparison(self.net, self.base_trace, view.network, view.trace,
+                                                      ("as written", "with your settings"), fig=fig))
 
 
 class FtpExplorer:
@@ -213,16 +200,18 @@ class FtpExplorer:
         self.passive = w.Text(value="" if server.passive_ports is None else
                               f"{server.passive_ports[0]}-{server.passive_ports[1]}", description="passive ports",
                               placeholder="(any)")
-        self.forward = w.Checkbox(value=False, description="forward the passive range on the NAT", indent=False)
+        forwarded = server.passive_ports is not None and any(
+            pf.ports == server.passive_ports for n in net.nodes if n.nat for pf in n.nat.port_forwards)
+        self.forward = w.Checkbox(value=forwarded, description="forward the passive range on the NAT", indent=False)
         self.helper = w.Checkbox(value=any(n.ftp_helper for n in net.nodes if n.nat), description="FTP helper on NAT",
                                  indent=False)
         self.affinity = w.Dropdown(options=["none", "client-ip"], description="LB affinity",
                                    value=next((n.load_balancer.affinity for n in net.nodes if n.load_balancer), "none"))
-        self.errors = {name: w.HTML() for name in ("external_address", "passive_range", "ccc")}
+        self.errors = {name: w.HTML() for name in ("external_address", "passive_range")}
         self.outcome = w.HTML()
         self.risks = w.HTML()
         self.text = w.HTML()
-        self.picture = _Picture((11, 8), dpi=60)
+        self.picture = _Picture((11, 8), dpi=64)  # text-heavy: 64 dpi keeps a redraw under 150 ms
         self.view: FtpView | None = None
         for control in (self.mode, self.tls, self.prot, self.ccc, self.trust, self.external, self.passive,
                         self.forward, self.helper, self.affinity):
@@ -230,21 +219,23 @@ class FtpExplorer:
         controls = w.VBox([self.mode, self.tls, self.prot, self.ccc, self.trust,
                            w.HBox([self.external, self.errors["external_address"]]),
                            w.HBox([self.passive, self.errors["passive_range"]]), self.forward, self.helper,
-                           self.affinity, self.errors["ccc"], self.outcome, self.risks])
+                           self.affinity, self.outcome, self.risks])
         self.widget = w.VBox([w.HBox([controls, self.picture.image]), self.text])
         self.update()
 
     def settings(self) -> FtpClientSettings:
         return replace(self.net.ftp.settings, mode=self.mode.value, tls=self.tls.value, prot=self.prot.value,
-                       ccc=self.ccc.value, trust_pasv_address=self.trust.value)
+                       ccc=self.ccc.value and self.tls.value != "none", trust_pasv_address=self.trust.value)
 
     def update(self) -> FtpView:
         has_lb = any(n.load_balancer for n in self.net.nodes)
+        self.ccc.disabled = self.tls.value == "none"  # CCC ends TLS: nothing to end without it
         view = ftp_view(self.net, self.settings(), external_address=self.external.value,
-                        passive_range=self.passive.value, forward_range=self.forward.value or None,
+                        passive_range=self.passive.value, forward_range=self.forward.value,
                         helper=self.helper.value, affinity=self.affinity.value if has_lb else None)
         for name, label in self.errors.items():
-            label.value = _error(view.errors.get(name))
+            message = view.errors.get(name)
+            label.value = _error(message + " (the picture still shows the last valid settings)" if message else None)
         if view.result is not None:
             result: FtpResult = view.result
             mark = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
