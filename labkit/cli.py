@@ -1,7 +1,8 @@
 """`labkit` on the command line: a thin shell over the model and the scenario files.
 
 Exit status: 0 whenever the question was answered (whatever the packet's fate),
-2 with a one-line message when the input is wrong, 1 (one line too) if labkit fails.
+2 with a one-line message when the input is wrong, 1 (one line too) if labkit fails;
+`labkit check` exits 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -84,6 +85,17 @@ def cmd_ftp(args) -> str:
     return json.dumps(result.to_dict(), indent=2) if args.json else str(result)
 
 
+def cmd_check(args) -> str:
+    from .checks import run_checks
+    net, checks = scenario.load_checks(args.scenario)
+    if not checks:
+        raise InputError(f"{args.scenario} declares no checks (add a checks: section)")
+    results = run_checks(net, checks)
+    passed = sum(r.passed for r in results)
+    args.exit_code = 0 if passed == len(results) else 1
+    return "\n".join([*(str(r) for r in results), f"{passed} passed, {len(results) - passed} failed"])
+
+
 def cmd_routes(args) -> str:
     net = _scenario(args.scenario, args.run)
     node = _node(net, args.node)
@@ -151,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_ftp)
 
+    p = sub.add_parser("check", help="run the exercise checks a scenario declares (exit 1 if any fails)")
+    p.add_argument("scenario")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("routes", help="a node's route table, as route print shows it")
     p.add_argument("scenario")
     p.add_argument("node")
@@ -176,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         print(args.func(args))
+        return getattr(args, "exit_code", 0)
     except (InputError, scenario.ScenarioError, TraceError) as err:
         print(f"labkit: error: {err}", file=sys.stderr)
         return USAGE_ERROR

@@ -204,10 +204,9 @@ class FtpServerSpec(_Spec):
     certificate: Literal["trusted", "self-signed"] = "trusted"
 
 
-class FtpSessionSpec(_Spec):
-    client: str
-    server: str
-    address: IPv4
+class FtpSettingsSpec(_Spec):
+    """The FTP client's settings (a check may give only these)."""
+
     mode: Literal["passive", "active", "epsv", "eprt"] = "passive"
     tls: Literal["none", "explicit", "implicit"] = "none"
     prot: Literal["P", "C"] = "P"
@@ -215,6 +214,15 @@ class FtpSessionSpec(_Spec):
     trust_pasv_address: bool = False
     data_port: Annotated[int, Field(ge=1, le=65535)] = 49153
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
+
+    def settings(self) -> FtpClientSettings:
+        return FtpClientSettings(**{k: getattr(self, k) for k in FtpSettingsSpec.model_fields})
+
+
+class FtpSessionSpec(FtpSettingsSpec):
+    client: str
+    server: str
+    address: IPv4
 
 
 class NodeSpec(_Spec):
@@ -240,6 +248,42 @@ class ClusterSpec(_Spec):
     affinity: Literal["single", "none"] = "single"
 
 
+class CheckSpec(_Spec):
+    name: Name
+    description: str = ""
+    from_: str | None = Field(None, alias="from")
+    to: IPv4 | None = None
+    src: IPv4 | None = None
+    proto: Literal["tcp", "udp", "icmp"] = "tcp"
+    dport: Annotated[int, Field(ge=1, le=65535)] | None = None
+    expect: "ExpectSpec"
+    ftp: FtpSettingsSpec | None = None
+    pass_: str = Field("", alias="pass")
+    fail: str = ""
+    hint: str = ""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if self.expect.ftp is None and (self.from_ is None or self.to is None):
+            raise ValueError("a flow check needs 'from' and 'to' (or expect ftp: success|failure)")
+        return self
+
+
+class ExpectSpec(_Spec):
+    disposition: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
+                         "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP"] | None = None
+    reply: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
+                   "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP",
+                   "ACCEPTED_BY_WRONG_NODE"] | None = None
+    egress: Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")] | None = None
+    ftp: Literal["success", "failure"] | None = None
+
+
+CheckSpec.model_rebuild()
+
+
 class ScenarioSpec(_Spec):
     name: Name
     title: str | None = None
@@ -247,6 +291,7 @@ class ScenarioSpec(_Spec):
     nodes: dict[Name, NodeSpec] = Field(min_length=1)
     clusters: dict[Name, ClusterSpec] = {}
     ftp: FtpSessionSpec | None = None
+    checks: list[CheckSpec] = []
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -286,6 +331,18 @@ def resolve(source: str | os.PathLike) -> Path:
         f"(shipped: {', '.join(shipped_scenarios()) or 'none'})"])
 
 
+def load_checks(source: str | os.PathLike):
+    """The network and the checks declared under `checks:` in a scenario file."""
+    from .checks import Check
+    path = resolve(source)
+    spec, net = _parse(path.read_text(encoding="utf-8"), str(path))
+    checks = [Check(c.name, c.description, c.from_, str(c.to) if c.to else None, str(c.src) if c.src else None,
+                    c.proto, c.dport, c.expect.disposition, c.expect.reply, c.expect.egress,
+                    c.ftp.settings() if c.ftp else None, c.expect.ftp, c.pass_, c.fail, c.hint)
+              for c in spec.checks]
+    return net, checks
+
+
 def load_scenario(source: str | os.PathLike) -> Network:
     """Read, validate and build a scenario. Raises ScenarioError with a one-line message."""
     path = resolve(source)
@@ -297,6 +354,10 @@ def load_scenario(source: str | os.PathLike) -> Network:
 
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Network:
+    return _parse(text, source)[1]
+
+
+def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
     try:
         raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as err:
@@ -314,9 +375,11 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Network:
         raise ScenarioError(source, [_describe(e) for e in errors]) from None
     net, problems = _build(spec)
     problems += [p for p in validate_network(net) if p.severity == "error"]
+    problems += [Problem(f"checks[{n}].from", f"no node {c.from_!r}")
+                 for n, c in enumerate(spec.checks) if c.from_ is not None and not net.has_node(c.from_)]
     if problems:
         raise ScenarioError(source, [str(p) for p in problems])
-    return net
+    return spec, net
 
 
 def warnings(net: Network) -> list[str]:
@@ -367,7 +430,7 @@ def _describe(error: dict) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return f"{path}: expected true or false, got {error['input']!r}"
     if kind == "string_pattern_mismatch":
-        if loc and loc[0] == "clusters":
+        if loc and (loc[0] == "clusters" or "egress" in loc):
             return f"{path}: expected NODE.INTERFACE like web1.nlb, got {error['input']!r}"
         return f"{path}: expected a name of letters, digits, '-' or '_', got {error['input']!r}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -428,9 +491,7 @@ def _build(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
     ftp = None
     if spec.ftp is not None:
         f = spec.ftp
-        ftp = FtpSetup(f.client, f.server, _ipv4(f.address),
-                       FtpClientSettings(**{k: v for k, v in dict(f).items()
-                                            if k not in ("client", "server", "address")}))
+        ftp = FtpSetup(f.client, f.server, _ipv4(f.address), f.settings())
     net = Network(tuple(nodes), clusters, spec.name, spec.title or spec.name, spec.description or "", ftp)
     return net, problems
 

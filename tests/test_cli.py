@@ -86,7 +86,7 @@ def nlb(raw):
 
 BROKEN = {
     "unknown top-level key": (lambda r: r.update(nodez={}),
-                              "nodez: unknown key (did you mean 'nodes'? allowed here: name, title, description, nodes, clusters, ftp)"),
+                              "nodez: unknown key (did you mean 'nodes'? allowed here: name, title, description, nodes, clusters, ftp, checks)"),
     "typo in an interface key": (lambda r: nlb(r).update(adresses=nlb(r).pop("addresses")),
                                  "nodes.web1.interfaces.nlb.adresses: unknown key (did you mean 'addresses'?"),
     "bad address": (lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.300/24"),

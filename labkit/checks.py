@@ -1,0 +1,178 @@
+"""Exercise checks: declared in a scenario file (`checks:`) or built in a notebook, run by
+`labkit check SCENARIO`, in a cell, or in pytest. A check grades an observable outcome (a
+disposition, the NIC a packet leaves by, an FTP outcome), never a whole configuration, and
+its feedback says what is right, what is still wrong, and a hint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from itertools import combinations
+
+from .model import SWITCHES, FtpClientSettings, Network, Trace, TraceError, ftp_session, trace
+from .model.commands import netsh_set_switch
+from .model.ftp import FtpError
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    description: str = ""
+    source: str | None = None
+    """Node that sends (flow checks)."""
+    destination: str | None = None
+    src: str | None = None
+    proto: str = "tcp"
+    dport: int | None = None
+    disposition: str | None = None
+    """Expected disposition of the request."""
+    reply: str | None = None
+    """Expected disposition of the reply (the flow is traced with its reply)."""
+    egress: str | None = None
+    """Expected 'node.interface' the reply (or, without `reply`, the request) leaves by."""
+    ftp: FtpClientSettings | None = None
+    """For FTP checks: the session's client settings (the scenario's ftp: section fills in the rest)."""
+    ftp_outcome: str | None = None
+    pass_text: str = ""
+    fail_text: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    passed: bool
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{'PASS' if self.passed else 'FAIL'}] {self.check.name}: {self.message}"
+
+
+def run_check(net: Network, check: Check) -> CheckResult:
+    """Grade one check against a network."""
+    if check.ftp_outcome is not None:
+        try:
+            result = ftp_session(net, settings=check.ftp or (net.ftp.settings if net.ftp else None))
+        except FtpError as err:
+            return CheckResult(check, False, f"the FTP session cannot start: {err}")
+        got, wrong = result.outcome, []
+        if got != check.ftp_outcome:
+            wrong.append(f"the FTP session ends in {got} (expected {check.ftp_outcome}): {result.reason}")
+        return _verdict(check, wrong, right="" if wrong else f"the FTP session ends in {got}")
+    try:
+        result = trace(net, check.source, check.destination, src=check.src, proto=check.proto, dport=check.dport,
+                       reply=check.reply is not None or check.egress is not None)
+    except TraceError as err:
+        return CheckResult(check, False, f"the flow cannot be traced: {err}")
+    wrong, right = [], []
+    if check.disposition is not None:
+        (right if result.disposition.value == check.disposition else wrong).append(
+            f"the request ends {result.disposition.value}" + (
+                "" if result.disposition.value == check.disposition else
+                f" (expected {check.disposition}): {result.reason}"))
+    shown = result.reply if check.reply is not None or (check.egress and result.reply) else result
+    if check.reply is not None:
+        got = _reply_outcome(result)
+        (right if got == check.reply else wrong).append(
+            f"the reply ends {got}" + ("" if got == check.reply else
+                                       f" (expected {check.reply}): {shown.reason if shown else 'no reply'}"))
+    if check.egress is not None and shown is not None:
+        node, out = shown.hops[0].node, shown.hops[0].out_iface
+        got = f"{node}.{out}" if out else f"{node} (it never left)"
+        (right if got == check.egress else wrong).append(
+            f"it leaves by {got}" + ("" if got == check.egress else f" (expected {check.egress})"))
+    return _verdict(check, wrong, right="; ".join(right))
+
+
+def _reply_outcome(result: Trace) -> str:
+    if result.reply is None:
+        return "NONE (the request was not accepted)"
+    if result.reply.expected_at:
+        return "ACCEPTED_BY_WRONG_NODE"
+    return result.reply.disposition.value
+
+
+def _verdict(check: Check, wrong: list[str], right: str) -> CheckResult:
+    if not wrong:
+        return CheckResult(check, True, check.pass_text or f"right: {right}")
+    parts = [check.fail_text] if check.fail_text else []
+    if right:
+        parts.append(f"right so far: {right}")
+    parts.append("still wrong: " + "; ".join(wrong))
+    if check.hint:
+        parts.append(f"hint: {check.hint}")
+    return CheckResult(check, False, " — ".join(parts))
+
+
+def run_checks(net: Network, checks) -> list[CheckResult]:
+    return [run_check(net, c) for c in checks]
+
+
+# --- the exercise the field notes leave to the reader ---------------------------------------------
+
+Switch = tuple[str, str]
+"""(interface key, 'weakhostsend' | 'weakhostreceive' | 'forwarding')."""
+
+
+def with_switches(net: Network, node: str, switches) -> Network:
+    """The network with exactly these switches enabled on `node` (all others as the OS defaults)."""
+    chosen = set(switches)
+    n = net.node(node)
+    interfaces = tuple(replace(i, **{s: (i.key, s) in chosen for s in SWITCHES}) for i in n.interfaces)
+    return net.with_node(replace(n, interfaces=interfaces))
+
+
+def minimal_switch_sets(net: Network, node: str, works) -> list[frozenset[Switch]]:
+    """Every smallest-by-inclusion set of switches on `node` for which `works(network)` holds.
+
+    `works` is the goal, e.g. "pc1's connection to the cluster gets its reply".
+    """
+    candidates = [(i.key, s) for i in net.node(node).interfaces for s in SWITCHES]
+    found: list[frozenset[Switch]] = []
+    for size in range(len(candidates) + 1):
+        for combo in combinations(candidates, size):
+            chosen = frozenset(combo)
+            if any(smaller <= chosen for smaller in found):
+                continue  # a subset already works: this one is not minimal
+            if works(with_switches(net, node, chosen)):
+                found.append(chosen)
+    return found
+
+
+_WHY_FEWER = {
+    "weakhostsend": "lets packets with that NIC's addresses as source leave by any NIC",
+    "weakhostreceive": "lets that NIC accept packets for the addresses of every other NIC",
+    "forwarding": "turns that NIC into a router for whatever arrives on it",
+}
+
+
+def grade_switches(net: Network, node: str, answer, works) -> CheckResult:
+    """Grade a learner's set of switches for the minimal-switches exercise."""
+    answer = frozenset(answer)
+    label = {i.key: i.label for i in net.node(node).interfaces}
+    minimal = minimal_switch_sets(net, node, works)
+    shown = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(answer)) or "no switches"
+    check = Check("minimal switches", f"the fewest switches on {node} that make it work")
+    if not works(with_switches(net, node, answer)):
+        options = " or ".join("{" + ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(m)) + "}" for m in minimal)
+        return CheckResult(check, False, f"still wrong: with {shown} it does not work yet — hint: think about "
+                                         f"which NIC owns the reply's source address (answers that work: "
+                                         f"{len(minimal)} minimal one(s), e.g. {options.split(' or ')[0]})")
+    if answer in minimal:
+        return CheckResult(check, True, f"right: {shown} is enough, and no switch in it can be left out")
+    extra = set(answer) - set(next(m for m in minimal if m <= answer))
+    why = "; ".join(f'{s} on "{label[k]}" {_WHY_FEWER[s]}' for k, s in sorted(extra))
+    commands = [netsh_set_switch(net.node(node).interface(k), s, False) for k, s in sorted(extra)]
+    leave_out = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(extra))
+    return CheckResult(check, False, f"it works, but it is not minimal: leave out {leave_out}. "
+                                     f"Each extra switch widens what the server accepts or sends ({why}); the "
+                                     f"field notes ask for only what you need ({'; '.join(commands)})")
+
+
+def reply_accepted(source: str, destination: str, **flow):
+    """A goal for `minimal_switch_sets`: the flow's reply reaches the node that asked."""
+    def works(net: Network) -> bool:
+        result = trace(net, source, destination, reply=True, **flow)
+        return result.reply is not None and result.reply.succeeded
+    return works
+
