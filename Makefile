@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # JupyterLab refuses to run as root without this flag (CI runs as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test bench venv clean notebooks
+.PHONY: lab test bench venv clean notebooks browser course
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "labkit needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
@@ -25,8 +25,18 @@ lab: venv
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider tests notebooks
+
+# The browser test needs Debian's chromium (Playwright cannot download its own browser here).
+# Installed when we can (as root with apt-get); otherwise the test says how and skips,
+# unless LABKIT_REQUIRE_BROWSER=1 (as in CI), which makes a missing browser a failure.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser test..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is not installed: the browser test will be skipped (apt-get install chromium)."; fi; }
 
 bench: venv
 	$(BIN)/python -m labkit.bench

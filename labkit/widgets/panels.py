@@ -36,7 +36,8 @@ class _Picture:
         from matplotlib.figure import Figure
         self.figure = Figure(figsize=size, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.figure)
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        # width set, height auto: the picture keeps its proportions in any notebook width
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1000px", height="auto"))
         self._key, self._background, self._ax = None, None, None
 
     def show(self, draw) -> None:
@@ -123,7 +124,7 @@ class HostPanel:
                                   w.HTML("<b>flow</b>"), w.HBox([self.flow_from, self.flow_to]),
                                   w.HBox([self.flow_src, self.flow_proto]), self.flow_error,
                                   self.settings_error, w.HTML("<b>Windows commands</b>"), self.commands])
-        self.widget = w.VBox([w.HBox([controls, self.picture.image]), self.trace_text])
+        self.widget = w.VBox([controls, self.picture.image, self.trace_text])
         self.update()
 
     def settings(self) -> dict:
@@ -195,11 +196,12 @@ class FtpExplorer:
         self.ccc = w.Checkbox(value=s.ccc, description="CCC after login", indent=False)
         self.trust = w.Checkbox(value=s.trust_pasv_address, description="client trusts the 227 address",
                                 indent=False)
+        wide = {"description_width": "initial"}
         self.external = w.Text(value=str(server.external_address or ""), description="external IP",
-                               placeholder="(none)")
+                               placeholder="(none)", style=wide)
         self.passive = w.Text(value="" if server.passive_ports is None else
                               f"{server.passive_ports[0]}-{server.passive_ports[1]}", description="passive ports",
-                              placeholder="(any)")
+                              placeholder="(any)", style=wide)
         forwarded = server.passive_ports is not None and any(
             pf.ports == server.passive_ports for n in net.nodes if n.nat for pf in n.nat.port_forwards)
         self.forward = w.Checkbox(value=forwarded, description="forward the passive range on the NAT", indent=False)
@@ -220,7 +222,7 @@ class FtpExplorer:
                            w.HBox([self.external, self.errors["external_address"]]),
                            w.HBox([self.passive, self.errors["passive_range"]]), self.forward, self.helper,
                            self.affinity, self.outcome, self.risks])
-        self.widget = w.VBox([w.HBox([controls, self.picture.image]), self.text])
+        self.widget = w.VBox([controls, self.picture.image, self.text])
         self.update()
 
     def settings(self) -> FtpClientSettings:
