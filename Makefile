@@ -46,3 +46,6 @@ clean:
 
 notebooks: venv
 	$(BIN)/python tools/execute_notebooks.py
+
+course: venv
+	$(BIN)/python tools/build_course.py

@@ -1,0 +1,50 @@
+"""`make course`: three editions, no solution in the student edition, refusal on a broken notebook."""
+
+import subprocess
+import sys
+
+import nbformat
+
+from conftest import ROOT
+
+BUILD = [sys.executable, str(ROOT / "tools" / "build_course.py")]
+
+
+def test_course_has_three_editions_and_students_get_no_solutions(tmp_path):
+    out = tmp_path / "course"
+    done = subprocess.run(BUILD + ["--skip-check", "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    for edition in ("instructor", "student"):
+        assert sorted(p.name for p in (out / edition).glob("*.ipynb")) == notebooks
+    assert sorted(p.stem for p in (out / "html").glob("*.html")) == [n[:-6] for n in notebooks]
+    assert all(n[:-6] in (out / "index.html").read_text() for n in notebooks)
+    assert f"[{len(notebooks)}/{len(notebooks)}]" in done.stdout  # progress per notebook
+    solutions = 0
+    for name in notebooks:
+        teacher = nbformat.read(out / "instructor" / name, as_version=4)
+        student = nbformat.read(out / "student" / name, as_version=4)
+        for t_cell, s_cell in zip(teacher.cells, student.cells):
+            if "solution" in t_cell.metadata.get("tags", []):
+                solutions += 1
+                assert t_cell.source not in s_cell.source
+                assert s_cell.source.startswith("# Your answer: replace None")
+                assert all(line.endswith("= None") for line in s_cell.source.splitlines()[1:])
+            if s_cell.cell_type == "code":
+                assert s_cell.outputs == [] and s_cell.execution_count is None
+        assert "solution" not in str([c.metadata.get("tags") for c in student.cells])
+    assert solutions >= 6
+
+
+def test_course_refuses_to_build_from_a_failing_notebook(tmp_path):
+    broken = tmp_path / "notebooks"
+    broken.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="2\n")]  # stale output: nbval must fail
+    nb.cells[0].execution_count = 1
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, broken / "stale.ipynb")
+    out = tmp_path / "course"
+    done = subprocess.run(BUILD + ["--notebooks", str(broken), "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 1 and "Refusing to build the course" in done.stdout
+    assert not out.exists()
