@@ -11,21 +11,13 @@ import pytest
 
 from conftest import DATA
 from labkit.live import local_ftp_server, run_client
+from labkit.live import transcript_codes as codes
 from labkit.live.ftp import PASSWORD, USER
 from labkit.model.ftp import ftp_session
 from labkit.model.ftp_protocol import FtpClientSettings, parse_227
 from labkit.scenario import load_scenario
 
 DIRECT = DATA / "ftp-direct.yaml"
-
-
-def codes(transcript):
-    """(verb, reply code) pairs. pyftpdlib answers LIST with 125 when the passive data
-    connection is already open and 150 when LIST wins the race (reference §1.1 fact 6);
-    both mean 'transfer starting', so 150 is read as the model's 125."""
-    pairs = [(sent.split()[0].upper() if sent != "(connect)" else sent, reply[:3])
-             for sent, reply in transcript if sent != "(data)"]
-    return [(verb, "125" if (verb, code) == ("LIST", "150") else code) for verb, code in pairs]
 
 
 @pytest.mark.parametrize("mode,tls", [("active", "none"), ("passive", "none"), ("epsv", "none"),

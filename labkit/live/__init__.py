@@ -3,6 +3,6 @@
 Loads pyftpdlib, pyOpenSSL and trustme only when used (the `live` extra).
 """
 
-from .ftp import LiveServer, local_ftp_server, run_client
+from .ftp import LiveServer, local_ftp_server, run_client, transcript_codes
 
-__all__ = ["LiveServer", "local_ftp_server", "run_client"]
+__all__ = ["LiveServer", "local_ftp_server", "run_client", "transcript_codes"]

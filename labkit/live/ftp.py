@@ -181,3 +181,15 @@ def _list(ftp: ftplib.FTP, send, transcript, mode: str, private: bool, trust: bo
             conn.close()
         if listener is not None:
             listener.close()
+
+
+def transcript_codes(transcript: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(verb, reply code) pairs of a live transcript, comparable with FtpResult.commands_and_codes().
+
+    pyftpdlib answers LIST with 125 when the passive data connection is already open and 150
+    when LIST wins the race (a documented race, reference notes on FTP §1.1): both mean
+    'transfer starting', so 150 is read as 125.
+    """
+    pairs = [(sent.split()[0].upper() if sent != "(connect)" else sent, reply[:3])
+             for sent, reply in transcript if sent != "(data)"]
+    return [(verb, "125" if (verb, code) == ("LIST", "150") else code) for verb, code in pairs]
