@@ -76,3 +76,30 @@ def test_ci_runs_make_test_and_nbval_is_strict():
     for name in ("Makefile", "pyproject.toml", ".ci/run"):
         assert "--nbval-lax" not in (ROOT / name).read_text()
     assert "--nbval " in (ROOT / "Makefile").read_text()
+
+
+COURSE = ["00-start-here", "01-strong-vs-weak-host", "02-gateway-selection", "03-nlb-two-nics",
+          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers"]
+
+
+def test_the_six_course_notebooks_exist():
+    assert [p.stem for p in NOTEBOOKS] == COURSE
+
+
+def test_each_lesson_has_three_checked_exercises_that_pass_with_the_solution():
+    for path in NOTEBOOKS[1:]:
+        cells = json.loads(path.read_text())["cells"]
+        solutions = [n for n, c in enumerate(cells) if "solution" in c.get("metadata", {}).get("tags", [])]
+        assert len(solutions) >= 3, path
+        for n in solutions:
+            check = cells[n + 1]
+            printed = "".join("".join(o.get("text", "")) for o in check.get("outputs", []))
+            assert check["cell_type"] == "code" and printed.startswith("[PASS]"), (path, n, printed)
+
+
+def test_widget_cells_are_the_only_ones_whose_output_nbval_ignores():
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+                source = "".join(cell["source"])
+                assert any(w in source for w in ("Panel(", "FtpExplorer(", "StepThrough(")), (path, source)
