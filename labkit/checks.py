@@ -146,27 +146,139 @@ _WHY_FEWER = {
 }
 
 
+def _switch_answer(net: Network, node: str, answer) -> tuple[frozenset[Switch] | None, str | None]:
+    """A learner's switches as (interface key, switch) pairs; NIC keys or labels both count."""
+    if answer is None or answer is Ellipsis:
+        return None, None
+    if isinstance(answer, tuple) and len(answer) == 2 and all(isinstance(x, str) for x in answer):
+        answer = {answer}
+    names = {}
+    for iface in net.node(node).interfaces:
+        names[iface.key.lower()] = iface.key
+        names[iface.label.lower()] = iface.key
+    chosen = set()
+    try:
+        for nic, switch in answer:
+            key = names.get(str(nic).lower())
+            if key is None:
+                return None, (f"there is no NIC {nic!r} on {node} (use one of: "
+                              f"{', '.join(repr(i.key) for i in net.node(node).interfaces)})")
+            if str(switch).lower() not in SWITCHES:
+                return None, f"{switch!r} is not a switch (use weakhostsend, weakhostreceive or forwarding)"
+            chosen.add((key, str(switch).lower()))
+    except (TypeError, ValueError):
+        return None, 'write the answer as a set of (NIC, switch) pairs, e.g. {("nlb", "weakhostreceive")}'
+    return frozenset(chosen), None
+
+
 def grade_switches(net: Network, node: str, answer, works) -> CheckResult:
     """Grade a learner's set of switches for the minimal-switches exercise."""
-    answer = frozenset(answer)
+    check = Check("minimal switches", f"the fewest switches on {node} that make it work")
+    chosen, problem = _switch_answer(net, node, answer)
+    if problem:
+        return CheckResult(check, False, f"still wrong: {problem}")
+    if chosen is None:
+        return CheckResult(check, False, "no answer yet — hint: start from the NIC that owns the reply's "
+                                         "source address")
     label = {i.key: i.label for i in net.node(node).interfaces}
     minimal = minimal_switch_sets(net, node, works)
-    shown = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(answer)) or "no switches"
-    check = Check("minimal switches", f"the fewest switches on {node} that make it work")
-    if not works(with_switches(net, node, answer)):
-        options = " or ".join("{" + ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(m)) + "}" for m in minimal)
-        return CheckResult(check, False, f"still wrong: with {shown} it does not work yet — hint: think about "
-                                         f"which NIC owns the reply's source address (answers that work: "
-                                         f"{len(minimal)} minimal one(s), e.g. {options.split(' or ')[0]})")
-    if answer in minimal:
-        return CheckResult(check, True, f"right: {shown} is enough, and no switch in it can be left out")
-    extra = set(answer) - set(next(m for m in minimal if m <= answer))
+    shown = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(chosen)) or "no switches"
+    if not works(with_switches(net, node, chosen)):
+        return CheckResult(check, False, f"still wrong: with {shown} the reply still does not arrive — hint: "
+                                         "which NIC owns the reply's source address, and which switch lets a "
+                                         "packet with that source leave by another NIC?")
+    if chosen in minimal:
+        note = ""
+        if any(s == "forwarding" for _, s in chosen):
+            note = (" (it works, but forwarding also makes the NIC route whatever arrives on it: "
+                    "weakhostsend is the narrower choice)")
+        return CheckResult(check, True, f"right: {shown} is enough, and no switch in it can be left out{note}")
+    extra = set(chosen) - set(next(m for m in minimal if m <= chosen))
     why = "; ".join(f'{s} on "{label[k]}" {_WHY_FEWER[s]}' for k, s in sorted(extra))
     commands = [netsh_set_switch(net.node(node).interface(k), s, False) for k, s in sorted(extra)]
     leave_out = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(extra))
     return CheckResult(check, False, f"it works, but it is not minimal: leave out {leave_out}. "
                                      f"Each extra switch widens what the server accepts or sends ({why}); the "
                                      f"field notes ask for only what you need ({'; '.join(commands)})")
+
+
+def _commands(answer) -> tuple[list[str] | None, str | None]:
+    if answer is None or answer is Ellipsis:
+        return None, None
+    if isinstance(answer, str):
+        answer = [answer]
+    if not isinstance(answer, (list, tuple)) or not all(isinstance(line, str) for line in answer):
+        return None, 'write the commands as a list of strings, e.g. ["route -p add …", "…"]'
+    return list(answer), None
+
+
+def grade_commands(net: Network, node: str, answer, *, name: str, flows, hint: str, right: str,
+                   one_default_gateway: bool = False, like: str | None = None) -> CheckResult:
+    """Run a learner's Windows commands on `node`, then check that every (source, destination)
+    flow gets its reply. Optionally: only one default gateway left on the node; the same static
+    routes and gateways as node `like` (the same method on every cluster node)."""
+    from .model import CommandError, apply_command
+    check = Check(name)
+    commands, problem = _commands(answer)
+    if problem:
+        return CheckResult(check, False, f"still wrong: {problem}")
+    if not commands:
+        return CheckResult(check, False, f"no answer yet — hint: {hint}")
+    changed = net
+    for line in commands:
+        try:
+            changed, _ = apply_command(changed, node, line)
+        except CommandError as err:
+            return CheckResult(check, False, f"still wrong: Windows refuses {line!r}: {err}")
+    failing = [f"{s} -> {d}" for s, d in flows
+               if not (lambda r: r.accepted and r.reply is not None and r.reply.succeeded)(
+                   trace(changed, s, d, reply=True))]
+    done = [f"{s} -> {d}" for s, d in flows if f"{s} -> {d}" not in failing]
+    result = changed.node(node)
+    defaults = [r for r in result.route_table if r.is_default]
+    wrong = []
+    if failing:
+        wrong.append(f"no answer for {', '.join(failing)}")
+    if one_default_gateway and len(defaults) > 1:
+        wrong.append(f"{node} now has {len(defaults)} default routes: keep one default gateway")
+    if like is not None:
+        model = changed.node(like)
+        mine = sorted((str(r.destination), str(r.gateway), r.persistent) for r in result.routes)
+        theirs = sorted((str(r.destination), str(r.gateway), r.persistent) for r in model.routes)
+        if mine != theirs or [i.gateways for i in result.interfaces] != [i.gateways for i in model.interfaces]:
+            wrong.append(f"{node} is not configured like {like} (compare their routes and gateways; "
+                         "use route -p so the routes survive a restart)")
+    if any(not r.persistent for r in result.routes):
+        wrong.append("a route without -p disappears at the next restart")
+    if wrong:
+        parts = [f"right so far: {', '.join(done)} get their answer"] if done else []
+        return CheckResult(check, False, " — ".join(parts + ["still wrong: " + "; ".join(wrong), f"hint: {hint}"]))
+    return CheckResult(check, True, f"right: {right}")
+
+
+def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, name: str) -> CheckResult:
+    """Exercise: make an FTP session work by setting the server's external address and
+    forwarding the passive range."""
+    from .panels import ftp_view
+    check = Check(name)
+    if external_address is None and forward_range is None:
+        return CheckResult(check, False, "no answer yet — hint: the client needs the public address AND a way in "
+                                         "for the data connection")
+    view = ftp_view(net, settings, external_address=external_address or "",
+                    forward_range=bool(forward_range))
+    if view.errors:
+        return CheckResult(check, False, "still wrong: " + "; ".join(view.errors.values()))
+    if view.result.succeeded:
+        return CheckResult(check, True, "right: the server announces its public address and the firewall "
+                                        "forwards the small passive range")
+    right = []
+    if external_address:
+        right.append(f"the server announces {external_address}")
+    if forward_range:
+        right.append("the passive range is forwarded")
+    parts = [f"right so far: {', '.join(right)}"] if right else []
+    return CheckResult(check, False, " — ".join(parts + [f"still wrong: {view.result.reason}",
+                                                         "hint: the client needs the public address AND a way in"]))
 
 
 def reply_accepted(source: str, destination: str, **flow):

@@ -19,6 +19,20 @@ def grade(name: str, answer, expected, *, why: str, hint: str, normalise=lambda 
         same = False
     if same:
         return CheckResult(check, True, f"right: {why}")
+    try:
+        given, wanted = normalise(answer), normalise(expected)
+    except (TypeError, ValueError, AttributeError):
+        given, wanted = answer, expected
+    if isinstance(given, (set, frozenset)) and isinstance(wanted, (set, frozenset)):
+        parts = []
+        if given & wanted:
+            parts.append(f"right so far: {sorted(given & wanted)}")
+        wrong = []
+        if given - wanted:
+            wrong.append(f"{sorted(given - wanted)} should not be there")
+        if wanted - given:
+            wrong.append(f"{len(wanted - given)} missing")
+        return CheckResult(check, False, " — ".join(parts + ["still wrong: " + ", ".join(wrong), f"hint: {hint}"]))
     return CheckResult(check, False, f"still wrong: you answered {answer!r} — hint: {hint}")
 
 

@@ -104,7 +104,8 @@ def test_a_larger_answer_is_rejected_with_the_reason():
 def test_an_answer_that_does_not_work_gets_a_hint():
     net, member = broken_member()
     result = grade_switches(net, member, {("private", "weakhostsend")}, reply_accepted("pc1", "10.10.0.100"))
-    assert not result.passed and "does not work yet" in result.message and "owns the reply's source" in result.message
+    assert not result.passed and "still does not arrive" in result.message and "owns the reply's source" in result.message
+    assert "weakhostsend on \"NLB NIC\"" not in result.message  # the hint does not give the answer away
 
 
 def test_with_switches_sets_exactly_the_given_switches():
@@ -113,3 +114,51 @@ def test_with_switches_sets_exactly_the_given_switches():
     assert [(i.key, i.weakhostsend, i.weakhostreceive, i.forwarding) for i in node.interfaces] == [
         ("nlb", False, False, True), ("private", False, False, False)]
     assert Check("x").name == "x"
+
+
+@pytest.mark.parametrize("answer,expected", [
+    (None, "no answer yet"),
+    (("NLB NIC", "weakhostsend"), "right: weakhostsend on \"NLB NIC\" is enough"),
+    ({("nlb", "weakHostSend")}, "right"),
+    ({("wan", "weakhostsend")}, "there is no NIC 'wan'"),
+    ({("nlb", "strong")}, "'strong' is not a switch"),
+    ("nlb", "write the answer as a set of (NIC, switch) pairs"),
+])
+def test_switch_answers_in_any_reasonable_form(answer, expected):
+    net, member = broken_member()
+    assert expected in grade_switches(net, member, answer, reply_accepted("pc1", "10.10.0.100")).message
+
+
+def test_forwarding_passes_but_the_narrower_switch_is_named():
+    net, member = broken_member()
+    result = grade_switches(net, member, {("nlb", "forwarding")}, reply_accepted("pc1", "10.10.0.100"))
+    assert result.passed and "weakhostsend is the narrower choice" in result.message
+
+
+def test_command_exercises_need_one_gateway_persistent_routes_and_the_same_method():
+    from labkit.checks import grade_commands
+    from labkit.scenario import load_scenario
+    gw = load_scenario("gateway-choice")
+    flows = [("H", "10.50.3.3"), ("H", "198.51.100.80")]
+    good = ["route delete 0.0.0.0 mask 0.0.0.0 192.168.1.1", "route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1"]
+    kwargs = dict(name="e", flows=flows, hint="h", right="r", one_default_gateway=True)
+    assert grade_commands(gw, "H", good, **kwargs).passed
+    two = grade_commands(gw, "H", ["route -p add 0.0.0.0 mask 0.0.0.0 192.168.2.1 metric 1",
+                                   "route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1"], **kwargs)
+    assert not two.passed and "keep one default gateway" in two.message
+    temporary = grade_commands(gw, "H", [good[0], good[1].replace(" -p", "")], **kwargs)
+    assert not temporary.passed and "disappears at the next restart" in temporary.message
+    assert "no answer yet" in grade_commands(gw, "H", None, **kwargs).message
+    assert "Windows refuses 'route add'" in grade_commands(gw, "H", "route add", **kwargs).message
+    mixed = load_scenario("nlb-inconsistent-nodes")
+    same = dict(name="e", flows=[("pc1", "10.10.0.100")], hint="h", right="r", like="web1")
+    fixed = ["route -p add 10.20.0.0 mask 255.255.0.0 10.10.0.1", "route -p add 10.30.0.0 mask 255.255.0.0 10.10.0.1"]
+    assert grade_commands(mixed, "web2", fixed, **same).passed
+    gateway = grade_commands(mixed, "web2", ["route -p add 0.0.0.0 mask 0.0.0.0 10.10.0.1"], **same)
+    assert not gateway.passed and "not configured like web1" in gateway.message
+
+
+def test_set_answers_say_what_is_right_and_what_is_missing():
+    from labkit.exercises import grade
+    result = grade("e", {"pc1"}, {"pc1", "pc4"}, why="w", hint="h")
+    assert "right so far: ['pc1']" in result.message and "1 missing" in result.message
