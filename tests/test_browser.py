@@ -49,16 +49,6 @@ def _panel_text(page) -> str:
                          ".map(e => e.innerText).join('\\n=====\\n')")
 
 
-@pytest.fixture
-def shoot_on_failure(request):
-    pages = []
-    yield pages
-    failed = getattr(request.node, "rep_call", None)
-    if pages and (failed is None or failed.failed):
-        for n, page in enumerate(pages):
-            page.screenshot(path=str(SHOTS / f"browser-failure-{n}.png"), full_page=True)
-
-
 def test_notebooks_01_and_05_react_to_their_toggles(tmp_path, browser):
     SHOTS.mkdir(exist_ok=True)
     net = load_scenario("reference-nlb-dual-nic")
@@ -72,6 +62,20 @@ def test_notebooks_01_and_05_react_to_their_toggles(tmp_path, browser):
 
     with running_lab(tmp_path, "--LabApp.expose_app_in_browser=True") as (base, token):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            _notebook_01(page, base, token, before, after)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "browser-01-FAILED.png"), full_page=True)
+            raise
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        try:
+            _notebook_05(page, base, token, plain, tls)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "browser-05-FAILED.png"), full_page=True)
+            raise
+
+
+def _notebook_01(page, base, token, before, after):
         _open_and_run(page, base, token, "01-strong-vs-weak-host.ipynb")
         box = page.locator(".widget-checkbox", has_text="weakhostsend").first.locator("input")
         box.wait_for(timeout=90_000)
@@ -86,7 +90,8 @@ def test_notebooks_01_and_05_react_to_their_toggles(tmp_path, browser):
         box.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "browser-01-weakhostsend.png"))
 
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+
+def _notebook_05(page, base, token, plain, tls):
         _open_and_run(page, base, token, "05-ftp-nat-tls-load-balancers.ipynb")
         tls_box = page.locator(".widget-dropdown", has_text="TLS").first.locator("select")
         tls_box.wait_for(timeout=90_000)

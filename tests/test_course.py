@@ -33,7 +33,24 @@ def test_course_has_three_editions_and_students_get_no_solutions(tmp_path):
             if s_cell.cell_type == "code":
                 assert s_cell.outputs == [] and s_cell.execution_count is None
         assert "solution" not in str([c.metadata.get("tags") for c in student.cells])
-    assert solutions >= 6
+    assert solutions >= 18
+    page = (out / "html" / "01-strong-vs-weak-host.html").read_text()
+    assert "an interactive panel appears here" in page and "VBox(children" not in page
+
+
+def test_student_notebooks_run_and_every_check_asks_for_an_answer(tmp_path):
+    from nbclient import NotebookClient
+    out = tmp_path / "course"
+    subprocess.run(BUILD + ["--skip-check", "--out", str(out)], check=True, capture_output=True)
+    for path in sorted((out / "student").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, kernel_name="python3", timeout=120,
+                       resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()  # raises on error
+        cells = nb.cells
+        for n, cell in enumerate(cells):
+            if "exercise" in cell.metadata.get("tags", []):
+                printed = "".join(o.get("text", "") for o in cells[n + 1].outputs)
+                assert "no answer yet" in printed, (path.name, printed)
 
 
 def test_course_refuses_to_build_from_a_failing_notebook(tmp_path):

@@ -86,8 +86,8 @@ def test_the_six_course_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == COURSE
 
 
-def test_each_lesson_has_three_checked_exercises_that_pass_with_the_solution():
-    for path in NOTEBOOKS[1:]:
+def test_each_notebook_has_three_checked_exercises_that_pass_with_the_solution():
+    for path in NOTEBOOKS:
         cells = json.loads(path.read_text())["cells"]
         solutions = [n for n, c in enumerate(cells) if "solution" in c.get("metadata", {}).get("tags", [])]
         assert len(solutions) >= 3, path

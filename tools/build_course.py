@@ -43,6 +43,16 @@ def student_edition(nb):
     return nb
 
 
+def for_reading(nb):
+    """The HTML page: a panel cannot run in a page, so say so instead of printing its repr."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "nbval-ignore-output" in cell.metadata.get("tags", []):
+            cell.outputs = [nbformat.v4.new_output(
+                "stream", text="(an interactive panel appears here when the notebook runs in JupyterLab)\n")]
+    return nb
+
+
 def title_of(nb, fallback: str) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -73,14 +83,15 @@ def build(notebooks: Path, out: Path) -> None:
         nb = nbformat.read(path, as_version=4)
         nbformat.write(nb, out / "instructor" / path.name)
         nbformat.write(student_edition(nb), out / "student" / path.name)
-        body, _ = exporter.from_notebook_node(nb)
+        body, _ = exporter.from_notebook_node(for_reading(nb))
         page = out / "html" / f"{path.stem}.html"
         page.write_text(body, encoding="utf-8")
         rows.append((path.stem, title_of(nb, path.stem)))
     links = "\n".join(
-        f"<li><a href='html/{stem}.html'>{html.escape(title)}</a> · "
-        f"<a href='instructor/{stem}.ipynb'>instructor notebook</a> · "
-        f"<a href='student/{stem}.ipynb'>student notebook</a></li>" for stem, title in rows)
+        f"<li>{html.escape(title)}: <a href='student/{stem}.ipynb'>student notebook</a> · "
+        f"<a href='instructor/{stem}.ipynb'>instructor notebook (with solutions)</a> · "
+        f"<a href='html/{stem}.html'>read online (instructor edition, with solutions)</a></li>"
+        for stem, title in rows)
     (out / "index.html").write_text(
         "<!doctype html><meta charset='utf-8'><title>labkit course</title>"
         "<h1>labkit: where do your server's packets really go?</h1>"
