@@ -61,18 +61,14 @@ def test_notebooks_01_and_05_react_to_their_toggles(tmp_path, browser):
     assert (before, after, plain, tls) == ("STRONG_SEND_BLOCKED", "ACCEPTED", "SUCCESS", "FAILURE")
 
     with running_lab(tmp_path, "--LabApp.expose_app_in_browser=True") as (base, token):
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            _notebook_01(page, base, token, before, after)
-        except Exception:
-            page.screenshot(path=str(SHOTS / "browser-01-FAILED.png"), full_page=True)
-            raise
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            _notebook_05(page, base, token, plain, tls)
-        except Exception:
-            page.screenshot(path=str(SHOTS / "browser-05-FAILED.png"), full_page=True)
-            raise
+        for name, walk in (("01", lambda page: _notebook_01(page, base, token, before, after)),
+                           ("05", lambda page: _notebook_05(page, base, token, plain, tls))):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            try:
+                walk(page)
+            except Exception:
+                page.screenshot(path=str(SHOTS / f"browser-{name}-FAILED.png"), full_page=True)
+                raise
 
 
 def _notebook_01(page, base, token, before, after):
