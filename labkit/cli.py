@@ -96,6 +96,25 @@ def cmd_check(args) -> str:
     return "\n".join([*(str(r) for r in results), f"{passed} passed, {len(results) - passed} failed"])
 
 
+def cmd_dcdiag(args) -> str:
+    from .cases.dcdiag import DcdiagInputError, DomainState, judge, parse_dcdiag, parse_replsummary
+    from .cases.files import read_text
+    try:
+        report = parse_dcdiag(read_text(args.file))
+        replication = parse_replsummary(read_text(args.replsummary)) if args.replsummary else None
+    except DcdiagInputError as err:
+        raise InputError(f"{args.replsummary if 'repadmin' in str(err) else args.file}: {err}") from None
+    verdict = judge(report, DomainState(args.dfl, args.sysvol, args.dfsrmig_state, replication))
+    return json.dumps(verdict.to_dict(), indent=2) if args.json else str(verdict)
+
+
+def cmd_restore(args) -> str:
+    from .cases.files import load_layout
+    from .cases.restore import preflight
+    result = preflight(load_layout(args.layout))
+    return json.dumps(result.to_dict(), indent=2) if args.json else str(result)
+
+
 def cmd_routes(args) -> str:
     net = _scenario(args.scenario, args.run)
     node = _node(net, args.node)
@@ -166,6 +185,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="run the exercise checks a scenario declares (exit 1 if any fails)")
     p.add_argument("scenario")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("dcdiag", help="judge dcdiag's VerifyEnterpriseReferences output for this domain")
+    p.add_argument("file", help="dcdiag output (text)")
+    p.add_argument("--dfl", metavar="LEVEL", help="domain functional level, e.g. 2003, 2008, 2008R2")
+    p.add_argument("--sysvol", choices=("frs", "dfsr"), help="what replicates SYSVOL")
+    p.add_argument("--dfsrmig-state", type=int, choices=(0, 1, 2, 3), metavar="N",
+                   help="dfsrmig /GetGlobalState: 0 Start, 1 Prepared, 2 Redirected, 3 Eliminated")
+    p.add_argument("--replsummary", metavar="FILE", help="repadmin /replsummary output")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_dcdiag)
+
+    p = sub.add_parser("restore", help="will this bare-metal restore work with these disks?")
+    p.add_argument("layout", help="a YAML file with 'backup' and 'target' disk lists")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("routes", help="a node's route table, as route print shows it")
     p.add_argument("scenario")

@@ -1,0 +1,189 @@
+"""DCDIAG's VerifyEnterpriseReferences "Missing Expected Value" on msDFSR-ComputerReferenceBL:
+a false positive at domain functional level 2008+ while SYSVOL still replicates with FRS
+(KB 2512643), or a real problem. Parses real dcdiag and repadmin /replsummary output and
+combines it with the domain's state into a verdict."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+KB_FALSE_POSITIVE = "KB 2512643 (DCDIAG.EXE /E or /A or /C expected errors)"
+BACKLINK = "msDFSR-ComputerReferenceBL"
+LEVELS = ("2000", "2003", "2008", "2008R2", "2012", "2012R2", "2016")
+
+DFSRMIG_STATES = {
+    0: ("Start", "FRS replicates SYSVOL; no DFSR objects yet. This is where every 2008 domain begins."),
+    1: ("Prepared", "DFSR builds and syncs a copy (SYSVOL_DFSR) beside FRS; the SYSVOL share is still FRS's. "
+                    "Rollback to Start is possible."),
+    2: ("Redirected", "The SYSVOL and NETLOGON shares now point to DFSR's copy; FRS still runs. "
+                      "Rollback is possible."),
+    3: ("Eliminated", "FRS is removed for SYSVOL. Irreversible: there is no way back."),
+}
+
+
+class DcdiagInputError(ValueError):
+    """Input that is not dcdiag (or repadmin) output at all."""
+
+
+@dataclass(frozen=True)
+class ReferenceProblem:
+    number: int
+    problem: str
+    base_object: str
+    base_description: str = ""
+    attribute: str = ""
+    value_description: str = ""
+    action: str = ""
+
+    @property
+    def dc(self) -> str:
+        match = re.match(r"\s*CN=([^,]+)", self.base_object, re.I)
+        return match.group(1) if match else self.base_object
+
+
+@dataclass(frozen=True)
+class DcdiagReport:
+    problems: tuple[ReferenceProblem, ...]
+    failed_tests: tuple[tuple[str, str], ...]
+    """(server, test) pairs dcdiag reported as failed."""
+    servers: tuple[str, ...]
+    ran_verify_enterprise_references: bool
+
+
+@dataclass(frozen=True)
+class ReplicationSummary:
+    fails: int
+    total: int
+    errors: tuple[str, ...]
+
+    @property
+    def clean(self) -> bool:
+        return self.fails == 0 and not self.errors
+
+
+@dataclass(frozen=True)
+class DomainState:
+    functional_level: str | None = None
+    sysvol: str | None = None
+    """'frs' or 'dfsr' (None: not known)."""
+    dfsrmig_state: int | None = None
+    replication: ReplicationSummary | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    """'expected false positive', 'real problem', 'needs more data' or 'nothing to explain'."""
+    reason: str
+    next_steps: tuple[str, ...] = ()
+    references: tuple[str, ...] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        lines = [f"{self.kind.upper()}: {self.reason}"]
+        lines += [f"  next: {step}" for step in self.next_steps]
+        lines += [f"  see: {ref}" for ref in self.references]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {"verdict": self.kind, "reason": self.reason, "next_steps": list(self.next_steps),
+                "references": list(self.references)}
+
+
+_FIELDS = {"base object": "base_object", "base object description": "base_description",
+           "value object attribute name": "attribute", "value object description": "value_description",
+           "recommended action": "action"}
+
+
+def parse_dcdiag(text: str) -> DcdiagReport:
+    """The VerifyEnterpriseReferences problems and the failed tests in dcdiag output."""
+    if not isinstance(text, str) or not re.search(r"(?i)(starting test|dcdiag|problem:|passed test|failed test)", text):
+        raise DcdiagInputError("this does not look like dcdiag output (no 'Starting test', 'Problem:', "
+                               "'passed test' or 'failed test' lines)")
+    problems, current = [], None
+    for raw in text.splitlines():
+        line = raw.strip().strip("\u201c\u201d")
+        start = re.match(r"\[(\d+)\]\s*Problem:\s*(.*)", line, re.I)
+        if start:
+            if current:
+                problems.append(current)
+            current = {"number": int(start.group(1)), "problem": start.group(2).strip(), "base_object": ""}
+            continue
+        if current is not None:
+            name, sep, value = line.partition(":")
+            key = _FIELDS.get(name.strip().lower())
+            if sep and key:
+                current[key] = value.strip().strip('"\u201c\u201d')
+    if current:
+        problems.append(current)
+    failed = tuple((m.group(1), m.group(2)) for m in re.finditer(r"\.{3,}\s*(\S+)\s+failed test\s+(\S+)", text, re.I))
+    servers = tuple(dict.fromkeys(m.group(1).split("\\")[-1]
+                                  for m in re.finditer(r"(?i)Testing server:\s*(\S+)", text)))
+    return DcdiagReport(tuple(ReferenceProblem(**p) for p in problems), failed, servers,
+                        bool(re.search(r"(?i)test:\s*VerifyEnterpriseReferences", text)))
+
+
+def parse_replsummary(text: str) -> ReplicationSummary:
+    """Fails/total and errors from `repadmin /replsummary`."""
+    if not isinstance(text, str) or not re.search(r"(?i)(source dsa|destination dsa|replication summary)", text):
+        raise DcdiagInputError("this does not look like repadmin /replsummary output (no 'Source DSA' or "
+                               "'Destination DSA' section)")
+    fails = total = 0
+    for match in re.finditer(r"(?m)^\s*\S+\s+\S.*?\s(\d+)\s*/\s*(\d+)\s+\d+", text):
+        fails += int(match.group(1))
+        total += int(match.group(2))
+    errors = tuple(dict.fromkeys(m.group(0).strip() for m in re.finditer(r"\(\d{2,5}\)\s+[^\n]+", text)))
+    return ReplicationSummary(fails, total, errors)
+
+
+def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = ()) -> Verdict:
+    """The verdict for this dcdiag output in this domain."""
+    backlink = [p for p in report.problems if p.attribute.lower() == BACKLINK.lower()
+                and "missing expected value" in p.problem.lower()]
+    others = [p for p in report.problems if p not in backlink]
+    if not report.problems:
+        return Verdict("nothing to explain", "the output holds no VerifyEnterpriseReferences problem",
+                       () if report.ran_verify_enterprise_references else
+                       ("the test runs only with dcdiag /c or /test:VerifyEnterpriseReferences",))
+    if others:
+        names = ", ".join(sorted({f"{p.attribute or p.problem} on {p.dc}" for p in others}))
+        return Verdict("real problem", f"other references are missing too ({names}): not the known false positive",
+                       ("check AD replication first: repadmin /replsummary and repadmin /showrepl",))
+    level = (state.functional_level or "").upper().replace(" ", "").replace("WINDOWS", "")
+    if not level:
+        return Verdict("needs more data", "the domain functional level decides whether DCDIAG expects DFSR back-links",
+                       ("find the domain functional level (Active Directory Domains and Trusts, or "
+                        "Get-ADDomain | Select DomainMode); pass --dfl",))
+    if level in ("2000", "2003"):
+        return Verdict("real problem", f"at domain functional level {state.functional_level} the 2008 R2 DCDIAG does "
+                       "not expect DFSR back-links, so this error is not the known false positive",
+                       ("check replication and the DC account objects",))
+    migrated = state.sysvol == "dfsr" or (state.dfsrmig_state in (1, 2, 3))
+    if state.sysvol is None and state.dfsrmig_state is None:
+        return Verdict("needs more data", "whether SYSVOL still replicates with FRS decides it",
+                       ("run dfsrmig /GetGlobalState (no global state: migration not started, FRS)",))
+    if migrated:
+        phase = (f" (dfsrmig state {DFSRMIG_STATES[state.dfsrmig_state][0]})"
+                 if state.dfsrmig_state in DFSRMIG_STATES else "")
+        return Verdict("real problem", f"SYSVOL is already on DFSR{phase}, so the {BACKLINK} back-link should "
+                       "exist; its absence means the DFSR member objects are missing or not replicated",
+                       ("dfsrmig /GetMigrationState", "repadmin /replsummary", "check CN=Topology under "
+                        "CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System"))
+    if state.replication is None:
+        return Verdict("needs more data", "the pattern fits the false positive, but only healthy replication rules out "
+                       "a real fault", ("run repadmin /replsummary and pass its output",))
+    if not state.replication.clean:
+        return Verdict("real problem", f"replication is failing ({state.replication.fails} of "
+                       f"{state.replication.total} attempts; {'; '.join(state.replication.errors) or 'see repadmin'}): "
+                       "fix that first, then run dcdiag again", ("repadmin /showrepl on the failing DCs",))
+    affected = {p.dc.lower() for p in backlink}
+    missing = [dc for dc in (all_dcs or report.servers) if dc.lower() not in affected]
+    if missing:
+        return Verdict("real problem", f"the back-link is reported missing only on some DCs, not on {', '.join(missing)}: "
+                       "the false positive hits every DC alike", ("compare the DC account objects",))
+    return Verdict("expected false positive",
+                   f"domain functional level {state.functional_level}, SYSVOL still on FRS and clean replication: the "
+                   f"2008/2008 R2 DCDIAG assumes DFSR and expects {BACKLINK} on every DC (the label 'SYSVOL FRS Member "
+                   "Object' is misleading). Nothing is broken",
+                   ("nothing needs fixing; migrating SYSVOL to DFSR (dfsrmig) makes the message go away",),
+                   (KB_FALSE_POSITIVE,))

@@ -1,0 +1,151 @@
+"""Case files: the DCDIAG phantom error and the bare-metal restore (reference rows C1-C5)."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from labkit.cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DomainState, judge, parse_dcdiag,
+                                 parse_replsummary)
+from labkit.cases.files import load_layout
+from labkit.cases.restore import GENERIC, Disk, Layout, preflight
+from labkit.cli import main
+from labkit.scenario import DATA_DIR
+
+CASES = DATA_DIR / "cases"
+SEED = (CASES / "dcdiag-seed.txt").read_text()
+CLEAN = parse_replsummary((CASES / "replsummary-clean.txt").read_text())
+FAILING = parse_replsummary((CASES / "replsummary-failing.txt").read_text())
+
+
+def test_the_seed_excerpt_is_parsed():
+    report = parse_dcdiag(SEED)
+    assert report.servers == ("DC1",) and report.ran_verify_enterprise_references
+    problem, = report.problems
+    assert (problem.dc, problem.problem, problem.attribute) == ("DC1", "Missing Expected Value", "msDFSR-ComputerReferenceBL")
+    assert problem.base_description == "DC Account Object" and problem.value_description == "SYSVOL FRS Member Object"
+    assert ("corp.com", "VerifyEnterpriseReferences") in report.failed_tests
+
+
+def test_several_problems_and_several_dcs():
+    two = SEED.replace("   Running enterprise", "   Testing server: CITY\\DC2\n   Running enterprise").replace(
+        "Recommended Action: See Knowledge Base Article: Q312862",
+        "Recommended Action: See Knowledge Base Article: Q312862\n            [2] Problem: Missing Expected Value\n"
+        "             Base Object: CN=DC2,OU=Domain Controllers,DC=corp,DC=com\n"
+        "             Value Object Attribute Name: msDFSR-ComputerReferenceBL")
+    report = parse_dcdiag(two)
+    assert [p.dc for p in report.problems] == ["DC1", "DC2"] and report.servers == ("DC1", "DC2")
+    assert judge(report, DomainState("2008R2", "frs", 0, CLEAN)).kind == "expected false positive"
+    only_one = judge(report, DomainState("2008R2", "frs", 0, CLEAN), all_dcs=("DC1", "DC2", "DC3"))
+    assert only_one.kind == "real problem" and "DC3" in only_one.reason
+
+
+def test_replsummary_is_parsed():
+    assert (CLEAN.fails, CLEAN.total, CLEAN.clean) == (0, 40, True)
+    assert FAILING.fails == 20 and FAILING.errors == ("(1722) The RPC server is unavailable.",)
+
+
+def test_C1_dfl_2008r2_frs_clean_replication_is_the_expected_false_positive():
+    verdict = judge(parse_dcdiag(SEED), DomainState("2008 R2", "frs", 0, CLEAN))
+    assert verdict.kind == "expected false positive"
+    assert "assumes DFSR" in verdict.reason and "KB 2512643" in verdict.references[0]
+
+
+def test_with_dfsr_already_in_use_it_is_not_the_false_positive():
+    for state in (DomainState("2008R2", "dfsr", None, CLEAN), DomainState("2008R2", "frs", 1, CLEAN),
+                  DomainState("2008R2", None, 3, CLEAN)):
+        assert judge(parse_dcdiag(SEED), state).kind == "real problem"
+
+
+def test_C2_at_dfl_2003_the_error_is_not_expected():
+    verdict = judge(parse_dcdiag(SEED), DomainState("2003", "frs", None, CLEAN))
+    assert verdict.kind == "real problem" and "does not expect DFSR back-links" in verdict.reason
+
+
+def test_C3_dfsrmig_states_and_eliminated_is_irreversible():
+    assert [DFSRMIG_STATES[n][0] for n in range(4)] == ["Start", "Prepared", "Redirected", "Eliminated"]
+    assert "Irreversible" in DFSRMIG_STATES[3][1] and "Rollback" in DFSRMIG_STATES[1][1]
+
+
+def test_failing_replication_comes_first_and_missing_facts_are_asked_for():
+    assert judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 0, FAILING)).kind == "real problem"
+    assert judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 0, None)).next_steps[0].startswith("run repadmin")
+    assert judge(parse_dcdiag(SEED), DomainState(None, "frs", 0, CLEAN)).kind == "needs more data"
+    assert judge(parse_dcdiag(SEED), DomainState("2008R2", None, None, CLEAN)).kind == "needs more data"
+
+
+def test_partial_output_without_problems_needs_the_test_to_run():
+    partial = "Starting test: Connectivity\n ......................... DC1 passed test Connectivity\n"
+    verdict = judge(parse_dcdiag(partial), DomainState("2008R2", "frs", 0, CLEAN))
+    assert verdict.kind == "nothing to explain" and "dcdiag /c" in verdict.next_steps[0]
+
+
+def test_not_dcdiag_at_all_is_a_clear_error():
+    with pytest.raises(DcdiagInputError, match="does not look like dcdiag output"):
+        parse_dcdiag("hello world")
+    with pytest.raises(DcdiagInputError, match="repadmin /replsummary"):
+        parse_replsummary("hello")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_the_parsers_never_crash_on_arbitrary_text(text):
+    for parse in (parse_dcdiag, parse_replsummary):
+        try:
+            parse(text)
+        except DcdiagInputError:
+            pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(SEED.splitlines() + ["[7] Problem:", "Base Object:", ":", "[x] Problem: y"]), max_size=40))
+def test_shuffled_dcdiag_lines_give_a_verdict_not_a_crash(lines):
+    try:
+        report = parse_dcdiag("Starting test: X\n" + "\n".join(lines))
+    except DcdiagInputError:
+        return
+    assert judge(report, DomainState("2008R2", "frs", 0, CLEAN)).kind in (
+        "expected false positive", "real problem", "needs more data", "nothing to explain")
+
+
+def test_C4_backup_disk_attached_is_no_problem():
+    result = preflight(load_layout(CASES / "restore-ok.yaml"))
+    assert result.ok and any("never a restore target" in n for n in result.notes)
+
+
+def test_C5_bootable_usb_stick_is_the_cause_and_removing_it_fixes_it():
+    stick = preflight(load_layout(CASES / "restore-usb-stick.yaml"))
+    assert not stick.ok and stick.error == GENERIC and "USB stick" in stick.cause
+    assert stick.fixes[0].startswith("remove the USB stick")
+    layout = load_layout(CASES / "restore-usb-stick.yaml")
+    without = Layout(layout.backup, tuple(d for d in layout.target if d.kind != "usb-flash"))
+    assert preflight(without).ok
+    excluded = Layout(layout.backup, tuple(Disk(d.name, d.size_gb, d.kind, d.holds_backup, d.critical,
+                                                exclude=d.kind == "usb-flash") for d in layout.target))
+    assert preflight(excluded).ok
+
+
+def test_too_small_and_too_few_disks():
+    small = preflight(load_layout(CASES / "restore-too-small.yaml"))
+    assert not small.ok and "at least as large as the original disk" in small.cause
+    two = Layout((Disk("d0", 100, critical=True), Disk("d1", 100, critical=True)), (Disk("t0", 200),))
+    assert "add 1 disk(s)" in preflight(two).fixes[0]
+    extra = preflight(Layout((Disk("d0", 100, critical=True),), (Disk("t0", 200), Disk("t1", 2000))))
+    assert extra.ok and "-excludeDisks" in extra.notes[0]
+
+
+def test_cli_dcdiag_and_restore(capsys, tmp_path):
+    args = ["dcdiag", str(CASES / "dcdiag-seed.txt"), "--dfl", "2008R2", "--sysvol", "frs",
+            "--replsummary", str(CASES / "replsummary-clean.txt"), "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "expected false positive"
+    assert main(["restore", str(CASES / "restore-usb-stick.yaml"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is False
+    bad = tmp_path / "layout.yaml"
+    bad.write_text("backup: []\ntarget: [{name: x, size_gb: -1}]\n")
+    assert main(["restore", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(bad) in err and "backup: expected at least one entry" in err
+    assert main(["dcdiag", str(CASES / "restore-ok.yaml")]) == 2
+    assert "does not look like dcdiag output" in capsys.readouterr().err
