@@ -37,10 +37,16 @@ def browser():
 
 
 def _open_and_run(page, base, token, notebook):
-    page.goto(f"{base}/lab/tree/notebooks/{notebook}?token={token}")
+    # A workspace of its own per notebook: JupyterLab would otherwise restore the tabs of the
+    # previous page, and "run all" could go to whichever notebook happened to be current.
+    page.goto(f"{base}/lab/workspaces/{notebook.split('-')[0]}/tree/notebooks/{notebook}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_function("document.querySelector('#jp-main-statusbar') && "
-                           "/Idle/.test(document.querySelector('#jp-main-statusbar').innerText)", timeout=60_000)
+    # Run only once this notebook is the current one and its kernel is idle.
+    page.wait_for_function(
+        "(() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " return !!(w && w.context && w.context.path.endsWith(%r) && w.sessionContext"
+        " && w.sessionContext.session && w.sessionContext.session.kernel"
+        " && w.sessionContext.kernelDisplayStatus === 'idle'); })()" % notebook, timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 

@@ -149,3 +149,17 @@ def test_cli_dcdiag_and_restore(capsys, tmp_path):
     assert err.count("\n") == 1 and str(bad) in err and "backup: expected at least one entry" in err
     assert main(["dcdiag", str(CASES / "restore-ok.yaml")]) == 2
     assert "does not look like dcdiag output" in capsys.readouterr().err
+
+
+def test_case_panels_update_the_verdict():
+    from labkit.widgets import DcdiagPanel, RestorePanel
+    panel = DcdiagPanel(parse_dcdiag(SEED), CLEAN, FAILING)
+    assert "EXPECTED FALSE POSITIVE" in panel.verdict.value
+    panel.sysvol.value = "dfsr"
+    assert "REAL PROBLEM" in panel.verdict.value
+    panel.sysvol.value, panel.replication.value = "frs", "not checked"
+    assert "NEEDS MORE DATA" in panel.verdict.value
+    restore = RestorePanel(load_layout(CASES / "restore-usb-stick.yaml"))
+    assert "RESTORE WILL FAIL" in restore.verdict.value
+    restore.attached["WinRE USB stick"].value = False
+    assert "RESTORE WILL WORK" in restore.verdict.value

@@ -79,10 +79,10 @@ def test_ci_runs_make_test_and_nbval_is_strict():
 
 
 COURSE = ["00-start-here", "01-strong-vs-weak-host", "02-gateway-selection", "03-nlb-two-nics",
-          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers"]
+          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers", "06-case-files"]
 
 
-def test_the_six_course_notebooks_exist():
+def test_the_course_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == COURSE
 
 

@@ -4,6 +4,7 @@ Each panel collects settings and shows what `labkit.panels` computes for them; t
 functions can be called in a plain cell to print (and check) the result.
 """
 
+from .cases import DcdiagPanel, RestorePanel
 from .panels import ComparePanel, FtpExplorer, HostPanel, StepThrough
 
-__all__ = ["ComparePanel", "FtpExplorer", "HostPanel", "StepThrough"]
+__all__ = ["ComparePanel", "DcdiagPanel", "FtpExplorer", "HostPanel", "RestorePanel", "StepThrough"]

@@ -1,0 +1,70 @@
+"""Panels for the case files: the domain's state for the DCDIAG verdict; the attached disks
+for the restore preflight. Thin over labkit.cases."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from ..cases.dcdiag import DFSRMIG_STATES, DcdiagReport, DomainState, ReplicationSummary, judge
+from ..cases.restore import Layout, preflight
+
+
+def _pre(text: str) -> str:
+    return f"<pre style='font-size:12px; white-space:pre-wrap'>{html.escape(text)}</pre>"
+
+
+class DcdiagPanel:
+    """Domain functional level, SYSVOL replication, dfsrmig state and replication health → verdict."""
+
+    def __init__(self, report: DcdiagReport, clean: ReplicationSummary, failing: ReplicationSummary):
+        self.report, self.summaries = report, {"clean (0 fails)": clean, "failing": failing, "not checked": None}
+        wide = {"description_width": "initial"}
+        self.level = w.Dropdown(options=["2003", "2008", "2008R2"], value="2008R2",
+                                description="domain functional level", style=wide)
+        self.sysvol = w.Dropdown(options=["frs", "dfsr"], value="frs", description="SYSVOL replicated by", style=wide)
+        self.state = w.Dropdown(options=[("not started", None)] + [(f"{n} {name}", n) for n, (name, _) in
+                                                                   DFSRMIG_STATES.items()],
+                                value=None, description="dfsrmig global state", style=wide)
+        self.replication = w.Dropdown(options=list(self.summaries), value="clean (0 fails)",
+                                      description="repadmin /replsummary", style=wide)
+        self.verdict = w.HTML()
+        for control in (self.level, self.sysvol, self.state, self.replication):
+            control.observe(lambda _c: self.update(), names="value")
+        self.widget = w.VBox([self.level, self.sysvol, self.state, self.replication, self.verdict])
+        self.update()
+
+    def update(self):
+        result = judge(self.report, DomainState(self.level.value, self.sysvol.value, self.state.value,
+                                                self.summaries[self.replication.value]))
+        self.verdict.value = _pre(str(result))
+        return result
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
+class RestorePanel:
+    """Tick which disks are attached to the target machine → will the restore work?"""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.attached = {d.name: w.Checkbox(value=True, description=d.name, indent=False) for d in layout.target}
+        self.verdict = w.HTML()
+        for box in self.attached.values():
+            box.observe(lambda _c: self.update(), names="value")
+        self.widget = w.VBox([w.HTML("<b>disks attached to the target server</b>"), *self.attached.values(),
+                              self.verdict])
+        self.update()
+
+    def update(self):
+        target = tuple(d for d in self.layout.target if self.attached[d.name].value)
+        result = preflight(Layout(self.layout.backup, target))
+        self.verdict.value = _pre(str(result))
+        return result
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
