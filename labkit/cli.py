@@ -104,7 +104,10 @@ def cmd_dcdiag(args) -> str:
         replication = parse_replsummary(read_text(args.replsummary)) if args.replsummary else None
     except DcdiagInputError as err:
         raise InputError(f"{args.replsummary if 'repadmin' in str(err) else args.file}: {err}") from None
-    verdict = judge(report, DomainState(args.dfl, args.sysvol, args.dfsrmig_state, replication))
+    try:
+        verdict = judge(report, DomainState(args.dfl, args.sysvol, args.dfsrmig_state, replication))
+    except DcdiagInputError as err:
+        raise InputError(str(err)) from None
     return json.dumps(verdict.to_dict(), indent=2) if args.json else str(verdict)
 
 

@@ -358,21 +358,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Network:
 
 
 def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
-    try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise ScenarioError(source, [f"{where}not valid YAML ({problem})"]) from None
-    if not isinstance(raw, dict):
-        raise ScenarioError(source, ["expected a mapping with at least 'name' and 'nodes'"])
-    try:
-        spec = ScenarioSpec.model_validate(raw)
-    except ValidationError as err:
-        # An unknown key is usually a typo, and the root of any 'missing' error beside it.
-        errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        raise ScenarioError(source, [_describe(e) for e in errors]) from None
+    spec = validate_yaml(text, source, ScenarioSpec, "a mapping with at least 'name' and 'nodes'")
     net, problems = _build(spec)
     problems += [p for p in validate_network(net) if p.severity == "error"]
     problems += [Problem(f"checks[{n}].from", f"no node {c.from_!r}")
@@ -380,6 +366,25 @@ def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
     if problems:
         raise ScenarioError(source, [str(p) for p in problems])
     return spec, net
+
+
+def validate_yaml(text: str, source: str, schema: type[BaseModel], expected: str):
+    """YAML text checked against a schema; every problem becomes one line of a ScenarioError."""
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise ScenarioError(source, [f"{where}not valid YAML ({problem})"]) from None
+    if not isinstance(raw, dict):
+        raise ScenarioError(source, [f"expected {expected}"])
+    try:
+        return schema.model_validate(raw)
+    except ValidationError as err:
+        # An unknown key is usually a typo, and the root of any 'missing' error beside it.
+        errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        raise ScenarioError(source, [_describe(e, schema) for e in errors]) from None
 
 
 def warnings(net: Network) -> list[str]:
@@ -399,8 +404,8 @@ def _path(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
-    kind: Any = ScenarioSpec
+def _allowed_keys(loc: tuple, root: type[BaseModel]) -> list[str]:
+    kind: Any = root
     for part in loc:
         while get_origin(kind) in (Union, Annotated) or str(get_origin(kind)) == "types.UnionType":
             kind = next(a for a in get_args(kind) if a is not type(None))
@@ -417,13 +422,13 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return []
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict, root: type[BaseModel]) -> str:
     loc, kind, msg = error["loc"], error["type"], error["msg"]
     path = _path(loc)
     if kind == "missing":
         return f"{path}: required key is missing"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         guess = f"did you mean '{close[0]}'? " if close else ""
         return f"{path}: unknown key ({guess}allowed here: {', '.join(allowed)})"

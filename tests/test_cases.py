@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labkit.cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DomainState, judge, parse_dcdiag,
-                                 parse_replsummary)
+from labkit.cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DomainState, functional_level, judge,
+                                 parse_dcdiag, parse_replsummary)
 from labkit.cases.files import load_layout
 from labkit.cases.restore import GENERIC, Disk, Layout, preflight
 from labkit.cli import main
@@ -75,10 +75,73 @@ def test_failing_replication_comes_first_and_missing_facts_are_asked_for():
     assert judge(parse_dcdiag(SEED), DomainState("2008R2", None, None, CLEAN)).kind == "needs more data"
 
 
-def test_partial_output_without_problems_needs_the_test_to_run():
+def test_output_without_the_test_needs_the_test_to_run():
     partial = "Starting test: Connectivity\n ......................... DC1 passed test Connectivity\n"
     verdict = judge(parse_dcdiag(partial), DomainState("2008R2", "frs", 0, CLEAN))
-    assert verdict.kind == "nothing to explain" and "dcdiag /c" in verdict.next_steps[0]
+    assert verdict.kind == "needs more data" and "dcdiag /c" in verdict.next_steps[0]
+    passed = partial + "Starting test: VerifyEnterpriseReferences\n ....... DC1 passed test VerifyEnterpriseReferences\n"
+    assert judge(parse_dcdiag(passed), DomainState("2008R2", "frs", 0, CLEAN)).kind == "nothing to explain"
+
+
+@pytest.mark.parametrize("cut", [17, 22, 26])
+def test_output_cut_off_inside_the_test_needs_more_data(cut):
+    head = "\n".join(SEED.splitlines()[:cut])
+    verdict = judge(parse_dcdiag(head), DomainState("2008R2", "frs", 0, CLEAN))
+    assert verdict.kind == "needs more data" and "cut off" in verdict.reason
+
+
+def test_other_failed_tests_rule_out_the_false_positive():
+    text = SEED + "\n      Starting test: SysVolCheck\n         ......................... DC1 failed test SysVolCheck\n"
+    verdict = judge(parse_dcdiag(text), DomainState("2008R2", "frs", 0, CLEAN))
+    assert verdict.kind == "real problem" and "SysVolCheck on DC1" in verdict.reason
+
+
+@pytest.mark.parametrize("spelling, level", [("2008 R2", "2008R2"), ("Windows2008R2Domain", "2008R2"),
+                                             ("Windows2003Domain", "2003"), ("windows server 2008", "2008")])
+def test_functional_level_spellings(spelling, level):
+    assert functional_level(spelling) == level
+    verdict = judge(parse_dcdiag(SEED), DomainState(spelling, "frs", 0, CLEAN))
+    assert verdict.kind == ("real problem" if level == "2003" else "expected false positive")
+
+
+def test_unknown_level_and_contradictory_sysvol_are_clear_errors(capsys):
+    with pytest.raises(DcdiagInputError, match="--dfl: expected a domain functional level.*got 'foo'"):
+        judge(parse_dcdiag(SEED), DomainState("foo", "frs", 0, CLEAN))
+    seed = str(CASES / "dcdiag-seed.txt")
+    assert main(["dcdiag", seed, "--dfl", "2008R2", "--sysvol", "frs", "--dfsrmig-state", "3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--sysvol frs contradicts --dfsrmig-state 3" in err
+
+
+def test_prepared_is_not_called_dfsr_serving_sysvol():
+    verdict = judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 1, CLEAN))
+    assert verdict.kind == "real problem" and "FRS still serves SYSVOL" in verdict.reason
+
+
+def test_replsummary_without_rows_or_with_unreachable_dcs_is_not_clean():
+    header = "Replication Summary Start Time: 2011-05-01 10:00:00\n\nSource DSA  largest delta  fails/total %%  error\n"
+    empty = parse_replsummary(header)
+    assert judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 0, empty)).kind == "needs more data"
+    unreachable = (CASES / "replsummary-clean.txt").read_text() + (
+        "\nExperienced the following operational errors trying to retrieve replication information:\n"
+        "          58 - DC3.corp.com\n")
+    summary = parse_replsummary(unreachable)
+    assert not summary.clean and "cannot reach DC3.corp.com (error 58)" in summary.errors
+    assert judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 0, summary)).kind == "real problem"
+
+
+def test_dcs_the_output_did_not_test_get_a_step_to_confirm():
+    verdict = judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 0, CLEAN))
+    assert verdict.kind == "expected false positive"
+    assert any("dcdiag /c /e" in step and "DC2" in step for step in verdict.next_steps)
+
+
+def test_utf16_output_from_powershell_is_read(tmp_path, capsys):
+    out = tmp_path / "dcdiag.txt"
+    out.write_bytes(SEED.encode("utf-16"))
+    assert main(["dcdiag", str(out), "--dfl", "2008R2", "--sysvol", "frs", "--replsummary",
+                 str(CASES / "replsummary-clean.txt")]) == 0
+    assert capsys.readouterr().out.startswith("EXPECTED FALSE POSITIVE")
 
 
 def test_not_dcdiag_at_all_is_a_clear_error():
@@ -149,6 +212,22 @@ def test_cli_dcdiag_and_restore(capsys, tmp_path):
     assert err.count("\n") == 1 and str(bad) in err and "backup: expected at least one entry" in err
     assert main(["dcdiag", str(CASES / "restore-ok.yaml")]) == 2
     assert "does not look like dcdiag output" in capsys.readouterr().err
+
+    for text, message in (("backup: [{name: a, size_gb: 5, critical: true, colour: red}]\ntarget: [{name: b, size_gb: 5}]\n",
+                           "backup[0].colour: unknown key (allowed here: name, size_gb"),
+                          ("backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\nfoo: 1\n",
+                           "foo: unknown key (allowed here: backup, target)"),
+                          ("backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\n",
+                           "backup[0].size_gb: expected a finite number"),
+                          ("backup: []\nbackup: []\n", "duplicate key 'backup'"),
+                          ("a: \x18", "not valid YAML")):
+        bad.write_text(text)
+        assert main(["restore", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
+    bad.write_bytes(b"\xff\xfe\x00\xd8 not text" * 3)
+    assert main(["restore", str(bad)]) == 2
+    assert "expected text (UTF-8, or UTF-16" in capsys.readouterr().err
 
 
 def test_case_panels_update_the_verdict():

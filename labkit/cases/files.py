@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from ..scenario import ScenarioError, _describe, _Spec
+from ..scenario import ScenarioError, _Spec, validate_yaml
 from .restore import Disk, Layout
 
 
 class DiskSpec(_Spec):
     name: str
-    size_gb: Annotated[float, Field(gt=0)]
+    size_gb: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     kind: Literal["disk", "usb-flash", "usb-hdd"] = "disk"
     holds_backup: bool = False
     critical: bool = False
@@ -27,23 +27,22 @@ class LayoutSpec(_Spec):
     target: list[DiskSpec] = Field(min_length=1)
 
 
+# Windows tools redirected from PowerShell write UTF-16 with a byte order mark.
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def read_text(path: str | os.PathLike) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
+        data = Path(path).read_bytes()
     except OSError as err:
         raise ScenarioError(str(path), [f"cannot read the file: {err.strerror or err}"]) from None
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), ["expected text (UTF-8, or UTF-16 with a byte order mark)"]) from None
 
 
 def load_layout(path: str | os.PathLike) -> Layout:
-    text = read_text(path)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ScenarioError(str(path), [f"not valid YAML ({getattr(err, 'problem', err)})"]) from None
-    if not isinstance(raw, dict):
-        raise ScenarioError(str(path), ["expected a mapping with 'backup' and 'target' disk lists"])
-    try:
-        spec = LayoutSpec.model_validate(raw)
-    except ValidationError as err:
-        raise ScenarioError(str(path), [_describe(e) for e in err.errors()]) from None
+    spec = validate_yaml(read_text(path), str(path), LayoutSpec, "a mapping with 'backup' and 'target' disk lists")
     return Layout(tuple(Disk(**dict(d)) for d in spec.backup), tuple(Disk(**dict(d)) for d in spec.target))

@@ -7,7 +7,7 @@ import html
 
 import ipywidgets as w
 
-from ..cases.dcdiag import DFSRMIG_STATES, DcdiagReport, DomainState, ReplicationSummary, judge
+from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
 from ..cases.restore import Layout, preflight
 
 
@@ -36,8 +36,12 @@ class DcdiagPanel:
         self.update()
 
     def update(self):
-        result = judge(self.report, DomainState(self.level.value, self.sysvol.value, self.state.value,
-                                                self.summaries[self.replication.value]))
+        try:
+            result = judge(self.report, DomainState(self.level.value, self.sysvol.value, self.state.value,
+                                                    self.summaries[self.replication.value]))
+        except DcdiagInputError as err:  # a contradictory combination of the dropdowns
+            self.verdict.value = _pre(f"⚠ {err}")
+            return None
         self.verdict.value = _pre(str(result))
         return result
 
