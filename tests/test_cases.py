@@ -161,6 +161,17 @@ def test_the_parsers_never_crash_on_arbitrary_text(text):
             pass
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.sampled_from(["2003", "2008R2"]), st.sampled_from([None, 0, 1, 3]))
+def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, level, state):
+    report = parse_dcdiag("Starting test: VerifyEnterpriseReferences\n" + text)
+    sysvol = "dfsr" if state == 3 else "frs"
+    verdict = judge(report, DomainState(level, sysvol, state, CLEAN))
+    if verdict.kind == "expected false positive":
+        assert report.problems and all(p.attribute == "msDFSR-ComputerReferenceBL" for p in report.problems)
+        assert level == "2008R2" and state in (None, 0)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(SEED.splitlines() + ["[7] Problem:", "Base Object:", ":", "[x] Problem: y"]), max_size=40))
 def test_shuffled_dcdiag_lines_give_a_verdict_not_a_crash(lines):
@@ -168,8 +179,12 @@ def test_shuffled_dcdiag_lines_give_a_verdict_not_a_crash(lines):
         report = parse_dcdiag("Starting test: X\n" + "\n".join(lines))
     except DcdiagInputError:
         return
-    assert judge(report, DomainState("2008R2", "frs", 0, CLEAN)).kind in (
-        "expected false positive", "real problem", "needs more data", "nothing to explain")
+    verdict = judge(report, DomainState("2008R2", "frs", 0, CLEAN))
+    assert verdict.kind in ("expected false positive", "real problem", "needs more data", "nothing to explain")
+    if verdict.kind == "expected false positive":
+        assert report.finished_verify_enterprise_references and report.problems
+        assert all(p.attribute == "msDFSR-ComputerReferenceBL" for p in report.problems)
+        assert not [t for _, t in report.failed_tests if t != "VerifyEnterpriseReferences"]
 
 
 def test_C4_backup_disk_attached_is_no_problem():
