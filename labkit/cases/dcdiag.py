@@ -179,8 +179,8 @@ def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = (
     failed = sorted({f"{test} on {server}" for server, test in report.failed_tests
                      if test.lower() != "verifyenterprisereferences"})
     if failed:
-        return Verdict("real problem", f"other dcdiag tests failed too ({', '.join(failed)}): the false positive is "
-                       "the only failure when it is the false positive", ("fix the other failed tests first",))
+        return Verdict("real problem", f"other dcdiag tests failed too ({', '.join(failed)}): with the known false "
+                       "positive, VerifyEnterpriseReferences is the only test that fails", ("fix the other failed tests first",))
     level = functional_level(state.functional_level) if state.functional_level else ""
     if not level:
         return Verdict("needs more data", "the domain functional level decides whether DCDIAG expects DFSR back-links",
