@@ -194,7 +194,7 @@ def _node_problems(node: Node) -> list[Problem]:
         out.append(Problem(f"{base}.interfaces",
                            "default gateways on more than one subnet: Windows warns that several "
                            "gateways give redundancy on one network and do not work across "
-                           "disjoint networks; only one of them is used at a time", "warning"))
+                           "disjoint networks; " + _gateways_in_use(node), "warning"))
     for n, route in enumerate(node.routes):
         try:
             route_interface(node, route.gateway, route.interface)
@@ -323,3 +323,11 @@ def _cluster_problems(net: Network) -> list[Problem]:
                                        "not listed as a member (add it, or remove the address)"))
     return out
 
+
+def _gateways_in_use(node: Node) -> str:
+    """Which of several default gateways carries what (the one-gateway rule has a 2008 half)."""
+    if node.os.host_model_configurable:
+        return ("connections the server opens itself use one of them at a time, while a reply or a "
+                "socket bound to an address leaves by the gateway of the NIC that owns that address "
+                "(strong host send, the default since 2008)")
+    return "only one of them is used at a time, whatever the source address"
