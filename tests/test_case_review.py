@@ -10,6 +10,8 @@ import json
 
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labkit.cases.dcdiag import DFSRMIG_STATES, WHY_MIGRATE, DomainState, judge, parse_dcdiag, parse_replsummary
 from labkit.cases.dcdiag_tests import FailedTest, explain
@@ -261,3 +263,36 @@ def test_notebook_06_says_the_corrected_things():
                    "disable that one", "NOT KNOWN WHETHER THE RESTORE WILL WORK", "0x80042406", "0x80042407",
                    "bios_boot_disk"):
         assert phrase in text, phrase
+
+
+_disks = st.lists(st.builds(Disk, name=st.sampled_from(["a", "b", "c", "d", "e"]),
+                            size_gb=st.sampled_from([8, 100, 146, 300, 2000]),
+                            kind=st.sampled_from(["disk", "usb-flash", "usb-hdd"]),
+                            holds_backup=st.booleans(), exclude=st.booleans()),
+                  max_size=5, unique_by=lambda d: d.name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.builds(Disk, name=st.sampled_from(["o0", "o1", "o2"]), size_gb=st.sampled_from([100, 146, 500]),
+                          critical=st.booleans()), min_size=1, max_size=3, unique_by=lambda d: d.name),
+       _disks, st.sampled_from([None, "a", "b", "c"]))
+def test_preflight_on_random_layouts_gives_an_outcome_and_works_only_when_everything_fits(backup, target, boot):
+    try:
+        layout = Layout(tuple(backup), tuple(target), boot)
+    except LayoutError as err:
+        assert str(err).split(":")[0] in ("bios_boot_disk", "backup")
+        return
+    result = preflight(layout)
+    assert result.outcome in ("works", "fails", "not known")
+    usable = [d for d in target if not d.holds_backup and not d.exclude]
+    if result.outcome != "fails":
+        assert not [d for d in usable if d.kind == "usb-flash"]
+        assert len(usable) <= len(backup)
+        big = sorted((d.size_gb for d in usable), reverse=True)
+        need = sorted((d.size_gb for d in layout.critical_disks), reverse=True)
+        assert len(big) >= len(need) and all(b >= n for b, n in zip(big, need))
+        if boot is not None:
+            boot_disk = next(d for d in target if d.name == boot)
+            assert boot_disk in usable and boot_disk.size_gb >= layout.system_disk.size_gb
+    if result.outcome == "works":
+        assert not [d for d in target if d.exclude and not d.holds_backup and d.kind == "usb-flash"]
