@@ -139,8 +139,8 @@ class Verdict:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        return {"verdict": self.kind, "inferred": self.inferred, "reason": self.reason, "next_steps": list(self.next_steps),
-                "why": list(self.why), "references": list(self.references),
+        return {"verdict": self.kind, "inferred": self.inferred, "reason": self.reason,
+                "next_steps": list(self.next_steps), "why": list(self.why), "references": list(self.references),
                 "other_failed_tests": [f.to_dict() for f in self.other_failures]}
 
 
