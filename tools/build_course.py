@@ -6,7 +6,6 @@ plus an index. Refuses to build from a failing notebook."""
 from __future__ import annotations
 
 import argparse
-import ast
 import html
 import shutil
 import subprocess
@@ -15,32 +14,9 @@ from pathlib import Path
 
 import nbformat
 
+from labkit.course.editions import student_edition
+
 ROOT = Path(__file__).resolve().parent.parent
-SOLUTION = "solution"
-
-
-def stub_for(source: str) -> str:
-    """What a student sees instead of a solution: the names to fill in, set to None."""
-    names = []
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign):
-            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
-    lines = ["# Your answer: replace None below (the question is just above; the next cell checks it)."]
-    lines += [f"{name} = None" for name in dict.fromkeys(names)]
-    return "\n".join(lines)
-
-
-def student_edition(nb):
-    nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        if SOLUTION in cell.metadata.get("tags", []):
-            cell.source = stub_for(cell.source)
-            cell.metadata["tags"] = [t for t in cell.metadata["tags"] if t != SOLUTION] + ["exercise"]
-        cell.outputs, cell.execution_count = [], None
-    nb.metadata.pop("widgets", None)
-    return nb
 
 
 def for_reading(nb):
