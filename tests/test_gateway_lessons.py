@@ -198,10 +198,9 @@ def test_notebook_02_teaches_source_selection_with_checked_exercises():
                    "Set-NetIPAddress -IPAddress 10.10.0.200 -SkipAsSource $true", "web1 -> database: source 10.10.0.200"):
         assert needed in text, needed
     all_cells = cells()
-    checks = {source(all_cells[n + 1]).split('name="')[-1].split('"')[0] if "name=" in source(all_cells[n + 1])
-              else source(all_cells[n + 1]).split('grade("')[1].split('"')[0]: printed(all_cells[n + 1])
+    checks = {source(all_cells[n + 1]).split('labkit.course.check("')[1].split('"')[0]: printed(all_cells[n + 1])
               for n, c in enumerate(all_cells) if "solution" in c.get("metadata", {}).get("tags", [])}
-    assert set(checks) == {f"exercise {n}" for n in range(1, 7)}
+    assert set(checks) == {f"02.{n}" for n in range(1, 7)}
     assert all(out.startswith("[PASS]") for out in checks.values()), checks
 
 

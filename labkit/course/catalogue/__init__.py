@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..exercise import Exercise
-from . import start_here, strong_weak_host
+from . import case_files, gateway_selection, start_here, strong_weak_host
 
 EXERCISES: dict[str, Exercise] = {
     exercise.key: exercise
-    for module in (start_here, strong_weak_host)
+    for module in (start_here, strong_weak_host, gateway_selection, case_files)
     for exercise in module.EXERCISES
 }
