@@ -2,10 +2,9 @@
 sent, as rewritten by FTP helpers on the way, and as received, and each data connection
 traced through firewalls, NAT and load balancers.
 
-Helpers follow the Linux nf_conntrack_ftp rules the reference notes read in source: they
-watch plain-text control connections on their ports, rewrite PORT/EPRT/227 (229 carries
-only a port) where the connection is NATed, announce the coming data connection, refuse
-when the embedded address is not the packet's own, and see nothing inside TLS.
+Helpers follow the Linux nf_conntrack_ftp/nf_nat_ftp rules (see ftp_alg). A passive
+session is played for every piece of the server's passive range that can behave
+differently (see ftp_ports), so a partly forwarded range says which ports work.
 """
 
 from __future__ import annotations
@@ -14,16 +13,17 @@ from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network
 
 from .engine import EPHEMERAL_PORT, trace
-from .ftp_protocol import (IMPLICIT_PORT, FtpClientSettings, FtpServerSettings, FtpSyntaxError,
+from .ftp_alg import HelperEvent, read_line
+from .ftp_ports import PortCoverage, merged, pieces, port_ranges_in
+from .ftp_protocol import (CCC_REFUSED, IMPLICIT_PORT, FtpClientSettings, FtpServerSettings,
                            connects_at_port_command, eprt_argument, parse_227, parse_229,
-                           parse_eprt_argument, parse_port_argument, replace_eprt,
-                           replace_six_numbers, reply_text, six_numbers)
-from .middlebox import Conntrack, Expectation, FtpHelper, PortForward, Rule, Session
+                           parse_eprt_argument, parse_port_argument, reply_text, six_numbers)
+from .middlebox import Conntrack, FtpHelper, PortForward, Rule, Session, show_range
 from .network import Network
 from .trace import Remedy, Trace
 
 DATA_PORT_SERVER = EPHEMERAL_PORT + 2
-"""pyftpdlib's active-mode source port (an ephemeral one); IIS and vsftpd use port 20."""
+"""The active-mode source port of a server that does not use port 20 (an ephemeral one)."""
 MAX_PAIRED = 8
 """Candidates tried in pairs when none works alone (keeps the search to at most 28 replays)."""
 SMALL_RANGE = (51976, 51999)
@@ -52,13 +52,19 @@ class FtpStep:
     trace: Trace | None = None
     notes: tuple[str, ...] = ()
     rewrites: tuple[Rewrite, ...] = ()
+    helpers: tuple[HelperEvent, ...] = ()
+    """What each FTP helper on the way did with this line (their texts are also in notes)."""
+    ports: PortCoverage | None = None
+    """On the 227/229 reply: the passive ports the session works for."""
 
     def to_dict(self) -> dict:
         return {"channel": self.channel, "from": self.sender, "to": self.receiver, "sent": self.sent,
                 "received": self.received,
                 "trace": self.trace.to_dict(with_reply=True) if self.trace else None,
                 "notes": list(self.notes),
-                "rewrites": [{"node": r.node, "before": r.before, "after": r.after} for r in self.rewrites]}
+                "rewrites": [{"node": r.node, "before": r.before, "after": r.after} for r in self.rewrites],
+                "helpers": [e.to_dict() for e in self.helpers],
+                "passive_ports": self.ports.to_dict() if self.ports else None}
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,9 @@ class FtpResult:
     reason: str
     remedies: tuple[Remedy, ...]
     risks: tuple[Risk, ...]
+    passive_ports: PortCoverage | None = None
+    """Passive sessions: which ports of the server's range the session works for. The
+    steps show the lowest port, or the lowest failing one when only some ports work."""
 
     @property
     def succeeded(self) -> bool:
@@ -111,7 +120,9 @@ class FtpResult:
 
     def to_dict(self) -> dict:
         return {"outcome": self.outcome, "failed_step": self.failed_step, "reason": self.reason,
-                "hint": self.hint, "steps": [s.to_dict() for s in self.steps],
+                "hint": self.hint,
+                "passive_ports": self.passive_ports.to_dict() if self.passive_ports else None,
+                "steps": [s.to_dict() for s in self.steps],
                 "risks": [r.to_dict() for r in self.risks]}
 
     def __str__(self) -> str:
@@ -126,6 +137,9 @@ class FtpResult:
                 lines.append(f"          rewritten by {rewrite.node}: {rewrite.after}")
             if step.received != step.sent:
                 lines.append(f"          received: {step.received}")
+            if step.ports is not None:
+                lines.append(f"          passive port: one of {show_range(step.ports.pool)} "
+                             f"({step.ports.picks}); this session {step.ports}")
             if step.trace is not None:
                 verdict = step.trace.disposition.value
                 if step.trace.reply is not None:
@@ -168,6 +182,13 @@ class _Session:
     seen_client: IPv4Address | None = None
     blinded: bool = False
     """A helper was on the path while the control channel was encrypted."""
+    passive_port: int | None = None
+    """The port the server picks for PASV/EPSV (None: the lowest of its range)."""
+    port_step: int | None = None
+    """Index of the 227/229 reply step, once sent."""
+    unsynced: dict = field(default_factory=dict)
+    """(helper node, 'original'|'reply') -> why that helper does not know where the next line
+    starts ('start', 'tls'); absent once it does."""
 
     @property
     def control_port(self) -> int:
@@ -186,81 +207,48 @@ class _Session:
 
     # -- messages -----------------------------------------------------------------------------
     def command(self, text: str) -> str:
-        received, notes, rewrites = self._carry(text, "original")
-        self.steps.append(FtpStep("control", self.client, self.server, text, received, None, notes, rewrites))
-        return received
+        self.steps.append(self._carry(self.client, self.server, text, "original"))
+        return self.steps[-1].received
 
     def reply(self, text: str) -> str:
-        received, notes, rewrites = self._carry(text, "reply")
-        self.steps.append(FtpStep("control", self.server, self.client, text, received, None, notes, rewrites))
-        return received
+        self.steps.append(self._carry(self.server, self.client, text, "reply"))
+        return self.steps[-1].received
 
     def exchange(self, command: str, reply: str) -> str:
         self.command(command)
         return self.reply(reply)
 
-    def _carry(self, text: str, way: str):
-        notes, rewrites = [], []
-        path = self.helpers if way == "original" else list(reversed(self.helpers))
-        for session in path:
-            new, note = self._inspect(session, text, way)
-            if note:
-                notes.append(note)
+    def note(self, text: str) -> None:
+        self.steps[-1] = replace(self.steps[-1], notes=self.steps[-1].notes + (text,))
+
+    def encrypted_from_here(self) -> None:
+        """TLS records now cross every helper both ways: each loses its place in the text."""
+        self.protected = True
+        for session in self.helpers:
+            for way in ("original", "reply"):
+                self.unsynced[(session.node, way)] = "tls"
+
+    def _carry(self, sender: str, receiver: str, text: str, way: str) -> FtpStep:
+        events, rewrites = [], []
+        sent = text
+        for session in (self.helpers if way == "original" else list(reversed(self.helpers))):
+            key = (session.node, way)
+            new, event, expectation = read_line(self.net, session, text, way, protected=self.protected,
+                                                unsynced=self.unsynced.get(key))
+            if self.protected:
+                self.unsynced[key] = "tls"
+            else:
+                self.unsynced.pop(key, None)  # the line ends in a newline: the helper knows the next start
+            if expectation is not None:
+                self.state = self.state.with_expectation(expectation)
+            if event is not None:
+                events.append(event)
+                self.blinded = self.blinded or event.kind == "blind"
             if new != text:
                 rewrites.append(Rewrite(session.node, text, new))
                 text = new
-        return text, tuple(notes), tuple(rewrites)
-
-    def _inspect(self, session: Session, text: str, way: str) -> tuple[str, str | None]:
-        node = self.net.node(session.node)
-        helper = node.ftp_helper
-        verb = text.split()[0].upper() if text else ""
-        interesting = verb in ("PORT", "EPRT") if way == "original" else verb in ("227", "229")
-        if session.original[3] not in helper.ports:
-            return text, (f"{node.name}: the FTP helper watches port(s) {', '.join(map(str, helper.ports))}, "
-                          f"not {session.original[3]}" if interesting else None)
-        if self.protected:
-            if interesting:
-                self.blinded = True
-                return text, (f"{node.name}: the FTP helper cannot read the TLS-encrypted control channel: "
-                              f"{verb} passes unseen, no rewrite, no expectation")
-            return text, None
-        if not interesting:
-            return text, None
-        client_side_src, _, public, _ = session.original
-        new_src, _, private, _ = session.translated
-        try:
-            if verb in ("PORT", "EPRT"):
-                argument = text.split(None, 1)[1]
-                ip, port = (parse_port_argument if verb == "PORT" else parse_eprt_argument)(argument)
-                if ip != client_side_src and not helper.loose:
-                    return text, (f"{node.name}: the address in {verb} ({ip}) is not the packet's source "
-                                  f"({client_side_src}): NOT RECORDING (no rewrite, no expectation)")
-                follow = public if public != private else None  # the control connection was DNATed here
-                self.state = self.state.with_expectation(Expectation(
-                    node.name, private, new_src, port, (ip, port), f"{verb} from {self.client}", follow))
-                note = f"{node.name}: expects a connection from {private} to {new_src}:{port}"
-                if new_src == ip:
-                    return text, note
-                new = replace_six_numbers(text, new_src, port) if verb == "PORT" else replace_eprt(text, new_src, port)
-                return new, note + f" and rewrote {ip} to {new_src}"
-            if verb == "229":
-                port = parse_229(text)
-                self.state = self.state.with_expectation(Expectation(
-                    node.name, client_side_src, public, port, (private, port), f"229 from {self.server}"))
-                return text, f"{node.name}: expects a connection from {client_side_src} to {public}:{port}"
-            ip, port = parse_227(text)
-        except (FtpSyntaxError, IndexError):
-            return text, f"{node.name}: the FTP helper could not read {text!r}"
-        if ip != private and not helper.loose:
-            return text, (f"{node.name}: the address in 227 ({ip}) is not the packet's source ({private}): "
-                          "NOT RECORDING (no rewrite, no expectation)")
-        self.state = self.state.with_expectation(Expectation(
-            node.name, client_side_src, public, port, (ip, port), f"227 from {self.server}"))
-        note = f"{node.name}: expects a connection from {client_side_src} to {public}:{port}"
-        if public == ip:
-            return text, note
-        return replace_six_numbers(text, public, port), note + f" and rewrote {ip} to {public}"
+        return FtpStep("control", sender, receiver, sent, text, None, tuple(e.text for e in events),
+                       tuple(rewrites), tuple(events))
 
     # -- connections --------------------------------------------------------------------------
     def connect_control(self) -> None:
@@ -284,6 +272,8 @@ class _Session:
             raise _Failure(f"{landed} offers no implicit TLS on port {IMPLICIT_PORT}")
         created = result.state.sessions[len(self.state.sessions):]  # in path order
         self.helpers = [s for s in created if self.net.node(s.node).ftp_helper is not None]
+        # Until a helper has seen a line end in each direction it cannot place the next one.
+        self.unsynced = {(h.node, way): "start" for h in self.helpers for way in ("original", "reply")}
         self.state = result.reply.state
         self.client_ip, self.server_ip, self.seen_client = result.src, result.delivered.dst, result.delivered.src
 
@@ -323,18 +313,26 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
         raise FtpError("the FTP client and server must be different nodes")
     if settings.ccc and settings.tls == "none":
         raise FtpError("CCC ends TLS on the control channel: it needs tls explicit or implicit")
+    if settings.on_ccc_refused not in CCC_REFUSED:
+        raise FtpError(f"on_ccc_refused must be one of {', '.join(CCC_REFUSED)}, got {settings.on_ccc_refused!r}")
     if address is None:
         address = setup.address if setup and setup.server == server else net.node(server).addresses[0].ip
-    session = _Session(net, client, IPv4Address(str(address)), settings, server, net.node(server).ftp_server)
-    try:
-        _play(session)
+    address = IPv4Address(str(address))
+    session, failure = _run(net, client, server, address, settings, None)
+    coverage = None
+    if session.port_step is not None:
+        coverage, session, failure = _cover(net, client, server, address, settings, session, failure)
+    if failure is None:
         outcome, failed, reason = "success", None, "the listing arrived"
-    except _Failure as failure:
+    else:
         outcome, failed, reason = "failure", failure.at or len(session.steps), failure.reason
+        if coverage is not None and coverage.partial:
+            reason = (f"this session {coverage} of the server's passive range; when the server picks "
+                      f"port {session.passive_port}: {reason}")
     result = FtpResult(client, session.server, session.address, settings, tuple(session.steps), outcome,
-                       failed, reason, (), _risks(session))
+                       failed, reason, (), _risks(session), coverage)
     if outcome == "failure" and check_fixes:
-        fixes = _fixes_that_work(net, client, server, address, settings, session)
+        fixes = _fixes_that_work(net, client, server, address, settings, session, coverage)
         broken = session.steps[failed - 1].trace
         if broken is not None and failed == 1:  # the control connection itself: the engine's own advice
             fixes = tuple(broken.remedies) + fixes
@@ -342,19 +340,50 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
     return result
 
 
+def _run(net: Network, client: str, server: str, address: IPv4Address, settings: FtpClientSettings,
+         passive_port: int | None) -> tuple[_Session, _Failure | None]:
+    session = _Session(net, client, address, settings, server, net.node(server).ftp_server,
+                       passive_port=passive_port)
+    try:
+        _play(session)
+    except _Failure as failure:
+        return session, failure
+    return session, None
+
+
+def _cover(net, client, server, address, settings, first: _Session, first_failure):
+    """Play the session once per piece of the passive range that can behave differently.
+
+    Returns the coverage and the session to show: the first run, or the lowest failing
+    port's run when only some ports work.
+    """
+    ss = first.ss
+    pool = ss.passive_pool(net.node(first.server).os.is_windows)
+    runs = [(piece, (first, first_failure) if piece[0] == pool[0] else
+             _run(net, client, server, address, settings, piece[0]))
+            for piece in pieces(pool, port_ranges_in(net))]
+    coverage = PortCoverage(pool, ss.picks_passive_port,
+                            merged([piece for piece, (_, failure) in runs if failure is None]))
+    shown, failure = first, first_failure
+    if coverage.partial:
+        shown, failure = next(run for _, run in runs if run[1] is not None)
+    at = shown.port_step
+    shown.steps[at] = replace(shown.steps[at], ports=coverage)
+    return coverage, shown, failure
+
+
 def _play(s: _Session) -> None:
     s.connect_control()
     sw = s.ss.software
     if s.cs.tls == "implicit":
-        s.protected = True
+        s.encrypted_from_here()
     s.reply(reply_text(sw, "greeting"))
     if s.cs.tls == "explicit":
         answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls == "explicit" else "no_tls"))
         if not answer.startswith("234"):
             raise _Failure(f"{s.server} offers no TLS, and the client insists on it")
-        s.protected = True
-        s.steps[-1] = replace(s.steps[-1], notes=s.steps[-1].notes + (
-            "TLS handshake: from here the control channel is encrypted",))
+        s.encrypted_from_here()
+        s.note("TLS handshake: from here the control channel is encrypted")
     if s.cs.tls == "none" and s.ss.tls_required_control:
         s.exchange("USER student", reply_text(sw, "tls_control"))
         raise _Failure(f"{s.server} requires TLS on the control channel and the client did not start it")
@@ -364,15 +393,9 @@ def _play(s: _Session) -> None:
         s.exchange("PBSZ 0", reply_text(sw, "pbsz"))
         s.exchange(f"PROT {s.cs.prot}", reply_text(sw, f"prot_{s.cs.prot}"))
         if s.cs.ccc:
-            answer = s.exchange("CCC", reply_text(sw, "ccc_ok" if s.ss.ccc else "ccc"))
-            if answer.startswith("200"):
-                s.protected = False
-                s.steps[-1] = replace(s.steps[-1], notes=("the control channel is clear text again: "
-                                                          "helpers can read it",))
-            else:
-                s.steps[-1] = replace(s.steps[-1], notes=(f"{s.server} refuses CCC: the control channel "
-                                                          "stays encrypted",))
-    s.exchange("TYPE A", reply_text(sw, "type"))
+            _clear_command_channel(s, sw)
+    if s.cs.type_before_data:
+        s.exchange("TYPE A", reply_text(sw, "type"))
     data_private = s.cs.tls == "none" or s.cs.prot == "C"
     mode = s.cs.mode
     if s.ss.tls_required_data and data_private:
@@ -386,19 +409,34 @@ def _play(s: _Session) -> None:
     s.exchange("QUIT", reply_text(sw, "quit"))
 
 
+def _clear_command_channel(s: _Session, sw: str) -> None:
+    answer = s.exchange("CCC", reply_text(sw, "ccc_ok" if s.ss.ccc else "ccc"))
+    if answer.startswith("200"):
+        s.protected = False  # the 200 and TLS's close_notify were still encrypted: helpers resync later
+        s.note("the control channel is clear text again; each FTP helper reads it again from the second "
+               "clear-text line in each direction")
+        return
+    if s.cs.on_ccc_refused == "stop":
+        raise _Failure(f"{s.server} refuses CCC ({answer}); the client stops here, as Python's ftplib does "
+                       "(its ccc() raises error_perm on a 5xx reply; client setting on_ccc_refused: stop)")
+    s.note(f"{s.server} refuses CCC: the client carries on (on_ccc_refused: continue) and the control "
+           "channel stays encrypted")
+
+
 def _passive(s: _Session, sw: str, mode: str) -> None:
-    port = s.ss.first_passive_port()
+    port = s.passive_port or s.ss.passive_pool(s.net.node(s.server).os.is_windows)[0]
+    s.passive_port = port
     if mode == "passive":
         advertised = s.ss.external_address or s.server_ip
         received = s.exchange("PASV", reply_text(sw, "pasv", six=six_numbers(advertised, port)))
         ip, port = parse_227(received)
         dial = ip if s.cs.trust_pasv_address else s.address
-        note = (f"the client dials the address in the 227 reply ({ip})" if s.cs.trust_pasv_address else
-                f"the client ignores the address in 227 ({ip}) and reuses the control connection's ({s.address})")
-        s.steps[-1] = replace(s.steps[-1], notes=s.steps[-1].notes + (note,))
+        s.note(f"the client dials the address in the 227 reply ({ip})" if s.cs.trust_pasv_address else
+               f"the client ignores the address in 227 ({ip}) and reuses the control connection's ({s.address})")
     else:
         received = s.exchange("EPSV", reply_text(sw, "epsv", port=port))
         port, ip, dial = parse_229(received), None, s.address
+    s.port_step = len(s.steps) - 1
     # The client opens the data connection before it sends LIST (ftplib's order).
     result = s.data(s.client, s.server, dial, port, sport=s.cs.data_port)
     _check_data(s, result, port, dial, ip, passive=True, sw=sw)
@@ -415,23 +453,28 @@ def _active(s: _Session, sw: str, mode: str) -> None:
     if ip != s.seen_client and not s.ss.permit_foreign_addresses:
         s.reply(reply_text(sw, "foreign", addr=ip, port=port))
         trouble = _helper_trouble(s)
+        setting = {"pyftpdlib": "permit_foreign_addresses=False", "vsftpd": "port_promiscuous=NO",
+                   "iis": "matchClientAddressForPort"}[sw]
         raise _Failure(f"{s.server} refuses to connect to {ip}: it is not the client's address as the "
-                       f"server sees it ({s.seen_client}); bounce protection"
+                       f"server sees it ({s.seen_client}). That is the server's own policy ({setting}), "
+                       "bounce protection against the attack RFC 2577 describes"
                        + (f" (and: {trouble})" if trouble else ""))
     if port < 1024 and not s.ss.permit_privileged_ports:
         s.reply(reply_text(sw, "privileged", port=port))
-        raise _Failure(f"{s.server} refuses to connect to the privileged port {port}")
-    sport = DATA_PORT_SERVER if sw == "pyftpdlib" else 20
+        raise _Failure(f"{s.server} refuses to connect to the privileged port {port} "
+                       "(RFC 2577 advises servers to refuse PORT to ports below 1024)")
+    sport = s.ss.active_source_port(DATA_PORT_SERVER)
+    ok = "active_ok" if verb == "PORT" else "eprt_ok"
     if connects_at_port_command(sw):
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
         at = len(s.steps)
         problem = _data_ok(s, result, s.cs.data_port, passive=False)
-        s.reply(reply_text(sw, "active_ok" if problem is None else "active_fail"))
+        s.reply(reply_text(sw, ok if problem is None else "active_fail"))
         if problem is not None:
             raise _Failure(problem, at)
         s.exchange("LIST", reply_text(sw, "transfer"))
     else:
-        s.reply(reply_text(sw, "active_ok"))
+        s.reply(reply_text(sw, ok))
         s.exchange("LIST", reply_text(sw, "transfer"))
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
         at = len(s.steps)
@@ -445,9 +488,9 @@ def _active(s: _Session, sw: str, mode: str) -> None:
 def _helper_trouble(s: _Session) -> str | None:
     """A helper's own explanation of why it did not help (wrong port, NOT RECORDING)."""
     for step in s.steps:
-        for note in step.notes:
-            if "watches port" in note or "NOT RECORDING" in note:
-                return note
+        for event in step.helpers:
+            if event.kind in ("other-port", "not-recording"):
+                return event.text
     return None
 
 
@@ -500,7 +543,8 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
 
 # --- fixes -------------------------------------------------------------------------------------
 
-def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClientSettings, s: _Session):
+def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClientSettings, s: _Session,
+                     coverage: PortCoverage | None = None):
     """(text, change) pairs for the nodes this session touched; change(net, settings) gives
     the network and client settings to try."""
     fixes = []
@@ -519,6 +563,14 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
         box = n.node(name)
         return n.with_node(replace(box, firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules)))
 
+    if coverage is not None and coverage.partial:
+        widest = max(coverage.working, key=lambda r: r[1] - r[0])
+        fixes.append((f"shrink the server's passive range to the ports that work ({show_range(widest)}; IIS: Data "
+                      "Channel Port Range; pyftpdlib: passive_ports; vsftpd: pasv_min_port/pasv_max_port)",
+                      lambda n, c: (set_server(n, passive_ports=widest), c)))
+    if cs.ccc and not ss.ccc:
+        fixes.append(("let the server accept CCC (IIS: FTP SSL Settings > Advanced > Control Channel: "
+                      "'Require only for credentials')", lambda n, c: (set_server(n, ccc=True), c)))
     if s.server_ip is not None and s.address != s.server_ip:
         fixes.append((f"set the server's external address to {s.address} (IIS: External IP Address of "
                       f"Firewall; pyftpdlib: masquerade_address; vsftpd: pasv_address)",
@@ -590,8 +642,8 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
     return fixes
 
 
-def _fixes_that_work(net, client, server, address, cs, s: _Session) -> tuple[Remedy, ...]:
-    fixes = _candidate_fixes(net, client, server, address, cs, s)
+def _fixes_that_work(net, client, server, address, cs, s: _Session, coverage=None) -> tuple[Remedy, ...]:
+    fixes = _candidate_fixes(net, client, server, address, cs, s, coverage)
 
     def works(changes) -> bool:
         n, c = net, cs
