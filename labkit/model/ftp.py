@@ -378,6 +378,9 @@ def _play(s: _Session) -> None:
     if s.cs.tls == "implicit":
         s.encrypted_from_here()
     s.reply(reply_text(sw, "greeting"))
+    if s.cs.tls == "implicit":
+        s.note(f"implicit FTPS on port {s.control_port}: the TLS handshake came first; the greeting and "
+               "everything after it is encrypted (no AUTH TLS)")
     if s.cs.tls == "explicit":
         answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls == "explicit" else "no_tls"))
         if not answer.startswith("234"):
