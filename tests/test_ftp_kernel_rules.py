@@ -99,8 +99,10 @@ def test_pasv_first_after_ccc_not_rewritten():
     pasv = step(first, "227")
     assert not pasv.rewrites and pasv.received == pasv.sent
     event = next(e for e in pasv.helpers if e.kind == "unsynchronised")
-    assert event.after_tls and "227 is not rewritten" in event.text
+    assert event.after_tls and event.carries_address and "227 is not rewritten" in event.text
     assert not first.succeeded and "dialled 192.168.1.32:51976" in first.reason
+    assert "skipped the 227 reply: it was the first clear-text line from the server after CCC" in first.reason
+    assert first.hint.startswith("send TYPE A (or any command) after CCC before PASV/PORT")
 
 
 def test_type_before_pasv_resynchronises_the_helper_after_ccc():

@@ -482,6 +482,12 @@ def _helper_trouble(s: _Session) -> str | None:
     return None
 
 
+def _skipped_after_tls(s: _Session) -> bool:
+    """A helper let the PORT/EPRT/227/229 line pass unread because TLS had just ended."""
+    return any(e.kind == "unsynchronised" and e.after_tls and e.carries_address
+               for step in s.steps for e in step.helpers)
+
+
 def _check_data(s: _Session, result: Trace, port: int, dial, advertised, passive: bool, sw: str) -> None:
     problem = _data_ok(s, result, port, passive)
     if problem is None:
@@ -506,10 +512,16 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
                 why += f", the server's {kind}address from the 227 reply"
                 if s.blinded:
                     why += ", because the firewall's FTP helper could not read the TLS-encrypted 227 reply"
+                elif _skipped_after_tls(s):
+                    why += (", because the firewall's FTP helper skipped the 227 reply: it was the first clear-text "
+                            "line from the server after CCC")
                 elif not s.helpers:
                     why += ", because nothing on the way rewrote it (no FTP helper, no external address on the server)"
         elif s.blinded:
             why += "; no FTP helper could read the encrypted control channel, so nothing expects this connection"
+        elif _skipped_after_tls(s):
+            why += ("; the FTP helper skipped the first clear-text line after CCC, so nothing expects this "
+                    "connection")
         trouble = _helper_trouble(s)
         return f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else "")
     landed = result.last_hop.node

@@ -38,9 +38,12 @@ class HelperEvent:
     text: str
     after_tls: bool = False
     """For 'unsynchronised': the helper lost its place because of TLS, not at the start."""
+    carries_address: bool = False
+    """The line was one the helper looks for (PORT, EPRT, 227, 229)."""
 
     def to_dict(self) -> dict:
-        return {"node": self.node, "kind": self.kind, "text": self.text, "after_tls": self.after_tls}
+        return {"node": self.node, "kind": self.kind, "text": self.text, "after_tls": self.after_tls,
+                "carries_address": self.carries_address}
 
 
 def interesting(text: str, way: str) -> bool:
@@ -78,7 +81,7 @@ def read_line(net: Network, session: Session, text: str, way: str, *, protected:
             f"(it reads only a line that starts where the last line it saw ended)"
             + (f", so {verb} is not rewritten and nothing is expected" if wanted else
                "; it reads this direction again from the next line"),
-            unsynced == "tls"), None
+            unsynced == "tls", wanted), None
     if not wanted:
         return text, None, None
     try:

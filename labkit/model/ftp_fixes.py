@@ -128,6 +128,10 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
     if cs.tls != "none" and not cs.ccc and any(n.ftp_helper for n in path):
         fixes.append(("send CCC after login, so FTP helpers can read the control channel again "
                       "(the server must support CCC)", lambda n, c: (n, replace(c, ccc=True))))
+    if cs.ccc and not cs.type_before_data:
+        fixes.append(("send TYPE A (or any command) after CCC before PASV/PORT, so FTP helpers are back in step "
+                      "when the address comes (Python ftplib's retrlines() does)",
+                      lambda n, c: (n, replace(c, type_before_data=True))))
     if cs.tls == "implicit":
         fixes.append(("use explicit TLS (AUTH TLS on the control port) instead of implicit TLS on 990",
                       lambda n, c: (n, replace(c, tls="explicit", port=None))))
