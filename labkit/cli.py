@@ -76,7 +76,8 @@ def cmd_ftp(args) -> str:
     net = _scenario(args.scenario, args.run, _echo_for(args))
     setup = net.ftp
     settings = setup.settings if setup else FtpClientSettings()
-    overrides = {key: getattr(args, key) for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address", "port")
+    overrides = {key: getattr(args, key) for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address", "port",
+                                                     "on_ccc_refused")
                  if getattr(args, key) is not None}
     settings = replace(settings, **overrides)
     if args.prot is not None and settings.tls == "none":
@@ -194,6 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prot", choices=("P", "C"))
     p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None,
                    help="send CCC after login (clear command channel)")
+    p.add_argument("--on-ccc-refused", choices=("stop", "continue"),
+                   help="when the server refuses CCC: stop (Python ftplib, the default) or carry on encrypted")
     p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
                    help="dial the address in 227 (old clients) instead of the control connection's")
     p.add_argument("--json", action="store_true")

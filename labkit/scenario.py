@@ -202,6 +202,7 @@ class FtpServerSpec(_Spec):
     permit_privileged_ports: bool = False
     ccc: bool = False
     certificate: Literal["trusted", "self-signed"] = "trusted"
+    connect_from_port_20: bool = False
 
 
 class FtpSettingsSpec(_Spec):
@@ -214,6 +215,8 @@ class FtpSettingsSpec(_Spec):
     trust_pasv_address: bool = False
     data_port: Annotated[int, Field(ge=1, le=65535)] = 49153
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    on_ccc_refused: Literal["stop", "continue"] = "stop"
+    type_before_data: bool = True
 
     def settings(self) -> FtpClientSettings:
         return FtpClientSettings(**{k: getattr(self, k) for k in FtpSettingsSpec.model_fields})

@@ -99,13 +99,21 @@ def _restore(log: logging.Logger, disabled: bool):
 
 
 def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", prot: str = "P",
-               trust_pasv_address: bool = False) -> list[tuple[str, str]]:
+               trust_pasv_address: bool = False, ccc: bool = False,
+               on_ccc_refused: str = "stop") -> list[tuple[str, str]]:
     """Log in, LIST, QUIT; return [(what the client sent, the server's reply line)].
 
     The data connection is opened the way ftplib does it (passive: connect, then LIST;
     active: listen, PORT/EPRT, LIST, accept); EPSV and EPRT are sent explicitly because
-    ftplib uses them only over IPv6.
+    ftplib uses them only over IPv6. With `ccc`, CCC is sent through ftplib's own ccc()
+    after PROT; when the server refuses it, ftplib raises error_perm: 'stop' ends the
+    session there (the transcript's last reply is the refusal), 'continue' carries on
+    with the control channel still encrypted.
     """
+    if ccc and tls != "explicit":
+        raise ValueError("CCC needs tls='explicit'")
+    if on_ccc_refused not in ("stop", "continue"):
+        raise ValueError(f"on_ccc_refused must be 'stop' or 'continue', got {on_ccc_refused!r}")
     if trust_pasv_address and not server.host.startswith("127."):
         raise ValueError("the live runner only ever dials loopback addresses")
     if tls not in ("none", "explicit"):
@@ -134,6 +142,13 @@ def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", 
         if tls == "explicit":
             send("PBSZ 0")
             send(f"PROT {prot}")
+        if ccc:
+            try:
+                transcript.append(("CCC", ftp.ccc()))
+            except ftplib.error_perm as refusal:
+                transcript.append(("CCC", str(refusal)))
+                if on_ccc_refused == "stop":
+                    return transcript
         send("TYPE A")
         listing = _list(ftp, send, transcript, mode, tls == "explicit" and prot == "P", trust_pasv_address)
         transcript.append(("(data)", listing))

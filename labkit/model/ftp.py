@@ -2,143 +2,36 @@
 sent, as rewritten by FTP helpers on the way, and as received, and each data connection
 traced through firewalls, NAT and load balancers.
 
-Helpers follow the Linux nf_conntrack_ftp rules the reference notes read in source: they
-watch plain-text control connections on their ports, rewrite PORT/EPRT/227 (229 carries
-only a port) where the connection is NATed, announce the coming data connection, refuse
-when the embedded address is not the packet's own, and see nothing inside TLS.
+Helpers follow the Linux nf_conntrack_ftp/nf_nat_ftp rules (see ftp_alg). A passive
+session is played for every piece of the server's passive range that can behave
+differently (see ftp_ports), so a partly forwarded range says which ports work.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address
 
 from .engine import EPHEMERAL_PORT, trace
-from .ftp_protocol import (IMPLICIT_PORT, FtpClientSettings, FtpServerSettings, FtpSyntaxError,
+from .ftp_alg import read_line
+from .ftp_fixes import fixes_that_work, risks
+from .ftp_ports import PortCoverage, merged, pieces, port_ranges_in
+from .ftp_protocol import (CCC_REFUSED, IMPLICIT_PORT, FtpClientSettings, FtpServerSettings,
                            connects_at_port_command, eprt_argument, parse_227, parse_229,
-                           parse_eprt_argument, parse_port_argument, replace_eprt,
-                           replace_six_numbers, reply_text, six_numbers)
-from .middlebox import Conntrack, Expectation, FtpHelper, PortForward, Rule, Session
+                           parse_eprt_argument, parse_port_argument, reply_text, six_numbers)
+from .ftp_result import FtpResult, FtpStep, Rewrite
+from .middlebox import Conntrack, Session
 from .network import Network
-from .trace import Remedy, Trace
+from .trace import Trace
+
+__all__ = ["FtpError", "FtpResult", "FtpStep", "ftp_session"]
 
 DATA_PORT_SERVER = EPHEMERAL_PORT + 2
-"""pyftpdlib's active-mode source port (an ephemeral one); IIS and vsftpd use port 20."""
-MAX_PAIRED = 8
-"""Candidates tried in pairs when none works alone (keeps the search to at most 28 replays)."""
-SMALL_RANGE = (51976, 51999)
-"""The seed's example port 51976 (= 203*256 + 8) opens the range the kit suggests."""
+"""The active-mode source port of a server that does not use port 20 (an ephemeral one)."""
 
 
 class FtpError(ValueError):
     """The session cannot be set up as asked (unknown node, no FTP server, bad setting)."""
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    node: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class FtpStep:
-    channel: str
-    """'control' or 'data'."""
-    sender: str
-    receiver: str
-    sent: str
-    received: str
-    trace: Trace | None = None
-    notes: tuple[str, ...] = ()
-    rewrites: tuple[Rewrite, ...] = ()
-
-    def to_dict(self) -> dict:
-        return {"channel": self.channel, "from": self.sender, "to": self.receiver, "sent": self.sent,
-                "received": self.received,
-                "trace": self.trace.to_dict(with_reply=True) if self.trace else None,
-                "notes": list(self.notes),
-                "rewrites": [{"node": r.node, "before": r.before, "after": r.after} for r in self.rewrites]}
-
-
-@dataclass(frozen=True)
-class Risk:
-    risk: str
-    present: bool
-    mitigation: str
-    result: str
-
-    def to_dict(self) -> dict:
-        return {"risk": self.risk, "present": self.present, "mitigation": self.mitigation,
-                "result": self.result}
-
-
-@dataclass(frozen=True)
-class FtpResult:
-    client: str
-    server: str
-    address: IPv4Address
-    settings: FtpClientSettings
-    steps: tuple[FtpStep, ...]
-    outcome: str
-    failed_step: int | None
-    reason: str
-    remedies: tuple[Remedy, ...]
-    risks: tuple[Risk, ...]
-
-    @property
-    def succeeded(self) -> bool:
-        return self.outcome == "success"
-
-    @property
-    def hint(self) -> str:
-        if self.remedies:
-            return "; or ".join(str(r) for r in self.remedies)
-        return ("nothing to change" if self.succeeded else
-                "no setting, or pair of settings, that the kit knows of fixes this")
-
-    def commands_and_codes(self) -> list[tuple[str, str]]:
-        """(command verb, reply code) pairs on the control channel: what a live run can confirm."""
-        pairs, pending = [], "(connect)"
-        for step in self.steps:
-            if step.channel != "control":
-                continue
-            if step.sender == self.client and not step.sent.startswith("connect"):
-                pending = step.sent.split()[0].upper()
-            elif step.sender != self.client and step.received[:3].isdigit():
-                pairs.append((pending, step.received[:3]))
-        return pairs
-
-    def to_dict(self) -> dict:
-        return {"outcome": self.outcome, "failed_step": self.failed_step, "reason": self.reason,
-                "hint": self.hint, "steps": [s.to_dict() for s in self.steps],
-                "risks": [r.to_dict() for r in self.risks]}
-
-    def __str__(self) -> str:
-        s = self.settings
-        lines = [f"FTP: {self.client} -> {self.address} ({self.server}); mode {s.mode}, TLS {s.tls}"
-                 + (f", PROT {s.prot}" if s.tls != "none" else "") + (", CCC" if s.ccc else "")
-                 + (", client trusts the 227 address" if s.trust_pasv_address else "")]
-        for n, step in enumerate(self.steps, 1):
-            mark = " X" if n == self.failed_step else "  "
-            lines.append(f"{mark}{n:>2}. {step.channel:<7} {step.sender} -> {step.receiver}: {step.sent}")
-            for rewrite in step.rewrites:
-                lines.append(f"          rewritten by {rewrite.node}: {rewrite.after}")
-            if step.received != step.sent:
-                lines.append(f"          received: {step.received}")
-            if step.trace is not None:
-                verdict = step.trace.disposition.value
-                if step.trace.reply is not None:
-                    verdict += f", answer {step.trace.reply.disposition.value}"
-                lines.append(f"          TCP: {verdict}")
-            lines.extend(f"          note: {note}" for note in step.notes)
-        lines.append(f"=> {self.outcome.upper()}" + (f" at step {self.failed_step}" if self.failed_step else "")
-                     + f": {self.reason}")
-        lines.append(f"   hint: {self.hint}")
-        lines.append("risks (from the field notes' table):")
-        for risk in self.risks:
-            lines.append(f"   [{'PRESENT' if risk.present else 'handled'}] {risk.risk} -> {risk.mitigation}")
-        return "\n".join(lines)
 
 
 class _Failure(Exception):
@@ -168,6 +61,13 @@ class _Session:
     seen_client: IPv4Address | None = None
     blinded: bool = False
     """A helper was on the path while the control channel was encrypted."""
+    passive_port: int | None = None
+    """The port the server picks for PASV/EPSV (None: the lowest of its range)."""
+    port_step: int | None = None
+    """Index of the 227/229 reply step, once sent."""
+    unsynced: dict = field(default_factory=dict)
+    """(helper node, 'original'|'reply') -> why that helper does not know where the next line
+    starts ('start', 'tls'); absent once it does."""
 
     @property
     def control_port(self) -> int:
@@ -186,81 +86,48 @@ class _Session:
 
     # -- messages -----------------------------------------------------------------------------
     def command(self, text: str) -> str:
-        received, notes, rewrites = self._carry(text, "original")
-        self.steps.append(FtpStep("control", self.client, self.server, text, received, None, notes, rewrites))
-        return received
+        self.steps.append(self._carry(self.client, self.server, text, "original"))
+        return self.steps[-1].received
 
     def reply(self, text: str) -> str:
-        received, notes, rewrites = self._carry(text, "reply")
-        self.steps.append(FtpStep("control", self.server, self.client, text, received, None, notes, rewrites))
-        return received
+        self.steps.append(self._carry(self.server, self.client, text, "reply"))
+        return self.steps[-1].received
 
     def exchange(self, command: str, reply: str) -> str:
         self.command(command)
         return self.reply(reply)
 
-    def _carry(self, text: str, way: str):
-        notes, rewrites = [], []
-        path = self.helpers if way == "original" else list(reversed(self.helpers))
-        for session in path:
-            new, note = self._inspect(session, text, way)
-            if note:
-                notes.append(note)
+    def note(self, text: str) -> None:
+        self.steps[-1] = replace(self.steps[-1], notes=self.steps[-1].notes + (text,))
+
+    def encrypted_from_here(self) -> None:
+        """TLS records now cross every helper both ways: each loses its place in the text."""
+        self.protected = True
+        for session in self.helpers:
+            for way in ("original", "reply"):
+                self.unsynced[(session.node, way)] = "tls"
+
+    def _carry(self, sender: str, receiver: str, text: str, way: str) -> FtpStep:
+        events, rewrites = [], []
+        sent = text
+        for session in (self.helpers if way == "original" else list(reversed(self.helpers))):
+            key = (session.node, way)
+            new, event, expectation = read_line(self.net, session, text, way, protected=self.protected,
+                                                unsynced=self.unsynced.get(key))
+            if self.protected:
+                self.unsynced[key] = "tls"
+            else:
+                self.unsynced.pop(key, None)  # the line ends in a newline: the helper knows the next start
+            if expectation is not None:
+                self.state = self.state.with_expectation(expectation)
+            if event is not None:
+                events.append(event)
+                self.blinded = self.blinded or event.kind == "blind"
             if new != text:
                 rewrites.append(Rewrite(session.node, text, new))
                 text = new
-        return text, tuple(notes), tuple(rewrites)
-
-    def _inspect(self, session: Session, text: str, way: str) -> tuple[str, str | None]:
-        node = self.net.node(session.node)
-        helper = node.ftp_helper
-        verb = text.split()[0].upper() if text else ""
-        interesting = verb in ("PORT", "EPRT") if way == "original" else verb in ("227", "229")
-        if session.original[3] not in helper.ports:
-            return text, (f"{node.name}: the FTP helper watches port(s) {', '.join(map(str, helper.ports))}, "
-                          f"not {session.original[3]}" if interesting else None)
-        if self.protected:
-            if interesting:
-                self.blinded = True
-                return text, (f"{node.name}: the FTP helper cannot read the TLS-encrypted control channel: "
-                              f"{verb} passes unseen, no rewrite, no expectation")
-            return text, None
-        if not interesting:
-            return text, None
-        client_side_src, _, public, _ = session.original
-        new_src, _, private, _ = session.translated
-        try:
-            if verb in ("PORT", "EPRT"):
-                argument = text.split(None, 1)[1]
-                ip, port = (parse_port_argument if verb == "PORT" else parse_eprt_argument)(argument)
-                if ip != client_side_src and not helper.loose:
-                    return text, (f"{node.name}: the address in {verb} ({ip}) is not the packet's source "
-                                  f"({client_side_src}): NOT RECORDING (no rewrite, no expectation)")
-                follow = public if public != private else None  # the control connection was DNATed here
-                self.state = self.state.with_expectation(Expectation(
-                    node.name, private, new_src, port, (ip, port), f"{verb} from {self.client}", follow))
-                note = f"{node.name}: expects a connection from {private} to {new_src}:{port}"
-                if new_src == ip:
-                    return text, note
-                new = replace_six_numbers(text, new_src, port) if verb == "PORT" else replace_eprt(text, new_src, port)
-                return new, note + f" and rewrote {ip} to {new_src}"
-            if verb == "229":
-                port = parse_229(text)
-                self.state = self.state.with_expectation(Expectation(
-                    node.name, client_side_src, public, port, (private, port), f"229 from {self.server}"))
-                return text, f"{node.name}: expects a connection from {client_side_src} to {public}:{port}"
-            ip, port = parse_227(text)
-        except (FtpSyntaxError, IndexError):
-            return text, f"{node.name}: the FTP helper could not read {text!r}"
-        if ip != private and not helper.loose:
-            return text, (f"{node.name}: the address in 227 ({ip}) is not the packet's source ({private}): "
-                          "NOT RECORDING (no rewrite, no expectation)")
-        self.state = self.state.with_expectation(Expectation(
-            node.name, client_side_src, public, port, (ip, port), f"227 from {self.server}"))
-        note = f"{node.name}: expects a connection from {client_side_src} to {public}:{port}"
-        if public == ip:
-            return text, note
-        return replace_six_numbers(text, public, port), note + f" and rewrote {ip} to {public}"
+        return FtpStep("control", sender, receiver, sent, text, None, tuple(e.text for e in events),
+                       tuple(rewrites), tuple(events))
 
     # -- connections --------------------------------------------------------------------------
     def connect_control(self) -> None:
@@ -284,6 +151,8 @@ class _Session:
             raise _Failure(f"{landed} offers no implicit TLS on port {IMPLICIT_PORT}")
         created = result.state.sessions[len(self.state.sessions):]  # in path order
         self.helpers = [s for s in created if self.net.node(s.node).ftp_helper is not None]
+        # Until a helper has seen a line end in each direction it cannot place the next one.
+        self.unsynced = {(h.node, way): "start" for h in self.helpers for way in ("original", "reply")}
         self.state = result.reply.state
         self.client_ip, self.server_ip, self.seen_client = result.src, result.delivered.dst, result.delivered.src
 
@@ -323,18 +192,26 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
         raise FtpError("the FTP client and server must be different nodes")
     if settings.ccc and settings.tls == "none":
         raise FtpError("CCC ends TLS on the control channel: it needs tls explicit or implicit")
+    if settings.on_ccc_refused not in CCC_REFUSED:
+        raise FtpError(f"on_ccc_refused must be one of {', '.join(CCC_REFUSED)}, got {settings.on_ccc_refused!r}")
     if address is None:
         address = setup.address if setup and setup.server == server else net.node(server).addresses[0].ip
-    session = _Session(net, client, IPv4Address(str(address)), settings, server, net.node(server).ftp_server)
-    try:
-        _play(session)
+    address = IPv4Address(str(address))
+    session, failure = _run(net, client, server, address, settings, None)
+    coverage = None
+    if session.port_step is not None:
+        coverage, session, failure = _cover(net, client, server, address, settings, session, failure)
+    if failure is None:
         outcome, failed, reason = "success", None, "the listing arrived"
-    except _Failure as failure:
+    else:
         outcome, failed, reason = "failure", failure.at or len(session.steps), failure.reason
+        if coverage is not None and coverage.partial:
+            reason = (f"this session {coverage} of the server's passive range; when the server picks "
+                      f"port {session.passive_port}: {reason}")
     result = FtpResult(client, session.server, session.address, settings, tuple(session.steps), outcome,
-                       failed, reason, (), _risks(session))
+                       failed, reason, (), risks(session), coverage)
     if outcome == "failure" and check_fixes:
-        fixes = _fixes_that_work(net, client, server, address, settings, session)
+        fixes = fixes_that_work(net, client, server, address, settings, session, coverage)
         broken = session.steps[failed - 1].trace
         if broken is not None and failed == 1:  # the control connection itself: the engine's own advice
             fixes = tuple(broken.remedies) + fixes
@@ -342,19 +219,53 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
     return result
 
 
+def _run(net: Network, client: str, server: str, address: IPv4Address, settings: FtpClientSettings,
+         passive_port: int | None) -> tuple[_Session, _Failure | None]:
+    session = _Session(net, client, address, settings, server, net.node(server).ftp_server,
+                       passive_port=passive_port)
+    try:
+        _play(session)
+    except _Failure as failure:
+        return session, failure
+    return session, None
+
+
+def _cover(net, client, server, address, settings, first: _Session, first_failure):
+    """Play the session once per piece of the passive range that can behave differently.
+
+    Returns the coverage and the session to show: the first run, or the lowest failing
+    port's run when only some ports work.
+    """
+    ss = first.ss
+    pool = ss.passive_pool(net.node(first.server).os.is_windows)
+    runs = [(piece, (first, first_failure) if piece[0] == pool[0] else
+             _run(net, client, server, address, settings, piece[0]))
+            for piece in pieces(pool, port_ranges_in(net))]
+    coverage = PortCoverage(pool, ss.picks_passive_port,
+                            merged([piece for piece, (_, failure) in runs if failure is None]))
+    shown, failure = first, first_failure
+    if coverage.partial:
+        shown, failure = next(run for _, run in runs if run[1] is not None)
+    at = shown.port_step
+    shown.steps[at] = replace(shown.steps[at], ports=coverage)
+    return coverage, shown, failure
+
+
 def _play(s: _Session) -> None:
     s.connect_control()
     sw = s.ss.software
     if s.cs.tls == "implicit":
-        s.protected = True
+        s.encrypted_from_here()
     s.reply(reply_text(sw, "greeting"))
+    if s.cs.tls == "implicit":
+        s.note(f"implicit FTPS on port {s.control_port}: the TLS handshake came first; the greeting and "
+               "everything after it is encrypted (no AUTH TLS)")
     if s.cs.tls == "explicit":
         answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls == "explicit" else "no_tls"))
         if not answer.startswith("234"):
             raise _Failure(f"{s.server} offers no TLS, and the client insists on it")
-        s.protected = True
-        s.steps[-1] = replace(s.steps[-1], notes=s.steps[-1].notes + (
-            "TLS handshake: from here the control channel is encrypted",))
+        s.encrypted_from_here()
+        s.note("TLS handshake: from here the control channel is encrypted")
     if s.cs.tls == "none" and s.ss.tls_required_control:
         s.exchange("USER student", reply_text(sw, "tls_control"))
         raise _Failure(f"{s.server} requires TLS on the control channel and the client did not start it")
@@ -364,15 +275,9 @@ def _play(s: _Session) -> None:
         s.exchange("PBSZ 0", reply_text(sw, "pbsz"))
         s.exchange(f"PROT {s.cs.prot}", reply_text(sw, f"prot_{s.cs.prot}"))
         if s.cs.ccc:
-            answer = s.exchange("CCC", reply_text(sw, "ccc_ok" if s.ss.ccc else "ccc"))
-            if answer.startswith("200"):
-                s.protected = False
-                s.steps[-1] = replace(s.steps[-1], notes=("the control channel is clear text again: "
-                                                          "helpers can read it",))
-            else:
-                s.steps[-1] = replace(s.steps[-1], notes=(f"{s.server} refuses CCC: the control channel "
-                                                          "stays encrypted",))
-    s.exchange("TYPE A", reply_text(sw, "type"))
+            _clear_command_channel(s, sw)
+    if s.cs.type_before_data:
+        s.exchange("TYPE A", reply_text(sw, "type"))
     data_private = s.cs.tls == "none" or s.cs.prot == "C"
     mode = s.cs.mode
     if s.ss.tls_required_data and data_private:
@@ -386,19 +291,34 @@ def _play(s: _Session) -> None:
     s.exchange("QUIT", reply_text(sw, "quit"))
 
 
+def _clear_command_channel(s: _Session, sw: str) -> None:
+    answer = s.exchange("CCC", reply_text(sw, "ccc_ok" if s.ss.ccc else "ccc"))
+    if answer.startswith("200"):
+        s.protected = False  # the 200 and TLS's close_notify were still encrypted: helpers resync later
+        s.note("the control channel is clear text again; each FTP helper reads it again from the second "
+               "clear-text line in each direction")
+        return
+    if s.cs.on_ccc_refused == "stop":
+        raise _Failure(f"{s.server} refuses CCC ({answer}); the client stops here, as Python's ftplib does "
+                       "(its ccc() raises error_perm on a 5xx reply; client setting on_ccc_refused: stop)")
+    s.note(f"{s.server} refuses CCC: the client carries on (on_ccc_refused: continue) and the control "
+           "channel stays encrypted")
+
+
 def _passive(s: _Session, sw: str, mode: str) -> None:
-    port = s.ss.first_passive_port()
+    port = s.passive_port or s.ss.passive_pool(s.net.node(s.server).os.is_windows)[0]
+    s.passive_port = port
     if mode == "passive":
         advertised = s.ss.external_address or s.server_ip
         received = s.exchange("PASV", reply_text(sw, "pasv", six=six_numbers(advertised, port)))
         ip, port = parse_227(received)
         dial = ip if s.cs.trust_pasv_address else s.address
-        note = (f"the client dials the address in the 227 reply ({ip})" if s.cs.trust_pasv_address else
-                f"the client ignores the address in 227 ({ip}) and reuses the control connection's ({s.address})")
-        s.steps[-1] = replace(s.steps[-1], notes=s.steps[-1].notes + (note,))
+        s.note(f"the client dials the address in the 227 reply ({ip})" if s.cs.trust_pasv_address else
+               f"the client ignores the address in 227 ({ip}) and reuses the control connection's ({s.address})")
     else:
         received = s.exchange("EPSV", reply_text(sw, "epsv", port=port))
         port, ip, dial = parse_229(received), None, s.address
+    s.port_step = len(s.steps) - 1
     # The client opens the data connection before it sends LIST (ftplib's order).
     result = s.data(s.client, s.server, dial, port, sport=s.cs.data_port)
     _check_data(s, result, port, dial, ip, passive=True, sw=sw)
@@ -415,23 +335,28 @@ def _active(s: _Session, sw: str, mode: str) -> None:
     if ip != s.seen_client and not s.ss.permit_foreign_addresses:
         s.reply(reply_text(sw, "foreign", addr=ip, port=port))
         trouble = _helper_trouble(s)
+        setting = {"pyftpdlib": "permit_foreign_addresses=False", "vsftpd": "port_promiscuous=NO",
+                   "iis": "matchClientAddressForPort"}[sw]
         raise _Failure(f"{s.server} refuses to connect to {ip}: it is not the client's address as the "
-                       f"server sees it ({s.seen_client}); bounce protection"
+                       f"server sees it ({s.seen_client}). That is the server's own policy ({setting}), "
+                       "bounce protection against the attack RFC 2577 describes"
                        + (f" (and: {trouble})" if trouble else ""))
     if port < 1024 and not s.ss.permit_privileged_ports:
         s.reply(reply_text(sw, "privileged", port=port))
-        raise _Failure(f"{s.server} refuses to connect to the privileged port {port}")
-    sport = DATA_PORT_SERVER if sw == "pyftpdlib" else 20
+        raise _Failure(f"{s.server} refuses to connect to the privileged port {port} "
+                       "(RFC 2577 advises servers to refuse PORT to ports below 1024)")
+    sport = s.ss.active_source_port(DATA_PORT_SERVER)
+    ok = "active_ok" if verb == "PORT" else "eprt_ok"
     if connects_at_port_command(sw):
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
         at = len(s.steps)
         problem = _data_ok(s, result, s.cs.data_port, passive=False)
-        s.reply(reply_text(sw, "active_ok" if problem is None else "active_fail"))
+        s.reply(reply_text(sw, ok if problem is None else "active_fail"))
         if problem is not None:
             raise _Failure(problem, at)
         s.exchange("LIST", reply_text(sw, "transfer"))
     else:
-        s.reply(reply_text(sw, "active_ok"))
+        s.reply(reply_text(sw, ok))
         s.exchange("LIST", reply_text(sw, "transfer"))
         result = s.data(s.server, s.client, ip, port, src=s.server_ip, sport=sport)
         at = len(s.steps)
@@ -445,10 +370,16 @@ def _active(s: _Session, sw: str, mode: str) -> None:
 def _helper_trouble(s: _Session) -> str | None:
     """A helper's own explanation of why it did not help (wrong port, NOT RECORDING)."""
     for step in s.steps:
-        for note in step.notes:
-            if "watches port" in note or "NOT RECORDING" in note:
-                return note
+        for event in step.helpers:
+            if event.kind in ("other-port", "not-recording"):
+                return event.text
     return None
+
+
+def _skipped_after_tls(s: _Session) -> bool:
+    """A helper let the PORT/EPRT/227/229 line pass unread because TLS had just ended."""
+    return any(e.kind == "unsynchronised" and e.after_tls and e.carries_address
+               for step in s.steps for e in step.helpers)
 
 
 def _check_data(s: _Session, result: Trace, port: int, dial, advertised, passive: bool, sw: str) -> None:
@@ -475,10 +406,16 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
                 why += f", the server's {kind}address from the 227 reply"
                 if s.blinded:
                     why += ", because the firewall's FTP helper could not read the TLS-encrypted 227 reply"
+                elif _skipped_after_tls(s):
+                    why += (", because the firewall's FTP helper skipped the 227 reply: it was the first clear-text "
+                            "line from the server after CCC")
                 elif not s.helpers:
                     why += ", because nothing on the way rewrote it (no FTP helper, no external address on the server)"
         elif s.blinded:
             why += "; no FTP helper could read the encrypted control channel, so nothing expects this connection"
+        elif _skipped_after_tls(s):
+            why += ("; the FTP helper skipped the first clear-text line after CCC, so nothing expects this "
+                    "connection")
         trouble = _helper_trouble(s)
         return f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else "")
     landed = result.last_hop.node
@@ -496,160 +433,3 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
     if result.reply is None or not result.reply.succeeded:
         return f"the answer on the data connection does not get back: {result.reply.reason if result.reply else ''}"
     return None
-
-
-# --- fixes -------------------------------------------------------------------------------------
-
-def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClientSettings, s: _Session):
-    """(text, change) pairs for the nodes this session touched; change(net, settings) gives
-    the network and client settings to try."""
-    fixes = []
-    ss = net.node(server).ftp_server
-    srv_ip = s.server_ip or net.node(server).addresses[0].ip
-    span = ss.passive_ports or SMALL_RANGE
-    range_note = ("" if ss.passive_ports else
-                  f", and give the server that range (IIS: Data Channel Port Range; pyftpdlib: passive_ports)")
-    path = [net.node(name) for name in s.path_nodes if net.has_node(name)]
-
-    def set_server(n: Network, **changes) -> Network:
-        node = n.node(server)
-        return n.with_node(replace(node, ftp_server=replace(node.ftp_server, **changes)))
-
-    def with_rule(n: Network, name: str, rule: Rule) -> Network:
-        box = n.node(name)
-        return n.with_node(replace(box, firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules)))
-
-    if s.server_ip is not None and s.address != s.server_ip:
-        fixes.append((f"set the server's external address to {s.address} (IIS: External IP Address of "
-                      f"Firewall; pyftpdlib: masquerade_address; vsftpd: pasv_address)",
-                      lambda n, c: (set_server(n, external_address=s.address), c)))
-    for node in path:
-        for pf in (node.nat.port_forwards if node.nat else ()):
-            if pf.to == srv_ip and pf.ports[0] <= s.control_port <= pf.ports[1]:
-                def forward(n, c, node=node, pf=pf):
-                    box = n.node(node.name)
-                    nat = replace(box.nat, port_forwards=box.nat.port_forwards + (
-                        PortForward(pf.interface, "tcp", span, srv_ip),))
-                    n = n.with_node(replace(box, nat=nat))
-                    if box.firewall is not None:
-                        n = with_rule(n, node.name, Rule("allow", "forward", pf.interface, None, "tcp", None,
-                                                         IPv4Network(srv_ip), None, span, "FTP passive range"))
-                    return set_server(n, passive_ports=span), c
-                fixes.append((f"forward (and allow) the passive port range {span[0]}-{span[1]} on {node.name} "
-                              f"to {srv_ip}{range_note}", forward))
-        if node.firewall is not None and node.name != client:
-            direction = "in" if node.name == server else "forward"
-
-            def allow(n, c, node=node, direction=direction):
-                rule = Rule("allow", direction, proto="tcp", dst=IPv4Network(srv_ip), dport=span,
-                            name="FTP passive range")
-                return set_server(with_rule(n, node.name, rule), passive_ports=span), c
-            command = (f" (netsh advfirewall firewall add rule name=\"FTP passive\" dir=in action=allow "
-                       f"protocol=TCP localport={span[0]}-{span[1]})" if direction == "in" and node.os.is_windows else "")
-            fixes.append((f"allow the passive port range {span[0]}-{span[1]} {'inbound ' if direction == 'in' else ''}"
-                          f"in {node.name}'s firewall{command}{range_note}", allow))
-        if node.role.value == "router" and (node.nat or node.firewall):
-            helper = node.ftp_helper
-            if helper is None:
-                fixes.append((f"attach an FTP helper on {node.name} watching port {s.control_port} (nft: "
-                              f"ct helper set \"ftp\" on tcp dport {s.control_port})",
-                              lambda n, c, node=node: (n.with_node(replace(
-                                  n.node(node.name), ftp_helper=FtpHelper((s.control_port,)))), c)))
-            elif s.control_port not in helper.ports:
-                fixes.append((f"let the FTP helper on {node.name} watch port {s.control_port} too",
-                              lambda n, c, node=node: (n.with_node(replace(n.node(node.name), ftp_helper=replace(
-                                  n.node(node.name).ftp_helper,
-                                  ports=n.node(node.name).ftp_helper.ports + (s.control_port,)))), c)))
-        if node.load_balancer is not None:
-            lb = node.load_balancer
-            if lb.affinity != "client-ip":
-                fixes.append((f"give the load balancer {node.name} client-IP affinity, so the data connection "
-                              "reaches the backend that sent the 227",
-                              lambda n, c, node=node: (n.with_node(replace(n.node(node.name), load_balancer=replace(
-                                  n.node(node.name).load_balancer, affinity="client-ip"))), c)))
-            if len(lb.snat) > 1:
-                fixes.append((f"let {node.name} source-NAT clients to one address only, so control and data "
-                              "connections come from the same address",
-                              lambda n, c, node=node: (n.with_node(replace(n.node(node.name), load_balancer=replace(
-                                  n.node(node.name).load_balancer, snat=n.node(node.name).load_balancer.snat[:1]))), c)))
-    if cs.trust_pasv_address:
-        fixes.append(("let the client use the control connection's address instead of the one in 227 "
-                      "(Python ftplib's default since 3.9.3, curl >= 7.74, FileZilla's default)",
-                      lambda n, c: (n, replace(c, trust_pasv_address=False))))
-    if cs.mode != "epsv":
-        fixes.append(("use EPSV (the 229 reply carries only a port)", lambda n, c: (n, replace(c, mode="epsv"))))
-    if cs.mode in ("active", "eprt"):
-        fixes.append(("use passive mode (the client opens the data connection)",
-                      lambda n, c: (n, replace(c, mode="passive"))))
-    if cs.tls != "none" and not cs.ccc and any(n.ftp_helper for n in path):
-        fixes.append(("send CCC after login, so FTP helpers can read the control channel again "
-                      "(the server must support CCC)", lambda n, c: (n, replace(c, ccc=True))))
-    if cs.tls == "implicit":
-        fixes.append(("use explicit TLS (AUTH TLS on the control port) instead of implicit TLS on 990",
-                      lambda n, c: (n, replace(c, tls="explicit", port=None))))
-    return fixes
-
-
-def _fixes_that_work(net, client, server, address, cs, s: _Session) -> tuple[Remedy, ...]:
-    fixes = _candidate_fixes(net, client, server, address, cs, s)
-
-    def works(changes) -> bool:
-        n, c = net, cs
-        for _, change in changes:
-            n, c = change(n, c)
-        try:
-            return ftp_session(n, client, server, address, c, check_fixes=False).succeeded
-        except FtpError:
-            return False
-
-    single = [f for f in fixes if works([f])]
-    found = [Remedy(text) for text, _ in single]
-    rest = [f for f in fixes if f not in single][:MAX_PAIRED]
-    for i, first in enumerate(rest):
-        for second in rest[i + 1:]:
-            if works([first, second]):
-                found.append(Remedy(f"{first[0]}, together with: {second[0]}"))
-    return tuple(found)
-
-
-# --- the field notes' risk table ----------------------------------------------------------------
-
-def _risks(s: _Session) -> tuple[Risk, ...]:
-    cs, ss = s.cs, s.ss
-    active = cs.mode in ("active", "eprt")
-    wide = ss.passive_ports is None or ss.passive_ports[1] - ss.passive_ports[0] + 1 > 100
-    trusted = ss.certificate == "trusted"
-    limited = _peers_limited(s)
-    return (
-        Risk("Server connects to client", active, "use passive FTP (PASV/EPSV)", "client initiates connection"),
-        Risk("Dynamic ports in use", active or wide, "select a small fixed passive port range",
-             "fewer ports to open on the firewall"),
-        Risk("Server not verified", cs.tls == "none" or not trusted,
-             "use a certificate from a trusted CA (not self-signed)", "server can be verified"),
-        Risk("Authentication not encrypted", cs.tls == "none", "use TLS for authentication (AUTH TLS or implicit)",
-             "authentication encrypted"),
-        Risk("Data not encrypted", cs.tls == "none" or cs.prot == "C", "use TLS for data transport (PROT P)",
-             "data transport encrypted"),
-        Risk("Connections from & to unknown hosts", not limited,
-             "allow only trusted clients and servers in the firewall rules", "no more FTP from/to any host"),
-    )
-
-
-def _peers_limited(s: _Session) -> bool:
-    """Some firewall on the control path admits the control connection only from listed sources."""
-    control = s.steps[0].trace if s.steps and s.steps[0].trace else None
-    if control is None:
-        return False
-    for session in control.state.sessions:
-        node = s.net.node(session.node)
-        if node.firewall is None:
-            continue
-        src, sport, _, _ = session.original
-        _, _, dst, dport = session.translated
-        direction = "in" if node.name == s.server else "forward"
-        allowed, _, rule = node.firewall.decide(direction, session.in_iface, None, session.proto,
-                                                (src, sport, dst, dport))
-        if allowed and rule is not None and rule.limits_peers:
-            return True
-    return False
-

@@ -108,6 +108,12 @@ MODES = ("passive", "active", "epsv", "eprt")
 TLS_MODES = ("none", "explicit", "implicit")
 SOFTWARE = ("pyftpdlib", "iis", "vsftpd")
 IMPLICIT_PORT = 990
+EXPLICIT_PORT = 21
+WINDOWS_DYNAMIC_PORTS = (49152, 65535)
+"""Windows Vista/2008 and later (KB 929851)."""
+LINUX_EPHEMERAL_PORTS = (32768, 60999)
+"""Linux's default net.ipv4.ip_local_port_range."""
+CCC_REFUSED = ("stop", "continue")
 
 
 @dataclass(frozen=True)
@@ -130,12 +136,35 @@ class FtpServerSettings:
     permit_foreign_addresses: bool = False
     permit_privileged_ports: bool = False
     ccc: bool = False
-    """Accepts CCC (clear command channel). pyftpdlib does not."""
+    """Accepts CCC (clear command channel). pyftpdlib does not; IIS does when its control
+    channel policy is 'Require only for credentials' (SslRequireCredentialsOnly)."""
     certificate: str = "trusted"
     """'trusted' (from a CA clients trust) or 'self-signed'."""
+    connect_from_port_20: bool = False
+    """vsftpd's setting (default NO upstream): active-mode data connections leave from port 20.
+    IIS always uses port 20; pyftpdlib never does (an ephemeral port)."""
 
-    def first_passive_port(self) -> int:
-        return self.passive_ports[0] if self.passive_ports else 50123
+    def passive_pool(self, windows: bool) -> tuple[int, int]:
+        """The ports the server may pick for a passive data connection."""
+        if self.passive_ports:
+            return self.passive_ports
+        if self.software == "iis":
+            return WINDOWS_DYNAMIC_PORTS  # IIS data channel range 0-0
+        if self.software == "vsftpd":
+            return (1024, 65535)  # pasv_min_port/pasv_max_port unset
+        return WINDOWS_DYNAMIC_PORTS if windows else LINUX_EPHEMERAL_PORTS
+
+    @property
+    def picks_passive_port(self) -> str:
+        """How the server picks a port from its passive range."""
+        return {"pyftpdlib": "pyftpdlib: at random", "vsftpd": "vsftpd: at random",
+                "iis": "IIS: order not documented"}[self.software]
+
+    def active_source_port(self, ephemeral: int) -> int:
+        """The source port of an active-mode data connection."""
+        if self.software == "iis" or (self.software == "vsftpd" and self.connect_from_port_20):
+            return 20
+        return ephemeral
 
 
 @dataclass(frozen=True)
@@ -150,6 +179,13 @@ class FtpClientSettings:
     """The client's data-connection port (passive: its source port; active: where it listens)."""
     port: int | None = None
     """The control port the client dials; None = 21, or 990 for implicit TLS."""
+    on_ccc_refused: str = "stop"
+    """'stop': end the session when the server refuses CCC, as Python's ftplib does (ccc()
+    raises error_perm on the 5xx reply); 'continue': carry on with the channel encrypted."""
+    type_before_data: bool = True
+    """Send TYPE A just before PASV/PORT, as ftplib's retrlines() does; False: the data
+    command is the first command after login (ftplib's transfercmd(), or a client that set
+    the type earlier)."""
 
 
 @dataclass(frozen=True)
@@ -164,8 +200,9 @@ class FtpSetup:
 
 
 # --- reply texts -------------------------------------------------------------------------------
-# pyftpdlib 2.2's texts were read in its source and seen on the wire (reference §5); the
-# IIS and vsftpd texts are illustrative: only their codes are documented.
+# pyftpdlib 2.2's texts were read in its source and seen on the wire. IIS's and vsftpd's
+# were seen in published session transcripts (see docs/ftp-rules.md); their failure texts
+# are illustrative, only the codes are documented.
 
 _REPLIES = {
     "pyftpdlib": {
@@ -173,6 +210,7 @@ _REPLIES = {
         "pass": "230 Login successful.", "type": "200 Type set to: ASCII.",
         "pasv": "227 Entering passive mode ({six}).", "epsv": "229 Entering extended passive mode (|||{port}|).",
         "active_ok": "200 Active data connection established.",
+        "eprt_ok": "200 Active data connection established.",
         "active_fail": "425 Can't connect to specified address.",
         "foreign": "501 Rejected data connection to foreign address {addr}:{port}.",
         "privileged": '501 PORT against the privileged port "{port}" refused.',
@@ -191,13 +229,14 @@ _REPLIES = {
         "greeting": "220 Microsoft FTP Service", "user": "331 Password required",
         "pass": "230 User logged in.", "type": "200 Type set to A.",
         "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
-        "active_ok": "200 PORT command successful.", "active_fail": "425 Can't open data connection.",
+        "active_ok": "200 PORT command successful.", "eprt_ok": "200 EPRT command successful.",
+        "active_fail": "425 Can't open data connection.",
         "foreign": "501 Server cannot accept argument.", "privileged": "501 Server cannot accept argument.",
         "pasv_foreign": "425 Can't open data connection.", "pasv_timeout": "425 Can't open data connection.",
-        "transfer": "150 Opening ASCII mode data connection.", "done": "226 Transfer complete.",
+        "transfer": "125 Data connection already open; Transfer starting.", "done": "226 Transfer complete.",
         "quit": "221 Goodbye.", "auth": "234 AUTH command ok. Expecting TLS Negotiation.",
         "pbsz": "200 PBSZ command successful.", "prot_P": "200 PROT command successful.",
-        "prot_C": "200 PROT command successful.", "ccc": "502 Command not implemented.",
+        "prot_C": "200 PROT command successful.", "ccc": "534 Policy requires SSL.",
         "ccc_ok": "200 CCC command successful.",
         "tls_control": "534 Policy requires SSL.", "tls_data": "522 Data connections must be encrypted.",
         "no_tls": "504 Security mechanism not implemented.",
@@ -207,6 +246,7 @@ _REPLIES = {
         "pass": "230 Login successful.", "type": "200 Switching to ASCII mode.",
         "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
         "active_ok": "200 PORT command successful. Consider using PASV.",
+        "eprt_ok": "200 EPRT command successful. Consider using EPSV.",
         "active_fail": "425 Failed to establish connection.",
         "foreign": "500 Illegal PORT command.", "privileged": "500 Illegal PORT command.",
         "pasv_foreign": "425 Security: Bad IP connecting.", "pasv_timeout": "425 Failed to establish connection.",
@@ -226,5 +266,6 @@ def reply_text(software: str, key: str, **values) -> str:
 
 
 def connects_at_port_command(software: str) -> bool:
-    """pyftpdlib opens the active data connection as soon as PORT/EPRT arrives."""
-    return software == "pyftpdlib"
+    """pyftpdlib, and IIS since FTP 7.5 (KB 2505047), open the active data connection as
+    soon as PORT/EPRT arrives, before they answer it; vsftpd waits for the transfer command."""
+    return software in ("pyftpdlib", "iis")

@@ -194,8 +194,9 @@ class Expectation:
     to: tuple[IPv4Address, int]
     why: str
     snat_to: IPv4Address | None = None
-    """Source address the connection takes when its control connection was port-forwarded
-    here (Linux nf_nat_follow_master)."""
+    """Source address the connection takes where its control connection is NATed at this
+    node: the address the control connection's peer already sees (Linux nf_nat_follow_master,
+    which also sets the destination, `to`, to the control connection's real peer)."""
 
     def matches(self, node: str, proto: str, four: Four) -> bool:
         src, _, dst, dport = four

@@ -1,0 +1,122 @@
+"""The result of an FTP session: each step as sent, rewritten and received, and the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from .ftp_alg import HelperEvent
+from .ftp_fixes import Risk
+from .ftp_ports import PortCoverage
+from .ftp_protocol import FtpClientSettings
+from .middlebox import show_range
+from .trace import Remedy, Trace
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    node: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class FtpStep:
+    channel: str
+    """'control' or 'data'."""
+    sender: str
+    receiver: str
+    sent: str
+    received: str
+    trace: Trace | None = None
+    notes: tuple[str, ...] = ()
+    rewrites: tuple[Rewrite, ...] = ()
+    helpers: tuple[HelperEvent, ...] = ()
+    """What each FTP helper on the way did with this line (their texts are also in notes)."""
+    ports: PortCoverage | None = None
+    """On the 227/229 reply: the passive ports the session works for."""
+
+    def to_dict(self) -> dict:
+        return {"channel": self.channel, "from": self.sender, "to": self.receiver, "sent": self.sent,
+                "received": self.received,
+                "trace": self.trace.to_dict(with_reply=True) if self.trace else None,
+                "notes": list(self.notes),
+                "rewrites": [{"node": r.node, "before": r.before, "after": r.after} for r in self.rewrites],
+                "helpers": [e.to_dict() for e in self.helpers],
+                "passive_ports": self.ports.to_dict() if self.ports else None}
+
+
+@dataclass(frozen=True)
+class FtpResult:
+    client: str
+    server: str
+    address: IPv4Address
+    settings: FtpClientSettings
+    steps: tuple[FtpStep, ...]
+    outcome: str
+    failed_step: int | None
+    reason: str
+    remedies: tuple[Remedy, ...]
+    risks: tuple[Risk, ...]
+    passive_ports: PortCoverage | None = None
+    """Passive sessions: which ports of the server's range the session works for. The
+    steps show the lowest port, or the lowest failing one when only some ports work."""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == "success"
+
+    @property
+    def hint(self) -> str:
+        if self.remedies:
+            return "; or ".join(str(r) for r in self.remedies)
+        return ("nothing to change" if self.succeeded else
+                "no setting, or pair of settings, that the kit knows of fixes this")
+
+    def commands_and_codes(self) -> list[tuple[str, str]]:
+        """(command verb, reply code) pairs on the control channel: what a live run can confirm."""
+        pairs, pending = [], "(connect)"
+        for step in self.steps:
+            if step.channel != "control":
+                continue
+            if step.sender == self.client and not step.sent.startswith("connect"):
+                pending = step.sent.split()[0].upper()
+            elif step.sender != self.client and step.received[:3].isdigit():
+                pairs.append((pending, step.received[:3]))
+        return pairs
+
+    def to_dict(self) -> dict:
+        return {"outcome": self.outcome, "failed_step": self.failed_step, "reason": self.reason,
+                "hint": self.hint,
+                "passive_ports": self.passive_ports.to_dict() if self.passive_ports else None,
+                "steps": [s.to_dict() for s in self.steps],
+                "risks": [r.to_dict() for r in self.risks]}
+
+    def __str__(self) -> str:
+        s = self.settings
+        lines = [f"FTP: {self.client} -> {self.address} ({self.server}); mode {s.mode}, TLS {s.tls}"
+                 + (f", PROT {s.prot}" if s.tls != "none" else "") + (", CCC" if s.ccc else "")
+                 + (", client trusts the 227 address" if s.trust_pasv_address else "")]
+        for n, step in enumerate(self.steps, 1):
+            mark = " X" if n == self.failed_step else "  "
+            lines.append(f"{mark}{n:>2}. {step.channel:<7} {step.sender} -> {step.receiver}: {step.sent}")
+            for rewrite in step.rewrites:
+                lines.append(f"          rewritten by {rewrite.node}: {rewrite.after}")
+            if step.received != step.sent:
+                lines.append(f"          received: {step.received}")
+            if step.ports is not None:
+                lines.append(f"          passive port: one of {show_range(step.ports.pool)} "
+                             f"({step.ports.picks}); this session {step.ports}")
+            if step.trace is not None:
+                verdict = step.trace.disposition.value
+                if step.trace.reply is not None:
+                    verdict += f", answer {step.trace.reply.disposition.value}"
+                lines.append(f"          TCP: {verdict}")
+            lines.extend(f"          note: {note}" for note in step.notes)
+        lines.append(f"=> {self.outcome.upper()}" + (f" at step {self.failed_step}" if self.failed_step else "")
+                     + f": {self.reason}")
+        lines.append(f"   hint: {self.hint}")
+        lines.append("risks (from the field notes' table):")
+        for risk in self.risks:
+            lines.append(f"   [{'PRESENT' if risk.present else 'handled'}] {risk.risk} -> {risk.mitigation}")
+        return "\n".join(lines)
