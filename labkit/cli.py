@@ -14,7 +14,7 @@ import sys
 from . import scenario
 from .model.addressing import parse_ipv4
 from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_show_route,
-                    node_commands, route_print, trace)
+                    cluster_shares, node_commands, route_print, trace)
 
 USAGE_ERROR = 2
 
@@ -142,9 +142,10 @@ def cmd_scenarios(args) -> str:
 
 def cmd_validate(args) -> str:
     net = scenario.load_scenario(args.scenario)
-    notes = scenario.warnings(net)
+    notes = scenario.warnings(net, dialogs=True)
     head = f"{args.scenario}: OK ({len(net.nodes)} nodes, {len(net.clusters)} NLB clusters)"
-    return "\n".join([head, *(f"warning: {w}" for w in notes)])
+    shares = [f"nlb: {share}" for share in cluster_shares(net)]
+    return "\n".join([head, *(f"warning: {w}" for w in notes), *shares])
 
 
 def build_parser() -> argparse.ArgumentParser:
