@@ -8,7 +8,8 @@ Rules (docs/model-rules.md has the sources and the contested points):
 - receive on R for an address of another interface: needs weakhostreceive or
   forwarding on R; for an address the node does not own: needs forwarding on R;
 - layer 2: the next hop must be held by a live node on the outgoing interface's
-  segment; an NLB cluster IP is answered by exactly one member per flow;
+  segment; an NLB cluster IP is answered by exactly one member per flow; in unicast
+  mode a member cannot reach another member over the cluster NIC (one shared MAC);
 - dead gateway detection moves TCP connections to the next default gateway;
   UDP and ICMP never switch.
 Every remedy a failed trace offers has been tried on a copy of the network.
@@ -783,10 +784,12 @@ def _unicast_remedies(cluster, peer: Node) -> list[Remedy]:
     second = (Remedy(f'talk to {peer.name} over its second NIC: {other[0][1]} ("{other[0][0].label}"), '
                      "not its cluster NIC address") if other else
               Remedy(f"give the members of cluster {cluster.name} a second NIC for host-to-host traffic"))
-    return [second, Remedy(f"switch cluster {cluster.name} to multicast mode, where each NIC keeps its own "
-                           "MAC (NLB Manager: Cluster Properties > Cluster Parameters > Multicast; switches "
-                           f"then need a static entry for {cluster.ip} -> {cluster_mac(cluster.ip, ClusterMode.MULTICAST)})",
-                           ("Get-NlbCluster | Set-NlbCluster -OperationMode Multicast",))]
+    # Advice, not a tried command: labkit's command interpreter has no NLB cmdlets.
+    multicast = cluster_mac(cluster.ip, ClusterMode.MULTICAST)
+    return [second, Remedy(f"switch cluster {cluster.name} to multicast mode, where each NIC keeps its own MAC "
+                           "(NLB Manager: Cluster Properties > Cluster Parameters, or Get-NlbCluster | "
+                           f"Set-NlbCluster -OperationMode Multicast); switches then need a static entry for "
+                           f"{cluster.ip} -> {multicast}")]
 
 
 def _loop_remedies(walk: _Walk) -> list[Remedy]:
