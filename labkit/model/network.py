@@ -425,7 +425,7 @@ def _several_cluster_nics_problems(net: Network) -> list[Problem]:
     for node in net.nodes:
         clusters = [c.name for c in net.clusters if any(n == node.name for n, _ in c.members)]
         cluster_nics = {k for c in net.clusters for n, k in c.members if n == node.name}
-        with_gateway = [i.label for i in node.interfaces if i.gateways]
+        with_gateway = [f'"{i.label}"' for i in node.interfaces if i.gateways]
         if len(cluster_nics) > 1 and len(with_gateway) > 1:
             out.append(Problem(
                 f"nodes.{node.name}.interfaces",
