@@ -7,21 +7,32 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # JupyterLab refuses to run as root without this flag (CI runs as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test bench venv clean notebooks browser course
+.PHONY: lab lab-instructor test bench venv clean notebooks browser course
+# The learner's own copy of the course (student edition): never tracked, never overwritten.
+WORK ?= my-course
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "labkit needs Python 3.11 or newer: run make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstalls whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml jupyter/overrides.json | $(BIN)/python
 	@echo "Installing labkit and its dependencies into $(VENV) (a few minutes the first time)..."
 	$(PIP) install -e '.[lab,live,test]'
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 venv: $(VENV)/.installed
 
+# A learner's path: the student edition, copied once into $(WORK)/ (your answers stay yours).
 lab: venv
+	$(BIN)/python -m labkit.course student-copy notebooks $(WORK)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/$(WORK)/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
+
+# An instructor's path: the notebooks as committed, every solution filled in.
+lab-instructor: venv
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 

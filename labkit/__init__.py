@@ -4,6 +4,7 @@
 pydantic and PyYAML, which load on first use of `load_scenario`.
 """
 
+from . import course
 from .model import Disposition, Network, Trace, apply_command, ftp_session, route_print, trace
 
 __version__ = "0.1.0"
@@ -21,5 +22,5 @@ def shipped_scenarios():
     return _names()
 
 
-__all__ = ["Disposition", "Network", "Trace", "apply_command", "ftp_session", "load_scenario", "route_print",
+__all__ = ["Disposition", "course", "Network", "Trace", "apply_command", "ftp_session", "load_scenario", "route_print",
            "shipped_scenarios", "trace"]

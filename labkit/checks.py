@@ -7,6 +7,7 @@ its feedback says what is right, what is still wrong, and a hint.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from ipaddress import IPv4Address
 from itertools import combinations
 
 from .model import SWITCHES, FtpClientSettings, Network, Trace, TraceError, ftp_session, trace
@@ -288,3 +289,37 @@ def reply_accepted(source: str, destination: str, **flow):
         return result.reply is not None and result.reply.succeeded
     return works
 
+
+def grade_source_address(net: Network, node: str, destination: str, answer, *, name: str) -> CheckResult:
+    """Exercise: which source address does `node` pick for a new connection to `destination`?
+    A wrong answer is compared with the model's pick by the rule that decided (KB 969029)."""
+    from .model import choose_source, select_route
+    from .model.addressing import common_prefix_length
+    check = Check(name)
+    hint = "look at the outgoing NIC's addresses and count the leading bits each shares with the next hop"
+    if answer is None or answer is Ellipsis:
+        return CheckResult(check, False, f"no answer yet — hint: {hint}")
+    try:
+        given = IPv4Address(str(answer).strip())
+    except ValueError:
+        return CheckResult(check, False, f"still wrong: {answer!r} is not an IPv4 address — hint: {hint}")
+    host, dst = net.node(node), IPv4Address(destination)
+    route = select_route(host, dst).winner.route
+    hop = route.next_hop(dst)
+    picked, rule = choose_source(host, route.interface, hop, dst)
+    if given == picked:
+        return CheckResult(check, True, f"right: {picked}, by {rule}")
+    out = host.interface(route.interface)
+    if not host.owns(given):
+        why = f"{given} is not an address of {node}"
+    elif not out.owns(given):
+        why = f'{given} is on "{host.owner_of(given).label}", but the packet leaves by "{out.label}"'
+    elif given in out.skip_as_source:
+        why = f"{given} is marked skipassource: Windows never picks it for a new connection"
+    elif not host.os.ranked_source_selection:
+        why = f"{host.os.display} takes the first address of the NIC"
+    else:
+        why = (f"{given} shares {common_prefix_length(given, hop)} leading bits with the next hop {hop}, "
+               f"{picked} shares {common_prefix_length(picked, hop)}; the order of the addresses is not "
+               f"one of the KB 969029 rules on {host.os.display}")
+    return CheckResult(check, False, f"still wrong: you answered {given}: {why} — hint: {hint}")

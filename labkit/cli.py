@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from . import scenario
@@ -28,7 +29,9 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (try: {self.prog} --help)")
 
 
-def _scenario(source: str, runs: list[str] | None = None):
+def _scenario(source: str, runs: list[str] | None = None, echo=None):
+    """The scenario after the --run commands; each command and its own output (netsh's "Ok.",
+    route's messages) goes to `echo` as the server would print it."""
     net = scenario.load_scenario(source)
     for item in runs or ():
         node_name, sep, command = item.partition(":")
@@ -36,10 +39,18 @@ def _scenario(source: str, runs: list[str] | None = None):
             raise InputError(f"--run expects 'NODE: COMMAND', got {item!r}")
         _node(net, node_name.strip())
         try:
-            net, _ = apply_command(net, node_name.strip(), command.strip())
+            net, output = apply_command(net, node_name.strip(), command.strip())
         except CommandError as err:
             raise InputError(f"--run {item!r}: {err}") from None
+        if echo is not None:
+            echo(f"{node_name.strip()}> {command.strip()}\n{output.strip()}\n")
     return net
+
+
+def _echo_for(args):
+    """Command output goes before the answer; with --json, to stderr so stdout stays pure JSON."""
+    stream = sys.stderr if getattr(args, "json", False) else sys.stdout
+    return lambda text: print(text, file=stream)
 
 
 def _node(net, name: str):
@@ -50,7 +61,7 @@ def _node(net, name: str):
 
 
 def cmd_trace(args) -> str:
-    net = _scenario(args.scenario, args.run)
+    net = _scenario(args.scenario, args.run, _echo_for(args))
     _node(net, args.source_node)
     result = trace(net, args.source_node, args.to, src=args.src, proto=args.proto,
                    dport=args.dport, sport=args.sport, reply=args.reply)
@@ -62,7 +73,7 @@ def cmd_ftp(args) -> str:
 
     from .model.ftp import FtpError, ftp_session
     from .model.ftp_protocol import FtpClientSettings
-    net = _scenario(args.scenario, args.run)
+    net = _scenario(args.scenario, args.run, _echo_for(args))
     setup = net.ftp
     settings = setup.settings if setup else FtpClientSettings()
     overrides = {key: getattr(args, key) for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address", "port")
@@ -119,7 +130,7 @@ def cmd_restore(args) -> str:
 
 
 def cmd_routes(args) -> str:
-    net = _scenario(args.scenario, args.run)
+    net = _scenario(args.scenario, args.run, _echo_for(args))
     node = _node(net, args.node)
     return netsh_show_route(node) if args.netsh else route_print(node)
 
@@ -143,9 +154,13 @@ def cmd_scenarios(args) -> str:
 def cmd_validate(args) -> str:
     net = scenario.load_scenario(args.scenario)
     notes = scenario.warnings(net, dialogs=True)
-    head = f"{args.scenario}: OK ({len(net.nodes)} nodes, {len(net.clusters)} NLB clusters)"
+    head = f"{args.scenario}: OK ({_count(len(net.nodes), 'node')}, {_count(len(net.clusters), 'NLB cluster')})"
     shares = [f"nlb: {share}" for share in cluster_shares(net)]
     return "\n".join([head, *(f"warning: {w}" for w in notes), *shares])
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -230,7 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         print(args.func(args))
+        sys.stdout.flush()
         return getattr(args, "exit_code", 0)
+    except BrokenPipeError:
+        # `labkit … | head` closed the pipe: normal for a Unix tool. Point stdout at /dev/null so
+        # the interpreter's final flush cannot complain, and end quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (InputError, scenario.ScenarioError, TraceError) as err:
         print(f"labkit: error: {err}", file=sys.stderr)
         return USAGE_ERROR

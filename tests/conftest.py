@@ -59,8 +59,10 @@ def get(url: str):
 
 
 @contextlib.contextmanager
-def running_lab(tmp_path, *extra: str):
-    """`make lab` on a free loopback port with a token; yields (base URL, token); always stopped."""
+def running_lab(tmp_path, *extra: str, target: str = "lab", work: str | None = None):
+    """`make lab` (or `target`) on a free loopback port with a token; yields (base URL, token);
+    always stopped. The learner's copy goes to `work` (a folder under the checkout, default
+    build/<test's tmp name>), never to the default my-course/."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     args = " ".join([f"--no-browser --ip 127.0.0.1 --port {port} --IdentityProvider.token={TOKEN}", *extra])
@@ -73,7 +75,8 @@ def running_lab(tmp_path, *extra: str):
     (notebook / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env = {**os.environ, "HOME": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings")}
-    proc = subprocess.Popen(["make", "-s", "lab", f"LAB_ARGS={args}"], cwd=ROOT, env=env,
+    work = work or f"build/{tmp_path.name}"
+    proc = subprocess.Popen(["make", "-s", target, f"LAB_ARGS={args}", f"WORK={work}"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 90
@@ -94,3 +97,4 @@ def running_lab(tmp_path, *extra: str):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+

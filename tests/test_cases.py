@@ -42,8 +42,9 @@ def test_several_problems_and_several_dcs():
 
 
 def test_replsummary_is_parsed():
-    assert (CLEAN.fails, CLEAN.total, CLEAN.clean) == (0, 40, True)
-    assert FAILING.fails == 20 and FAILING.errors == ("(1722) The RPC server is unavailable.",)
+    assert (CLEAN.source.total, CLEAN.destination.total, CLEAN.clean) == (20, 20, True)
+    assert (str(FAILING.source), str(FAILING.destination)) == ("10 of 20", "10 of 20")
+    assert FAILING.errors == ("(1722) The RPC server is unavailable.",)
 
 
 def test_C1_dfl_2008r2_frs_clean_replication_is_the_expected_false_positive():
@@ -90,10 +91,12 @@ def test_output_cut_off_inside_the_test_needs_more_data(cut):
     assert verdict.kind == "needs more data" and "cut off" in verdict.reason
 
 
-def test_other_failed_tests_rule_out_the_false_positive():
+def test_other_failed_tests_are_reported_beside_the_verdict():
     text = SEED + "\n      Starting test: SysVolCheck\n         ......................... DC1 failed test SysVolCheck\n"
     verdict = judge(parse_dcdiag(text), DomainState("2008R2", "frs", 0, CLEAN))
-    assert verdict.kind == "real problem" and "SysVolCheck on DC1" in verdict.reason
+    assert verdict.kind == "expected false positive"
+    failure, = verdict.other_failures
+    assert (failure.test, failure.server, failure.expected) == ("SysVolCheck", "DC1", False)
 
 
 @pytest.mark.parametrize("spelling, level", [("2008 R2", "2008R2"), ("Windows2008R2Domain", "2008R2"),
@@ -184,7 +187,8 @@ def test_shuffled_dcdiag_lines_give_a_verdict_not_a_crash(lines):
     if verdict.kind == "expected false positive":
         assert report.finished_verify_enterprise_references and report.problems
         assert all(p.attribute == "msDFSR-ComputerReferenceBL" for p in report.problems)
-        assert not [t for _, t in report.failed_tests if t != "VerifyEnterpriseReferences"]
+    others = [t for _, t in report.failed_tests if t.lower() != "verifyenterprisereferences"]
+    assert [f.test for f in verdict.other_failures] == others
 
 
 def test_C4_backup_disk_attached_is_no_problem():
@@ -201,7 +205,7 @@ def test_C5_bootable_usb_stick_is_the_cause_and_removing_it_fixes_it():
     assert preflight(without).ok
     excluded = Layout(layout.backup, tuple(Disk(d.name, d.size_gb, d.kind, d.holds_backup, d.critical,
                                                 exclude=d.kind == "usb-flash") for d in layout.target))
-    assert preflight(excluded).ok
+    assert preflight(excluded).outcome == "not known"  # issue 9 item 17: an excluded stick is not known to work
 
 
 def test_too_small_and_too_few_disks():
@@ -210,7 +214,9 @@ def test_too_small_and_too_few_disks():
     two = Layout((Disk("d0", 100, critical=True), Disk("d1", 100, critical=True)), (Disk("t0", 200),))
     assert "add 1 disk(s)" in preflight(two).fixes[0]
     extra = preflight(Layout((Disk("d0", 100, critical=True),), (Disk("t0", 200), Disk("t1", 2000))))
-    assert extra.ok and "-excludeDisks" in extra.notes[0]
+    assert not extra.ok and "disable" in extra.fixes[1]  # issue 9 item 17: an extra internal disk is a problem
+    kept = preflight(Layout((Disk("d0", 100, critical=True), Disk("d1", 500)), (Disk("t0", 200), Disk("t1", 2000))))
+    assert kept.ok and any("-excludeDisks" in note for note in kept.notes)
 
 
 def test_cli_dcdiag_and_restore(capsys, tmp_path):
@@ -231,7 +237,7 @@ def test_cli_dcdiag_and_restore(capsys, tmp_path):
     for text, message in (("backup: [{name: a, size_gb: 5, critical: true, colour: red}]\ntarget: [{name: b, size_gb: 5}]\n",
                            "backup[0].colour: unknown key (allowed here: name, size_gb"),
                           ("backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\nfoo: 1\n",
-                           "foo: unknown key (allowed here: backup, target)"),
+                           "foo: unknown key (allowed here: backup, target, bios_boot_disk)"),
                           ("backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\n",
                            "backup[0].size_gb: expected a finite number"),
                           ("backup: []\nbackup: []\n", "duplicate key 'backup'"),

@@ -4,7 +4,9 @@ Committed notebooks must carry their outputs (nbval compares them) but no
 `metadata.widgets`, whose model ids change on every run.
 """
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -16,6 +18,8 @@ KERNEL = "python3"
 def execute(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    # A fresh progress file per notebook, as nbval runs it (tests/conftest.py): outputs match.
+    os.environ["LABKIT_PROGRESS"] = str(Path(tempfile.mkdtemp(prefix="labkit-progress-")) / "progress.json")
     NotebookClient(nb, kernel_name=KERNEL, timeout=120,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.pop("widgets", None)

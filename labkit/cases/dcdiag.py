@@ -6,20 +6,33 @@ combines it with the domain's state into a verdict."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from .dcdiag_tests import FailedTest, OtherFailure, explain
 
 KB_FALSE_POSITIVE = "KB 2512643 (DCDIAG.EXE /E or /A or /C expected errors)"
 BACKLINK = "msDFSR-ComputerReferenceBL"
 LEVELS = ("2000", "2003", "2008", "2008R2", "2012", "2012R2", "2016")
 
 DFSRMIG_STATES = {
-    0: ("Start", "FRS replicates SYSVOL; no DFSR objects yet. This is where every 2008 domain begins."),
+    0: ("Start", "FRS replicates SYSVOL; no DFSR objects yet. Only a domain raised to level 2008 or higher from "
+                 "2003 (FRS) starts here: a domain created at level 2008 or higher uses DFSR from the start."),
     1: ("Prepared", "DFSR builds and syncs a copy (SYSVOL_DFSR) beside FRS; the SYSVOL share is still FRS's. "
                     "Rollback to Start is possible."),
     2: ("Redirected", "The SYSVOL and NETLOGON shares now point to DFSR's copy; FRS still runs. "
                       "Rollback is possible."),
     3: ("Eliminated", "FRS is removed for SYSVOL. Irreversible: there is no way back."),
 }
+
+WHY_MIGRATE = (
+    "FRS is deprecated: KB 2512643 itself calls it so, and from Windows Server 2012 R2 on Server Manager and "
+    "PowerShell create new domains only at level 2008 or higher",
+    "Windows Server version 1709 and later, so Windows Server 2019 and newer, have no FRS: such a server cannot "
+    "be promoted to a DC while SYSVOL is still on FRS; the promotion stops and asks for DFSRMIG (KB 4025991)",
+    "the migration is staged and can be rolled back until the last step: dfsrmig /SetGlobalState 1 (Prepared), "
+    "2 (Redirected), 3 (Eliminated), checking dfsrmig /GetMigrationState after each",
+)
+"""Why to migrate SYSVOL to DFSR even though the back-link message itself is harmless."""
 
 
 class DcdiagInputError(ValueError):
@@ -45,25 +58,51 @@ class ReferenceProblem:
 @dataclass(frozen=True)
 class DcdiagReport:
     problems: tuple[ReferenceProblem, ...]
-    failed_tests: tuple[tuple[str, str], ...]
-    """(server, test) pairs dcdiag reported as failed."""
+    failures: tuple[FailedTest, ...]
+    """The tests dcdiag reported as failed, with what each printed."""
     servers: tuple[str, ...]
     ran_verify_enterprise_references: bool
     finished_verify_enterprise_references: bool = True
     """dcdiag printed the test's 'passed test' or 'failed test' line (the output is not cut off)."""
 
+    @property
+    def failed_tests(self) -> tuple[tuple[str, str], ...]:
+        """(server, test) pairs dcdiag reported as failed."""
+        return tuple((f.server, f.test) for f in self.failures)
+
+
+@dataclass(frozen=True)
+class SectionCount:
+    """Failed and total replication attempts in one section of repadmin /replsummary."""
+    fails: int = 0
+    total: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.fails} of {self.total}"
+
 
 @dataclass(frozen=True)
 class ReplicationSummary:
-    fails: int
-    total: int
+    source: SectionCount
+    """The 'Source DSA' section: each DC's outbound links."""
+    destination: SectionCount
+    """The 'Destination DSA' section: each DC's inbound links. Every link appears in both sections,
+    so the two are reported side by side, never added up."""
     errors: tuple[str, ...]
     dcs: tuple[str, ...] = ()
     """The DCs the summary lists as source or destination."""
 
     @property
     def clean(self) -> bool:
-        return self.fails == 0 and not self.errors
+        return self.source.fails == 0 and self.destination.fails == 0 and not self.errors
+
+    @property
+    def attempts(self) -> bool:
+        return bool(self.source.total or self.destination.total)
+
+    def describe(self) -> str:
+        return (f"Source DSA section: {self.source} attempts failed; Destination DSA section: "
+                f"{self.destination} attempts failed")
 
 
 @dataclass(frozen=True)
@@ -82,16 +121,27 @@ class Verdict:
     reason: str
     next_steps: tuple[str, ...] = ()
     references: tuple[str, ...] = field(default_factory=tuple)
+    why: tuple[str, ...] = ()
+    """Reasons behind the first next step (why to migrate even though the message is harmless)."""
+    other_failures: tuple[OtherFailure, ...] = ()
+    """Other failed dcdiag tests, each judged on its own: they do not change this verdict."""
+    inferred: bool = False
+    """The verdict rests on the kit's inference, not on a documented rule."""
 
     def __str__(self) -> str:
-        lines = [f"{self.kind.upper()}: {self.reason}"]
+        lines = [f"{self.kind.upper()}{' (INFERRED)' if self.inferred else ''}: {self.reason}"]
         lines += [f"  next: {step}" for step in self.next_steps]
+        lines += [f"  why: {reason}" for reason in self.why]
         lines += [f"  see: {ref}" for ref in self.references]
+        if self.other_failures:
+            lines.append("OTHER FAILED TESTS (each judged on its own; they do not change the verdict above):")
+            lines += [f"  {failure}" for failure in self.other_failures]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        return {"verdict": self.kind, "reason": self.reason, "next_steps": list(self.next_steps),
-                "references": list(self.references)}
+        return {"verdict": self.kind, "inferred": self.inferred, "reason": self.reason,
+                "next_steps": list(self.next_steps), "why": list(self.why), "references": list(self.references),
+                "other_failed_tests": [f.to_dict() for f in self.other_failures]}
 
 
 _FIELDS = {"base object": "base_object", "base object description": "base_description",
@@ -114,9 +164,20 @@ def parse_dcdiag(text: str) -> DcdiagReport:
                                                   r"|passed test|failed test)", text):
         raise DcdiagInputError("this does not look like dcdiag output (no 'Starting test', 'Problem:', "
                                "'passed test' or 'failed test' lines)")
-    problems, current = [], None
+    problems, current, failures, block = [], None, [], None
     for raw in text.splitlines():
         line = raw.strip().strip("\u201c\u201d")
+        # Each test's own lines, so that a failure can be matched against KB 2512643's messages.
+        starting = re.search(r"(?i)starting test:\s*(\S+)", line)
+        failed = re.search(r"(?i)\.{3,}\s*(\S+)\s+failed test\s+(\S+)", line)
+        if starting:
+            block = (starting.group(1).lower(), [])
+        elif failed:
+            own = block and block[0] == failed.group(2).lower()
+            failures.append(FailedTest(failed.group(1), failed.group(2), "\n".join(block[1]) if own else ""))
+            block = None
+        elif block:
+            block[1].append(line)
         start = re.match(r"\[(\d+)\]\s*Problem:\s*(.*)", line, re.I)
         if start:
             if current:
@@ -130,10 +191,9 @@ def parse_dcdiag(text: str) -> DcdiagReport:
                 current[key] = value.strip().strip('"\u201c\u201d')
     if current:
         problems.append(current)
-    failed = tuple((m.group(1), m.group(2)) for m in re.finditer(r"\.{3,}\s*(\S+)\s+failed test\s+(\S+)", text, re.I))
     servers = tuple(dict.fromkeys(m.group(1).split("\\")[-1]
                                   for m in re.finditer(r"(?i)Testing server:\s*(\S+)", text)))
-    return DcdiagReport(tuple(ReferenceProblem(**p) for p in problems), failed, servers,
+    return DcdiagReport(tuple(ReferenceProblem(**p) for p in problems), tuple(failures), servers,
                         bool(re.search(r"(?i)test:\s*VerifyEnterpriseReferences", text)),
                         bool(re.search(r"(?i)(passed|failed) test\s+VerifyEnterpriseReferences", text)))
 
@@ -143,23 +203,38 @@ def parse_replsummary(text: str) -> ReplicationSummary:
     if not isinstance(text, str) or not re.search(r"(?i)(source dsa|destination dsa|replication summary)", text):
         raise DcdiagInputError("this does not look like repadmin /replsummary output (no 'Source DSA' or "
                                "'Destination DSA' section)")
-    fails = total = 0
-    dcs = []
-    for match in re.finditer(r"(?m)^\s*(\S+)\s+\S.*?\s(\d+)\s*/\s*(\d+)\s+\d+", text):
-        dcs.append(match.group(1))
-        fails += int(match.group(2))
-        total += int(match.group(3))
+    counts = {"source": [0, 0], "destination": [0, 0]}
+    dcs, section = [], None
+    for line in text.splitlines():
+        heading = re.match(r"(?i)\s*(source|destination) dsa\b", line)
+        if heading:
+            section = heading.group(1).lower()
+            continue
+        if re.search(r"(?i)operational errors", line):
+            section = None
+        row = re.match(r"\s*(\S+)\s+\S.*?\s(\d+)\s*/\s*(\d+)\s+\d+", line)
+        if row and section:
+            dcs.append(row.group(1))
+            counts[section][0] += int(row.group(2))
+            counts[section][1] += int(row.group(3))
     errors = [m.group(0).strip() for m in re.finditer(r"\(\d{2,5}\)\s+[^\n]+", text)]
     # repadmin lists DCs it could not even ask under this heading, as "<error> - <DC>".
     section = re.search(r"(?is)operational errors trying to retrieve replication information:(.*)", text)
     if section:
         errors += [f"cannot reach {m.group(2)} (error {m.group(1)})"
                    for m in re.finditer(r"(?m)^\s*(\d+)\s*-\s*(\S+)", section.group(1))]
-    return ReplicationSummary(fails, total, tuple(dict.fromkeys(errors)), tuple(dict.fromkeys(dcs)))
+    return ReplicationSummary(SectionCount(*counts["source"]), SectionCount(*counts["destination"]),
+                              tuple(dict.fromkeys(errors)), tuple(dict.fromkeys(dcs)))
 
 
 def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = ()) -> Verdict:
-    """The verdict for this dcdiag output in this domain."""
+    """The verdict on the back-link message for this dcdiag output in this domain; any other failed test
+    is listed beside it, each with what it means (KB 2512643 lists several expected ones)."""
+    others = tuple(explain(f) for f in report.failures if f.test.lower() != "verifyenterprisereferences")
+    return replace(_judge_backlink(report, state, all_dcs), other_failures=others)
+
+
+def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...]) -> Verdict:
     backlink = [p for p in report.problems if p.attribute.lower() == BACKLINK.lower()
                 and "missing expected value" in p.problem.lower()]
     others = [p for p in report.problems if p not in backlink]
@@ -176,20 +251,18 @@ def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = (
         names = ", ".join(sorted({f"{p.attribute or p.problem} on {p.dc}" for p in others}))
         return Verdict("real problem", f"other references are missing too ({names}): not the known false positive",
                        ("check AD replication first: repadmin /replsummary and repadmin /showrepl",))
-    failed = sorted({f"{test} on {server}" for server, test in report.failed_tests
-                     if test.lower() != "verifyenterprisereferences"})
-    if failed:
-        return Verdict("real problem", f"other dcdiag tests failed too ({', '.join(failed)}): with the known false "
-                       "positive, VerifyEnterpriseReferences is the only test that fails", ("fix the other failed tests first",))
     level = functional_level(state.functional_level) if state.functional_level else ""
     if not level:
         return Verdict("needs more data", "the domain functional level decides whether DCDIAG expects DFSR back-links",
                        ("find the domain functional level (Active Directory Domains and Trusts, or "
                         "Get-ADDomain | Select DomainMode); pass --dfl",))
     if level in ("2000", "2003"):
-        return Verdict("real problem", f"at domain functional level {level} the 2008 R2 DCDIAG does "
-                       "not expect DFSR back-links, so this error is not the known false positive",
-                       ("check replication and the DC account objects",))
+        return Verdict("real problem", f"not documented: KB 2512643 describes this message only at domain "
+                       f"functional level 2008 or higher, so the kit infers that at level {level} the 2008 R2 DCDIAG "
+                       "does not expect DFSR back-links. If so, this is not the known false positive and more "
+                       "likely a real problem",
+                       ("confirm the level first: Get-ADDomain | Select DomainMode (or Active Directory Domains "
+                        "and Trusts)", "check replication and the DC account objects"), inferred=True)
     if (state.sysvol == "frs" and state.dfsrmig_state in (2, 3)) or (state.sysvol == "dfsr" and state.dfsrmig_state == 0):
         raise DcdiagInputError(f"--sysvol {state.sysvol} contradicts --dfsrmig-state {state.dfsrmig_state} "
                                f"({DFSRMIG_STATES[state.dfsrmig_state][0]}): expected both to describe the same domain (from "
@@ -206,16 +279,16 @@ def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = (
         return Verdict("real problem", f"{where}, so the {BACKLINK} back-link should "
                        "exist; its absence means the DFSR member objects are missing or not replicated",
                        ("dfsrmig /GetMigrationState", "repadmin /replsummary", "check CN=Topology under "
-                        "CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System"))
+                        "CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System"), inferred=state.dfsrmig_state == 1)
     if state.replication is None:
         return Verdict("needs more data", "the pattern fits the false positive, but only healthy replication rules out "
                        "a real fault", ("run repadmin /replsummary and pass its output",))
-    if state.replication.total == 0 and not state.replication.errors:
+    if not state.replication.attempts and not state.replication.errors:
         return Verdict("needs more data", "the replication summary lists no replication attempts",
                        ("run repadmin /replsummary on a DC and pass its whole output",))
     if not state.replication.clean:
-        return Verdict("real problem", f"replication is failing ({state.replication.fails} of "
-                       f"{state.replication.total} attempts; {'; '.join(state.replication.errors) or 'see repadmin'}): "
+        return Verdict("real problem", f"replication is failing ({state.replication.describe()}; "
+                       f"{'; '.join(state.replication.errors) or 'see repadmin'}): "
                        "fix that first, then run dcdiag again", ("repadmin /showrepl on the failing DCs",))
     affected = {p.dc.lower() for p in backlink}
     tested = {dc.lower() for dc in (*report.servers, *all_dcs)} | affected
@@ -229,8 +302,10 @@ def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = (
     return Verdict("expected false positive",
                    f"domain functional level {level}, SYSVOL still on FRS and clean replication: the "
                    f"2008/2008 R2 DCDIAG assumes DFSR and expects {BACKLINK} on every DC (the label 'SYSVOL FRS Member "
-                   "Object' is misleading). Nothing is broken",
-                   ("nothing needs fixing; migrating SYSVOL to DFSR (dfsrmig) makes the message go away",
+                   "Object' is misleading). The message is harmless",
+                   ("this message is harmless; migrate SYSVOL to DFSR anyway (dfsrmig), which also makes it go "
+                    "away; see why below",
                     *([f"this output covers only {', '.join(all_dcs or report.servers or sorted(tested))}: run "
                        f"dcdiag /c /e to confirm the same message on {', '.join(untested)}"] if untested else [])),
-                   (KB_FALSE_POSITIVE,))
+                   (KB_FALSE_POSITIVE, "KB 4025991 (Windows Server version 1709 no longer supports FRS)"),
+                   WHY_MIGRATE)

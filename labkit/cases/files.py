@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ..scenario import ScenarioError, _Spec, validate_yaml
-from .restore import Disk, Layout
+from .restore import Disk, Layout, LayoutError
 
 
 class DiskSpec(_Spec):
@@ -22,9 +22,14 @@ class DiskSpec(_Spec):
     exclude: bool = False
 
 
+class BackupDiskSpec(DiskSpec):
+    system: bool = False
+
+
 class LayoutSpec(_Spec):
-    backup: list[DiskSpec] = Field(min_length=1)
+    backup: list[BackupDiskSpec] = Field(min_length=1)
     target: list[DiskSpec] = Field(min_length=1)
+    bios_boot_disk: str | None = None
 
 
 # Windows tools redirected from PowerShell write UTF-16 with a byte order mark.
@@ -45,4 +50,8 @@ def read_text(path: str | os.PathLike) -> str:
 
 def load_layout(path: str | os.PathLike) -> Layout:
     spec = validate_yaml(read_text(path), str(path), LayoutSpec, "a mapping with 'backup' and 'target' disk lists")
-    return Layout(tuple(Disk(**dict(d)) for d in spec.backup), tuple(Disk(**dict(d)) for d in spec.target))
+    try:
+        return Layout(tuple(Disk(**dict(d)) for d in spec.backup), tuple(Disk(**dict(d)) for d in spec.target),
+                      spec.bios_boot_disk)
+    except LayoutError as err:
+        raise ScenarioError(str(path), [str(err)]) from None

@@ -1,8 +1,8 @@
-"""The real Windows commands: writing them for a node's settings, printing tables the way
-Windows prints them, and running the route/netsh commands a learner types.
+"""The real Windows commands: writing them for a node's settings, printing `route print`
+the way Windows prints it, and running the route.exe/netsh/reg commands a learner types.
 
-Formats follow captured outputs (route print on Server 2008 and 2016; netsh show route)
-described in the reference notes.
+How cmd.exe cuts a line into words is in cmdline.py, the netsh context in netsh.py.
+Formats follow captured outputs (route print on Server 2008 and 2016).
 """
 
 from __future__ import annotations
@@ -10,16 +10,19 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
-from .addressing import parse_ipv4, parse_ipv4_prefix
-from .host import SWITCHES, Interface, Node, interface_defaults
-from .routes import (DEFAULT_ROUTE, LOOPBACK, Route, RouteOrigin, effective_metric, interface_for_gateway,
-                     interface_label, parse_destination, route_interface, RouteRefused)
+from .cmdline import CommandError, split_command_line
+from .host import Interface, Node, interface_defaults
+from .netsh import netsh, netsh_show_interface, netsh_show_interfaces, netsh_show_route, table_order
+from .route_edits import add_route, command_address, command_number, delete_routes, refused
+from .routes import (LOOPBACK, Route, RouteOrigin, RouteRefused, effective_metric, interface_for_gateway,
+                     parse_destination, route_interface)
+
+__all__ = ["CommandError", "apply_command", "forwarding_command", "netsh_add_route", "netsh_set_switch",
+           "netsh_show_interface", "netsh_show_interfaces", "netsh_show_route", "node_commands",
+           "registry_value", "restart", "route_exe_add", "route_print", "run_command", "skip_as_source_commands",
+           "split_command_line"]
 
 RULE = "=" * 75
-
-
-class CommandError(ValueError):
-    """A command Windows would refuse; the message is what the learner should see."""
 
 
 # --- writing commands -------------------------------------------------------------------
@@ -146,79 +149,35 @@ def _persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _if_index(node: Node, key: str) -> int:
-    return 1 if key == LOOPBACK else node.if_index(key)
-
-
-def _table_order(node: Node, route: Route) -> tuple:
-    """Windows lists routes by destination, then interface index."""
-    return (int(route.destination.network_address), route.destination.prefixlen,
-            _if_index(node, route.interface))
-
-
-def route_print(node: Node) -> str:
-    """`route print -4` as Vista and later print it (route print shows effective metrics)."""
-    lines = [RULE, "Interface List"]
-    for iface in node.interfaces:
-        lines.append(f"{node.if_index(iface.key):>3}...{_mac(node, iface)} ......{iface.label}")
-    lines.append("  1...........................Software Loopback Interface 1")
-    lines += [RULE, "", "IPv4 Route Table", RULE, "Active Routes:",
-              "Network Destination        Netmask          Gateway       Interface  Metric"]
-    rows = sorted(node.route_table, key=lambda r: _table_order(node, r))
-    for r in rows:
-        # Windows right-aligns On-link one column left of a gateway address.
-        gw = f"{'On-link':>16} " if r.gateway is None else f"{str(r.gateway):>17}"
-        lines.append(f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
-                     f"{gw}{_shown_interface(node, r):>17}{effective_metric(node, r):>7}")
-    lines += [RULE, "Persistent Routes:"]
+def _persistent_block(node: Node) -> list[str]:
+    lines = ["Persistent Routes:"]
     persistent = _persistent_rows(node)
     if persistent:
         lines.append("  Network Address          Netmask  Gateway Address  Metric")
         lines += [f"{d:>17}{m:>17}{g:>17}  {met}" for d, m, g, met in persistent]
     else:
         lines.append("  None")
-    lines.append(RULE)
-    return "\n".join(lines)
+    return lines
 
 
-def netsh_show_route(node: Node) -> str:
-    """`netsh interface ipv4 show route`: Met is the route metric alone."""
-    lines = ["", "Publish  Type      Met  Prefix                    Idx  Gateway/Interface Name",
-             "-------  --------  ---  ------------------------  ---  ------------------------"]
-    for r in sorted(node.route_table, key=lambda r: _table_order(node, r)):
-        idx, name = _if_index(node, r.interface), interface_label(node, r.interface)
-        kind = "System" if r.origin in (RouteOrigin.SYSTEM, RouteOrigin.LOOPBACK) else "Manual"
-        last = name if r.gateway is None else str(r.gateway)
-        lines.append(f"No       {kind:<8}  {r.metric:<3}  {str(r.destination):<24}  {idx:>3}  {last}")
-    return "\n".join(lines)
-
-
-def netsh_show_interfaces(node: Node) -> str:
-    """`netsh interface ipv4 show interfaces`."""
-    lines = ["", "Idx     Met         MTU          State                Name",
-             "---  ----------  ----------  ------------  ---------------------------",
-             f"  1  {node.os.loopback_metric:>10}  4294967295  connected     Loopback Pseudo-Interface 1"]
+def route_print(node: Node, persistent_only: bool = False) -> str:
+    """`route print -4` as Vista and later print it (route print shows effective metrics);
+    `route print -p`: the persistent routes only (see docs/model-rules.md)."""
+    if persistent_only:
+        return "\n".join([RULE, *_persistent_block(node), RULE])
+    lines = [RULE, "Interface List"]
     for iface in node.interfaces:
-        lines.append(f"{node.if_index(iface.key):>3}  {node.interface_metric(iface.key):>10}"
-                     f"  {1500:>10}  {'connected':<12}  {iface.label}")
-    return "\n".join(lines)
-
-
-def netsh_show_interface(node: Node, key: str) -> str:
-    """`netsh interface ipv4 show interface "NAME" level=verbose`, the fields the kit models."""
-    iface = node.interface(key)
-
-    def state(flag: bool) -> str:
-        return "enabled" if flag else "disabled"
-
-    fields = [("IfIndex", node.if_index(key)), ("State", "connected"),
-              ("Metric", node.interface_metric(key)), ("Forwarding", state(iface.forwarding)),
-              ("Weak Host Sends", state(iface.weakhostsend)),
-              ("Weak Host Receives", state(iface.weakhostreceive)),
-              ("Use Automatic Metric", state(iface.metric is None))]
-    lines = ["", f"Interface {iface.label} Parameters", "-" * 46]
-    lines += [f"{name:<35}: {value}" for name, value in fields]
-    lines.append("(abridged: the fields labkit models)")
+        lines.append(f"{node.if_index(iface.key):>3}...{_mac(node, iface)} ......{iface.label}")
+    lines.append("  1...........................Software Loopback Interface 1")
+    lines += [RULE, "", "IPv4 Route Table", RULE, "Active Routes:",
+              "Network Destination        Netmask          Gateway       Interface  Metric"]
+    rows = sorted(node.route_table, key=lambda r: table_order(node, r))
+    for r in rows:
+        # Windows right-aligns On-link one column left of a gateway address.
+        gw = f"{'On-link':>16} " if r.gateway is None else f"{str(r.gateway):>17}"
+        lines.append(f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
+                     f"{gw}{_shown_interface(node, r):>17}{effective_metric(node, r):>7}")
+    lines += [RULE, *_persistent_block(node), RULE]
     return "\n".join(lines)
 
 
@@ -229,241 +188,101 @@ def restart(node: Node) -> Node:
     return replace(node, routes=tuple(r for r in node.routes if r.persistent))
 
 
-def _interface_by_name(node: Node, name: str) -> Interface:
-    for iface in node.interfaces:
-        if name.lower() in (iface.label.lower(), iface.key.lower(), str(node.if_index(iface.key))):
-            return iface
-    raise CommandError(f"The filename, directory name, or volume label syntax is incorrect. "
-                       f"(no interface named {name!r}; this node has: "
-                       f"{', '.join(i.label for i in node.interfaces)})")
+ROUTE_USAGE = ("route [-p] ADD destination MASK netmask gateway [METRIC n] [IF index]; the switches "
+               "-p, -f and -4 may stand before or after the command word")
+_ROUTE_SWITCHES = {"p", "f", "4", "6"}
 
 
-def _address(text: str, what: str) -> IPv4Address:
-    try:
-        return parse_ipv4(text, what)
-    except ValueError as err:
-        raise CommandError(f"Bad argument {text}: {err}") from None
-
-
-def _number(text: str, what: str, low: int, high: int) -> int:
-    """A decimal number, or hexadecimal with 0x as route.exe allows for IF."""
-    try:
-        value = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        raise CommandError(f"Bad argument {text}: {what} must be a number from {low} to {high}")
-    return value
-
-
-def _add_route(node: Node, route: Route) -> Node:
-    try:
-        route_interface(node, route.gateway, route.interface)
-    except RouteRefused as err:
-        raise CommandError(err.windows) from None
-    for r in node.routes:
-        if (r.destination, r.gateway, r.interface) == (route.destination, route.gateway, route.interface):
-            raise CommandError("The route addition failed: The object already exists.")
-    return replace(node, routes=node.routes + (route,))
-
-
-def _delete_routes(node: Node, doomed) -> Node:
-    """Remove matching static routes, and default gateways when 0.0.0.0/0 matches."""
-    routes = tuple(r for r in node.routes if not doomed(r))
-    ifaces = tuple(replace(i, gateways=tuple(g for g in i.gateways if not doomed(
-        Route(DEFAULT_ROUTE, g.address, i.key, 0, RouteOrigin.GATEWAY)))) for i in node.interfaces)
-    if routes == node.routes and ifaces == node.interfaces:
-        raise CommandError("The route deletion failed: Element not found.")
-    return replace(node, routes=routes, interfaces=ifaces)
+def _route_words(node: Node, args: list[str]) -> tuple[set[str], list[str]]:
+    """Split route.exe's arguments into switches (-p or /p, wherever they stand) and the rest."""
+    switches, rest = set(), []
+    for word in args:
+        if word[:1] in "-/" and len(word) > 1:
+            switch = word[1:].lower()
+            if switch not in _ROUTE_SWITCHES:
+                raise CommandError(f"route: unknown switch {word}", ROUTE_USAGE, own_wording=True)
+            if switch in ("4", "6") and not node.os.forwarding_per_interface:
+                raise CommandError(f"route: {node.os.display}'s route.exe has no {word} switch",
+                                   "leave it out: it only knows IPv4 routes here", own_wording=True)
+            switches.add(switch)
+        else:
+            rest.append(word)
+    if "6" in switches:
+        raise CommandError("route -6: labkit models IPv4 only", "use -4 or leave the switch out")
+    if "f" in switches:
+        raise CommandError("route -f (clear all gateway routes) is not modelled by labkit",
+                           "delete routes one by one with route delete")
+    return switches, rest
 
 
 def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
-    persistent = False
-    while args and args[0].lower() in ("-p", "/p", "-4", "/4", "-f", "/f"):
-        flag = args.pop(0).lower()
-        if flag in ("-f", "/f"):
-            raise CommandError("route -f (clear all gateway routes) is not modelled by labkit")
-        persistent = persistent or flag in ("-p", "/p")
-    if not args:
-        raise CommandError("route: expected a command: PRINT, ADD, DELETE")
-    verb, rest = args[0].lower(), args[1:]
+    """route.exe: switches anywhere, the command word in any case, then the destination,
+    MASK/METRIC/IF each followed by its value, and the first bare address as the gateway."""
+    switches, words = _route_words(node, args)
+    if not words:
+        raise CommandError("route: expected a command: PRINT, ADD, DELETE", ROUTE_USAGE, own_wording=True)
+    verb, rest = words[0].lower(), words[1:]
     if verb == "print":
-        return node, route_print(node)
+        if rest:
+            raise CommandError(f"route print {' '.join(rest)}: patterns are not modelled by labkit",
+                               "type route print alone")
+        return node, route_print(node, persistent_only="p" in switches)
     if verb not in ("add", "delete"):
-        raise CommandError(f"route: unknown command {args[0]!r} (labkit models PRINT, ADD, DELETE)")
+        raise CommandError(f"route: unknown command {words[0]!r} (labkit models PRINT, ADD, DELETE)",
+                           ROUTE_USAGE, own_wording=True)
     if not rest:
-        raise CommandError(f"route {verb}: expected a destination")
-    dest, mask, gateway, metric, if_index = rest[0], None, None, None, None
+        raise CommandError(f"route {verb}: expected a destination", ROUTE_USAGE, own_wording=True)
+    dest, values, gateway = rest[0], {}, None
     i = 1
     while i < len(rest):
         word = rest[i].lower()
         if word in ("mask", "metric", "if"):
             if i + 1 >= len(rest):
-                raise CommandError(f"route: {word.upper()} needs a value")
-            value = rest[i + 1]
-            if word == "mask":
-                mask = value
-            elif word == "metric":
-                metric = _number(value, "METRIC", 1, 9999)
-            else:
-                if_index = _number(value, "IF", 1, 9999)
-            i += 2
+                raise CommandError(f"route: {word.upper()} needs a value", ROUTE_USAGE, own_wording=True)
+            values[word], i = rest[i + 1], i + 2
         elif gateway is None:
             gateway, i = rest[i], i + 1
         else:
-            raise CommandError(f"route: unexpected argument {rest[i]!r}")
+            raise CommandError(f"route: unexpected argument {rest[i]!r}", ROUTE_USAGE, own_wording=True)
+    mask = values.get("mask")
+    metric = command_number(values["metric"], "METRIC", 1, 9999) if "metric" in values else None
+    if_index = command_number(values["if"], "IF", 1, 9999) if "if" in values else None
     try:
         network = parse_destination(dest, mask or ("0.0.0.0" if dest == "0.0.0.0" else "255.255.255.255"))
     except ValueError as err:
-        raise CommandError(str(err)) from None
+        raise CommandError(str(err), "the destination must have no bits outside the mask") from None
     if verb == "delete":
         # Without MASK, route delete matches the destination whatever its mask.
-        gw = _address(gateway, "gateway") if gateway else None
+        gw = command_address(gateway, "gateway") if gateway else None
 
         def doomed(r: Route) -> bool:
             same = r.destination == network if mask else \
                 r.destination.network_address == network.network_address
             return same and gw in (None, r.gateway)
-        return _delete_routes(node, doomed), " OK!"
+        return delete_routes(node, doomed, "The route deletion failed: "), " OK!"
     if gateway is None:
-        raise CommandError("route add: expected a gateway")
-    gw = _address(gateway, "gateway")
+        raise CommandError("route add: expected a gateway", ROUTE_USAGE, own_wording=True)
+    gw = command_address(gateway, "gateway")
     onlink = gw == IPv4Address("0.0.0.0")
     key = None
     if if_index is not None:
         match = [i for i in node.interfaces if node.if_index(i.key) == if_index]
         if not match:
-            raise CommandError(f"The route addition failed: the interface index {if_index} "
-                               "does not exist (see the Interface List of route print)")
+            raise CommandError("The route addition failed: Element not found.",
+                               f"the interface index {if_index} does not exist (see the Interface List "
+                               "of route print)")
         key = match[0].key
     elif onlink:
-        raise CommandError("route add: an on-link route (gateway 0.0.0.0) needs IF <index>")
+        raise CommandError("route add: an on-link route (gateway 0.0.0.0) needs IF <index>",
+                           "add IF and the index from route print's Interface List", own_wording=True)
     route = Route(network, None if onlink else gw, key or "",
                   node.os.static_route_metric if metric is None else metric,
-                  RouteOrigin.STATIC, persistent)
+                  RouteOrigin.STATIC, "p" in switches)
     try:
         route = replace(route, interface=route_interface(node, route.gateway, key))
     except RouteRefused as err:
-        raise CommandError(err.windows) from None
-    return _add_route(node, route), " OK!"
-
-
-_NETSH_NOUNS = {"int": "interface", "interfaces": "interface", "routes": "route"}
-
-
-def _named_args(words: list[str], positional: tuple[str, ...], known: tuple[str, ...]) -> dict[str, str]:
-    """netsh arguments: `name=value` pairs, or values in the documented order."""
-    out: dict[str, str] = {}
-    order = list(positional)
-    for word in words:
-        if "=" in word:
-            name, _, value = word.partition("=")
-            name = {"l": "level"}.get(name.lower(), name.lower())
-            if name not in known:
-                raise CommandError(f"netsh: the parameter {name!r} is not modelled by labkit "
-                                   f"(modelled here: {', '.join(known)})")
-            out[name] = value
-            if name in order:
-                order.remove(name)
-        elif order:
-            out[order.pop(0)] = word
-        else:
-            raise CommandError(f"netsh: unexpected argument {word!r}")
-    return out
-
-
-def _netsh(node: Node, words: list[str]) -> tuple[Node, str]:
-    aliases = {"int": "interface", "ip": "ipv4"}
-    norm = [aliases.get(w.lower(), w.lower()) for w in words[:2]]
-    if norm != ["interface", "ipv4"] or len(words) < 4:
-        raise CommandError("netsh: labkit models 'netsh interface ipv4 set interface', "
-                           "'add route', 'delete route' and 'show route|interfaces'")
-    if not node.os.forwarding_per_interface:
-        raise CommandError(f"{node.os.display} has no 'netsh interface ipv4' context "
-                           "(it arrived with Vista / Server 2008); use route.exe")
-    verb, rest = words[2].lower(), words[4:]
-    noun = _NETSH_NOUNS.get(words[3].lower(), words[3].lower())
-    if verb == "show" and noun == "route":
-        _named_args(rest, ("level", "store"), ("level", "store"))
-        return node, netsh_show_route(node)
-    if verb == "show" and noun == "interface":
-        args = _named_args(rest, ("interface", "rr", "level", "store"), ("interface", "rr", "level", "store"))
-        if "interface" in args:
-            return node, netsh_show_interface(node, _interface_by_name(node, args["interface"]).key)
-        return node, netsh_show_interfaces(node)
-    if verb == "set" and noun == "interface":
-        args = _named_args(rest, ("interface", "forwarding"), ("interface", *SWITCHES, "store"))
-        iface = _interface_by_name(node, args.pop("interface", ""))
-        if args.pop("store", "persistent").lower() not in ("active", "persistent"):
-            raise CommandError("netsh: store must be active or persistent")
-        changes = {}
-        for name, value in args.items():
-            if value.lower() not in ("enabled", "disabled"):
-                raise CommandError(f"netsh: {name} must be enabled or disabled, got {value!r}")
-            if name != "forwarding" and not node.os.host_model_configurable:
-                raise CommandError(f"{node.os.display} has no {name} setting for IPv4 "
-                                   "(it always uses the weak host model)")
-            changes[name] = value.lower() == "enabled"
-        if not changes:
-            raise CommandError("netsh set interface: expected weakhostsend=, weakhostreceive= or forwarding=")
-        ifaces = tuple(replace(i, **changes) if i.key == iface.key else i for i in node.interfaces)
-        return replace(node, interfaces=ifaces), "Ok."
-    if noun == "route" and verb in ("add", "delete"):
-        args = _named_args(rest, ("prefix", "interface", "nexthop"),
-                           ("prefix", "interface", "nexthop", "metric", "store"))
-        if "prefix" not in args or "interface" not in args:
-            raise CommandError(f"netsh {verb} route: expected a prefix and an interface name")
-        try:
-            network = parse_destination(args["prefix"])
-        except ValueError as err:
-            raise CommandError(str(err)) from None
-        iface = _interface_by_name(node, args["interface"])
-        nexthop = _address(args["nexthop"], "next hop") if "nexthop" in args else None
-        if verb == "delete":
-            return _delete_routes(node, lambda r: r.destination == network and r.interface == iface.key
-                                  and nexthop in (None, r.gateway)), "Ok."
-        store = args.get("store", "persistent").lower()
-        if store not in ("persistent", "active"):
-            raise CommandError(f"netsh: store must be active or persistent, got {store!r}")
-        metric = _number(args["metric"], "metric", 0, 9999) if "metric" in args else node.os.static_route_metric
-        route = Route(network, nexthop, iface.key, metric, RouteOrigin.STATIC, store == "persistent")
-        return _add_route(node, route), "Ok."
-    if noun == "address" and verb in ("add", "delete"):
-        return _netsh_address(node, verb, rest)
-    raise CommandError(f"netsh interface ipv4 {verb} {words[3]}: not modelled by labkit")
-
-
-def _netsh_address(node: Node, verb: str, words: list[str]) -> tuple[Node, str]:
-    """`add address NAME ADDRESS MASK [skipassource=true]` and `delete address NAME ADDRESS`."""
-    if not node.os.host_model_configurable:
-        raise CommandError(f"{node.os.display} has no 'netsh interface ipv4 {verb} address'")
-    args = _named_args(words, ("name", "address", "mask"), ("name", "address", "mask", "skipassource"))
-    if not {"name", "address"} <= set(args):
-        raise CommandError(f"netsh {verb} address: expected an interface name and an address")
-    iface = _interface_by_name(node, args["name"])
-    address = _address(args["address"].split("/")[0], "address")
-    if verb == "delete":
-        if not iface.owns(address):
-            raise CommandError("Element not found.")
-        changed = replace(iface, addresses=tuple(a for a in iface.addresses if a.ip != address),
-                          skip_as_source=tuple(a for a in iface.skip_as_source if a != address))
-        if not changed.addresses:
-            raise CommandError(f'refused: "{iface.label}" would have no address left (labkit needs one)')
-    else:
-        skip = args.get("skipassource", "false").lower()
-        if skip not in ("true", "false"):
-            raise CommandError(f"netsh: skipassource must be true or false, got {skip!r}")
-        if iface.owns(address):
-            raise CommandError("The object already exists.")
-        if "mask" not in args and "/" not in args["address"]:
-            raise CommandError("netsh add address: expected a mask for a new address")
-        try:
-            new = parse_ipv4_prefix(args["address"] if "/" in args["address"] else f"{address}/{args['mask']}")
-        except ValueError as err:
-            raise CommandError(str(err)) from None
-        changed = replace(iface, addresses=iface.addresses + (new,),
-                          skip_as_source=iface.skip_as_source + ((address,) if skip == "true" else ()))
-    return replace(node, interfaces=tuple(changed if i.key == iface.key else i for i in node.interfaces)), "Ok."
+        raise refused(err) from None
+    return add_route(node, route, "The route addition failed: ", "route print"), " OK!"
 
 
 def skip_as_source_commands(iface: Interface, addresses) -> str:
@@ -492,43 +311,6 @@ def _reg(node: Node, words: list[str]) -> tuple[Node, str]:
                                               "the kit applies it at once.)")
 
 
-def split_command_line(line: str) -> list[list[str]]:
-    """Words of each command in a cmd.exe line, commands chained with '&&' or '&'.
-
-    Quotes group words and are removed wherever they stand (name="NLB NIC" gives
-    name=NLB NIC), as cmd.exe hands them to netsh; curly quotes count as quotes.
-    """
-    text = line.replace("\u201c", '"').replace("\u201d", '"')
-    commands: list[list[str]] = [[]]
-    word, quoted, in_word = "", False, False
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == '"':
-            quoted, in_word = not quoted, True
-        elif char == "&" and not quoted:
-            if in_word:
-                commands[-1].append(word)
-            word, in_word = "", False
-            commands.append([])
-            if text[i + 1:i + 2] == "&":
-                i += 1
-        elif char.isspace() and not quoted:
-            if in_word:
-                commands[-1].append(word)
-            word, in_word = "", False
-        else:
-            word, in_word = word + char, True
-        i += 1
-    if quoted:
-        raise CommandError("cannot read the command: a quote is not closed")
-    if in_word:
-        commands[-1].append(word)
-    if any(not words for words in commands):
-        raise CommandError("empty command")
-    return commands
-
-
 def run_command(node: Node, line: str) -> tuple[Node, str]:
     """Run route.exe, netsh or reg commands on a Windows node: the changed node and Windows's answer.
 
@@ -541,7 +323,11 @@ def run_command(node: Node, line: str) -> tuple[Node, str]:
     answers = []
     for words in split_command_line(line):
         program = words[0].lower().removesuffix(".exe")
-        runners = {"route": _route_exe, "netsh": _netsh, "reg": _reg}
+        runners = {"route": _route_exe, "reg": _reg}
+        if program == "netsh":
+            node, answer = netsh(node, words)  # netsh types back the whole command in its hints
+            answers.append(answer)
+            continue
         if program not in runners:
             raise CommandError(f"'{words[0]}' is not a command labkit models (route, netsh, reg)")
         node, answer = runners[program](node, words[1:])

@@ -215,9 +215,19 @@ def _cluster_source_remedies(net: Network, start: str, source: IPv4Address) -> l
                        f"{node.os.display} sources from a NIC's first address")]
     cluster_ips = [a.ip for a in owner.addresses if net.cluster_for(a.ip) and a.ip not in owner.skip_as_source]
     return [Remedy(f"stop {start} from using the NLB cluster IP(s) {', '.join(map(str, cluster_ips))} as a "
-                   f'source: re-add them with skipassource on "{owner.label}" (KB 975808)',
+                   f'source: re-add them with skipassource on "{owner.label}" '
+                   f"({SKIP_AS_SOURCE_SUPPORT.get(node.os.name, SKIP_AS_SOURCE_BUILT_IN)})",
                    (skip_as_source_commands(owner, cluster_ips),), start),
             Remedy(f"make the application on {start} bind to its dedicated address")]
+
+
+SKIP_AS_SOURCE_SUPPORT = {
+    "windows-2008": "netsh accepts skipassource on 2008 SP2 with the KB 975808 hotfix",
+    "windows-2008r2": "netsh accepts skipassource on 2008 R2 SP1, or RTM with the KB 2386184 hotfix",
+}
+"""Where skipassource needs a service pack or hotfix (KB 975808; the MIB_UNICASTIPADDRESS_ROW
+documentation names KB 2386184 and SP1 for 2008 R2)."""
+SKIP_AS_SOURCE_BUILT_IN = "built in; PowerShell: Set-NetIPAddress -SkipAsSource $true"
 
 
 def _checked(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, ...]:

@@ -302,14 +302,13 @@ def _gateway_count_problems(node: Node, subnets: set) -> list[Problem]:
         return [Problem(f"nodes.{node.name}.interfaces",
                         "default gateways on more than one subnet: Windows warns that several "
                         "gateways give redundancy on one network and do not work across "
-                        "disjoint networks; only one of them is used at a time", "warning", dialog)]
+                        "disjoint networks; " + _gateways_in_use(node), "warning", dialog)]
     if dialog is None:
         return []
     return [Problem(f"nodes.{node.name}.interfaces",
                     f"default gateways on {len(with_gateway)} NICs, all on {next(iter(subnets))}: Windows "
                     "still shows its multiple-gateways warning when you save the second; answer Yes and "
-                    "it saves and works (one default gateway is used at a time, the others wait for dead "
-                    "gateway detection)", "warning", dialog)]
+                    "it saves and works; " + _gateways_in_use(node), "warning", dialog)]
 
 
 def _segment_problems(net: Network) -> list[Problem]:
@@ -436,3 +435,11 @@ def _several_cluster_nics_problems(net: Network) -> list[Problem]:
                 "warning"))
     return out
 
+
+def _gateways_in_use(node: Node) -> str:
+    """Which of several default gateways carries what (the one-gateway rule has a 2008 half)."""
+    if node.os.host_model_configurable:
+        return ("connections the server opens itself use one of them at a time, while a reply or a "
+                "socket bound to an address leaves by the gateway of the NIC that owns that address "
+                "(strong host send, the default since 2008)")
+    return "only one of them is used at a time, whatever the source address"

@@ -4,6 +4,8 @@ Selection: longest prefix first, whatever the metric; then the lowest effective
 metric (Vista+: route metric + interface metric); an exact tie is reported as a
 tie because Windows leaves it undefined, while the kit still takes the first
 listed route. On 2003 the adapter first in the binding order wins such a tie.
+Several default gateways typed on one NIC are not a tie: they are an ordered
+list, the first is used and the others stand by for dead gateway detection.
 """
 
 from __future__ import annotations
@@ -127,6 +129,9 @@ class RouteChoice:
     tie_broken_by: str | None = None
     restricted_to: str | None = None
     """Interface key the lookup was limited to (strong host send), if any."""
+    standby: tuple[Candidate, ...] = ()
+    """Default gateways as good as the winner but listed after another gateway of their own
+    NIC: they wait for dead gateway detection (an ordered list, not a tie)."""
 
     @property
     def winner(self) -> Candidate | None:
@@ -139,27 +144,33 @@ class RouteChoice:
             scope = f' on "{interface_label(node, self.restricted_to)}"' if self.restricted_to else ""
             return f"no route{scope} matches {self.destination}"
         text = f"{describe_route(node, win.route)}, metric {metric_breakdown(node, win)}"
-        others = [c for c in self.candidates[1:] if c not in self.tie]
         if self.tie:
             tied = ", ".join(describe_route(node, c.route) for c in self.tie)
             if self.tie_broken_by:
-                text += f"; tie with {tied} broken by {self.tie_broken_by}"
-            else:
-                who = "Windows leaves" if node.os.is_windows else "the OS leaves"
-                text += (f"; TIE with {tied} (same prefix, same metric: {who} the pick "
-                         "undefined, the kit takes the first listed)")
-        elif others:
-            shorter = [c for c in others if c.route.destination.prefixlen < win.route.destination.prefixlen]
-            if shorter:
-                text += f"; longest prefix /{win.route.destination.prefixlen} beats " + ", ".join(
-                    f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in shorter[:3])
-            else:
-                text += "; lowest metric beats " + ", ".join(str(c.metric) for c in others[:3])
-        elif self.restricted_to:
-            text += f'; the only matching route on "{interface_label(node, self.restricted_to)}"'
-        else:
-            text += "; the only matching route"
-        return text
+                return text + f"; tie with {tied} broken by {self.tie_broken_by}"
+            who = "Windows leaves" if node.os.is_windows else "the OS leaves"
+            return text + (f"; TIE with {tied} (same prefix, same metric: {who} the pick "
+                           "undefined, the kit takes the first listed)")
+        prefix = win.route.destination.prefixlen
+        others = [c for c in self.candidates[1:] if c not in self.standby]
+        shorter = [c for c in others if c.route.destination.prefixlen < prefix]
+        higher = [c for c in others if c.route.destination.prefixlen == prefix]
+        reasons = []
+        if shorter:
+            reasons.append(f"longest prefix /{prefix} beats " + ", ".join(
+                f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in shorter[:3]))
+        if higher:
+            reasons.append(f"lowest metric {win.metric} beats " + ", ".join(str(c.metric) for c in higher[:3]))
+        if self.standby:
+            reasons.append(", ".join(f'{c.route.gateway} on "{interface_label(node, c.route.interface)}"'
+                                     for c in self.standby) +
+                           f" (same metric {win.metric}) is listed after another gateway of its NIC: "
+                           "it stands by for dead gateway detection, not a tie")
+        if reasons:
+            return text + "; " + "; ".join(reasons)
+        if self.restricted_to:
+            return text + f'; the only matching route on "{interface_label(node, self.restricted_to)}"'
+        return text + "; the only matching route"
 
 
 def metric_breakdown(node: Node, candidate: Candidate) -> str:
@@ -186,8 +197,9 @@ def select_route(node: Node, dst: IPv4Address, only_interface: str | None = None
             and c.metric == best.metric]
     # Several gateways typed on one NIC are an ordered list, not a tie: the
     # first is used and the others wait for dead gateway detection.
-    tied = [c for c in tied if not (_is_gateway(c) and _is_gateway(best)
-                                    and c.route.interface == best.route.interface)]
+    standby = tuple(c for c in tied if _is_gateway(c) and _is_gateway(best)
+                    and c.route.interface == best.route.interface)
+    tied = [c for c in tied if c not in standby]
     broken_by = None
     if tied and node.os.binding_order_breaks_ties and _is_gateway(best) and all(map(_is_gateway, tied)):
         order = {key: i for i, key in enumerate(node.bindings)}
@@ -195,7 +207,7 @@ def select_route(node: Node, dst: IPv4Address, only_interface: str | None = None
         matching = [*group, *(c for c in matching if c not in group)]
         best, tied = group[0], group[1:]
         broken_by = "binding order (Windows 2003: the first adapter in Adapters and Bindings)"
-    return RouteChoice(dst, tuple(matching), tuple(tied), broken_by, only_interface)
+    return RouteChoice(dst, tuple(matching), tuple(tied), broken_by, only_interface, standby)
 
 
 def _is_gateway(candidate: Candidate) -> bool:

@@ -16,6 +16,8 @@ def route_choice_rows(node: Node, choice: RouteChoice) -> list[dict]:
             verdict = "WINNER" + (" (tie: first listed)" if choice.tie and not choice.tie_broken_by else "")
         elif candidate in choice.tie:
             verdict = "tie" + (f", lost on {choice.tie_broken_by}" if choice.tie_broken_by else "")
+        elif candidate in choice.standby:
+            verdict = "standby: listed after another gateway of its NIC (dead gateway detection)"
         elif route.destination.prefixlen < winner.route.destination.prefixlen:
             verdict = f"beaten: shorter prefix (/{route.destination.prefixlen})"
         else:

@@ -8,7 +8,7 @@ import html
 import ipywidgets as w
 
 from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
-from ..cases.restore import Layout, preflight
+from ..cases.restore import Layout, LayoutError, preflight
 
 
 def _pre(text: str) -> str:
@@ -51,21 +51,28 @@ class DcdiagPanel:
 
 
 class RestorePanel:
-    """Tick which disks are attached to the target machine → will the restore work?"""
+    """Tick which disks are attached to the target machine, pick the BIOS boot disk → will the restore work?"""
 
     def __init__(self, layout: Layout):
         self.layout = layout
         self.attached = {d.name: w.Checkbox(value=True, description=d.name, indent=False) for d in layout.target}
+        self.boot = w.Dropdown(options=[("not given", None)] + [(d.name, d.name) for d in layout.target],
+                               value=layout.bios_boot_disk, description="BIOS boot disk",
+                               style={"description_width": "initial"})
         self.verdict = w.HTML()
-        for box in self.attached.values():
-            box.observe(lambda _c: self.update(), names="value")
+        for control in (*self.attached.values(), self.boot):
+            control.observe(lambda _c: self.update(), names="value")
         self.widget = w.VBox([w.HTML("<b>disks attached to the target server</b>"), *self.attached.values(),
-                              self.verdict])
+                              self.boot, self.verdict])
         self.update()
 
     def update(self):
         target = tuple(d for d in self.layout.target if self.attached[d.name].value)
-        result = preflight(Layout(self.layout.backup, target))
+        try:
+            result = preflight(Layout(self.layout.backup, target, self.boot.value))
+        except LayoutError as err:  # the boot disk chosen is unticked
+            self.verdict.value = _pre(f"⚠ {err}")
+            return None
         self.verdict.value = _pre(str(result))
         return result
 

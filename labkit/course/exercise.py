@@ -1,0 +1,87 @@
+"""One exercise of the course: how to read the answer, how the model finds the right one, and
+what to say. The explanation lives here, not in the notebook, so a learner sees it only once
+the answer is right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .answers import AnswerFormatError, AnswerReader
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a check says: right, or what is still wrong and a hint. One format for every exercise."""
+
+    key: str
+    title: str
+    passed: bool
+    message: str
+    answered: bool = True
+
+    def __str__(self) -> str:
+        mark = "PASS" if self.passed else ("not answered" if not self.answered else "FAIL")
+        return f"[{mark}] {self.title} ({self.key}): {self.message}"
+
+    def __repr__(self) -> str:
+        return f"<Feedback {self.key}: {'passed' if self.passed else 'not yet'}>"
+
+
+def right(why: str) -> str:
+    return f"right: {why}"
+
+
+def still_wrong(problem: str, hint: str, *, right_so_far: str = "") -> str:
+    parts = [f"right so far: {right_so_far}"] if right_so_far else []
+    return " — ".join([*parts, f"still wrong: {problem}", f"hint: {hint}"])
+
+
+def not_answered(hint: str) -> str:
+    return f"no answer yet — hint: {hint}"
+
+
+Grader = Callable[[object], tuple[bool, str]]
+"""For exercises graded by running the answer (commands, switches, FTP settings): the answer in,
+(passed, message) out. The message already follows `right` / `still_wrong`."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    key: str
+    """'NN.k': notebook number and exercise number."""
+    title: str
+    solution: str
+    """The instructor edition's solution cell, shown on request after a wrong attempt."""
+    hint: str
+    reader: AnswerReader | None = None
+    expected: Callable[[], object] | None = None
+    """The right answer, computed from the model (never typed in here)."""
+    why: str = ""
+    grader: Callable[[], Grader] | None = None
+    """Instead of reader/expected: builds a grader (e.g. over labkit.checks)."""
+
+    def grade(self, answer: object) -> Feedback:
+        if answer is None or answer is Ellipsis:
+            return Feedback(self.key, self.title, False, not_answered(self.hint), answered=False)
+        if self.grader is not None:
+            passed, message = self.grader()(answer)
+            return Feedback(self.key, self.title, passed, message)
+        assert self.reader is not None and self.expected is not None
+        try:
+            given = self.reader(answer)
+        except AnswerFormatError as err:
+            return Feedback(self.key, self.title, False, still_wrong(str(err), self.hint))
+        wanted = self.reader(self.expected())
+        if given == wanted:
+            return Feedback(self.key, self.title, True, right(self.why))
+        return Feedback(self.key, self.title, False, still_wrong(self._difference(given, wanted), self.hint))
+
+    @staticmethod
+    def _difference(given: object, wanted: object) -> str:
+        if isinstance(given, frozenset) and isinstance(wanted, frozenset):
+            wrong = [f"{', '.join(sorted(given - wanted))} should not be there"] if given - wanted else []
+            if wanted - given:
+                wrong.append(f"{len(wanted - given)} missing")
+            return "; ".join(wrong)
+        return f"you answered {given!r}"

@@ -1,0 +1,426 @@
+"""The `netsh interface ipv4` context: what its show commands print, and running the
+set/add/delete commands a learner types, read the way netsh reads its arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .addressing import parse_ipv4, parse_ipv4_prefix
+from .cmdline import CommandError, command_text, has_typographic_quotes, quoted_word, straight_quotes
+from .host import Interface, Node
+from .route_edits import add_route, command_address, command_number, delete_routes
+from .routes import LOOPBACK, Route, RouteOrigin, interface_label, parse_destination
+
+NETSH_ROUTE_METRIC = 256
+"""Route metric of `netsh interface ipv4 add route` without metric= (see docs/model-rules.md)."""
+
+LINK_MTU = 1500
+"""The kit's links are Ethernet with the default MTU."""
+
+
+# --- what the show commands print ------------------------------------------------------------
+
+def route_if_index(node: Node, key: str) -> int:
+    return 1 if key == LOOPBACK else node.if_index(key)
+
+
+def table_order(node: Node, route: Route) -> tuple:
+    """Windows lists routes by destination, then interface index."""
+    return (int(route.destination.network_address), route.destination.prefixlen,
+            route_if_index(node, route.interface))
+
+
+def netsh_show_route(node: Node) -> str:
+    """`netsh interface ipv4 show route`: Met is the route metric alone."""
+    lines = ["", "Publish  Type      Met  Prefix                    Idx  Gateway/Interface Name",
+             "-------  --------  ---  ------------------------  ---  ------------------------"]
+    for r in sorted(node.route_table, key=lambda r: table_order(node, r)):
+        idx, name = route_if_index(node, r.interface), interface_label(node, r.interface)
+        kind = "System" if r.origin in (RouteOrigin.SYSTEM, RouteOrigin.LOOPBACK) else "Manual"
+        last = name if r.gateway is None else str(r.gateway)
+        lines.append(f"No       {kind:<8}  {r.metric:<3}  {str(r.destination):<24}  {idx:>3}  {last}")
+    return "\n".join(lines)
+
+
+def netsh_show_interfaces(node: Node, only: Interface | None = None) -> str:
+    """`netsh interface ipv4 show interfaces` (level=normal): the table."""
+    lines = ["", "Idx     Met         MTU          State                Name",
+             "---  ----------  ----------  ------------  ---------------------------"]
+    if only is None:
+        lines.append(f"  1  {node.os.loopback_metric:>10}  4294967295  connected     Loopback Pseudo-Interface 1")
+    for iface in node.interfaces if only is None else (only,):
+        lines.append(f"{node.if_index(iface.key):>3}  {node.interface_metric(iface.key):>10}"
+                     f"  {LINK_MTU:>10}  {'connected':<12}  {iface.label}")
+    return "\n".join(lines)
+
+
+# Which later fields a version prints: 2008 stops at Ignore Default Routes and has a
+# Compartment Id line, 2008 R2 adds the router and wake-up lines, 2012 ECN, 2019 two more.
+_VERBOSE_GENERATION = {"windows-2008": 0, "windows-2008r2": 1, "windows-2012": 2, "windows-2012r2": 2,
+                       "windows-2016": 2, "windows-2019": 3, "windows-2022": 3}
+VERBOSE_LEFT_OUT = ("(labkit leaves out the IfLuid and Reachable Time lines, which differ from machine "
+                    "to machine, and the Loopback Pseudo-Interface 1 block)")
+
+
+def _state(flag: bool) -> str:
+    return "enabled" if flag else "disabled"
+
+
+def _verbose_fields(node: Node, iface: Interface) -> list[tuple[str, str]]:
+    """The fields of one interface's verbose block: modelled values and Windows's defaults."""
+    generation = _VERBOSE_GENERATION.get(node.os.name, 3)
+    fields = [("IfIndex", str(node.if_index(iface.key)))]
+    if generation == 0:
+        fields.append(("Compartment Id", "1"))
+    fields += [("State", "connected"), ("Metric", str(node.interface_metric(iface.key))),
+               ("Link MTU", f"{LINK_MTU} bytes"), ("Base Reachable Time", "30000 ms"),
+               ("Retransmission Interval", "1000 ms"), ("DAD Transmits", "3"), ("Site Prefix Length", "64"),
+               ("Site Id", "1"), ("Forwarding", _state(iface.forwarding)), ("Advertising", "disabled"),
+               ("Neighbor Discovery", "enabled"), ("Neighbor Unreachability Detection", "enabled"),
+               ("Router Discovery", "dhcp"), ("Managed Address Configuration", "enabled"),
+               ("Other Stateful Configuration", "enabled"), ("Weak Host Sends", _state(iface.weakhostsend)),
+               ("Weak Host Receives", _state(iface.weakhostreceive)),
+               ("Use Automatic Metric", _state(iface.metric is None)), ("Ignore Default Routes", "disabled")]
+    if generation >= 1:
+        fields += [("Advertised Router Lifetime", "1800 seconds"), ("Advertise Default Route", "disabled"),
+                   ("Current Hop Limit", "0"), ("Force ARPND Wake up patterns", "disabled"),
+                   ("Directed MAC Wake up patterns", "disabled")]
+    if generation >= 2:
+        fields.append(("ECN capability", "application"))
+    if generation >= 3:
+        fields += [("RA Based DNS Config (RFC 6106)", "disabled"), ("DHCP/Static IP coexistence", "disabled")]
+    return fields
+
+
+def netsh_show_interface(node: Node, key: str | None = None) -> str:
+    """`netsh interface ipv4 show interface "NAME"` or `… show interface l=verbose` (every
+    interface): a parameter block per interface, label in 35 columns, then `: value`."""
+    lines = []
+    for iface in node.interfaces if key is None else (node.interface(key),):
+        lines += ["", f"Interface {iface.label} Parameters", "-" * 46]
+        lines += [f"{label:<35}: {value}" for label, value in _verbose_fields(node, iface)]
+    lines += ["", VERBOSE_LEFT_OUT]
+    return "\n".join(lines)
+
+
+# --- reading netsh arguments ----------------------------------------------------------------
+
+ON_OFF = ("enabled", "disabled")
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """One netsh command's parameters: the positional order, tags that must be named,
+    the values of enumerated ones, which ones the kit models, and which are required."""
+
+    positional: tuple[str, ...]
+    modelled: frozenset[str]
+    required: tuple[str, ...] = ()
+    tag_only: tuple[str, ...] = ()
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def values(self, name: str) -> tuple[str, ...]:
+        return dict(self.choices).get(name, ())
+
+
+_STORE = ("store", ("active", "persistent"))
+_SET_INTERFACE = Syntax(
+    positional=("interface", "forwarding", "advertise", "mtu", "siteprefixlength", "nud", "basereachabletime",
+                "retransmittime", "dadtransmits", "routerdiscovery", "managedaddress", "otherstateful",
+                "weakhostsend", "weakhostreceive", "ignoredefaultroutes", "advertisedrouterlifetime",
+                "advertisedefaultroute", "currenthoplimit", "store", "forcearpndwolpattern",
+                "enabledirectedmacwolpattern", "ecncapability", "rabaseddnsconfig", "dhcpstaticipcoexistence"),
+    tag_only=("metric",),
+    modelled=frozenset({"interface", "forwarding", "weakhostsend", "weakhostreceive", "metric", "store"}),
+    required=("interface",),
+    choices=tuple((name, ON_OFF) for name in (
+        "forwarding", "advertise", "nud", "managedaddress", "otherstateful", "weakhostsend", "weakhostreceive",
+        "ignoredefaultroutes", "advertisedefaultroute", "forcearpndwolpattern", "enabledirectedmacwolpattern",
+        "rabaseddnsconfig", "dhcpstaticipcoexistence")) + (
+        ("routerdiscovery", ("enabled", "disabled", "dhcp")),
+        ("ecncapability", ("ecndisabled", "ect1", "ect0", "application")), _STORE))
+_ADD_ROUTE = Syntax(
+    positional=("prefix", "interface", "nexthop", "siteprefixlength", "metric", "publish", "validlifetime",
+                "preferredlifetime", "store"),
+    modelled=frozenset({"prefix", "interface", "nexthop", "metric", "store"}),
+    required=("prefix", "interface"), choices=(("publish", ("no", "age", "yes")), _STORE))
+_DELETE_ROUTE = Syntax(positional=("prefix", "interface", "nexthop", "store"),
+                       modelled=frozenset({"prefix", "interface", "nexthop", "store"}),
+                       required=("prefix", "interface"), choices=(_STORE,))
+_ADD_ADDRESS = Syntax(
+    positional=("name", "address", "mask", "type", "gateway", "gwmetric", "validlifetime", "preferredlifetime",
+                "subinterface", "store", "skipassource"),
+    modelled=frozenset({"name", "address", "mask", "skipassource", "store"}),
+    required=("name", "address"),
+    choices=(("type", ("unicast", "anycast")), ("skipassource", ("true", "false")), _STORE))
+_DELETE_ADDRESS = Syntax(positional=("name", "address", "gateway", "store"),
+                         modelled=frozenset({"name", "address", "store"}), required=("name", "address"),
+                         choices=(_STORE,))
+_SHOW_INTERFACES = Syntax(positional=("interface", "rr", "level", "store"),
+                          modelled=frozenset({"interface", "level", "store"}),
+                          choices=(("level", ("normal", "verbose")), _STORE))
+_SHOW_ROUTE = Syntax(positional=("level", "store"), modelled=frozenset({"level", "store"}),
+                     choices=(("level", ("normal", "verbose")), _STORE))
+
+SYNTAX_ERROR = "The syntax supplied for this command is not valid. Check help for the correct syntax."
+
+
+def _tag(typed: str, syntax: Syntax) -> str | None:
+    """netsh accepts a tag or any prefix of it that names one tag only (l= for level=)."""
+    tags = syntax.positional + syntax.tag_only
+    if typed in tags:
+        return typed
+    matches = [t for t in tags if t.startswith(typed)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _name_slot(syntax: Syntax) -> str | None:
+    """The parameter that takes an interface name, if the command has one."""
+    return next((p for p in syntax.positional if p in ("interface", "name")), None)
+
+
+def _name_hint(node: Node, words: list[str], name_at: int | None, syntax: Syntax) -> str:
+    """When an interface name was typed without quotes: the command with the name in quotes."""
+    slot = _name_slot(syntax)
+    names = ", ".join(f'"{i.label}"' for i in node.interfaces)
+    general = f"an interface name with spaces needs straight double quotes; {node.name} has: {names}"
+    if name_at is None or slot is None:
+        return general
+    loose = []
+    for word in words[name_at:]:
+        if "=" in word:
+            break
+        loose.append(word)
+    labels = {i.label.lower() for i in node.interfaces}
+    for count in range(len(loose), 1, -1):
+        joined = " ".join(loose[:count])
+        if joined.lower() in labels:
+            fixed = words[:name_at] + [joined] + words[name_at + count:]
+            return f"a name with spaces needs straight double quotes: {command_text(fixed)}"
+    return general
+
+
+def _not_valid(word: str, hint: str) -> CommandError:
+    return CommandError(f"'{word}' is not a valid argument for this command. {SYNTAX_ERROR}", hint)
+
+
+def _arguments(node: Node, words: list[str], start: int, syntax: Syntax) -> dict[str, str]:
+    """Match the words after the command to its parameters as netsh does: `tag=value` by
+    tag, bare words to the free positions in order; then check the values."""
+    out: dict[str, str] = {}
+    at: dict[str, int] = {}
+    bare: set[str] = set()
+    for index in range(start, len(words)):
+        word = words[index]
+        if "=" in word:
+            tag, _, value = word.partition("=")
+            name = _tag(tag.lower(), syntax)
+            if name is None:
+                known = ", ".join(p for p in syntax.positional + syntax.tag_only if p in syntax.modelled)
+                raise _not_valid(word, f"labkit knows these parameters here: {known}")
+        else:
+            free = [p for p in syntax.positional if p not in out]
+            if not free:
+                raise _not_valid(word, _name_hint(node, words, at.get(_name_slot(syntax)), syntax))
+            name, value = free[0], word
+            bare.add(name)
+        if name in out:
+            raise CommandError(f"{name} is given twice", f"give {name}= once", own_wording=True)
+        out[name], at[name] = value, index
+    slot = _name_slot(syntax)
+    for name, value in out.items():
+        allowed = syntax.values(name)
+        address = name in ("nexthop", "gateway")
+        if (not allowed or value.lower() in allowed) and (not address or _is_ipv4(value)):
+            continue
+        hint = f"{name} must be {' or '.join(allowed)}" if allowed else f"{name} must be an IPv4 address"
+        if name in bare and slot is not None and slot in bare:
+            hint = _name_hint(node, words, at[slot], syntax)
+        if allowed:
+            raise _not_valid(words[at[name]], hint)
+        raise CommandError(f"netsh: {words[at[name]]!r} is not an IPv4 address for {name}", hint,
+                           own_wording=True)
+    for name in out:
+        if name not in syntax.modelled:
+            raise CommandError(f"netsh: the parameter {name!r} is not modelled by labkit",
+                               f"labkit models: {', '.join(sorted(syntax.modelled))}")
+    missing = [p for p in syntax.required if p not in out]
+    if missing:
+        raise CommandError("One or more essential parameters were not entered. Verify the required parameters, "
+                           f"and reenter them. {SYNTAX_ERROR}", f"give {' and '.join(missing)}")
+    return {name: value if not syntax.values(name) else value.lower() for name, value in out.items()}
+
+
+def _is_ipv4(text: str) -> bool:
+    try:
+        parse_ipv4(text, "address")
+    except ValueError:
+        return False
+    return True
+
+
+def interface_by_name(node: Node, name: str) -> Interface:
+    """netsh finds an interface by its name (any case) or its index."""
+    for iface in node.interfaces:
+        if name.lower() in (iface.label.lower(), iface.key.lower(), str(node.if_index(iface.key))):
+            return iface
+    names = ", ".join(f'"{i.label}"' for i in node.interfaces)
+    raise CommandError("The filename, directory name, or volume label syntax is incorrect.",
+                       f"no interface named {name!r}; {node.name} has: {names}")
+
+
+# --- running netsh ----------------------------------------------------------------------------
+
+_VERBS = {verb: verb for verb in ("add", "delete", "set", "show")}
+_NOUNS = {"route": "route", "routes": "route", "interface": "interface", "interfaces": "interface",
+          "address": "address", "addresses": "address"}
+# The other things Microsoft's `netsh interface` page lists after add/delete/set/show in the
+# ipv4 context: Windows knows them, labkit does not model them.
+_OTHER_NOUNS = frozenset(
+    "arpcache compartment compartments config destinationcache dnsservers dynamicportrange excludedportrange "
+    "global icmpstats ipaddresses ipnettomedia ipstats joins neighbors offload subinterface subinterfaces "
+    "tcpconnections tcpstats udpconnections udpstats winsservers".split())
+
+
+def _word(typed: str, choices: dict[str, str], shortest: int) -> str | None:
+    """A netsh command word, written out or shortened to a prefix that names one choice."""
+    typed = typed.lower()
+    if typed in choices:
+        return choices[typed]
+    matches = {meaning for word, meaning in choices.items() if word.startswith(typed)}
+    return matches.pop() if len(matches) == 1 and len(typed) >= shortest else None
+
+
+def _typographic_quotes(words: list[str]) -> CommandError:
+    marked = [i for i, w in enumerate(words) if has_typographic_quotes(w)]
+    pieces = words[marked[0]:marked[-1] + 1]
+    received = (f"the separate words {', '.join(pieces[:-1])} and {pieces[-1]}" if len(pieces) > 1
+                else f"the word {pieces[0]}")
+    return CommandError(f"cmd.exe does not treat “ ” as quotes: netsh received {received}, quote marks "
+                        "included, finds no interface of that name and refuses the command",
+                        f"type straight double quotes: {straight_quotes(command_text(words))}",
+                        own_wording=True)
+
+
+def netsh(node: Node, words: list[str]) -> tuple[Node, str]:
+    """Run `netsh interface ipv4 …` (words[0] is netsh itself)."""
+    if any(has_typographic_quotes(w) for w in words):
+        raise _typographic_quotes(words)
+    context = words[1:3]
+    not_found = CommandError(f"The following command was not found: {' '.join(words[1:])}.",
+                             "labkit models netsh interface ipv4 set interface, add|delete route, "
+                             "add|delete address and show route|interfaces")
+    if len(context) < 2 or _word(context[0], {"interface": "interface"}, 3) is None or \
+            _word(context[1], {"ipv4": "ipv4", "ip": "ipv4"}, 2) is None:
+        raise not_found
+    if not node.os.forwarding_per_interface:
+        raise CommandError(not_found.message, f"{node.os.display} has no 'netsh interface ipv4' context "
+                                              "(it arrived with Vista / Server 2008); use route.exe")
+    verb = _word(words[3], _VERBS, 2) if len(words) > 3 else None
+    noun = _word(words[4], _NOUNS, 3) if len(words) > 4 else None
+    if verb is None:
+        raise not_found
+    if noun is None and (len(words) < 5 or _word(words[4], {n: n for n in _OTHER_NOUNS}, 3) is None):
+        raise not_found
+    if noun is None:
+        raise CommandError(f"netsh interface ipv4 {' '.join(words[3:5])}: not modelled by labkit",
+                           not_found.hint)
+    runner = _RUNNERS.get((verb, noun))
+    if runner is None:
+        raise CommandError(f"netsh interface ipv4 {verb} {noun}: not modelled by labkit", not_found.hint)
+    return runner(node, words, 5)
+
+
+def _show_route(node: Node, words: list[str], start: int) -> tuple[Node, str]:
+    _arguments(node, words, start, _SHOW_ROUTE)
+    return node, netsh_show_route(node)
+
+
+def _show_interfaces(node: Node, words: list[str], start: int) -> tuple[Node, str]:
+    args = _arguments(node, words, start, _SHOW_INTERFACES)
+    iface = interface_by_name(node, args["interface"]) if "interface" in args else None
+    # Naming an interface shows its verbose block unless level=normal asks for the table.
+    verbose = args.get("level", "verbose" if iface else "normal") == "verbose"
+    if verbose:
+        return node, netsh_show_interface(node, iface.key if iface else None)
+    return node, netsh_show_interfaces(node, iface)
+
+
+def _set_interface(node: Node, words: list[str], start: int) -> tuple[Node, str]:
+    args = _arguments(node, words, start, _SET_INTERFACE)
+    iface = interface_by_name(node, args.pop("interface"))
+    args.pop("store", None)
+    changes: dict = {}
+    for name, value in args.items():
+        if name == "metric":
+            changes["metric"] = command_number(value, "metric", 1, 9999)
+            continue
+        if name != "forwarding" and not node.os.host_model_configurable:
+            raise CommandError(f"{node.os.display} has no {name} setting for IPv4",
+                               "it always uses the weak host model")
+        changes[name] = value == "enabled"
+    if not changes:
+        raise CommandError("One or more essential parameters were not entered. Verify the required parameters, "
+                           f"and reenter them. {SYNTAX_ERROR}",
+                           "give weakhostsend=, weakhostreceive=, forwarding= or metric=")
+    ifaces = tuple(replace(i, **changes) if i.key == iface.key else i for i in node.interfaces)
+    return replace(node, interfaces=ifaces), "Ok."
+
+
+def _route(node: Node, words: list[str], start: int, adding: bool) -> tuple[Node, str]:
+    args = _arguments(node, words, start, _ADD_ROUTE if adding else _DELETE_ROUTE)
+    try:
+        network = parse_destination(args["prefix"])
+    except ValueError as err:
+        raise CommandError(str(err), "write the prefix as address/length, e.g. 10.30.0.0/16") from None
+    iface = interface_by_name(node, args["interface"])
+    nexthop = command_address(args["nexthop"], "next hop") if "nexthop" in args else None
+    if not adding:
+        return delete_routes(node, lambda r: r.destination == network and r.interface == iface.key
+                             and nexthop in (None, r.gateway), ""), "Ok."
+    metric = command_number(args["metric"], "metric", 0, 9999) if "metric" in args else NETSH_ROUTE_METRIC
+    route = Route(network, nexthop, iface.key, metric, RouteOrigin.STATIC, args.get("store") != "active")
+    return add_route(node, route, "", "netsh interface ipv4 show route"), "Ok."
+
+
+def _address(node: Node, words: list[str], start: int, adding: bool) -> tuple[Node, str]:
+    """`add address NAME ADDRESS MASK [skipassource=true]` and `delete address NAME ADDRESS`."""
+    verb = "add" if adding else "delete"
+    if not node.os.host_model_configurable:
+        raise CommandError(f"{node.os.display} has no 'netsh interface ipv4 {verb} address'")
+    args = _arguments(node, words, start, _ADD_ADDRESS if adding else _DELETE_ADDRESS)
+    iface = interface_by_name(node, args["name"])
+    address = command_address(args["address"].split("/")[0], "address")
+    if not adding:
+        if not iface.owns(address):
+            raise CommandError("Element not found.", f'"{iface.label}" has no address {address}')
+        changed = replace(iface, addresses=tuple(a for a in iface.addresses if a.ip != address),
+                          skip_as_source=tuple(a for a in iface.skip_as_source if a != address))
+        if not changed.addresses:
+            raise CommandError(f'refused: "{iface.label}" would have no address left (labkit needs one)')
+    else:
+        if iface.owns(address):
+            raise CommandError("The object already exists.", f'"{iface.label}" already has {address}')
+        if "mask" not in args and "/" not in args["address"]:
+            raise CommandError("netsh add address: expected a mask for a new address",
+                               f"add the mask: … {quoted_word(iface.label)} {address} 255.255.255.0",
+                               own_wording=True)
+        try:
+            new = parse_ipv4_prefix(args["address"] if "/" in args["address"] else f"{address}/{args['mask']}")
+        except ValueError as err:
+            raise CommandError(str(err)) from None
+        skip = args.get("skipassource") == "true"
+        changed = replace(iface, addresses=iface.addresses + (new,),
+                          skip_as_source=iface.skip_as_source + ((address,) if skip else ()))
+    return replace(node, interfaces=tuple(changed if i.key == iface.key else i for i in node.interfaces)), "Ok."
+
+
+_RUNNERS = {
+    ("show", "route"): _show_route,
+    ("show", "interface"): _show_interfaces,
+    ("set", "interface"): _set_interface,
+    ("add", "route"): lambda node, words, start: _route(node, words, start, True),
+    ("delete", "route"): lambda node, words, start: _route(node, words, start, False),
+    ("add", "address"): lambda node, words, start: _address(node, words, start, True),
+    ("delete", "address"): lambda node, words, start: _address(node, words, start, False),
+}
