@@ -15,7 +15,7 @@ import sys
 from . import scenario
 from .model.addressing import parse_ipv4
 from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_show_route,
-                    node_commands, route_print, trace)
+                    cluster_shares, node_commands, route_print, trace)
 
 USAGE_ERROR = 2
 
@@ -154,9 +154,10 @@ def cmd_scenarios(args) -> str:
 
 def cmd_validate(args) -> str:
     net = scenario.load_scenario(args.scenario)
-    notes = scenario.warnings(net)
+    notes = scenario.warnings(net, dialogs=True)
     head = f"{args.scenario}: OK ({_count(len(net.nodes), 'node')}, {_count(len(net.clusters), 'NLB cluster')})"
-    return "\n".join([head, *(f"warning: {w}" for w in notes)])
+    shares = [f"nlb: {share}" for share in cluster_shares(net)]
+    return "\n".join([head, *(f"warning: {w}" for w in notes), *shares])
 
 
 def _count(n: int, thing: str) -> str:

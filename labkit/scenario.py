@@ -17,7 +17,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
                       ValidationError, field_validator, model_validator)
 
-from .model import (PROFILES, Cluster, Gateway, Interface, Network, Node, Problem, Role, Route,
+from .model import (PROFILES, Cluster, ClusterMode, Gateway, Interface, Network, Node, Problem, Role, Route,
                     RouteOrigin, interface_defaults, parse_destination, profile, validate_network)
 from .model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
 from .model.addressing import parse_ipv4, parse_ipv4_prefix
@@ -249,6 +249,7 @@ class ClusterSpec(_Spec):
     ip: IPv4
     members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
     affinity: Literal["single", "none"] = "single"
+    mode: Literal[tuple(m.value for m in ClusterMode)] = ClusterMode.UNICAST.value  # type: ignore[valid-type]
 
 
 class CheckSpec(_Spec):
@@ -390,9 +391,11 @@ def validate_yaml(text: str, source: str, schema: type[BaseModel], expected: str
         raise ScenarioError(source, [_describe(e, schema) for e in errors]) from None
 
 
-def warnings(net: Network) -> list[str]:
-    """What Windows would warn about in this network (it still works as modelled)."""
-    return [str(p) for p in validate_network(net) if p.severity == "warning"]
+def warnings(net: Network, dialogs: bool = False) -> list[str]:
+    """What Windows would warn about in this network (it still works as modelled); with
+    dialogs=True, each warning Windows shows itself is followed by its dialog text."""
+    return [f"{p}\n  {p.dialog}" if dialogs and p.dialog else str(p)
+            for p in validate_network(net) if p.severity == "warning"]
 
 
 def _path(loc: tuple) -> str:
@@ -494,7 +497,8 @@ def _build(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
                                 RouteOrigin.STATIC, rs.persistent))
         nodes.append(replace(node, routes=tuple(routes)))
     clusters = tuple(
-        Cluster(name, _ipv4(cs.ip), tuple(tuple(m.split(".", 1)) for m in cs.members), cs.affinity)
+        Cluster(name, _ipv4(cs.ip), tuple(tuple(m.split(".", 1)) for m in cs.members), cs.affinity,
+                ClusterMode(cs.mode))
         for name, cs in spec.clusters.items())
     ftp = None
     if spec.ftp is not None:
@@ -589,7 +593,9 @@ def to_dict(net: Network) -> dict:
     out["nodes"] = nodes
     if net.clusters:
         out["clusters"] = {c.name: {"ip": str(c.ip), "members": [f"{n}.{k}" for n, k in c.members],
-                                    "affinity": c.affinity} for c in net.clusters}
+                                    "affinity": c.affinity,
+                                    **({"mode": c.mode.value} if c.mode is not ClusterMode.UNICAST else {})}
+                           for c in net.clusters}
     if net.ftp is not None:
         f = net.ftp
         out["ftp"] = {"client": f.client, "server": f.server, "address": str(f.address), **asdict(f.settings)}

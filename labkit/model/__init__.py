@@ -7,13 +7,15 @@ from .ftp import FtpError, FtpResult, ftp_session
 from .ftp_protocol import FtpClientSettings, FtpServerSettings
 from .middlebox import Conntrack
 from .host import SWITCHES, Gateway, Interface, Node, Role, interface_defaults
-from .network import Cluster, Network, Problem, validate_network
+from .network import Cluster, ClusterMode, Dialog, Network, Problem, WindowsDialog, cluster_mac, validate_network
+from .nlb import EVENT_18, ClusterShare, Connection, Difference, cluster_share, cluster_shares
 from .osprofile import PROFILES, OsProfile, profile
 from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_route
 from .trace import Action, Disposition, Hop, Remedy, Step, Trace
 
 __all__ = [
-    "Action", "Cluster", "Conntrack", "FtpClientSettings", "FtpError", "FtpResult", "FtpServerSettings",
+    "Action", "Cluster", "ClusterMode", "ClusterShare", "Connection", "Conntrack", "Dialog", "Difference",
+    "EVENT_18", "WindowsDialog", "cluster_mac", "cluster_share", "cluster_shares", "FtpClientSettings", "FtpError", "FtpResult", "FtpServerSettings",
     "apply_command", "ftp_session", "split_command_line", "CommandError", "Disposition", "Gateway", "Hop", "Interface", "Network",
     "Node", "OsProfile", "PROFILES", "PROTOCOLS", "Problem", "Remedy", "Role", "Route",
     "RouteChoice", "RouteOrigin", "SWITCHES", "Step", "Trace", "TraceError", "choose_source",

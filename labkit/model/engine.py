@@ -8,7 +8,8 @@ Rules (docs/model-rules.md has the sources and the contested points):
 - receive on R for an address of another interface: needs weakhostreceive or
   forwarding on R; for an address the node does not own: needs forwarding on R;
 - layer 2: the next hop must be held by a live node on the outgoing interface's
-  segment; an NLB cluster IP is answered by exactly one member per flow;
+  segment; an NLB cluster IP is answered by exactly one member per flow; in unicast
+  mode a member cannot reach another member over the cluster NIC (one shared MAC);
 - dead gateway detection moves TCP connections to the next default gateway;
   UDP and ICMP never switch.
 Every remedy a failed trace offers has been tried on a copy of the network.
@@ -23,7 +24,7 @@ from .addressing import common_prefix_length, parse_ipv4
 from .commands import (CommandError, apply_command, forwarding_command, netsh_add_route,
                        netsh_set_switch, route_exe_add, skip_as_source_commands)
 from .host import Interface, Node, Role
-from .network import Network
+from .network import ClusterMode, Network, cluster_mac
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
 from .middlebox import Conntrack, Session, in_range, reverse, show_four
 from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
@@ -407,6 +408,12 @@ def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
     target, iface = holders[0]
     if target.down:
         return f"{hop} ({target.name}) is down: no ARP reply, nothing answers"
+    shared = net.shared_unicast_mac((node.name, out.key), (target.name, iface.key))
+    if shared is not None:
+        return (f'NLB cluster {shared.name} runs in unicast mode: "{out.label}" of {node.name} and '
+                f'"{iface.label}" of {target.name} both carry the cluster MAC {shared.mac}, so {hop} '
+                f"resolves to {node.name}'s own MAC and the frame never reaches {target.name} (in unicast "
+                "mode cluster hosts cannot talk to each other over the cluster NIC)")
     return target, iface, hop, note
 
 
@@ -760,6 +767,9 @@ def _unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet
         return [Remedy(f'keep {packet.dst} off the loopback adapter "{out.label}": give its address a '
                        "/32 mask (a VIP needs no subnet), or a higher interface metric")]
     holders = net.holders(out.segment, hop)
+    shared = holders and net.shared_unicast_mac((node.name, out.key), (holders[0][0].name, holders[0][1].key))
+    if shared:
+        return _unicast_remedies(shared, holders[0][0])
     if holders:
         fixes = [Remedy(f"bring {holders[0][0].name} ({hop}) back up")]
         gateways = [r for r in node.route_table if r.origin is RouteOrigin.GATEWAY]
@@ -774,6 +784,22 @@ def _unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet
                                 (netsh_set_switch(owner, "weakhostsend", True),), node.name))
         return fixes
     return [Remedy(f"check the address {hop}: no interface on segment {out.segment} has it")]
+
+
+def _unicast_remedies(cluster, peer: Node) -> list[Remedy]:
+    """Host-to-host traffic in a unicast-mode cluster: use a second NIC, or multicast mode."""
+    cluster_nics = {k for n, k in cluster.members if n == peer.name}
+    other = [(i, a.ip) for i in peer.interfaces if i.key not in cluster_nics and not i.is_loopback_adapter
+             for a in i.addresses]
+    second = (Remedy(f'talk to {peer.name} over its second NIC: {other[0][1]} ("{other[0][0].label}"), '
+                     "not its cluster NIC address") if other else
+              Remedy(f"give the members of cluster {cluster.name} a second NIC for host-to-host traffic"))
+    # Advice, not a tried command: labkit's command interpreter has no NLB cmdlets.
+    multicast = cluster_mac(cluster.ip, ClusterMode.MULTICAST)
+    return [second, Remedy(f"switch cluster {cluster.name} to multicast mode, where each NIC keeps its own MAC "
+                           "(NLB Manager: Cluster Properties > Cluster Parameters, or Get-NlbCluster | "
+                           f"Set-NlbCluster -OperationMode Multicast); switches then need a static entry for "
+                           f"{cluster.ip} -> {multicast}")]
 
 
 def _loop_remedies(walk: _Walk) -> list[Remedy]:

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cached_property
 from ipaddress import IPv4Address
 
 from .host import SWITCHES, Interface, Node, Role, interface_defaults
 from .middlebox import stable_pick
 from .routes import route_interface
+
+
+class ClusterMode(StrEnum):
+    """NLB's cluster operation mode (NLB Manager > Cluster Properties > Cluster Parameters)."""
+
+    UNICAST = "unicast"
+    """Every member's cluster NIC takes the cluster MAC 02-BF-w-x-y-z instead of its own."""
+    MULTICAST = "multicast"
+    """NICs keep their own MAC; the cluster IP resolves to the multicast MAC 03-BF-w-x-y-z."""
+    IGMP_MULTICAST = "igmp-multicast"
+    """Multicast with IGMP: MAC 01-00-5E-7F-y-z, group 239.255.y.z, for switches that snoop IGMP."""
+
+
+def cluster_mac(ip: IPv4Address, mode: ClusterMode) -> str:
+    """The MAC address NLB uses for cluster IP `ip` in `mode`, as `nlb ip2mac` prints it (KB 4494444)."""
+    octets = ip.packed
+    prefix = {ClusterMode.UNICAST: b"\x02\xbf", ClusterMode.MULTICAST: b"\x03\xbf"}
+    raw = prefix[mode] + octets if mode in prefix else b"\x01\x00\x5e\x7f" + octets[2:]
+    return "-".join(f"{b:02X}" for b in raw)
 
 
 @dataclass(frozen=True)
@@ -21,6 +41,17 @@ class Cluster:
     """(node, interface key) pairs, in the order listed."""
     affinity: str = "single"
     """'single': the client address picks the member; 'none': address and port."""
+    mode: ClusterMode = ClusterMode.UNICAST
+    """NLB's own default, and the design (a second NIC beside the cluster NIC) the field notes use."""
+
+    @property
+    def mac(self) -> str:
+        return cluster_mac(self.ip, self.mode)
+
+    @property
+    def igmp_group(self) -> IPv4Address:
+        """The group IGMP multicast mode joins: 239.255.y.z from the last two octets (KB 4494444)."""
+        return IPv4Address(b"\xef\xff" + self.ip.packed[2:])
 
     def choose(self, live: tuple[tuple[str, str], ...], client: IPv4Address,
                client_port: int | None) -> tuple[str, str]:
@@ -33,6 +64,32 @@ class Cluster:
         return live[stable_pick(key, len(live))]
 
 
+class WindowsDialog(StrEnum):
+    """The "Microsoft TCP/IP" warnings Windows shows when NIC settings are saved (texts as the
+    field notes captured them on Server 2008 R2); both offer Yes and No, and Yes saves."""
+
+    MULTIPLE_GATEWAYS = (
+        "Warning – Multiple default gateways are intended to provide redundancy to a single network "
+        "(such as an intranet or the Internet). They will not function properly when the gateways are "
+        "on two separate, disjoint networks (such as one on your intranet and one on the Internet). "
+        "Do you want to save this configuration?")
+    GATEWAY_OFF_SUBNET = (
+        "Warning – The default gateway is not on the same network segment (subnet) that is defined by "
+        "the IP address and subnet mask. Do you want to save this configuration?")
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A Windows dialog, and the NICs whose settings make Windows show it."""
+
+    text: WindowsDialog
+    nics: tuple[str, ...]
+
+    def __str__(self) -> str:
+        where = ", ".join(f'"{n}"' for n in self.nics)
+        return f"Windows, on saving {where}: [Microsoft TCP/IP] {self.text.value} [Yes] [No]"
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong (or worth a warning) in a network, located by its scenario key path."""
@@ -40,6 +97,8 @@ class Problem:
     path: str
     message: str
     severity: str = "error"
+    dialog: Dialog | None = None
+    """The warning Windows itself shows for this, if it shows one."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -108,6 +167,25 @@ class Network:
 
     def cluster_for(self, address: IPv4Address) -> Cluster | None:
         return self._clusters_by_ip.get(address)
+
+    def cluster(self, name: str) -> Cluster:
+        for cluster in self.clusters:
+            if cluster.name == name:
+                return cluster
+        raise KeyError(f"no NLB cluster {name!r} (clusters: {', '.join(c.name for c in self.clusters) or 'none'})")
+
+    def shared_unicast_mac(self, one: tuple[str, str], other: tuple[str, str]) -> Cluster | None:
+        """The unicast-mode cluster both (node, interface) pairs belong to: their NICs then carry
+        the same cluster MAC, so neither can reach the other over them."""
+        return next((c for c in self.clusters if c.mode is ClusterMode.UNICAST
+                     and one in c.members and other in c.members and one[0] != other[0]), None)
+
+    def with_cluster(self, name: str, **changes) -> Network:
+        """A copy with one cluster's fields changed, e.g. mode=ClusterMode.MULTICAST."""
+        if "mode" in changes:
+            changes["mode"] = ClusterMode(changes["mode"])
+        target = self.cluster(name)
+        return replace(self, clusters=tuple(replace(c, **changes) if c is target else c for c in self.clusters))
 
     def with_node(self, node: Node) -> Network:
         """A copy with one node replaced (matched by name)."""
@@ -187,14 +265,11 @@ def _node_problems(node: Node) -> list[Problem]:
                     f"{ipath}.gateways[{n}]",
                     f"default gateway {gw.address} is not on the subnet of any address of "
                     f'"{iface.label}" (Windows warns that it is not on the same network segment; '
-                    "it works only if something on the segment answers for it)", "warning"))
+                    "it works only if something on the segment answers for it)", "warning",
+                    Dialog(WindowsDialog.GATEWAY_OFF_SUBNET, (iface.label,))))
             nets = {a.network for a in iface.addresses if gw.address in a.network}
             gateway_subnets.add(min(nets) if nets else gw.address)
-    if len(gateway_subnets) > 1:
-        out.append(Problem(f"{base}.interfaces",
-                           "default gateways on more than one subnet: Windows warns that several "
-                           "gateways give redundancy on one network and do not work across "
-                           "disjoint networks; " + _gateways_in_use(node), "warning"))
+    out.extend(_gateway_count_problems(node, gateway_subnets))
     for n, route in enumerate(node.routes):
         try:
             route_interface(node, route.gateway, route.interface)
@@ -216,6 +291,24 @@ def _node_problems(node: Node) -> list[Problem]:
                            f"{node.os.display} forwards on every interface or on none (the registry "
                            "value IPEnableRouter); set forwarding the same on all its interfaces"))
     return out
+
+
+def _gateway_count_problems(node: Node, subnets: set) -> list[Problem]:
+    """Gateways on several NICs: Windows shows its multiple-gateways dialog on saving each NIC after
+    the first, on one subnet too; there it saves and works, across subnets only one gateway is used."""
+    with_gateway = [i.label for i in node.interfaces if i.gateways]
+    dialog = Dialog(WindowsDialog.MULTIPLE_GATEWAYS, tuple(with_gateway[1:])) if len(with_gateway) > 1 else None
+    if len(subnets) > 1:
+        return [Problem(f"nodes.{node.name}.interfaces",
+                        "default gateways on more than one subnet: Windows warns that several "
+                        "gateways give redundancy on one network and do not work across "
+                        "disjoint networks; " + _gateways_in_use(node), "warning", dialog)]
+    if dialog is None:
+        return []
+    return [Problem(f"nodes.{node.name}.interfaces",
+                    f"default gateways on {len(with_gateway)} NICs, all on {next(iter(subnets))}: Windows "
+                    "still shows its multiple-gateways warning when you save the second; answer Yes and "
+                    "it saves and works; " + _gateways_in_use(node), "warning", dialog)]
 
 
 def _segment_problems(net: Network) -> list[Problem]:
@@ -321,6 +414,25 @@ def _cluster_problems(net: Network) -> list[Problem]:
                     out.append(Problem(f"{base}.members",
                                        f"{node.name}.{iface.key} holds the cluster IP {cluster.ip} but is "
                                        "not listed as a member (add it, or remove the address)"))
+    out.extend(_several_cluster_nics_problems(net))
+    return out
+
+
+def _several_cluster_nics_problems(net: Network) -> list[Problem]:
+    """The field notes' three-NIC warning: clusters on separate NICs plus gateways on several NICs."""
+    out = []
+    for node in net.nodes:
+        clusters = [c.name for c in net.clusters if any(n == node.name for n, _ in c.members)]
+        cluster_nics = {k for c in net.clusters for n, k in c.members if n == node.name}
+        with_gateway = [f'"{i.label}"' for i in node.interfaces if i.gateways]
+        if len(cluster_nics) > 1 and len(with_gateway) > 1:
+            out.append(Problem(
+                f"nodes.{node.name}.interfaces",
+                f"NLB clusters {', '.join(clusters)} on separate NICs and default gateways on "
+                f"{', '.join(with_gateway)}: in this setup the field notes met event 18 (duplicate cluster "
+                "subnets), hosts stuck converging and 1 of x connections failing, changing with reboots, "
+                "even on one subnet; the kit does not model that. Keep one default gateway, on one NIC",
+                "warning"))
     return out
 
 
