@@ -265,6 +265,9 @@ def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, na
     if external_address is None and forward_range is None:
         return CheckResult(check, False, "no answer yet — hint: the client needs the public address AND a way in "
                                          "for the data connection")
+    if external_address is not None and not isinstance(external_address, str):
+        return CheckResult(check, False, f"still wrong: write the address as text in quotes, e.g. \"203.0.113.7\", "
+                                         f"not {external_address!r}")
     view = ftp_view(net, settings, external_address=external_address or "",
                     forward_range=bool(forward_range))
     if view.errors:
@@ -272,10 +275,10 @@ def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, na
     if view.result.succeeded:
         return CheckResult(check, True, "right: the server announces its public address and the firewall "
                                         "forwards the small passive range")
-    right = []
-    if external_address:
-        right.append(f"the server announces {external_address}")
-    if forward_range:
+    right = []  # only the halves that are right on their own: a wrong address is never "right so far"
+    if external_address and net.ftp is not None and external_address.strip() == str(net.ftp.address):
+        right.append(f"the server announces {external_address.strip()}, the address the client dials")
+    if forward_range is True:
         right.append("the passive range is forwarded")
     parts = [f"right so far: {', '.join(right)}"] if right else []
     return CheckResult(check, False, " — ".join(parts + [f"still wrong: {view.result.reason}",

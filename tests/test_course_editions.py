@@ -94,7 +94,8 @@ def test_every_exercise_solution_passes_its_own_check(progress_file):
     for key, exercise in labkit.course.exercises().items():
         scope: dict = {}
         exec(exercise.solution, scope)  # noqa: S102 - the course's own solution text
-        answer = next(v for k, v in scope.items() if k.startswith("answer") or k in {"external_address"})
+        values = tuple(v for k, v in scope.items() if not k.startswith("__"))
+        answer = values[0] if len(values) == 1 else values
         assert labkit.course.check(key, answer).passed, key
 
 
@@ -139,3 +140,13 @@ def test_the_student_copy_never_overwrites_a_learners_work(tmp_path):
     assert not again.written and "00-start-here.ipynb" in again.kept and not again.updates
     assert nbformat.read(mine, as_version=4).cells[0].source == "my notes"
     assert not list(tmp_path.glob("* (course update).ipynb"))
+
+
+def test_a_private_external_address_is_never_right_so_far(progress_file):
+    wrong = labkit.course.check("05.2", ("192.168.1.32", True))
+    assert not wrong.passed and "192.168.1.32" not in wrong.message.split("still wrong")[0]
+    assert "right so far: the passive range is forwarded" in wrong.message
+    half = labkit.course.check("05.2", ("193.211.10.27", False))
+    assert "right so far: the server announces 193.211.10.27" in half.message
+    assert "write the address as text" in labkit.course.check("05.2", (193, True)).message
+    assert not labkit.course.check("05.2", (None, None)).answered

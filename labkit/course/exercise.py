@@ -41,6 +41,13 @@ def not_answered(hint: str) -> str:
     return f"no answer yet — hint: {hint}"
 
 
+def _unanswered(answer: object) -> bool:
+    """None (the student edition's stub), or a pair of answers both still None."""
+    if isinstance(answer, tuple) and answer:
+        return all(_unanswered(part) for part in answer)
+    return answer is None or answer is Ellipsis
+
+
 Grader = Callable[[object], tuple[bool, str]]
 """For exercises graded by running the answer (commands, switches, FTP settings): the answer in,
 (passed, message) out. The message already follows `right` / `still_wrong`."""
@@ -62,7 +69,7 @@ class Exercise:
     """Instead of reader/expected: builds a grader (e.g. over labkit.checks)."""
 
     def grade(self, answer: object) -> Feedback:
-        if answer is None or answer is Ellipsis:
+        if _unanswered(answer):
             return Feedback(self.key, self.title, False, not_answered(self.hint), answered=False)
         if self.grader is not None:
             passed, message = self.grader()(answer)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from ..exercise import Exercise
-from . import case_files, gateway_selection, start_here, strong_weak_host
+from . import (case_files, ftp_active_passive, ftp_nat_tls, gateway_selection, nlb_two_nics, start_here,
+               strong_weak_host)
 
 EXERCISES: dict[str, Exercise] = {
     exercise.key: exercise
-    for module in (start_here, strong_weak_host, gateway_selection, case_files)
+    for module in (start_here, strong_weak_host, gateway_selection, nlb_two_nics, ftp_active_passive, ftp_nat_tls,
+                   case_files)
     for exercise in module.EXERCISES
 }

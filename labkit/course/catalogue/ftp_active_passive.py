@@ -1,0 +1,47 @@
+"""Exercises of notebook 04 (FTP active and passive)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..answers import choice, whole_number
+from ..exercise import Exercise
+
+
+@cache
+def _scenario(name: str):
+    from ... import load_scenario
+    return load_scenario(name)
+
+
+def _data_opener():
+    from ...model import FtpClientSettings, ftp_session
+    active = ftp_session(_scenario("ftp-lan"), settings=FtpClientSettings(mode="active"))
+    return next(step for step in active.steps if step.channel == "data").sender
+
+
+def _port_of_the_port_command():
+    from ...model.ftp_protocol import parse_port_argument
+    return parse_port_argument("10,0,0,5,192,1")[1]
+
+
+def _mode_through_home_nat():
+    from ...model import FtpClientSettings
+    from ...panels import ftp_view
+    home = _scenario("ftp-active-client-nat")
+    return next(mode for mode in ("active", "passive")
+                if ftp_view(home, FtpClientSettings(mode=mode), helper=False).result.succeeded)
+
+
+EXERCISES = (
+    Exercise("04.1", "exercise 1", 'answer_1 = "server"', hint="PORT tells the other side where to connect",
+             reader=choice("server", "client"), expected=_data_opener,
+             why="in active mode the client says where it listens (PORT) and the server connects to it"),
+    Exercise("04.2", "exercise 2", "answer_2 = 192 * 256 + 1",
+             hint="the last two numbers are the port's high and low byte",
+             reader=whole_number(0, 65535), expected=_port_of_the_port_command,
+             why="port = p1 × 256 + p2 = 192 × 256 + 1 = 49153"),
+    Exercise("04.3", "exercise 3", 'answer_3 = "passive"', hint="which mode needs a connection *into* the home network?",
+             reader=choice("active", "passive"), expected=_mode_through_home_nat,
+             why="in passive mode the client opens both connections, so its own NAT needs no help"),
+)
