@@ -119,7 +119,7 @@ def cmd_dcdiag(args) -> str:
     try:
         verdict = judge(report, DomainState(args.dfl, args.sysvol, args.dfsrmig_state, replication))
     except DcdiagInputError as err:
-        raise InputError(str(err)) from None
+        raise InputError(f"--dfl, --sysvol and --dfsrmig-state do not fit together: {err}") from None
     return json.dumps(verdict.to_dict(), indent=2) if args.json else str(verdict)
 
 

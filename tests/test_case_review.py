@@ -247,8 +247,8 @@ def test_restore_panel_has_a_bios_boot_disk_choice():
     panel.boot.value = "HDD (new)"
     assert "RESTORE WILL WORK" in panel.verdict.value
     panel.attached["HDD (new)"].value = False
-    assert "bios_boot_disk" in panel.verdict.value and panel.update() is None
-    panel.boot.value = None
+    assert "BIOS boot disk HDD (new) is not ticked" in panel.verdict.value and panel.update() is None
+    panel.boot.value = "not given"
     assert "RESTORE WILL FAIL" in panel.verdict.value  # one usable disk of 120 GB for a 146 GB system disk
 
 

@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from labkit.cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DomainState, functional_level, judge,
+from labkit.cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DomainState, contradiction, functional_level, judge,
                                  parse_dcdiag, parse_replsummary)
 from labkit.cases.files import load_layout
 from labkit.cases.restore import GENERIC, Disk, Layout, preflight
@@ -113,7 +113,8 @@ def test_unknown_level_and_contradictory_sysvol_are_clear_errors(capsys):
     seed = str(CASES / "dcdiag-seed.txt")
     assert main(["dcdiag", seed, "--dfl", "2008R2", "--sysvol", "frs", "--dfsrmig-state", "3"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--sysvol frs contradicts --dfsrmig-state 3" in err
+    assert err.count("\n") == 1 and ("--dfl, --sysvol and --dfsrmig-state do not fit together: SYSVOL replicated by "
+                                     "FRS contradicts dfsrmig state 3") in err
 
 
 def test_prepared_is_not_called_dfsr_serving_sysvol():
@@ -164,12 +165,23 @@ def test_the_parsers_never_crash_on_arbitrary_text(text):
             pass
 
 
+SEED_PROBLEM = SEED[SEED.index("            [1] Problem:"):SEED.index("         ......................... corp.com failed")]
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(), st.sampled_from(["2003", "2008R2"]), st.sampled_from([None, 0, 1, 3]))
-def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, level, state):
-    report = parse_dcdiag("Starting test: VerifyEnterpriseReferences\n" + text)
-    sysvol = "dfsr" if state == 3 else "frs"
-    verdict = judge(report, DomainState(level, sysvol, state, CLEAN))
+@given(st.text(max_size=300), st.booleans(), st.sampled_from(["2003", "2008R2"]), st.sampled_from([None, 0, 1, 3]))
+@example("", True, "2008R2", 0)  # the false-positive branch, always run
+def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, with_seed_problem, level, state):
+    block = (SEED_PROBLEM if with_seed_problem else "") + text
+    report = parse_dcdiag("Starting test: VerifyEnterpriseReferences\n" + block +
+                          "\n         ......................... corp.com failed test VerifyEnterpriseReferences\n")
+    domain = DomainState(level, "dfsr" if state == 3 else "frs", state, CLEAN)
+    if contradiction(domain):  # e.g. dfsrmig state 1 at level 2003: a one-line input error, never a verdict
+        with pytest.raises(DcdiagInputError):
+            judge(report, domain)
+        return
+    verdict = judge(report, domain)
+    event(f"verdict: {verdict.kind}")
     if verdict.kind == "expected false positive":
         assert report.problems and all(p.attribute == "msDFSR-ComputerReferenceBL" for p in report.problems)
         assert level == "2008R2" and state in (None, 0)

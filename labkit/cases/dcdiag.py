@@ -230,8 +230,27 @@ def parse_replsummary(text: str) -> ReplicationSummary:
 def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = ()) -> Verdict:
     """The verdict on the back-link message for this dcdiag output in this domain; any other failed test
     is listed beside it, each with what it means (KB 2512643 lists several expected ones)."""
+    problem = contradiction(state)
+    if problem:
+        raise DcdiagInputError(problem)
     others = tuple(explain(f) for f in report.failures if f.test.lower() != "verifyenterprisereferences")
     return replace(_judge_backlink(report, state, all_dcs), other_failures=others)
+
+
+def contradiction(state: DomainState) -> str | None:
+    """Why these facts cannot all describe one domain, in plain words (the CLI and the panel add
+    their own names for the settings); None when they fit together."""
+    level = functional_level(state.functional_level) if state.functional_level else ""
+    migrating = state.dfsrmig_state in (1, 2, 3)
+    if level in ("2000", "2003") and (state.sysvol == "dfsr" or migrating):
+        what = "SYSVOL on DFSR" if state.sysvol == "dfsr" else f"dfsrmig state {state.dfsrmig_state}"
+        return (f"{what} needs domain functional level 2008 or higher, but the level is {level}: DFSR can "
+                "replicate SYSVOL, and dfsrmig can run, only from level 2008 on")
+    if (state.sysvol == "frs" and state.dfsrmig_state in (2, 3)) or (state.sysvol == "dfsr" and state.dfsrmig_state == 0):
+        name = DFSRMIG_STATES[state.dfsrmig_state][0]
+        return (f"SYSVOL replicated by {state.sysvol.upper()} contradicts dfsrmig state {state.dfsrmig_state} "
+                f"({name}): from Redirected on, DFSR serves SYSVOL; at Start, FRS does")
+    return None
 
 
 def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...]) -> Verdict:
@@ -263,10 +282,6 @@ def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str
                        "likely a real problem",
                        ("confirm the level first: Get-ADDomain | Select DomainMode (or Active Directory Domains "
                         "and Trusts)", "check replication and the DC account objects"), inferred=True)
-    if (state.sysvol == "frs" and state.dfsrmig_state in (2, 3)) or (state.sysvol == "dfsr" and state.dfsrmig_state == 0):
-        raise DcdiagInputError(f"--sysvol {state.sysvol} contradicts --dfsrmig-state {state.dfsrmig_state} "
-                               f"({DFSRMIG_STATES[state.dfsrmig_state][0]}): expected both to describe the same domain (from "
-                               "Redirected on DFSR serves SYSVOL; at Start, FRS does)")
     migrated = state.sysvol == "dfsr" or (state.dfsrmig_state in (1, 2, 3))
     if state.sysvol is None and state.dfsrmig_state is None:
         return Verdict("needs more data", "whether SYSVOL still replicates with FRS decides it",

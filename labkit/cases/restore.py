@@ -219,3 +219,21 @@ def preflight(layout: Layout) -> Preflight:
                      "disk (else 0x80042406 or 0x80042407); set bios_boot_disk to check it")
     return Preflight(WORKS, None, "every critical disk has a target at least as large, and nothing else is in the way",
                      (), tuple(notes))
+
+
+def preflight_attached(layout: Layout, attached: set[str], boot: str | None) -> Preflight | str:
+    """The restore with only the `attached` target disks plugged in and `boot` first in the BIOS (what
+    the restore panel shows). A string says why these choices do not fit together."""
+    if boot is not None and boot not in attached:
+        return f"the BIOS boot disk {boot} is not ticked as attached; tick it, or choose another BIOS boot disk"
+    target = tuple(d for d in layout.target if d.name in attached)
+    if any(d.holds_backup for d in layout.target) and not any(d.holds_backup for d in target):
+        return Preflight(FAILS, None, "no attached disk holds the backup: WinRE's \"Select a system image backup\" "
+                         "finds no image to restore",
+                         ("attach the disk that holds the backup (another USB port will do: the disk with the "
+                          "backup never counts in the layout)", "or restore from a network share (the wizard's "
+                          "Advanced button); the kit does not model that"))
+    try:
+        return preflight(Layout(layout.backup, target, boot))
+    except LayoutError as err:
+        return str(err)

@@ -8,11 +8,21 @@ import html
 import ipywidgets as w
 
 from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
-from ..cases.restore import Layout, LayoutError, preflight
+from ..cases.restore import Layout, preflight_attached
+
+
+# Dropdown values for "nothing chosen": ipywidgets shows a None value as a blank choice.
+NOT_STARTED = "not started"
+NOT_GIVEN = "not given"
 
 
 def _pre(text: str) -> str:
-    return f"<pre style='font-size:12px; white-space:pre-wrap'>{html.escape(text)}</pre>"
+    return f"<pre style='font-size:12px; white-space:pre-wrap; overflow-wrap:normal'>{html.escape(text)}</pre>"
+
+
+def _settings_note(text: str) -> str:
+    """A note about the chosen settings, not an error of the kit: a plain ⚠, never the red ✖."""
+    return _pre(f"⚠ These settings do not fit together: {text}")
 
 
 class DcdiagPanel:
@@ -24,9 +34,9 @@ class DcdiagPanel:
         self.level = w.Dropdown(options=["2003", "2008", "2008R2"], value="2008R2",
                                 description="domain functional level", style=wide)
         self.sysvol = w.Dropdown(options=["frs", "dfsr"], value="frs", description="SYSVOL replicated by", style=wide)
-        self.state = w.Dropdown(options=[("not started", None)] + [(f"{n} {name}", n) for n, (name, _) in
-                                                                   DFSRMIG_STATES.items()],
-                                value=None, description="dfsrmig global state", style=wide)
+        self.state = w.Dropdown(options=[("not started (no global state)", NOT_STARTED)] +
+                                [(f"{n} {name}", n) for n, (name, _) in DFSRMIG_STATES.items()],
+                                value=NOT_STARTED, description="dfsrmig global state", style=wide)
         self.replication = w.Dropdown(options=list(self.summaries), value="clean (0 fails)",
                                       description="repadmin /replsummary", style=wide)
         self.verdict = w.HTML()
@@ -37,10 +47,11 @@ class DcdiagPanel:
 
     def update(self):
         try:
-            result = judge(self.report, DomainState(self.level.value, self.sysvol.value, self.state.value,
+            state = None if self.state.value == NOT_STARTED else self.state.value
+            result = judge(self.report, DomainState(self.level.value, self.sysvol.value, state,
                                                     self.summaries[self.replication.value]))
         except DcdiagInputError as err:  # a contradictory combination of the dropdowns
-            self.verdict.value = _pre(f"⚠ {err}")
+            self.verdict.value = _settings_note(str(err))
             return None
         self.verdict.value = _pre(str(result))
         return result
@@ -56,8 +67,8 @@ class RestorePanel:
     def __init__(self, layout: Layout):
         self.layout = layout
         self.attached = {d.name: w.Checkbox(value=True, description=d.name, indent=False) for d in layout.target}
-        self.boot = w.Dropdown(options=[("not given", None)] + [(d.name, d.name) for d in layout.target],
-                               value=layout.bios_boot_disk, description="BIOS boot disk",
+        self.boot = w.Dropdown(options=[("not given", NOT_GIVEN)] + [(d.name, d.name) for d in layout.target],
+                               value=layout.bios_boot_disk or NOT_GIVEN, description="BIOS boot disk",
                                style={"description_width": "initial"})
         self.verdict = w.HTML()
         for control in (*self.attached.values(), self.boot):
@@ -67,11 +78,10 @@ class RestorePanel:
         self.update()
 
     def update(self):
-        target = tuple(d for d in self.layout.target if self.attached[d.name].value)
-        try:
-            result = preflight(Layout(self.layout.backup, target, self.boot.value))
-        except LayoutError as err:  # the boot disk chosen is unticked
-            self.verdict.value = _pre(f"⚠ {err}")
+        attached = {name for name, box in self.attached.items() if box.value}
+        result = preflight_attached(self.layout, attached, None if self.boot.value == NOT_GIVEN else self.boot.value)
+        if isinstance(result, str):
+            self.verdict.value = _settings_note(result)
             return None
         self.verdict.value = _pre(str(result))
         return result
