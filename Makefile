@@ -16,7 +16,7 @@ $(BIN)/python:
 # Reinstalls whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "Installing labkit and its dependencies into $(VENV) (a few minutes the first time)..."
-	$(PIP) install -e '.[lab,live,test]'
+	$(PIP) install -e '.[lab,live,capture,test]'
 	@touch $@
 
 venv: $(VENV)/.installed

@@ -17,6 +17,7 @@ from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_sh
                     node_commands, route_print, trace)
 
 USAGE_ERROR = 2
+PCAP_HELP = "also write one Wireshark-ready .pcap per capture point into DIR (needs scapy)"
 
 
 class InputError(Exception):
@@ -54,7 +55,28 @@ def cmd_trace(args) -> str:
     _node(net, args.source_node)
     result = trace(net, args.source_node, args.to, src=args.src, proto=args.proto,
                    dport=args.dport, sport=args.sport, reply=args.reply)
-    return result.to_json(with_reply=args.reply) if args.json else str(result)
+    return _with_pcap(result.to_json(with_reply=args.reply) if args.json else str(result), result, args.pcap)
+
+
+def _with_pcap(text: str, result, folder: str | None) -> str:
+    """Write the captures when --pcap was given, and say where (on stderr with --json)."""
+    if folder is None:
+        return text
+    try:
+        from .capture import write_pcap
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise InputError("--pcap needs scapy: pip install 'labkit[capture]'") from None
+    try:
+        written = write_pcap(result, folder)
+    except ImportError:
+        raise InputError("--pcap needs scapy: pip install 'labkit[capture]'") from None
+    except OSError as err:
+        raise InputError(f"--pcap {folder}: {err}") from None
+    note = f"pcap: wrote {len(written)} files to {folder} (one per capture point, open them in Wireshark)"
+    if text.lstrip().startswith("{"):
+        print(note, file=sys.stderr)
+        return text
+    return f"{text}\n{note}"
 
 
 def cmd_ftp(args) -> str:
@@ -82,7 +104,7 @@ def cmd_ftp(args) -> str:
         result = ftp_session(net, args.client, args.server, args.address, settings)
     except FtpError as err:
         raise InputError(str(err)) from None
-    return json.dumps(result.to_dict(), indent=2) if args.json else str(result)
+    return _with_pcap(json.dumps(result.to_dict(), indent=2) if args.json else str(result), result, args.pcap)
 
 
 def cmd_check(args) -> str:
@@ -165,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="source port (default 49152; matters for NLB affinity none)")
     p.add_argument("--reply", action="store_true", help="also trace the answer back to the source")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_trace)
 
@@ -182,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
                    help="dial the address in 227 (old clients) instead of the control connection's")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_ftp)
 
