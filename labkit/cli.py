@@ -79,10 +79,10 @@ def _with_pcap(text: str, result, folder: str | None) -> str:
     return f"{text}\n{note}"
 
 
-def cmd_ftp(args) -> str:
+def _ftp_question(args):
+    """The network and client settings `labkit ftp` and `labkit kernel-lab` are asked about."""
     from dataclasses import replace
 
-    from .model.ftp import FtpError, ftp_session
     from .model.ftp_protocol import FtpClientSettings
     net = _scenario(args.scenario, args.run)
     setup = net.ftp
@@ -100,11 +100,45 @@ def cmd_ftp(args) -> str:
     for name in (args.client, args.server):
         if name is not None:
             _node(net, name)
+    return net, settings
+
+
+def cmd_ftp(args) -> str:
+    from .model.ftp import FtpError, ftp_session
+    net, settings = _ftp_question(args)
     try:
         result = ftp_session(net, args.client, args.server, args.address, settings)
     except FtpError as err:
         raise InputError(str(err)) from None
     return _with_pcap(json.dumps(result.to_dict(), indent=2) if args.json else str(result), result, args.pcap)
+
+
+def cmd_kernel_lab(args) -> str:
+    from .kernel_lab import LabError, requirements_problem
+    problem = requirements_problem()
+    if problem:
+        raise InputError(problem)
+    progress = (lambda text: print(f"kernel-lab: {text}", file=sys.stderr, flush=True))
+    try:
+        if args.scenario == "all":
+            from .kernel_lab.cases import run_all, table
+            rows = run_all(args.pcap, progress=lambda row: progress(f"{row.case.name}: {row.verdict}"))
+            args.exit_code = 1 if any(r.verdict == "DISAGREE" for r in rows) else 0
+            return table(rows)
+        from .kernel_lab.lab import run
+        from .model.ftp import FtpError
+        net, settings = _ftp_question(args)
+        if net.ftp is None and not (args.client and args.server):
+            raise InputError(f"{args.scenario} has no ftp: section: give --client and --server")
+        try:
+            comparison = run(net, settings, client=args.client, server=args.server, address=args.address,
+                             captures=args.pcap, progress=progress)
+        except FtpError as err:
+            raise InputError(str(err)) from None
+        args.exit_code = 0 if comparison.agree else 1
+        return str(comparison)
+    except LabError as err:
+        raise InputError(str(err)) from None
 
 
 def cmd_check(args) -> str:
@@ -209,6 +243,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_ftp)
 
+    p = sub.add_parser("kernel-lab", help="rebuild an FTP scenario in Linux namespaces (root) and compare "
+                       "the real kernel's FTP helper with the model")
+    p.add_argument("scenario", help="a scenario with an ftp: section, or 'all' for the agreement table")
+    for flag in ("--client", "--server", "--address"):
+        p.add_argument(flag, metavar="NODE" if flag != "--address" else "IP")
+    p.add_argument("--port", type=int, metavar="N", help="the control port the client dials")
+    p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
+    p.add_argument("--tls", choices=("none", "explicit"))
+    p.add_argument("--prot", choices=("P", "C"))
+    p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--pcap", metavar="DIR", help="keep tcpdump's captures (one per interface) in DIR")
+    p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
+    p.set_defaults(func=cmd_kernel_lab)
+
     p = sub.add_parser("check", help="run the exercise checks a scenario declares (exit 1 if any fails)")
     p.add_argument("scenario")
     p.set_defaults(func=cmd_check)
@@ -257,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, scenario.ScenarioError, TraceError) as err:
         print(f"labkit: error: {err}", file=sys.stderr)
         return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("labkit: interrupted", file=sys.stderr)
+        return 130
     except Exception as err:  # a bug in labkit: still one line, never a traceback
         print(f"labkit: internal error ({type(err).__name__}: {err}); please report it "
               "with the command you ran", file=sys.stderr)
