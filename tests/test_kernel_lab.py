@@ -127,3 +127,23 @@ def test_the_seed_firewall_becomes_nftables_with_an_explicit_ftp_helper():
     assert 'iifname "wan" ip daddr 192.168.1.32/32 meta l4proto tcp th dport 21 accept' in rules
     assert build.ruleset(net.node("isp")) is None
     assert "load balancer" in build.cannot_build(labkit.load_scenario("ftp-load-balancer"), "ftp1")
+
+
+def test_the_shipped_real_capture_shows_the_227_lines_the_model_writes(tmp_path):
+    """Item 4: the real session kept in data/captures next to the model's (notebook 05)."""
+    pytest.importorskip("scapy", reason="pip install 'labkit[capture]'")
+    from labkit.capture import KERNEL_SEED_CAPTURE, ftp_lines
+    from labkit.kernel_lab.lab import as_built
+    net = labkit.load_scenario("ftp-nat-seed")
+    model = labkit.ftp_session(as_built(net, "ftpsrv"))
+    files = {p.name[3:-5]: p for p in model.write_pcap(tmp_path)}
+    for side, six in (("fw-wan", "193,211,10,27,203,8"), ("fw-lan", "192,168,1,32,203,8")):
+        real = ftp_lines(KERNEL_SEED_CAPTURE / f"{side}.pcap", "227")
+        assert real == ftp_lines(files[side], "227")
+        assert real[0].endswith(f"227 Entering passive mode ({six}).")
+    # the whole conversation has the same commands and reply codes on the client's wire
+    # (150 read as 125: pyftpdlib's documented race between LIST and the data connection)
+    def words(path):
+        firsts = [line.split("  ", 1)[1].split()[0] for line in ftp_lines(path)]
+        return ["125" if word == "150" else word for word in firsts]
+    assert words(KERNEL_SEED_CAPTURE / "client-wan.pcap") == words(files["client-wan"])

@@ -6,7 +6,14 @@ numbers as that wire sees them); `write_pcap(result, directory)` writes one .pca
 capture point with scapy (the `capture` extra), loaded only when used.
 """
 
+import os
+from pathlib import Path
+
 from .wire import CapturePoint, WirePacket, capture_points
+
+SHIPPED_CAPTURES = Path(os.environ.get("LABKIT_DATA", Path(__file__).resolve().parents[2] / "data")) / "captures"
+KERNEL_SEED_CAPTURE = SHIPPED_CAPTURES / "kernel-lab-ftp-nat-seed"
+"""tcpdump's files from `labkit kernel-lab ftp-nat-seed` (node-interface.pcap): a real session."""
 
 
 def write_pcap(result, directory):
@@ -15,4 +22,10 @@ def write_pcap(result, directory):
     return _write(result, directory)
 
 
-__all__ = ["CapturePoint", "WirePacket", "capture_points", "write_pcap"]
+def ftp_lines(path, code=None):
+    """The clear-text FTP lines in a pcap (the model's or tcpdump's); see labkit.capture.pcap."""
+    from .pcap import ftp_lines as _lines
+    return _lines(path, code)
+
+
+__all__ = ["KERNEL_SEED_CAPTURE", "SHIPPED_CAPTURES", "CapturePoint", "WirePacket", "capture_points", "ftp_lines", "write_pcap"]

@@ -94,3 +94,23 @@ def write_pcap(result, directory) -> list[Path]:
             writer.close()
         written.append(path)
     return written
+
+
+def ftp_lines(path, code: str | None = None) -> list[str]:
+    """The clear-text FTP lines in a capture ("SRC:PORT -> DST:PORT  LINE"), from the model's
+    files or a real tcpdump; with `code`, only replies with that code (e.g. "227")."""
+    from scapy.layers.inet import IP, TCP
+    from scapy.utils import rdpcap
+
+    found = []
+    for packet in rdpcap(str(path)):
+        if TCP not in packet:
+            continue
+        data = bytes(packet[TCP].payload)
+        line = data[:-2].decode("ascii", "replace")
+        if not data.endswith(b"\r\n") or not line or not line.isprintable():
+            continue  # a TLS record, a data-channel listing or an empty segment
+        if code is None or line.startswith(code + " "):
+            t = packet[TCP]
+            found.append(f"{packet[IP].src}:{t.sport} -> {packet[IP].dst}:{t.dport}  {line}")
+    return found

@@ -81,11 +81,11 @@ class _Crossing:
     ttl: int
 
 
-def _crossings(result: Trace, start: Four) -> tuple[list[_Crossing], str | None]:
-    """Every interface the packet crossed, in order, and the node where it ended if it was
-    accepted there."""
+def _crossings(result: Trace) -> list[_Crossing]:
+    """Every interface the traced packet crossed, in order (a dropped packet reached only
+    the near side of the node that dropped it)."""
     out: list[_Crossing] = []
-    four = start
+    four = (result.src, result.sport, result.dst, result.dport)
     hops = result.hops
     for i, hop in enumerate(hops):
         if hop.in_iface is not None and i > 0:
@@ -99,7 +99,7 @@ def _crossings(result: Trace, start: Four) -> tuple[list[_Crossing], str | None]
             nxt = hops[i + 1]
             out.append(_Crossing(CapturePoint(hop.node, hop.out_iface), i, "out", four,
                                  mac_of(hop.node, hop.out_iface), mac_of(nxt.node, nxt.in_iface or "?"), 64 - i))
-    return out, (hops[-1].node if result.accepted and hops else None)
+    return out
 
 
 def _translated(result: Trace, node: str, four: Four) -> Four:
@@ -164,12 +164,7 @@ class _Capture:
 
 
 def _connection(result: Trace) -> _Connection:
-    forward, _ = _crossings(result, (result.src, result.sport, result.dst, result.dport))
-    backward = []
-    if result.reply is not None:
-        r = result.reply
-        backward, _ = _crossings(r, (r.src, r.sport, r.dst, r.dport))
-    return _Connection(forward, backward)
+    return _Connection(_crossings(result), _crossings(result.reply) if result.reply is not None else [])
 
 
 def _handshake(cap: _Capture, conn: _Connection, result: Trace, listening: bool) -> bool:
@@ -241,11 +236,13 @@ def _session_packets(result: FtpResult) -> _Capture:
     control, conn = None, None
     protected = s.tls == "implicit"
     data_tls = s.tls != "none" and s.prot == "P"
-    pending_auth = pending_ccc = False
+    pending_auth = pending_ccc = transfer_started = False
+    waiting = None
+    """An open data connection whose listing flows once the server says 125/150."""
     for number, step in enumerate(result.steps, 1):
         if step.channel == "control" and step.trace is not None:
             control, conn = step.trace, _connection(step.trace)
-            if _handshake(cap, conn, control, True) and protected:
+            if _handshake(cap, conn, control, control.last_hop.node == result.server) and protected:
                 _tls_handshake(cap, conn, "control")
             continue
         if step.channel == "control":
@@ -256,6 +253,7 @@ def _session_packets(result: FtpResult) -> _Capture:
             verb = step.sent.split()[0].upper() if step.sent else ""
             if side == "client":
                 pending_auth, pending_ccc = verb == "AUTH", verb == "CCC"
+                transfer_started = transfer_started and verb != "LIST"
             elif pending_auth and step.received.startswith("234"):
                 protected = True
                 _tls_handshake(cap, conn, "control")
@@ -263,6 +261,11 @@ def _session_packets(result: FtpResult) -> _Capture:
                 cap.segment(conn, "client", "PA", b"", tls="alert:client", length=24)
                 cap.segment(conn, "server", "PA", b"", tls="alert:server", length=24)
                 protected = False
+            elif verb in ("125", "150"):
+                transfer_started = True
+                if waiting is not None:
+                    _transfer(cap, *waiting, data_tls)
+                    waiting = None
             if verb == "221" and result.succeeded:
                 _close(cap, conn, "server")
             continue
@@ -278,16 +281,22 @@ def _session_packets(result: FtpResult) -> _Capture:
             continue
         if data_tls:
             _tls_handshake(cap, dconn, "data")
-        sender = "server" if passive else "client"
-        receiver = "client" if passive else "server"
-        if data_tls:
-            cap.segment(dconn, sender, "PA", LISTING.encode(), tls=f"data:{sender}",
-                        length=len(LISTING) + TLS_OVERHEAD)
-        else:
-            cap.segment(dconn, sender, "PA", LISTING.encode())
-        cap.segment(dconn, receiver, "A")
-        _close(cap, dconn, sender)
+        waiting = (dconn, "server" if passive else "client")
+        if transfer_started:  # IIS and vsftpd connect after LIST and 150
+            _transfer(cap, *waiting, data_tls)
+            waiting = None
     return cap
+
+
+def _transfer(cap: _Capture, conn: _Connection, sender: str, tls: bool) -> None:
+    """The listing, acknowledged, then the sender closes."""
+    receiver = "client" if sender == "server" else "server"
+    if tls:
+        cap.segment(conn, sender, "PA", LISTING.encode(), tls=f"data:{sender}", length=len(LISTING) + TLS_OVERHEAD)
+    else:
+        cap.segment(conn, sender, "PA", LISTING.encode())
+    cap.segment(conn, receiver, "A")
+    _close(cap, conn, sender)
 
 
 def _tls_handshake(cap: _Capture, conn: _Connection, label: str) -> None:
@@ -312,12 +321,9 @@ def _trace_packets(result: Trace) -> _Capture:
         if result.accepted and result.reply is not None:
             cap.segment(conn, "server", "SA")
         return cap
-    forward, _ = _crossings(result, (result.src, result.sport, result.dst, result.dport))
-    cap.emit(forward, result.proto, icmp_type=8 if result.proto == "icmp" else None)
+    cap.emit(_crossings(result), result.proto, icmp_type=8 if result.proto == "icmp" else None)
     if result.accepted and result.reply is not None:
-        r = result.reply
-        backward, _ = _crossings(r, (r.src, r.sport, r.dst, r.dport))
-        cap.emit(backward, r.proto, icmp_type=0 if r.proto == "icmp" else None)
+        cap.emit(_crossings(result.reply), result.proto, icmp_type=0 if result.proto == "icmp" else None)
     return cap
 
 
@@ -330,6 +336,5 @@ def capture_points(result: FtpResult | Trace) -> dict[CapturePoint, tuple[WirePa
         cap, first = _trace_packets(result), result
     else:
         raise TypeError(f"expected an FtpResult or a Trace, got {type(result).__name__}")
-    order = [c.point for c in _crossings(first, (first.src, first.sport, first.dst, first.dport))[0]] \
-        if first is not None else []
+    order = [c.point for c in _crossings(first)] if first is not None else []
     return cap.ordered(order)

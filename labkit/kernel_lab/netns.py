@@ -128,7 +128,8 @@ class Namespaces:
     def captures(self, where: list[tuple[str, str, Path]]) -> list[subprocess.Popen]:
         """tcpdump on each (namespace, interface, file), all listening when this returns."""
         started = [(ns, interface, self.start(
-            ns, ["tcpdump", "--immediate-mode", "-i", interface, "-n", "-U", "-s", "0", "-w", str(path), "tcp"],
+            ns, ["tcpdump", "--immediate-mode", "-Z", "root", "-i", interface, "-n", "-U", "-s", "0", "-w",
+                 str(path), "tcp"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)) for ns, interface, path in where]
         for ns, interface, process in started:
             line = process.stderr.readline()
