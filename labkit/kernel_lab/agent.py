@@ -171,7 +171,7 @@ def _listing(ftp, send, transcript, cfg: dict, private: bool) -> None:
                 send("PORT " + ",".join(host.split(".") + [str(port // 256), str(port % 256)]))
             else:
                 send(f"EPRT |1|{host}|{port}|")
-        reply = send("LIST")
+        send("LIST")
         if listener is not None:
             try:
                 conn, _ = listener.accept()
@@ -187,7 +187,6 @@ def _listing(ftp, send, transcript, cfg: dict, private: bool) -> None:
         except ftplib.Error as err:
             transcript.append(["LIST", str(err)])
             raise _Refused("LIST", str(err)) from None
-        del reply
     finally:
         for sock in (conn, listener):
             if sock is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from ..model.ftp import FtpResult, ftp_session
 from ..model.ftp_protocol import FtpClientSettings
 from ..model.network import Network
 from . import build
-from .netns import LabError, Namespaces, ensure_ftp_helper, on_termination, remove_stale, requirements_problem
+from .netns import (STARTUP_SECONDS, LabError, Namespaces, ensure_ftp_helper, first_line, on_termination,
+                    remove_stale, requirements_problem)
 
 SESSION_TIMEOUT = 40
 CONTROL_SPORT = 49152  # the model's EPHEMERAL_PORT: same tuples in both captures
@@ -119,17 +121,18 @@ def run(net: Network, settings: FtpClientSettings | None = None, *, client: str 
     say = progress or (lambda text: None)
     restore = on_termination()
     lab = Namespaces()
+    work = Path(tempfile.mkdtemp(prefix="labkit-kernel-"))
+    folder = Path(captures) if captures else work / "captures"
     try:
         remove_stale()
         ensure_ftp_helper()
         say(f"building {len(net.nodes)} namespaces ({lab.tag}-*)")
         _build(lab, built)
-        folder = Path(captures) if captures else Path(tempfile.mkdtemp(prefix="labkit-kernel-"))
         folder.mkdir(parents=True, exist_ok=True)
         dumps = lab.captures([(lab.names[node.name], iface.key, folder / f"{node.name}-{iface.key}.pcap")
                               for node in built.nodes for iface in node.interfaces])
         say("capturing; starting the server")
-        report = _session(lab, built, client, server, address, settings, folder)
+        report = _session(lab, built, client, server, address, settings, work)
         lab.stop_captures(dumps)
         say("session done")
         return Comparison(case or net.name, model, kernel_outcome(report), folder if captures else None)
@@ -137,6 +140,7 @@ def run(net: Network, settings: FtpClientSettings | None = None, *, client: str 
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         try:
             lab.close()
+            shutil.rmtree(work, ignore_errors=True)
         finally:
             restore()
 
@@ -176,10 +180,9 @@ def _agent_env() -> dict:
 
 
 def _session(lab: Namespaces, net: Network, client: str, server: str, address: IPv4Address,
-             settings: FtpClientSettings, folder: Path) -> dict:
+             settings: FtpClientSettings, work: Path) -> dict:
     ss = net.node(server).ftp_server
     server_ip = net.node(server).addresses[0].ip
-    work = Path(tempfile.mkdtemp(prefix="labkit-kernel-ftp-"))
     agent = [sys.executable, "-m", "labkit.kernel_lab.agent"]
     cfg = {"workdir": str(work), "host": str(server_ip), "port": ss.port, "passive_port": ss.first_passive_port(),
            "masquerade_address": str(ss.external_address) if ss.external_address else None,
@@ -189,8 +192,8 @@ def _session(lab: Namespaces, net: Network, client: str, server: str, address: I
            "names": sorted({str(server_ip), str(address)})}
     srv = lab.start(lab.names[server], [*agent, "server", json.dumps(cfg)], stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE, text=True, env=_agent_env())
-    ready = srv.stdout.readline().strip()
-    if ready != "ready":
+    if first_line(srv.stdout, STARTUP_SECONDS).strip() != "ready":
+        srv.kill()
         raise LabError(f"the FTP server in {lab.names[server]} did not start: {srv.stderr.read().strip()[-300:]}")
     port = settings.port if settings.port is not None else ss.port
     ccfg = {"address": str(address), "port": port, "mode": settings.mode, "tls": settings.tls, "prot": settings.prot,
@@ -202,9 +205,6 @@ def _session(lab: Namespaces, net: Network, client: str, server: str, address: I
         out, err = cli.communicate(timeout=SESSION_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise LabError(f"the FTP client did not finish within {SESSION_TIMEOUT} s") from None
-    finally:
-        import shutil
-        shutil.rmtree(work, ignore_errors=True)
     try:
         return json.loads(out.strip().splitlines()[-1])
     except (ValueError, IndexError):

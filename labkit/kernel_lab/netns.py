@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -22,6 +23,15 @@ from pathlib import Path
 
 PREFIX = "labkit-"
 INSTALL = "apt-get install nftables tcpdump iproute2 (Debian/Ubuntu; as root)"
+
+
+STARTUP_SECONDS = 15
+
+
+def first_line(stream, seconds: float) -> str:
+    """The next line a program prints, or '' if none comes within `seconds` (never hangs)."""
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else ""
 
 
 class LabError(RuntimeError):
@@ -132,7 +142,7 @@ class Namespaces:
                  str(path), "tcp"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)) for ns, interface, path in where]
         for ns, interface, process in started:
-            line = process.stderr.readline()
+            line = first_line(process.stderr, STARTUP_SECONDS)
             if "listening on" not in line:
                 raise LabError(f"tcpdump on {interface} in {ns} did not start: {line.strip()}")
         return [process for _, _, process in started]
