@@ -2,7 +2,8 @@
 
 Exit status: 0 whenever the question was answered (whatever the packet's fate),
 2 with a one-line message when the input is wrong, 1 (one line too) if labkit fails;
-`labkit check` exits 1 when a check fails.
+`labkit check` exits 1 when a check fails, `labkit kernel-lab` when model and kernel disagree,
+130 when interrupted (Ctrl-C, SIGTERM) after cleaning up.
 """
 
 from __future__ import annotations
@@ -122,6 +123,10 @@ def cmd_kernel_lab(args) -> str:
     try:
         if args.scenario == "all":
             from .kernel_lab.cases import run_all, table
+            given = [key for key in ("client", "server", "address", "port", "mode", "tls", "prot", "ccc",
+                                     "trust_pasv_address", "run") if getattr(args, key) is not None]
+            if given:
+                raise InputError(f"kernel-lab all runs its own list of cases: drop --{given[0].replace('_', '-')}")
             rows = run_all(args.pcap, progress=lambda row: progress(f"{row.case.name}: {row.verdict}"))
             args.exit_code = 1 if any(r.verdict == "DISAGREE" for r in rows) else 0
             return table(rows)

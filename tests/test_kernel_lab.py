@@ -147,3 +147,13 @@ def test_the_shipped_real_capture_shows_the_227_lines_the_model_writes(tmp_path)
         firsts = [line.split("  ", 1)[1].split()[0] for line in ftp_lines(path)]
         return ["125" if word == "150" else word for word in firsts]
     assert words(KERNEL_SEED_CAPTURE / "client-wan.pcap") == words(files["client-wan"])
+
+
+def test_an_error_while_building_removes_what_was_built(monkeypatch):
+    _need_the_lab()
+    from labkit.kernel_lab import lab
+    from labkit.kernel_lab.netns import LabError
+    monkeypatch.setattr(lab.build, "ruleset", lambda node: "table ip labkit { this is not nftables }\n")
+    with pytest.raises(LabError, match="nftables rules"):
+        lab.run(labkit.load_scenario("ftp-nat-seed"))
+    assert not [ns for ns in live_namespaces() if ns.startswith(f"{PREFIX}{os.getpid()}-")]

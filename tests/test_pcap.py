@@ -1,5 +1,6 @@
 """Issue 15 item 1: the model's sessions as Wireshark-ready pcaps, read back with scapy."""
 
+import itertools
 import shutil
 import subprocess
 from dataclasses import replace
@@ -12,6 +13,8 @@ from labkit.cli import main
 
 scapy_utils = pytest.importorskip("scapy.utils", reason="pip install 'labkit[capture]' (scapy) for pcap export")
 from scapy.layers.inet import IP, TCP  # noqa: E402
+
+from labkit.capture.pcap import to_scapy  # noqa: E402
 
 SEED_PRIVATE = b"227 Entering Passive Mode (192,168,1,32,203,8).\r\n"
 SEED_PUBLIC = b"227 Entering Passive Mode (193,211,10,27,203,8).\r\n"
@@ -62,15 +65,31 @@ def test_every_capture_point_has_consistent_sequence_numbers(tmp_path):
     cases = [("ftp-nat-seed", None), ("ftp-nat-ftps", None), ("ftp-active-client-nat", None),
              ("ftp-load-balancer", None), ("ftp-nat-seed", {"mode": "epsv"}),
              ("ftp-nat-seed", {"mode": "active", "tls": "explicit"})]
-    for name, changes in cases:
+    for number, (name, changes) in enumerate(cases):
         net = labkit.load_scenario(name)
-        settings = replace(net.ftp.settings, **(changes or {}))
-        result = labkit.ftp_session(net, settings=settings)
-        folder = tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}"
-        for path in result.write_pcap(folder):
+        result = labkit.ftp_session(net, settings=replace(net.ftp.settings, **(changes or {})))
+        for path in result.write_pcap(tmp_path / str(number)):
             packets = _read(path)
             assert packets, path
             _assert_sequence_numbers_consistent(packets, f"{name} {changes} {path.name}")
+
+
+def test_sequence_numbers_add_up_in_every_mode_and_tls_variant():
+    """Every shipped FTP scenario in every mode, clear and under both kinds of TLS, with CCC
+    accepted and refused (packets as built for the file, TLS records included)."""
+    checked = 0
+    for name in [n for n in labkit.shipped_scenarios() if labkit.load_scenario(n).ftp is not None]:
+        net = labkit.load_scenario(name)
+        server = net.node(net.ftp.server)
+        for mode, tls in itertools.product(("passive", "active", "epsv", "eprt"), ("none", "explicit", "implicit")):
+            ss = replace(server.ftp_server, ccc=mode == "epsv", tls="implicit" if tls == "implicit" else "explicit")
+            changed = net.with_node(replace(server, ftp_server=ss))
+            settings = replace(net.ftp.settings, mode=mode, tls=tls, ccc=tls != "none")
+            result = labkit.ftp_session(changed, settings=settings, check_fixes=False)
+            for point, packets in capture_points(result).items():
+                _assert_sequence_numbers_consistent([to_scapy(p) for p in packets], f"{name} {mode} {tls} {point}")
+                checked += 1
+    assert checked > 150
 
 
 def test_the_helper_rewrite_shifts_later_sequence_numbers_by_one_byte():
@@ -141,14 +160,21 @@ def test_cli_pcap_options(tmp_path, capsys):
 
 
 @pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark not installed (apt-get install tshark)")
-def test_tshark_reads_the_227_on_both_sides(tmp_path):
+def test_wireshark_reads_the_227_on_both_sides_and_flags_nothing(tmp_path):
     result = labkit.ftp_session(labkit.load_scenario("ftp-nat-seed"))
-    files = {p.name: p for p in result.write_pcap(tmp_path)}
+    files = {p.name: p for p in result.write_pcap(tmp_path / "seed")}
     seen = {}
     for name in ("04-fw-wan.pcap", "05-fw-lan.pcap"):
-        out = subprocess.run(["tshark", "-r", str(files[name]), "-Y", "ftp.response.code == 227", "-T", "fields",
-                              "-e", "ftp.passive.ip", "-e", "ftp.passive.port"],
-                             capture_output=True, text=True, check=True).stdout.split()
-        seen[name] = out
+        seen[name] = _tshark(files[name], "-Y", "ftp.response.code == 227", "-T", "fields",
+                             "-e", "ftp.passive.ip", "-e", "ftp.passive.port").split()
     assert seen == {"04-fw-wan.pcap": ["193.211.10.27", "51976"], "05-fw-lan.pcap": ["192.168.1.32", "51976"]}
+    tls = labkit.ftp_session(labkit.load_scenario("ftp-nat-ftps"))
+    for path in [*files.values(), *tls.write_pcap(tmp_path / "tls")]:
+        # bad checksums, sequence or ACK anomalies, malformed TLS records: none
+        assert _tshark(path, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y",
+                       "tcp.analysis.flags || _ws.expert.severity >= warning || _ws.malformed") == "", path
+    assert "Client Hello" in _tshark(tmp_path / "tls" / "01-client-wan.pcap")
 
+
+def _tshark(path, *args) -> str:
+    return subprocess.run(["tshark", "-r", str(path), *args], capture_output=True, text=True, check=True).stdout.strip()
