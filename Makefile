@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # JupyterLab refuses to run as root without this flag (CI runs as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test bench venv clean notebooks browser course
+.PHONY: lab lab-instructor test bench venv clean notebooks browser course kernel-tools kernel-lab
 # The learner's own copy of the course (student edition): never tracked, never overwritten.
 WORK ?= my-course
 
@@ -18,7 +18,7 @@ $(BIN)/python:
 # Reinstalls whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml jupyter/overrides.json | $(BIN)/python
 	@echo "Installing labkit and its dependencies into $(VENV) (a few minutes the first time)..."
-	$(PIP) install -e '.[lab,live,test]'
+	$(PIP) install -e '.[lab,live,capture,test]'
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
@@ -36,7 +36,7 @@ lab-instructor: venv
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: venv browser
+test: venv browser kernel-tools
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider tests notebooks
 
 # The browser test needs Debian's chromium (Playwright cannot download its own browser here).
@@ -48,6 +48,20 @@ browser:
 	    echo "Installing Debian's chromium for the browser test..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is not installed: the browser test will be skipped (apt-get install chromium)."; fi; }
+
+# The kernel lab (tests/test_kernel_lab.py, make kernel-lab) needs root, iproute2, nftables and
+# tcpdump. Installed when we can (as root with apt-get); otherwise its tests say how and skip,
+# unless LABKIT_REQUIRE_KERNEL_LAB=1 (as in CI), which makes a missing tool a failure.
+kernel-tools:
+	@command -v nft >/dev/null 2>&1 && command -v tcpdump >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing nftables, tcpdump and iproute2 for the kernel lab..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables tcpdump iproute2 kmod >/dev/null; \
+	  else echo "nftables/tcpdump/iproute2 missing: the kernel lab tests will be skipped (apt-get install nftables tcpdump iproute2, as root)."; fi; }
+
+# The model against the real Linux FTP helper: prints the agreement table kept in docs/kernel-lab.md.
+kernel-lab: venv kernel-tools
+	$(BIN)/python -m labkit.cli kernel-lab all
 
 bench: venv
 	$(BIN)/python -m labkit.bench

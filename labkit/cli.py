@@ -2,7 +2,8 @@
 
 Exit status: 0 whenever the question was answered (whatever the packet's fate),
 2 with a one-line message when the input is wrong, 1 (one line too) if labkit fails;
-`labkit check` exits 1 when a check fails.
+`labkit check` exits 1 when a check fails, `labkit kernel-lab` when model and kernel disagree,
+130 when interrupted (Ctrl-C, SIGTERM) after cleaning up.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_sh
                     cluster_shares, node_commands, route_print, trace)
 
 USAGE_ERROR = 2
+PCAP_HELP = "also write one Wireshark-ready .pcap per capture point into DIR (needs scapy)"
 
 
 class InputError(Exception):
@@ -65,13 +67,34 @@ def cmd_trace(args) -> str:
     _node(net, args.source_node)
     result = trace(net, args.source_node, args.to, src=args.src, proto=args.proto,
                    dport=args.dport, sport=args.sport, reply=args.reply)
-    return result.to_json(with_reply=args.reply) if args.json else str(result)
+    return _with_pcap(result.to_json(with_reply=args.reply) if args.json else str(result), result, args.pcap)
 
 
-def cmd_ftp(args) -> str:
+def _with_pcap(text: str, result, folder: str | None) -> str:
+    """Write the captures when --pcap was given, and say where (on stderr with --json)."""
+    if folder is None:
+        return text
+    try:
+        from .capture import write_pcap
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise InputError("--pcap needs scapy: pip install 'labkit[capture]'") from None
+    try:
+        written = write_pcap(result, folder)
+    except ImportError:
+        raise InputError("--pcap needs scapy: pip install 'labkit[capture]'") from None
+    except OSError as err:
+        raise InputError(f"--pcap {folder}: {err}") from None
+    note = f"pcap: wrote {len(written)} files to {folder} (one per capture point, open them in Wireshark)"
+    if text.lstrip().startswith("{"):
+        print(note, file=sys.stderr)
+        return text
+    return f"{text}\n{note}"
+
+
+def _ftp_question(args):
+    """The network and client settings `labkit ftp` and `labkit kernel-lab` are asked about."""
     from dataclasses import replace
 
-    from .model.ftp import FtpError, ftp_session
     from .model.ftp_protocol import FtpClientSettings
     net = _scenario(args.scenario, args.run, _echo_for(args))
     setup = net.ftp
@@ -90,11 +113,49 @@ def cmd_ftp(args) -> str:
     for name in (args.client, args.server):
         if name is not None:
             _node(net, name)
+    return net, settings
+
+
+def cmd_ftp(args) -> str:
+    from .model.ftp import FtpError, ftp_session
+    net, settings = _ftp_question(args)
     try:
         result = ftp_session(net, args.client, args.server, args.address, settings)
     except FtpError as err:
         raise InputError(str(err)) from None
-    return json.dumps(result.to_dict(), indent=2) if args.json else str(result)
+    return _with_pcap(json.dumps(result.to_dict(), indent=2) if args.json else str(result), result, args.pcap)
+
+
+def cmd_kernel_lab(args) -> str:
+    from .kernel_lab import LabError, requirements_problem
+    problem = requirements_problem()
+    if problem:
+        raise InputError(problem)
+    progress = (lambda text: print(f"kernel-lab: {text}", file=sys.stderr, flush=True))
+    try:
+        if args.scenario == "all":
+            from .kernel_lab.cases import run_all, table
+            given = [key for key in ("client", "server", "address", "port", "mode", "tls", "prot", "ccc",
+                                     "trust_pasv_address", "run") if getattr(args, key) is not None]
+            if given:
+                raise InputError(f"kernel-lab all runs its own list of cases: drop --{given[0].replace('_', '-')}")
+            rows = run_all(args.pcap, progress=lambda row: progress(f"{row.case.name}: {row.verdict}"))
+            args.exit_code = 1 if any(r.verdict == "DISAGREE" for r in rows) else 0
+            return table(rows)
+        from .kernel_lab.lab import run
+        from .model.ftp import FtpError
+        net, settings = _ftp_question(args)
+        if net.ftp is None and not (args.client and args.server):
+            raise InputError(f"{args.scenario} has no ftp: section: give --client and --server")
+        try:
+            comparison = run(net, settings, client=args.client, server=args.server, address=args.address,
+                             captures=args.pcap, progress=progress)
+        except FtpError as err:
+            raise InputError(str(err)) from None
+        args.exit_code = 0 if comparison.agree else 1
+        return str(comparison)
+    except LabError as err:
+        raise InputError(str(err)) from None
 
 
 def cmd_check(args) -> str:
@@ -182,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="source port (default 49152; matters for NLB affinity none)")
     p.add_argument("--reply", action="store_true", help="also trace the answer back to the source")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_trace)
 
@@ -201,8 +263,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
                    help="dial the address in 227 (old clients) instead of the control connection's")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_ftp)
+
+    p = sub.add_parser("kernel-lab", help="rebuild an FTP scenario in Linux namespaces (root) and compare "
+                       "the real kernel's FTP helper with the model")
+    p.add_argument("scenario", help="a scenario with an ftp: section, or 'all' for the agreement table")
+    for flag in ("--client", "--server", "--address"):
+        p.add_argument(flag, metavar="NODE" if flag != "--address" else "IP")
+    p.add_argument("--port", type=int, metavar="N", help="the control port the client dials")
+    p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
+    p.add_argument("--tls", choices=("none", "explicit"))
+    p.add_argument("--prot", choices=("P", "C"))
+    p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--pcap", metavar="DIR", help="keep tcpdump's captures (one per interface) in DIR")
+    p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
+    p.set_defaults(func=cmd_kernel_lab)
 
     p = sub.add_parser("check", help="run the exercise checks a scenario declares (exit 1 if any fails)")
     p.add_argument("scenario")
@@ -258,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, scenario.ScenarioError, TraceError) as err:
         print(f"labkit: error: {err}", file=sys.stderr)
         return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("labkit: interrupted", file=sys.stderr)
+        return 130
     except Exception as err:  # a bug in labkit: still one line, never a traceback
         print(f"labkit: internal error ({type(err).__name__}: {err}); please report it "
               "with the command you ran", file=sys.stderr)

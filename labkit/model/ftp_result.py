@@ -85,6 +85,11 @@ class FtpResult:
                 pairs.append((pending, step.received[:3]))
         return pairs
 
+    def write_pcap(self, directory) -> list:
+        """One Wireshark-ready pcap per capture point (labkit.capture; needs the capture extra)."""
+        from ..capture import write_pcap
+        return write_pcap(self, directory)
+
     def to_dict(self) -> dict:
         return {"outcome": self.outcome, "failed_step": self.failed_step, "reason": self.reason,
                 "hint": self.hint,

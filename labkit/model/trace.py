@@ -170,6 +170,11 @@ class Trace:
             out["reply"] = self.reply.to_dict() if self.reply else None
         return out
 
+    def write_pcap(self, directory) -> list:
+        """One Wireshark-ready pcap per interface the packet crossed (labkit.capture)."""
+        from ..capture import write_pcap
+        return write_pcap(self, directory)
+
     def to_json(self, with_reply: bool = False) -> str:
         return json.dumps(self.to_dict(with_reply), indent=2)
 
