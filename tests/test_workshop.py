@@ -25,6 +25,7 @@ from conftest import ROOT, free_port
 from labkit.course.editions import STUB_HEADER
 from labkit.workshop import client
 from labkit.workshop.hub import CULLER, CULLER_SCOPES, configure, prepare_server, proxy_command
+from labkit.workshop.serve import launched
 from labkit.workshop.settings import WorkshopError, settings_from_env
 from test_browser import browser  # noqa: F401 (the headless Chromium fixture)
 
@@ -166,22 +167,10 @@ def running_hub(tmp_path: Path, stop_with: str, **extra):
     """The launcher `make workshop` runs, on free loopback ports; yields (base URL, env). Stopped
     with `stop_with` (SIGINT as Ctrl-C sends); afterwards nothing of it may be running."""
     env = {**os.environ, "HOME": str(tmp_path / "home"), **_env(tmp_path, **extra)}
-    base = f"http://127.0.0.1:{env['HUB_PORT']}"
     log = tmp_path / "hub.log"
-    launcher = subprocess.Popen([sys.executable, "-m", "labkit.workshop", "serve", "--log", str(log)],
-                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    try:
-        line = launcher.stdout.readline().decode()  # the launcher gives up by itself after 120 s
-        assert line.startswith("Workshop hub ready: http://127.0.0.1:"), line + _tail(log)
+    with launched(env, log, STOP_SIGNALS[stop_with]) as (base, launcher):
+        assert base == f"http://127.0.0.1:{env['HUB_PORT']}"
         yield base, env
-    finally:
-        os.killpg(launcher.pid, STOP_SIGNALS[stop_with])
-        try:
-            launcher.wait(90)
-        except subprocess.TimeoutExpired:
-            os.killpg(launcher.pid, signal.SIGKILL)
-            launcher.wait()
     said = launcher.stdout.read().decode()
     assert launcher.returncode == 0, said + _tail(log)
     assert "Stopped" not in said, said  # the hub itself stopped everything it started

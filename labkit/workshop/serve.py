@@ -8,6 +8,8 @@ ends whatever is still running (as after a crash), so Ctrl-C leaves nothing behi
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -125,6 +127,27 @@ def serve(settings: WorkshopSettings, log_path: Path | None = None) -> int:
         return 1
     print("Workshop stopped: the hub, the proxy and every learner's server are down.", flush=True)
     return 0 if ready else 1
+
+
+@contextlib.contextmanager
+def launched(env: dict, log_path: Path, stop_with: int = signal.SIGINT):
+    """`python -m labkit.workshop serve` as `make workshop` runs it, in a session of its own; yields
+    (base URL, launcher) once the hub answers, and always stops it with `stop_with` (SIGINT is what
+    Ctrl-C sends). Afterwards `launcher.returncode` and `launcher.stdout` tell how it went."""
+    launcher = subprocess.Popen([sys.executable, "-m", "labkit.workshop", "serve", "--log", str(log_path)],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        line = launcher.stdout.readline().decode()  # the launcher gives up by itself after READY_TIMEOUT
+        if not line.startswith("Workshop hub ready: "):
+            raise RuntimeError(f"the workshop hub did not start: {line.strip()}")
+        yield line.split()[3].rstrip("/"), launcher
+    finally:
+        os.killpg(launcher.pid, stop_with)
+        try:
+            launcher.wait(STOP_TIMEOUT + 30)
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.wait()
 
 
 def main(argv=None) -> int:
