@@ -7,7 +7,8 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # JupyterLab refuses to run as root without this flag (CI runs as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test bench venv clean notebooks browser course kernel-tools kernel-lab
+.PHONY: lab lab-instructor test bench venv clean notebooks browser course kernel-tools kernel-lab \
+	workshop bench-workshop proxy
 # The learner's own copy of the course (student edition): never tracked, never overwritten.
 WORK ?= my-course
 
@@ -36,7 +37,7 @@ lab-instructor: venv
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: venv browser kernel-tools
+test: venv browser kernel-tools $(VENV)/.workshop proxy
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider tests notebooks
 
 # The browser test needs Debian's chromium (Playwright cannot download its own browser here).
@@ -65,6 +66,32 @@ kernel-lab: venv kernel-tools
 
 bench: venv
 	$(BIN)/python -m labkit.bench
+
+# A class on one machine (docs/workshop.md): JupyterHub on HUB_IP:HUB_PORT (loopback unless you
+# give the room address), learners log in with WORKSHOP_PASSWORD, the instructor with INSTRUCTOR_PASSWORD.
+HUB_IP ?= 127.0.0.1
+HUB_PORT ?= 8765
+CULL_TIMEOUT ?= 3600
+BENCH_ARGS ?=
+
+$(VENV)/.workshop: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[workshop]'
+	@touch $@
+
+# JupyterHub's proxy, configurable-http-proxy, from npm (needs Node.js 20+ and npm).
+workshop/node_modules/.bin/configurable-http-proxy: workshop/package.json workshop/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make workshop needs Node.js 20 or newer and npm (e.g. apt-get install nodejs npm)"; exit 2; }
+	cd workshop && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+proxy: workshop/node_modules/.bin/configurable-http-proxy
+
+workshop: venv $(VENV)/.workshop proxy
+	HUB_IP=$(HUB_IP) HUB_PORT=$(HUB_PORT) CULL_TIMEOUT=$(CULL_TIMEOUT) $(BIN)/python -m labkit.workshop serve
+
+# The load test: 10, 20 and 40 simulated learners on 127.0.0.1 (several minutes; figures in the README).
+bench-workshop: venv $(VENV)/.workshop proxy browser
+	$(BIN)/python -m labkit.workshop.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis
