@@ -87,10 +87,10 @@ def ps_table(columns: list[tuple[str, int, str]], rows: list[list[str]]) -> str:
     """Format-Table: (header, width, 'l' or 'r') per column, one space between columns, the
     last column unpadded; values too long for a column end in `...`."""
     def cell(text: str, width: int, align: str, last: bool) -> str:
-        if last:
-            return text
         if len(text) > width:
             text = text[:width - 3] + "..."
+        if last:
+            return text
         return text.rjust(width) if align == "r" else text.ljust(width)
 
     def line(values) -> str:
