@@ -155,7 +155,7 @@ def route_list_props(obj: PsObject) -> list[tuple[str, str]]:
     store = p["PolicyStore"]
     return [("Caption", ""), ("Description", ""), ("ElementName", ""), ("InstanceID", p["InstanceID"]),
             ("AdminDistance", ""), ("DestinationAddress", ""), ("IsStatic", ""), ("RouteMetric", p["RouteMetric"]),
-            ("TypeOfRoute", "3"), ("AddressFamily", p["AddressFamily"]), ("CompartmentId", "1"),
+            ("TypeOfRoute", "3"), ("AddressFamily", p["AddressFamily"]),
             ("DestinationPrefix", p["DestinationPrefix"]), ("InterfaceAlias", p["InterfaceAlias"]),
             ("InterfaceIndex", p["ifIndex"]), ("NextHop", p["NextHop"]), ("PreferredLifetime", p["PreferredLifetime"]),
             ("Protocol", p["Protocol"]), ("Publish", "No"), ("Store", store),
