@@ -26,7 +26,7 @@ class Outcome:
     """reply, general-failure, unreachable, net-unreachable, ttl-expired, timeout."""
     source: IPv4Address | None
     interface: str | None
-    """Alias of the interface the probe left by (the loopback for the node's own address)."""
+    """Alias of the interface the probe left by (for the node's own address: the NIC holding it)."""
     responder: IPv4Address | None = None
     """Who answered: the destination, or the router / own address reporting an error."""
     routers: tuple[IPv4Address, ...] = ()
@@ -64,7 +64,9 @@ def outcome(net, node_name: str, dst: IPv4Address, src: IPv4Address | None = Non
     result = trace(net, node_name, dst, src=src, proto=proto, dport=dport, reply=True)
     node = net.node(node_name)
     first = result.hops[0]
-    alias = LOOPBACK_LABEL if first.out_iface is None else node.interface(first.out_iface).label
+    # The node's own address: Windows's host route for it sits on the NIC that holds it.
+    owner = node.owner_of(dst) if first.out_iface is None else node.interface(first.out_iface)
+    alias = owner.label if owner is not None else LOOPBACK_LABEL
     source = None if result.src.is_unspecified else result.src
     # Every node between the sender and the last one forwarded the probe (tracert lists them).
     routers = tuple(_router_address(net, h) for h in result.hops[1:-1])
