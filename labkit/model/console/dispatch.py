@@ -227,8 +227,7 @@ def _formatter(line: str, stages):
         return lambda objects: as_list(objects, every)
     if words[0] in ("format-table", "ft") and len(words) == 1:
         return as_table
-    raise CommandError(f"labkit: '{stages[0][0].text}' after the pipe is not modelled",
-                       "labkit models | Format-List, | fl *, | Format-Table")
+    raise CommandError(f"labkit: '{stages[0][0].text}' after the pipe is not modelled", _modelled_list("powershell"))
 
 
 __all__ = ["Change", "ConsoleError", "ConsoleResult", "MAX_LINE", "ps_error", "run_console"]

@@ -126,10 +126,10 @@ def _convert(line: str, cmdlet: Cmdlet, param: Param, token: Token) -> object:
                 return choice
         raise _binding_error(
             line, cmdlet, token,
-            f"Cannot process argument transformation on parameter '{param.name}'. Cannot convert value "
-            f"\"{value}\" to type \"{param.type_name}\". Error: \"Unable to match the identifier name {value} "
-            "to a valid enumerator name. Specify one of the following enumerator names and try again:\n"
-            f"{', '.join(sorted(param.choices))}\"", "ParameterArgumentTransformationError")
+            f"Cannot bind parameter '{param.name}'. Cannot convert value \"{value}\" to type "
+            f"\"{param.type_name}\". Error: \"Unable to match the identifier name {value} to a valid enumerator "
+            "name. Specify one of the following enumerator names and try again:\n"
+            f"{', '.join(sorted(param.choices))}\"", "CannotConvertArgumentNoMessage")
     if param.kind == "uint":
         try:
             number = int(value, 0) if value.lower().startswith("0x") else int(value)
