@@ -106,3 +106,12 @@ def test_unreachable_neighbour_and_silent_drop_print_windows_texts():
     assert "Received = 1, Lost = 0 (0% loss)" in onlink  # an ICMP error counts as received
     far = run_console(net, "web1", "tracert 10.30.0.99").output.splitlines()
     assert "  2  10.10.0.1  reports: Destination host unreachable." in far
+
+
+def test_ping_on_2003_follows_its_own_layout():
+    net = labkit.load_scenario("nlb-intranet").with_os("web1", profile("windows-2003"))
+    printed = run_console(net, "web1", "ping -n 1 10.10.0.77").output.splitlines()
+    assert printed[:4] == ["", "Pinging 10.10.0.77 with 32 bytes of data:", "", "Request timed out."]
+    assert "Received = 0, Lost = 1 (100% loss)" in printed[-1]
+    refused = run_console(net, "web1", "ping -S 10.10.0.21 10.10.0.1").output
+    assert "IPv6 only" in refused
