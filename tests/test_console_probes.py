@@ -115,3 +115,17 @@ def test_ping_on_2003_follows_its_own_layout():
     assert "Received = 0, Lost = 1 (100% loss)" in printed[-1]
     refused = run_console(net, "web1", "ping -S 10.10.0.21 10.10.0.1").output
     assert "IPv6 only" in refused
+
+
+def test_find_net_route_with_a_local_address_follows_strong_host_send():
+    net = labkit.load_scenario("nlb-intranet").with_os("web1", profile("windows-2022"))
+    line = "Find-NetRoute -RemoteIPAddress 10.20.5.5 -LocalIPAddress 10.10.0.100"
+    bound = fields(run_console(net, "web1", line, "powershell").output)
+    assert (bound["IPAddress"], bound["InterfaceAlias"], bound["NextHop"]) == ("10.10.0.100", "NLB NIC", "10.10.0.1")
+    free = fields(run_console(net, "web1", "Find-NetRoute -RemoteIPAddress 8.8.8.8", "powershell").output)
+    assert (free["IPAddress"], free["InterfaceAlias"], free["DestinationPrefix"]) == \
+        ("172.16.2.21", "PRIVATE NIC", "0.0.0.0/0")
+    blocked = run_console(net, "web1", "Find-NetRoute -RemoteIPAddress 8.8.8.8 -LocalIPAddress 10.10.0.100",
+                          "powershell").output
+    assert blocked.startswith("Find-NetRoute : The network location cannot be reached.")
+    assert "Windows System Error 1231,Find-NetRoute" in blocked
