@@ -6,6 +6,7 @@ pydantic and PyYAML, which load on first use of `load_scenario`.
 
 from . import course
 from .model import Disposition, Network, Trace, apply_command, ftp_session, route_print, trace
+from .model.console import ConsoleResult, run_console, save_script
 
 __version__ = "0.1.0"
 
@@ -16,11 +17,21 @@ def load_scenario(source):
     return _load(source)
 
 
+def console(net, node: str, shell: str = "cmd"):
+    """A simulated Windows console on one node of `net` (a widget: prompt, history, output).
+
+    The same pure function, `run_console`, answers each line; `.network` is the network
+    after the learner's changes and `.script("cmd" or "ps1")` the changes as a script.
+    """
+    from .widgets.console import Console
+    return Console(net, node, shell)
+
+
 def shipped_scenarios():
     """Names of the scenarios that come with the kit."""
     from .scenario import shipped_scenarios as _names
     return _names()
 
 
-__all__ = ["Disposition", "course", "Network", "Trace", "apply_command", "ftp_session", "load_scenario", "route_print",
+__all__ = ["ConsoleResult", "Disposition", "console", "course", "run_console", "save_script", "Network", "Trace", "apply_command", "ftp_session", "load_scenario", "route_print",
            "shipped_scenarios", "trace"]

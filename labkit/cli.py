@@ -205,6 +205,22 @@ def cmd_commands(args) -> str:
     return "\n".join(lines) if lines else f"# {node.name}: nothing differs from a fresh {node.os.display}"
 
 
+def cmd_run(args) -> str:
+    """What the simulated console prints for COMMAND on NODE (after the --run changes)."""
+    from .model.console import run_console
+    from .model.console.dispatch import ConsoleError
+    net = _scenario(args.scenario, args.run)
+    _node(net, args.node)
+    shell = args.shell
+    if shell == "auto":  # a Verb-Noun first word (or tnc / gip) is a PowerShell line
+        first = args.line.strip().split(" ")[0].lower()
+        shell = "powershell" if first in ("tnc", "gip") or ("-" in first.strip("-") and first[:1].isalpha()) else "cmd"
+    try:
+        return run_console(net, args.node, args.line, shell).output
+    except ConsoleError as err:
+        raise InputError(str(err).removeprefix("labkit: ")) from None
+
+
 def cmd_scenarios(args) -> str:
     lines = []
     for name in scenario.shipped_scenarios():
@@ -312,6 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("node")
     p.set_defaults(func=cmd_commands)
+
+    p = sub.add_parser("run", help="what a Windows console on NODE prints for COMMAND (ipconfig, route print, "
+                                   "netsh, Get-NetIPInterface, Find-NetRoute, ping, tracert, ...)")
+    p.add_argument("scenario")
+    p.add_argument("node")
+    p.add_argument("line", metavar="COMMAND", help="one command line, quoted, e.g. 'ipconfig /all'")
+    p.add_argument("--shell", choices=("auto", "cmd", "powershell"), default="auto",
+                   help="cmd.exe or PowerShell (auto: PowerShell when COMMAND starts with a Verb-Noun cmdlet)")
+    p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
     p.set_defaults(func=cmd_scenarios)

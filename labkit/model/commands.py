@@ -2,28 +2,25 @@
 the way Windows prints it, and running the route.exe/netsh/reg commands a learner types.
 
 How cmd.exe cuts a line into words is in cmdline.py, the netsh context in netsh.py.
-Formats follow captured outputs (route print on Server 2008 and 2016).
+The outputs themselves (route print, netsh's show commands) are written in labkit.model.console.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address
 
 from .cmdline import CommandError, split_command_line
 from .host import Interface, Node, interface_defaults
-from .netsh import netsh, netsh_show_interface, netsh_show_interfaces, netsh_show_route, table_order
+from .console.route_print import route_print
+from .netsh import netsh, netsh_show_interface, netsh_show_interfaces, netsh_show_route
 from .route_edits import add_route, command_address, command_number, delete_routes, refused
-from .routes import (LOOPBACK, Route, RouteOrigin, RouteRefused, effective_metric, interface_for_gateway,
-                     parse_destination, route_interface)
+from .routes import Route, RouteOrigin, RouteRefused, interface_for_gateway, parse_destination, route_interface
 
 __all__ = ["CommandError", "apply_command", "forwarding_command", "netsh_add_route", "netsh_set_switch",
            "netsh_show_interface", "netsh_show_interfaces", "netsh_show_route", "node_commands",
            "registry_value", "restart", "route_exe_add", "route_print", "run_command", "skip_as_source_commands",
            "split_command_line"]
-
-RULE = "=" * 75
-
 
 # --- writing commands -------------------------------------------------------------------
 
@@ -114,73 +111,6 @@ def registry_value(route: Route) -> str:
     return f"{route.destination.network_address},{route.destination.netmask},{gw},{route.metric}"
 
 
-# --- printing tables --------------------------------------------------------------------
-
-def _mac(node: Node, iface: Interface) -> str:
-    index = node.if_index(iface.key)
-    return f"00 15 5d 00 {index >> 8 & 0xff:02x} {index & 0xff:02x}"
-
-
-def _shown_interface(node: Node, route: Route) -> str:
-    """route print's Interface column: the local address the route leaves from."""
-    if route.interface == LOOPBACK:
-        return "127.0.0.1"
-    iface = node.interface(route.interface)
-    if route.origin is RouteOrigin.SYSTEM:
-        for addr in iface.addresses:
-            if route.destination in (addr.network, IPv4Network(addr.ip),
-                                     IPv4Network(addr.network.broadcast_address)):
-                return str(addr.ip)
-    return str(iface.addresses[0].ip)
-
-
-def _persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
-    rows = []
-    if node.os.adds_interface_metric:
-        # Vista+ stores a static default gateway as a persistent route.
-        for iface in node.interfaces:
-            for gw in iface.gateways:
-                rows.append(("0.0.0.0", "0.0.0.0", str(gw.address),
-                             "Default" if gw.metric is None else str(gw.metric)))
-    for r in node.routes:
-        if r.persistent:
-            rows.append((str(r.destination.network_address), str(r.destination.netmask),
-                         str(r.gateway or "0.0.0.0"), str(r.metric)))
-    return rows
-
-
-def _persistent_block(node: Node) -> list[str]:
-    lines = ["Persistent Routes:"]
-    persistent = _persistent_rows(node)
-    if persistent:
-        lines.append("  Network Address          Netmask  Gateway Address  Metric")
-        lines += [f"{d:>17}{m:>17}{g:>17}  {met}" for d, m, g, met in persistent]
-    else:
-        lines.append("  None")
-    return lines
-
-
-def route_print(node: Node, persistent_only: bool = False) -> str:
-    """`route print -4` as Vista and later print it (route print shows effective metrics);
-    `route print -p`: the persistent routes only (see docs/model-rules.md)."""
-    if persistent_only:
-        return "\n".join([RULE, *_persistent_block(node), RULE])
-    lines = [RULE, "Interface List"]
-    for iface in node.interfaces:
-        lines.append(f"{node.if_index(iface.key):>3}...{_mac(node, iface)} ......{iface.label}")
-    lines.append("  1...........................Software Loopback Interface 1")
-    lines += [RULE, "", "IPv4 Route Table", RULE, "Active Routes:",
-              "Network Destination        Netmask          Gateway       Interface  Metric"]
-    rows = sorted(node.route_table, key=lambda r: table_order(node, r))
-    for r in rows:
-        # Windows right-aligns On-link one column left of a gateway address.
-        gw = f"{'On-link':>16} " if r.gateway is None else f"{str(r.gateway):>17}"
-        lines.append(f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
-                     f"{gw}{_shown_interface(node, r):>17}{effective_metric(node, r):>7}")
-    lines += [RULE, *_persistent_block(node), RULE]
-    return "\n".join(lines)
-
-
 # --- running commands a learner types -----------------------------------------------------
 
 def restart(node: Node) -> Node:
@@ -207,8 +137,6 @@ def _route_words(node: Node, args: list[str]) -> tuple[set[str], list[str]]:
             switches.add(switch)
         else:
             rest.append(word)
-    if "6" in switches:
-        raise CommandError("route -6: labkit models IPv4 only", "use -4 or leave the switch out")
     if "f" in switches:
         raise CommandError("route -f (clear all gateway routes) is not modelled by labkit",
                            "delete routes one by one with route delete")
@@ -223,10 +151,19 @@ def _route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
         raise CommandError("route: expected a command: PRINT, ADD, DELETE", ROUTE_USAGE, own_wording=True)
     verb, rest = words[0].lower(), words[1:]
     if verb == "print":
-        if rest:
-            raise CommandError(f"route print {' '.join(rest)}: patterns are not modelled by labkit",
-                               "type route print alone")
-        return node, route_print(node, persistent_only="p" in switches)
+        if len(rest) > 1:
+            raise CommandError(f"route print: expected one destination pattern, got {' '.join(rest)}",
+                               "route print [-4|-6] [pattern], e.g. route print 10.*", own_wording=True)
+        if "4" in switches and "6" in switches:
+            raise CommandError("route print: -4 and -6 exclude each other", own_wording=True)
+        pattern = rest[0] if rest else None
+        if "6" in switches:
+            from .console.route_print import interface_list, ipv6_section
+            return node, "\n".join(interface_list(node) + ipv6_section(node, pattern))
+        return node, route_print(node, persistent_only="p" in switches,
+                                 ipv6="4" not in switches and node.os.forwarding_per_interface, pattern=pattern)
+    if "6" in switches:
+        raise CommandError("route -6: labkit models IPv4 only", "use -4 or leave the switch out")
     if verb not in ("add", "delete"):
         raise CommandError(f"route: unknown command {words[0]!r} (labkit models PRINT, ADD, DELETE)",
                            ROUTE_USAGE, own_wording=True)

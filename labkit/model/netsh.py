@@ -9,98 +9,12 @@ from .addressing import parse_ipv4, parse_ipv4_prefix
 from .cmdline import CommandError, command_text, has_typographic_quotes, quoted_word, straight_quotes
 from .host import Interface, Node
 from .route_edits import add_route, command_address, command_number, delete_routes
-from .routes import LOOPBACK, Route, RouteOrigin, interface_label, parse_destination
+from .console.netsh_show import netsh_show_config, netsh_show_interface, netsh_show_interfaces, netsh_show_route
+from .routes import Route, RouteOrigin, parse_destination
 
 NETSH_ROUTE_METRIC = 256
 """Route metric of `netsh interface ipv4 add route` without metric= (see docs/model-rules.md)."""
 
-LINK_MTU = 1500
-"""The kit's links are Ethernet with the default MTU."""
-
-
-# --- what the show commands print ------------------------------------------------------------
-
-def route_if_index(node: Node, key: str) -> int:
-    return 1 if key == LOOPBACK else node.if_index(key)
-
-
-def table_order(node: Node, route: Route) -> tuple:
-    """Windows lists routes by destination, then interface index."""
-    return (int(route.destination.network_address), route.destination.prefixlen,
-            route_if_index(node, route.interface))
-
-
-def netsh_show_route(node: Node) -> str:
-    """`netsh interface ipv4 show route`: Met is the route metric alone."""
-    lines = ["", "Publish  Type      Met  Prefix                    Idx  Gateway/Interface Name",
-             "-------  --------  ---  ------------------------  ---  ------------------------"]
-    for r in sorted(node.route_table, key=lambda r: table_order(node, r)):
-        idx, name = route_if_index(node, r.interface), interface_label(node, r.interface)
-        kind = "System" if r.origin in (RouteOrigin.SYSTEM, RouteOrigin.LOOPBACK) else "Manual"
-        last = name if r.gateway is None else str(r.gateway)
-        lines.append(f"No       {kind:<8}  {r.metric:<3}  {str(r.destination):<24}  {idx:>3}  {last}")
-    return "\n".join(lines)
-
-
-def netsh_show_interfaces(node: Node, only: Interface | None = None) -> str:
-    """`netsh interface ipv4 show interfaces` (level=normal): the table."""
-    lines = ["", "Idx     Met         MTU          State                Name",
-             "---  ----------  ----------  ------------  ---------------------------"]
-    if only is None:
-        lines.append(f"  1  {node.os.loopback_metric:>10}  4294967295  connected     Loopback Pseudo-Interface 1")
-    for iface in node.interfaces if only is None else (only,):
-        lines.append(f"{node.if_index(iface.key):>3}  {node.interface_metric(iface.key):>10}"
-                     f"  {LINK_MTU:>10}  {'connected':<12}  {iface.label}")
-    return "\n".join(lines)
-
-
-# Which later fields a version prints: 2008 stops at Ignore Default Routes and has a
-# Compartment Id line, 2008 R2 adds the router and wake-up lines, 2012 ECN, 2019 two more.
-_VERBOSE_GENERATION = {"windows-2008": 0, "windows-2008r2": 1, "windows-2012": 2, "windows-2012r2": 2,
-                       "windows-2016": 2, "windows-2019": 3, "windows-2022": 3}
-VERBOSE_LEFT_OUT = ("(labkit leaves out the IfLuid and Reachable Time lines, which differ from machine "
-                    "to machine, and the Loopback Pseudo-Interface 1 block)")
-
-
-def _state(flag: bool) -> str:
-    return "enabled" if flag else "disabled"
-
-
-def _verbose_fields(node: Node, iface: Interface) -> list[tuple[str, str]]:
-    """The fields of one interface's verbose block: modelled values and Windows's defaults."""
-    generation = _VERBOSE_GENERATION.get(node.os.name, 3)
-    fields = [("IfIndex", str(node.if_index(iface.key)))]
-    if generation == 0:
-        fields.append(("Compartment Id", "1"))
-    fields += [("State", "connected"), ("Metric", str(node.interface_metric(iface.key))),
-               ("Link MTU", f"{LINK_MTU} bytes"), ("Base Reachable Time", "30000 ms"),
-               ("Retransmission Interval", "1000 ms"), ("DAD Transmits", "3"), ("Site Prefix Length", "64"),
-               ("Site Id", "1"), ("Forwarding", _state(iface.forwarding)), ("Advertising", "disabled"),
-               ("Neighbor Discovery", "enabled"), ("Neighbor Unreachability Detection", "enabled"),
-               ("Router Discovery", "dhcp"), ("Managed Address Configuration", "enabled"),
-               ("Other Stateful Configuration", "enabled"), ("Weak Host Sends", _state(iface.weakhostsend)),
-               ("Weak Host Receives", _state(iface.weakhostreceive)),
-               ("Use Automatic Metric", _state(iface.metric is None)), ("Ignore Default Routes", "disabled")]
-    if generation >= 1:
-        fields += [("Advertised Router Lifetime", "1800 seconds"), ("Advertise Default Route", "disabled"),
-                   ("Current Hop Limit", "0"), ("Force ARPND Wake up patterns", "disabled"),
-                   ("Directed MAC Wake up patterns", "disabled")]
-    if generation >= 2:
-        fields.append(("ECN capability", "application"))
-    if generation >= 3:
-        fields += [("RA Based DNS Config (RFC 6106)", "disabled"), ("DHCP/Static IP coexistence", "disabled")]
-    return fields
-
-
-def netsh_show_interface(node: Node, key: str | None = None) -> str:
-    """`netsh interface ipv4 show interface "NAME"` or `… show interface l=verbose` (every
-    interface): a parameter block per interface, label in 35 columns, then `: value`."""
-    lines = []
-    for iface in node.interfaces if key is None else (node.interface(key),):
-        lines += ["", f"Interface {iface.label} Parameters", "-" * 46]
-        lines += [f"{label:<35}: {value}" for label, value in _verbose_fields(node, iface)]
-    lines += ["", VERBOSE_LEFT_OUT]
-    return "\n".join(lines)
 
 
 # --- reading netsh arguments ----------------------------------------------------------------
@@ -161,6 +75,8 @@ _SHOW_INTERFACES = Syntax(positional=("interface", "rr", "level", "store"),
                           choices=(("level", ("normal", "verbose")), _STORE))
 _SHOW_ROUTE = Syntax(positional=("level", "store"), modelled=frozenset({"level", "store"}),
                      choices=(("level", ("normal", "verbose")), _STORE))
+
+_SHOW_CONFIG = Syntax(positional=("name",), modelled=frozenset({"name"}))
 
 SYNTAX_ERROR = "The syntax supplied for this command is not valid. Check help for the correct syntax."
 
@@ -273,11 +189,11 @@ def interface_by_name(node: Node, name: str) -> Interface:
 
 _VERBS = {verb: verb for verb in ("add", "delete", "set", "show")}
 _NOUNS = {"route": "route", "routes": "route", "interface": "interface", "interfaces": "interface",
-          "address": "address", "addresses": "address"}
+          "address": "address", "addresses": "address", "config": "config"}
 # The other things Microsoft's `netsh interface` page lists after add/delete/set/show in the
 # ipv4 context: Windows knows them, labkit does not model them.
 _OTHER_NOUNS = frozenset(
-    "arpcache compartment compartments config destinationcache dnsservers dynamicportrange excludedportrange "
+    "arpcache compartment compartments destinationcache dnsservers dynamicportrange excludedportrange "
     "global icmpstats ipaddresses ipnettomedia ipstats joins neighbors offload subinterface subinterfaces "
     "tcpconnections tcpstats udpconnections udpstats winsservers".split())
 
@@ -309,7 +225,7 @@ def netsh(node: Node, words: list[str]) -> tuple[Node, str]:
     context = words[1:3]
     not_found = CommandError(f"The following command was not found: {' '.join(words[1:])}.",
                              "labkit models netsh interface ipv4 set interface, add|delete route, "
-                             "add|delete address and show route|interfaces")
+                             "add|delete address and show route|interfaces|interface|config|addresses")
     if len(context) < 2 or _word(context[0], {"interface": "interface"}, 3) is None or \
             _word(context[1], {"ipv4": "ipv4", "ip": "ipv4"}, 2) is None:
         raise not_found
@@ -415,7 +331,16 @@ def _address(node: Node, words: list[str], start: int, adding: bool) -> tuple[No
     return replace(node, interfaces=tuple(changed if i.key == iface.key else i for i in node.interfaces)), "Ok."
 
 
+def _show_config(node: Node, words: list[str], start: int, dns: bool) -> tuple[Node, str]:
+    """`show config [name=]NAME` and `show addresses [name=]NAME`."""
+    args = _arguments(node, words, start, _SHOW_CONFIG)
+    iface = interface_by_name(node, args["name"]) if "name" in args else None
+    return node, netsh_show_config(node, iface, dns)
+
+
 _RUNNERS = {
+    ("show", "config"): lambda node, words, start: _show_config(node, words, start, True),
+    ("show", "address"): lambda node, words, start: _show_config(node, words, start, False),
     ("show", "route"): _show_route,
     ("show", "interface"): _show_interfaces,
     ("set", "interface"): _set_interface,

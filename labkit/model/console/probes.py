@@ -1,0 +1,231 @@
+"""ping, tracert, Test-NetConnection and Find-NetRoute, driven by the packet engine: each
+asks `labkit.model.engine.trace` (with the reply) and prints what Windows prints for that
+outcome. docs/console-rules.md gives the source of each failure text.
+
+The kit has no clock: every round trip is under a millisecond (`time<1ms`, `<1 ms`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+
+from ..engine import TraceError, trace
+from ..routes import LOOPBACK_LABEL, select_route
+from ..trace import Action, Disposition, Trace
+
+MAX_TTL_HOPS = 30
+"""tracert's default maximum number of hops."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the sender sees for one probe."""
+
+    kind: str
+    """reply, general-failure, unreachable, net-unreachable, ttl-expired, timeout."""
+    source: IPv4Address | None
+    interface: str | None
+    """Alias of the interface the probe left by (for the node's own address: the NIC holding it)."""
+    responder: IPv4Address | None = None
+    """Who answered: the destination, or the router / own address reporting an error."""
+    routers: tuple[IPv4Address, ...] = ()
+    """Addresses of the routers on the way, as tracert lists them."""
+    ttl: int = 128
+    trace: Trace | None = None
+
+    @property
+    def reached(self) -> bool:
+        return self.kind == "reply"
+
+
+def _router_address(net, hop) -> IPv4Address:
+    """The address a router answers from: its first address on the interface the probe came in by."""
+    node = net.node(hop.node)
+    return node.interface(hop.in_iface).addresses[0].ip
+
+
+def _loop_router(net, hops) -> IPv4Address:
+    """The router where a looping probe's TTL (128) runs out, following the loop's period."""
+    routers = list(hops[1:])
+    names = [h.node for h in routers]
+    for period in range(1, len(names)):
+        if names[-period:] == names[-2 * period:-period]:
+            cycle = routers[-period:]
+            start = len(routers) - period
+            index = 127 - start
+            return _router_address(net, cycle[index % period] if index >= 0 else routers[127])
+    return _router_address(net, routers[-1])
+
+
+def outcome(net, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, proto: str = "icmp",
+            dport: int | None = None) -> Outcome:
+    """Send one probe (and its answer) through the engine and read what the sender sees."""
+    result = trace(net, node_name, dst, src=src, proto=proto, dport=dport, reply=True)
+    node = net.node(node_name)
+    first = result.hops[0]
+    # The node's own address: Windows's host route for it sits on the NIC that holds it.
+    owner = node.owner_of(dst) if first.out_iface is None else node.interface(first.out_iface)
+    alias = owner.label if owner is not None else LOOPBACK_LABEL
+    source = None if result.src.is_unspecified else result.src
+    # Every node between the sender and the last one forwarded the probe (tracert lists them).
+    routers = tuple(_router_address(net, h) for h in result.hops[1:-1])
+    common = {"source": source, "interface": alias, "trace": result}
+    disposition = result.disposition
+    if disposition in (Disposition.NO_ROUTE, Disposition.STRONG_SEND_BLOCKED) and len(result.hops) == 1:
+        return Outcome("general-failure", **{**common, "interface": None if source is None else alias})
+    last = result.hops[-1]
+    if disposition is Disposition.NO_ROUTE:
+        return Outcome("net-unreachable", responder=_router_address(net, last), routers=routers, **common)
+    if disposition is Disposition.NEIGHBOR_UNREACHABLE:
+        if len(result.hops) == 1:
+            return Outcome("unreachable", responder=source, **common)
+        # The router forwards a probe whose TTL allows it, then finds no ARP answer.
+        responder = _router_address(net, last)
+        return Outcome("unreachable", responder=responder, routers=routers + (responder,), **common)
+    if disposition is Disposition.LOOP:
+        return Outcome("ttl-expired", responder=_loop_router(net, result.hops), routers=routers, **common)
+    reply = result.reply
+    if result.accepted and len(result.hops) == 1:  # the node's own address, through the loopback
+        return Outcome("reply", responder=dst, **common)
+    if result.succeeded and reply is not None and reply.succeeded:
+        replier = net.node(reply.hops[0].node)
+        initial = 128 if replier.os.is_windows else 64
+        return Outcome("reply", responder=dst, routers=routers, ttl=initial - max(0, len(reply.hops) - 2), **common)
+    return Outcome("timeout", routers=routers, **common)
+
+
+def console_verdict(net, node_name: str, dst) -> tuple[bool, IPv4Address | None, str | None]:
+    """(reached, source address, interface alias) for an ICMP echo, as the console shows it."""
+    seen = outcome(net, node_name, IPv4Address(str(dst)))
+    return seen.reached, seen.source, seen.interface
+
+
+# --- ping ----------------------------------------------------------------------------------
+
+def ping(net, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, count: int = 4,
+         size: int = 32) -> str:
+    """ping.exe on 2008 and later (2003: an empty line after the header, see the rules)."""
+    node = net.node(node_name)
+    old = not node.os.forwarding_per_interface
+    head = f"Pinging {dst}" + (f" from {src}" if src is not None else "") + f" with {size} bytes of data:"
+    lines = ["", head] + ([""] if old else [])
+    seen = outcome(net, node_name, dst, src)
+    received = 0
+    for _ in range(count):
+        if seen.kind == "reply":
+            lines.append(f"Reply from {dst}: bytes={size} time<1ms TTL={seen.ttl}")
+        elif seen.kind == "general-failure":
+            lines.append("Destination host unreachable." if old else "PING: transmit failed. General failure.")
+        elif seen.kind == "timeout" or (seen.kind == "unreachable" and old and seen.responder == seen.source):
+            lines.append("Request timed out.")
+        else:
+            text = {"unreachable": "Destination host unreachable.", "net-unreachable": "Destination net unreachable.",
+                    "ttl-expired": "TTL expired in transit."}[seen.kind]
+            lines.append(f"Reply from {seen.responder}: {text}")
+        # An ICMP error counts as a received packet, as ping.exe counts it.
+        received += seen.kind in ("reply", "unreachable", "net-unreachable", "ttl-expired") and \
+            lines[-1].startswith("Reply")
+    lost = count - received
+    lines += ["", f"Ping statistics for {dst}:",
+              f"    Packets: Sent = {count}, Received = {received}, Lost = {lost} ({lost * 100 // count}% loss),"]
+    if seen.kind == "reply":
+        lines += ["Approximate round trip times in milli-seconds:", "    Minimum = 0ms, Maximum = 0ms, Average = 0ms"]
+    return "\n".join(lines)
+
+
+# --- tracert -------------------------------------------------------------------------------
+
+def _probe_line(number: int, address) -> str:
+    return f"{number:>3}{'<1 ms':>9}{'<1 ms':>9}{'<1 ms':>9}  {address}"
+
+
+def tracert(net, node_name: str, dst: IPv4Address, max_hops: int = MAX_TTL_HOPS) -> str:
+    """tracert -d: one line per router, then the destination (no names: the kit has no DNS)."""
+    seen = outcome(net, node_name, dst)
+    lines = ["", f"Tracing route to {dst} over a maximum of {max_hops} hops", ""]
+    if seen.kind == "general-failure":
+        return "\n".join(lines + ["  1  Transmit error: code 1231.", "", "Trace complete."])
+    number = 0
+    for number, router in enumerate(seen.routers[:max_hops], 1):
+        lines.append(_probe_line(number, router))
+    if seen.kind == "reply" and number < max_hops:
+        lines.append(_probe_line(number + 1, dst))
+    elif seen.kind in ("unreachable", "net-unreachable") and (number < max_hops or seen.kind == "net-unreachable"):
+        text = "Destination host unreachable." if seen.kind == "unreachable" else "Destination net unreachable."
+        lines.append(f"{number + 1:>3}  {seen.responder}  reports: {text}")
+    elif seen.kind == "ttl-expired":
+        hops = [h for h in seen.trace.hops[1:]]
+        for extra in range(number + 1, max_hops + 1):
+            lines.append(_probe_line(extra, _router_address(net, hops[(extra - 1) % len(hops)])))
+    else:
+        for extra in range(number + 1, max_hops + 1):
+            lines.append(f"{extra:>3}{'*':>6}{'*':>9}{'*':>9}     Request timed out.")
+    return "\n".join(lines + ["", "Trace complete."])
+
+
+# --- PowerShell ----------------------------------------------------------------------------
+
+_STATUS = {"general-failure": "11050", "unreachable": "DestinationHostUnreachable",
+           "net-unreachable": "DestinationNetworkUnreachable", "ttl-expired": "TtlExpired", "timeout": "TimedOut"}
+
+
+def _new_wording(node) -> bool:
+    """2019 and later print `failed with status: X`; 2012 R2 and 2016 `failed -- Status: X`."""
+    return node.os.name in ("windows-2019", "windows-2022")
+
+
+def test_net_connection(net, node_name: str, target: str, dst: IPv4Address, port: int | None = None) -> str:
+    node = net.node(node_name)
+    new = _new_wording(node)
+    warnings: list[str] = []
+    fields: list[tuple[str, str]] = [("ComputerName", target), ("RemoteAddress", str(dst))]
+    if port is not None:
+        fields.append(("RemotePort", str(port)))
+        tcp = outcome(net, node_name, dst, proto="tcp", dport=port)
+        fields += [("InterfaceAlias", tcp.interface or ""), ("SourceAddress", str(tcp.source or ""))]
+        if tcp.reached:
+            fields.append(("TcpTestSucceeded", "True"))
+            return _tnc_text(warnings, fields)
+        warnings.append(f"WARNING: TCP connect to ({dst} : {port}) failed" if new
+                        else f"WARNING: TCP connect to {dst}:{port} failed")
+    seen = outcome(net, node_name, dst)
+    if port is None:
+        fields += [("InterfaceAlias", seen.interface or ""), ("SourceAddress", str(seen.source or ""))]
+    if not seen.reached:
+        status = _STATUS[seen.kind]
+        warnings.append(f"WARNING: Ping to {dst} failed with status: {status}" if new
+                        else f"WARNING: Ping to {dst} failed -- Status: {status}")
+    fields += [("PingSucceeded", str(seen.reached)), ("PingReplyDetails (RTT)", "0 ms")]
+    if port is not None:
+        fields.append(("TcpTestSucceeded", "False"))
+    return _tnc_text(warnings, fields)
+
+
+def _tnc_text(warnings: list[str], fields: list[tuple[str, str]]) -> str:
+    width = max(len(k) for k, _ in fields)
+    body = [f"{k:<{width}} : {v}".rstrip() for k, v in fields]
+    return "\n".join(warnings + [""] + body + ["", ""])
+
+
+def find_net_route(net, node_name: str, dst: IPv4Address, local: IPv4Address | None = None):
+    """(the NetIPAddress object, the NetRoute object) Windows picks, or None when there is no route.
+
+    The engine's first hop says which route and source it used; for the node's own address
+    the route is the host route the stack made for it.
+    """
+    from .ps_objects import ip_addresses, route_object
+    node = net.node(node_name)
+    result = trace(net, node_name, dst, src=local, proto="icmp")
+    first = result.hops[0]
+    if result.disposition in (Disposition.NO_ROUTE, Disposition.STRONG_SEND_BLOCKED) and len(result.hops) == 1:
+        return None
+    choices = [s.route_choice for s in first.steps if s.action is Action.ROUTED and s.route_choice is not None]
+    route = choices[0].winner.route if choices else select_route(node, dst).winner.route
+    source = str(result.src)
+    address = next(o for o in ip_addresses(node) if o.get("IPAddress") == source)
+    return address, route_object(node, route)
+
+
+__all__ = ["Outcome", "TraceError", "console_verdict", "find_net_route", "outcome", "ping", "test_net_connection",
+           "tracert"]
