@@ -5,6 +5,7 @@ functions can be called in a plain cell to print (and check) the result.
 """
 
 from .cases import DcdiagPanel, RestorePanel
+from .console import Console
 from .panels import ComparePanel, FtpExplorer, HostPanel, StepThrough
 
-__all__ = ["ComparePanel", "DcdiagPanel", "FtpExplorer", "HostPanel", "RestorePanel", "StepThrough"]
+__all__ = ["ComparePanel", "Console", "DcdiagPanel", "FtpExplorer", "HostPanel", "RestorePanel", "StepThrough"]
