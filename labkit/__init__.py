@@ -16,11 +16,19 @@ def load_scenario(source):
     return _load(source)
 
 
+def import_server(*sources, **options):
+    """Import your own server from its saved ipconfig /all, route print (and netsh) outputs;
+    see labkit.importer.import_server."""
+    from .importer import import_server as _import
+    return _import(*sources, **options)
+
+
 def shipped_scenarios():
     """Names of the scenarios that come with the kit."""
     from .scenario import shipped_scenarios as _names
     return _names()
 
 
-__all__ = ["Disposition", "course", "Network", "Trace", "apply_command", "ftp_session", "load_scenario", "route_print",
+__all__ = ["Disposition", "course", "Network", "Trace", "apply_command", "ftp_session", "import_server", "load_scenario",
+           "route_print",
            "shipped_scenarios", "trace"]
