@@ -170,7 +170,7 @@ class RoutePrint:
 
 
 _LISTED = re.compile(r"^\s*(?:0x(?P<hex>[0-9a-fA-F]+) \.\.\.|(?P<dec>\d+)\.\.\.)(?P<rest>.*)$")
-_MAC = re.compile(r"^((?:[0-9a-fA-F]{2} ){5}[0-9a-fA-F]{2})\b")
+_MAC = re.compile(r"^((?:[0-9a-fA-F]{2} ){5}[0-9a-fA-F]{2}) \.")
 
 
 def parse_route_print(text: str, source: str) -> RoutePrint:
