@@ -26,7 +26,7 @@ def test_import_writes_a_scenario_that_loads_and_names_what_it_read(capsys, tmp_
     out_file = tmp_path / "mine.yaml"
     code, out, _ = run(capsys, "import", *NLB_WEB, "-o", str(out_file))
     assert code == 0 and out.rstrip().endswith(f"wrote {out_file}")
-    assert "web1-route-print.txt: route print" in out and "what the outputs cannot tell:" in out
+    assert "read web1-route-print.txt: route print" in out and "what the outputs cannot tell:" in out
     net = labkit.load_scenario(out_file)
     assert {n.name for n in net.nodes} >= {"WEB1", "WEB2"} and len(net.clusters) == 1
 

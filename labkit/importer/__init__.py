@@ -39,7 +39,7 @@ class ImportResult:
         from ..scenario import to_yaml
         head = ["# Scenario written by `labkit import`" + (" (anonymised)" if self.anonymised else "") + "."]
         if not self.anonymised:
-            head += [f"#   {source}: {kind}" for source, kind in self.sources]
+            head += [f"#   {os.path.basename(source)}: {kind}" for source, kind in self.sources]
         head.append("# What the outputs cannot tell (not guessed; check and edit):")
         head += [f"#   - {_one_line(note)}" for note in self.unknowns] or ["#   - nothing"]
         head.append("# Warnings (labkit lint):")
@@ -51,7 +51,7 @@ class ImportResult:
         net = self.network
         servers = [n.name for n in net.nodes if n.role.value == "host"]
         out = [f"imported {', '.join(servers)}" + (" (anonymised)" if self.anonymised else "")]
-        out += [f"  read {source}: {kind}" for source, kind in self.sources]
+        out += [f"  read {os.path.basename(source)}: {kind}" for source, kind in self.sources]
         out.append("what the outputs cannot tell:")
         out += [f"  - {note}" for note in self.unknowns] or ["  - nothing"]
         out.append("warnings:")

@@ -10,6 +10,7 @@ and the result says so.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Interface
@@ -71,7 +72,7 @@ def _by_order(fits: list[int], source: str, position: dict, ipconfigs, notes: li
     before = [n for n in fits if position[ipconfigs[n][1]] < position[source]]
     chosen = before[-1] if before else fits[0]
     names = ", ".join(ipconfigs[n][0].host_name for n in fits)
-    notes.append(f"{source}: this {what} fits {names} alike; it was taken as {ipconfigs[chosen][0].host_name}'s "
+    notes.append(f"{os.path.basename(source)}: this {what} fits {names} alike; it was taken as {ipconfigs[chosen][0].host_name}'s "
                  "because of the order of the files")
     return chosen
 

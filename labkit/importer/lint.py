@@ -13,10 +13,10 @@ from ..model import Network, Role, cluster_share, validate_network
 WHY_ONE_GATEWAY = ("only one default gateway is used for all off-subnet traffic; set it on one NIC and reach the "
                    "other networks with persistent static routes (field notes; KB 159168, KB 157025)")
 WHY_OFF_SUBNET = ("a gateway must satisfy (gateway AND mask) = (address AND mask), else Windows warns and the "
-                  "gateway is reached only if something on the segment answers ARP for it (Microsoft TechNet, "
-                  "'Default gateway configuration'; the field notes quote the dialog)")
+                  "gateway is reached only if something on the segment answers ARP for it (Microsoft TechNet "
+                  "cc940125, troubleshooting default gateways; the field notes quote Windows's dialog)")
 WHY_PERSISTENT = ("a route added without -p is gone after the next restart; the field notes: the routes must be "
-                  "persistent or they will not survive a reboot (route -p add, KB 'route' command page)")
+                  "persistent or they will not survive a reboot (Microsoft's route command page: -p makes it persistent)")
 WHY_WEAK_EVERYWHERE = ("weakhostsend and weakhostreceive on every NIC turn a 2008 server back into 2003's weak host "
                        "behaviour; the field notes: enable only what you need (weak host receive also makes a "
                        "multihomed host easier to attack, Cable Guy, TechNet Magazine, Sept 2007)")
