@@ -201,3 +201,20 @@ def test_fuzzed_outputs_give_only_the_importers_own_errors_and_fast(base, at, le
     except ImportInputError as err:
         assert str(err).startswith(("fuzz.txt: ", "route.txt: ", "fuzz.txt, route.txt: ")) and "\n" not in str(err)
     assert time.perf_counter() - start < 2
+
+
+def test_an_adapter_waiting_for_dhcp_has_no_address_and_a_russian_paste_is_named():
+    waiting = text("ipconfig-all-2003.txt").replace("192.168.10.21", "0.0.0.0")
+    assert parse_ipconfig_all(waiting, "x").adapters[0].addresses == (IPv4Interface("192.168.10.20/24"),)
+    russian = ("\r\nНастройка протокола IP для Windows\r\n\r\n   Имя компьютера . . . . . . . . . : server\r\n\r\n"
+               "Ethernet adapter Local Area Connection:\r\n\r\n   IPv4-адрес. . . . . . . . . . . . : 10.0.0.5\r\n")
+    assert "ipconfig /all in another language" in _error([("ru.txt", russian.encode("utf-8"))])
+
+
+def test_outputs_the_kit_cannot_model_are_refused_in_one_line():
+    pair = "   IPv4 Address. . . . . . . . . . . : {}(Preferred)\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\n"
+    ipconfig = text("ms-azure-ipconfig-all.txt").replace(pair.format("192.168.2.5"),
+                                                         pair.format("192.168.2.5") + pair.format("192.168.1.4"))
+    assert ipconfig.count("192.168.1.4") == 2  # the same address on both adapters
+    message = _error([("ip.txt", ipconfig.encode()), ("route.txt", text("ms-azure-route-print.txt").encode())])
+    assert message.startswith("ip.txt, route.txt: these outputs describe a server the kit cannot model")

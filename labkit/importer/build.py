@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
-from ..model import Gateway, Interface, Node, Route, RouteOrigin, interface_defaults, profile
+from ..model import Gateway, Interface, Node, Role, Route, RouteOrigin, interface_defaults, profile
 from ..model.routes import interface_for_gateway
 from .parsers import ActiveRow, Adapter, IpconfigAll, NicOutput, NicSettings, RoutePrint
 from .text import ImportInputError
@@ -69,14 +69,14 @@ def guess_os(outputs: ServerOutputs) -> tuple[str, list[str]]:
 
 
 def _settings_for(adapter: Adapter, index: int | None, outputs: ServerOutputs) -> NicSettings | None:
-    """netsh / Get-NetIPInterface's view of this adapter: by name, else by index."""
+    """netsh / Get-NetIPInterface's view of this adapter: by name, else by route print's index."""
     found = None
     for output, _ in outputs.nics:
-        for nic in output.nics:
-            if nic.name.lower() == adapter.name.lower() or (found is None and index is not None and nic.index == index
-                                                            and not any(n.name.lower() == adapter.name.lower()
-                                                                        for n in output.nics)):
-                found = nic if found is None else _merge(found, nic)
+        match = next((nic for nic in output.nics if nic.name.lower() == adapter.name.lower()), None)
+        if match is None and index is not None:
+            match = next((nic for nic in output.nics if nic.index == index), None)
+        if match is not None:
+            found = match if found is None else _merge(found, match)
     return found
 
 
@@ -125,7 +125,7 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
     ipconfig, routes, where = outputs.ipconfig, outputs.routes, outputs.routes_source
     os_name, notes = guess_os(outputs)
     os = profile(os_name)
-    defaults = interface_defaults(os, _host_role())
+    defaults = interface_defaults(os, Role.HOST)
     used = [a for a in ipconfig.adapters if a.addresses and not a.disconnected and "Tunnel" not in a.kind]
     for adapter in ipconfig.adapters:
         if adapter.disconnected and "Tunnel" not in adapter.kind:
@@ -167,11 +167,6 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
     node = Node(name=name, os=os, interfaces=tuple(interfaces))
     node, more = _gateways_and_routes(node, outputs, owner)
     return node, notes + more
-
-
-def _host_role():
-    from ..model import Role
-    return Role.HOST
 
 
 def _metric_fields(os, metric: int, settings: NicSettings | None) -> dict:

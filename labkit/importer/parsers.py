@@ -103,12 +103,17 @@ def _adapter(raw: dict, source: str) -> Adapter:
         values.setdefault(label, first)
         if label in _ADDRESS_LABELS:
             address = _ipv4(first)
+            if address is not None and address.is_unspecified:
+                address = None  # 0.0.0.0: DHCP has not answered yet, no address
+                pending = IPv4Address(0)
             if address is not None:  # 2003 lists IPv6 addresses as `IP Address` too
                 if pending is not None:
                     raise _no_mask(raw["name"], pending, source)
                 pending = address
                 if label.startswith("Autoconfiguration"):
                     auto.append(address)
+        elif label == "Subnet Mask" and pending == IPv4Address(0):
+            pending = None
         elif label == "Subnet Mask" and pending is not None:
             try:
                 addresses.append(IPv4Interface(f"{pending}/{first}"))
