@@ -218,3 +218,28 @@ def test_outputs_the_kit_cannot_model_are_refused_in_one_line():
     assert ipconfig.count("192.168.1.4") == 2  # the same address on both adapters
     message = _error([("ip.txt", ipconfig.encode()), ("route.txt", text("ms-azure-route-print.txt").encode())])
     assert message.startswith("ip.txt, route.txt: these outputs describe a server the kit cannot model")
+
+
+def test_a_server_2003_pair_imports_with_route_metrics_as_they_are():
+    legacy = text("ipconfig-all-2003.txt")
+    pair = ("        IP Address. . . . . . . . . . . . : 192.168.10.21\n"
+            "        Subnet Mask . . . . . . . . . . . : 255.255.255.0\n")
+    legacy = legacy.replace(pair, "").replace("IP Routing Enabled. . . . . . . . : No",
+                                              "IP Routing Enabled. . . . . . . . : Yes")
+    legacy = legacy.replace("        Media State . . . . . . . . . . . : Media disconnected\n", "") + (
+        "        Dhcp Enabled. . . . . . . . . . . : No\n"
+        "        IP Address. . . . . . . . . . . . : 10.0.0.20\n"
+        "        Subnet Mask . . . . . . . . . . . : 255.255.255.0\n"
+        "        Default Gateway . . . . . . . . . :\n")
+    result = import_texts([("ip.txt", legacy.encode()), ("route.txt", (DATA / "route-print-2003.txt").read_bytes())])
+    node = result.network.node("SRV2003")
+    assert node.os.name == "windows-2003"
+    lan, lan2 = node.interfaces
+    assert (lan.index, lan2.index) == (None, None)  # 2003's 0x10003 is beyond what the kit numbers, and said so
+    assert any("interface index 65539 (0x10003)" in note for note in result.unknowns)
+    assert node.interface_metric(lan.key) == 10 and [(str(g.address), g.metric) for g in lan.gateways] == \
+        [("192.168.10.1", None)]  # 10 = the interface metric: Automatic
+    assert all(i.forwarding for i in node.interfaces)  # IP Routing Enabled: Yes, for the whole machine
+    (route,) = node.routes
+    assert (str(route.destination), str(route.gateway), route.interface, route.metric, route.persistent) == \
+        ("172.16.0.0/16", "10.0.0.1", lan2.key, 1, True)

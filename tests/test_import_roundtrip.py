@@ -31,7 +31,14 @@ def outputs(node, crlf=False):
 def shape(node):
     """What the import must keep: per NIC (by its Windows name) and the static routes."""
     automatic_shown = node.os.forwarding_per_interface  # only netsh (Vista+) says whether a metric is automatic
-    nics = sorted((i.label, tuple(map(str, i.addresses)), tuple((str(g.address), g.metric) for g in i.gateways),
+
+    def gateway_metric(iface, gateway):
+        # 2003 lists no gateway under Persistent Routes: a typed metric equal to the automatic one looks the same
+        if node.os.adds_interface_metric or gateway.metric is not None:
+            return gateway.metric
+        return node.interface_metric(iface.key)
+    nics = sorted((i.label, tuple(map(str, i.addresses)), tuple((str(g.address), gateway_metric(i, g))
+                                                                for g in i.gateways),
                    node.interface_metric(i.key), i.metric is None if automatic_shown else None, i.weakhostsend, i.weakhostreceive, i.forwarding,
                    node.if_index(i.key)) for i in node.interfaces)
     routes = sorted((str(r.destination), str(r.gateway), node.interface(r.interface).label, r.metric, r.persistent)

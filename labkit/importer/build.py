@@ -150,6 +150,9 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
             switches.update({k: getattr(settings, k) for k in defaults if getattr(settings, k) is not None})
         elif os_name == "windows-2003":
             switches["forwarding"] = ipconfig.ip_routing
+        if index is not None and not 2 <= index <= 9999:
+            notes.append(f'"{adapter.name}": interface index {index} ({index:#x}) is outside the 2-9999 the kit '
+                         "numbers with, so the kit numbers it itself")
         iface = Interface(key=key, label=adapter.name, segment=None, addresses=adapter.addresses,
                           index=index if index is not None and 2 <= index <= 9999 else None, **switches)
         iface = replace(iface, **_metric_fields(os, metric, settings))
