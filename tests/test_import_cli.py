@@ -61,3 +61,10 @@ def test_bad_input_is_one_line_with_exit_status_2(capsys, tmp_path):
     assert code == 2 and "no route print for WEB1" in err
     code, _, err = run(capsys, "import", *NLB_WEB, "--nlb", "10.10.0.99")
     assert code == 2 and err.startswith("labkit: error: --nlb 10.10.0.99: no imported NIC holds this address")
+
+
+def test_import_server_takes_paths_a_list_or_name_text_pairs():
+    as_paths = labkit.import_server(*TWO_GATEWAYS)
+    as_list = labkit.import_server(list(TWO_GATEWAYS))
+    as_pairs = labkit.import_server(*[(Path(p).name, Path(p).read_bytes()) for p in TWO_GATEWAYS])
+    assert as_paths.to_yaml() == as_list.to_yaml() == as_pairs.to_yaml()

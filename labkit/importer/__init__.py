@@ -133,8 +133,7 @@ def _address(value) -> IPv4Address:
 
 def import_server(*sources, nlb=(), anonymise: bool = False, seed: int = 0, title: str = "") -> ImportResult:
     """Import one or more servers from their saved outputs (paths, '-' for standard input, or
-    (name, text) pairs), in any order. `nlb`: cluster IPs the outputs cannot show."""
-    if len(sources) == 1 and isinstance(sources[0], (list, tuple)) and not (
-            len(sources[0]) == 2 and isinstance(sources[0][1], (str, bytes))):
+    (name, text) tuples; or one list of them), in any order. `nlb`: cluster IPs the outputs cannot show."""
+    if len(sources) == 1 and isinstance(sources[0], list):  # import_server([file, file, ...])
         sources = tuple(sources[0])
     return import_texts([read_source(s) for s in sources], nlb=nlb, anonymise=anonymise, seed=seed, title=title)
