@@ -134,6 +134,8 @@ def assemble(servers: list[ServerOutputs], cluster_ips: tuple[IPv4Address, ...] 
                      "beyond it stops there. Add its interfaces to the scenario to follow packets further")
     clusters, more = _clusters(nodes, servers, cluster_ips)
     notes += more
+    notes.append("not in these outputs at all: which addresses have SkipAsSource set (Get-NetIPAddress shows it) "
+                 "and the Adapters and Bindings order (it breaks ties between gateways on 2003 only)")
     net = Network(tuple(nodes + routers), tuple(clusters), "imported-" + "-".join(n.name for n in nodes)[:60].lower(),
                   title or "Imported: " + ", ".join(n.name for n in nodes),
                   "Imported with labkit import from ipconfig /all and route print.")
@@ -187,6 +189,10 @@ def _clusters(nodes: list[Node], servers: list[ServerOutputs], given: tuple[IPv4
             notes.append(f"NLB cluster {ip}: you named it; the outputs do not show NLB's mode, so unicast "
                          "(NLB's default) is assumed")
         clusters.append(Cluster("nlb-" + dashed(ip), ip, members, "single", ClusterMode.UNICAST))
+    if not clusters:
+        notes.append("NLB: these outputs show no cluster (a unicast cluster's MAC 02-BF-… would show one); in the "
+                     "multicast modes NICs keep their own MAC, so membership cannot be seen: name cluster IPs with "
+                     "--nlb if there are any")
     in_cluster = {(n, k) for c in clusters for n, k in c.members}
     for node in nodes:
         for iface in node.interfaces:
