@@ -243,3 +243,10 @@ def test_a_server_2003_pair_imports_with_route_metrics_as_they_are():
     (route,) = node.routes
     assert (str(route.destination), str(route.gateway), route.interface, route.metric, route.persistent) == \
         ("172.16.0.0/16", "10.0.0.1", lan2.key, 1, True)
+
+
+def test_the_prompt_pasted_with_the_output_is_skipped():
+    pasted = "C:\\Users\\admin>ipconfig /all\n" + text("ipconfig-all-2012.txt") + "\nC:\\Users\\admin>\n"
+    assert parse_ipconfig_all(pasted, "x").host_name == "SRV1"
+    powershell = "PS C:\\Windows\\system32> ipconfig /all\n" + text("ipconfig-all-2012.txt") + "\nPS C:\\> "
+    assert len(parse_ipconfig_all(powershell, "x").adapters) == 2

@@ -51,6 +51,8 @@ class IpconfigAll:
 
 _FIELD = re.compile(r"^(?P<indent> +)(?P<label>[^.:\s][^.:]*?)[ .]*:(?: (?P<value>.*))?$")
 _ADAPTER = re.compile(r"^(?P<kind>.*? adapter) (?P<name>.+):$")
+_PROMPT = re.compile(r"^(PS )?[A-Za-z]:\\[^>]*>")
+"""cmd's or PowerShell's prompt, pasted along with the output."""
 _ADDRESS_LABELS = ("IPv4 Address", "IP Address", "Autoconfiguration IPv4 Address", "Autoconfiguration IP Address")
 
 
@@ -60,7 +62,7 @@ def parse_ipconfig_all(text: str, source: str) -> IpconfigAll:
     label = None
     legacy = False
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip() or line.strip() == "Windows IP Configuration":
+        if not line.strip() or line.strip() == "Windows IP Configuration" or _PROMPT.match(line):
             continue
         header = _ADAPTER.match(line)
         if header and not line.startswith(" "):
