@@ -27,11 +27,19 @@ def console(net, node: str, shell: str = "cmd"):
     return Console(net, node, shell)
 
 
+def import_server(*sources, **options):
+    """Import your own server from its saved ipconfig /all, route print (and netsh) outputs;
+    see labkit.importer.import_server."""
+    from .importer import import_server as _import
+    return _import(*sources, **options)
+
+
 def shipped_scenarios():
     """Names of the scenarios that come with the kit."""
     from .scenario import shipped_scenarios as _names
     return _names()
 
 
-__all__ = ["ConsoleResult", "Disposition", "console", "course", "run_console", "save_script", "Network", "Trace", "apply_command", "ftp_session", "load_scenario", "route_print",
+__all__ = ["ConsoleResult", "Disposition", "Network", "Trace", "apply_command", "console", "course", "ftp_session",
+           "import_server", "load_scenario", "route_print", "run_console", "save_script",
            "shipped_scenarios", "trace"]

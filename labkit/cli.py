@@ -237,6 +237,23 @@ def cmd_validate(args) -> str:
     return "\n".join([head, *(f"warning: {w}" for w in notes), *shares])
 
 
+def cmd_import(args) -> str:
+    from .importer import ImportInputError, import_server
+    try:
+        result = import_server(*args.files, nlb=tuple(args.nlb or ()), anonymise=args.anonymise, seed=args.seed)
+    except ImportInputError as err:
+        raise InputError(str(err)) from None
+    if args.output is None:
+        print(str(result), file=sys.stderr)
+        return result.to_yaml().rstrip("\n")
+    try:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(result.to_yaml())
+    except OSError as err:
+        raise InputError(f"{args.output}: cannot write it ({err.strerror or err})") from None
+    return f"{result}\nwrote {args.output}"
+
+
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" + ("" if n == 1 else "s")
 
@@ -338,6 +355,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cmd.exe or PowerShell (auto: PowerShell when COMMAND starts with a Verb-Noun cmdlet)")
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("import", help="a scenario from your server's ipconfig /all and route print (and netsh)")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="saved outputs of ipconfig /all, route print, netsh interface ipv4 show interface "
+                        "l=verbose or Get-NetIPInterface | Format-List *, in any order; - reads standard input")
+    p.add_argument("-o", "--output", metavar="OUT.yaml", help="write the scenario here (default: standard output)")
+    p.add_argument("--anonymise", "--anonymize", action="store_true",
+                   help="rewrite addresses and names consistently, so you can share the result")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the --anonymise mapping (default 0)")
+    p.add_argument("--nlb", action="append", metavar="IP",
+                   help="an NLB cluster IP held by the imported NICs (the outputs cannot show it; repeatable)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
     p.set_defaults(func=cmd_scenarios)

@@ -79,7 +79,7 @@ def test_ci_runs_make_test_and_nbval_is_strict():
 
 
 COURSE = ["00-start-here", "01-strong-vs-weak-host", "02-gateway-selection", "03-nlb-two-nics",
-          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers", "06-case-files"]
+          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers", "06-case-files", "07-your-own-server"]
 
 
 def test_the_course_notebooks_exist():
