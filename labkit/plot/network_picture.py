@@ -1,0 +1,272 @@
+"""The network with a packet's path (and its reply) as a `Picture`: nodes, NICs and segments first,
+then the paths, then every label placed where it touches nothing else; a title above and a legend below.
+
+Colour is never the only signal: the request is solid with numbers 1, 2, …; the reply dashed with
+R1, R2, …; every ending has ✔ or ✖ and its word.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..model import Network, Trace
+from .layout import node_positions
+from .picture import Label, Line, Mark, Picture, Placer, around, along, to_svg
+
+REQUEST = {"colour": "#1f5fa8", "dash": None, "width": 2.4}
+REPLY = {"colour": "#c4541a", "dash": "7 4", "width": 2.4}
+GREEN, RED, GREY = "#1b7a3a", "#b3261e", "#8a8a8a"
+NODE_W, NODE_H = 40, 30
+LABEL_PX = 12.0
+MIN_SCALE, MAX_SCALE = 58.0, 105.0  # px per layout unit
+
+
+def _scale(pos: dict, width: float) -> float:
+    xs = [x for x, _ in pos.values()]
+    span = max(xs) - min(xs) or 1.0
+    return max(MIN_SCALE, min(MAX_SCALE, (width - 150) / span))
+
+
+def _legs(net: Network, trace: Trace):
+    """(from node, segment the hop leaves by, to node) for each hop to the next."""
+    out = []
+    for hop, nxt in zip(trace.hops, trace.hops[1:]):
+        node = net.node(hop.node)
+        segment = node.interface(hop.out_iface).segment if hop.out_iface and node.has_interface(hop.out_iface) else None
+        out.append((hop.node, segment, nxt.node))
+    return out
+
+
+def _toward(p, q, distance: float):
+    """The point `distance` px from p toward q."""
+    (x1, y1), (x2, y2) = p, q
+    length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 or 1.0
+    return x1 + (x2 - x1) * distance / length, y1 + (y2 - y1) * distance / length
+
+
+def ending_words(trace: Trace, which: str) -> str:
+    """'✔ reply ACCEPTED at H' or '✖ request NO_ROUTE at core': symbol, which packet, the word."""
+    node = trace.last_hop.node
+    if trace.succeeded:
+        return f"✔ {which} ACCEPTED at {node}"
+    return f"✖ {which} {trace.disposition.value} at {node}" + (" (wrong node)" if trace.expected_at else "")
+
+
+def node_lines(node) -> tuple[str, ...]:
+    kind = "router" if node.role.value == "router" else node.os.display
+    extra = [word for word, present in (("firewall", node.firewall), ("NAT", node.nat), ("FTP helper", node.ftp_helper),
+                                        ("load balancer", node.load_balancer)) if present is not None]
+    return (node.name, kind) + ((f"[{', '.join(extra)}]",) if extra else ()) + (("DOWN",) if node.down else ())
+
+
+def network_picture(net: Network, trace: Trace | None = None, *, title: str | None = None,
+                    show_reply: bool = True, width: float = 640, divergence: str | None = None) -> Picture:
+    """The picture of `net` with `trace` drawn on it, `width` px wide or a little more.
+    `divergence`: a node to mark with ◆ (where two paths part)."""
+    pos = node_positions(net)
+    s = _scale(pos, width)
+    xmin = min(x for x, _ in pos.values())
+    ymax = max(y for _, y in pos.values())
+    px = {key: ((x - xmin) * s, (ymax - y) * s) for key, (x, y) in pos.items()}
+    pic = Picture()
+    placer = Placer(pic)
+    _network(net, px, s, placer)
+    reply = trace.reply if (trace is not None and show_reply) else None
+    paths = [(t, style, prefix, which) for t, style, prefix, which in
+             ((trace, REQUEST, "", "request"), (reply, REPLY, "R", "reply")) if t is not None]
+    legs = {prefix: _draw_path(net, px, t, style, prefix, placer) for t, style, prefix, _ in paths}
+    for t, style, prefix, which in paths:
+        node = t.last_hop.node
+        if not t.succeeded:
+            x, y = px[node]
+            placer.add_mark(Mark(f"drop-marker:{which}:{node}", "cross", x, y, 26, 26, stroke=RED, width=4))
+    if divergence is not None:
+        x, y = px[divergence]
+        placer.add_mark(Mark("divergence", "diamond", x + NODE_W / 2 + 2, y - NODE_H / 2 - 2, 14, 14,
+                             fill="#ffd54a", stroke="#222222", width=1.2))
+    # Labels, most important first: they get the nearest free spot.
+    for t, style, prefix, which in paths:
+        colour = GREEN if t.succeeded else RED
+        label = Label(f"ending:{which}:{t.last_hop.node}", (ending_words(t, which),), 0, 0, LABEL_PX, bold=True,
+                      colour=colour, fill="white", stroke=colour, pad=3)
+        w, h = label.size_px
+        x, y = px[t.last_hop.node]
+        placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "below"))
+    for prefix, leg_list in legs.items():
+        style = REQUEST if prefix == "" else REPLY
+        for n, (parts, leg_id) in enumerate(leg_list, 1):
+            badge = Label(f"hop-number:{prefix}{n}", (f"{prefix}{n}",), 0, 0, 11, bold=True, colour="white",
+                          fill=style["colour"], pad=3, round=True)
+            w, h = badge.size_px
+            spots = [spot for p, q in parts for spot in along(p, q, w, h)]
+            placer.place(badge, spots, ignore={leg_id})
+    if divergence is not None:
+        x, y = px[divergence]
+        note = Label("divergence-label", ("◆ paths part here",), 0, 0, LABEL_PX, bold=True, fill="#fff4c2",
+                     stroke="#8a6d00", pad=3)
+        w, h = note.size_px
+        placer.place(note, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "right"))
+    for node in net.nodes:
+        x, y = px[node.name]
+        label = Label(f"node-label:{node.name}", node_lines(node), 0, 0, LABEL_PX, bold=True)
+        w, h = label.size_px
+        placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above"))
+    for node in net.nodes:
+        for iface in node.interfaces:
+            if iface.segment is None:
+                continue
+            lines = (iface.label, ", ".join(str(a) for a in iface.addresses))
+            label = Label(f"nic:{node.name}.{iface.key}", tuple(x for x in lines if x), 0, 0, 11.5,
+                          fill="white", pad=2)
+            w, h = label.size_px
+            start, end = px[node.name], px[f"segment:{iface.segment}"]
+            spots = list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75),
+                               (0.0, 4.0, -4.0, 16.0, -16.0)))
+            placer.place(label, spots + list(around(*start, NODE_W / 2, NODE_H / 2, w, h, "below")),
+                         ignore={f"link:{node.name}.{iface.key}"})
+    for key, (x, y) in px.items():
+        if key.startswith("segment:"):
+            label = Label(f"segment-label:{key[8:]}", (key[8:],), 0, 0, 11.5, italic=True, colour="#555555")
+            w, h = label.size_px
+            placer.place(label, around(x, y, 0.45 * s, 3, w, h, "below"))
+    _cluster_labels(net, px, placer)
+    _frame(pic, placer, title if title is not None else _title(net, trace), width)
+    return pic
+
+
+def _title(net: Network, trace: Trace | None) -> str:
+    title = net.title or net.name
+    if trace is not None:
+        title += f"\n{trace.flow}"
+    return title
+
+
+def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
+    for key, (x, y) in px.items():
+        if key.startswith("segment:"):
+            placer.add_mark(Mark(key, "bar", x, y, 0.9 * s, 7, fill=GREY, stroke=GREY, width=0))
+    for node in net.nodes:
+        x, y = px[node.name]
+        for iface in node.interfaces:
+            if iface.segment is not None:
+                placer.add_line(Line(f"link:{node.name}.{iface.key}", ((x, y), px[f"segment:{iface.segment}"])))
+    for cluster in net.clusters:
+        points = [px[name] for name, _ in cluster.members if name in px]
+        if points:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            x0, x1 = min(xs) - NODE_W, max(xs) + NODE_W
+            y0, y1 = min(ys) - NODE_H - 4, max(ys) + NODE_H + 4
+            corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))
+            placer.add_line(Line(f"cluster:{cluster.name}", corners, "#555555", 1.2, "5 4"))
+    for node in net.nodes:
+        x, y = px[node.name]
+        kind = "circle" if node.role.value == "router" else "rect"
+        placer.add_mark(Mark(f"node:{node.name}", kind, x, y, NODE_W, NODE_H, fill="#f2f2f2",
+                             hatch=node.down))
+
+
+def _draw_path(net: Network, px: dict, trace: Trace, style: dict, prefix: str, placer: Placer) -> list:
+    """Each hop through the segment of the NIC it leaves by, so the NIC shows; returns
+    [(the leg's straight parts, the leg's id)]."""
+    shift = -7 if prefix == "" else 7  # request above, reply below the segment bar
+    out = []
+    for n, (a, segment, b) in enumerate(_legs(net, trace), 1):
+        start, end = px[a], px[b]
+        wx, wy = px.get(f"segment:{segment}", ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2))
+        way = (wx, wy + shift)
+        first, last = _toward(start, way, NODE_H / 2 + 6), _toward(end, way, NODE_H / 2 + 8)
+        leg_id = f"hop:{prefix or 'Q'}{n}:{a}->{b}"
+        placer.add_line(Line(leg_id, (first, way, last), style["colour"], style["width"], style["dash"], True))
+        out.append((((first, way), (way, last)), leg_id))
+    return out
+
+
+def _cluster_labels(net: Network, px: dict, placer: Placer) -> None:
+    for cluster in net.clusters:
+        frame = next((ln for ln in placer.picture.lines if ln.id == f"cluster:{cluster.name}"), None)
+        if frame is None:
+            continue
+        (x0, y0), (x1, _), (_, y1) = frame.points[:3]
+        label = Label(f"cluster-label:{cluster.name}",
+                      (f"NLB cluster {cluster.name}", f"{cluster.ip} (affinity {cluster.affinity})"),
+                      0, 0, 11.5, italic=True, colour="#333333")
+        w, h = label.size_px
+        spots = [(x1 - w - 4, y1 + 4), (x0 + 4, y1 + 4), (x1 - w - 4, y0 - h - 4), (x0 + 4, y0 - h - 4),
+                 (x1 + 4, y1 - h), (x0 - w - 4, y1 - h)]
+        placer.place(label, spots + list(around((x0 + x1) / 2, y1, (x1 - x0) / 2, 0, w, h, "below")))
+
+
+LEGEND = (("request", "1", REQUEST, "request, hops 1, 2, … (solid)"),
+          ("reply", "R1", REPLY, "reply, hops R1, R2, … (dashed)"))
+ENDINGS = "✔ ACCEPTED: delivered    ✖ WORD: dropped there, the word says why"
+
+
+def _frame(pic: Picture, placer: Placer, title: str, width: float) -> None:
+    """The title above the drawing and the legend below it, outside everything placed so far."""
+    x0, y0, x1, y1 = pic.bounds(0)
+    lines = tuple(line for part in title.split("\n") for line in textwrap.wrap(part, 70) or [""])
+    heading = Label("title", lines, x0, 0, 13.5, bold=True)
+    pic.labels.append(heading.moved(x0, y0 - heading.size_px[1] - 8))
+    y = y1 + 12
+    x = x0
+    for key, number, style, words in LEGEND:
+        pic.lines.append(Line(f"legend:{key}", ((x, y + 8), (x + 38, y + 8)), style["colour"], style["width"],
+                              style["dash"], True))
+        badge = Label(f"legend-badge:{key}", (number,), x + 42, y, 11, bold=True, colour="white",
+                      fill=style["colour"], pad=3, round=True)
+        pic.labels.append(badge)
+        text = Label(f"legend:{key}-words", (words,), badge.box[2] + 4, y, 12)
+        pic.labels.append(text)
+        x = text.box[2] + 16
+        if x > x0 + max(width, x1 - x0) - 260:
+            x, y = x0, y + 22
+    if x != x0:
+        x, y = x0, y + 22
+    pic.labels.append(Label("legend:endings", (ENDINGS,), x, y, 12))
+
+
+def network_svg(net: Network, trace: Trace | None = None, **kwargs) -> str:
+    return to_svg(network_picture(net, trace, **kwargs))
+
+
+def paths_part_at(trace_a: Trace, trace_b: Trace, reply: bool = True) -> tuple[bool, int | None]:
+    """(compared on the reply?, index of the first hop where the two paths part, or None)."""
+    from .topology import first_divergence
+    on_reply = reply and trace_a.reply is not None and trace_b.reply is not None
+    pick = (lambda t: t.reply) if on_reply else (lambda t: t)
+    return on_reply, first_divergence(pick(trace_a), pick(trace_b))
+
+
+def comparison_picture(net_a: Network, trace_a: Trace, net_b: Network, trace_b: Trace,
+                       labels: tuple[str, str] = ("before", "after"), *, reply: bool = True,
+                       width: float = 470) -> Picture:
+    """The same flow under two settings side by side, each with its own title; ◆ where they part."""
+    on_reply, split = paths_part_at(trace_a, trace_b, reply)
+    sides = []
+    for net, trace, label in ((net_a, trace_a, labels[0]), (net_b, trace_b, labels[1])):
+        shown = trace.reply if on_reply else trace
+        node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
+        sides.append(network_picture(net, trace, width=width, divergence=node,
+                                     title=f"{label}\n{ending_words(trace, 'request')}"
+                                     + (f"\n{ending_words(trace.reply, 'reply')}" if trace.reply else "")))
+    left, right = sides
+    lx0, ly0, lx1, _ = left.bounds()
+    rx0, ry0, _, _ = right.bounds()
+    right = right.shifted(lx1 - rx0 + 24, ly0 - ry0)
+    divider = Line("divider", ((lx1 + 12, ly0), (lx1 + 12, max(left.bounds()[3], right.bounds()[3]))), "#bbbbbb", 1)
+    both = Picture(left.marks + right.marks, left.lines + right.lines + [divider], [])
+    both.labels = [_side(lab, "a") for lab in left.labels] + [_side(lab, "b") for lab in right.labels]
+    both.marks = [_side(m, "a") for m in left.marks] + [_side(m, "b") for m in right.marks]
+    both.lines = [_side(ln, "a") for ln in left.lines] + [_side(ln, "b") for ln in right.lines] + [divider]
+    where = "" if split is None else (f" — the {'reply' if on_reply else 'request'} paths part at hop "
+                                      f"{'R' if on_reply else ''}{split + 1} (◆)")
+    headline = Label("headline", (f"Same flow, two settings: {labels[0]} vs {labels[1]}{where}",), lx0,
+                     0, 14, bold=True)
+    both.labels.append(headline.moved(lx0, ly0 - headline.size_px[1] - 10))
+    return both
+
+
+def _side(item, side: str):
+    """Ids stay unique when two pictures share one SVG."""
+    from dataclasses import replace
+    return replace(item, id=f"{side}:{item.id}")
