@@ -15,10 +15,12 @@ from .picture import Label, Line, Mark, Picture, Placer, around, along, to_svg
 
 REQUEST = {"colour": "#1f5fa8", "dash": None, "width": 2.4}
 REPLY = {"colour": "#c4541a", "dash": "7 4", "width": 2.4}
+GHOST = {"colour": "#9a9a9a", "dash": None, "width": 1.6}  # the flow as written, under a changed setting
+GHOST_REPLY = {**GHOST, "dash": "3 3"}
 GREEN, RED, GREY = "#1b7a3a", "#b3261e", "#8a8a8a"
 NODE_W, NODE_H = 40, 30
-LABEL_PX = 12.0
-MIN_SCALE, MAX_SCALE = 58.0, 105.0  # px per layout unit
+LABEL_PX = 11.5
+MIN_SCALE, MAX_SCALE = 40.0, 100.0  # px per layout unit
 
 
 def _scale(pos: dict, width: float) -> float:
@@ -60,11 +62,27 @@ def node_lines(node) -> tuple[str, ...]:
 
 
 def network_picture(net: Network, trace: Trace | None = None, *, title: str | None = None,
-                    show_reply: bool = True, width: float = 640, divergence: str | None = None) -> Picture:
-    """The picture of `net` with `trace` drawn on it, `width` px wide or a little more.
-    `divergence`: a node to mark with ◆ (where two paths part)."""
+                    show_reply: bool = True, width: float = 600, divergence: str | None = None,
+                    ghost: Trace | None = None) -> Picture:
+    """The picture of `net` with `trace` drawn on it, about `width` px wide (wider only where the
+    labels need it). `divergence`: a node to mark with ◆ (where two paths part); `ghost`: the same
+    flow under other settings, drawn thin and grey under the trace (the compare view)."""
     pos = node_positions(net)
+    xs = [x for x, _ in pos.values()]
+    span = max(xs) - min(xs) or 1.0
     s = _scale(pos, width)
+    for _ in range(3):  # labels stick out at the sides: shrink the drawing until the whole fits
+        pic = _network_picture(net, trace, pos, s, show_reply, divergence, ghost)
+        x0, _, x1, _ = pic.bounds()
+        overhang = (x1 - x0) - s * span
+        if x1 - x0 <= width * 1.03 or s <= MIN_SCALE:
+            break
+        s = max(MIN_SCALE, (width - overhang) / span)
+    _frame(pic, title if title is not None else _title(net, trace), width, ghost is not None)
+    return pic
+
+
+def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Picture:
     xmin = min(x for x, _ in pos.values())
     ymax = max(y for _, y in pos.values())
     px = {key: ((x - xmin) * s, (ymax - y) * s) for key, (x, y) in pos.items()}
@@ -74,6 +92,11 @@ def network_picture(net: Network, trace: Trace | None = None, *, title: str | No
     reply = trace.reply if (trace is not None and show_reply) else None
     paths = [(t, style, prefix, which) for t, style, prefix, which in
              ((trace, REQUEST, "", "request"), (reply, REPLY, "R", "reply")) if t is not None]
+    ghosts = [(g, style, prefix, which) for g, style, prefix, which in
+              ((ghost, GHOST, "ghost:Q", "request"), (ghost.reply if ghost and show_reply else None, GHOST_REPLY,
+                                                      "ghost:R", "reply")) if g is not None]
+    for g, style, prefix, _ in ghosts:
+        _draw_path(net, px, g, style, prefix, placer)
     legs = {prefix: _draw_path(net, px, t, style, prefix, placer) for t, style, prefix, _ in paths}
     for t, style, prefix, which in paths:
         node = t.last_hop.node
@@ -92,6 +115,14 @@ def network_picture(net: Network, trace: Trace | None = None, *, title: str | No
         w, h = label.size_px
         x, y = px[t.last_hop.node]
         placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "below"))
+    for g, _, _, which in ghosts:  # how the flow ended as written, where that differs
+        words = ending_words(g, which)
+        if all(words != ending_words(t, w) for t, _, _, w in paths):
+            label = Label(f"ghost-ending:{which}:{g.last_hop.node}", (f"as written: {words}",), 0, 0, LABEL_PX,
+                          colour="#444444", fill="white", stroke="#9a9a9a", pad=3)
+            w, h = label.size_px
+            x, y = px[g.last_hop.node]
+            placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "below"))
     for prefix, leg_list in legs.items():
         style = REQUEST if prefix == "" else REPLY
         for n, (parts, leg_id) in enumerate(leg_list, 1):
@@ -108,7 +139,7 @@ def network_picture(net: Network, trace: Trace | None = None, *, title: str | No
         placer.place(note, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "right"))
     for node in net.nodes:
         x, y = px[node.name]
-        label = Label(f"node-label:{node.name}", node_lines(node), 0, 0, LABEL_PX, bold=True)
+        label = Label(f"node-label:{node.name}", node_lines(node), 0, 0, LABEL_PX)
         w, h = label.size_px
         placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above"))
     for node in net.nodes:
@@ -116,7 +147,7 @@ def network_picture(net: Network, trace: Trace | None = None, *, title: str | No
             if iface.segment is None:
                 continue
             lines = (iface.label, ", ".join(str(a) for a in iface.addresses))
-            label = Label(f"nic:{node.name}.{iface.key}", tuple(x for x in lines if x), 0, 0, 11.5,
+            label = Label(f"nic:{node.name}.{iface.key}", tuple(x for x in lines if x), 0, 0, 11,
                           fill="white", pad=2)
             w, h = label.size_px
             start, end = px[node.name], px[f"segment:{iface.segment}"]
@@ -126,11 +157,10 @@ def network_picture(net: Network, trace: Trace | None = None, *, title: str | No
                          ignore={f"link:{node.name}.{iface.key}"})
     for key, (x, y) in px.items():
         if key.startswith("segment:"):
-            label = Label(f"segment-label:{key[8:]}", (key[8:],), 0, 0, 11.5, italic=True, colour="#555555")
+            label = Label(f"segment-label:{key[8:]}", (key[8:],), 0, 0, 11, italic=True, colour="#555555")
             w, h = label.size_px
             placer.place(label, around(x, y, 0.45 * s, 3, w, h, "below"))
     _cluster_labels(net, px, placer)
-    _frame(pic, placer, title if title is not None else _title(net, trace), width)
     return pic
 
 
@@ -168,14 +198,15 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
 def _draw_path(net: Network, px: dict, trace: Trace, style: dict, prefix: str, placer: Placer) -> list:
     """Each hop through the segment of the NIC it leaves by, so the NIC shows; returns
     [(the leg's straight parts, the leg's id)]."""
-    shift = -7 if prefix == "" else 7  # request above, reply below the segment bar
+    # request above, reply below the segment bar; the flow as written further out
+    shift = {"": -7, "R": 7, "ghost:Q": -16, "ghost:R": 16}[prefix]
     out = []
     for n, (a, segment, b) in enumerate(_legs(net, trace), 1):
         start, end = px[a], px[b]
         wx, wy = px.get(f"segment:{segment}", ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2))
         way = (wx, wy + shift)
         first, last = _toward(start, way, NODE_H / 2 + 6), _toward(end, way, NODE_H / 2 + 8)
-        leg_id = f"hop:{prefix or 'Q'}{n}:{a}->{b}"
+        leg_id = f"{prefix}{n}:{a}->{b}" if prefix.startswith("ghost") else f"hop:{prefix or 'Q'}{n}:{a}->{b}"
         placer.add_line(Line(leg_id, (first, way, last), style["colour"], style["width"], style["dash"], True))
         out.append((((first, way), (way, last)), leg_id))
     return out
@@ -198,31 +229,35 @@ def _cluster_labels(net: Network, px: dict, placer: Placer) -> None:
 
 LEGEND = (("request", "1", REQUEST, "request, hops 1, 2, … (solid)"),
           ("reply", "R1", REPLY, "reply, hops R1, R2, … (dashed)"))
+GHOST_LEGEND = (("ghost", "", GHOST, "thin grey: the same flow as written, before your change"),)
 ENDINGS = "✔ ACCEPTED: delivered    ✖ WORD: dropped there, the word says why"
 
 
-def _frame(pic: Picture, placer: Placer, title: str, width: float) -> None:
+def _frame(pic: Picture, title: str, width: float, ghost: bool = False) -> None:
     """The title above the drawing and the legend below it, outside everything placed so far."""
     x0, y0, x1, y1 = pic.bounds(0)
-    lines = tuple(line for part in title.split("\n") for line in textwrap.wrap(part, 70) or [""])
+    lines = tuple(line for part in title.split("\n") for line in textwrap.wrap(part, max(30, int(width / 8.5))) or [""])
     heading = Label("title", lines, x0, 0, 13.5, bold=True)
     pic.labels.append(heading.moved(x0, y0 - heading.size_px[1] - 8))
     y = y1 + 12
     x = x0
-    for key, number, style, words in LEGEND:
+    for key, number, style, words in LEGEND + (GHOST_LEGEND if ghost else ()):
         pic.lines.append(Line(f"legend:{key}", ((x, y + 8), (x + 38, y + 8)), style["colour"], style["width"],
                               style["dash"], True))
-        badge = Label(f"legend-badge:{key}", (number,), x + 42, y, 11, bold=True, colour="white",
-                      fill=style["colour"], pad=3, round=True)
-        pic.labels.append(badge)
-        text = Label(f"legend:{key}-words", (words,), badge.box[2] + 4, y, 12)
+        after = x + 38
+        if number:
+            badge = Label(f"legend-badge:{key}", (number,), x + 42, y, 11, bold=True, colour="white",
+                          fill=style["colour"], pad=3, round=True)
+            pic.labels.append(badge)
+            after = badge.box[2]
+        text = Label(f"legend:{key}-words", (words,), after + 4, y, 11.5)
         pic.labels.append(text)
         x = text.box[2] + 16
         if x > x0 + max(width, x1 - x0) - 260:
             x, y = x0, y + 22
     if x != x0:
         x, y = x0, y + 22
-    pic.labels.append(Label("legend:endings", (ENDINGS,), x, y, 12))
+    pic.labels.append(Label("legend:endings", (ENDINGS,), x, y, 11.5))
 
 
 def network_svg(net: Network, trace: Trace | None = None, **kwargs) -> str:

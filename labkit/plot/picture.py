@@ -136,12 +136,17 @@ class Placer:
     def __init__(self, picture: Picture):
         self.picture = picture
         self.taken: list[tuple[Box, str]] = [(m.box, m.id) for m in picture.marks if m.kind != "cross"]
-        self.segments: list[tuple[tuple, tuple, str]] = [
-            (p, q, ln.id) for ln in picture.lines for p, q in line_segments(ln)]
+        self.segments: list[tuple[Box, tuple, tuple, str]] = []
+        for line in picture.lines:
+            self._segments_of(line)
+
+    def _segments_of(self, line: Line) -> None:
+        for p, q in line_segments(line):  # with its bounding box: most boxes are rejected on that
+            self.segments.append(((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])), p, q, line.id))
 
     def add_line(self, line: Line) -> None:
         self.picture.lines.append(line)
-        self.segments += [(p, q, line.id) for p, q in line_segments(line)]
+        self._segments_of(line)
 
     def add_mark(self, mark: Mark) -> None:
         self.picture.marks.append(mark)
@@ -151,8 +156,15 @@ class Placer:
     def free(self, box: Box, ignore: frozenset = frozenset()) -> bool:
         g = self.GAP
         grown = (box[0] - g, box[1] - g, box[2] + g, box[3] + g)
-        return (not any(owner not in ignore and boxes_overlap(grown, other) for other, owner in self.taken)
-                and not any(owner not in ignore and segment_hits_box(p, q, grown) for p, q, owner in self.segments))
+        x0, y0, x1, y1 = grown
+        for other, owner in self.taken:
+            if other[0] < x1 and x0 < other[2] and other[1] < y1 and y0 < other[3] and owner not in ignore:
+                return False
+        for reach, p, q, owner in self.segments:
+            if (reach[0] <= x1 and x0 <= reach[2] and reach[1] <= y1 and y0 <= reach[3] and owner not in ignore
+                    and segment_hits_box(p, q, grown)):
+                return False
+        return True
 
     def place(self, label: Label, spots, ignore=()) -> Label:
         """Put `label` at the first free top-left corner in `spots`; if none is free, keep searching
@@ -209,6 +221,48 @@ def along(p, q, w: float, h: float, fractions=(0.5, 0.35, 0.65, 0.2, 0.8), offse
             reach = abs(nx) * w / 2 + abs(ny) * h / 2 + off if off else 0.0
             sign = 1 if off >= 0 else -1
             yield cx + sign * nx * reach - w / 2, cy + sign * ny * reach - h / 2
+
+
+def _side(item_id: str) -> tuple[str, str]:
+    side, colon, rest = item_id.partition(":")
+    return (side, rest) if colon and side in ("a", "b") else ("", item_id)
+
+
+def attached(label_id: str, other_id: str) -> bool:
+    """Labels drawn on a line on purpose: a hop number on its own leg, a NIC's address on the
+    NIC's own link, the ✎ on the arrow it rewrote (two pictures side by side: the same side only)."""
+    (side_a, label), (side_b, other) = _side(label_id), _side(other_id)
+    if side_a != side_b:
+        return False
+    kind, _, rest = label.partition(":")
+    if kind == "hop-number":
+        return other.startswith(f"hop:{rest if rest.startswith('R') else 'Q' + rest}:")
+    if kind == "nic":
+        return other == f"link:{rest}"
+    if kind == "rewrite":
+        return other.startswith(f"step:{rest.split(':')[0]}:")
+    return False
+
+
+def collisions(picture: Picture, guides=("lane-line:",)) -> list[str]:
+    """Every overlap in a finished picture: label on label, label on a node or marker box, a line
+    through a label. `attached(label, other)` names the pairs drawn on purpose (a hop number on its
+    own leg); lines whose id starts with one of `guides` are light guide lines text may cross."""
+    found = []
+    labels = picture.labels
+    for n, a in enumerate(labels):
+        for b in labels[n + 1:]:
+            if boxes_overlap(a.box, b.box) and not attached(a.id, b.id) and not attached(b.id, a.id):
+                found.append(f"label {a.id} overlaps label {b.id}")
+        for mark in picture.marks:
+            if mark.kind != "cross" and boxes_overlap(a.box, mark.box) and not attached(a.id, mark.id):
+                found.append(f"label {a.id} overlaps {mark.id}")
+        for line in picture.lines:
+            if line.id.startswith(guides) or attached(a.id, line.id):
+                continue
+            if any(segment_hits_box(p, q, a.box) for p, q in line_segments(line)):
+                found.append(f"line {line.id} crosses label {a.id}")
+    return found
 
 
 # --- SVG -------------------------------------------------------------------------------------------
@@ -277,7 +331,7 @@ def to_svg(picture: Picture, title: str = "") -> str:
              f'orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
              for colour, name in markers.items()]
     w, h = x1 - x0, y1 - y0
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="labkit-picture" width="{_f(w)}" height="{_f(h)}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="labkit-svg" width="{_f(w)}" height="{_f(h)}" '
             f'viewBox="{_f(x0)} {_f(y0)} {_f(w)} {_f(h)}" font-family="{html.escape(FONT)}" role="img" '
             f'style="max-width:100%; height:auto; background:white">'
             + (f"<title>{html.escape(title)}</title>" if title else "")

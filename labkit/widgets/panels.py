@@ -11,12 +11,12 @@ from ..model import SWITCHES, FtpClientSettings, Network, Trace
 from ..model.ftp import FtpResult
 from ..panels import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from ..plot.ftp_picture import ftp_picture
-from ..plot.network_picture import comparison_picture, ending_words, network_picture, paths_part_at
+from ..plot.network_picture import ending_words, network_picture, paths_part_at
 from ..plot.picture import Picture, to_svg
 
 # Side by side on a 1366×768 screen: controls on the left, the verdict line and the picture on the
 # right, the longer texts (Windows commands, trace) underneath.
-CONTROLS = w.Layout(width="350px", flex="0 0 350px")
+CONTROLS = w.Layout(width="320px", flex="0 0 320px")
 MAIN = w.Layout(flex="1 1 480px", min_width="420px", overflow="hidden")
 ROW = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
 
@@ -29,13 +29,13 @@ def _error(message: str | None) -> str:
     return f"<span style='color:#b3261e'>✖ {html.escape(message)}</span>" if message else ""
 
 
-def _verdict(trace: Trace, extra: str = "") -> str:
+def _verdict(trace: Trace, extra: str = "", why: bool = True) -> str:
     """One line a learner reads first: how the request and the reply ended, in words, and why."""
     parts = [ending_words(trace, "request")] + ([ending_words(trace.reply, "reply")] if trace.reply else [])
     failed = next((t for t in (trace, trace.reply) if t is not None and not t.succeeded), None)
-    why = f"<br><span style='font-weight:normal'>{html.escape(failed.reason)}</span>" if failed else ""
+    why = f"<br><span style='font-weight:normal'>{html.escape(failed.reason)}</span>" if failed and why else ""
     colour = "#b3261e" if failed else "#1b7a3a"
-    return (f"<div class='labkit-verdict' style='font-size:14px; font-weight:bold; color:{colour}'>"
+    return (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; font-weight:bold; color:{colour}'>"
             f"{html.escape(' · '.join(parts))}{html.escape(extra)}{why}</div>")
 
 
@@ -74,7 +74,7 @@ class HostPanel:
         self.switches: dict[tuple[str, str], w.Checkbox] = {}
         self.gateways: dict[str, w.Text] = {}
         self.gateway_errors: dict[str, w.HTML] = {}
-        rows = [w.HTML(f"<b>{html.escape(node)}</b> ({html.escape(node_.os.display)})")]
+        groups = []  # one per NIC, then routes, then the flow: a column here, a row in ComparePanel
         for iface in node_.interfaces:
             boxes = []
             for switch in SWITCHES:
@@ -85,28 +85,28 @@ class HostPanel:
                 self.switches[(iface.key, switch)] = box
                 boxes.append(box)
             gateway = _text(value=", ".join(str(g.address) for g in iface.gateways),
-                            description="gateway", layout=w.Layout(width="330px"))
+                            description="gateway", layout=w.Layout(width="300px"))
             gateway.observe(self._changed, names="value")
             self.gateways[iface.key] = gateway
             self.gateway_errors[iface.key] = w.HTML()
-            rows.append(w.HTML(f"<b>{html.escape(iface.label)}</b> "
-                               f"({', '.join(str(a) for a in iface.addresses)})"))
-            rows.append(w.HBox(boxes, layout=w.Layout(flex_flow="row wrap")))
-            rows += [gateway, self.gateway_errors[iface.key]]
+            groups.append([w.HTML(f"<b>{html.escape(iface.label)}</b> "
+                                  f"({', '.join(str(a) for a in iface.addresses)})"),
+                           w.HBox(boxes, layout=w.Layout(flex_flow="row wrap")), gateway,
+                           self.gateway_errors[iface.key]])
         self.routes = w.Textarea(value="\n".join(
             f"{r.destination} via {r.gateway or 'on-link'} on {r.interface} metric {r.metric}" for r in node_.routes),
             description="routes", placeholder="10.30.0.0/16 via 10.10.0.1 on nlb   (or: route -p add …)",
-            continuous_update=False, layout=w.Layout(width="330px", height="56px"))
+            continuous_update=False, layout=w.Layout(width="300px", height="56px"))
         self.routes.observe(self._changed, names="value")
         self.routes_error = w.HTML()
         self.flow_from = w.Dropdown(options=[n.name for n in net.nodes], value=flow.source, description="from",
-                                    layout=w.Layout(width="165px"), style={"description_width": "40px"})
-        self.flow_to = _text(value=str(flow.dst), description="to", layout=w.Layout(width="165px"),
+                                    layout=w.Layout(width="150px"), style={"description_width": "40px"})
+        self.flow_to = _text(value=str(flow.dst), description="to", layout=w.Layout(width="150px"),
                              style={"description_width": "25px"})
         self.flow_src = _text(value=flow.src or "", description="source", placeholder="(chosen by Windows)",
-                              layout=w.Layout(width="210px"), style={"description_width": "50px"})
+                              layout=w.Layout(width="185px"), style={"description_width": "50px"})
         self.flow_proto = w.Dropdown(options=["tcp", "udp", "icmp"], value=flow.proto, description="proto",
-                                     layout=w.Layout(width="120px"), style={"description_width": "40px"})
+                                     layout=w.Layout(width="115px"), style={"description_width": "40px"})
         for control in (self.flow_from, self.flow_to, self.flow_src, self.flow_proto):
             control.observe(self._changed, names="value")
         self.flow_error = w.HTML()
@@ -116,15 +116,20 @@ class HostPanel:
         self.trace_text = w.HTML()
         self.picture = SvgPicture()
         self.view: HostView | None = None
-        controls = w.VBox(rows + [self.routes, self.routes_error, w.HTML("<b>flow</b>"),
-                                  w.HBox([self.flow_from, self.flow_to]), w.HBox([self.flow_src, self.flow_proto]),
-                                  self.flow_error, self.settings_error], layout=CONTROLS)
-        controls.add_class("labkit-controls")
-        main = w.VBox([self.verdict, self.picture.image], layout=MAIN)
-        self.widget = w.VBox([w.HBox([controls, main], layout=ROW),
-                              w.HTML("<b>Windows commands</b>"), self.commands, self.trace_text])
+        groups += [[self.routes, self.routes_error],
+                   [w.HTML("<b>flow</b>"), w.HBox([self.flow_from, self.flow_to]),
+                    w.HBox([self.flow_src, self.flow_proto]), self.flow_error, self.settings_error]]
+        title = w.HTML(f"<b>{html.escape(node)}</b> ({html.escape(node_.os.display)})")
+        self.widget = w.VBox(self._arrange(title, groups) + [w.HTML("<b>Windows commands</b>"), self.commands,
+                                                             self.trace_text])
         self.widget.add_class("labkit-panel")
         self.update()
+
+    def _arrange(self, title, groups) -> list:
+        """Controls in a column on the left, the verdict line and the picture on the right."""
+        controls = w.VBox([title] + [item for group in groups for item in group], layout=CONTROLS)
+        controls.add_class("labkit-controls")
+        return [w.HBox([controls, w.VBox([self.verdict, self.picture.image], layout=MAIN)], layout=ROW)]
 
     def settings(self) -> dict:
         return {"switches": {k: box.value for k, box in self.switches.items()},
@@ -163,9 +168,10 @@ class HostPanel:
 
 
 class ComparePanel(HostPanel):
-    """The same flow before (the scenario as written) and after (the panel's settings)."""
+    """The same flow before (the scenario as written) and after (the panel's settings): one picture,
+    the paths with your settings in colour over the paths as written in thin grey, ◆ where they part.
+    (Two pictures side by side would not fit beside the controls on a 1366×768 screen.)"""
 
-    picture_width = 420
 
     def __init__(self, net: Network, node: str, flow: Flow):
         self.base_trace: Trace | None = None
@@ -180,10 +186,14 @@ class ComparePanel(HostPanel):
         self.headline = ("the two settings give the same path" if split is None else
                          f"the {'reply' if on_reply else 'request'} paths part at hop "
                          f"{'R' if on_reply else ''}{split + 1} (◆)")
-        self.verdict.value = (_verdict(self.base_trace, "  (as written)") + _verdict(view.trace, "  (with your settings)")
+        self.verdict.value = (_verdict(self.base_trace, "  (as written)", why=False)
+                              + _verdict(view.trace, "  (with your settings)", why=False)
                               + f"<div style='font-size:13px'><b>{html.escape(self.headline)}</b></div>")
-        self.picture.show(comparison_picture(self.net, self.base_trace, view.network, view.trace,
-                                             ("as written", "with your settings"), width=self.picture_width))
+        shown = view.trace.reply if on_reply else view.trace
+        node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
+        self.picture.show(network_picture(view.network, view.trace, ghost=self.base_trace, divergence=node,
+                                          width=self.picture_width,
+                                          title=f"{self.net.title or self.net.name}\n{view.trace.flow}: {self.headline}"))
 
 
 class FtpExplorer:
@@ -194,7 +204,7 @@ class FtpExplorer:
         self.net = net
         s = net.ftp.settings
         server = net.node(net.ftp.server).ftp_server
-        narrow = {"layout": w.Layout(width="330px"), "style": {"description_width": "110px"}}
+        narrow = {"layout": w.Layout(width="300px"), "style": {"description_width": "100px"}}
         self.mode = w.Dropdown(options=["passive", "active", "epsv", "eprt"], value=s.mode, description="mode", **narrow)
         self.tls = w.Dropdown(options=["none", "explicit", "implicit"], value=s.tls, description="TLS", **narrow)
         self.prot = w.Dropdown(options=["P", "C"], value=s.prot, description="PROT", **narrow)
