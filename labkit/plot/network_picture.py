@@ -8,6 +8,7 @@ R1, R2, …; every ending has ✔ or ✖ and its word.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 from ..model import Network, Trace
 from .layout import node_positions
@@ -68,18 +69,33 @@ def network_picture(net: Network, trace: Trace | None = None, *, title: str | No
     labels need it). `divergence`: a node to mark with ◆ (where two paths part); `ghost`: the same
     flow under other settings, drawn thin and grey under the trace (the compare view)."""
     pos = node_positions(net)
-    xs = [x for x, _ in pos.values()]
-    span = max(xs) - min(xs) or 1.0
-    s = _scale(pos, width)
-    for _ in range(3):  # labels stick out at the sides: shrink the drawing until the whole fits
-        pic = _network_picture(net, trace, pos, s, show_reply, divergence, ghost)
-        x0, _, x1, _ = pic.bounds()
-        overhang = (x1 - x0) - s * span
-        if x1 - x0 <= width * 1.03 or s <= MIN_SCALE:
-            break
-        s = max(MIN_SCALE, (width - overhang) / span)
+    pic = _network_picture(net, trace, pos, _fitted_scale(net, pos, width), show_reply, divergence, ghost)
     _frame(pic, title if title is not None else _title(net, trace), width, ghost is not None)
     return pic
+
+
+_SCALES: dict = {}
+
+
+def _fitted_scale(net: Network, pos: dict, width: float) -> float:
+    """px per layout unit so that the network and its labels are about `width` px wide: labels stick
+    out at the sides, so shrink the drawing until the whole fits. Depends only on what the network
+    looks like, so a panel computes it once, not on every click."""
+    key = (width, net.clusters, tuple((n.name, n.x, n.y, n.down, node_lines(n), tuple(
+        (i.key, i.label, i.segment, i.addresses) for i in n.interfaces)) for n in net.nodes))
+    if key not in _SCALES:
+        xs = [x for x, _ in pos.values()]
+        span = max(xs) - min(xs) or 1.0
+        s = _scale(pos, width)
+        for _ in range(3):
+            x0, _, x1, _ = _network_picture(net, None, pos, s, False, None, None).bounds()
+            if x1 - x0 <= width * 1.03 or s <= MIN_SCALE:
+                break
+            s = max(MIN_SCALE, (width - ((x1 - x0) - s * span)) / span)
+        if len(_SCALES) > 64:
+            _SCALES.clear()
+        _SCALES[key] = s
+    return _SCALES[key]
 
 
 def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Picture:
@@ -130,6 +146,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
                           fill=style["colour"], pad=3, round=True)
             w, h = badge.size_px
             spots = [spot for p, q in parts for spot in along(p, q, w, h)]
+            spots += [spot for p, q in parts for spot in along(p, q, w, h, (0.1, 0.3, 0.5, 0.7, 0.9), (7.0, -7.0))]
             placer.place(badge, spots, ignore={leg_id})
     if divergence is not None:
         x, y = px[divergence]
@@ -146,15 +163,18 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         for iface in node.interfaces:
             if iface.segment is None:
                 continue
-            lines = (iface.label, ", ".join(str(a) for a in iface.addresses))
-            label = Label(f"nic:{node.name}.{iface.key}", tuple(x for x in lines if x), 0, 0, 11,
+            addresses = ", ".join(str(a) for a in iface.addresses)
+            label = Label(f"nic:{node.name}.{iface.key}", tuple(x for x in (iface.label, addresses) if x), 0, 0, 11,
                           fill="white", pad=2)
             w, h = label.size_px
             start, end = px[node.name], px[f"segment:{iface.segment}"]
-            spots = list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75),
-                               (0.0, 4.0, -4.0, 16.0, -16.0)))
-            placer.place(label, spots + list(around(*start, NODE_W / 2, NODE_H / 2, w, h, "below")),
-                         ignore={f"link:{node.name}.{iface.key}"})
+            near = list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (0.0, 4.0, -4.0, 16.0, -16.0)))
+            if placer.place(label, near, ignore={f"link:{node.name}.{iface.key}"}, search=False) is None:
+                # away from its link, a label says whose NIC it is
+                label = replace(label, lines=(f"{node.name}: {iface.label}", addresses))
+                w, h = label.size_px
+                placer.place(label, list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (16.0, -16.0, 30.0, -30.0)))
+                             + list(around(*start, NODE_W / 2, NODE_H / 2, w, h, "below")))
     for key, (x, y) in px.items():
         if key.startswith("segment:"):
             label = Label(f"segment-label:{key[8:]}", (key[8:],), 0, 0, 11, italic=True, colour="#555555")

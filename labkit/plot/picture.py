@@ -166,9 +166,9 @@ class Placer:
                 return False
         return True
 
-    def place(self, label: Label, spots, ignore=()) -> Label:
+    def place(self, label: Label, spots, ignore=(), search: bool = True) -> Label | None:
         """Put `label` at the first free top-left corner in `spots`; if none is free, keep searching
-        outwards from the first spot until one is."""
+        outwards from the first spot until one is (or, with search=False, give up: None)."""
         ignore = frozenset(ignore)
         w, h = label.size_px
         first = None
@@ -176,6 +176,8 @@ class Placer:
             first = first or (x, y)
             if self.free((x, y, x + w, y + h), ignore):
                 return self._keep(label.moved(x, y))
+        if not search:
+            return None
         x0, y0 = first
         for radius in range(8, 400, 8):
             for k in range(16):

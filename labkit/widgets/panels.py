@@ -55,11 +55,13 @@ class SvgPicture:
     def __init__(self):
         self.image = w.HTML(layout=w.Layout(width="100%", overflow="auto"))
         self.image.add_class("labkit-picture")
+        self.image.add_class("tex2jax_ignore")  # no maths in a picture: spare the typesetter the walk
         self.drawn: Picture | None = None  # what is on screen, as data a test can read
 
     def show(self, picture: Picture) -> None:
         self.drawn = picture
-        self.image.value = to_svg(picture)
+        # contained: a new picture relays out only itself, not the whole notebook
+        self.image.value = f"<div style='contain: content'>{to_svg(picture)}</div>"
 
 
 class HostPanel:
@@ -150,12 +152,12 @@ class HostPanel:
         self.routes_error.value = _error(view.errors.get("routes"))
         self.flow_error.value = _error(view.errors.get("flow"))
         self.settings_error.value = _error(view.errors.get("settings"))
-        self.commands.value = _pre("\n".join(view.commands) or "(nothing differs from a fresh install)")
         if view.trace is not None and not (_refused(view) and self.view is not None):
             # otherwise the last good picture, verdict and trace stay, as the error message says
+            self._draw(view)  # first: the picture is what the learner waits for
             self.trace_text.value = _pre(str(view.trace))
-            self._draw(view)
             self.view = view
+        self.commands.value = _pre("\n".join(view.commands) or "(nothing differs from a fresh install)")
         return view
 
     def _draw(self, view: HostView) -> None:
@@ -261,11 +263,11 @@ class FtpExplorer:
             self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; color:{colour}'><b>{mark}</b>: "
                                   f"{html.escape(result.reason)}</div><div style='font-size:13px'><i>hint:</i> "
                                   f"{html.escape(result.hint)}</div>")
+            self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             self.risks.value = "<table>" + "".join(
                 f"<tr><td>{'⚠ PRESENT' if r.present else '✔ handled'}</td><td>{html.escape(r.risk)}</td>"
                 f"<td>{html.escape(r.mitigation)}</td></tr>" for r in result.risks) + "</table>"
             self.text.value = _pre(str(result))
-            self.picture.show(ftp_picture(view.network, result))
             self.view = view
         return view
 
