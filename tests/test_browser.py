@@ -144,6 +144,24 @@ def _notebook_01(page, base, token, before, after):
     assert _picture(panel) != old
     assert 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled' in panel.inner_text()
     _check_panel(page, panel, "01")
+    _typing_applies_on_enter(page, panel)
+
+
+def _typing_applies_on_enter(page, panel):
+    """Typing 10.0.0.300 applies nothing on the way (not 10.0.0.3, not 10.0.0.30); Enter applies
+    it, and the bad value keeps the last good picture and trace."""
+    field = panel.locator(".widget-text", has_text="gateway").first.locator("input")
+    page.wait_for_timeout(1000)  # every message of the last change has arrived
+    picture, text = _picture(panel), panel.locator(".labkit-panel pre, pre").last.inner_text()
+    field.fill("")
+    field.press_sequentially("10.0.0.300", delay=60)
+    page.wait_for_timeout(800)
+    assert "expected an IPv4 gateway" not in panel.inner_text()
+    field.press("Enter")
+    page.wait_for_function("p => p.innerText.includes('expected an IPv4 gateway')", arg=panel.element_handle(),
+                           timeout=30_000)
+    assert _picture(panel) == picture
+    assert panel.locator(".labkit-panel pre, pre").last.inner_text() == text
 
 
 def _notebook_03(page, base, token):

@@ -8,6 +8,8 @@ files that matplotlib ships (FT2Font.load_char(..., NO_SCALE).horiAdvance).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 CHARS = ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~✔✖✎◆→←·…—–⚠✓é'
 UNITS_PER_EM = 2048
 ASCENT, DESCENT = 1901 / 2048, 483 / 2048
@@ -44,7 +46,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return units * size / UNITS_PER_EM
 
 
-def block_size(lines, size: float, bold: bool = False) -> tuple[float, float]:
+@lru_cache(maxsize=4096)
+def block_size(lines: tuple, size: float, bold: bool = False) -> tuple[float, float]:
     """(width, height) in px of lines of text set at `size` px."""
     width = max((text_width(line, size, bold) for line in lines), default=0.0)
     return width, size * (LINE_HEIGHT * (len(lines) - 1) + ASCENT + DESCENT)

@@ -161,8 +161,8 @@ class HostPanel:
         return view
 
     def _draw(self, view: HostView) -> None:
-        self.verdict.value = _verdict(view.trace)
         self.picture.show(network_picture(view.network, view.trace, width=self.picture_width))
+        self.verdict.value = _verdict(view.trace)
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -173,7 +173,6 @@ class ComparePanel(HostPanel):
     """The same flow before (the scenario as written) and after (the panel's settings): one picture,
     the paths with your settings in colour over the paths as written in thin grey, ◆ where they part.
     (Two pictures side by side would not fit beside the controls on a 1366×768 screen.)"""
-
 
     def __init__(self, net: Network, node: str, flow: Flow):
         self.base_trace: Trace | None = None
@@ -188,14 +187,14 @@ class ComparePanel(HostPanel):
         self.headline = ("the two settings give the same path" if split is None else
                          f"the {'reply' if on_reply else 'request'} paths part at hop "
                          f"{'R' if on_reply else ''}{split + 1} (◆)")
-        self.verdict.value = (_verdict(self.base_trace, "  (as written)", why=False)
-                              + _verdict(view.trace, "  (with your settings)", why=False)
-                              + f"<div style='font-size:13px'><b>{html.escape(self.headline)}</b></div>")
         shown = view.trace.reply if on_reply else view.trace
         node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
         self.picture.show(network_picture(view.network, view.trace, ghost=self.base_trace, divergence=node,
                                           width=self.picture_width,
                                           title=f"{self.net.title or self.net.name}\n{view.trace.flow}: {self.headline}"))
+        self.verdict.value = (_verdict(self.base_trace, "  (as written)", why=False)
+                              + _verdict(view.trace, "  (with your settings)", why=False)
+                              + f"<div style='font-size:13px'><b>{html.escape(self.headline)}</b></div>")
 
 
 class FtpExplorer:
@@ -258,12 +257,12 @@ class FtpExplorer:
             label.value = _error(message + STALE if message else None)
         if view.result is not None:
             result: FtpResult = view.result
+            self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             mark = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
             colour = "#1b7a3a" if result.succeeded else "#b3261e"
             self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; color:{colour}'><b>{mark}</b>: "
                                   f"{html.escape(result.reason)}</div><div style='font-size:13px'><i>hint:</i> "
                                   f"{html.escape(result.hint)}</div>")
-            self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             self.risks.value = "<table>" + "".join(
                 f"<tr><td>{'⚠ PRESENT' if r.present else '✔ handled'}</td><td>{html.escape(r.risk)}</td>"
                 f"<td>{html.escape(r.mitigation)}</td></tr>" for r in result.risks) + "</table>"
