@@ -21,7 +21,7 @@ GHOST_REPLY = {**GHOST, "dash": "3 3"}
 GREEN, RED, GREY = "#1b7a3a", "#b3261e", "#8a8a8a"
 NODE_W, NODE_H = 40, 30
 LABEL_PX = 11.5
-MIN_SCALE, MAX_SCALE = 40.0, 100.0  # px per layout unit
+MIN_SCALE, MAX_SCALE = 34.0, 100.0  # px per layout unit
 
 
 def _scale(pos: dict, width: float) -> float:
@@ -55,11 +55,20 @@ def ending_words(trace: Trace, which: str) -> str:
     return f"✖ {which} {trace.disposition.value} at {node}" + (" (wrong node)" if trace.expected_at else "")
 
 
-def node_lines(node) -> tuple[str, ...]:
-    kind = "router" if node.role.value == "router" else node.os.display
+def shared_os(net: Network) -> str | None:
+    """The one OS every host runs, if they all run the same (the legend says it once)."""
+    systems = {n.os.display for n in net.nodes if n.role.value != "router"}
+    return systems.pop() if len(systems) == 1 else None
+
+
+def node_lines(node, os_in_legend: bool = False) -> tuple[str, ...]:
+    kind = "router" if node.role.value == "router" else node.os.display.removeprefix("Windows ")
+    if os_in_legend and node.role.value != "router":
+        kind = None
     extra = [word for word, present in (("firewall", node.firewall), ("NAT", node.nat), ("FTP helper", node.ftp_helper),
                                         ("load balancer", node.load_balancer)) if present is not None]
-    return (node.name, kind) + ((f"[{', '.join(extra)}]",) if extra else ()) + (("DOWN",) if node.down else ())
+    return ((node.name,) + ((kind,) if kind else ()) + ((f"[{', '.join(extra)}]",) if extra else ())
+            + (("DOWN",) if node.down else ()))
 
 
 def network_picture(net: Network, trace: Trace | None = None, *, title: str | None = None,
@@ -70,7 +79,7 @@ def network_picture(net: Network, trace: Trace | None = None, *, title: str | No
     flow under other settings, drawn thin and grey under the trace (the compare view)."""
     pos = node_positions(net)
     pic = _network_picture(net, trace, pos, _fitted_scale(net, pos, width), show_reply, divergence, ghost)
-    _frame(pic, title if title is not None else _title(net, trace), width, ghost is not None)
+    _frame(pic, title if title is not None else _title(net, trace), width, ghost is not None, shared_os(net))
     return pic
 
 
@@ -84,14 +93,14 @@ def _fitted_scale(net: Network, pos: dict, width: float) -> float:
     key = (width, net.clusters, tuple((n.name, n.x, n.y, n.down, node_lines(n), tuple(
         (i.key, i.label, i.segment, i.addresses) for i in n.interfaces)) for n in net.nodes))
     if key not in _SCALES:
-        xs = [x for x, _ in pos.values()]
-        span = max(xs) - min(xs) or 1.0
-        s = _scale(pos, width)
-        for _ in range(3):
+        room = width * 0.9  # the path's labels still have to go in
+        widths = {}
+        for s in sorted({max(MIN_SCALE, _scale(pos, width) * f) for f in (1.0, 0.85, 0.7, 0.55, 0.4)}, reverse=True):
             x0, _, x1, _ = _network_picture(net, None, pos, s, False, None, None).bounds()
-            if x1 - x0 <= width * 1.03 or s <= MIN_SCALE:
+            widths[s] = x1 - x0
+            if widths[s] <= room:  # the largest drawing that fits
                 break
-            s = max(MIN_SCALE, (width - ((x1 - x0) - s * span)) / span)
+        s = next((s for s, w in widths.items() if w <= room), min(widths, key=widths.get))
         if len(_SCALES) > 64:
             _SCALES.clear()
         _SCALES[key] = s
@@ -126,8 +135,10 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
     # Labels, most important first: they get the nearest free spot.
     for t, style, prefix, which in paths:
         colour = GREEN if t.succeeded else RED
-        label = Label(f"ending:{which}:{t.last_hop.node}", (ending_words(t, which),), 0, 0, LABEL_PX, bold=True,
-                      colour=colour, fill="white", stroke=colour, pad=3)
+        symbol, _, rest = ending_words(t, which).partition(f" {which} ")
+        word, _, where = rest.partition(" at ")
+        label = Label(f"ending:{which}:{t.last_hop.node}", (f"{symbol} {which} at {where}", word), 0, 0, LABEL_PX,
+                      bold=True, colour=colour, fill="white", stroke=colour, pad=3)
         w, h = label.size_px
         x, y = px[t.last_hop.node]
         placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "below"))
@@ -156,22 +167,22 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         placer.place(note, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "right"))
     for node in net.nodes:
         x, y = px[node.name]
-        label = Label(f"node-label:{node.name}", node_lines(node), 0, 0, LABEL_PX)
+        label = Label(f"node-label:{node.name}", node_lines(node, shared_os(net) is not None), 0, 0, LABEL_PX)
         w, h = label.size_px
         placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above"))
     for node in net.nodes:
         for iface in node.interfaces:
             if iface.segment is None:
                 continue
-            addresses = ", ".join(str(a) for a in iface.addresses)
-            label = Label(f"nic:{node.name}.{iface.key}", tuple(x for x in (iface.label, addresses) if x), 0, 0, 11,
+            addresses = tuple(str(a) for a in iface.addresses)  # one per line: narrow labels
+            label = Label(f"nic:{node.name}.{iface.key}", (iface.label, *addresses), 0, 0, 11,
                           fill="white", pad=2)
             w, h = label.size_px
             start, end = px[node.name], px[f"segment:{iface.segment}"]
             near = list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (0.0, 4.0, -4.0, 16.0, -16.0)))
             if placer.place(label, near, ignore={f"link:{node.name}.{iface.key}"}, search=False) is None:
                 # away from its link, a label says whose NIC it is
-                label = replace(label, lines=(f"{node.name}: {iface.label}", addresses))
+                label = replace(label, lines=(f"{node.name}: {iface.label}", *addresses))
                 w, h = label.size_px
                 placer.place(label, list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (16.0, -16.0, 30.0, -30.0)))
                              + list(around(*start, NODE_W / 2, NODE_H / 2, w, h, "below")))
@@ -253,7 +264,7 @@ GHOST_LEGEND = (("ghost", "", GHOST, "thin grey: the same flow as written, befor
 ENDINGS = "✔ ACCEPTED: delivered    ✖ WORD: dropped there, the word says why"
 
 
-def _frame(pic: Picture, title: str, width: float, ghost: bool = False) -> None:
+def _frame(pic: Picture, title: str, width: float, ghost: bool = False, os: str | None = None) -> None:
     """The title above the drawing and the legend below it, outside everything placed so far."""
     x0, y0, x1, y1 = pic.bounds(0)
     lines = tuple(line for part in title.split("\n") for line in textwrap.wrap(part, max(30, int(width / 8.5))) or [""])
@@ -261,7 +272,11 @@ def _frame(pic: Picture, title: str, width: float, ghost: bool = False) -> None:
     pic.labels.append(heading.moved(x0, y0 - heading.size_px[1] - 8))
     y = y1 + 12
     x = x0
+    right = x0 + max(width, x1 - x0)
     for key, number, style, words in LEGEND + (GHOST_LEGEND if ghost else ()):
+        text_w = Label("", (words,), 0, 0, 11.5).size_px[0]
+        if x > x0 and x + 80 + text_w > right:  # the next entry would stick out: a new row
+            x, y = x0, y + 22
         pic.lines.append(Line(f"legend:{key}", ((x, y + 8), (x + 38, y + 8)), style["colour"], style["width"],
                               style["dash"], True))
         after = x + 38
@@ -273,11 +288,8 @@ def _frame(pic: Picture, title: str, width: float, ghost: bool = False) -> None:
         text = Label(f"legend:{key}-words", (words,), after + 4, y, 11.5)
         pic.labels.append(text)
         x = text.box[2] + 16
-        if x > x0 + max(width, x1 - x0) - 260:
-            x, y = x0, y + 22
-    if x != x0:
-        x, y = x0, y + 22
-    pic.labels.append(Label("legend:endings", (ENDINGS,), x, y, 11.5))
+    x, y = x0, y + 22
+    pic.labels.append(Label("legend:endings", (ENDINGS,) + ((f"every host runs {os}",) if os else ()), x, y, 11.5))
 
 
 def network_svg(net: Network, trace: Trace | None = None, **kwargs) -> str:
