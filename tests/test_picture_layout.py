@@ -84,3 +84,40 @@ def test_text_is_at_least_11_px():
     net = load_scenario("ftp-nat-seed")
     pictures = [ftp_picture(net, ftp_session(net)), network_picture(net, trace(net, "client", "193.211.10.27"))]
     assert min(label.size for p in pictures for label in p.labels) >= 11
+
+
+def test_the_legend_names_request_reply_and_endings_not_only_by_colour():
+    net = load_scenario("nlb-intranet")
+    picture = network_picture(net, trace(net, "pc1", "10.10.0.100", reply=True))
+    words = {lab.id: " ".join(lab.lines) for lab in picture.labels}
+    assert "request" in words["legend:request-words"] and "(solid)" in words["legend:request-words"]
+    assert "R1" in words["legend-badge:reply"] and "(dashed)" in words["legend:reply-words"]
+    assert "✔ ACCEPTED" in words["legend:endings"] and "✖ WORD" in words["legend:endings"]
+    lines = {line.id.split(":")[1][0]: line for line in picture.lines if line.id.startswith("hop:")}
+    assert lines["Q"].dash != lines["R"].dash  # solid and dashed, not only blue and orange
+    endings = [text for key, text in words.items() if key.startswith("ending:")]
+    assert endings and all(text[0] in "✔✖" and ("ACCEPTED" in text or "BLOCKED" in text) for text in endings)
+
+
+def test_the_rewritten_227_is_the_loudest_thing_in_the_ftp_diagram():
+    net = load_scenario("ftp-nat-seed")
+    result = ftp_session(net)
+    picture = ftp_picture(net, result)
+    pasv = next(n for n, s in enumerate(result.steps, 1) if s.rewrites)
+    rewrite = picture.label(f"received:{pasv}")
+    assert rewrite.lines[1].endswith(result.steps[pasv - 1].sent)  # as sent
+    assert rewrite.lines[2].endswith(result.steps[pasv - 1].received)  # as received
+    assert "(192,168,1,32,203,8)" in rewrite.lines[1] and "(193,211,10,27,203,8)" in rewrite.lines[2]
+    others = [lab for lab in picture.labels if lab.id.startswith("label:")]
+    assert rewrite.bold and rewrite.fill and all(rewrite.size > lab.size for lab in others)
+
+
+def test_panels_draw_svg_not_images():
+    from labkit.panels import Flow
+    from labkit.widgets import ComparePanel, FtpExplorer, HostPanel
+    net = load_scenario("nlb-intranet")
+    for panel in (HostPanel(net, "web1", Flow("pc1", "10.10.0.100")),
+                  ComparePanel(net, "web1", Flow("pc1", "10.10.0.100")),
+                  FtpExplorer(load_scenario("ftp-nat-seed"))):
+        value = panel.picture.image.value
+        assert "<svg" in value and "<image" not in value and "data:image" not in value
