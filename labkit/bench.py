@@ -128,7 +128,8 @@ def main() -> int:
     widget_latency()
     from . import browser_bench
     if browser_bench.chromium() is None:
-        print("browser figures skipped: Chromium not found (apt-get install chromium)")
+        print("browser figures skipped: Chromium or Playwright not found (apt-get install chromium; "
+              "pip install -e '.[test]')")
     else:
         if cores:  # JupyterLab, the kernel and Chromium get every core, as on a learner's machine
             os.sched_setaffinity(0, cores)

@@ -79,6 +79,11 @@ MEASURE = """async ([index, kind, rounds]) => {
 
 
 def chromium() -> str | None:
+    """Debian's Chromium, if it and Playwright (the `test` extra) are installed."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return None
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -186,7 +191,8 @@ def report(results: dict[str, list[float]]) -> None:
 
 def main() -> int:
     if chromium() is None:
-        print("browser bench skipped: Chromium not found (apt-get install chromium)")
+        print("browser bench skipped: Chromium or Playwright not found (apt-get install chromium; "
+              "pip install -e '.[test]')")
         return 0
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     report(browser_latency())
