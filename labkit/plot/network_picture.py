@@ -321,10 +321,9 @@ def comparison_picture(net_a: Network, trace_a: Trace, net_b: Network, trace_b: 
     rx0, ry0, _, _ = right.bounds()
     right = right.shifted(lx1 - rx0 + 24, ly0 - ry0)
     divider = Line("divider", ((lx1 + 12, ly0), (lx1 + 12, max(left.bounds()[3], right.bounds()[3]))), "#bbbbbb", 1)
-    both = Picture(left.marks + right.marks, left.lines + right.lines + [divider], [])
-    both.labels = [_side(lab, "a") for lab in left.labels] + [_side(lab, "b") for lab in right.labels]
-    both.marks = [_side(m, "a") for m in left.marks] + [_side(m, "b") for m in right.marks]
-    both.lines = [_side(ln, "a") for ln in left.lines] + [_side(ln, "b") for ln in right.lines] + [divider]
+    both = Picture([_side(m, "a") for m in left.marks] + [_side(m, "b") for m in right.marks],
+                   [_side(ln, "a") for ln in left.lines] + [_side(ln, "b") for ln in right.lines] + [divider],
+                   [_side(lab, "a") for lab in left.labels] + [_side(lab, "b") for lab in right.labels])
     where = "" if split is None else (f" — the {'reply' if on_reply else 'request'} paths part at hop "
                                       f"{'R' if on_reply else ''}{split + 1} (◆)")
     headline = Label("headline", (f"Same flow, two settings: {labels[0]} vs {labels[1]}{where}",), lx0,
@@ -335,5 +334,4 @@ def comparison_picture(net_a: Network, trace_a: Trace, net_b: Network, trace_b: 
 
 def _side(item, side: str):
     """Ids stay unique when two pictures share one SVG."""
-    from dataclasses import replace
     return replace(item, id=f"{side}:{item.id}")
