@@ -87,6 +87,14 @@ def _panel(page, control_text):
     return panel
 
 
+# The smallest text of the picture as drawn on screen, in CSS px (font size times the SVG's scale).
+SMALLEST_TEXT = """panel => {
+  const svg = panel.querySelector('.labkit-picture svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...Array.from(svg.querySelectorAll('text')).map(t => parseFloat(t.getAttribute('font-size')))) * scale;
+}"""
+
+
 def _check_panel(page, panel, name):
     panel.evaluate("p => p.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(300)
@@ -95,6 +103,10 @@ def _check_panel(page, panel, name):
     assert all(inside for _, inside, _ in placed), f"{name}: not all on a 1366x768 screen: {placed}"
     count, overlaps = panel.evaluate(OVERLAPS)
     assert count > 10 and overlaps == [], f"{name}: labels overlap in Chromium: {overlaps}"
+    smallest = panel.evaluate(SMALLEST_TEXT)
+    print(f"notebook {name}: smallest text in the picture {smallest:.1f} px on screen")
+    if name == "05":  # the FTP diagram: at least 11 px at 100 % zoom
+        assert smallest >= 11, smallest
 
 
 def _wait_verdict(page, panel, text, timeout=30_000):
