@@ -171,7 +171,7 @@ def test_compare_panel_draws_both_sides():
     lines = {line.id.split(":")[0] + ":" + line.id.split(":")[1][0] for line in panel.picture.drawn.lines}
     assert {"ghost:Q", "hop:R"} <= lines  # the path as written (thin grey) and the reply with the settings
     ending = next(lab for lab in panel.picture.drawn.labels if lab.id.startswith("ghost-ending:reply"))
-    assert ending.lines == (f"as written: ✖ reply STRONG_SEND_BLOCKED at {member}",)
+    assert ending.lines == (f"as written: ✖ reply at {member}", "STRONG_SEND_BLOCKED")
 
 
 def test_the_command_a_panel_shows_does_what_the_panel_did():

@@ -61,6 +61,13 @@ def shared_os(net: Network) -> str | None:
     return systems.pop() if len(systems) == 1 else None
 
 
+def _ending_lines(trace: Trace, which: str) -> tuple[str, str]:
+    """The ending on two short lines: '✖ reply at H', 'STRONG_SEND_BLOCKED'."""
+    symbol, _, rest = ending_words(trace, which).partition(f" {which} ")
+    word, _, where = rest.partition(" at ")
+    return f"{symbol} {which} at {where}", word
+
+
 def node_lines(node, os_in_legend: bool = False) -> tuple[str, ...]:
     kind = "router" if node.role.value == "router" else node.os.display.removeprefix("Windows ")
     if os_in_legend and node.role.value != "router":
@@ -135,9 +142,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
     # Labels, most important first: they get the nearest free spot.
     for t, style, prefix, which in paths:
         colour = GREEN if t.succeeded else RED
-        symbol, _, rest = ending_words(t, which).partition(f" {which} ")
-        word, _, where = rest.partition(" at ")
-        label = Label(f"ending:{which}:{t.last_hop.node}", (f"{symbol} {which} at {where}", word), 0, 0, LABEL_PX,
+        label = Label(f"ending:{which}:{t.last_hop.node}", _ending_lines(t, which), 0, 0, LABEL_PX,
                       bold=True, colour=colour, fill="white", stroke=colour, pad=3)
         w, h = label.size_px
         x, y = px[t.last_hop.node]
@@ -145,8 +150,9 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
     for g, _, _, which in ghosts:  # how the flow ended as written, where that differs
         words = ending_words(g, which)
         if all(words != ending_words(t, w) for t, _, _, w in paths):
-            label = Label(f"ghost-ending:{which}:{g.last_hop.node}", (f"as written: {words}",), 0, 0, LABEL_PX,
-                          colour="#444444", fill="white", stroke="#9a9a9a", pad=3)
+            first, word = _ending_lines(g, which)
+            label = Label(f"ghost-ending:{which}:{g.last_hop.node}", (f"as written: {first}", word), 0, 0,
+                          LABEL_PX, colour="#444444", fill="white", stroke="#9a9a9a", pad=3)
             w, h = label.size_px
             x, y = px[g.last_hop.node]
             placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "below"))
