@@ -61,6 +61,12 @@ def shared_os(net: Network) -> str | None:
     return systems.pop() if len(systems) == 1 else None
 
 
+def _nearest_is_own(point, own, others) -> bool:
+    def gap(node):
+        return max(abs(point[0] - node[0]) - NODE_W / 2, 0) ** 2 + max(abs(point[1] - node[1]) - NODE_H / 2, 0) ** 2
+    return all(gap(own) < gap(other) for other in others)
+
+
 def _ending_lines(trace: Trace, which: str) -> tuple[str, str]:
     """The ending on two short lines: '✖ reply at H', 'STRONG_SEND_BLOCKED'."""
     symbol, _, rest = ending_words(trace, which).partition(f" {which} ")
@@ -175,7 +181,11 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         x, y = px[node.name]
         label = Label(f"node-label:{node.name}", node_lines(node, shared_os(net) is not None), 0, 0, LABEL_PX)
         w, h = label.size_px
-        placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above"))
+        others = [px[n.name] for n in net.nodes if n.name != node.name]
+        # a name nearer another node than its own would name the wrong box
+        spots = list(around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above"))
+        placer.place(label, [(sx, sy) for sx, sy in spots if _nearest_is_own((sx + w / 2, sy + h / 2), (x, y), others)]
+                     + spots)
     for node in net.nodes:
         for iface in node.interfaces:
             if iface.segment is None:
