@@ -121,3 +121,22 @@ def test_panels_draw_svg_not_images():
                   FtpExplorer(load_scenario("ftp-nat-seed"))):
         value = panel.picture.image.value
         assert "<svg" in value and "<image" not in value and "data:image" not in value
+
+
+def _gap(a, b):
+    dx = max(a[0] - b[2], b[0] - a[2], 0)
+    dy = max(a[1] - b[3], b[1] - a[3], 0)
+    return (dx * dx + dy * dy) ** 0.5
+
+
+@pytest.mark.parametrize("name", shipped_scenarios())
+def test_each_name_is_nearer_its_own_node_than_any_other(name):
+    net = load_scenario(name)
+    for source, dst in questions(net, 4):
+        picture = network_picture(net, trace(net, source, dst, reply=True))
+        nodes = {m.id[5:]: m.box for m in picture.marks if m.id.startswith("node:")}
+        for label in picture.labels:
+            if label.id.startswith("node-label:"):
+                own = label.id[len("node-label:"):]
+                nearest = min(nodes, key=lambda n: (_gap(label.box, nodes[n]), n != own))
+                assert nearest == own, f"{name}: {source} -> {dst}: the name {own} sits nearest {nearest}"

@@ -61,9 +61,12 @@ def shared_os(net: Network) -> str | None:
     return systems.pop() if len(systems) == 1 else None
 
 
-def _nearest_is_own(point, own, others) -> bool:
+def _nearest_is_own(box, own, others) -> bool:
+    """Is the label's box nearer its own node than any other node? (gap between the boxes)"""
     def gap(node):
-        return max(abs(point[0] - node[0]) - NODE_W / 2, 0) ** 2 + max(abs(point[1] - node[1]) - NODE_H / 2, 0) ** 2
+        dx = max(box[0] - (node[0] + NODE_W / 2), (node[0] - NODE_W / 2) - box[2], 0)
+        dy = max(box[1] - (node[1] + NODE_H / 2), (node[1] - NODE_H / 2) - box[3], 0)
+        return dx * dx + dy * dy
     return all(gap(own) < gap(other) for other in others)
 
 
@@ -183,9 +186,10 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         w, h = label.size_px
         others = [px[n.name] for n in net.nodes if n.name != node.name]
         # a name nearer another node than its own would name the wrong box
-        spots = list(around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above"))
-        placer.place(label, [(sx, sy) for sx, sy in spots if _nearest_is_own((sx + w / 2, sy + h / 2), (x, y), others)]
-                     + spots)
+        level = [spot for d in range(40, 400, 12)  # further out at the node's own height
+                 for spot in ((x + NODE_W / 2 + d, y - h / 2), (x - NODE_W / 2 - d - w, y - h / 2))]
+        placer.place(label, list(around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above")) + level,
+                     accept=lambda box, own=(x, y), others=others: _nearest_is_own(box, own, others))
     for node in net.nodes:
         for iface in node.interfaces:
             if iface.segment is None:

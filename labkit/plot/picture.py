@@ -166,25 +166,28 @@ class Placer:
                 return False
         return True
 
-    def place(self, label: Label, spots, ignore=(), search: bool = True) -> Label | None:
+    def place(self, label: Label, spots, ignore=(), search: bool = True, accept=None) -> Label | None:
         """Put `label` at the first free top-left corner in `spots`; if none is free, keep searching
-        outwards from the first spot until one is (or, with search=False, give up: None)."""
+        outwards from the first spot until one is (or, with search=False, give up: None).
+        `accept(box)`: a further condition every spot must meet, if it can be met at all."""
         ignore = frozenset(ignore)
         w, h = label.size_px
         first = None
         for x, y in spots:
             first = first or (x, y)
-            if self.free((x, y, x + w, y + h), ignore):
+            if self.free((x, y, x + w, y + h), ignore) and (accept is None or accept((x, y, x + w, y + h))):
                 return self._keep(label.moved(x, y))
         if not search:
             return None
         x0, y0 = first
-        for radius in range(8, 400, 8):
-            for k in range(16):
-                a = 2 * math.pi * k / 16
-                x, y = x0 + radius * math.cos(a), y0 + radius * math.sin(a)
-                if self.free((x, y, x + w, y + h), ignore):
-                    return self._keep(label.moved(x, y))
+        for condition in ((accept, None) if accept else (None,)):
+            for radius in range(8, 400, 8):
+                for k in range(16):
+                    a = 2 * math.pi * k / 16
+                    x, y = x0 + radius * math.cos(a), y0 + radius * math.sin(a)
+                    box = (x, y, x + w, y + h)
+                    if self.free(box, ignore) and (condition is None or condition(box)):
+                        return self._keep(label.moved(x, y))
         return self._keep(label.moved(x0, y0))  # pragma: no cover - 400 px of crowd
 
     def _keep(self, label: Label) -> Label:
