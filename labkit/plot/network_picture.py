@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ..model import Network, Trace
 from .layout import node_positions
+from .fontmetric import text_width
 from .picture import Label, Line, Mark, Picture, Placer, around, along, to_svg
 
 REQUEST = {"colour": "#1f5fa8", "dash": None, "width": 2.4}
@@ -19,7 +20,8 @@ REPLY = {"colour": "#c4541a", "dash": "7 4", "width": 2.4}
 GHOST = {"colour": "#9a9a9a", "dash": None, "width": 1.6}  # the flow as written, under a changed setting
 GHOST_REPLY = {**GHOST, "dash": "3 3"}
 GREEN, RED, GREY = "#1b7a3a", "#b3261e", "#8a8a8a"
-NODE_W, NODE_H = 40, 30
+NODE_W, NODE_H = 40, 30  # the smallest node box; a longer name widens it
+NAME_PX = 11.5
 LABEL_PX = 11.5
 MIN_SCALE, MAX_SCALE = 34.0, 100.0  # px per layout unit
 
@@ -40,11 +42,17 @@ def _legs(net: Network, trace: Trace):
     return out
 
 
-def _toward(p, q, distance: float):
-    """The point `distance` px from p toward q."""
-    (x1, y1), (x2, y2) = p, q
-    length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 or 1.0
-    return x1 + (x2 - x1) * distance / length, y1 + (y2 - y1) * distance / length
+def _edge(centre, toward, name: str, gap: float):
+    """Where the line from a node's centre toward a point leaves the node's box, plus `gap` px."""
+    (x1, y1), (x2, y2) = centre, toward
+    dx, dy = x2 - x1, y2 - y1
+    length = (dx * dx + dy * dy) ** 0.5
+    if length == 0:
+        return centre
+    half_w, half_h = node_width(name) / 2, NODE_H / 2
+    inside = min(half_w / abs(dx) if dx else float("inf"), half_h / abs(dy) if dy else float("inf"))
+    reach = min(1.0, inside + gap / length)
+    return x1 + dx * reach, y1 + dy * reach
 
 
 def ending_words(trace: Trace, which: str) -> str:
@@ -61,11 +69,16 @@ def shared_os(net: Network) -> str | None:
     return systems.pop() if len(systems) == 1 else None
 
 
+def node_width(name: str) -> float:
+    """A node's box is wide enough for its name, which is written inside it."""
+    return max(NODE_W, text_width(name, NAME_PX, True) + 12)
+
+
 def _nearest_is_own(box, own, others) -> bool:
-    """Is the label's box nearer its own node than any other node? (gap between the boxes)"""
+    """Is the label's box nearer its own node's box than any other node's? (gap between boxes)"""
     def gap(node):
-        dx = max(box[0] - (node[0] + NODE_W / 2), (node[0] - NODE_W / 2) - box[2], 0)
-        dy = max(box[1] - (node[1] + NODE_H / 2), (node[1] - NODE_H / 2) - box[3], 0)
+        dx = max(box[0] - node[2], node[0] - box[2], 0)
+        dy = max(box[1] - node[3], node[1] - box[3], 0)
         return dx * dx + dy * dy
     return all(gap(own) < gap(other) for other in others)
 
@@ -146,7 +159,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
             placer.add_mark(Mark(f"drop-marker:{which}:{node}", "cross", x, y, 26, 26, stroke=RED, width=4))
     if divergence is not None:
         x, y = px[divergence]
-        placer.add_mark(Mark("divergence", "diamond", x + NODE_W / 2 + 2, y - NODE_H / 2 - 2, 14, 14,
+        placer.add_mark(Mark("divergence", "diamond", x + node_width(divergence) / 2 + 2, y - NODE_H / 2 - 2, 14, 14,
                              fill="#ffd54a", stroke="#222222", width=1.2))
     # Labels, most important first: they get the nearest free spot.
     for t, style, prefix, which in paths:
@@ -155,7 +168,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
                       bold=True, colour=colour, fill="white", stroke=colour, pad=3)
         w, h = label.size_px
         x, y = px[t.last_hop.node]
-        placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "below"))
+        placer.place(label, around(x, y, node_width(t.last_hop.node) / 2, NODE_H / 2, w, h, "below"))
     for g, _, _, which in ghosts:  # how the flow ended as written, where that differs
         words = ending_words(g, which)
         if all(words != ending_words(t, w) for t, _, _, w in paths):
@@ -164,7 +177,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
                           LABEL_PX, colour="#444444", fill="white", stroke="#9a9a9a", pad=3)
             w, h = label.size_px
             x, y = px[g.last_hop.node]
-            placer.place(label, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "below"))
+            placer.place(label, around(x, y, node_width(g.last_hop.node) / 2, NODE_H / 2, w, h, "below"))
     for prefix, leg_list in legs.items():
         style = REQUEST if prefix == "" else REPLY
         for n, (parts, leg_id) in enumerate(leg_list, 1):
@@ -179,17 +192,23 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         note = Label("divergence-label", ("◆ paths part here",), 0, 0, LABEL_PX, bold=True, fill="#fff4c2",
                      stroke="#8a6d00", pad=3)
         w, h = note.size_px
-        placer.place(note, around(x, y, NODE_W / 2, NODE_H / 2, w, h, "right"))
-    for node in net.nodes:
+        placer.place(note, around(x, y, node_width(divergence) / 2, NODE_H / 2, w, h, "right"))
+    for node in net.nodes:  # what the node is (its name is inside its box)
+        lines = node_lines(node, shared_os(net) is not None)[1:]
+        if not lines:
+            continue
         x, y = px[node.name]
-        label = Label(f"node-label:{node.name}", node_lines(node, shared_os(net) is not None), 0, 0, LABEL_PX)
+        half = node_width(node.name) / 2
+        label = Label(f"node-label:{node.name}", lines, 0, 0, LABEL_PX)
         w, h = label.size_px
-        others = [px[n.name] for n in net.nodes if n.name != node.name]
-        # a name nearer another node than its own would name the wrong box
+        boxes = {n.name: (px[n.name][0] - node_width(n.name) / 2, px[n.name][1] - NODE_H / 2,
+                          px[n.name][0] + node_width(n.name) / 2, px[n.name][1] + NODE_H / 2) for n in net.nodes}
+        others = [b for name, b in boxes.items() if name != node.name]
         level = [spot for d in range(40, 400, 12)  # further out at the node's own height
-                 for spot in ((x + NODE_W / 2 + d, y - h / 2), (x - NODE_W / 2 - d - w, y - h / 2))]
-        placer.place(label, list(around(x, y, NODE_W / 2, NODE_H / 2, w, h, "above")) + level,
-                     accept=lambda box, own=(x, y), others=others: _nearest_is_own(box, own, others))
+                 for spot in ((x + half + d, y - h / 2), (x - half - d - w, y - h / 2))]
+        # a label nearer another node than its own would describe the wrong box
+        placer.place(label, list(around(x, y, half, NODE_H / 2, w, h, "above")) + level,
+                     accept=lambda box, own=boxes[node.name], others=others: _nearest_is_own(box, own, others))
     for node in net.nodes:
         for iface in node.interfaces:
             if iface.segment is None:
@@ -205,7 +224,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
                 label = replace(label, lines=(f"{node.name}: {iface.label}", *addresses))
                 w, h = label.size_px
                 placer.place(label, list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (16.0, -16.0, 30.0, -30.0)))
-                             + list(around(*start, NODE_W / 2, NODE_H / 2, w, h, "below")))
+                             + list(around(*start, node_width(node.name) / 2, NODE_H / 2, w, h, "below")))
     for key, (x, y) in px.items():
         if key.startswith("segment:"):
             label = Label(f"segment-label:{key[8:]}", (key[8:],), 0, 0, 11, italic=True, colour="#555555")
@@ -230,7 +249,8 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
         x, y = px[node.name]
         for iface in node.interfaces:
             if iface.segment is not None:
-                placer.add_line(Line(f"link:{node.name}.{iface.key}", ((x, y), px[f"segment:{iface.segment}"])))
+                segment = px[f"segment:{iface.segment}"]
+                placer.add_line(Line(f"link:{node.name}.{iface.key}", (_edge((x, y), segment, node.name, 0), segment)))
     for cluster in net.clusters:
         points = [px[name] for name, _ in cluster.members if name in px]
         if points:
@@ -242,8 +262,13 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
     for node in net.nodes:
         x, y = px[node.name]
         kind = "circle" if node.role.value == "router" else "rect"
-        placer.add_mark(Mark(f"node:{node.name}", kind, x, y, NODE_W, NODE_H, fill="#f2f2f2",
+        width = node_width(node.name)
+        placer.add_mark(Mark(f"node:{node.name}", kind, x, y, width, NODE_H, fill="#f2f2f2",
                              hatch=node.down))
+        name = Label(f"node-name:{node.name}", (node.name,), 0, 0, NAME_PX, bold=True,
+                     fill="white" if node.down else None, pad=1)
+        w, h = name.size_px
+        placer.picture.labels.append(name.moved(x - w / 2, y - h / 2))
 
 
 def _draw_path(net: Network, px: dict, trace: Trace, style: dict, prefix: str, placer: Placer) -> list:
@@ -256,7 +281,7 @@ def _draw_path(net: Network, px: dict, trace: Trace, style: dict, prefix: str, p
         start, end = px[a], px[b]
         wx, wy = px.get(f"segment:{segment}", ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2))
         way = (wx, wy + shift)
-        first, last = _toward(start, way, NODE_H / 2 + 6), _toward(end, way, NODE_H / 2 + 8)
+        first, last = _edge(start, way, a, 6), _edge(end, way, b, 8)
         leg_id = f"{prefix}{n}:{a}->{b}" if prefix.startswith("ghost") else f"hop:{prefix or 'Q'}{n}:{a}->{b}"
         placer.add_line(Line(leg_id, (first, way, last), style["colour"], style["width"], style["dash"], True))
         out.append((((first, way), (way, last)), leg_id))

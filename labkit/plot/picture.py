@@ -124,6 +124,10 @@ def segment_hits_box(p, q, box: Box) -> bool:
     return True
 
 
+def _contains(outer: Box, inner: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
 def line_segments(line: Line):
     return zip(line.points, line.points[1:])
 
@@ -234,8 +238,9 @@ def _side(item_id: str) -> tuple[str, str]:
 
 
 def attached(label_id: str, other_id: str) -> bool:
-    """Labels drawn on a line on purpose: a hop number on its own leg, a NIC's address on the
-    NIC's own link, the ✎ on the arrow it rewrote (two pictures side by side: the same side only)."""
+    """Labels drawn on something on purpose: a hop number on its own leg, a NIC's address on the
+    NIC's own link, a node's name in its own box, the ✎ on the arrow it rewrote (two pictures
+    side by side: the same side only)."""
     (side_a, label), (side_b, other) = _side(label_id), _side(other_id)
     if side_a != side_b:
         return False
@@ -244,6 +249,8 @@ def attached(label_id: str, other_id: str) -> bool:
         return other.startswith(f"hop:{rest if rest.startswith('R') else 'Q' + rest}:")
     if kind == "nic":
         return other == f"link:{rest}"
+    if kind == "node-name":
+        return other == f"node:{rest}"
     if kind == "rewrite":
         return other.startswith(f"step:{rest.split(':')[0]}:")
     return False
@@ -259,10 +266,14 @@ def collisions(picture: Picture, guides=("lane-line:",)) -> list[str]:
         for b in labels[n + 1:]:
             if boxes_overlap(a.box, b.box) and not attached(a.id, b.id) and not attached(b.id, a.id):
                 found.append(f"label {a.id} overlaps label {b.id}")
+        # text inside its own node's box: the box is drawn over every line and bar, the text over the box
+        inside = any(attached(a.id, m.id) and _contains(m.box, a.box) for m in picture.marks)
         for mark in picture.marks:
-            if mark.kind != "cross" and boxes_overlap(a.box, mark.box) and not attached(a.id, mark.id):
+            if mark.kind == "cross" or (inside and mark.kind in ("bar", "frame")) or attached(a.id, mark.id):
+                continue
+            if boxes_overlap(a.box, mark.box):
                 found.append(f"label {a.id} overlaps {mark.id}")
-        for line in picture.lines:
+        for line in picture.lines if not inside else ():
             if line.id.startswith(guides) or attached(a.id, line.id):
                 continue
             if any(segment_hits_box(p, q, a.box) for p, q in line_segments(line)):
