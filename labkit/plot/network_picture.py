@@ -266,7 +266,7 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
         placer.add_mark(Mark(f"node:{node.name}", kind, x, y, width, NODE_H, fill="#f2f2f2",
                              hatch=node.down))
         name = Label(f"node-name:{node.name}", (node.name,), 0, 0, NAME_PX, bold=True,
-                     fill="white" if node.down else None, pad=1)
+                     fill="white", pad=1)  # readable over a ✖ drawn on the node
         w, h = name.size_px
         placer.picture.labels.append(name.moved(x - w / 2, y - h / 2))
 
