@@ -260,8 +260,8 @@ class FtpExplorer:
             self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             mark = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
             colour = "#1b7a3a" if result.succeeded else "#b3261e"
-            self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; color:{colour}'><b>{mark}</b>: "
-                                  f"{html.escape(result.reason)}</div><div style='font-size:13px'><i>hint:</i> "
+            self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; color:{colour}'><b>{mark}</b>: "
+                                  f"{html.escape(result.reason)}</div><div style='font-size:13px; line-height:1.35'><i>hint:</i> "
                                   f"{html.escape(result.hint)}</div>")
             self.risks.value = "<table>" + "".join(
                 f"<tr><td>{'⚠ PRESENT' if r.present else '✔ handled'}</td><td>{html.escape(r.risk)}</td>"
