@@ -168,7 +168,10 @@ def test_compare_panel_draws_both_sides():
     panel.switches[("nlb", "weakhostsend")].value = True
     assert panel.base_trace.reply.disposition.value == "STRONG_SEND_BLOCKED"
     assert panel.view.trace.reply.disposition.value == "ACCEPTED"
-    assert len(panel.picture.figure.axes) == 2
+    lines = {line.id.split(":")[0] + ":" + line.id.split(":")[1][0] for line in panel.picture.drawn.lines}
+    assert {"ghost:Q", "hop:R"} <= lines  # the path as written (thin grey) and the reply with the settings
+    ending = next(lab for lab in panel.picture.drawn.labels if lab.id.startswith("ghost-ending:reply"))
+    assert ending.lines == (f"as written: ✖ reply at {member}", "STRONG_SEND_BLOCKED")
 
 
 def test_the_command_a_panel_shows_does_what_the_panel_did():
@@ -247,16 +250,16 @@ def test_ftp_diagram_ends_a_dropped_connection_where_it_was_dropped():
 
 
 def test_compare_panel_marks_where_the_reply_paths_part():
+    from labkit.plot.picture import boxes_overlap
     from labkit.widgets import ComparePanel
     net = without_static_routes()
     member = trace(net, "pc1", "10.10.0.100").last_hop.node
     panel = ComparePanel(net, member, Flow("pc1", "10.10.0.100"))
     panel.switches[("nlb", "weakhostsend")].value = True
-    fig = panel.picture.figure
-    assert "the reply paths part at hop R1" in fig._suptitle.get_text()
-    for ax in fig.axes:
-        marker = next(t for t in ax.texts if t.get_gid() == "divergence")
-        assert marker.xy == node_positions(net)[member]
+    drawn = panel.picture.drawn
+    assert "the reply paths part at hop R1" in " ".join(drawn.label("title").lines)
+    marks = {m.id: m for m in drawn.marks}
+    assert boxes_overlap(marks["divergence"].box, marks[f"node:{member}"].box)
 
 
 def test_route_table_columns_are_wide_enough_for_the_verdict():

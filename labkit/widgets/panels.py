@@ -1,80 +1,74 @@
-"""The panels. Thin on purpose: settings go to labkit.panels, pictures come from labkit.plot."""
+"""The panels. Thin on purpose: settings go to labkit.panels, pictures (SVG) come from labkit.plot."""
 
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import replace
 
 import ipywidgets as w
 
 from ..model import SWITCHES, FtpClientSettings, Network, Trace
 from ..model.ftp import FtpResult
-from ..panels import Flow, FtpView, HostView, ftp_view, host_view
-from ..plot import draw_comparison, draw_ftp_sequence, draw_network, draw_topology, draw_trace
+from ..panels import STALE, Flow, FtpView, HostView, ftp_view, host_view
+from ..plot.ftp_picture import ftp_picture
+from ..plot.network_picture import ending_words, network_picture, paths_part_at
+from ..plot.picture import Picture, to_svg
 
-DPI = 72
+# Side by side on a 1366×768 screen: controls on the left, the verdict line and the picture on the
+# right, the longer texts (Windows commands, trace) underneath.
+CONTROLS = w.Layout(width="320px", flex="0 0 320px")
+MAIN = w.Layout(flex="1 1 480px", min_width="420px", overflow="hidden")
+ROW = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
 
 
 def _pre(text: str) -> str:
-    return f"<pre style='font-size:11px; line-height:1.25; white-space:pre-wrap'>{html.escape(text)}</pre>"
+    return f"<pre style='font-size:12px; line-height:1.3; white-space:pre-wrap'>{html.escape(text)}</pre>"
 
 
 def _error(message: str | None) -> str:
     return f"<span style='color:#b3261e'>✖ {html.escape(message)}</span>" if message else ""
 
 
-class _Picture:
-    """One reused matplotlib Figure rendered into a widgets.Image.
+def _verdict(trace: Trace, extra: str = "", why: bool = True) -> str:
+    """One line a learner reads first: how the request and the reply ended, in words, and why."""
+    parts = [ending_words(trace, "request")] + ([ending_words(trace.reply, "reply")] if trace.reply else [])
+    failed = next((t for t in (trace, trace.reply) if t is not None and not t.succeeded), None)
+    why = f"<br><span style='font-weight:normal'>{html.escape(failed.reason)}</span>" if failed and why else ""
+    colour = "#b3261e" if failed else "#1b7a3a"
+    return (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; font-weight:bold; color:{colour}'>"
+            f"{html.escape(' · '.join(parts))}{html.escape(extra)}{why}</div>")
 
-    `show_layers` draws the network once and only the packet's layer on each change
-    (matplotlib blitting): text rendering is what costs time, and most text never changes.
-    """
 
-    def __init__(self, size=(10, 6.5), dpi=DPI):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-        self.figure = Figure(figsize=size, dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.figure)
-        # width set, height auto: the picture keeps its proportions in any notebook width
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1000px", height="auto"))
-        self._key, self._background, self._ax = None, None, None
+def _text(**kwargs) -> w.Text:
+    """A text field that applies on Enter or on leaving it, not on every keystroke."""
+    return w.Text(continuous_update=False, **kwargs)
 
-    def show(self, draw) -> None:
-        self._key = None
-        self.figure.clear()
-        draw(self.figure)
-        self.canvas.draw()
-        self._publish()
 
-    def show_layers(self, key, background, overlay) -> None:
-        if key != self._key:
-            self.figure.clear()
-            self._ax = self.figure.add_axes((0.02, 0.02, 0.96, 0.9))
-            background(self._ax)
-            self.canvas.draw()
-            self._background, self._key = self.canvas.copy_from_bbox(self.figure.bbox), key
-        else:
-            self.canvas.restore_region(self._background)
-        artists = overlay(self._ax)
-        for artist in artists:
-            self._ax.draw_artist(artist)
-        self._publish()
-        for artist in artists:
-            artist.remove()
+def _refused(view) -> bool:
+    """A value the panel could not use: the picture and trace keep the last valid settings."""
+    return any(message.endswith(STALE) for message in view.errors.values())
 
-    def _publish(self) -> None:
-        from PIL import Image
-        width, height = self.canvas.get_width_height()
-        frame = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        frame.save(buffer, format="PNG", compress_level=1)
-        self.image.value = buffer.getvalue()
+
+class SvgPicture:
+    """A picture as inline SVG in an HTML widget: crisp at any zoom, text selectable, nothing to encode."""
+
+    def __init__(self):
+        self.image = w.HTML(layout=w.Layout(width="100%", overflow="auto"))
+        self.image.add_class("labkit-picture")
+        self.image.add_class("tex2jax_ignore")  # no maths in a picture: spare the typesetter the walk
+        self.drawn: Picture | None = None  # what is on screen, as data a test can read
+
+    def show(self, picture: Picture) -> None:
+        self.drawn = picture
+        # contained: a new picture relays out only itself, not the whole notebook
+        self.image.value = f"<div style='contain: content'>{to_svg(picture)}</div>"
 
 
 class HostPanel:
     """Per-NIC switches, default gateways and static routes of one node, the Windows commands
     for them, and the flow's path redrawn on every change."""
+
+    picture_width = 600
 
     def __init__(self, net: Network, node: str, flow: Flow):
         self.net, self.node_name = net, node
@@ -82,50 +76,62 @@ class HostPanel:
         self.switches: dict[tuple[str, str], w.Checkbox] = {}
         self.gateways: dict[str, w.Text] = {}
         self.gateway_errors: dict[str, w.HTML] = {}
-        rows = [w.HTML(f"<b>{html.escape(node)}</b> ({html.escape(node_.os.display)})")]
+        groups = []  # one per NIC, then routes, then the flow: a column here, a row in ComparePanel
         for iface in node_.interfaces:
             boxes = []
             for switch in SWITCHES:
                 fixed = node_.role.value == "router" or (switch != "forwarding" and not node_.os.host_model_configurable)
                 box = w.Checkbox(value=getattr(iface, switch), description=switch, indent=False,
-                                 disabled=fixed, layout=w.Layout(width="150px"))
+                                 disabled=fixed, layout=w.Layout(width="auto", margin="0 10px 0 0"))
                 box.observe(self._changed, names="value")
                 self.switches[(iface.key, switch)] = box
                 boxes.append(box)
-            gateway = w.Text(value=", ".join(str(g.address) for g in iface.gateways),
-                             description="gateway", layout=w.Layout(width="260px"))
+            gateway = _text(value=", ".join(str(g.address) for g in iface.gateways),
+                            description="gateway", layout=w.Layout(width="300px"))
             gateway.observe(self._changed, names="value")
             self.gateways[iface.key] = gateway
             self.gateway_errors[iface.key] = w.HTML()
-            rows.append(w.HTML(f"<b>{html.escape(iface.label)}</b> "
-                               f"({', '.join(str(a) for a in iface.addresses)})"))
-            rows.append(w.HBox(boxes))
-            rows.append(w.HBox([gateway, self.gateway_errors[iface.key]]))
+            groups.append([w.HTML(f"<b>{html.escape(iface.label)}</b> "
+                                  f"({', '.join(str(a) for a in iface.addresses)})"),
+                           w.HBox(boxes, layout=w.Layout(flex_flow="row wrap")), gateway,
+                           self.gateway_errors[iface.key]])
         self.routes = w.Textarea(value="\n".join(
             f"{r.destination} via {r.gateway or 'on-link'} on {r.interface} metric {r.metric}" for r in node_.routes),
             description="routes", placeholder="10.30.0.0/16 via 10.10.0.1 on nlb   (or: route -p add …)",
-            layout=w.Layout(width="480px", height="70px"))
+            continuous_update=False, layout=w.Layout(width="300px", height="56px"))
         self.routes.observe(self._changed, names="value")
         self.routes_error = w.HTML()
-        self.flow_from = w.Dropdown(options=[n.name for n in net.nodes], value=flow.source, description="from")
-        self.flow_to = w.Text(value=str(flow.dst), description="to", layout=w.Layout(width="220px"))
-        self.flow_src = w.Text(value=flow.src or "", description="source", placeholder="(chosen by Windows)",
-                               layout=w.Layout(width="220px"))
-        self.flow_proto = w.Dropdown(options=["tcp", "udp", "icmp"], value=flow.proto, description="protocol")
+        self.flow_from = w.Dropdown(options=[n.name for n in net.nodes], value=flow.source, description="from",
+                                    layout=w.Layout(width="150px"), style={"description_width": "40px"})
+        self.flow_to = _text(value=str(flow.dst), description="to", layout=w.Layout(width="150px"),
+                             style={"description_width": "25px"})
+        self.flow_src = _text(value=flow.src or "", description="source", placeholder="(chosen by Windows)",
+                              layout=w.Layout(width="185px"), style={"description_width": "50px"})
+        self.flow_proto = w.Dropdown(options=["tcp", "udp", "icmp"], value=flow.proto, description="proto",
+                                     layout=w.Layout(width="115px"), style={"description_width": "40px"})
         for control in (self.flow_from, self.flow_to, self.flow_src, self.flow_proto):
             control.observe(self._changed, names="value")
         self.flow_error = w.HTML()
         self.settings_error = w.HTML()
+        self.verdict = w.HTML()
         self.commands = w.HTML()
         self.trace_text = w.HTML()
-        self.picture = _Picture(dpi=90)
+        self.picture = SvgPicture()
         self.view: HostView | None = None
-        controls = w.VBox(rows + [w.HBox([self.routes, self.routes_error]),
-                                  w.HTML("<b>flow</b>"), w.HBox([self.flow_from, self.flow_to]),
-                                  w.HBox([self.flow_src, self.flow_proto]), self.flow_error,
-                                  self.settings_error, w.HTML("<b>Windows commands</b>"), self.commands])
-        self.widget = w.VBox([controls, self.picture.image, self.trace_text])
+        groups += [[self.routes, self.routes_error],
+                   [w.HTML("<b>flow</b>"), w.HBox([self.flow_from, self.flow_to]),
+                    w.HBox([self.flow_src, self.flow_proto]), self.flow_error, self.settings_error]]
+        title = w.HTML(f"<b>{html.escape(node)}</b> ({html.escape(node_.os.display)})")
+        self.widget = w.VBox(self._arrange(title, groups) + [w.HTML("<b>Windows commands</b>"), self.commands,
+                                                             self.trace_text])
+        self.widget.add_class("labkit-panel")
         self.update()
+
+    def _arrange(self, title, groups) -> list:
+        """Controls in a column on the left, the verdict line and the picture on the right."""
+        controls = w.VBox([title] + [item for group in groups for item in group], layout=CONTROLS)
+        controls.add_class("labkit-controls")
+        return [w.HBox([controls, w.VBox([self.verdict, self.picture.image], layout=MAIN)], layout=ROW)]
 
     def settings(self) -> dict:
         return {"switches": {k: box.value for k, box in self.switches.items()},
@@ -146,40 +152,49 @@ class HostPanel:
         self.routes_error.value = _error(view.errors.get("routes"))
         self.flow_error.value = _error(view.errors.get("flow"))
         self.settings_error.value = _error(view.errors.get("settings"))
-        self.commands.value = _pre("\n".join(view.commands) or "(nothing differs from a fresh install)")
-        if view.trace is not None:  # otherwise keep the last good picture and text
+        if view.trace is not None and not (_refused(view) and self.view is not None):
+            # otherwise the last good picture, verdict and trace stay, as the error message says
+            self._draw(view)  # first: the picture is what the learner waits for
             self.trace_text.value = _pre(str(view.trace))
-            self._draw(view)
-        self.view = view
+            self.view = view
+        self.commands.value = _pre("\n".join(view.commands) or "(nothing differs from a fresh install)")
         return view
 
     def _draw(self, view: HostView) -> None:
-        self.picture.show_layers(_look(view.network), lambda ax: draw_network(ax, view.network),
-                                 lambda ax: draw_trace(ax, view.network, view.trace))
+        self.picture.show(network_picture(view.network, view.trace, width=self.picture_width))
+        self.verdict.value = _verdict(view.trace)
 
     def _ipython_display_(self):
         from IPython.display import display
         display(self.widget)
 
 
-def _look(net: Network) -> tuple:
-    """What the network part of the picture shows (switches and routes do not change it)."""
-    return tuple((n.name, n.down, n.x, n.y, tuple((i.label, i.segment, i.addresses) for i in n.interfaces))
-                 for n in net.nodes)
-
-
 class ComparePanel(HostPanel):
-    """The same flow before (the scenario as written) and after (the panel's settings)."""
+    """The same flow before (the scenario as written) and after (the panel's settings): one picture,
+    the paths with your settings in colour over the paths as written in thin grey, ◆ where they part.
+    (Two pictures side by side would not fit beside the controls on a 1366×768 screen.)"""
 
     def __init__(self, net: Network, node: str, flow: Flow):
         self.base_trace: Trace | None = None
+        self._base_key, self.headline = None, ""
         super().__init__(net, node, flow)
 
     def _draw(self, view: HostView) -> None:
-        self.base_trace = host_view(self.net, self.node_name, self.flow()).trace
-        self.picture.figure.set_size_inches(15, 6.5)
-        self.picture.show(lambda fig: draw_comparison(self.net, self.base_trace, view.network, view.trace,
-                                                      ("as written", "with your settings"), fig=fig))
+        if self._base_key != self.flow():  # the scenario as written changes only with the flow
+            self.base_trace = host_view(self.net, self.node_name, self.flow()).trace
+            self._base_key = self.flow()
+        on_reply, split = paths_part_at(self.base_trace, view.trace)
+        self.headline = ("the two settings give the same path" if split is None else
+                         f"the {'reply' if on_reply else 'request'} paths part at hop "
+                         f"{'R' if on_reply else ''}{split + 1} (◆)")
+        shown = view.trace.reply if on_reply else view.trace
+        node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
+        self.picture.show(network_picture(view.network, view.trace, ghost=self.base_trace, divergence=node,
+                                          width=self.picture_width,
+                                          title=f"{self.net.title or self.net.name}\n{view.trace.flow}: {self.headline}"))
+        self.verdict.value = (_verdict(self.base_trace, "  (as written)", why=False)
+                              + _verdict(view.trace, "  (with your settings)", why=False)
+                              + f"<div style='font-size:13px'><b>{html.escape(self.headline)}</b></div>")
 
 
 class FtpExplorer:
@@ -190,39 +205,41 @@ class FtpExplorer:
         self.net = net
         s = net.ftp.settings
         server = net.node(net.ftp.server).ftp_server
-        self.mode = w.Dropdown(options=["passive", "active", "epsv", "eprt"], value=s.mode, description="mode")
-        self.tls = w.Dropdown(options=["none", "explicit", "implicit"], value=s.tls, description="TLS")
-        self.prot = w.Dropdown(options=["P", "C"], value=s.prot, description="PROT")
+        narrow = {"layout": w.Layout(width="300px"), "style": {"description_width": "100px"}}
+        self.mode = w.Dropdown(options=["passive", "active", "epsv", "eprt"], value=s.mode, description="mode", **narrow)
+        self.tls = w.Dropdown(options=["none", "explicit", "implicit"], value=s.tls, description="TLS", **narrow)
+        self.prot = w.Dropdown(options=["P", "C"], value=s.prot, description="PROT", **narrow)
         self.ccc = w.Checkbox(value=s.ccc, description="CCC after login", indent=False)
         self.trust = w.Checkbox(value=s.trust_pasv_address, description="client trusts the 227 address",
                                 indent=False)
-        wide = {"description_width": "initial"}
-        self.external = w.Text(value=str(server.external_address or ""), description="external IP",
-                               placeholder="(none)", style=wide)
-        self.passive = w.Text(value="" if server.passive_ports is None else
-                              f"{server.passive_ports[0]}-{server.passive_ports[1]}", description="passive ports",
-                              placeholder="(any)", style=wide)
+        self.external = _text(value=str(server.external_address or ""), description="external IP",
+                              placeholder="(none)", **narrow)
+        self.passive = _text(value="" if server.passive_ports is None else
+                             f"{server.passive_ports[0]}-{server.passive_ports[1]}", description="passive ports",
+                             placeholder="(any)", **narrow)
         forwarded = server.passive_ports is not None and any(
             pf.ports == server.passive_ports for n in net.nodes if n.nat for pf in n.nat.port_forwards)
         self.forward = w.Checkbox(value=forwarded, description="forward the passive range on the NAT", indent=False)
         self.helper = w.Checkbox(value=any(n.ftp_helper for n in net.nodes if n.nat), description="FTP helper on NAT",
                                  indent=False)
-        self.affinity = w.Dropdown(options=["none", "client-ip"], description="LB affinity",
+        self.affinity = w.Dropdown(options=["none", "client-ip"], description="LB affinity", **narrow,
                                    value=next((n.load_balancer.affinity for n in net.nodes if n.load_balancer), "none"))
         self.errors = {name: w.HTML() for name in ("external_address", "passive_range")}
         self.outcome = w.HTML()
         self.risks = w.HTML()
         self.text = w.HTML()
-        self.picture = _Picture((11, 8), dpi=64)  # text-heavy: 64 dpi keeps a redraw under 150 ms
+        self.picture = SvgPicture()
         self.view: FtpView | None = None
         for control in (self.mode, self.tls, self.prot, self.ccc, self.trust, self.external, self.passive,
                         self.forward, self.helper, self.affinity):
             control.observe(lambda _c: self.update(), names="value")
-        controls = w.VBox([self.mode, self.tls, self.prot, self.ccc, self.trust,
-                           w.HBox([self.external, self.errors["external_address"]]),
-                           w.HBox([self.passive, self.errors["passive_range"]]), self.forward, self.helper,
-                           self.affinity, self.outcome, self.risks])
-        self.widget = w.VBox([controls, self.picture.image, self.text])
+        controls = w.VBox([self.mode, self.tls, self.prot, self.ccc, self.trust, self.external,
+                           self.errors["external_address"], self.passive, self.errors["passive_range"],
+                           self.forward, self.helper, self.affinity], layout=CONTROLS)
+        controls.add_class("labkit-controls")
+        main = w.VBox([self.outcome, self.picture.image], layout=MAIN)
+        self.widget = w.VBox([w.HBox([controls, main], layout=ROW), self.risks, self.text])
+        self.widget.add_class("labkit-panel")
         self.update()
 
     def settings(self) -> FtpClientSettings:
@@ -237,18 +254,20 @@ class FtpExplorer:
                         helper=self.helper.value, affinity=self.affinity.value if has_lb else None)
         for name, label in self.errors.items():
             message = view.errors.get(name)
-            label.value = _error(message + " (the picture still shows the last valid settings)" if message else None)
+            label.value = _error(message + STALE if message else None)
         if view.result is not None:
             result: FtpResult = view.result
+            self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             mark = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
-            self.outcome.value = (f"<b>{mark}</b>: {html.escape(result.reason)}<br><i>hint:</i> "
-                                  f"{html.escape(result.hint)}")
+            colour = "#1b7a3a" if result.succeeded else "#b3261e"
+            self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; color:{colour}'><b>{mark}</b>: "
+                                  f"{html.escape(result.reason)}</div><div style='font-size:13px; line-height:1.35'><i>hint:</i> "
+                                  f"{html.escape(result.hint)}</div>")
             self.risks.value = "<table>" + "".join(
                 f"<tr><td>{'⚠ PRESENT' if r.present else '✔ handled'}</td><td>{html.escape(r.risk)}</td>"
                 f"<td>{html.escape(r.mitigation)}</td></tr>" for r in result.risks) + "</table>"
             self.text.value = _pre(str(result))
-            self.picture.show(lambda fig: draw_ftp_sequence(view.network, result, fig.add_axes((0.01, 0.01, 0.98, 0.9))))
-        self.view = view
+            self.view = view
         return view
 
     def _ipython_display_(self):
