@@ -37,6 +37,11 @@ def test_course_has_three_editions_and_students_get_no_solutions(tmp_path):
     assert solutions >= 18
     page = (out / "html" / "instructor" / "01-strong-vs-weak-host.html").read_text()
     assert "VBox(children" not in page
+    for edition in ("instructor", "student"):  # each panel: its first picture and text, not a placeholder
+        for name in ("01-strong-vs-weak-host", "05-ftp-nat-tls-load-balancers", "06-case-files"):
+            page = (out / "html" / edition / f"{name}.html").read_text()
+            assert "labkit-static-panel" in page and "an interactive panel appears here" not in page, (edition, name)
+        assert "<svg" in (out / "html" / edition / "01-strong-vs-weak-host.html").read_text()
 
 
 def test_course_pages_are_self_contained_and_the_student_pages_give_nothing_away(tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import textwrap
 
 from ..model import FtpResult, Network
-from .ftp_diagram import _receiver, lanes
 from .picture import Label, Line, Mark, Picture, Placer, to_svg
 
 CONTROL = {"colour": "#1f5fa8", "dash": None, "width": 1.8}
@@ -19,6 +18,33 @@ TEXT_PX = 12.0
 ROW, REWRITE_ROW = 34, 84
 WRAP = 80  # characters per line of the outcome
 LINE_CHARS = 72  # characters per line of a step
+
+
+def lanes(net: Network, result: FtpResult) -> list[str]:
+    """Client, then (in path order) the middleboxes the session's connections crossed, the
+    nodes where a connection ended, and other FTP servers; the server last."""
+    order: list[str] = []
+    for step in result.steps:
+        if step.trace is None:
+            continue
+        for n, hop in enumerate(step.trace.hops):
+            node = net.node(hop.node)
+            boxed = any((node.firewall, node.nat, node.ftp_helper, node.load_balancer, node.ftp_server))
+            ended = n == len(step.trace.hops) - 1
+            if hop.node not in (result.client, result.server) and (boxed or ended) and hop.node not in order:
+                order.append(hop.node)
+    control = [h.node for h in result.steps[0].trace.hops] if result.steps and result.steps[0].trace else []
+    first = {name: n for n, name in enumerate(order)}
+    order.sort(key=lambda name: (control.index(name) if name in control else len(control), first[name]))
+    return [result.client, *order, result.server]
+
+
+def _receiver(step, x: dict) -> str:
+    """Where an arrow ends: a connection ends where its packet did."""
+    if step.trace is not None and step.trace.last_hop.node in x and (
+            not step.trace.accepted or step.trace.last_hop.node != step.sender):
+        return step.trace.last_hop.node
+    return step.receiver
 
 
 def ftp_picture(net: Network, result: FtpResult) -> Picture:

@@ -341,9 +341,18 @@ def network_svg(net: Network, trace: Trace | None = None, **kwargs) -> str:
     return to_svg(network_picture(net, trace, **kwargs))
 
 
+def first_divergence(a: Trace, b: Trace) -> int | None:
+    """Index of the first hop where two traces part (node or outgoing interface), or None."""
+    for n, (x, y) in enumerate(zip(a.hops, b.hops)):
+        if (x.node, x.out_iface) != (y.node, y.out_iface):
+            return n
+    if len(a.hops) != len(b.hops) or a.disposition != b.disposition:
+        return min(len(a.hops), len(b.hops)) - 1
+    return None
+
+
 def paths_part_at(trace_a: Trace, trace_b: Trace, reply: bool = True) -> tuple[bool, int | None]:
     """(compared on the reply?, index of the first hop where the two paths part, or None)."""
-    from .topology import first_divergence
     on_reply = reply and trace_a.reply is not None and trace_b.reply is not None
     pick = (lambda t: t.reply) if on_reply else (lambda t: t)
     return on_reply, first_divergence(pick(trace_a), pick(trace_b))

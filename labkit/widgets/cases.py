@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
 from ..cases.restore import Layout, preflight_attached
+from .static import Panel
 
 
 # Dropdown values for "nothing chosen": ipywidgets shows a None value as a blank choice.
@@ -25,7 +26,7 @@ def _settings_note(text: str) -> str:
     return _pre(f"⚠ These settings do not fit together: {text}")
 
 
-class DcdiagPanel:
+class DcdiagPanel(Panel):
     """Domain functional level, SYSVOL replication, dfsrmig state and replication health → verdict."""
 
     def __init__(self, report: DcdiagReport, clean: ReplicationSummary, failing: ReplicationSummary):
@@ -56,12 +57,8 @@ class DcdiagPanel:
         self.verdict.value = _pre(str(result))
         return result
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
 
-
-class RestorePanel:
+class RestorePanel(Panel):
     """Tick which disks are attached to the target machine, pick the BIOS boot disk → will the restore work?"""
 
     def __init__(self, layout: Layout):
@@ -85,7 +82,3 @@ class RestorePanel:
             return None
         self.verdict.value = _pre(str(result))
         return result
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)

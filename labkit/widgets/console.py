@@ -15,13 +15,14 @@ import ipywidgets as w
 
 from ..model.console import run_console, save_script
 from ..model.console.dispatch import ConsoleError
+from .static import Panel
 
 PROMPTS = {"cmd": "C:\\>", "powershell": "PS C:\\>"}
 MAX_SHOWN = 400
 """Lines of session text kept on screen (older ones scroll away, as in a console window)."""
 
 
-class Console:
+class Console(Panel):
     """One node's console. `.network` is the network after the changes typed so far."""
 
     def __init__(self, net, node: str, shell: str = "cmd"):
@@ -96,7 +97,3 @@ class Console:
         self.screen.value = ("<pre style='font-family:Consolas,\"Courier New\",monospace; font-size:12px; "
                              "background:#0c0c0c; color:#cccccc; padding:6px; max-height:420px; overflow:auto; "
                              f"white-space:pre'>{html.escape(text)}</pre>")
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)

@@ -13,6 +13,7 @@ from ..panels import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from ..plot.ftp_picture import ftp_picture
 from ..plot.network_picture import ending_words, network_picture, paths_part_at
 from ..plot.picture import Picture, to_svg
+from .static import Panel
 
 # Side by side on a 1366×768 screen: controls on the left, the verdict line and the picture on the
 # right, the longer texts (Windows commands, trace) underneath.
@@ -64,7 +65,7 @@ class SvgPicture:
         self.image.value = f"<div style='contain: content'>{to_svg(picture)}</div>"
 
 
-class HostPanel:
+class HostPanel(Panel):
     """Per-NIC switches, default gateways and static routes of one node, the Windows commands
     for them, and the flow's path redrawn on every change."""
 
@@ -164,10 +165,6 @@ class HostPanel:
         self.picture.show(network_picture(view.network, view.trace, width=self.picture_width))
         self.verdict.value = _verdict(view.trace)
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
-
 
 class ComparePanel(HostPanel):
     """The same flow before (the scenario as written) and after (the panel's settings): one picture,
@@ -197,7 +194,7 @@ class ComparePanel(HostPanel):
                               + f"<div style='font-size:13px'><b>{html.escape(self.headline)}</b></div>")
 
 
-class FtpExplorer:
+class FtpExplorer(Panel):
     """Mode, TLS, PROT, CCC, external address, passive range, helper, trust in 227, balancer
     affinity: the sequence diagram, the outcome and the risk table redrawn on every change."""
 
@@ -270,12 +267,8 @@ class FtpExplorer:
             self.view = view
         return view
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
 
-
-class StepThrough:
+class StepThrough(Panel):
     """Packet Tracer style: walk a trace (and its reply) or an FTP session one step at a time."""
 
     def __init__(self, net: Network, subject):
@@ -321,7 +314,3 @@ class StepThrough:
         text = self.items[self.slider.value - 1]
         self.detail.value = _pre(text)
         return text
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
