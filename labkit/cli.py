@@ -1,7 +1,8 @@
 """`labkit` on the command line: a thin shell over the model and the scenario files.
 
 Exit status: 0 whenever the question was answered (whatever the packet's fate),
-2 with a one-line message when the input is wrong, 1 (one line too) if labkit fails;
+2 with a one-line message when the input is wrong (any LabkitError), 1 (one line too, asking
+for a report) if labkit fails; `--debug` adds the traceback an error report needs;
 `labkit check` exits 1 when a check fails, `labkit kernel-lab` when model and kernel disagree,
 130 when interrupted (Ctrl-C, SIGTERM) after cleaning up.
 """
@@ -12,8 +13,10 @@ import argparse
 import json
 import os
 import sys
+import traceback
 
 from . import scenario
+from .errors import LabkitError
 from .model.addressing import parse_ipv4
 from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_show_route,
                     cluster_shares, node_commands, route_print, trace)
@@ -22,7 +25,7 @@ USAGE_ERROR = 2
 PCAP_HELP = "also write one Wireshark-ready .pcap per capture point into DIR (needs scapy)"
 
 
-class InputError(Exception):
+class InputError(LabkitError):
     """Bad input: shown as one line, exit status 2."""
 
 
@@ -231,10 +234,10 @@ def cmd_scenarios(args) -> str:
 
 def cmd_validate(args) -> str:
     net = scenario.load_scenario(args.scenario)
-    notes = scenario.warnings(net, dialogs=True)
+    notes = [f"warning: {w}" + (f"\n  {w.dialog}" if w.dialog else "") for w in scenario.warnings(net)]
     head = f"{args.scenario}: OK ({_count(len(net.nodes), 'node')}, {_count(len(net.clusters), 'NLB cluster')})"
     shares = [f"nlb: {share}" for share in cluster_shares(net)]
-    return "\n".join([head, *(f"warning: {w}" for w in notes), *shares])
+    return "\n".join([head, *notes, *shares])
 
 
 def cmd_import(args) -> str:
@@ -260,6 +263,8 @@ def _count(n: int, thing: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="labkit", description="Where do a multi-NIC Windows server's packets go?")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, also print the traceback (for an error report); works anywhere on the line")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run_help = ("apply a route/netsh command to a node first, e.g. "
                 "'web1: netsh interface ipv4 set interface \"NLB NIC\" weakhostsend=enabled' "
@@ -378,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # anywhere on the line, before or after the subcommand
+    argv = [arg for arg in argv if arg != "--debug"]
     try:
         args = build_parser().parse_args(argv)
         print(args.func(args))
@@ -388,17 +396,24 @@ def main(argv: list[str] | None = None) -> int:
         # the interpreter's final flush cannot complain, and end quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (InputError, scenario.ScenarioError, TraceError) as err:
-        print(f"labkit: error: {err}", file=sys.stderr)
+    except LabkitError as err:  # the input is wrong: one line saying what and where
+        _traceback(debug)
+        print(f"labkit: error: {' '.join(str(err).splitlines())}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("labkit: interrupted", file=sys.stderr)
         return 130
-    except Exception as err:  # a bug in labkit: still one line, never a traceback
+    except Exception as err:  # a bug in labkit: still one line, the traceback only with --debug
+        _traceback(debug)
         print(f"labkit: internal error ({type(err).__name__}: {err}); please report it "
-              "with the command you ran", file=sys.stderr)
+              "with the command you ran" + ("" if debug else " and the output of the same command with --debug"),
+              file=sys.stderr)
         return 1
-    return 0
+
+
+def _traceback(debug: bool) -> None:
+    if debug:
+        traceback.print_exc(file=sys.stderr)
 
 
 if __name__ == "__main__":

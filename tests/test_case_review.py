@@ -7,6 +7,7 @@
 """
 
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -25,7 +26,7 @@ SEED = parse_dcdiag((CASES / "dcdiag-seed.txt").read_text())
 CLEAN = parse_replsummary((CASES / "replsummary-clean.txt").read_text())
 FAILING = parse_replsummary((CASES / "replsummary-failing.txt").read_text())
 FALSE_POSITIVE = DomainState("2008R2", "frs", 0, CLEAN)
-NOTEBOOK = DATA_DIR.parent / "notebooks" / "06-case-files.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06-case-files.ipynb"
 
 
 # --- item 15 ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ answers, as a named test. Rows checked against the real server are in test_ftp_l
 
 from dataclasses import replace
 from ipaddress import IPv4Address
+from pathlib import Path
 
 import yaml
 
@@ -136,13 +137,13 @@ def test_F12_bounce_port_to_a_foreign_address_is_refused():
 
 
 def test_F13_port_to_a_privileged_port_is_refused():
-    net = parse_scenario((SCENARIO_DIR.parent.parent / "tests" / "data" / "ftp-direct.yaml").read_text())
+    net = parse_scenario((Path(__file__).parent / "data" / "ftp-direct.yaml").read_text())
     result = ftp_session(net, settings=FtpClientSettings(mode="active", data_port=80))
     assert result.steps[result.failed_step - 1].received == '501 PORT against the privileged port "80" refused.'
 
 
 def test_F15_F16_tls_required_by_the_server():
-    net = parse_scenario((SCENARIO_DIR.parent.parent / "tests" / "data" / "ftp-direct.yaml").read_text())
+    net = parse_scenario((Path(__file__).parent / "data" / "ftp-direct.yaml").read_text())
     node = net.node("server")
     strict = net.with_node(replace(node, ftp_server=replace(node.ftp_server, tls_required_control=True,
                                                              tls_required_data=True)))
@@ -201,7 +202,7 @@ def test_ccc_lets_the_helper_read_the_227_again():
 
 
 def test_implicit_tls_uses_port_990_which_the_helper_does_not_watch():
-    net = parse_scenario((SCENARIO_DIR.parent.parent / "tests" / "data" / "ftp-direct.yaml").read_text())
+    net = parse_scenario((Path(__file__).parent / "data" / "ftp-direct.yaml").read_text())
     node = net.node("server")
     assert not ftp_session(net, settings=FtpClientSettings(tls="implicit")).succeeded  # explicit-only server
     implicit = net.with_node(replace(node, ftp_server=replace(node.ftp_server, software="iis", tls="implicit")))

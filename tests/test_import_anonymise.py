@@ -9,7 +9,7 @@ from labkit.importer.anonymise import AddressMap
 from labkit.model.addressing import common_prefix_length
 from labkit.scenario import parse_scenario
 
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "imports"
+SAMPLES = Path(__file__).resolve().parent.parent / "labkit" / "data" / "imports"
 NLB_WEB = sorted((SAMPLES / "nlb-web").glob("*.txt"))
 SECRETS = ("WEB1", "WEB2", "NLB NIC", "PRIVATE NIC", "10.10.0", "172.16.2", "10.20.0", "10.30.0", "nlb-web",
            "Intel", "02-BF-0A-0A-00-64")

@@ -12,8 +12,8 @@ import labkit
 from labkit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-NLB_WEB = sorted(str(p) for p in (ROOT / "data" / "imports" / "nlb-web").glob("*.txt"))
-TWO_GATEWAYS = sorted(str(p) for p in (ROOT / "data" / "imports" / "two-gateways").glob("*.txt"))
+NLB_WEB = sorted(str(p) for p in (ROOT / "labkit" / "data" / "imports" / "nlb-web").glob("*.txt"))
+TWO_GATEWAYS = sorted(str(p) for p in (ROOT / "labkit" / "data" / "imports" / "two-gateways").glob("*.txt"))
 
 
 def run(capsys, *argv):

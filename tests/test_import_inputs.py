@@ -19,7 +19,7 @@ from labkit.importer.text import MAX_BYTES, Kind, decode, identify
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "imports"
-SAMPLES = ROOT / "data" / "imports"
+SAMPLES = ROOT / "labkit" / "data" / "imports"
 
 
 def text(name: str) -> str:

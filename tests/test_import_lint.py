@@ -10,7 +10,7 @@ from labkit.model import Gateway, netsh_show_interface, route_print
 
 from windows_outputs import ipconfig_all
 
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "imports"
+SAMPLES = Path(__file__).resolve().parent.parent / "labkit" / "data" / "imports"
 NLB_WEB = sorted((SAMPLES / "nlb-web").glob("*.txt"))
 TWO_GATEWAYS = sorted((SAMPLES / "two-gateways").glob("*.txt"))
 

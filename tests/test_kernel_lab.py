@@ -130,7 +130,7 @@ def test_the_seed_firewall_becomes_nftables_with_an_explicit_ftp_helper():
 
 
 def test_the_shipped_real_capture_shows_the_227_lines_the_model_writes(tmp_path):
-    """Item 4: the real session kept in data/captures next to the model's (notebook 05)."""
+    """Item 4: the real session kept in labkit/data/captures next to the model's (notebook 05)."""
     pytest.importorskip("scapy", reason="pip install 'labkit[capture]'")
     from labkit.capture import KERNEL_SEED_CAPTURE, ftp_lines
     from labkit.kernel_lab.lab import as_built

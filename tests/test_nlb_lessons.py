@@ -85,7 +85,7 @@ def test_validate_prints_windows_dialog_texts(capsys, tmp_path):
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 0 and "warning: nodes.web1.interfaces.private.gateways[0]: default gateway 10.99.0.1" in out
     assert f'  Windows, on saving "PRIVATE NIC": [Microsoft TCP/IP] {OFF_SUBNET} [Yes] [No]' in out.splitlines()
-    assert warnings(load_scenario("nlb-same-subnet"))[0].count("Microsoft TCP/IP") == 0  # plain form unchanged
+    assert str(warnings(load_scenario("nlb-same-subnet"))[0]).count("Microsoft TCP/IP") == 0  # plain form unchanged
 
 
 # --- item 6: members that disagree, the three-NIC lesson --------------------------------------

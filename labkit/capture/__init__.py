@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .wire import CapturePoint, WirePacket, capture_points
 
-SHIPPED_CAPTURES = Path(os.environ.get("LABKIT_DATA", Path(__file__).resolve().parents[2] / "data")) / "captures"
+SHIPPED_CAPTURES = Path(os.environ.get("LABKIT_DATA") or Path(__file__).resolve().parents[1] / "data") / "captures"
 KERNEL_SEED_CAPTURE = SHIPPED_CAPTURES / "kernel-lab-ftp-nat-seed"
 """tcpdump's files from `labkit kernel-lab ftp-nat-seed` (node-interface.pcap): a real session."""
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .dcdiag_tests import FailedTest, OtherFailure, explain
+from ..errors import LabkitError
 
 KB_FALSE_POSITIVE = "KB 2512643 (DCDIAG.EXE /E or /A or /C expected errors)"
 BACKLINK = "msDFSR-ComputerReferenceBL"
@@ -35,7 +36,7 @@ WHY_MIGRATE = (
 """Why to migrate SYSVOL to DFSR even though the back-link message itself is harmless."""
 
 
-class DcdiagInputError(ValueError):
+class DcdiagInputError(LabkitError, ValueError):
     """Input that is not dcdiag (or repadmin) output at all."""
 
 

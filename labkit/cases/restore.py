@@ -13,6 +13,7 @@ documented to leave it untouched; that it cures a differing layout is shown nowh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ..errors import LabkitError
 
 GENERIC = "The system image restore failed. Error details: The parameter is incorrect. (0x80070057)"
 TOO_FEW = "0x80042401: too few disks, or disks too small (on 2008 R2 often shown as 0x80070057)"
@@ -26,7 +27,7 @@ _HEADLINES = {WORKS: "RESTORE WILL WORK", FAILS: "RESTORE WILL FAIL",
               NOT_KNOWN: "NOT KNOWN WHETHER THE RESTORE WILL WORK"}
 
 
-class LayoutError(ValueError):
+class LayoutError(LabkitError, ValueError):
     """A layout that names things that are not there; str() is one line naming the key."""
 
 

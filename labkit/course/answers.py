@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
+from ..errors import LabkitError
 
 MAX_ANSWER_CHARS = 2_000
 """Longer answers are refused before any parsing: no exercise needs more."""
 
 
-class AnswerFormatError(ValueError):
+class AnswerFormatError(LabkitError, ValueError):
     """The answer is not in the expected format; the message says which format is."""
 
 

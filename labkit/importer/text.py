@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from ..errors import LabkitError
 
 MAX_BYTES = 1_000_000
 """The largest input read: a busy server's `route print` is a few tens of kB; a 10 MB paste is a mistake."""
@@ -18,7 +19,7 @@ EXPECTED = ("the output of ipconfig /all, route print, netsh interface ipv4 show
             "or Get-NetIPInterface | Format-List *")
 
 
-class ImportInputError(ValueError):
+class ImportInputError(LabkitError, ValueError):
     """Input the importer cannot use; str() is one line: the source, then what was expected."""
 
     def __init__(self, source: str, message: str):

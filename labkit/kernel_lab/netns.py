@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from ..errors import LabkitError
 
 PREFIX = "labkit-"
 INSTALL = "apt-get install nftables tcpdump iproute2 (Debian/Ubuntu; as root)"
@@ -34,7 +35,7 @@ def first_line(stream, seconds: float) -> str:
     return stream.readline() if ready else ""
 
 
-class LabError(RuntimeError):
+class LabError(LabkitError, RuntimeError):
     """The lab cannot run here, or building it failed: one line saying why."""
 
 

@@ -7,13 +7,15 @@ the two words `“NLB` and `NIC”`.
 
 from __future__ import annotations
 
+from ..errors import LabkitError
+
 TYPOGRAPHIC_QUOTES = "\u201c\u201d\u201e\u2018\u2019"
 """“ ” „ ‘ ’: characters that look like quotes but are not quotes to cmd.exe."""
 
 OWN_WORDING = "[labkit's wording: Windows's exact message for this is not documented]"
 
 
-class CommandError(ValueError):
+class CommandError(LabkitError, ValueError):
     """A command Windows would refuse.
 
     `message` is what Windows prints; where Windows refuses but its exact text is not

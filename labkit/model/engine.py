@@ -28,6 +28,7 @@ from .network import ClusterMode, Network, cluster_mac
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
 from .middlebox import Conntrack, Session, in_range, reverse, show_four
 from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
+from ..errors import LabkitError
 
 EPHEMERAL_PORT = 49152
 """Client source port: fixed so that traces (and NLB 'none' affinity) are reproducible."""
@@ -37,7 +38,7 @@ MAX_HOPS = 32
 NO_SOURCE = IPv4Address("0.0.0.0")
 
 
-class TraceError(ValueError):
+class TraceError(LabkitError, ValueError):
     """The question cannot be asked (unknown node, a source the node does not own, ...)."""
 
 

@@ -23,6 +23,7 @@ from .ftp_result import FtpResult, FtpStep, Rewrite
 from .middlebox import Conntrack, Session
 from .network import Network
 from .trace import Trace
+from ..errors import LabkitError
 
 __all__ = ["FtpError", "FtpResult", "FtpStep", "ftp_session"]
 
@@ -30,7 +31,7 @@ DATA_PORT_SERVER = EPHEMERAL_PORT + 2
 """The active-mode source port of a server that does not use port 20 (an ephemeral one)."""
 
 
-class FtpError(ValueError):
+class FtpError(LabkitError, ValueError):
     """The session cannot be set up as asked (unknown node, no FTP server, bad setting)."""
 
 

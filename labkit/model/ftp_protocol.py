@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from ..errors import LabkitError
 
 _SIX_NUMBERS = re.compile(r"(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})")
 
 
-class FtpSyntaxError(ValueError):
+class FtpSyntaxError(LabkitError, ValueError):
     """A PORT/EPRT argument or a 227/229 reply that cannot be read."""
 
 

@@ -16,6 +16,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from .addressing import parse_ipv4
 from .host import Node
+from ..errors import LabkitError
 
 LOOPBACK = "loopback"
 """Key of the software loopback pseudo-interface every node has."""
@@ -259,7 +260,7 @@ def interface_for_gateway(node: Node, gateway: IPv4Address) -> str | None:
     return best[1] if best else None
 
 
-class RouteRefused(ValueError):
+class RouteRefused(LabkitError, ValueError):
     """A static route Windows would refuse: str() explains, `.windows` is route.exe's own text."""
 
     def __init__(self, explanation: str, windows: str):

@@ -10,6 +10,7 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from ..errors import LabkitError
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKSHOP_DIR = ROOT / "workshop"
@@ -19,7 +20,7 @@ MIN_INSTRUCTOR_PASSWORD = 32
 MIN_CULL_TIMEOUT = 10
 
 
-class WorkshopError(ValueError):
+class WorkshopError(LabkitError, ValueError):
     """A setting the hub cannot start with; the message is one line the instructor can act on."""
 
 

@@ -19,6 +19,7 @@ from .ps_cmdlets import (get_net_ip_address, get_net_ip_configuration, get_net_i
                          new_net_route, remove_net_route, set_net_ip_interface)
 from .ps_objects import as_list, as_table, default_view
 from .ps_parse import PsError, tokenize
+from ...errors import LabkitError
 
 MAX_LINE = 8191
 """cmd.exe's longest command line (KB 830473); the console applies it to PowerShell too."""
@@ -42,7 +43,7 @@ KNOWN_ELSEWHERE = frozenset(
 FIRST_PS = {"windows-2012": 3, "windows-2012r2": 4}
 
 
-class ConsoleError(ValueError):
+class ConsoleError(LabkitError, ValueError):
     """A line the console cannot take at all (too long, binary): one line, the kit's words."""
 
 

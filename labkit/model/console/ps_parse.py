@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from .layout import ps_error
+from ...errors import LabkitError
 
 QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d\u201c\"", "\u201d": "\u201d\u201c\"", "\u2018": "\u2019\u2018'",
           "\u2019": "\u2019\u2018'"}
 DASHES = "-\u2013\u2014"
 
 
-class PsError(Exception):
+class PsError(LabkitError):
     """A PowerShell error record: `text` is what the console prints."""
 
     def __init__(self, text: str):

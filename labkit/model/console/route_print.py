@@ -34,17 +34,24 @@ def pattern_matcher(pattern: str | None):
     return lambda text: bool(regex.match(text))
 
 
-def _shown_interface(node: Node, route: Route) -> str:
-    """route print's Interface column: the local address the route leaves from."""
-    if route.interface == LOOPBACK:
-        return "127.0.0.1"
-    iface = node.interface(route.interface)
-    if route.origin is RouteOrigin.SYSTEM:
-        for addr in iface.addresses:
-            if route.destination in (addr.network, IPv4Network(addr.ip),
-                                     IPv4Network(addr.network.broadcast_address)):
-                return str(addr.ip)
-    return str(iface.addresses[0].ip)
+def _shown_interfaces(node: Node):
+    """route print's Interface column: the local address each route leaves from. A system route
+    to an address's subnet, host or broadcast shows that address; others the NIC's first one.
+    The lookup is built once per table (one pass over the addresses, not one per route)."""
+    own: dict[tuple[str, IPv4Network], str] = {}
+    for iface in node.interfaces:
+        for addr in reversed(iface.addresses):  # the first address wins, as in Windows's listing
+            for destination in (addr.network, IPv4Network(int(addr.ip)),
+                                IPv4Network(int(addr.network.broadcast_address))):
+                own[iface.key, destination] = str(addr.ip)
+
+    def shown(route: Route) -> str:
+        if route.interface == LOOPBACK:
+            return "127.0.0.1"
+        if route.origin is RouteOrigin.SYSTEM and (route.interface, route.destination) in own:
+            return own[route.interface, route.destination]
+        return str(node.interface(route.interface).addresses[0].ip)
+    return shown
 
 
 def persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
@@ -89,11 +96,11 @@ def interface_list(node: Node) -> list[str]:
     return lines + [RULE]
 
 
-def _row_2008(node: Node, r: Route) -> str:
+def _row_2008(node: Node, r: Route, shown_interface) -> str:
     # Windows right-aligns On-link one column left of a gateway address.
     gw = f"{'On-link':>16} " if r.gateway is None else f"{str(r.gateway):>17}"
     return (f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
-            f"{gw}{_shown_interface(node, r):>17}{effective_metric(node, r):>7}")
+            f"{gw}{shown_interface(r):>17}{effective_metric(node, r):>7}")
 
 
 def _active(lines: list[str], rows: list[str], header: str = ACTIVE_HEADER) -> list[str]:
@@ -106,7 +113,8 @@ def ipv4_section(node: Node, pattern: str | None = None) -> list[str]:
     """From `IPv4 Route Table` to the persistent block (2008 and later)."""
     matches = pattern_matcher(pattern)
     routes = sorted(node.route_table, key=lambda r: table_order(node, r))
-    rows = [_row_2008(node, r) for r in routes if matches(str(r.destination.network_address))]
+    shown_interface = _shown_interfaces(node)
+    rows = [_row_2008(node, r, shown_interface) for r in routes if matches(str(r.destination.network_address))]
     return _active(["", "IPv4 Route Table", RULE], rows) + persistent_block(node, matches)
 
 
@@ -129,12 +137,13 @@ def _rows_2003(node: Node) -> list[tuple[str, str, str, str, int]]:
     for the host's own addresses; broadcast routes use the classful broadcast; the route
     metric alone (1 for the loopback and limited-broadcast rows)."""
     rows = []
+    shown_interface = _shown_interfaces(node)
     for r in sorted(node.route_table, key=lambda r: table_order(node, r)):
         if r.interface == LOOPBACK:
             if r.destination.prefixlen == 8:
                 rows.append((r.destination, "127.0.0.1", "127.0.0.1", 1))
             continue
-        shown = _shown_interface(node, r)
+        shown = shown_interface(r)
         iface = node.interface(r.interface)
         dest = r.destination
         if r.origin is RouteOrigin.SYSTEM and dest.prefixlen == 32 and iface.owns(dest.network_address):

@@ -1,0 +1,276 @@
+"""The scenario file's schema, declared with pydantic: unknown keys are errors (typo protection)."""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from ..errors import shorten
+from ..model import PROFILES, ClusterMode, parse_destination
+from ..model.addressing import parse_ipv4, parse_ipv4_prefix
+from ..model.ftp_protocol import FtpClientSettings
+from ..model.routes import MASK_ERROR
+
+
+def _ipv4(value: str) -> IPv4Address:
+    return parse_ipv4(value)
+
+
+def _ipv4_prefix(value: str) -> IPv4Interface:
+    return parse_ipv4_prefix(value)
+
+
+IPv4 = Annotated[str, AfterValidator(_ipv4)]
+IPv4Prefix = Annotated[str, AfterValidator(_ipv4_prefix)]
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Metric = Annotated[int, Field(ge=1, le=9999)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GatewaySpec(_Spec):
+    address: IPv4
+    metric: Annotated[int, Field(ge=0, le=9999)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_address(cls, value: Any) -> Any:
+        return {"address": value} if isinstance(value, str) else value
+
+
+class InterfaceSpec(_Spec):
+    label: str | None = None
+    segment: Name | None = None
+    addresses: list[IPv4Prefix] = Field(min_length=1)
+    gateways: list[GatewaySpec] = []
+    metric: Any = "auto"
+    speed: Annotated[float, Field(gt=0)] = 1000
+    weakhostsend: bool | None = None
+    weakhostreceive: bool | None = None
+    forwarding: bool | None = None
+    index: Annotated[int, Field(ge=2, le=9999)] | None = None
+    skip_as_source: list[IPv4] = []
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, value: Any) -> Any:
+        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999):
+            return value
+        raise ValueError(f"expected 'auto' or a whole number from 1 to 9999, got {shorten(value)}")
+
+
+class RouteSpec(_Spec):
+    destination: str
+    gateway: str
+    interface: str | None = None
+    metric: Metric | None = None
+    persistent: bool = True
+
+    @field_validator("destination")
+    @classmethod
+    def _destination(cls, value: str) -> str:
+        try:
+            parse_destination(str(value))
+        except ValueError as err:
+            if str(err) != MASK_ERROR:
+                raise
+            loose = IPv4Network(str(value), strict=False)
+            raise ValueError(f"{value} has bits set outside its mask (did you mean {loose}?); "
+                             f'route.exe would say "{MASK_ERROR}"') from None
+        return value
+
+    @field_validator("gateway")
+    @classmethod
+    def _gateway(cls, value: str) -> str:
+        if value != "on-link":
+            _ipv4(value)
+        return value
+
+
+_PORTS = re.compile(r"\s*(\d{1,5})\s*(?:-\s*(\d{1,5}))?\s*", re.ASCII)
+
+
+def _port_range(value: Any) -> tuple[int, int]:
+    # ASCII digits only: int() would read '٣-٥' (Arabic-Indic digits) as ports 3-5.
+    found = None if isinstance(value, bool) else _PORTS.fullmatch(str(value)[:40])
+    if found is None:
+        raise ValueError(f"expected a port like 21 or a range like 51976-51999, got {shorten(value)}")
+    first, last = int(found[1]), int(found[2] or found[1])
+    if not 1 <= first <= last <= 65535:
+        raise ValueError(f"expected ports from 1 to 65535, low to high, got {shorten(value)}")
+    return first, last
+
+
+def _network(value: Any) -> IPv4Network:
+    text = str(value)
+    try:
+        return IPv4Network(text if "/" in text else f"{text}/32")
+    except ValueError:
+        raise ValueError(f"expected an address or a network like 203.0.113.0/24, got {shorten(value)}") from None
+
+
+PortRangeField = Annotated[Any, AfterValidator(_port_range)]
+NetworkField = Annotated[Any, AfterValidator(_network)]
+
+
+class RuleSpec(_Spec):
+    action: Literal["allow", "deny"]
+    direction: Literal["in", "out", "forward", "any"] = "any"
+    in_interface: str | None = None
+    out_interface: str | None = None
+    proto: Literal["tcp", "udp", "icmp"] | None = None
+    src: NetworkField | None = None
+    dst: NetworkField | None = None
+    sport: PortRangeField | None = None
+    dport: PortRangeField | None = None
+    name: str = ""
+
+
+class FirewallSpec(_Spec):
+    default_in: Literal["allow", "deny"] = "deny"
+    default_out: Literal["allow", "deny"] = "allow"
+    default_forward: Literal["allow", "deny"] = "deny"
+    stateful: bool = True
+    rules: list[RuleSpec] = []
+
+
+class PortForwardSpec(_Spec):
+    interface: str
+    proto: Literal["tcp", "udp"] = "tcp"
+    ports: PortRangeField
+    to: IPv4
+    to_port: Annotated[int, Field(ge=1, le=65535)] | None = None
+
+
+class NatSpec(_Spec):
+    masquerade: list[str] = []
+    port_forwards: list[PortForwardSpec] = []
+
+
+class FtpHelperSpec(_Spec):
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = [21]
+    loose: bool = False
+
+
+class LoadBalancerSpec(_Spec):
+    vip: IPv4
+    backends: list[IPv4] = Field(min_length=1)
+    ports: list[PortRangeField] = []
+    affinity: Literal["none", "client-ip"] = "none"
+    snat: list[IPv4] = []
+
+
+class FtpServerSpec(_Spec):
+    software: Literal["pyftpdlib", "iis", "vsftpd"] = "pyftpdlib"
+    port: Annotated[int, Field(ge=1, le=65535)] = 21
+    passive_ports: PortRangeField | None = None
+    external_address: IPv4 | None = None
+    tls: Literal["none", "explicit", "implicit"] = "explicit"
+    tls_required_control: bool = False
+    tls_required_data: bool = False
+    match_client_address: bool = True
+    permit_foreign_addresses: bool = False
+    permit_privileged_ports: bool = False
+    ccc: bool = False
+    certificate: Literal["trusted", "self-signed"] = "trusted"
+    connect_from_port_20: bool = False
+
+
+class FtpSettingsSpec(_Spec):
+    """The FTP client's settings (a check may give only these)."""
+
+    mode: Literal["passive", "active", "epsv", "eprt"] = "passive"
+    tls: Literal["none", "explicit", "implicit"] = "none"
+    prot: Literal["P", "C"] = "P"
+    ccc: bool = False
+    trust_pasv_address: bool = False
+    data_port: Annotated[int, Field(ge=1, le=65535)] = 49153
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    on_ccc_refused: Literal["stop", "continue"] = "stop"
+    type_before_data: bool = True
+
+    def settings(self) -> FtpClientSettings:
+        return FtpClientSettings(**{k: getattr(self, k) for k in FtpSettingsSpec.model_fields})
+
+
+class FtpSessionSpec(FtpSettingsSpec):
+    client: str
+    server: str
+    address: IPv4
+
+
+class NodeSpec(_Spec):
+    role: Literal["host", "router"] = "host"
+    os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
+    down: bool = False
+    interfaces: dict[Name, InterfaceSpec] = Field(min_length=1)
+    routes: list[RouteSpec] = []
+    binding_order: list[str] | None = None
+    dead_gateway_detection: bool = True
+    x: float | None = None
+    y: float | None = None
+    firewall: FirewallSpec | None = None
+    nat: NatSpec | None = None
+    ftp_helper: FtpHelperSpec | bool | None = None
+    load_balancer: LoadBalancerSpec | None = None
+    ftp_server: FtpServerSpec | None = None
+
+
+class ClusterSpec(_Spec):
+    ip: IPv4
+    members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
+    affinity: Literal["single", "none"] = "single"
+    mode: Literal[tuple(m.value for m in ClusterMode)] = ClusterMode.UNICAST.value  # type: ignore[valid-type]
+
+
+class CheckSpec(_Spec):
+    name: Name
+    description: str = ""
+    from_: str | None = Field(None, alias="from")
+    to: IPv4 | None = None
+    src: IPv4 | None = None
+    proto: Literal["tcp", "udp", "icmp"] = "tcp"
+    dport: Annotated[int, Field(ge=1, le=65535)] | None = None
+    expect: "ExpectSpec"
+    ftp: FtpSettingsSpec | None = None
+    pass_: str = Field("", alias="pass")
+    fail: str = ""
+    hint: str = ""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if self.expect.ftp is None and (self.from_ is None or self.to is None):
+            raise ValueError("a flow check needs 'from' and 'to' (or expect ftp: success|failure)")
+        return self
+
+
+class ExpectSpec(_Spec):
+    disposition: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
+                         "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP"] | None = None
+    reply: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
+                   "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP",
+                   "ACCEPTED_BY_WRONG_NODE"] | None = None
+    egress: Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")] | None = None
+    ftp: Literal["success", "failure"] | None = None
+
+
+CheckSpec.model_rebuild()
+
+
+class ScenarioSpec(_Spec):
+    name: Name
+    title: str | None = None
+    description: str | None = None
+    nodes: dict[Name, NodeSpec] = Field(min_length=1)
+    clusters: dict[Name, ClusterSpec] = {}
+    ftp: FtpSessionSpec | None = None
+    checks: list[CheckSpec] = []
+
+
