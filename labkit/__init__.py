@@ -4,7 +4,10 @@
 pydantic and PyYAML, which load on first use of `load_scenario`.
 """
 
+import importlib
+
 from . import course
+from .errors import LabkitError
 from .model import Disposition, Network, Trace, apply_command, ftp_session, route_print, trace
 from .model.console import ConsoleResult, run_console, save_script
 
@@ -34,12 +37,45 @@ def import_server(*sources, **options):
     return _import(*sources, **options)
 
 
+def load_checks(source):
+    """The network and the exercise checks declared under `checks:` in a scenario file."""
+    from .scenario import load_checks as _load
+    return _load(source)
+
+
+def warnings(net):
+    """What Windows would warn about in `net` (it still works as modelled): a list of problems,
+    each with `.path` (the scenario key), `.message` and, where Windows shows one, `.dialog`."""
+    from .scenario import warnings as _warnings
+    return _warnings(net)
+
+
+def shipped_file(*parts: str):
+    """A file or folder that comes with the kit, e.g. shipped_file("cases", "dcdiag-seed.txt") or
+    shipped_file("imports", "nlb-web") (the samples of notebooks 06 and 07)."""
+    from .scenario import DATA_DIR
+    path = DATA_DIR.joinpath(*parts)
+    if ".." in parts or not path.exists():
+        raise LabkitError(f"no shipped file {'/'.join(parts)!r} (see the folders in {DATA_DIR})")
+    return path
+
+
+_SUBPACKAGES = {"scenario", "checks", "panels", "widgets", "cases", "importer", "plot", "live", "capture"}
+
+
+def __getattr__(name: str):
+    """`labkit.scenario.…`, `labkit.panels.…` work after a bare `import labkit` (loaded on first use)."""
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+
+
 def shipped_scenarios():
     """Names of the scenarios that come with the kit."""
     from .scenario import shipped_scenarios as _names
     return _names()
 
 
-__all__ = ["ConsoleResult", "Disposition", "Network", "Trace", "apply_command", "console", "course", "ftp_session",
-           "import_server", "load_scenario", "route_print", "run_console", "save_script",
-           "shipped_scenarios", "trace"]
+__all__ = ["ConsoleResult", "Disposition", "LabkitError", "Network", "Trace", "apply_command", "console", "course",
+           "ftp_session", "import_server", "load_checks", "load_scenario", "route_print", "run_console", "save_script",
+           "shipped_file", "shipped_scenarios", "trace", "warnings"]

@@ -12,6 +12,7 @@ from itertools import combinations
 
 from .model import SWITCHES, FtpClientSettings, Network, Trace, TraceError, ftp_session, trace
 from .model.commands import netsh_set_switch
+from .errors import shorten
 from .model.ftp import FtpError
 
 
@@ -162,10 +163,10 @@ def _switch_answer(net: Network, node: str, answer) -> tuple[frozenset[Switch] |
         for nic, switch in answer:
             key = names.get(str(nic).lower())
             if key is None:
-                return None, (f"there is no NIC {nic!r} on {node} (use one of: "
+                return None, (f"there is no NIC {shorten(nic)} on {node} (use one of: "
                               f"{', '.join(repr(i.key) for i in net.node(node).interfaces)})")
             if str(switch).lower() not in SWITCHES:
-                return None, f"{switch!r} is not a switch (use weakhostsend, weakhostreceive or forwarding)"
+                return None, f"{shorten(switch)} is not a switch (use weakhostsend, weakhostreceive or forwarding)"
             chosen.add((key, str(switch).lower()))
     except (TypeError, ValueError):
         return None, 'write the answer as a set of (NIC, switch) pairs, e.g. {("nlb", "weakhostreceive")}'
@@ -230,16 +231,24 @@ def grade_commands(net: Network, node: str, answer, *, name: str, flows, hint: s
         try:
             changed, _ = apply_command(changed, node, line)
         except CommandError as err:
-            return CheckResult(check, False, f"still wrong: Windows refuses {line!r}: {err}")
-    failing = [f"{s} -> {d}" for s, d in flows
-               if not (lambda r: r.accepted and r.reply is not None and r.reply.succeeded)(
-                   trace(changed, s, d, reply=True))]
-    done = [f"{s} -> {d}" for s, d in flows if f"{s} -> {d}" not in failing]
+            return CheckResult(check, False, f"still wrong: Windows refuses {shorten(line)}: {err}")
+    failing, untraceable = [], []
+    for s, d in flows:
+        try:
+            result = trace(changed, s, d, reply=True)
+        except TraceError as err:  # the commands made the question itself wrong (d is now a subnet's edge)
+            untraceable.append(f"{s} -> {d} cannot be sent any more ({err})")
+            continue
+        if not (result.accepted and result.reply is not None and result.reply.succeeded):
+            failing.append(f"{s} -> {d}")
+    done = [f"{s} -> {d}" for s, d in flows
+            if f"{s} -> {d}" not in failing and not any(u.startswith(f"{s} -> {d} ") for u in untraceable)]
     result = changed.node(node)
     defaults = [r for r in result.route_table if r.is_default]
     wrong = []
     if failing:
         wrong.append(f"no answer for {', '.join(failing)}")
+    wrong += untraceable
     if one_default_gateway and len(defaults) > 1:
         wrong.append(f"{node} now has {len(defaults)} default routes: keep one default gateway")
     if like is not None:
@@ -267,7 +276,7 @@ def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, na
                                          "for the data connection")
     if external_address is not None and not isinstance(external_address, str):
         return CheckResult(check, False, f"still wrong: write the address as text in quotes, e.g. \"203.0.113.7\", "
-                                         f"not {external_address!r}")
+                                         f"not {shorten(external_address)}")
     view = ftp_view(net, settings, external_address=external_address or "",
                     forward_range=bool(forward_range))
     if view.errors:
@@ -305,7 +314,7 @@ def grade_source_address(net: Network, node: str, destination: str, answer, *, n
     try:
         given = IPv4Address(str(answer).strip())
     except ValueError:
-        return CheckResult(check, False, f"still wrong: {answer!r} is not an IPv4 address — hint: {hint}")
+        return CheckResult(check, False, f"still wrong: {shorten(answer)} is not an IPv4 address — hint: {hint}")
     host, dst = net.node(node), IPv4Address(destination)
     route = select_route(host, dst).winner.route
     hop = route.next_hop(dst)

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field, replace
 from .model import (CommandError, FtpClientSettings, Gateway, Network, Route, RouteOrigin, Trace,
                     TraceError, ftp_session, node_commands, run_command, split_command_line, trace,
                     validate_network)
+from .errors import shorten
 from .model.addressing import parse_ipv4
+from .model.engine import unicast_problem
 from .model.ftp import FtpResult
-from .model.middlebox import FtpHelper, PortForward, Rule
+from .model.middlebox import FtpHelper, PortForward, Rule, parse_port_range
 from .model.routes import RouteRefused, parse_destination, route_interface
 
 
@@ -85,7 +87,8 @@ def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
                                      f"{', '.join(i.label for i in node.interfaces)})")
                 key = match[0]
             metric_text = options.get("metric", str(node.os.static_route_metric))
-            if not metric_text.isdigit() or not 1 <= int(metric_text) <= 9999:
+            if not (metric_text.isascii() and metric_text.isdigit() and len(metric_text) < 10
+                    and 1 <= int(metric_text) <= 9999):
                 raise ValueError(f"metric must be a number from 1 to 9999, got {metric_text!r}")
             key = route_interface(routes_only, gateway, key)
             routes_only = replace(routes_only, routes=routes_only.routes + (
@@ -166,16 +169,6 @@ class FtpView:
         return "\n".join(lines + ([str(self.result)] if self.result else []))
 
 
-def _range(text: str) -> tuple[int, int]:
-    low, dash, high = text.strip().partition("-")
-    if not low.isdigit() or (dash and not high.isdigit()):
-        raise ValueError
-    first, last = int(low), int(high if dash else low)
-    if not 1 <= first <= last <= 65535:
-        raise ValueError
-    return first, last
-
-
 def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str | None = None,
              passive_range: str | None = None, forward_range: bool | None = None,
              helper: bool | None = None, affinity: str | None = None) -> FtpView:
@@ -193,11 +186,16 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
                                            if external_address.strip() else None)
         except ValueError as err:
             errors["external_address"] = str(err)
+        else:
+            problem = changes["external_address"] and unicast_problem(net, changes["external_address"])
+            if problem:  # a client cannot dial it: the server may not announce it
+                errors["external_address"] = f"{changes.pop('external_address')} {problem}: expected the address " \
+                                             "the client dials, e.g. the firewall's public address"
     if passive_range is not None:
         try:
-            changes["passive_ports"] = _range(passive_range) if passive_range.strip() else None
+            changes["passive_ports"] = parse_port_range(passive_range) if passive_range.strip() else None
         except ValueError:
-            errors["passive_range"] = f"expected a port range like 51976-51999, got {passive_range!r}"
+            errors["passive_range"] = f"expected a port range like 51976-51999, got {shorten(passive_range)}"
     ss = replace(ss, **changes)
     changed = net
     for node in net.nodes:  # every FTP server (behind a load balancer, each backend) gets the setting

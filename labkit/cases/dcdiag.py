@@ -36,6 +36,11 @@ WHY_MIGRATE = (
 """Why to migrate SYSVOL to DFSR even though the back-link message itself is harmless."""
 
 
+MAX_TEXT = 4_000_000
+"""Characters of dcdiag or repadmin output read (a forest of 100 DCs writes well under 1 MB)."""
+_FAILED = re.compile(r"(?i)(?<!\.)\.{3,}[ \t]*([^.\s]\S*)\s+failed test\s+(\S+)")
+
+
 class DcdiagInputError(LabkitError, ValueError):
     """Input that is not dcdiag (or repadmin) output at all."""
 
@@ -159,8 +164,14 @@ def functional_level(text: str) -> str:
     return level
 
 
+def _bounded(text: object, tool: str) -> None:
+    if isinstance(text, str) and len(text) > MAX_TEXT:
+        raise DcdiagInputError(f"more than {MAX_TEXT:,} characters: longer than any {tool} output this kit reads")
+
+
 def parse_dcdiag(text: str) -> DcdiagReport:
     """The VerifyEnterpriseReferences problems and the failed tests in dcdiag output."""
+    _bounded(text, "dcdiag")
     if not isinstance(text, str) or not re.search(r"(?i)(starting test:|directory server diagnosis|\[\d+\]\s*problem:"
                                                   r"|passed test|failed test)", text):
         raise DcdiagInputError("this does not look like dcdiag output (no 'Starting test', 'Problem:', "
@@ -170,7 +181,8 @@ def parse_dcdiag(text: str) -> DcdiagReport:
         line = raw.strip().strip("\u201c\u201d")
         # Each test's own lines, so that a failure can be matched against KB 2512643's messages.
         starting = re.search(r"(?i)starting test:\s*(\S+)", line)
-        failed = re.search(r"(?i)\.{3,}\s*(\S+)\s+failed test\s+(\S+)", line)
+        # From the start of a run of dots only: searching from every dot backtracks (1 500 dots, 16 s).
+        failed = "failed test" in line.lower() and _FAILED.search(line)
         if starting:
             block = (starting.group(1).lower(), [])
         elif failed:
@@ -179,7 +191,7 @@ def parse_dcdiag(text: str) -> DcdiagReport:
             block = None
         elif block:
             block[1].append(line)
-        start = re.match(r"\[(\d+)\]\s*Problem:\s*(.*)", line, re.I)
+        start = re.match(r"\[(\d{1,9})\]\s*Problem:\s*(.*)", line, re.I)
         if start:
             if current:
                 problems.append(current)
@@ -201,6 +213,7 @@ def parse_dcdiag(text: str) -> DcdiagReport:
 
 def parse_replsummary(text: str) -> ReplicationSummary:
     """Fails/total and errors from `repadmin /replsummary`."""
+    _bounded(text, "repadmin")
     if not isinstance(text, str) or not re.search(r"(?i)(source dsa|destination dsa|replication summary)", text):
         raise DcdiagInputError("this does not look like repadmin /replsummary output (no 'Source DSA' or "
                                "'Destination DSA' section)")
@@ -213,7 +226,7 @@ def parse_replsummary(text: str) -> ReplicationSummary:
             continue
         if re.search(r"(?i)operational errors", line):
             section = None
-        row = re.match(r"\s*(\S+)\s+\S.*?\s(\d+)\s*/\s*(\d+)\s+\d+", line)
+        row = "/" in line and re.match(r"\s*(\S+)\s+\S.*?\s(\d{1,9})\s*/\s*(\d{1,9})\s+\d", line)
         if row and section:
             dcs.append(row.group(1))
             counts[section][0] += int(row.group(2))
@@ -223,7 +236,7 @@ def parse_replsummary(text: str) -> ReplicationSummary:
     section = re.search(r"(?is)operational errors trying to retrieve replication information:(.*)", text)
     if section:
         errors += [f"cannot reach {m.group(2)} (error {m.group(1)})"
-                   for m in re.finditer(r"(?m)^\s*(\d+)\s*-\s*(\S+)", section.group(1))]
+                   for m in re.finditer(r"(?m)^\s*(\d{1,10})\s*-\s*(\S+)", section.group(1))]
     return ReplicationSummary(SectionCount(*counts["source"]), SectionCount(*counts["destination"]),
                               tuple(dict.fromkeys(errors)), tuple(dict.fromkeys(dcs)))
 

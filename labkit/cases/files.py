@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ..errors import clip
 from ..scenario import ScenarioError, _Spec, validate_yaml
 from .restore import Disk, Layout, LayoutError
 
@@ -36,11 +37,18 @@ class LayoutSpec(_Spec):
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+MAX_BYTES = 8_000_000
+"""Bytes of a case file read: dcdiag output of a large forest, saved as UTF-16, is well under this."""
+
+
 def read_text(path: str | os.PathLike) -> str:
     try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise ScenarioError(str(path), [f"cannot read the file: {err.strerror or err}"]) from None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except (OSError, ValueError) as err:
+        raise ScenarioError(clip(path, 120), [f"cannot read the file: {getattr(err, 'strerror', None) or err}"]) from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(str(path), [f"more than {MAX_BYTES:,} bytes: far larger than the outputs this kit reads"])
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
     try:
         return data.decode(encoding)

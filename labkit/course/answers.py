@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
-from ..errors import LabkitError
+from ..errors import LabkitError, shorten
 
 MAX_ANSWER_CHARS = 2_000
 """Longer answers are refused before any parsing: no exercise needs more."""
@@ -42,8 +42,7 @@ class AnswerReader:
 
 
 def _shown(answer: object) -> str:
-    text = repr(answer)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(answer)
 
 
 def _words(value: object) -> str:

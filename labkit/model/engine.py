@@ -146,13 +146,20 @@ def _unicast(net: Network, value, what: str) -> IPv4Address:
         address = parse_ipv4(value, what)
     except ValueError as err:
         raise TraceError(str(err)) from None
+    problem = unicast_problem(net, address)
+    if problem:
+        raise TraceError(f"{what} {address} {problem}; labkit traces unicast packets")
+    return address
+
+
+def unicast_problem(net: Network, address: IPv4Address) -> str | None:
+    """Why a packet cannot be sent to `address` in `net` ("is not a unicast address", "is the
+    network address of 10.10.0.0/24", ...), or None when it can."""
     if address.is_multicast or address.is_loopback or address.is_unspecified or \
             address == IPv4Address("255.255.255.255"):
-        raise TraceError(f"{what} {address} is not a unicast address; labkit traces unicast packets")
+        return "is not a unicast address"
     special = net.subnet_edges.get(address)
-    if special:
-        raise TraceError(f"{what} {address} is {special}; labkit traces unicast packets")
-    return address
+    return f"is {special}" if special else None
 
 
 def _solve(net: Network, start: str, dst, src, proto, sport, dport, state: Conntrack) -> Trace:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from ..errors import LabkitError
 
-_SIX_NUMBERS = re.compile(r"(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})")
+_SIX_NUMBERS = re.compile(r"(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})", re.ASCII)
 
 
 class FtpSyntaxError(LabkitError, ValueError):
@@ -58,7 +58,7 @@ def parse_eprt_argument(argument: str) -> tuple[IPv4Address, int]:
     if len(text) < 2 or not 33 <= ord(text[0]) <= 126 or text[0] != text[-1]:
         raise FtpSyntaxError(f"expected EPRT |1|address|port|, got {argument!r}")
     parts = text[1:-1].split(text[0])
-    if len(parts) != 3 or not parts[2].isdigit():
+    if len(parts) != 3 or not (parts[2].isascii() and parts[2].isdigit() and len(parts[2]) <= 5):
         raise FtpSyntaxError(f"expected EPRT |1|address|port|, got {argument!r}")
     if parts[0] != "1":
         raise FtpSyntaxError(f"only address family 1 (IPv4) is modelled, got {parts[0]!r}")
@@ -84,9 +84,11 @@ def parse_229(reply: str) -> int:
     if start < 0 or end < start:
         raise FtpSyntaxError(f"no (|||port|) in {reply!r}")
     inner = reply[start + 1:end]
-    if len(inner) < 5 or len(set(inner[:3] + inner[-1])) != 1 or not inner[3:-1].isdigit():
+    digits = inner[3:-1]
+    if len(inner) < 5 or len(set(inner[:3] + inner[-1])) != 1 or not (digits.isascii() and digits.isdigit()
+                                                                      and len(digits) <= 5):
         raise FtpSyntaxError(f"expected (|||port|) in {reply!r}")
-    port = int(inner[3:-1])
+    port = int(digits)
     if not 0 < port <= 65535:
         raise FtpSyntaxError(f"port must be 1-65535, got {port}")
     return port

@@ -10,8 +10,11 @@ the destination after port forwarding and the source before masquerading.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
+
+from ..errors import shorten
 
 PortRange = tuple[int, int]
 Four = tuple[IPv4Address, int | None, IPv4Address, int | None]
@@ -36,6 +39,21 @@ def in_range(port: int | None, ports: PortRange | None) -> bool:
 
 def show_range(ports: PortRange) -> str:
     return str(ports[0]) if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
+
+
+# ASCII digits only: int() would read '٣-٥' (Arabic-Indic digits) as ports 3-5.
+_PORT_RANGE = re.compile(r"\s*(\d{1,5})\s*(?:-\s*(\d{1,5}))?\s*", re.ASCII)
+
+
+def parse_port_range(value: object) -> PortRange:
+    """A port (21) or a range low to high (51976-51999); ValueError says what was expected."""
+    found = None if isinstance(value, bool) else _PORT_RANGE.fullmatch(str(value)[:40])
+    if found is None:
+        raise ValueError(f"expected a port like 21 or a range like 51976-51999, got {shorten(value)}")
+    first, last = int(found[1]), int(found[2] or found[1])
+    if not 1 <= first <= last <= 65535:
+        raise ValueError(f"expected ports from 1 to 65535, low to high, got {shorten(value)}")
+    return first, last
 
 
 def reverse(four: Four) -> Four:

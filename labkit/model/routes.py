@@ -234,7 +234,7 @@ def parse_destination(destination: str, mask: str | None = None) -> IPv4Network:
     """
     if mask is None:
         dest_text, _, length = destination.partition("/")
-        if not length.isdigit() or int(length) > 32:
+        if not (length.isascii() and length.isdigit() and len(length) <= 2) or int(length) > 32:
             raise ValueError(f"expected a network like 10.30.0.0/16, got {destination!r}")
         mask_int = (0xFFFFFFFF << (32 - int(length))) & 0xFFFFFFFF
     else:

@@ -13,7 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..model import Network, Problem, validate_network
-from .build import build_network
+from .build import build_network, dialled_address_problems
 from .read import MAX_TEXT, ScenarioError, load_yaml, validate_yaml
 from .schema import ScenarioSpec, _Spec
 from .write import to_dict, to_yaml
@@ -89,6 +89,7 @@ def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
     spec = validate_yaml(text, source, ScenarioSpec, "a mapping with at least 'name' and 'nodes'")
     net, problems = build_network(spec)
     problems += [p for p in validate_network(net) if p.severity == "error"]
+    problems += dialled_address_problems(net)
     problems += [Problem(f"checks[{n}].from", f"no node {c.from_!r}")
                  for n, c in enumerate(spec.checks) if c.from_ is not None and not net.has_node(c.from_)]
     if problems:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..model import (Cluster, ClusterMode, Gateway, Interface, Network, Node, Problem, Role, Route, RouteOrigin,
                      interface_defaults, parse_destination, profile)
+from ..model.engine import unicast_problem
 from ..model.ftp_protocol import FtpServerSettings, FtpSetup
 from ..model.middlebox import Firewall, FtpHelper, LoadBalancer, Nat, PortForward, Rule
 from ..model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
@@ -89,3 +90,14 @@ def _middleboxes(ns: NodeSpec) -> dict:
     return out
 
 
+
+
+def dialled_address_problems(net: Network) -> list[Problem]:
+    """Addresses a client dials (the ftp: section's, a server's announced external address) that no
+    packet can be sent to: 0.0.0.0, loopback, multicast, broadcast, a subnet's network address."""
+    dialled = [(f"nodes.{n.name}.ftp_server.external_address", n.ftp_server.external_address)
+               for n in net.nodes if n.ftp_server is not None and n.ftp_server.external_address is not None]
+    if net.ftp is not None:
+        dialled.append(("ftp.address", net.ftp.address))
+    return [Problem(path, f"{address} {problem}: a client cannot connect to it")
+            for path, address in dialled if (problem := unicast_problem(net, address))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated, Any, Literal
 
@@ -12,6 +11,7 @@ from ..errors import shorten
 from ..model import PROFILES, ClusterMode, parse_destination
 from ..model.addressing import parse_ipv4, parse_ipv4_prefix
 from ..model.ftp_protocol import FtpClientSettings
+from ..model.middlebox import parse_port_range
 from ..model.routes import MASK_ERROR
 
 
@@ -92,20 +92,6 @@ class RouteSpec(_Spec):
         return value
 
 
-_PORTS = re.compile(r"\s*(\d{1,5})\s*(?:-\s*(\d{1,5}))?\s*", re.ASCII)
-
-
-def _port_range(value: Any) -> tuple[int, int]:
-    # ASCII digits only: int() would read '٣-٥' (Arabic-Indic digits) as ports 3-5.
-    found = None if isinstance(value, bool) else _PORTS.fullmatch(str(value)[:40])
-    if found is None:
-        raise ValueError(f"expected a port like 21 or a range like 51976-51999, got {shorten(value)}")
-    first, last = int(found[1]), int(found[2] or found[1])
-    if not 1 <= first <= last <= 65535:
-        raise ValueError(f"expected ports from 1 to 65535, low to high, got {shorten(value)}")
-    return first, last
-
-
 def _network(value: Any) -> IPv4Network:
     text = str(value)
     try:
@@ -114,7 +100,7 @@ def _network(value: Any) -> IPv4Network:
         raise ValueError(f"expected an address or a network like 203.0.113.0/24, got {shorten(value)}") from None
 
 
-PortRangeField = Annotated[Any, AfterValidator(_port_range)]
+PortRangeField = Annotated[Any, AfterValidator(parse_port_range)]
 NetworkField = Annotated[Any, AfterValidator(_network)]
 
 

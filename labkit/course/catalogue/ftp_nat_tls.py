@@ -27,6 +27,9 @@ def _fix_grader():
     net = _scenario("ftp-nat-seed")
 
     def grade(answer):
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            return False, ("still wrong: answer with two values, the external address and whether to forward the "
+                           'range, e.g. ("203.0.113.7", True)')
         external_address, forward_range = answer
         result = grade_ftp_fix(net, FtpClientSettings(tls="explicit", trust_pasv_address=True), name="",
                                external_address=external_address, forward_range=forward_range)
