@@ -58,10 +58,13 @@ def _echo_for(args):
     return lambda text: print(text, file=stream)
 
 
+class UnknownNode(InputError):
+    """A node the scenario does not have; main() names the scenario file it was looked for in."""
+
+
 def _node(net, name: str):
     if not net.has_node(name):
-        raise InputError(f"no node {name!r} in scenario {net.name} "
-                         f"(nodes: {', '.join(n.name for n in net.nodes)})")
+        raise UnknownNode(f"no node {name!r} in scenario {net.name} (nodes: {', '.join(n.name for n in net.nodes)})")
     return net.node(name)
 
 
@@ -386,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv  # anywhere on the line, before or after the subcommand
     argv = [arg for arg in argv if arg != "--debug"]
+    args = None
     try:
         args = build_parser().parse_args(argv)
         print(args.func(args))
@@ -398,7 +402,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except LabkitError as err:  # the input is wrong: one line saying what and where
         _traceback(debug)
-        print(f"labkit: error: {' '.join(str(err).splitlines())}", file=sys.stderr)
+        where = f"{args.scenario}: " if isinstance(err, UnknownNode) and getattr(args, "scenario", None) else ""
+        print(f"labkit: error: {where}{' '.join(str(err).splitlines())}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("labkit: interrupted", file=sys.stderr)
