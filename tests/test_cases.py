@@ -156,13 +156,21 @@ def test_not_dcdiag_at_all_is_a_clear_error():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text())
-def test_the_parsers_never_crash_on_arbitrary_text(text):
-    for parse in (parse_dcdiag, parse_replsummary):
+@given(st.text(), st.sampled_from(["", "Starting test: VerifyEnterpriseReferences\n", "Source DSA  largest delta\n"]))
+def test_the_parsers_never_crash_on_arbitrary_text(text, head):
+    """Any text gives a report, or (only when it has none of the tool's markers) one clear line."""
+    from labkit.cases.dcdiag import DcdiagReport, ReplicationSummary
+    for parse, kind, marker in ((parse_dcdiag, DcdiagReport, "Starting test"),
+                                (parse_replsummary, ReplicationSummary, "Source DSA")):
         try:
-            parse(text)
-        except DcdiagInputError:
-            pass
+            result = parse(head + text)
+        except DcdiagInputError as err:
+            assert not head.startswith(marker), "text with the tool's marker must parse"
+            assert "does not look like" in str(err) and "\n" not in str(err)
+            continue
+        assert isinstance(result, kind)
+        if kind is DcdiagReport:
+            assert all(isinstance(p.number, int) for p in result.problems)
 
 
 SEED_PROBLEM = SEED[SEED.index("            [1] Problem:"):SEED.index("         ......................... corp.com failed")]

@@ -1,5 +1,6 @@
-"""Every F-row of the FTP reference notes (shared/reference/ftp-nat-tls.md §6) that the model
-answers, as a named test. Rows checked against the real server are in test_ftp_live.py."""
+"""Every F-row of the FTP rules (docs/ftp-rules.md, from RFC 959, RFC 2428, RFC 4217, the Linux
+nf_conntrack_ftp helper and pyftpdlib's documentation) that the model answers, as a named test.
+Rows checked against the real server are in test_ftp_live.py."""
 
 from dataclasses import replace
 from ipaddress import IPv4Address

@@ -1,5 +1,6 @@
-"""Every row of the Topology N, R and M tables in the reference notes
-(shared/reference/windows-host-model.md §5), one test per row, named after it."""
+"""Every row of the Topology N, R and M tables of the host model (docs/model-rules.md, from KB 159168,
+KB 299540, KB 969029, RFC 1122's strong and weak end-system models and Microsoft Learn's netsh
+interface ipv4 pages), one test per row, named after it."""
 
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
