@@ -213,26 +213,7 @@ def test_notebook_02_states_the_skipassource_hotfixes_as_the_sources_do():
     assert "KB 975808" in RULES.read_text() and "KB 2386184" in RULES.read_text()
 
 
-def _sections():
-    """Notebook 02 cut at each '## ' heading: (heading, code cells)."""
-    out = []
-    for cell in cells():
-        if cell["cell_type"] == "markdown" and source(cell).startswith("## "):
-            out.append((source(cell).splitlines()[0], []))
-        elif cell["cell_type"] == "code" and out:
-            out[-1][1].append(cell)
-    return [(head, code) for head, code in out if code]
-
-
-def test_each_section_of_notebook_02_runs_on_its_own_after_a_restart():
-    sections = _sections()
-    assert len(sections) >= 9
-    for heading, code in sections:
-        namespace = {}
-        for cell in code:
-            if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
-                continue   # the widget; the next plain cell prints the same function's result
-            exec(compile(source(cell), f"{heading}", "exec"), namespace)   # NameError = missing setup
+# Each section runs on its own after a restart: tests/test_robustness.py checks every notebook.
 
 
 # --- item 9: binding order, 2003's IPv6, equal routes -------------------------------------------

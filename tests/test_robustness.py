@@ -312,3 +312,36 @@ def test_build_course_refuses_the_current_folder(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "build_course.py"), "--skip-check", "--out", "."],
                           capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert done.returncode != 0 and "Refusing" in done.stderr and (tmp_path / "keep.txt").read_text() == "mine"
+
+
+# --- item 15: every section of every notebook runs after a kernel restart ---------------------
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def notebook_sections(path: Path) -> list[tuple[str, list[dict]]]:
+    """A notebook cut at each '## ' heading: (heading, its code cells)."""
+    import json
+    out = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown" and text.startswith("## "):
+            out.append((text.splitlines()[0], []))
+        elif cell["cell_type"] == "code" and out:
+            out[-1][1].append(cell)
+    return [(head, code) for head, code in out if code]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem[:2])
+def test_each_section_of_every_notebook_runs_on_its_own_after_a_restart(path, monkeypatch, tmp_path):
+    """A learner restarts the kernel midway and runs on from a section: its first cells bring back
+    what it needs (the first section sets up the notebook itself)."""
+    monkeypatch.chdir(path.parent)  # as a kernel started on the notebook
+    sections = notebook_sections(path)
+    assert len(sections) >= 3
+    for heading, code in sections:
+        namespace: dict = {}
+        for cell in code:
+            if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+                continue  # a widget; the next plain cell prints the same function's result
+            exec(compile("".join(cell["source"]), f"{path.name}: {heading}", "exec"), namespace)  # NameError = no setup

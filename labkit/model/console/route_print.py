@@ -112,9 +112,7 @@ def _active(lines: list[str], rows: list[str], header: str = ACTIVE_HEADER) -> l
 def ipv4_section(node: Node, pattern: str | None = None) -> list[str]:
     """From `IPv4 Route Table` to the persistent block (2008 and later)."""
     matches = pattern_matcher(pattern)
-    routes = sorted(node.route_table, key=lambda r: table_order(node, r))
-    shown_interface = _shown_interfaces(node)
-    rows = [_row_2008(node, r, shown_interface) for r in routes if matches(str(r.destination.network_address))]
+    rows = _active_table(node, matches)[1:]
     return _active(["", "IPv4 Route Table", RULE], rows) + persistent_block(node, matches)
 
 
@@ -160,8 +158,7 @@ def _rows_2003(node: Node) -> list[tuple[str, str, str, str, int]]:
 def route_print_2003(node: Node, pattern: str | None = None) -> str:
     matches = pattern_matcher(pattern)
     lines = interface_list(node) + [RULE]
-    rows = [f"{d:>17}{m:>17}{gw:>17}{_interface_2003(ifc)}{met:>8}"
-            for d, m, gw, ifc, met in _rows_2003(node) if matches(d)]
+    rows = _active_table(node, matches)[1:]
     if not rows:
         return "\n".join(lines + ["Active Routes:", "  None", *persistent_block(node, matches)[:2]])
     lines += ["Active Routes:", ACTIVE_HEADER, *rows]
@@ -172,15 +169,30 @@ def route_print_2003(node: Node, pattern: str | None = None) -> str:
     return "\n".join(lines + [RULE] + (block[:-1] if len(block) > 2 else block))
 
 
+def _active_table(node: Node, matches) -> list[str]:
+    """The header and rows under `Active Routes:`."""
+    if not node.os.forwarding_per_interface:
+        return [ACTIVE_HEADER, *(f"{d:>17}{m:>17}{gw:>17}{_interface_2003(ifc)}{met:>8}"
+                                 for d, m, gw, ifc, met in _rows_2003(node) if matches(d))]
+    shown_interface = _shown_interfaces(node)
+    routes = sorted(node.route_table, key=lambda r: table_order(node, r))
+    return [ACTIVE_HEADER, *(_row_2008(node, r, shown_interface) for r in routes
+                             if matches(str(r.destination.network_address)))]
+
+
 def _interface_2003(address: str) -> str:
     """Right-aligned to column 67, but always after at least two spaces."""
     return f"{address:>16}" if len(address) <= 14 else "  " + address
 
 
-def route_print(node: Node, persistent_only: bool = False, ipv6: bool = False, pattern: str | None = None) -> str:
+def route_print(node: Node, persistent_only: bool = False, ipv6: bool = False, pattern: str | None = None,
+                active_only: bool = False) -> str:
     """`route print -4` (the default here), `route print` (ipv6=True adds the IPv6 section),
     `route print -p` (persistent_only: the persistent routes between separators) and
-    `route print PATTERN`, as the node's Windows version prints them."""
+    `route print PATTERN`, as the node's Windows version prints them. active_only: just the
+    IPv4 `Active Routes:` table (its header and rows), to read one part at a time."""
+    if active_only:
+        return "\n".join(_active_table(node, pattern_matcher(pattern)))
     if persistent_only:
         block = persistent_block(node, pattern_matcher(pattern))
         return "\n".join([RULE, *block] + ([] if block[-1] == RULE else [RULE]))
