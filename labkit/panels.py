@@ -54,6 +54,11 @@ class HostView:
 ROUTE_LINE = "DESTINATION/LEN via GATEWAY [on INTERFACE] [metric N]"
 
 
+MAX_GATEWAYS_TEXT = 500
+MAX_ROUTES_TEXT = 50_000
+"""What a panel's text fields take: a learner's paste is bounded (route print of a big server is smaller)."""
+
+
 def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
     """Static routes, one per line: '10.30.0.0/16 via 10.10.0.1 [on nlb] [metric 5]', or a
     `route add` / `netsh interface ipv4 add route` command as typed on the server."""
@@ -130,6 +135,9 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         changed = replace(changed, interfaces=tuple(
             replace(i, **{switch: value}) if i.key == key else i for i in changed.interfaces))
     for key, text in (gateways or {}).items():
+        if len(text) > MAX_GATEWAYS_TEXT:
+            errors[f"gateway:{key}"] = f"more than {MAX_GATEWAYS_TEXT} characters: a NIC has a few gateways" + STALE
+            continue
         try:
             addresses = [parse_ipv4(a, "gateway") for a in text.replace(",", " ").split()]
         except ValueError as err:
@@ -138,7 +146,9 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         changed = replace(changed, interfaces=tuple(
             replace(i, gateways=tuple(Gateway(a) for a in addresses)) if i.key == key else i
             for i in changed.interfaces))
-    if routes is not None:
+    if routes is not None and len(routes) > MAX_ROUTES_TEXT:
+        errors["routes"] = f"more than {MAX_ROUTES_TEXT:,} characters: type the routes you need" + STALE
+    elif routes is not None:
         parsed, problems = _parse_routes(changed, routes)
         if problems:
             errors["routes"] = "; ".join(problems) + STALE

@@ -221,6 +221,17 @@ def test_echoed_values_are_cut_short(tmp_path, capsys):
     assert len(one_line_error(capsys, "validate", str(path))) < 300
 
 
+def test_panel_fields_are_bounded_and_never_echo_a_whole_paste(quick):
+    from labkit.panels import Flow, host_view
+    net = load_scenario("nlb-intranet")
+    with quick:
+        view = host_view(net, "web1", Flow("pc1", "10.10.0.100"), gateways={"nlb": "10.0.0.1, " * 100_000},
+                         routes="10.40.0.0/16 via 10.10.0.1\n" * 100_000)
+    assert "gateway:nlb" in view.errors and "routes" in view.errors and quick.seconds < 1
+    junk = host_view(net, "web1", Flow("pc1", "10.10.0.100"), gateways={"nlb": "x" * 400})
+    assert len(junk.errors["gateway:nlb"]) < 200
+
+
 # --- item 12: panels and graders --------------------------------------------------------------
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "127.0.0.1", "224.0.0.5", "255.255.255.255", "192.168.1.0"])

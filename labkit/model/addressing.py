@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Interface
 
+from ..errors import shorten
+
 
 def parse_ipv4(value, what: str = "address") -> IPv4Address:
     """An IPv4 address; ValueError names what was expected."""
     try:
         return IPv4Address(str(value).strip())
     except ValueError:
-        raise ValueError(f"expected an IPv4 {what} like 10.10.0.1, got {value!r}") from None
+        raise ValueError(f"expected an IPv4 {what} like 10.10.0.1, got {shorten(value)}") from None
 
 
 def parse_ipv4_prefix(value) -> IPv4Interface:
@@ -22,7 +24,7 @@ def parse_ipv4_prefix(value) -> IPv4Interface:
         return IPv4Interface(text)
     except ValueError:
         raise ValueError(f"expected an address with its prefix length like 10.10.0.21/24, "
-                         f"got {value!r}") from None
+                         f"got {shorten(value)}") from None
 
 
 def common_prefix_length(a: IPv4Address, b: IPv4Address) -> int:

@@ -28,7 +28,7 @@ from .network import ClusterMode, Network, cluster_mac
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
 from .middlebox import Conntrack, Session, in_range, reverse, show_four
 from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
-from ..errors import LabkitError
+from ..errors import LabkitError, shorten
 
 EPHEMERAL_PORT = 49152
 """Client source port: fixed so that traces (and NLB 'none' affinity) are reproducible."""
@@ -137,7 +137,7 @@ def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address 
 
 def _port(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise TraceError(f"{what} must be a number from 1 to 65535, got {value!r}")
+        raise TraceError(f"{what} must be a number from 1 to 65535, got {shorten(value)}")
     return value
 
 

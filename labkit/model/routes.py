@@ -16,7 +16,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from .addressing import parse_ipv4
 from .host import Node
-from ..errors import LabkitError
+from ..errors import LabkitError, shorten
 
 LOOPBACK = "loopback"
 """Key of the software loopback pseudo-interface every node has."""
@@ -235,7 +235,7 @@ def parse_destination(destination: str, mask: str | None = None) -> IPv4Network:
     if mask is None:
         dest_text, _, length = destination.partition("/")
         if not (length.isascii() and length.isdigit() and len(length) <= 2) or int(length) > 32:
-            raise ValueError(f"expected a network like 10.30.0.0/16, got {destination!r}")
+            raise ValueError(f"expected a network like 10.30.0.0/16, got {shorten(destination)}")
         mask_int = (0xFFFFFFFF << (32 - int(length))) & 0xFFFFFFFF
     else:
         dest_text = destination
