@@ -72,6 +72,8 @@ def challenge(kind_or_level, seed="learner") -> Challenge:
 @lru_cache(maxsize=512)
 def _build(kind: str, seed: str) -> Challenge:
     built = replace(_library()[kind].build(rng_for(kind, seed), seed), seed=seed)
+    if built.broken is not None:  # nothing the learner can read names the fault
+        built = replace(built, broken=replace(built.broken, name="lab", title=built.title, description=built.ticket))
     problem = proof(built)
     if problem:
         raise LabError(f"{kind} for seed {seed!r}: the variant failed its build-time proof: {problem}")

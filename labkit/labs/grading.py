@@ -10,6 +10,7 @@ parses in the console's interpreter for that server's OS and changes something).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import combinations
 
 from ..model import FtpClientSettings, ftp_session, interface_defaults, restart, trace
@@ -123,7 +124,16 @@ def after_restart(state: State) -> State:
 
 
 def outcomes(challenge: Challenge, state: State) -> dict[str, tuple[bool, str]]:
+    if state.net is challenge.broken and not state.clients:
+        return _before(challenge)
     rebooted = after_restart(state)
+    return {f.name: flow_works(rebooted, f) for f in challenge.flows}
+
+
+@lru_cache(maxsize=256)
+def _before(challenge: Challenge) -> dict[str, tuple[bool, str]]:
+    """The flows of the broken variant (the same for every grading of it)."""
+    rebooted = after_restart(State(challenge.broken))
     return {f.name: flow_works(rebooted, f) for f in challenge.flows}
 
 
@@ -144,6 +154,8 @@ def _replay(challenge: Challenge, lines) -> State | None:
 
 def grade(challenge: Challenge, answer) -> Grade:
     """The verdict on a learner's changes (pure: no progress is written)."""
+    if challenge.broken is None:
+        return _diagnosis(challenge, answer)
     lines, problem = answer_lines(answer)
     if problem:
         return Grade(False, f"still wrong: {problem}")
@@ -177,6 +189,20 @@ def grade(challenge: Challenge, answer) -> Grade:
     return Grade(True, f"right: {challenge.cause} Lesson: {challenge.lesson}", fixed=fixed)
 
 
+def _diagnosis(challenge: Challenge, answer) -> Grade:
+    """Diagnosis-only kinds: the verdict or error the case file's own judge gives for this variant."""
+    choices = challenge.extra["answers"]
+    if answer is None or answer is Ellipsis:
+        return Grade(False, f"no answer yet — answer one of: {', '.join(choices)}")
+    given = str(answer).strip().lower()
+    if given not in choices:
+        return Grade(False, f"still wrong: {str(answer)!r} is not one of: {', '.join(choices)}")
+    if given == challenge.fix[0]:
+        return Grade(True, f"right: {challenge.fix[0]} — {challenge.cause}. Lesson: {challenge.lesson}",
+                     fixed=(given,))
+    return Grade(False, f"still wrong: not {given} — look again at the evidence")
+
+
 def _not_needed(challenge: Challenge, before: dict, lines) -> list:
     """The changes of the largest proper subset that still passes (none when the fix is minimal)."""
     if len(lines) > MAX_CHANGES:
@@ -204,7 +230,7 @@ def check_and_record(challenge: Challenge, answer) -> Grade:
     """Grade, keep the attempt (and the commands) in the learner's progress file, print the feedback."""
     from ..course.store import record_lab
     result = grade(challenge, answer)
-    lines, _ = answer_lines(answer)
+    lines, _ = answer_lines(answer) if challenge.broken is not None else ([(str(answer), "")], None)
     record_lab(challenge.key, challenge.seed, [line for line, _ in lines or []], result.passed)
     print(result)
     if not result.passed and lines:

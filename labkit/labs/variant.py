@@ -63,6 +63,10 @@ class Challenge:
     extra: dict = field(default_factory=dict, compare=False)
     """Diagnosis-only kinds: the case and its expected answer."""
 
+    def __post_init__(self):
+        for name in ("flows", "symptom", "fix", "harmful", "hints"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
     @property
     def key(self) -> str:
         """The progress key of this challenge."""
