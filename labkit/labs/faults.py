@@ -116,12 +116,12 @@ def missing_route(rng, kind="missing-route") -> Challenge:
         fix=[f"route -p add {_mask16(v['C'])} {v['N']}.1"],
         harmful=[f"route -p add {_mask16(v['C'])} {v['N']}.1", f"route delete {v['D']}.0.0"],
         needless=_needless_route(v),
-        cause=f"{b} has no persistent route to {v['C']}.0.0/16 on its {v['nlb']} NIC: replies from the "
+        cause=f"{b} has no persistent route to {v['C']}.0.0/16 on its NLB NIC (\"{v['nlb']}\"): replies from the "
               "NLB NIC's addresses may only leave by that NIC (strong host send), which has no way back.",
         lesson="Intranet NLB design: gateway on the private NIC, persistent static routes on the NLB NIC.",
         hints=["Compare route print on both web servers.",
                f"Which NIC must a reply from {v['N']}.100 leave by, and does it have a route to {v['C']}.0.0?",
-               f"route -p add {v['C']}.0.0 mask 255.255.0.0 <the router on the {v['nlb']} subnet>"],
+               f"route -p add {v['C']}.0.0 mask 255.255.0.0 <the router on the NLB subnet>"],
         symptom_words=[f"pc1 -> {b} "] + (["the cluster"] if _cluster_lands_on(net, b) else []))
 
 
@@ -171,11 +171,11 @@ def missing_db_route(rng) -> Challenge:
         harmful=[f"route -p add {_mask16(v['D'])} {v['N']}.1", f"route delete {v['C']}.0.0"],
         needless=_needless_route(v),
         cause=f"{b} is configured differently from its twin: it lacks the persistent route to "
-              f"{v['D']}.0.0/16 on its {v['nlb']} NIC.",
+              f"{v['D']}.0.0/16 on its NLB NIC (\"{v['nlb']}\").",
         lesson="Every NLB node must be configured the same way; compare them side by side.",
         hints=["Run route print on both nodes and compare the Persistent Routes.",
                f"Which node lacks a route to {v['D']}.0.0?",
-               f"route -p add {v['D']}.0.0 mask 255.255.0.0 <the router on the {v['nlb']} subnet>"],
+               f"route -p add {v['D']}.0.0 mask 255.255.0.0 <the router on the NLB subnet>"],
         symptom_words=[f"db1 -> {b} "])
 
 
@@ -195,13 +195,13 @@ def gateway_on_nlb_nic(rng) -> Challenge:
         fix=[f"route delete 0.0.0.0 mask 0.0.0.0 {v['N']}.1"],
         harmful=[f"route delete 0.0.0.0 mask 0.0.0.0 {v['N']}.1", f"route delete {v['C']}.0.0"],
         needless=_needless_route(v),
-        cause=f"{b} has a default gateway on its {v['nlb']} NIC too; that NIC has the lower metric, so the "
+        cause=f"{b} has a default gateway on its NLB NIC (\"{v['nlb']}\") too; that NIC has the lower metric, so the "
               "server's own connections to the management network leave by the NLB side, where the router "
               "has no way to it.",
         lesson="One default gateway per server; in an intranet NLB design it belongs on the private NIC.",
         hints=["ipconfig /all: how many default gateways does the server have?",
                "route print: which 0.0.0.0 route has the lowest metric?",
-               f"Remove the gateway on the {v['nlb']} NIC (route delete 0.0.0.0 mask 0.0.0.0 <gateway>)."],
+               f"Remove the gateway on the NLB NIC (\"{v['nlb']}\") (route delete 0.0.0.0 mask 0.0.0.0 <gateway>)."],
         symptom_words=[f"{b} -> mon1"])
 
 
@@ -219,7 +219,7 @@ def two_gateways(rng) -> Challenge:
         fix=[f"route delete 0.0.0.0 mask 0.0.0.0 {v['P']}.1", f"route -p add {v['M']}.0 mask 255.255.255.0 {v['P']}.1"],
         harmful=[f"route delete 0.0.0.0 mask 0.0.0.0 {v['P']}.1"],
         needless=_needless_route(v),
-        cause=f"Default gateways on two NICs in different subnets: the {v['priv']} NIC's gateway has the lower "
+        cause=f"Default gateways on two NICs in different subnets: the gateway of the private NIC (\"{v['priv']}\") has the lower "
               "metric, so the server's own connections to the internet go to the private router, which has no "
               "way out. The management network needs a static route instead of a gateway.",
         lesson="Gateways on disjoint networks do not work: one default gateway, static routes for the rest.",
@@ -243,8 +243,8 @@ def weakhostsend_wrong_nic(rng) -> Challenge:
         harmful=[f'netsh interface ipv4 set interface "{v["priv"]}" weakhostsend=disabled',
                  f"route -p add {_mask16(v['C'])} {v['N']}.1", f"route delete {v['D']}.0.0"],
         needless=_needless_route(v),
-        cause=f"weakhostsend was enabled on the {v['priv']} NIC, but the replies come from the {v['nlb']} NIC's "
-              f"addresses; the real gap is the missing route to {v['C']}.0.0/16 on the NLB NIC.",
+        cause=f"weakhostsend was enabled on the private NIC (\"{v['priv']}\"), but the replies come from the addresses of the "
+              f"NLB NIC (\"{v['nlb']}\"); the real gap is the missing route to {v['C']}.0.0/16 on the NLB NIC.",
         lesson="weakhostsend acts on packets whose source is that NIC's address; prefer a static route to it.",
         hints=["netsh interface ipv4 show interface <name>: where is weakhostsend on?",
                "Which NIC owns the address the reply comes from?",
@@ -266,7 +266,7 @@ def forwarding_instead_of_route(rng) -> Challenge:
         harmful=[f'netsh interface ipv4 set interface "{v["nlb"]}" forwarding=disabled',
                  f"route -p add {_mask16(v['C'])} {v['N']}.1", f"route delete {v['D']}.0.0"],
         needless=_needless_route(v),
-        cause=f"forwarding on the {v['nlb']} NIC made replies leave by the private gateway (and turns the server "
+        cause=f"forwarding on the NLB NIC (\"{v['nlb']}\") made replies leave by the private gateway (and turns the server "
               f"into a router); the missing piece was a persistent route to {v['C']}.0.0/16.",
         lesson="Forwarding is the widest switch; a static route was enough.",
         hints=["netsh interface ipv4 show interface <name>: which switches are on?",
