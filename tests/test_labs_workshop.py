@@ -71,3 +71,24 @@ def test_a_learner_listed_twice_is_refused(tmp_path, capsys):
     assert main(["workshop", "make", "--learners", str(tmp_path / "names.txt"), "--kinds", "1",
                  "--out", str(tmp_path / "o")]) == 2
     assert "appears twice" in capsys.readouterr().err
+
+
+def test_the_hub_gives_each_learner_their_own_variant_through_labkit_learner(tmp_path, monkeypatch):
+    import asyncio
+    import types
+
+    from labkit.course.catalogue.troubleshooting_lab import learner
+    from labkit.workshop.hub import prepare_server
+    from labkit.workshop.settings import settings_from_env
+
+    settings = settings_from_env({"WORKSHOP_PASSWORD": "learners-pw-123", "INSTRUCTOR_PASSWORD": "teacher-" + "x" * 40,
+                                  "WORKSHOP_STATE": str(tmp_path / "state"),
+                                  "WORKSHOP_FOLDERS": str(tmp_path / "learners")})
+    spawner = types.SimpleNamespace(user=types.SimpleNamespace(name="ada"), environment={"KEEP": "1"},
+                                    log=types.SimpleNamespace(info=lambda *a: None))
+    asyncio.run(prepare_server(spawner, settings))
+    assert spawner.environment == {"KEEP": "1", "LABKIT_LEARNER": "ada"}
+    assert (tmp_path / "learners" / "ada" / "08-troubleshooting-lab.ipynb").is_file()
+    monkeypatch.setenv("LABKIT_LEARNER", "ada")
+    assert learner() == "ada"
+    assert labkit.challenge("missing-route", learner()).fix != labkit.challenge("missing-route", "grace").fix
