@@ -92,3 +92,21 @@ def test_the_hub_gives_each_learner_their_own_variant_through_labkit_learner(tmp
     monkeypatch.setenv("LABKIT_LEARNER", "ada")
     assert learner() == "ada"
     assert labkit.challenge("missing-route", learner()).fix != labkit.challenge("missing-route", "grace").fix
+
+
+def test_a_generated_notebook_runs_cell_by_cell(tmp_path, monkeypatch, capsys):
+    names = tmp_path / "names.txt"
+    names.write_text("Ada\n", encoding="utf-8")
+    assert main(["workshop", "make", "--learners", str(names), "--kinds",
+                 "1,ftp-lb-affinity,case-restore", "--out", str(tmp_path / "room")]) == 0
+    monkeypatch.setenv("LABKIT_PROGRESS", str(tmp_path / "progress.json"))
+    nb = nbformat.read(str(tmp_path / "room" / "ada" / NOTEBOOK), as_version=4)
+    scope: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(cell.source, scope)  # noqa: S102 - the notebook the kit just wrote
+    said = capsys.readouterr().out
+    assert said.count("Ticket (") == 3 and said.count("[FAIL] no changes yet") == 2  # an empty console, [...]
+    assert "[FAIL] no answer yet — answer one of: works" in said and "hint 1" not in said
+    from labkit.course.store import load_progress
+    assert load_progress().exercises == {}  # nothing handed in, no attempt counted

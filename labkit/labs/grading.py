@@ -52,6 +52,8 @@ def answer_lines(answer) -> tuple[list[tuple[str, str]] | None, str | None]:
         return [(r.change.typed, r.change.shell) for r in answer.results if r.change is not None], None
     if isinstance(answer, str):
         answer = [answer]
+    if isinstance(answer, (list, tuple)) and all(x is Ellipsis for x in answer):
+        return None, None  # the notebook's [...] placeholder, not filled in yet
     if not isinstance(answer, (list, tuple)) or not all(isinstance(x, str) for x in answer):
         return None, 'write your changes as a list of command lines, e.g. ["route -p add …"]'
     return [(x, "") for x in answer if x.strip()], None
@@ -230,8 +232,12 @@ def check_and_record(challenge: Challenge, answer) -> Grade:
     """Grade, keep the attempt (and the commands) in the learner's progress file, print the feedback."""
     from ..course.store import record_lab
     result = grade(challenge, answer)
-    lines, _ = answer_lines(answer) if challenge.broken is not None else ([(str(answer), "")], None)
-    record_lab(challenge.key, challenge.seed, [line for line, _ in lines or []], result.passed)
+    if challenge.broken is None:
+        lines = None if answer is None or answer is Ellipsis else [(str(answer), "")]
+    else:
+        lines, _ = answer_lines(answer)
+    if lines:  # an empty answer is not an attempt
+        record_lab(challenge.key, challenge.seed, [line for line, _ in lines or []], result.passed)
     print(result)
     if not result.passed and lines:
         print(hint_for(challenge))
