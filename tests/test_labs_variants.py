@@ -63,3 +63,10 @@ def test_a_level_picks_a_kind_of_that_level_and_bad_input_says_what_was_expected
         labkit.challenge("no-such-kind", seed="x")
     with pytest.raises(LabError, match="expected 1, 2 or 3"):
         labkit.challenge(7, seed="x")
+
+
+def test_a_bare_lab_in_a_cell_shows_the_ticket_not_the_fix():
+    lab = labkit.challenge("missing-route", seed="Hal")
+    for shown in (repr(lab), str(lab)):
+        assert lab.ticket in shown
+        assert lab.fix[0] not in shown and lab.cause not in shown

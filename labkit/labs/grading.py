@@ -163,6 +163,13 @@ def grade(challenge: Challenge, answer) -> Grade:
         return Grade(False, f"still wrong: {problem}")
     if not lines:
         return Grade(False, "no changes yet — investigate with the console, then list the commands you used")
+    return _grade_lines(challenge, tuple(lines))
+
+
+@lru_cache(maxsize=1024)
+def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Grade:
+    """The same changes on the same variant always get the same verdict (the build-time proof
+    and a learner's first try of the intended fix share it)."""
     state, refused = State(challenge.broken), []
     for line, shell in lines:
         state, why = apply_change(challenge, state, line, shell)

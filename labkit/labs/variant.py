@@ -32,7 +32,7 @@ class Flow:
     """For an FTP session: the client's settings (the network's ftp: section gives the rest)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Challenge:
     """Everything one learner's challenge needs; the grader reads only `healthy`-free fields."""
 
@@ -88,3 +88,7 @@ class Challenge:
 
     def __str__(self) -> str:
         return f"Ticket ({self.title}): {self.ticket}"
+
+    def __repr__(self) -> str:
+        # A notebook shows the repr of a bare `lab`: the ticket only, never the cause or the fix.
+        return f"<challenge {self.kind!r} for {self.seed!r}: {self.ticket}>"
