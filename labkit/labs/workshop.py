@@ -112,7 +112,11 @@ def answer_key(learners: list[str], kinds: list[str]) -> str:
 
 def make(learners_file: Path, kinds_text: str, out: Path) -> str:
     learners, kinds = read_learners(learners_file), parse_kinds(kinds_text)
-    import nbformat as nbf
+    try:
+        import nbformat as nbf
+    except ImportError:
+        raise WorkshopError("labkit workshop make writes notebooks with nbformat: install the lab extra "
+                            "(pip install -e '.[lab]', or make lab)") from None
     try:
         notebooks = {name: learner_notebook(name, kinds) for name in learners}
         key = answer_key(learners, kinds)
