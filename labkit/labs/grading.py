@@ -191,11 +191,25 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
         return Grade(False, "still wrong: " + " — ".join(wrong), fixed=fixed, broken=tuple(broken))
     needless = _not_needed(challenge, before, lines)
     if needless:
-        names = ", ".join(repr(line) for line, _ in needless)
+        names = "; ".join(f"{line!r} ({why_not_needed(line)})" for line, _ in needless)
         return Grade(False, f"it works, but it is not minimal: leave out {names} — the symptom is gone and "
-                            "every other flow works without it; each extra change is one more thing that can "
-                            "surprise the next admin", fixed=fixed, not_needed=tuple(line for line, _ in needless))
+                            "every other flow works without it", fixed=fixed,
+                     not_needed=tuple(line for line, _ in needless))
     return Grade(True, f"right: {challenge.cause} Lesson: {challenge.lesson}", fixed=fixed)
+
+
+def why_not_needed(line: str) -> str:
+    """Why an unneeded change still costs something, in the words of the field notes' advice."""
+    from ..checks import _WHY_FEWER
+    low = line.lower()
+    for switch, widens in _WHY_FEWER.items():
+        if f"{switch}=enabled" in low:
+            return f"{switch} {widens}"
+    if low.startswith("route") and " add" in low or "add route" in low:
+        return "a route nothing uses is one more entry the next admin has to explain"
+    if low.startswith("client timeout"):
+        return "a longer timeout changes no packet"
+    return "each extra change is one more thing that can surprise the next admin"
 
 
 def _diagnosis(challenge: Challenge, answer) -> Grade:
