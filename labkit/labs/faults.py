@@ -8,11 +8,13 @@ then proves it broken as intended and fixable by the intended fix before handing
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address
 from typing import Callable
 
+from ..model import Gateway, apply_command, trace
 from ..scenario import parse_scenario
-from .templates import INTERNET_EDGE, NLB_FARM, TWO_GATEWAYS, TWO_NICS
+from .templates import INTERNET_EDGE, NLB_FARM, TWO_GATEWAYS, TWO_NICS, shipped_variant
 from .variant import Challenge, Flow
 
 NLB_LABELS = ("NLB NIC", "Cluster", "LAN-NLB", "Front end", "NLB")
@@ -126,7 +128,6 @@ def missing_route(rng, kind="missing-route") -> Challenge:
 
 
 def _cluster_lands_on(net, node: str) -> bool:
-    from ipaddress import IPv4Address
     cluster = net.clusters[0]
     pc = net.node("pc1").addresses[0].ip
     return cluster.choose(cluster.members, IPv4Address(pc), 80)[0] == node
@@ -135,10 +136,8 @@ def _cluster_lands_on(net, node: str) -> bool:
 def lost_after_reboot(rng) -> Challenge:
     base = missing_route(rng, "lost-after-reboot")
     v_route = base.fix[0].replace("route -p add", "route add")
-    net = base.broken
     b = base.node
-    from ..model import apply_command
-    net, _ = apply_command(net, b, v_route)
+    net, _ = apply_command(base.broken, b, v_route)
     c = base.fix[0].split()[3].rsplit(".", 2)[0]
     return _with(base, broken=net, title="It worked until Tuesday's reboot",
                  ticket=f"Users on {c}.x cannot reach the web farm since Tuesday's patch reboot of {b}. "
@@ -154,7 +153,6 @@ def lost_after_reboot(rng) -> Challenge:
 
 
 def _with(challenge: Challenge, **changes) -> Challenge:
-    from dataclasses import replace
     return replace(challenge, **changes)
 
 
@@ -180,14 +178,10 @@ def missing_db_route(rng) -> Challenge:
 
 
 def gateway_on_nlb_nic(rng) -> Challenge:
-    v, extra = _farm(rng, nlb_gw="")
-    v2 = dict(v)
+    v, extra = _farm(rng)
     net = _farm_net(v, extra, v["routes"], v["routes"], "gateway-on-nlb-nic")
-    from ..model import Gateway
-    from ipaddress import IPv4Address
     b = v["broken"]
     net = net.with_interface(b, "nlb", gateways=(Gateway(IPv4Address(f"{v['N']}.1")),))
-    del v2
     return _farm_challenge(
         v, net, kind="gateway-on-nlb-nic", level=2, title="The monitoring server lost one web server",
         ticket=f"The monitoring console shows {b} as 'agent not reporting' since someone 'tidied up' its NIC "
@@ -209,8 +203,6 @@ def two_gateways(rng) -> Challenge:
     v, extra = _farm(rng, internet=True, nlb_gw=", gateways: [{N}.1]", nlb_speed=1000, priv_speed=10000)
     b = v["broken"]
     net = _farm_net(v, extra, *_farm_routes(v, []), "two-gateways")
-    from ..model import Gateway
-    from ipaddress import IPv4Address
     net = net.with_interface(b, "private", gateways=(Gateway(IPv4Address(f"{v['P']}.1")),))
     return _farm_challenge(
         v, net, kind="two-gateways", level=3, title="Updates fail on one web server",
@@ -343,15 +335,12 @@ NETWORK_KINDS = {k.name: k for k in (
 
 def missing_skipassource(rng) -> Challenge:
     """nlb-source-address: the cluster IP picked as the source of a node's own connections."""
-    from ipaddress import IPv4Address
-    from ..model import trace
-    from .ftp_faults import _rewritten
     for _ in range(20):
         a, c, e = _distinct(rng, 3, 20, 250)
         prefix, first = rng.choice(FARM_NAMES), rng.randint(1, 7)
         w1, w2, label = f"{prefix}{first}", f"{prefix}{first + 1}", rng.choice(NLB_LABELS)
         web, db = f"10.{a}.{rng.randint(0, 255)}", f"10.{c}.{rng.randint(0, 255)}"
-        net = _rewritten("nlb-source-address", {"10.10.0.": f"{web}.", "10.30.0.": f"{db}.", "10.20.": f"10.{e}.",
+        net = shipped_variant("nlb-source-address", {"10.10.0.": f"{web}.", "10.30.0.": f"{db}.", "10.20.": f"10.{e}.",
                                                 "web1": w1, "web2": w2, "NLB NIC": label})
         astray = [n for n in (w1, w2) if not trace(net, n, f"{db}.10", dport=1433, reply=True).reply.succeeded]
         if astray:

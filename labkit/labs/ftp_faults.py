@@ -6,32 +6,20 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from .. import load_scenario
 from ..model import FtpClientSettings, ftp_session
-from ..scenario import parse_scenario, to_yaml
+from .templates import shipped_variant
 from .variant import Challenge, Flow
 
 FTPS = FtpClientSettings(mode="passive", tls="explicit")
 OLD_FTPS = replace(FTPS, trust_pasv_address=True)
 
 
-def _rewritten(name: str, mapping: dict[str, str]):
-    """A shipped scenario with its addresses replaced (longest first, so no prefix eats another)."""
-    text = to_yaml(load_scenario(name))
-    olds = sorted(mapping, key=len, reverse=True)
-    for n, old in enumerate(olds):
-        text = text.replace(old, f"labkitplaceholder{n}z")
-    for n, old in enumerate(olds):
-        text = text.replace(f"labkitplaceholder{n}z", mapping[old])
-    return parse_scenario(text, f"<lab variant of {name}>")
-
-
-def _nat_variant(rng: random.Random, *, external: bool, forwarded: bool, client_trusts: bool):
+def _nat_variant(rng: random.Random, *, external: bool, forwarded: bool):
     lan, host, public = rng.randint(2, 250), rng.randint(20, 99), rng.randint(10, 99)
     start = rng.randrange(50000, 60000, 10)
     v = {"lan": f"192.168.{lan}", "server": f"192.168.{lan}.{host}", "public": f"198.51.100.{public}",
          "range": f"{start}-{start + 19}"}
-    net = _rewritten("ftp-nat-seed", {"192.168.1.32": v["server"], "192.168.1.": f"{v['lan']}.",
+    net = shipped_variant("ftp-nat-seed", {"192.168.1.32": v["server"], "192.168.1.": f"{v['lan']}.",
                                       "193.211.10.27": v["public"], "193.211.10.": "198.51.100.",
                                       "51976-51999": v["range"]})
     from .settings import _forward
@@ -67,7 +55,7 @@ def _ftp(kind, level, title, ticket, net, flows, symptom, fix, cause, lesson, hi
 
 
 def external_address(rng) -> Challenge:
-    v, net = _nat_variant(rng, external=False, forwarded=True, client_trusts=True)
+    v, net = _nat_variant(rng, external=False, forwarded=True)
     flows = _ftp_flows()
     return _ftp("ftp-external-address", 2, "A partner's FTPS upload hangs after login",
                 f"Our partner's nightly FTPS job to {v['public']} logs in, then hangs at the directory listing. "
@@ -83,7 +71,7 @@ def external_address(rng) -> Challenge:
 
 
 def passive_range(rng) -> Challenge:
-    v, net = _nat_variant(rng, external=True, forwarded=False, client_trusts=False)
+    v, net = _nat_variant(rng, external=True, forwarded=False)
     flows = _ftp_flows()
     return _ftp("ftp-passive-range", 2, "FTPS lists nothing since TLS was switched on",
                 f"Since we switched on FTP over TLS, every client connects to {v['public']}, logs in and times out "
@@ -96,7 +84,7 @@ def passive_range(rng) -> Challenge:
 
 
 def trusting_client(rng) -> Challenge:
-    v, net = _nat_variant(rng, external=False, forwarded=True, client_trusts=True)
+    v, net = _nat_variant(rng, external=False, forwarded=True)
     flows = (Flow("our nightly FTPS download (ftplib script)", "client", "", ftp=OLD_FTPS),
              Flow("transfers stay encrypted (FTPS)", "client", "", proto="tls", ftp=FTPS))
     return _ftp("ftp-trusting-client", 3, "Our download script hangs; FileZilla works",
@@ -115,7 +103,7 @@ def lb_affinity(rng) -> Challenge:
     start = rng.randrange(50000, 60000, 20)
     mapping = {"10.0.1.": f"10.{front}.1.", "203.0.113.80": f"203.0.113.{rng.randint(60, 99)}",
                "50000-50019": f"{start}-{start + 19}"}
-    net = _rewritten("ftp-load-balancer", mapping)
+    net = shipped_variant("ftp-load-balancer", mapping)
     base = FTPS
     for port in rng.sample(range(49152, 65000), 400):  # a client port that lands the data elsewhere
         settings = replace(base, data_port=port)

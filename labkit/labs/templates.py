@@ -1,4 +1,5 @@
-"""The small networks the faults are seeded into, as scenario text with placeholders.
+"""The small networks the faults are seeded into: scenario text with placeholders, and shipped
+scenarios (loaded by name) with their addresses rewritten.
 
 Every address comes from the variant's own private prefixes (10.x, 172.16-31.x, 192.168.x)
 and the public side from the documentation ranges (RFC 5737), so a variant never names a
@@ -134,3 +135,16 @@ nodes:
     interfaces:
       lan: {{label: Ethernet, segment: internet, addresses: [198.51.100.80/24], gateways: [198.51.100.1]}}
 """
+
+
+def shipped_variant(name: str, mapping: dict[str, str]):
+    """A shipped scenario with its addresses replaced (longest first, so no prefix eats another)."""
+    from .. import load_scenario
+    from ..scenario import parse_scenario, to_yaml
+    text = to_yaml(load_scenario(name))
+    olds = sorted(mapping, key=len, reverse=True)
+    for n, old in enumerate(olds):
+        text = text.replace(old, f"labkitplaceholder{n}z")
+    for n, old in enumerate(olds):
+        text = text.replace(f"labkitplaceholder{n}z", mapping[old])
+    return parse_scenario(text, f"<lab variant of {name}>")
