@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LAB_ARGS ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# The kit's stylesheet for JupyterLab (jupyter/custom/custom.css, copied into the venv's
+# jupyter_server static/custom folder, where a server looks when custom CSS is on).
+LAB_CSS := --LabApp.custom_css=True
 # JupyterLab refuses to run as root without this flag (CI runs as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
@@ -17,11 +20,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstalls whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml jupyter/overrides.json | $(BIN)/python
+$(VENV)/.installed: pyproject.toml jupyter/overrides.json jupyter/custom/custom.css | $(BIN)/python
 	@echo "Installing labkit and its dependencies into $(VENV) (a few minutes the first time)..."
 	$(PIP) install -e '.[lab,live,capture,test]'
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/python -c 'import pathlib, shutil, jupyter_server as s; d = pathlib.Path(s.__file__).parent / "static" / "custom"; d.mkdir(parents=True, exist_ok=True); shutil.copy("jupyter/custom/custom.css", d)'
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -29,12 +33,12 @@ venv: $(VENV)/.installed
 # A learner's path: the student edition, copied once into $(WORK)/ (your answers stay yours).
 lab: venv
 	$(BIN)/python -m labkit.course student-copy notebooks $(WORK)
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_CSS) \
 		--LabApp.default_url=/lab/tree/$(WORK)/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 # An instructor's path: the notebooks as committed, every solution filled in.
 lab-instructor: venv
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_CSS) \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 test: venv browser kernel-tools $(VENV)/.workshop proxy

@@ -36,10 +36,14 @@ class HostView:
     trace: Trace | None
     commands: tuple[str, ...]
     errors: dict = field(default_factory=dict)
+    """Values refused (the trace keeps the last valid settings), by panel field."""
+    warnings: dict = field(default_factory=dict)
+    """Settings accepted, but worth a warning (Windows's own, or the field notes'), by panel field."""
 
     def __str__(self) -> str:
         lines = [f"# {self.node}: commands for these settings"] + list(self.commands or ("(defaults)",))
         lines += [f"error in {k}: {v}" for k, v in self.errors.items()]
+        lines += [f"warning in {k}: {v}" for k, v in self.warnings.items()]
         if self.trace is not None:
             lines += ["", str(self.trace)]
         return "\n".join(lines)
@@ -140,11 +144,12 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
     candidate = net.with_node(changed)
     problems = validate_network(candidate)
     fatal = [p for p in problems if p.severity == "error"]
-    for problem in fatal:  # errors first: a refused value matters more than a warning
+    for problem in fatal:
         errors.setdefault(_field_of(problem, node), problem.message + STALE)
-    for problem in problems:
+    warnings: dict[str, str] = {}
+    for problem in problems:  # the message says itself whether Windows shows the warning
         if problem.severity == "warning" and problem.path.startswith(f"nodes.{node}."):
-            errors.setdefault(_field_of(problem, node), f"Windows warns: {problem.message}")
+            warnings.setdefault(_field_of(problem, node), problem.message)
     if fatal:
         candidate, changed = net, net.node(node)
     result = None
@@ -152,7 +157,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         result = trace(candidate, flow.source, flow.dst, src=flow.src or None, proto=flow.proto, reply=flow.reply)
     except TraceError as err:
         errors["flow"] = str(err) + STALE
-    return HostView(candidate, node, result, tuple(node_commands(changed)), errors)
+    return HostView(candidate, node, result, tuple(node_commands(changed)), errors, warnings)
 
 
 @dataclass(frozen=True)

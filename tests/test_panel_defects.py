@@ -60,3 +60,39 @@ def test_the_boot_disk_dropdown_never_shows_a_blank_choice():
 
 def test_labkit_is_imported():  # the panels are reached through the package, as in the notebook
     assert labkit.__version__
+
+
+# Issue 10, user-reported defects in the host and FTP panels (the browser test checks the same in Chromium).
+
+def _gateway_choice_panel():
+    from labkit.panels import Flow
+    from labkit.widgets import HostPanel
+    return HostPanel(labkit.load_scenario("gateway-choice"), "H", Flow("H", "198.51.100.80"))
+
+
+def test_panel_texts_wrap_between_words_not_inside_them():
+    # JupyterLab breaks output text anywhere (word-break: break-all): "NLB NI" / "C". Every text
+    # block a panel writes asks for breaks between words.
+    from labkit.widgets import FtpExplorer
+    host = _gateway_choice_panel()
+    explorer = FtpExplorer(labkit.load_scenario("ftp-nat-seed"))
+    dcdiag = panel()
+    blocks = [host.verdict.value, host.commands.value, host.trace_text.value, host.settings_error.value,
+              explorer.outcome.value, explorer.text.value, dcdiag.verdict.value]
+    for block in blocks:
+        assert block and block.count("word-break:normal") >= block.count("<pre") + block.count("<div"), block[:200]
+
+
+def test_a_windows_warning_is_said_once():
+    shown = _gateway_choice_panel().settings_error.value
+    assert shown.count("Windows warns") == 1, shown
+    assert "Windows warns: " not in shown
+
+
+def test_a_warning_looks_different_from_an_error():
+    host = _gateway_choice_panel()
+    warning = host.settings_error.value  # two gateways on two subnets: Windows warns, the kit still traces
+    assert "⚠" in warning and "✖" not in warning and "labkit-warning" in warning and "#b3261e" not in warning
+    host.gateways["fast"].value = "10.0.0.300"  # refused: an error
+    error = host.gateway_errors["fast"].value
+    assert "✖" in error and "#b3261e" in error and "⚠" not in error

@@ -176,7 +176,10 @@ def test_the_command_a_panel_shows_does_what_the_panel_did():
 def test_gateway_field_warns_like_windows_and_refuses_impossible_gateways():
     net = without_static_routes()
     off = host_view(net, "web1", Flow("pc1", "10.10.0.100"), gateways={"private": "99.99.99.99"})
-    assert off.errors["gateway:private"].startswith("Windows warns: default gateway 99.99.99.99 is not on the subnet")
+    # a warning, not a refusal: kept apart from the errors (issue 10: a warning looks different)
+    assert "gateway:private" not in off.errors
+    assert off.warnings["gateway:private"].startswith("default gateway 99.99.99.99 is not on the subnet")
+    assert "Windows warns that it is not on the same network segment" in off.warnings["gateway:private"]
     broadcast = host_view(net, "web1", Flow("pc1", "10.10.0.100"), gateways={"private": "255.255.255.255"})
     assert "cannot be a gateway" in broadcast.errors["gateway:private"]
     assert broadcast.network == net  # refused: the last valid settings stay

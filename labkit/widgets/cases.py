@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
 from ..cases.restore import Layout, preflight_attached
+from .panels import MAIN, ROW, WRAP, _pre
 from .static import Panel
 
 
@@ -16,14 +17,31 @@ from .static import Panel
 NOT_STARTED = "not started"
 NOT_GIVEN = "not given"
 
+GOOD, BAD, CAUTION = "#1b7a3a", "#b3261e", "#7a4a00"
+CASE_CONTROLS = w.Layout(width="410px", flex="0 0 410px")  # no picture: room for whole labels and choices
+DCDIAG_COLOURS = {"real problem": BAD, "needs more data": CAUTION}  # the others: nothing to fix
 
-def _pre(text: str) -> str:
-    return f"<pre style='font-size:12px; white-space:pre-wrap; overflow-wrap:normal'>{html.escape(text)}</pre>"
+
+def _verdict(result, colour: str) -> str:
+    """The verdict's first line in bold colour, as the host and FTP panels show theirs; the rest below."""
+    headline, _, details = str(result).partition("\n")
+    return (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; font-weight:bold; "
+            f"color:{colour}; {WRAP}'>{html.escape(headline)}</div>" + (_pre(details) if details else ""))
 
 
 def _settings_note(text: str) -> str:
-    """A note about the chosen settings, not an error of the kit: a plain ⚠, never the red ✖."""
-    return _pre(f"⚠ These settings do not fit together: {text}")
+    """A note about the chosen settings, not an error of the kit: an amber ⚠, never the red ✖."""
+    return _verdict(f"⚠ These settings do not fit together: {text}", CAUTION)
+
+
+def _side_by_side(controls: list, verdict: w.HTML) -> w.VBox:
+    """Controls on the left, the verdict on the right: the layout of the other panels."""
+    verdict.add_class("labkit-explanation")  # the headline and the why: the case panels' "picture"
+    column = w.VBox(controls, layout=CASE_CONTROLS)
+    column.add_class("labkit-controls")
+    panel = w.VBox([w.HBox([column, w.VBox([verdict], layout=MAIN)], layout=ROW)])
+    panel.add_class("labkit-panel")
+    return panel
 
 
 class DcdiagPanel(Panel):
@@ -31,19 +49,21 @@ class DcdiagPanel(Panel):
 
     def __init__(self, report: DcdiagReport, clean: ReplicationSummary, failing: ReplicationSummary):
         self.report, self.summaries = report, {"clean (0 fails)": clean, "failing": failing, "not checked": None}
-        wide = {"description_width": "initial"}
+        wide = {"description_width": "165px"}
+        fits = w.Layout(width="400px")
         self.level = w.Dropdown(options=["2003", "2008", "2008R2"], value="2008R2",
-                                description="domain functional level", style=wide)
-        self.sysvol = w.Dropdown(options=["frs", "dfsr"], value="frs", description="SYSVOL replicated by", style=wide)
+                                description="domain functional level", style=wide, layout=fits)
+        self.sysvol = w.Dropdown(options=["frs", "dfsr"], value="frs", description="SYSVOL replicated by", style=wide,
+                                 layout=fits)
         self.state = w.Dropdown(options=[("not started (no global state)", NOT_STARTED)] +
                                 [(f"{n} {name}", n) for n, (name, _) in DFSRMIG_STATES.items()],
-                                value=NOT_STARTED, description="dfsrmig global state", style=wide)
+                                value=NOT_STARTED, description="dfsrmig global state", style=wide, layout=fits)
         self.replication = w.Dropdown(options=list(self.summaries), value="clean (0 fails)",
-                                      description="repadmin /replsummary", style=wide)
+                                      description="repadmin /replsummary", style=wide, layout=fits)
         self.verdict = w.HTML()
         for control in (self.level, self.sysvol, self.state, self.replication):
             control.observe(lambda _c: self.update(), names="value")
-        self.widget = w.VBox([self.level, self.sysvol, self.state, self.replication, self.verdict])
+        self.widget = _side_by_side([self.level, self.sysvol, self.state, self.replication], self.verdict)
         self.update()
 
     def update(self):
@@ -54,7 +74,7 @@ class DcdiagPanel(Panel):
         except DcdiagInputError as err:  # a contradictory combination of the dropdowns
             self.verdict.value = _settings_note(str(err))
             return None
-        self.verdict.value = _pre(str(result))
+        self.verdict.value = _verdict(result, DCDIAG_COLOURS.get(result.kind, GOOD))
         return result
 
 
@@ -66,12 +86,12 @@ class RestorePanel(Panel):
         self.attached = {d.name: w.Checkbox(value=True, description=d.name, indent=False) for d in layout.target}
         self.boot = w.Dropdown(options=[("not given", NOT_GIVEN)] + [(d.name, d.name) for d in layout.target],
                                value=layout.bios_boot_disk or NOT_GIVEN, description="BIOS boot disk",
-                               style={"description_width": "initial"})
+                               style={"description_width": "110px"}, layout=w.Layout(width="400px"))
         self.verdict = w.HTML()
         for control in (*self.attached.values(), self.boot):
             control.observe(lambda _c: self.update(), names="value")
-        self.widget = w.VBox([w.HTML("<b>disks attached to the target server</b>"), *self.attached.values(),
-                              self.boot, self.verdict])
+        self.widget = _side_by_side([w.HTML("<b>disks attached to the target server</b>"), *self.attached.values(),
+                                     self.boot], self.verdict)
         self.update()
 
     def update(self):
@@ -80,5 +100,5 @@ class RestorePanel(Panel):
         if isinstance(result, str):
             self.verdict.value = _settings_note(result)
             return None
-        self.verdict.value = _pre(str(result))
+        self.verdict.value = _verdict(result, GOOD if result.ok else BAD)
         return result

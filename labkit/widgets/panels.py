@@ -17,27 +17,44 @@ from .static import Panel
 
 # Side by side on a 1366×768 screen: controls on the left, the verdict line and the picture on the
 # right, the longer texts (Windows commands, trace) underneath.
-CONTROLS = w.Layout(width="320px", flex="0 0 320px")
+CONTROLS = w.Layout(width="296px", flex="0 0 296px")  # narrow: every px goes to the picture
 MAIN = w.Layout(flex="1 1 480px", min_width="420px", overflow="hidden")
 ROW = w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
 
 
+# Wrap long lines between words ("NLB NIC", never "NLB NI" / "C"); a word longer than the whole
+# line (a long path) may still break. JupyterLab breaks output text anywhere (word-break: break-all).
+WRAP = "white-space:pre-wrap; word-break:normal; overflow-wrap:break-word"
+NOTE = "font-size:13px; line-height:1.35;"  # a message under a field (not the widgets' 28 px rows)
+
+
 def _pre(text: str) -> str:
-    return f"<pre style='font-size:12px; line-height:1.3; white-space:pre-wrap'>{html.escape(text)}</pre>"
+    return f"<pre style='font-size:12px; line-height:1.3; {WRAP}'>{html.escape(text)}</pre>"
 
 
 def _error(message: str | None) -> str:
-    return f"<span style='color:#b3261e'>✖ {html.escape(message)}</span>" if message else ""
+    """A value the panel refused: red ✖."""
+    return f"<div style='color:#b3261e; {NOTE} {WRAP}'>✖ {html.escape(message)}</div>" if message else ""
 
 
-def _verdict(trace: Trace, extra: str = "", why: bool = True) -> str:
-    """One line a learner reads first: how the request and the reply ended, in words, and why."""
+def _warning(message: str | None) -> str:
+    """Settings taken but worth a warning: an amber ⚠ on a pale ground, never the red ✖ of an error."""
+    return (f"<div class='labkit-warning' style='color:#7a4a00; background:#fff4d6; padding:1px 4px; {NOTE} {WRAP}'>"
+            f"⚠ warning: {html.escape(message)}</div>") if message else ""
+
+
+def _verdict(trace: Trace, label: str = "", why: bool = True, quiet: bool = False) -> str:
+    """One line a learner reads first: how the request and the reply ended, in words, and why.
+    `label` goes in front ("as written: …"); `quiet` draws it small and grey, like the grey
+    flow as written in the compare picture."""
     parts = [ending_words(trace, "request")] + ([ending_words(trace.reply, "reply")] if trace.reply else [])
     failed = next((t for t in (trace, trace.reply) if t is not None and not t.succeeded), None)
     why = f"<br><span style='font-weight:normal'>{html.escape(failed.reason)}</span>" if failed and why else ""
     colour = "#b3261e" if failed else "#1b7a3a"
-    return (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; font-weight:bold; color:{colour}'>"
-            f"{html.escape(' · '.join(parts))}{html.escape(extra)}{why}</div>")
+    look = ("font-size:13px; color:#5a5a5a" if quiet else f"font-size:14px; font-weight:bold; color:{colour}")
+    label = f"<span style='font-weight:normal; color:#333'>{html.escape(label)}:</span> " if label else ""
+    return (f"<div class='labkit-verdict' style='{look}; line-height:1.35; {WRAP}'>"
+            f"{label}{html.escape(' · '.join(parts))}{why}</div>")
 
 
 def _text(**kwargs) -> w.Text:
@@ -69,7 +86,7 @@ class HostPanel(Panel):
     """Per-NIC switches, default gateways and static routes of one node, the Windows commands
     for them, and the flow's path redrawn on every change."""
 
-    picture_width = 600
+    picture_width = 560  # fits beside the controls with JupyterLab's file browser open at 1366×768
 
     def __init__(self, net: Network, node: str, flow: Flow):
         self.net, self.node_name = net, node
@@ -88,7 +105,7 @@ class HostPanel(Panel):
                 self.switches[(iface.key, switch)] = box
                 boxes.append(box)
             gateway = _text(value=", ".join(str(g.address) for g in iface.gateways),
-                            description="gateway", layout=w.Layout(width="300px"))
+                            description="gateway", layout=w.Layout(width="285px"))
             gateway.observe(self._changed, names="value")
             self.gateways[iface.key] = gateway
             self.gateway_errors[iface.key] = w.HTML()
@@ -99,17 +116,17 @@ class HostPanel(Panel):
         self.routes = w.Textarea(value="\n".join(
             f"{r.destination} via {r.gateway or 'on-link'} on {r.interface} metric {r.metric}" for r in node_.routes),
             description="routes", placeholder="10.30.0.0/16 via 10.10.0.1 on nlb   (or: route -p add …)",
-            continuous_update=False, layout=w.Layout(width="300px", height="56px"))
+            continuous_update=False, layout=w.Layout(width="285px", height="56px"))
         self.routes.observe(self._changed, names="value")
         self.routes_error = w.HTML()
         self.flow_from = w.Dropdown(options=[n.name for n in net.nodes], value=flow.source, description="from",
-                                    layout=w.Layout(width="150px"), style={"description_width": "40px"})
-        self.flow_to = _text(value=str(flow.dst), description="to", layout=w.Layout(width="150px"),
+                                    layout=w.Layout(width="142px"), style={"description_width": "40px"})
+        self.flow_to = _text(value=str(flow.dst), description="to", layout=w.Layout(width="142px"),
                              style={"description_width": "25px"})
         self.flow_src = _text(value=flow.src or "", description="source", placeholder="(chosen by Windows)",
-                              layout=w.Layout(width="185px"), style={"description_width": "50px"})
+                              layout=w.Layout(width="178px"), style={"description_width": "50px"})
         self.flow_proto = w.Dropdown(options=["tcp", "udp", "icmp"], value=flow.proto, description="proto",
-                                     layout=w.Layout(width="115px"), style={"description_width": "40px"})
+                                     layout=w.Layout(width="106px"), style={"description_width": "40px"})
         for control in (self.flow_from, self.flow_to, self.flow_src, self.flow_proto):
             control.observe(self._changed, names="value")
         self.flow_error = w.HTML()
@@ -148,11 +165,13 @@ class HostPanel(Panel):
 
     def update(self) -> HostView:
         view = host_view(self.net, self.node_name, self.flow(), **self.settings())
+        def problems(name: str) -> str:
+            return _error(view.errors.get(name)) + _warning(view.warnings.get(name))
         for key, label in self.gateway_errors.items():
-            label.value = _error(view.errors.get(f"gateway:{key}"))
-        self.routes_error.value = _error(view.errors.get("routes"))
-        self.flow_error.value = _error(view.errors.get("flow"))
-        self.settings_error.value = _error(view.errors.get("settings"))
+            label.value = problems(f"gateway:{key}")
+        self.routes_error.value = problems("routes")
+        self.flow_error.value = problems("flow")
+        self.settings_error.value = problems("settings")
         if view.trace is not None and not (_refused(view) and self.view is not None):
             # otherwise the last good picture, verdict and trace stay, as the error message says
             self._draw(view)  # first: the picture is what the learner waits for
@@ -189,9 +208,9 @@ class ComparePanel(HostPanel):
         self.picture.show(network_picture(view.network, view.trace, ghost=self.base_trace, divergence=node,
                                           width=self.picture_width,
                                           title=f"{self.net.title or self.net.name}\n{view.trace.flow}: {self.headline}"))
-        self.verdict.value = (_verdict(self.base_trace, "  (as written)", why=False)
-                              + _verdict(view.trace, "  (with your settings)", why=False)
-                              + f"<div style='font-size:13px'><b>{html.escape(self.headline)}</b></div>")
+        # where the paths part is the picture's title, right under these two lines
+        self.verdict.value = (_verdict(self.base_trace, "as written", why=False, quiet=True)
+                              + _verdict(view.trace, "your settings", why=False))
 
 
 class FtpExplorer(Panel):
@@ -202,7 +221,7 @@ class FtpExplorer(Panel):
         self.net = net
         s = net.ftp.settings
         server = net.node(net.ftp.server).ftp_server
-        narrow = {"layout": w.Layout(width="300px"), "style": {"description_width": "100px"}}
+        narrow = {"layout": w.Layout(width="288px"), "style": {"description_width": "100px"}}
         self.mode = w.Dropdown(options=["passive", "active", "epsv", "eprt"], value=s.mode, description="mode", **narrow)
         self.tls = w.Dropdown(options=["none", "explicit", "implicit"], value=s.tls, description="TLS", **narrow)
         self.prot = w.Dropdown(options=["P", "C"], value=s.prot, description="PROT", **narrow)
@@ -257,8 +276,9 @@ class FtpExplorer(Panel):
             self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             mark = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
             colour = "#1b7a3a" if result.succeeded else "#b3261e"
-            self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; color:{colour}'><b>{mark}</b>: "
-                                  f"{html.escape(result.reason)}</div><div style='font-size:13px; line-height:1.35'><i>hint:</i> "
+            self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; color:{colour}; "
+                                  f"{WRAP}'><b>{mark}</b>: {html.escape(result.reason)}</div>"
+                                  f"<div style='font-size:13px; line-height:1.35; {WRAP}'><i>hint:</i> "
                                   f"{html.escape(result.hint)}</div>")
             self.risks.value = "<table>" + "".join(
                 f"<tr><td>{'⚠ PRESENT' if r.present else '✔ handled'}</td><td>{html.escape(r.risk)}</td>"

@@ -84,7 +84,8 @@ def configure(c, settings: WorkshopSettings) -> None:
     c.SimpleLocalProcessSpawner.home_dir_template = str(settings.folders / "{username}")
     c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
     # A terminal would run as the hub's own user: learners work in notebooks only.
-    args = ["--ServerApp.terminals_enabled=False"]
+    # custom_css: the kit's stylesheet that make venv puts in the venv, as make lab loads it
+    args = ["--ServerApp.terminals_enabled=False", "--LabApp.custom_css=True"]
     if os.geteuid() == 0:  # jupyter-server refuses to run as root without it
         args.append("--allow-root")
     c.Spawner.args = args
