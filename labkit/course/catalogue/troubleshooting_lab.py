@@ -40,7 +40,7 @@ class LabExercise(Exercise):
 
     def __init__(self, key: str, hint: str):
         number = key.split(".")[1]
-        for name, value in dict(key=key, title=f"challenge {number}", hint=hint, reader=None, expected=None,
+        for name, value in dict(key=key, title=f"exercise {number}", hint=hint, reader=None, expected=None,
                                 why="", grader=_grader(key)).items():
             object.__setattr__(self, name, value)
 
