@@ -254,6 +254,16 @@ def cmd_import(args) -> str:
     return f"{result}\nwrote {args.output}"
 
 
+def cmd_workshop(args) -> str:
+    from .labs.workshop import WorkshopError, make, report
+    try:
+        if args.action == "make":
+            return make(args.learners, args.kinds, args.out)
+        return report(args.folder)
+    except WorkshopError as err:
+        raise InputError(str(err)) from None
+
+
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" + ("" if n == 1 else "s")
 
@@ -373,6 +383,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a scenario file and show Windows's warnings")
     p.add_argument("scenario")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("workshop", help="break-fix labs: learners' challenge notebooks, and who fixed what")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = actions.add_parser("make", help="one challenge notebook per learner and one answer key")
+    q.add_argument("--learners", required=True, metavar="names.txt", help="learner names, one a line")
+    q.add_argument("--kinds", required=True, metavar="KIND,...", help="fault kinds or levels (1,2,3), comma-separated")
+    q.add_argument("--out", required=True, metavar="DIR", help="where to write the learners' folders and the key")
+    q = actions.add_parser("report", help="who fixed what, in how many attempts, with which commands")
+    q.add_argument("folder", metavar="DIR", help="a folder with one sub-folder per learner (their progress files)")
+    p.set_defaults(func=cmd_workshop)
     return parser
 
 
