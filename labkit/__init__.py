@@ -30,6 +30,13 @@ def console(net, node: str, shell: str = "cmd"):
     return Console(net, node, shell)
 
 
+def challenge(kind_or_level, seed="learner"):
+    """A break-fix lab: the learner's variant of a fault kind (or a level 1-3), rebuilt exactly from
+    the seed; see labkit.labs."""
+    from .labs import challenge as _challenge
+    return _challenge(kind_or_level, seed)
+
+
 def import_server(*sources, **options):
     """Import your own server from its saved ipconfig /all, route print (and netsh) outputs;
     see labkit.importer.import_server."""
@@ -76,6 +83,6 @@ def shipped_scenarios():
     return _names()
 
 
-__all__ = ["ConsoleResult", "Disposition", "LabkitError", "Network", "Trace", "apply_command", "console", "course",
-           "ftp_session", "import_server", "load_checks", "load_scenario", "route_print", "run_console", "save_script",
-           "shipped_file", "shipped_scenarios", "trace", "warnings"]
+__all__ = ["ConsoleResult", "Disposition", "LabkitError", "Network", "Trace", "apply_command", "challenge", "console",
+           "course", "ftp_session", "import_server", "load_checks", "load_scenario", "route_print", "run_console",
+           "save_script", "shipped_file", "shipped_scenarios", "trace", "warnings"]

@@ -260,8 +260,36 @@ def cmd_import(args) -> str:
     return f"{result}\nwrote {args.output}"
 
 
+def cmd_workshop(args) -> str:
+    from .labs.workshop import WorkshopError, make, report
+    try:
+        if args.action == "make":
+            return make(args.learners, args.kinds, args.out)
+        return report(args.folder)
+    except WorkshopError as err:
+        raise InputError(str(err)) from None
+
+
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
+def _ftp_client_options(p, tls: tuple[str, ...]) -> None:
+    """The FTP session's who and how, for every subcommand that plays one (one list, one place)."""
+    p.add_argument("--client", metavar="NODE", help="the FTP client (default: the scenario's ftp: section)")
+    p.add_argument("--server", metavar="NODE", help="the FTP server (default: the scenario's ftp: section)")
+    p.add_argument("--address", metavar="IP", help="the address the client dials (default: the scenario's)")
+    p.add_argument("--port", type=int, metavar="N",
+                   help="the control port the client dials (default 21, 990 for implicit TLS)")
+    p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
+    p.add_argument("--tls", choices=tls)
+    p.add_argument("--prot", choices=("P", "C"))
+    p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None,
+                   help="send CCC after login (clear command channel)")
+    p.add_argument("--on-ccc-refused", choices=("stop", "continue"),
+                   help="when the server refuses CCC: stop (Python ftplib, the default) or carry on encrypted")
+    p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
+                   help="dial the address in 227 (old clients) instead of the control connection's")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -290,19 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ftp", help="play an FTP session (login, LIST, QUIT) through the network")
     p.add_argument("scenario")
-    p.add_argument("--client", metavar="NODE", help="the FTP client (default: the scenario's ftp: section)")
-    p.add_argument("--server", metavar="NODE", help="the FTP server (default: the scenario's ftp: section)")
-    p.add_argument("--address", metavar="IP", help="the address the client dials (default: the scenario's)")
-    p.add_argument("--port", type=int, metavar="N", help="the control port the client dials (default 21, 990 for implicit TLS)")
-    p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
-    p.add_argument("--tls", choices=("none", "explicit", "implicit"))
-    p.add_argument("--prot", choices=("P", "C"))
-    p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None,
-                   help="send CCC after login (clear command channel)")
-    p.add_argument("--on-ccc-refused", choices=("stop", "continue"),
-                   help="when the server refuses CCC: stop (Python ftplib, the default) or carry on encrypted")
-    p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
-                   help="dial the address in 227 (old clients) instead of the control connection's")
+    _ftp_client_options(p, tls=("none", "explicit", "implicit"))
     p.add_argument("--json", action="store_true")
     p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
@@ -311,14 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("kernel-lab", help="rebuild an FTP scenario in Linux namespaces (root) and compare "
                        "the real kernel's FTP helper with the model")
     p.add_argument("scenario", help="a scenario with an ftp: section, or 'all' for the agreement table")
-    for flag in ("--client", "--server", "--address"):
-        p.add_argument(flag, metavar="NODE" if flag != "--address" else "IP")
-    p.add_argument("--port", type=int, metavar="N", help="the control port the client dials")
-    p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
-    p.add_argument("--tls", choices=("none", "explicit"))
-    p.add_argument("--prot", choices=("P", "C"))
-    p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None)
-    p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None)
+    _ftp_client_options(p, tls=("none", "explicit"))  # pyftpdlib has no implicit TLS
     p.add_argument("--pcap", metavar="DIR", help="keep tcpdump's captures (one per interface) in DIR")
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_kernel_lab)
@@ -382,6 +391,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a scenario file and show Windows's warnings")
     p.add_argument("scenario")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("workshop", help="break-fix labs: learners' challenge notebooks, and who fixed what")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = actions.add_parser("make", help="one challenge notebook per learner and one answer key")
+    q.add_argument("--learners", required=True, metavar="names.txt", help="learner names, one a line")
+    q.add_argument("--kinds", required=True, metavar="KIND,...", help="fault kinds or levels (1,2,3), comma-separated")
+    q.add_argument("--out", required=True, metavar="DIR", help="where to write the learners' folders and the key")
+    q = actions.add_parser("report", help="who fixed what, in how many attempts, with which commands")
+    q.add_argument("folder", metavar="DIR", help="a folder with one sub-folder per learner (their progress files)")
+    p.set_defaults(func=cmd_workshop)
     return parser
 
 

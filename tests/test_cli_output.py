@@ -56,3 +56,13 @@ def test_the_readme_run_example_shows_what_the_switch_changes(capsys):
 def test_validate_counts_in_english(capsys):
     main(["validate", "nlb-intranet"])
     assert "(5 nodes, 1 NLB cluster)" in capsys.readouterr().out
+
+
+def test_ftp_and_kernel_lab_take_the_same_client_options():
+    from labkit.cli import build_parser
+    parser = build_parser()
+    for command in ("ftp", "kernel-lab"):
+        args = parser.parse_args([command, "ftp-nat-seed", "--tls", "explicit", "--ccc", "--on-ccc-refused",
+                                  "continue", "--trust-pasv-address", "--mode", "epsv", "--port", "2121"])
+        assert (args.tls, args.ccc, args.on_ccc_refused, args.trust_pasv_address, args.mode, args.port) == \
+            ("explicit", True, "continue", True, "epsv", 2121), command

@@ -83,10 +83,15 @@ def test_sigterm_mid_session_leaves_no_namespace_rule_or_process():
         for line in lab.stderr:
             if "starting the server" in line:
                 break
-        time.sleep(1.0)
-        ours = [ns for ns in live_namespaces() if ns.startswith(tag)]
-        pids = [int(p) for ns in ours for p in subprocess.run(["ip", "netns", "pids", ns], capture_output=True,
-                                                              text=True).stdout.split()]
+        # Catch it while the server runs (a fixed sleep raced the session's end on a loaded machine).
+        deadline = time.monotonic() + 5
+        while True:
+            ours = [ns for ns in live_namespaces() if ns.startswith(tag)]
+            pids = [int(p) for ns in ours for p in subprocess.run(["ip", "netns", "pids", ns], capture_output=True,
+                                                                  text=True).stdout.split()]
+            if (len(ours) == 4 and pids) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         assert len(ours) == 4 and pids, "the lab was not mid-session"
         lab.send_signal(signal.SIGTERM)
         assert lab.wait(15) == 130

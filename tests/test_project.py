@@ -80,7 +80,8 @@ def test_ci_runs_make_test_and_nbval_is_strict():
 
 
 COURSE = ["00-start-here", "01-strong-vs-weak-host", "02-gateway-selection", "03-nlb-two-nics",
-          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers", "06-case-files", "07-your-own-server"]
+          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers", "06-case-files", "07-your-own-server",
+          "08-troubleshooting-lab"]
 
 
 def test_the_course_notebooks_exist():
@@ -103,4 +104,4 @@ def test_widget_cells_are_the_only_ones_whose_output_nbval_ignores():
         for cell in json.loads(path.read_text())["cells"]:
             if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
                 source = "".join(cell["source"])
-                assert any(w in source for w in ("Panel(", "FtpExplorer(", "StepThrough(")), (path, source)
+                assert any(w in source for w in ("Panel(", "FtpExplorer(", "StepThrough(", ".console(")), (path, source)

@@ -32,6 +32,12 @@ class Attempts:
     first_try: float | None = None
     passed_at: float | None = None
     last_answer: str = ""
+    seed: str = ""
+    """Break-fix labs: the variant's seed, so the instructor can rebuild it."""
+    commands: tuple[str, ...] = ()
+    """Break-fix labs: the changes of the last attempt (the passing one once passed)."""
+    seconds: float | None = None
+    """Break-fix labs: from the first attempt to the pass (None until passed)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,18 @@ class Progress:
                       last_answer=shown if len(shown) <= MAX_ANSWER_CHARS else shown[:MAX_ANSWER_CHARS - 3] + "...")
         return Progress({**self.exercises, key: new})
 
+    def with_lab_attempt(self, key: str, seed: str, commands, passed: bool, now: float) -> "Progress":
+        """A break-fix attempt: counted like any exercise, plus its seed, commands and time to fix."""
+        old = self.get(key)
+        step = self.with_attempt(key, list(commands), passed, now)
+        new = step.get(key)
+        keep = old.passed and old.commands
+        new = replace(new, seed=str(seed)[:MAX_ANSWER_CHARS],
+                      commands=old.commands if keep else tuple(str(c)[:MAX_ANSWER_CHARS] for c in commands[:20]),
+                      seconds=old.seconds if old.passed else
+                      (round(now - new.first_try, 1) if passed and new.first_try else None))
+        return Progress({**step.exercises, key: new})
+
     def with_solution_shown(self, key: str) -> "Progress":
         return Progress({**self.exercises, key: replace(self.get(key), solution_shown=True)})
 
@@ -62,10 +80,16 @@ def load_progress(path: Path | None = None) -> Progress:
             return Progress()
         raw = json.loads(path.read_text(encoding="utf-8"))
         known = set(Attempts.__dataclass_fields__)
-        return Progress({str(k): Attempts(**{f: v for f, v in entry.items() if f in known})
+        return Progress({str(k): _attempts({f: v for f, v in entry.items() if f in known})
                          for k, entry in raw.get("exercises", {}).items() if isinstance(entry, dict)})
     except (OSError, ValueError, TypeError, AttributeError):
         return Progress()
+
+
+def _attempts(fields: dict) -> Attempts:
+    if "commands" in fields:
+        fields["commands"] = tuple(str(c) for c in fields["commands"] or ())
+    return Attempts(**fields)
 
 
 def save_progress(progress: Progress, path: Path | None = None) -> None:
@@ -85,6 +109,12 @@ def save_progress(progress: Progress, path: Path | None = None) -> None:
 
 def record(key: str, answer: object, passed: bool) -> Attempts:
     progress = load_progress().with_attempt(key, answer, passed, time.time())
+    save_progress(progress)
+    return progress.get(key)
+
+
+def record_lab(key: str, seed: str, commands, passed: bool) -> Attempts:
+    progress = load_progress().with_lab_attempt(key, seed, list(commands), passed, time.time())
     save_progress(progress)
     return progress.get(key)
 

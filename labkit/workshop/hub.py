@@ -48,6 +48,8 @@ def prepare_server(spawner, settings: WorkshopSettings):
         return None
     spawner.notebook_dir = str(folder)
     spawner.default_url = f"/lab/tree/{STUDENT_START}"
+    # The break-fix lab (notebook 08) builds this learner's own variant from their name.
+    spawner.environment = {**spawner.environment, "LABKIT_LEARNER": name}
     return asyncio.to_thread(_student_copy, settings.notebooks, folder, spawner.log)
 
 

@@ -127,15 +127,26 @@ def _run_cmd(net, node: str, text: str):
         if char in "|<>" and not quoted:
             raise CommandError(f"labkit: pipes and redirection ({char}) are not modelled; type one command",
                                _modelled_list("cmd"))
+    lines = split_command_line(text)
+    if len(lines) > 1 and all(_program(words) in CHANGE_PROGRAMS for words in lines):
+        # One chain of changes is one change, checked once at its end, as `--run` checks it: KB 975808's
+        # `delete address … && add address … skipassource=true` passes through a moment without the cluster IP.
+        from ..commands import apply_command
+        changed, answer = apply_command(net, node, text)
+        return answer, changed, [command_text(words) for words in lines]
     outputs, commands = [], []
-    for words in split_command_line(text):
-        program = words[0].lower().removesuffix(".exe")
+    for words in lines:
+        program = _program(words)
         before = net
         output, net = _run_program(net, node, program, words, "cmd")
         outputs.append(output)
         if program in CHANGE_PROGRAMS and net != before:
             commands.append(command_text(words))
     return "\n".join(outputs), net, commands
+
+
+def _program(words: list[str]) -> str:
+    return words[0].lower().removesuffix(".exe")
 
 
 def _run_program(net, node: str, program: str, words: list[str], shell: str):

@@ -1,0 +1,97 @@
+"""Break-fix labs: a fault seeded into a variant of a small network, one variant per learner.
+
+    lab = labkit.challenge("missing-route", seed="Alice")   # or a level: 1, 2, 3
+    print(lab)                 # the ticket
+    lab.console()              # investigate and fix on the broken server
+    lab.check(["route -p add …"])
+
+Every variant is proved at build time to be broken as intended (the ticket's flows fail, after
+a restart) and fixed by the intended fix (it passes the same check a learner's fix must pass).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from .variant import Challenge, Flow, rng_for
+
+__all__ = ["Challenge", "Flow", "KINDS", "LabError", "challenge", "kinds"]
+
+
+class LabError(ValueError):
+    """A kind or level that does not exist, or a variant that failed its build-time proof."""
+
+
+def _library() -> dict:
+    from . import cases, ftp_faults
+    from .faults import Kind, NETWORK_KINDS
+    more = (Kind("ftp-external-address", 2, lambda rng, s: ftp_faults.external_address(rng),
+                 "FTP external address not set behind NAT"),
+            Kind("ftp-passive-range", 2, lambda rng, s: ftp_faults.passive_range(rng), "passive range not forwarded"),
+            Kind("ftp-trusting-client", 3, lambda rng, s: ftp_faults.trusting_client(rng),
+                 "a client that trusts 227 behind a TLS-blind helper"),
+            Kind("ftp-lb-affinity", 3, lambda rng, s: ftp_faults.lb_affinity(rng),
+                 "a load balancer without client-IP affinity"),
+            Kind("case-dcdiag", 2, lambda rng, s: cases.dcdiag_case(rng), "diagnosis only: the DCDIAG phantom error"),
+            Kind("case-restore", 2, lambda rng, s: cases.restore_case(rng), "diagnosis only: a bare-metal restore"))
+    return {**NETWORK_KINDS, **{k.name: k for k in more}}
+
+
+KINDS = ("missing-route", "wrong-metric", "lost-after-reboot", "inconsistent-node", "gateway-on-nlb-nic",
+         "weakhostsend-wrong-nic", "dead-gateway-udp", "ftp-external-address", "ftp-passive-range",
+         "two-gateways", "skipassource", "forwarding", "ftp-trusting-client", "ftp-lb-affinity", "case-dcdiag", "case-restore")
+FIX_KINDS = tuple(k for k in KINDS if not k.startswith("case-"))
+
+
+def kinds() -> dict[str, str]:
+    """Every fault kind and what it is."""
+    library = _library()
+    return {name: f"level {library[name].level}: {library[name].summary}" for name in KINDS}
+
+
+def _kind_for(kind_or_level, seed: str) -> str:
+    library = _library()
+    if isinstance(kind_or_level, int) and not isinstance(kind_or_level, bool):
+        pool = [k for k in FIX_KINDS if library[k].level == kind_or_level]
+        if not pool:
+            raise LabError(f"level {kind_or_level}: expected 1, 2 or 3")
+        return rng_for(f"level{kind_or_level}", seed).choice(pool)
+    if kind_or_level not in library:
+        raise LabError(f"unknown kind {kind_or_level!r}: expected a level (1, 2, 3) or one of {', '.join(KINDS)}")
+    return kind_or_level
+
+
+def challenge(kind_or_level, seed="learner") -> Challenge:
+    """The learner's variant of a fault kind (or of a kind picked for that level), rebuilt exactly
+    from the seed on any machine."""
+    seed = str(seed).strip() or "learner"
+    return _build(_kind_for(kind_or_level, seed), seed)
+
+
+@lru_cache(maxsize=512)
+def _build(kind: str, seed: str) -> Challenge:
+    built = replace(_library()[kind].build(rng_for(kind, seed), seed), seed=seed)
+    if built.broken is not None:  # nothing the learner can read names the fault
+        built = replace(built, broken=replace(built.broken, name="lab", title=built.title, description=built.ticket))
+    problem = proof(built)
+    if problem:
+        raise LabError(f"{kind} for seed {seed!r}: the variant failed its build-time proof: {problem}")
+    return built
+
+
+def proof(lab: Challenge) -> str | None:
+    """Why this variant is not broken as intended or not fixed by its fix; None when it is sound."""
+    from .grading import State, grade, outcomes
+    if lab.broken is None:
+        return None if lab.fix and lab.fix[0] in lab.extra.get("answers", ()) else "no expected answer"
+    before = outcomes(lab, State(lab.broken))
+    if not lab.symptom:
+        return "no flow shows the symptom"
+    working = [n for n in lab.symptom if before[n][0]]
+    if working:
+        return f"the ticket's flow {working[0]!r} works before any fix"
+    result = grade(lab, list(lab.fix))
+    if not result.passed:
+        return f"the intended fix does not pass: {result.message}"
+    return None

@@ -1,0 +1,94 @@
+"""A challenge: one fault seeded into one learner's variant of a small network.
+
+Randomness comes from sha256(kind + seed), never from Python's hash(), so the same seed
+gives the same variant on every machine and an instructor can rebuild any learner's
+variant from the learner's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+
+from ..model import FtpClientSettings, Network
+
+
+def rng_for(kind: str, seed: object) -> random.Random:
+    digest = hashlib.sha256(f"labkit-lab|{kind}|{seed}".encode("utf-8")).digest()
+    return random.Random(int.from_bytes(digest[:16], "big"))
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A flow the network must carry (or, with expect='blocked', must not)."""
+
+    name: str
+    source: str
+    destination: str
+    proto: str = "tcp"
+    dport: int | None = None
+    ftp: FtpClientSettings | None = None
+    """For an FTP session: the client's settings (the network's ftp: section gives the rest)."""
+
+
+@dataclass(frozen=True, repr=False)
+class Challenge:
+    """Everything one learner's challenge needs; the grader reads only `healthy`-free fields."""
+
+    kind: str
+    seed: str
+    title: str
+    ticket: str
+    """The symptom as a user reports it."""
+    node: str
+    """The server the learner works on (the console's node); '' for diagnosis-only kinds."""
+    broken: Network | None
+    flows: tuple[Flow, ...]
+    symptom: tuple[str, ...]
+    """Names of the flows the fault breaks."""
+    fix: tuple[str, ...]
+    """The intended fix: the commands (or settings) a senior admin would use."""
+    harmful: tuple[str, ...]
+    """A fix that also breaks another flow (for the property tests and the instructor's key)."""
+    needless: str
+    """A change that is harmless but not needed (a superset of the fix is not minimal)."""
+    cause: str
+    lesson: str
+    hints: tuple[str, ...]
+    level: int
+    shell: str = "cmd"
+    settings: bool = False
+    """The fix is made with settings (FTP server, firewall, client), not console commands."""
+    extra: dict = field(default_factory=dict, compare=False)
+    """Diagnosis-only kinds: the case and its expected answer."""
+
+    def __post_init__(self):
+        for name in ("flows", "symptom", "fix", "harmful", "hints"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    @property
+    def key(self) -> str:
+        """The progress key of this challenge."""
+        return f"lab:{self.kind}"
+
+    def console(self):
+        """The simulated console on the broken server (a widget)."""
+        from .. import console
+        return console(self.broken, self.node, self.shell)
+
+    def check(self, answer):
+        """Grade the learner's fix (a list of command lines), record the attempt, print feedback."""
+        from .grading import check_and_record
+        return check_and_record(self, answer)
+
+    def hint(self, attempts: int | None = None) -> str:
+        from .grading import hint_for
+        return hint_for(self, attempts)
+
+    def __str__(self) -> str:
+        return f"Ticket ({self.title}): {self.ticket}"
+
+    def __repr__(self) -> str:
+        # A notebook shows the repr of a bare `lab`: the ticket only, never the cause or the fix.
+        return f"<challenge {self.kind!r} for {self.seed!r}: {self.ticket}>"
