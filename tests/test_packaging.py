@@ -53,7 +53,8 @@ def _third_party_imports(*folders: str) -> dict[str, Path]:
                          [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
                 for name in names:
                     top = name.split(".")[0]
-                    if top not in sys.stdlib_module_names and top != "labkit" and not (ROOT / "tests" / f"{top}.py").exists():
+                    local = (path.parent / f"{top}.py").exists()  # a helper module beside it (tools/nbgen.py)
+                    if top not in sys.stdlib_module_names and top != "labkit" and not local:
                         found.setdefault(top, path.relative_to(ROOT))
     return found
 
