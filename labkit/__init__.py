@@ -37,6 +37,12 @@ def challenge(kind_or_level, seed="learner"):
     return _challenge(kind_or_level, seed)
 
 
+def learner() -> str:
+    """The seed of this learner's break-fix variants (LABKIT_LEARNER, set by the workshop)."""
+    from .labs import learner as _learner
+    return _learner()
+
+
 def import_server(*sources, **options):
     """Import your own server from its saved ipconfig /all, route print (and netsh) outputs;
     see labkit.importer.import_server."""
@@ -84,5 +90,5 @@ def shipped_scenarios():
 
 
 __all__ = ["ConsoleResult", "Disposition", "LabkitError", "Network", "Trace", "apply_command", "challenge", "console",
-           "course", "ftp_session", "import_server", "load_checks", "load_scenario", "route_print", "run_console",
+           "course", "ftp_session", "import_server", "learner", "load_checks", "load_scenario", "route_print", "run_console",
            "save_script", "shipped_file", "shipped_scenarios", "trace", "warnings"]

@@ -327,10 +327,7 @@ def test_build_course_refuses_the_current_folder(tmp_path):
 
 # --- item 15: every section of every notebook runs after a kernel restart ---------------------
 
-# Notebook 08 (the break-fix labs) is its own helper's: its sections still need their setup lines
-# (import labkit). Strict: once they have them, this marks fails and must go.
-NOTEBOOKS = [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="08's sections need a setup line"))
-             if p.name.startswith("08-") else p for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def notebook_sections(path: Path) -> list[tuple[str, list[dict]]]:

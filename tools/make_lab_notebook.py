@@ -8,7 +8,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nbgen import code, md, solution, widget, write  # noqa: E402
 
-from labkit.course.catalogue.troubleshooting_lab import CHALLENGES, DEFAULT_LEARNER  # noqa: E402
+from labkit.course.catalogue.troubleshooting_lab import CHALLENGES  # noqa: E402
+from labkit.labs import DEFAULT_LEARNER  # noqa: E402
 from labkit.labs import challenge  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "08-troubleshooting-lab.ipynb"
@@ -46,10 +47,9 @@ neighbour's answer will not fit. Nothing here sends a packet; it is all simulate
 """),
     md("Setup: load the kit and your name (the workshop sets `LABKIT_LEARNER`; without it everyone gets the same variant)."),
     code("""
-import os
 import labkit
-LEARNER = os.environ.get("LABKIT_LEARNER", "").strip() or "learner"
-print("Your variants are built from the seed:", LEARNER)
+
+print("Your variants are built from the seed:", labkit.learner())
 """),
 ]
 difficulty = {"08.1": "warm-up", "08.2": "one change, well aimed", "08.3": "two changes, both needed"}
@@ -58,7 +58,8 @@ for key, kind in CHALLENGES.items():
     lab = challenge(kind, DEFAULT_LEARNER)
     cells += [
         md(f"## Challenge {n} ({difficulty[key]})\n\n{SETUPS[key]}"),
-        code(f'lab{n} = labkit.challenge("{kind}", seed=LEARNER)\nprint(lab{n})\nprint("Work on:", lab{n}.node)'),
+        code(f'import labkit\n\nlab{n} = labkit.challenge("{kind}", seed=labkit.learner())\nprint(lab{n})\n'
+             f'print("Work on:", lab{n}.node)'),
         md(f"The console of the broken server: type commands and press Enter. Your changes stay in this console "
            f"(`console{n}.network`); `console{n}.script()` shows them as a script."),
         widget(f"console{n} = lab{n}.console()\nconsole{n}"),

@@ -62,6 +62,16 @@ def _kind_for(kind_or_level, seed: str) -> str:
     return kind_or_level
 
 
+DEFAULT_LEARNER = "learner"
+
+
+def learner() -> str:
+    """The seed of this learner's variants: their name when the workshop set LABKIT_LEARNER, else a
+    fixed default (so a notebook read on its own gives everyone the same variant)."""
+    import os
+    return os.environ.get("LABKIT_LEARNER", "").strip() or DEFAULT_LEARNER
+
+
 def challenge(kind_or_level, seed="learner") -> Challenge:
     """The learner's variant of a fault kind (or of a kind picked for that level), rebuilt exactly
     from the seed on any machine."""

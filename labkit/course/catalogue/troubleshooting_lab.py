@@ -5,17 +5,10 @@ lab's own progress entry, which `labkit workshop report` reads."""
 
 from __future__ import annotations
 
-import os
-
+from ...labs import learner
 from ..exercise import Exercise
 
-DEFAULT_LEARNER = "learner"
 CHALLENGES = {"08.1": "missing-route", "08.2": "gateway-on-nlb-nic", "08.3": "two-gateways"}
-
-
-def learner() -> str:
-    """The variant's seed: the learner's name when the workshop set it, else a fixed default."""
-    return os.environ.get("LABKIT_LEARNER", "").strip() or DEFAULT_LEARNER
 
 
 def _grader(key: str):
