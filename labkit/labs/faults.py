@@ -221,53 +221,53 @@ def two_gateways(rng) -> Challenge:
         symptom_words=[f"{b} -> updates"], internet=True)
 
 
-def weakhostsend_wrong_nic(rng) -> Challenge:
+def _switch_instead_of_route(rng, *, nic: str, switch: str, kind: str, level: int, title: str, ticket: str,
+                             cause: str, lesson: str, hints: list[str], symptoms) -> Challenge:
+    """A switch left on where a persistent route to the clients was the fix: the fix is the switch off
+    and the route added. `ticket`, `cause` and `symptoms` are filled in from the variant."""
     v, extra = _farm(rng)
-    net = _farm_net(v, extra, *_farm_routes(v, [v["routes"][1]]), "weakhostsend-wrong-nic")
+    net = _farm_net(v, extra, *_farm_routes(v, [v["routes"][1]]), kind)
     b = v["broken"]
-    net = net.with_interface(b, "private", weakhostsend=True)
+    net = net.with_interface(b, nic, **{switch: True})
+    label = {"nlb": v["nlb"], "private": v["priv"]}[nic]
+    off = f'netsh interface ipv4 set interface "{label}" {switch}=disabled'
+    route = f"route -p add {_mask16(v['C'])} {v['N']}.1"
     return _farm_challenge(
-        v, net, kind="weakhostsend-wrong-nic", level=2, title="The weak host 'fix' that did nothing",
-        ticket=f"Users on {v['C']}.x still cannot reach {b} although a colleague 'enabled weak host send' on it "
+        v, net, kind=kind, level=level, title=title, ticket=ticket.format(b=b, **v), fix=[off, route],
+        harmful=[off, route, f"route delete {v['D']}.0.0"], needless=_needless_route(v),
+        cause=cause.format(**v), lesson=lesson, hints=hints, symptom_words=symptoms(net, b))
+
+
+def weakhostsend_wrong_nic(rng) -> Challenge:
+    return _switch_instead_of_route(
+        rng, nic="private", switch="weakhostsend", kind="weakhostsend-wrong-nic", level=2,
+        title="The weak host 'fix' that did nothing",
+        ticket="Users on {C}.x still cannot reach {b} although a colleague 'enabled weak host send' on it "
                "yesterday, as a blog post suggested.",
-        fix=[f'netsh interface ipv4 set interface "{v["priv"]}" weakhostsend=disabled',
-             f"route -p add {_mask16(v['C'])} {v['N']}.1"],
-        harmful=[f'netsh interface ipv4 set interface "{v["priv"]}" weakhostsend=disabled',
-                 f"route -p add {_mask16(v['C'])} {v['N']}.1", f"route delete {v['D']}.0.0"],
-        needless=_needless_route(v),
-        cause=f"weakhostsend was enabled on the private NIC (\"{v['priv']}\"), but the replies come from the addresses of the "
-              f"NLB NIC (\"{v['nlb']}\"); the real gap is the missing route to {v['C']}.0.0/16 on the NLB NIC.",
+        cause="weakhostsend was enabled on the private NIC (\"{priv}\"), but the replies come from the addresses of "
+              "the NLB NIC (\"{nlb}\"); the real gap is the missing route to {C}.0.0/16 on the NLB NIC.",
         lesson="weakhostsend acts on packets whose source is that NIC's address; prefer a static route to it.",
         hints=["netsh interface ipv4 show interface <name>: where is weakhostsend on?",
                "Which NIC owns the address the reply comes from?",
                "Undo the switch and add the persistent route on the NLB side."],
-        symptom_words=[f"pc1 -> {b} ", f"{b}: strong host"] + (["the cluster"] if _cluster_lands_on(net, b) else []))
+        symptoms=lambda net, b: [f"pc1 -> {b} ", f"{b}: strong host"] + (["the cluster"] if _cluster_lands_on(net, b)
+                                                                          else []))
 
 
 def forwarding_instead_of_route(rng) -> Challenge:
-    v, extra = _farm(rng)
-    net = _farm_net(v, extra, *_farm_routes(v, [v["routes"][1]]), "forwarding")
-    b = v["broken"]
-    net = net.with_interface(b, "nlb", forwarding=True)
-    return _farm_challenge(
-        v, net, kind="forwarding", level=3, title="The audit finding: a web server that routes",
-        ticket=f"The security audit flags {b}: 'IP forwarding enabled on a server'. It was switched on during an "
+    return _switch_instead_of_route(
+        rng, nic="nlb", switch="forwarding", kind="forwarding", level=3,
+        title="The audit finding: a web server that routes",
+        ticket="The security audit flags {b}: 'IP forwarding enabled on a server'. It was switched on during an "
                "outage in spring 'and fixed it'. Make it compliant without breaking the site.",
-        fix=[f'netsh interface ipv4 set interface "{v["nlb"]}" forwarding=disabled',
-             f"route -p add {_mask16(v['C'])} {v['N']}.1"],
-        harmful=[f'netsh interface ipv4 set interface "{v["nlb"]}" forwarding=disabled',
-                 f"route -p add {_mask16(v['C'])} {v['N']}.1", f"route delete {v['D']}.0.0"],
-        needless=_needless_route(v),
-        cause=f"forwarding on the NLB NIC (\"{v['nlb']}\") made replies leave by the private gateway (and turns the server "
-              f"into a router); the missing piece was a persistent route to {v['C']}.0.0/16.",
+        cause="forwarding on the NLB NIC (\"{nlb}\") made replies leave by the private gateway (and turns the server "
+              "into a router); the missing piece was a persistent route to {C}.0.0/16.",
         lesson="Forwarding is the widest switch; a static route was enough.",
         hints=["netsh interface ipv4 show interface <name>: which switches are on?",
                "Switch forwarding off first: what breaks? That tells you which route is missing.",
                "Forwarding off, and route -p add for the clients' network on the NLB NIC."],
-        symptom_words=[f"{b}: strong host"])
+        symptoms=lambda net, b: [f"{b}: strong host"])
 
-
-# --- a host with two gateways or two NICs ---------------------------------------------------------
 
 def dead_gateway_udp(rng) -> Challenge:
     lan, wan = _distinct(rng, 2, 1, 250)
