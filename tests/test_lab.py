@@ -53,6 +53,6 @@ def test_printed_results_wrap_between_words(tmp_path):
     """JupyterLab breaks output lines anywhere ("stic k"); make lab loads the kit's stylesheet."""
     with running_lab(tmp_path, target="lab-instructor") as (base, token):
         status, _, body = get(f"{base}/custom/custom.css?token={token}")
-        assert status == 200 and b".jp-OutputArea-output pre" in body and b"word-break: normal" in body
+        assert status == 200 and b".jp-Notebook .jp-OutputArea-output pre" in body and b"word-break: normal" in body
         status, _, page = get(f"{base}/lab/tree/notebooks/00-start-here.ipynb?token={token}")
         assert b"custom/custom.css" in page
