@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from ..answers import choice, whole_number
 from ..exercise import Exercise
-
-
-@cache
-def _scenario(name: str):
-    from ... import load_scenario
-    return load_scenario(name)
+from .common import shipped
 
 
 def _data_opener():
     from ...model import FtpClientSettings, ftp_session
-    active = ftp_session(_scenario("ftp-lan"), settings=FtpClientSettings(mode="active"))
+    active = ftp_session(shipped("ftp-lan"), settings=FtpClientSettings(mode="active"))
     return next(step for step in active.steps if step.channel == "data").sender
 
 
@@ -28,7 +21,7 @@ def _port_of_the_port_command():
 def _mode_through_home_nat():
     from ...model import FtpClientSettings
     from ...panels import ftp_view
-    home = _scenario("ftp-active-client-nat")
+    home = shipped("ftp-active-client-nat")
     return next(mode for mode in ("active", "passive")
                 if ftp_view(home, FtpClientSettings(mode=mode), helper=False).result.succeeded)
 

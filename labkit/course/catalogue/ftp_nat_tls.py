@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from ..answers import choice, whole_number
 from ..exercise import Exercise
-
-
-@cache
-def _scenario(name: str):
-    from ... import load_scenario
-    return load_scenario(name)
+from .common import shipped
 
 
 def _announced_port():
     from ...model import ftp_session
     from ...model.ftp_protocol import parse_227
-    session = ftp_session(_scenario("ftp-nat-seed"))
+    session = ftp_session(shipped("ftp-nat-seed"))
     return parse_227(next(step for step in session.steps if step.sent.startswith("227")).sent)[1]
 
 
 def _fix_grader():
     from ...checks import grade_ftp_fix
     from ...model import FtpClientSettings
-    net = _scenario("ftp-nat-seed")
+    net = shipped("ftp-nat-seed")
 
     def grade(answer):
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
@@ -39,13 +32,13 @@ def _fix_grader():
 
 def _affinity_that_works():
     from ...panels import ftp_view
-    farm = _scenario("ftp-load-balancer")
+    farm = shipped("ftp-load-balancer")
     return next(a for a in ("none", "client-ip") if ftp_view(farm, farm.ftp.settings, affinity=a).result.succeeded)
 
 
 def _working_ports():
     from ...model import ftp_session
-    return ftp_session(_scenario("ftp-nat-ftps-partial")).passive_ports.working_ports
+    return ftp_session(shipped("ftp-nat-ftps-partial")).passive_ports.working_ports
 
 
 HINT_2 = "the client needs the public address AND a way in for the data connection"

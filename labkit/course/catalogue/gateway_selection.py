@@ -2,50 +2,31 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from ..answers import address, choice
 from ..exercise import Exercise
-
-
-@cache
-def _scenario(name: str):
-    from ... import load_scenario
-    return load_scenario(name)
+from .common import commands_grader, shipped
 
 
 def _internet_gateway():
     from ipaddress import IPv4Address
 
     from ...model import select_route
-    return str(select_route(_scenario("gateway-choice").node("H"), IPv4Address("198.51.100.80")).winner.route.gateway)
-
-
-def _commands(scenario: str, node: str, **how):
-    def build():
-        from ...checks import grade_commands
-        net = _scenario(scenario)
-
-        def grade(answer):
-            result = grade_commands(net, node, answer, name="", **how)
-            return result.passed, result.message
-        return grade
-    return build
+    return str(select_route(shipped("gateway-choice").node("H"), IPv4Address("198.51.100.80")).winner.route.gateway)
 
 
 def _surviving_protocol():
     from ...model import trace
-    return next(p for p in ("tcp", "udp", "icmp") if trace(_scenario("dead-gateway"), "H", "10.9.0.50", proto=p).accepted)
+    return next(p for p in ("tcp", "udp", "icmp") if trace(shipped("dead-gateway"), "H", "10.9.0.50", proto=p).accepted)
 
 
 def _reply_router():
     from ...model import trace
-    return trace(_scenario("gateway-choice"), "S2", "192.168.2.10", reply=True).reply.hops[1].node
+    return trace(shipped("gateway-choice"), "S2", "192.168.2.10", reply=True).reply.hops[1].node
 
 
 def _source_grader():
     from ...checks import grade_source_address
-    net = _scenario("nlb-source-address")
+    net = shipped("nlb-source-address")
 
     def grade(answer):
         result = grade_source_address(net, "web1", "10.30.0.10", answer, name="")
@@ -66,7 +47,7 @@ EXERCISES = (
              'answer_2 = [\n    "route delete 0.0.0.0 mask 0.0.0.0 192.168.1.1",\n'
              '    "route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1",\n]',
              hint=HINT_2,
-             grader=_commands("gateway-choice", "H", one_default_gateway=True,
+             grader=commands_grader(lambda: shipped("gateway-choice"), "H", one_default_gateway=True,
                               flows=[("H", "10.50.3.3"), ("H", "198.51.100.80")], hint=HINT_2,
                               right="one default gateway towards the internet, and a persistent route to the branch")),
     Exercise("02.3", "exercise 3", 'answer_3 = "tcp"', hint="what needs retransmissions to notice a dead gateway?",
@@ -85,7 +66,7 @@ EXERCISES = (
              "answer_6 = ('netsh interface ipv4 delete address \"NLB NIC\" 10.10.0.200 && '\n"
              "            'netsh interface ipv4 add address \"NLB NIC\" 10.10.0.200 255.255.255.0 skipassource=true')",
              hint=HINT_6,
-             grader=_commands("nlb-source-address", "web1", flows=[("web1", "10.30.0.10"), ("pc1", "10.10.0.200")],
+             grader=commands_grader(lambda: shipped("nlb-source-address"), "web1", flows=[("web1", "10.30.0.10"), ("pc1", "10.10.0.200")],
                               hint=HINT_6,
                               right="the cluster IP stays for the clients, and web1's own connections leave from "
                                     "its dedicated IP")),

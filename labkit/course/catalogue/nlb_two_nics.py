@@ -2,55 +2,35 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from ..answers import address, names, whole_number
 from ..exercise import Exercise
+from .common import commands_grader, shipped
 
 PCS = ("pc1", "pc2", "pc3", "pc4")
 HINT_2 = ("web1 has two persistent routes on its NLB NIC, to the PCs and to the database: give web2 the same "
           "ones with route -p add")
 
 
-@cache
-def _scenario(name: str):
-    from ... import load_scenario
-    return load_scenario(name)
-
-
 def _failing_pcs():
     from ...model import trace
-    mixed = _scenario("nlb-inconsistent-nodes")
+    mixed = shipped("nlb-inconsistent-nodes")
     return {pc for pc in PCS if not trace(mixed, pc, "10.10.0.100", reply=True).reply.succeeded}
-
-
-def _commands_grader():
-    from ...checks import grade_commands
-    mixed = _scenario("nlb-inconsistent-nodes")
-
-    def grade(answer):
-        result = grade_commands(mixed, "web2", answer, name="", like="web1",
-                                flows=[(pc, "10.10.0.100") for pc in (*PCS, "db1")], hint=HINT_2,
-                                right="web2 now has the same persistent routes as web1, and every client gets "
-                                      "its answer")
-        return result.passed, result.message
-    return grade
 
 
 def _silent_cluster():
     from ...model import trace
-    three = _scenario("nlb-three-nics")
+    three = shipped("nlb-three-nics")
     return next(ip for ip in ("10.10.0.100", "10.11.0.100") if not trace(three, "pc1", ip, reply=True).reply.succeeded)
 
 
 def _failed_connections():
     from ...model import cluster_share
-    return len(cluster_share(_scenario("nlb-inconsistent-nodes"), "web").failed)
+    return len(cluster_share(shipped("nlb-inconsistent-nodes"), "web").failed)
 
 
 def _modes_that_reach():
     from ...model import ClusterMode, trace
-    single = _scenario("nlb-unicast-single-nic")
+    single = shipped("nlb-unicast-single-nic")
     return {mode.value for mode in ClusterMode
             if trace(single.with_cluster("web", mode=mode), "web1", "10.10.0.22", dport=445).accepted}
 
@@ -62,7 +42,11 @@ EXERCISES = (
     Exercise("03.2", "exercise 2",
              'answer_2 = [\n    "route -p add 10.20.0.0 mask 255.255.0.0 10.10.0.1",\n'
              '    "route -p add 10.30.0.0 mask 255.255.0.0 10.10.0.1",\n]',
-             hint=HINT_2, grader=_commands_grader),
+             hint=HINT_2,
+             grader=commands_grader(lambda: shipped("nlb-inconsistent-nodes"), "web2", like="web1",
+                                    flows=[(pc, "10.10.0.100") for pc in (*PCS, "db1")], hint=HINT_2,
+                                    right="web2 now has the same persistent routes as web1, and every client "
+                                          "gets its answer")),
     Exercise("03.3", "exercise 3", 'answer_3 = "10.11.0.100"',
              hint="trace pc1 to both cluster addresses and read the reply's reason",
              reader=address(), expected=_silent_cluster,

@@ -6,6 +6,7 @@ from functools import cache
 
 from ..answers import choice, disposition
 from ..exercise import Exercise
+from .common import commands_grader, shipped
 
 FLOW = ("pc1", "10.10.0.100")
 
@@ -13,9 +14,8 @@ FLOW = ("pc1", "10.10.0.100")
 @cache
 def broken():
     """nlb-intranet after `route delete 10.20.0.0` on both web servers (the notebook's section 3)."""
-    from ... import load_scenario
     from ...model import apply_command
-    net = load_scenario("nlb-intranet")
+    net = shipped("nlb-intranet")
     for server in ("web1", "web2"):
         net, _ = apply_command(net, server, "route delete 10.20.0.0")
     return net
@@ -32,18 +32,6 @@ def _reply_disposition():
     return trace(broken(), *FLOW, reply=True).reply.disposition.value
 
 
-def _commands_grader():
-    from ...checks import grade_commands
-    net, node = broken(), server()
-
-    def grade(answer):
-        result = grade_commands(net, node, answer, name="", flows=[FLOW],
-                                hint="the remedy list in section 3 shows the route command",
-                                right="the NLB NIC has its persistent route back, and pc1 gets its answer")
-        return result.passed, result.message
-    return grade
-
-
 def _reply_nic():
     from ...model import apply_command, trace
     fixed, _ = apply_command(broken(), server(), 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled')
@@ -56,7 +44,10 @@ EXERCISES = (
              reader=disposition(), expected=_reply_disposition,
              why="the reply's source belongs to the NLB NIC, which lost its route to the PCs"),
     Exercise("00.2", "exercise 2", 'answer_2 = ["route -p add 10.20.0.0 mask 255.255.0.0 10.10.0.1"]',
-             hint="the remedy list in section 3 shows the route command", grader=_commands_grader),
+             hint="the remedy list in section 3 shows the route command",
+             grader=commands_grader(broken, server, flows=[FLOW],
+                                    hint="the remedy list in section 3 shows the route command",
+                                    right="the NLB NIC has its persistent route back, and pc1 gets its answer")),
     Exercise("00.3", "exercise 3", 'answer_3 = "private"',
              hint="look at the first hop of the reply: 'out: …'",
              reader=choice("nlb", "private"), expected=_reply_nic,

@@ -2,43 +2,30 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from ..answers import choice, disposition
 from ..exercise import Exercise
+from .common import shipped
 
 FLOW = ("C2", "10.10.0.100")
 
 
-@cache
-def dual_nic():
-    from ... import load_scenario
-    return load_scenario("reference-nlb-dual-nic")
-
-
-@cache
-def receive_side():
-    from ... import load_scenario
-    return load_scenario("reference-receive-side")
-
-
 def _reply_disposition():
     from ...model import trace
-    return trace(dual_nic(), *FLOW, reply=True).reply.disposition.value
+    return trace(shipped("reference-nlb-dual-nic"), *FLOW, reply=True).reply.disposition.value
 
 
 def _switches_grader():
     from ...checks import grade_switches, reply_accepted
 
     def grade(answer):
-        result = grade_switches(dual_nic(), "H", answer, reply_accepted(*FLOW))
+        result = grade_switches(shipped("reference-nlb-dual-nic"), "H", answer, reply_accepted(*FLOW))
         return result.passed, result.message
     return grade
 
 
 def _receiving_nic():
     from ...model import trace
-    net = receive_side()
+    net = shipped("reference-receive-side")
     return next(nic for nic in ("nic1", "nic2")
                 if trace(net.with_interface("H", nic, weakhostreceive=True), "S", "192.168.2.10").accepted)
 
