@@ -28,12 +28,9 @@ from .network import ClusterMode, Network, cluster_mac
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
 from .middlebox import Conntrack, Session, in_range, reverse, show_four
 from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
+from .flow import EPHEMERAL_PORT, PROTOCOLS, Flow, FlowError  # noqa: F401 - re-exported
 from ..errors import LabkitError, shorten
 
-EPHEMERAL_PORT = 49152
-"""Client source port: fixed so that traces (and NLB 'none' affinity) are reproducible."""
-DEFAULT_PORTS = {"tcp": 80, "udp": 53, "icmp": None}
-PROTOCOLS = tuple(DEFAULT_PORTS)
 MAX_HOPS = 32
 NO_SOURCE = IPv4Address("0.0.0.0")
 
@@ -102,22 +99,31 @@ class _Walk:
                      tuple(remedies), tuple(dict.fromkeys(relied)), delivered=self.packet, state=self.state)
 
 
-def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address | str | None = None,
-          proto: str = "tcp", dport: int | None = None, sport: int | None = None,
-          reply: bool = False, state: Conntrack | None = None) -> Trace:
+def trace(net: Network, start: str | Flow, dst: IPv4Address | str | None = None, *,
+          src: IPv4Address | str | None = None, proto: str = "tcp", dport: int | None = None,
+          sport: int | None = None, reply: bool = False, state: Conntrack | None = None) -> Trace:
     """Trace one packet from node `start` to `dst`; with reply=True, also the answer.
+    `trace(net, flow)` asks the same of a `Flow` (its `reply` says whether the answer is traced).
 
     `src` fixes the source address (as a bound socket or `ping -S` does). `state` is the
     connection tracking left by earlier packets (a previous trace's `.state`); the result's
     `.state` includes this packet's connection.
     """
-    proto = str(proto).lower()
-    if proto not in DEFAULT_PORTS:
-        raise TraceError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {proto!r}")
-    dst = _unicast(net, dst, "destination")
+    if isinstance(start, Flow):
+        if (dst, src, proto, dport, sport, reply) != (None, None, "tcp", None, None, False):
+            raise TraceError("give trace() a Flow or the flow's parts, not both")
+        flow = start
+    else:
+        try:
+            flow = Flow(start, dst, src, proto, sport, dport, reply)
+        except FlowError as err:
+            raise TraceError(str(err)) from None
+    start = flow.source
+    dst = _unicast(net, _destination(net, flow.destination), "destination")
     if not net.has_node(start):
         raise TraceError(f"no node {start!r} (nodes: {', '.join(n.name for n in net.nodes)})")
     node = net.node(start)
+    src = flow.src
     if src is not None:
         src = _unicast(net, src, "source")
         if not node.owns(src):
@@ -125,20 +131,16 @@ def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address 
                              f"{', '.join(str(a.ip) for a in node.addresses)})")
     if node.down:
         raise TraceError(f"{start} is marked down: it sends nothing")
-    if proto == "icmp":
-        if sport is not None or dport is not None:
-            raise TraceError("ICMP has no ports: leave out --dport/--sport")
-    else:
-        sport = EPHEMERAL_PORT if sport is None else _port(sport, "source port")
-        dport = DEFAULT_PORTS[proto] if dport is None else _port(dport, "destination port")
-    question = (start, dst, src, proto, sport, dport, state or Conntrack())
-    return _with_reply(net, question) if reply else _solve(net, *question)
+    sport, dport = flow.ports
+    question = (start, dst, src, flow.proto, sport, dport, state or Conntrack())
+    return _with_reply(net, question) if flow.reply else _solve(net, *question)
 
 
-def _port(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise TraceError(f"{what} must be a number from 1 to 65535, got {shorten(value)}")
-    return value
+def _destination(net: Network, typed: str) -> str | IPv4Address:
+    """A flow's destination as typed: an address, or a node's name (its first address)."""
+    if not any(c == "." for c in typed) and net.has_node(typed) and net.node(typed).addresses:
+        return net.node(typed).addresses[0].ip
+    return typed
 
 
 def _unicast(net: Network, value, what: str) -> IPv4Address:
