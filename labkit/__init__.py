@@ -73,11 +73,11 @@ def shipped_file(*parts: str):
     return path
 
 
-_SUBPACKAGES = {"scenario", "checks", "panels", "widgets", "cases", "importer", "plot", "live", "capture"}
+_SUBPACKAGES = {"scenario", "checks", "views", "widgets", "cases", "importer", "plot", "live", "capture"}
 
 
 def __getattr__(name: str):
-    """`labkit.scenario.…`, `labkit.panels.…` work after a bare `import labkit` (loaded on first use)."""
+    """`labkit.scenario.…`, `labkit.views.…` work after a bare `import labkit` (loaded on first use)."""
     if name in _SUBPACKAGES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'labkit' has no attribute {name!r}")

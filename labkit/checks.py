@@ -269,7 +269,7 @@ def grade_commands(net: Network, node: str, answer, *, name: str, flows, hint: s
 def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, name: str) -> CheckResult:
     """Exercise: make an FTP session work by setting the server's external address and
     forwarding the passive range."""
-    from .panels import ftp_view
+    from .views import ftp_view
     check = Check(name)
     if external_address is None and forward_range is None:
         return CheckResult(check, False, "no answer yet — hint: the client needs the public address AND a way in "

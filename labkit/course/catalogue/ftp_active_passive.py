@@ -20,7 +20,7 @@ def _port_of_the_port_command():
 
 def _mode_through_home_nat():
     from ...model import FtpClientSettings
-    from ...panels import ftp_view
+    from ...views import ftp_view
     home = shipped("ftp-active-client-nat")
     return next(mode for mode in ("active", "passive")
                 if ftp_view(home, FtpClientSettings(mode=mode), helper=False).result.succeeded)

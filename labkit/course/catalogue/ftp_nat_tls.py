@@ -31,7 +31,7 @@ def _fix_grader():
 
 
 def _affinity_that_works():
-    from ...panels import ftp_view
+    from ...views import ftp_view
     farm = shipped("ftp-load-balancer")
     return next(a for a in ("none", "client-ip") if ftp_view(farm, farm.ftp.settings, affinity=a).result.succeeded)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .model import (CommandError, FtpClientSettings, Gateway, Network, Route, RouteOrigin, Trace,
+from .model import (CommandError, Flow, FtpClientSettings, Gateway, Network, Route, RouteOrigin, Trace,
                     TraceError, ftp_session, node_commands, run_command, split_command_line, trace,
                     validate_network)
 from .errors import shorten
@@ -18,17 +18,6 @@ from .model.engine import unicast_problem
 from .model.ftp import FtpResult
 from .model.middlebox import FtpHelper, PortForward, Rule, parse_port_range
 from .model.routes import RouteRefused, parse_destination, route_interface
-
-
-@dataclass(frozen=True)
-class Flow:
-    """The packet a panel traces."""
-
-    source: str
-    dst: str
-    src: str | None = None
-    proto: str = "tcp"
-    reply: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,7 +156,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         candidate, changed = net, net.node(node)
     result = None
     try:
-        result = trace(candidate, flow.source, flow.dst, src=flow.src or None, proto=flow.proto, reply=flow.reply)
+        result = trace(candidate, flow)
     except TraceError as err:
         errors["flow"] = str(err) + STALE
     return HostView(candidate, node, result, tuple(node_commands(changed)), errors, warnings)
