@@ -200,9 +200,9 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
 
 def why_not_needed(line: str) -> str:
     """Why an unneeded change still costs something, in the words of the field notes' advice."""
-    from ..checks import _WHY_FEWER
+    from ..checks import WHY_FEWER
     low = line.lower()
-    for switch, widens in _WHY_FEWER.items():
+    for switch, widens in WHY_FEWER.items():
         if f"{switch}=enabled" in low:
             return f"{switch} {widens}"
     if low.startswith("route") and " add" in low or "add route" in low:

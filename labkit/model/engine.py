@@ -29,7 +29,7 @@ from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in
 from .middlebox import Conntrack, Session, in_range, reverse, show_four
 from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
 from .flow import EPHEMERAL_PORT, PROTOCOLS, Flow, FlowError  # noqa: F401 - re-exported
-from ..errors import LabkitError, shorten
+from ..errors import LabkitError
 
 MAX_HOPS = 32
 NO_SOURCE = IPv4Address("0.0.0.0")

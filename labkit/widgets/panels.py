@@ -9,10 +9,10 @@ import ipywidgets as w
 
 from ..model import SWITCHES, FlowError, FtpClientSettings, Network, Trace
 from ..model.ftp import FtpResult
-from ..views import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from ..plot.ftp_picture import ftp_picture
 from ..plot.network_picture import ending_words, network_picture, paths_part_at
 from ..plot.picture import Picture, to_svg
+from ..views import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from .static import Panel
 
 # Side by side on a 1366×768 screen: controls on the left, the verdict line and the picture on the
