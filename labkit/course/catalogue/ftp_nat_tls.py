@@ -31,9 +31,14 @@ def _fix_grader():
 
 
 def _affinity_that_works():
-    from ...views import ftp_view
+    from ...model import ftp_session
+    from ...model.ftp_settings import with_ftp_settings
+
+    def works(affinity: str) -> bool:
+        net, settings, _ = with_ftp_settings(farm, farm.ftp.settings, affinity=affinity)
+        return ftp_session(net, settings=settings).succeeded
     farm = shipped("ftp-load-balancer")
-    return next(a for a in ("none", "client-ip") if ftp_view(farm, farm.ftp.settings, affinity=a).result.succeeded)
+    return next(a for a in ("none", "client-ip") if works(a))
 
 
 def _working_ports():
