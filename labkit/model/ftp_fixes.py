@@ -44,7 +44,7 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
     srv_ip = s.server_ip or net.node(server).addresses[0].ip
     span = ss.passive_ports or SMALL_RANGE
     range_note = ("" if ss.passive_ports else
-                  f", and give the server that range (IIS: Data Channel Port Range; pyftpdlib: passive_ports)")
+                  ", and give the server that range (IIS: Data Channel Port Range; pyftpdlib: passive_ports)")
     path = [net.node(name) for name in s.path_nodes if net.has_node(name)]
 
     def set_server(n: Network, **changes) -> Network:

@@ -222,7 +222,7 @@ class CheckSpec(_Spec):
     src: IPv4 | None = None
     proto: Literal["tcp", "udp", "icmp"] = "tcp"
     dport: Annotated[int, Field(ge=1, le=65535)] | None = None
-    expect: "ExpectSpec"
+    expect: ExpectSpec
     ftp: FtpSettingsSpec | None = None
     pass_: str = Field("", alias="pass")
     fail: str = ""

@@ -70,7 +70,7 @@ def persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def persistent_block(node: Node, matches=pattern_matcher(None)) -> list[str]:
+def persistent_block(node: Node, matches=pattern_matcher(None)) -> list[str]:  # noqa: B008 (a pure match-all, made once)
     """`Persistent Routes:` and `  None`, or the table closed by a separator."""
     rows = [row for row in persistent_rows(node) if matches(row[0])]
     if not rows:
