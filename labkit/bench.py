@@ -103,7 +103,7 @@ def import_ms(module: str) -> float:
     entries only (the interpreter's start-up is not counted), bytecode already cached."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (ROOT, os.environ.get("PYTHONPATH"))))}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a learner's second import reads cached bytecode
-    run = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], env=env,
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], env=env, cwd=ROOT,
                          capture_output=True, text=True, check=True)
     total = 0
     for line in run.stderr.splitlines():  # "import time: <self us> | <cumulative us> | <indent><name>"
