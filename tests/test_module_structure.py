@@ -104,9 +104,9 @@ def test_the_windows_writers_do_not_import_the_interpreter(writer):
 
 
 def test_the_command_strings_come_from_the_writers_module_and_stay_importable_from_commands():
-    import labkit.model as model
-    import labkit.model.commands as commands
-    import labkit.model.setting_commands as writers
+    from labkit import model
+    from labkit.model import commands
+    from labkit.model import setting_commands as writers
     functions = [name for name in writers.__all__ if callable(getattr(writers, name))]
     assert len(functions) == 7
     for name in functions:
@@ -118,7 +118,7 @@ def test_the_command_strings_come_from_the_writers_module_and_stay_importable_fr
 
 
 def test_each_program_a_learner_types_is_read_by_its_own_module():
-    import labkit.model.commands as commands
+    from labkit.model import commands
     from labkit.model.netsh import netsh
     from labkit.model.reg_exe import reg_exe
     from labkit.model.route_exe import route_exe

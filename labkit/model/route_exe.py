@@ -6,7 +6,7 @@ from dataclasses import replace
 from ipaddress import IPv4Address
 
 from .cmdline import CommandError
-from .console.route_print import route_print
+from .console.route_print import interface_list, ipv6_section, route_print
 from .host import Node, Route, RouteOrigin
 from .route_edits import add_route, command_address, command_number, delete_routes, refused
 from .routes import RouteRefused, parse_destination, route_interface
@@ -51,7 +51,6 @@ def route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
             raise CommandError("route print: -4 and -6 exclude each other", own_wording=True)
         pattern = rest[0] if rest else None
         if "6" in switches:
-            from .console.route_print import interface_list, ipv6_section
             return node, "\n".join(interface_list(node) + ipv6_section(node, pattern))
         return node, route_print(node, persistent_only="p" in switches,
                                  ipv6="4" not in switches and node.os.forwarding_per_interface, pattern=pattern)

@@ -103,6 +103,5 @@ def warnings(net: Network) -> list[Problem]:
     return [p for p in validate_network(net) if p.severity == "warning"]
 
 
-__all__ = ["DATA_DIR", "SCENARIO_DIR", "ScenarioError", "load_checks", "load_scenario", "load_yaml",
-           "parse_scenario", "resolve", "shipped_scenarios", "to_dict", "to_yaml", "validate_yaml", "warnings",
-           "StrictSpec"]
+__all__ = ["DATA_DIR", "SCENARIO_DIR", "ScenarioError", "StrictSpec", "load_checks", "load_scenario", "load_yaml",
+           "parse_scenario", "resolve", "shipped_scenarios", "to_dict", "to_yaml", "validate_yaml", "warnings"]
