@@ -29,11 +29,14 @@ Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Metric = Annotated[int, Field(ge=1, le=9999)]
 
 
-class _Spec(BaseModel):
+class StrictSpec(BaseModel):
+    """A record of a YAML file the kit reads: a key it does not know is an error (typo protection).
+    The case files' disk layouts (labkit.cases) build on it too."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class GatewaySpec(_Spec):
+class GatewaySpec(StrictSpec):
     address: IPv4
     metric: Annotated[int, Field(ge=0, le=9999)] | None = None
 
@@ -43,7 +46,7 @@ class GatewaySpec(_Spec):
         return {"address": value} if isinstance(value, str) else value
 
 
-class InterfaceSpec(_Spec):
+class InterfaceSpec(StrictSpec):
     label: str | None = None
     segment: Name | None = None
     addresses: list[IPv4Prefix] = Field(min_length=1)
@@ -64,7 +67,7 @@ class InterfaceSpec(_Spec):
         raise ValueError(f"expected 'auto' or a whole number from 1 to 9999, got {shorten(value)}")
 
 
-class RouteSpec(_Spec):
+class RouteSpec(StrictSpec):
     destination: str
     gateway: str
     interface: str | None = None
@@ -104,7 +107,7 @@ PortRangeField = Annotated[Any, AfterValidator(parse_port_range)]
 NetworkField = Annotated[Any, AfterValidator(_network)]
 
 
-class RuleSpec(_Spec):
+class RuleSpec(StrictSpec):
     action: Literal["allow", "deny"]
     direction: Literal["in", "out", "forward", "any"] = "any"
     in_interface: str | None = None
@@ -117,7 +120,7 @@ class RuleSpec(_Spec):
     name: str = ""
 
 
-class FirewallSpec(_Spec):
+class FirewallSpec(StrictSpec):
     default_in: Literal["allow", "deny"] = "deny"
     default_out: Literal["allow", "deny"] = "allow"
     default_forward: Literal["allow", "deny"] = "deny"
@@ -125,7 +128,7 @@ class FirewallSpec(_Spec):
     rules: list[RuleSpec] = []
 
 
-class PortForwardSpec(_Spec):
+class PortForwardSpec(StrictSpec):
     interface: str
     proto: Literal["tcp", "udp"] = "tcp"
     ports: PortRangeField
@@ -133,17 +136,17 @@ class PortForwardSpec(_Spec):
     to_port: Annotated[int, Field(ge=1, le=65535)] | None = None
 
 
-class NatSpec(_Spec):
+class NatSpec(StrictSpec):
     masquerade: list[str] = []
     port_forwards: list[PortForwardSpec] = []
 
 
-class FtpHelperSpec(_Spec):
+class FtpHelperSpec(StrictSpec):
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = [21]
     loose: bool = False
 
 
-class LoadBalancerSpec(_Spec):
+class LoadBalancerSpec(StrictSpec):
     vip: IPv4
     backends: list[IPv4] = Field(min_length=1)
     ports: list[PortRangeField] = []
@@ -151,7 +154,7 @@ class LoadBalancerSpec(_Spec):
     snat: list[IPv4] = []
 
 
-class FtpServerSpec(_Spec):
+class FtpServerSpec(StrictSpec):
     software: Literal["pyftpdlib", "iis", "vsftpd"] = "pyftpdlib"
     port: Annotated[int, Field(ge=1, le=65535)] = 21
     passive_ports: PortRangeField | None = None
@@ -167,7 +170,7 @@ class FtpServerSpec(_Spec):
     connect_from_port_20: bool = False
 
 
-class FtpSettingsSpec(_Spec):
+class FtpSettingsSpec(StrictSpec):
     """The FTP client's settings (a check may give only these)."""
 
     mode: Literal["passive", "active", "epsv", "eprt"] = "passive"
@@ -190,7 +193,7 @@ class FtpSessionSpec(FtpSettingsSpec):
     address: IPv4
 
 
-class NodeSpec(_Spec):
+class NodeSpec(StrictSpec):
     role: Literal["host", "router"] = "host"
     os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
     down: bool = False
@@ -207,14 +210,14 @@ class NodeSpec(_Spec):
     ftp_server: FtpServerSpec | None = None
 
 
-class ClusterSpec(_Spec):
+class ClusterSpec(StrictSpec):
     ip: IPv4
     members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
     affinity: Literal["single", "none"] = "single"
     mode: Literal[tuple(m.value for m in ClusterMode)] = ClusterMode.UNICAST.value  # type: ignore[valid-type]
 
 
-class CheckSpec(_Spec):
+class CheckSpec(StrictSpec):
     name: Name
     description: str = ""
     from_: str | None = Field(None, alias="from")
@@ -237,7 +240,7 @@ class CheckSpec(_Spec):
         return self
 
 
-class ExpectSpec(_Spec):
+class ExpectSpec(StrictSpec):
     disposition: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
                          "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP"] | None = None
     reply: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
@@ -250,7 +253,7 @@ class ExpectSpec(_Spec):
 CheckSpec.model_rebuild()
 
 
-class ScenarioSpec(_Spec):
+class ScenarioSpec(StrictSpec):
     name: Name
     title: str | None = None
     description: str | None = None
