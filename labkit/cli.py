@@ -18,7 +18,7 @@ import traceback
 from . import scenario
 from .errors import LabkitError
 from .model.addressing import parse_ipv4
-from .model import (PROTOCOLS, CommandError, TraceError, apply_command, netsh_show_route,
+from .model import (PROTOCOLS, CommandError, apply_command, netsh_show_route,
                     cluster_shares, node_commands, route_print, trace)
 
 USAGE_ERROR = 2
@@ -137,7 +137,8 @@ def cmd_kernel_lab(args) -> str:
     problem = requirements_problem()
     if problem:
         raise InputError(problem)
-    progress = (lambda text: print(f"kernel-lab: {text}", file=sys.stderr, flush=True))
+    def progress(text):
+        print(f"kernel-lab: {text}", file=sys.stderr, flush=True)
     try:
         if args.scenario == "all":
             from .kernel_lab.cases import run_all, table

@@ -21,7 +21,7 @@ from ..model import (
     ftp_session,
     trace,
 )
-from ..model.commands import netsh_set_switch
+from ..model.setting_commands import netsh_set_switch
 from ..model.ftp_settings import with_ftp_settings
 from .kinds import Check, CheckResult
 

@@ -67,7 +67,7 @@ def external_address(rng) -> Challenge:
                 "Behind NAT with FTPS, set the server's external address (IIS: External IP Address of Firewall).",
                 ["Play the session: what address does the 227 reply carry?",
                  "Who can rewrite that reply when it is encrypted?",
-                 f"iis external-address <the address the client dials>"], ("iis", "firewall"))
+                 "iis external-address <the address the client dials>"], ("iis", "firewall"))
 
 
 def passive_range(rng) -> Challenge:

@@ -41,7 +41,7 @@ class Packet:
     def four(self):
         return self.src, self.sport, self.dst, self.dport
 
-    def with_four(self, four) -> "Packet":
+    def with_four(self, four) -> Packet:
         src, sport, dst, dport = four
         return Packet(src, dst, self.proto, sport, dport)
 
@@ -115,7 +115,7 @@ class Trace:
     remedies: tuple[Remedy, ...] = ()
     relied_on: tuple[str, ...] = ()
     """For an accepted packet: the switches, routes and failovers the path depends on."""
-    reply: "Trace | None" = None
+    reply: Trace | None = None
     expected_at: str | None = None
     """For a reply accepted by another node than the one that asked: the node that asked."""
     delivered: Packet | None = None

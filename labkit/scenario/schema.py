@@ -30,11 +30,14 @@ Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Metric = Annotated[int, Field(ge=1, le=9999)]
 
 
-class _Spec(BaseModel):
+class StrictSpec(BaseModel):
+    """A record of a YAML file the kit reads: a key it does not know is an error (typo protection).
+    The case files' disk layouts (labkit.cases) build on it too."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class GatewaySpec(_Spec):
+class GatewaySpec(StrictSpec):
     address: IPv4
     metric: Annotated[int, Field(ge=0, le=9999)] | None = None
 
@@ -44,7 +47,7 @@ class GatewaySpec(_Spec):
         return {"address": value} if isinstance(value, str) else value
 
 
-class InterfaceSpec(_Spec):
+class InterfaceSpec(StrictSpec):
     label: str | None = None
     segment: Name | None = None
     addresses: list[IPv4Prefix] = Field(min_length=1)
@@ -65,7 +68,7 @@ class InterfaceSpec(_Spec):
         raise ValueError(f"expected 'auto' or a whole number from 1 to 9999, got {shorten(value)}")
 
 
-class RouteSpec(_Spec):
+class RouteSpec(StrictSpec):
     destination: str
     gateway: str
     interface: str | None = None
@@ -105,7 +108,7 @@ PortRangeField = Annotated[Any, AfterValidator(parse_port_range)]
 NetworkField = Annotated[Any, AfterValidator(_network)]
 
 
-class RuleSpec(_Spec):
+class RuleSpec(StrictSpec):
     action: Literal["allow", "deny"]
     direction: Literal["in", "out", "forward", "any"] = "any"
     in_interface: str | None = None
@@ -118,7 +121,7 @@ class RuleSpec(_Spec):
     name: str = ""
 
 
-class FirewallSpec(_Spec):
+class FirewallSpec(StrictSpec):
     default_in: Literal["allow", "deny"] = "deny"
     default_out: Literal["allow", "deny"] = "allow"
     default_forward: Literal["allow", "deny"] = "deny"
@@ -126,7 +129,7 @@ class FirewallSpec(_Spec):
     rules: list[RuleSpec] = []
 
 
-class PortForwardSpec(_Spec):
+class PortForwardSpec(StrictSpec):
     interface: str
     proto: Literal["tcp", "udp"] = "tcp"
     ports: PortRangeField
@@ -134,17 +137,17 @@ class PortForwardSpec(_Spec):
     to_port: Annotated[int, Field(ge=1, le=65535)] | None = None
 
 
-class NatSpec(_Spec):
+class NatSpec(StrictSpec):
     masquerade: list[str] = []
     port_forwards: list[PortForwardSpec] = []
 
 
-class FtpHelperSpec(_Spec):
+class FtpHelperSpec(StrictSpec):
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = [21]
     loose: bool = False
 
 
-class LoadBalancerSpec(_Spec):
+class LoadBalancerSpec(StrictSpec):
     vip: IPv4
     backends: list[IPv4] = Field(min_length=1)
     ports: list[PortRangeField] = []
@@ -152,7 +155,7 @@ class LoadBalancerSpec(_Spec):
     snat: list[IPv4] = []
 
 
-class FtpServerSpec(_Spec):
+class FtpServerSpec(StrictSpec):
     software: Literal["pyftpdlib", "iis", "vsftpd"] = "pyftpdlib"
     port: Annotated[int, Field(ge=1, le=65535)] = 21
     passive_ports: PortRangeField | None = None
@@ -168,7 +171,7 @@ class FtpServerSpec(_Spec):
     connect_from_port_20: bool = False
 
 
-class FtpSettingsSpec(_Spec):
+class FtpSettingsSpec(StrictSpec):
     """The FTP client's settings (a check may give only these)."""
 
     mode: Literal["passive", "active", "epsv", "eprt"] = "passive"
@@ -191,7 +194,7 @@ class FtpSessionSpec(FtpSettingsSpec):
     address: IPv4
 
 
-class NodeSpec(_Spec):
+class NodeSpec(StrictSpec):
     role: Literal["host", "router"] = "host"
     os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
     down: bool = False
@@ -208,7 +211,7 @@ class NodeSpec(_Spec):
     ftp_server: FtpServerSpec | None = None
 
 
-class ClusterSpec(_Spec):
+class ClusterSpec(StrictSpec):
     ip: IPv4
     members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
     affinity: Literal["single", "none"] = "single"
@@ -221,7 +224,7 @@ Disposition = Literal[DISPOSITIONS]  # type: ignore[valid-type]
 Egress = Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]
 
 
-class _CheckSpec(_Spec):
+class _CheckSpec(StrictSpec):
     """What every check has; `kind` may be left out (it follows from the keys under `expect`)."""
 
     name: Name
@@ -255,7 +258,7 @@ class _FlowCheckSpec(_CheckSpec):
         return Flow(self.from_, str(self.to), self.src, self.proto, dport=self.dport)
 
 
-class FlowExpectSpec(_Spec):
+class FlowExpectSpec(StrictSpec):
     disposition: Disposition
 
 
@@ -270,7 +273,7 @@ class FlowCheckSpec(_FlowCheckSpec):
         return FlowCheck(**self.texts(), flow=self.flow(), disposition=self.expect.disposition)
 
 
-class ReplyExpectSpec(_Spec):
+class ReplyExpectSpec(StrictSpec):
     disposition: Disposition | None = None
     reply: Literal[DISPOSITIONS + ("ACCEPTED_BY_WRONG_NODE",)] | None = None  # type: ignore[valid-type]
     egress: Egress | None = None
@@ -288,7 +291,7 @@ class ReplyCheckSpec(_FlowCheckSpec):
                           disposition=self.expect.disposition)
 
 
-class FtpExpectSpec(_Spec):
+class FtpExpectSpec(StrictSpec):
     ftp: Literal["success", "failure"]
 
 
@@ -326,7 +329,7 @@ CheckSpec = Annotated[Union[tuple(Annotated[spec, Tag(kind)] for kind, spec in C
                       Discriminator(check_kind)]
 
 
-class ScenarioSpec(_Spec):
+class ScenarioSpec(StrictSpec):
     name: Name
     title: str | None = None
     description: str | None = None
