@@ -111,6 +111,7 @@ def flow_works(state: State, need: Requirement) -> tuple[bool, str]:
             return settings.tls != "none", "the client now sends passwords and files in clear text"
         result = ftp_session(net, settings=settings, check_fixes=False)
         return result.succeeded, result.reason
+    assert need.flow is not None, need  # a Requirement is a flow, an FTP session or a policy
     result = trace(net, replace(need.flow, reply=True))
     if not result.accepted:
         return False, result.reason

@@ -29,7 +29,7 @@ class FlowError(LabkitError, ValueError):
     """A flow that cannot be asked: a bad address, protocol or port (one line)."""
 
 
-def _port(value, what: str) -> int | None:
+def _port(value: object, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 6:
@@ -56,7 +56,7 @@ class Flow:
     dport: int | None = None
     reply: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.source, str) or not self.source.strip():
             raise FlowError(f"expected the name of the sending node, got {shorten(self.source)}")
         object.__setattr__(self, "source", self.source.strip())

@@ -5,11 +5,12 @@ the FTP helper, the balancer's affinity. Invalid values come back by field, neve
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from ..errors import shorten
 from .addressing import parse_ipv4
 from .engine import unicast_problem
-from .ftp_protocol import FtpClientSettings
+from .ftp_protocol import FtpClientSettings, FtpServerSettings, FtpSetup
 from .middlebox import FtpHelper, PortForward, Rule, parse_port_range
 from .network import Network
 
@@ -21,11 +22,13 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
     """(network, client settings, errors by field): None leaves a setting as the scenario has it."""
     errors: dict[str, str] = {}
     setup = net.ftp
-    if setup is None:
+    if not isinstance(setup, FtpSetup):
         return net, settings, {"scenario": "this scenario has no ftp: section"}
     server = net.node(setup.server)
     ss = server.ftp_server
-    changes = {}
+    if not isinstance(ss, FtpServerSettings):
+        return net, settings, {"scenario": f"{setup.server} has no ftp_server: section"}
+    changes: dict[str, Any] = {}
     if external_address is not None:
         try:
             changes["external_address"] = (parse_ipv4(external_address, "address")
@@ -45,7 +48,7 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
     ss = replace(ss, **changes)
     changed = net
     for node in net.nodes:  # every FTP server (behind a load balancer, each backend) gets the setting
-        if node.ftp_server is not None:
+        if isinstance(node.ftp_server, FtpServerSettings):
             changed = changed.with_node(replace(node, ftp_server=replace(node.ftp_server, **changes)))
     for node in changed.nodes:
         if node.nat is not None:

@@ -319,14 +319,16 @@ def check_kind(raw: Any) -> str:
         return "flow"  # not a mapping: the flow kind's own error says what was expected
     if "kind" in raw:
         return raw["kind"] if isinstance(raw["kind"], str) else repr(raw["kind"])
-    expect = raw.get("expect") if isinstance(raw.get("expect"), dict) else {}
+    expect = raw.get("expect")
+    if not isinstance(expect, dict):
+        expect = {}
     if "ftp" in expect:
         return "ftp"
     return "reply" if "reply" in expect or "egress" in expect else "flow"
 
 
-CheckSpec = Annotated[Union[tuple(Annotated[spec, Tag(kind)] for kind, spec in CHECK_KINDS.items())],  # noqa: UP007
-                      Discriminator(check_kind)]
+CheckSpec = Annotated[Union[Annotated[FlowCheckSpec, Tag("flow")], Annotated[ReplyCheckSpec, Tag("reply")],  # noqa: UP007
+                            Annotated[FtpCheckSpec, Tag("ftp")]], Discriminator(check_kind)]
 
 
 class ScenarioSpec(StrictSpec):
