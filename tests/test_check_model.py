@@ -194,9 +194,10 @@ def test_every_grader_speaks_through_the_formatter():
 
 def test_the_grading_modules_build_no_feedback_text_of_their_own():
     """'right: ', 'still wrong: ', 'hint: ' and 'no answer yet' are written in labkit/feedback.py only."""
-    for path in ("labkit/checks/kinds.py", "labkit/checks/exercises.py", "labkit/course/exercise.py",
-                 "labkit/labs/grading.py"):
-        text = (ROOT / path).read_text()
+    graders = [ROOT / p for p in ("labkit/checks/kinds.py", "labkit/checks/exercises.py", "labkit/course/exercise.py",
+                                  "labkit/labs/grading.py")] + sorted((ROOT / "labkit/course/catalogue").glob("*.py"))
+    for path in graders:
+        text = path.read_text()
         for phrase in ('"right: ', '"still wrong: ', "f\"still wrong: ", '— hint: ', '"no answer yet', "right so far: "):
             assert phrase not in text, f"{path} writes {phrase!r} itself"
 
