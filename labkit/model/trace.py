@@ -13,6 +13,7 @@ from ipaddress import IPv4Address
 
 from .middlebox import Conntrack
 from .routes import RouteChoice
+from .steps import Action, RouteChosen, StepDetail
 
 
 class Disposition(str, Enum):
@@ -46,29 +47,41 @@ class Packet:
         return Packet(src, dst, self.proto, sport, dport)
 
 
-class Action(str, Enum):
-    ORIGINATED = "originated"
-    ROUTED = "route"
-    SOURCE = "source"
-    HOST_MODEL = "host model"
-    DEAD_GATEWAY = "dead gateway"
-    NLB = "nlb"
-    TRANSMITTED = "sent"
-    RECEIVED = "received"
-    FORWARDED = "forwarded"
-    ACCEPTED = "accepted"
-    DROPPED = "dropped"
-    NAT = "nat"
-    FIREWALL = "firewall"
-    HELPER = "ftp helper"
-    BALANCED = "load balancer"
+class Outcome(str, Enum):
+    """How a trace ended: its disposition, or a reply accepted by another node than the one
+    that sent the request (an NLB member that has no such connection)."""
+
+    ACCEPTED = "ACCEPTED"
+    ACCEPTED_BY_WRONG_NODE = "ACCEPTED_BY_WRONG_NODE"
+    NO_ROUTE = "NO_ROUTE"
+    STRONG_SEND_BLOCKED = "STRONG_SEND_BLOCKED"
+    STRONG_RECEIVE_DROPPED = "STRONG_RECEIVE_DROPPED"
+    NOT_FORWARDED = "NOT_FORWARDED"
+    NEIGHBOR_UNREACHABLE = "NEIGHBOR_UNREACHABLE"
+    DENIED = "DENIED"
+    LOOP = "LOOP"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
 class Step:
-    action: Action
-    text: str
-    route_choice: RouteChoice | None = None
+    """One thing that happened at a hop; `detail` holds the facts (labkit.model.steps)."""
+
+    detail: StepDetail
+
+    @property
+    def action(self) -> Action:
+        return self.detail.action
+
+    @property
+    def text(self) -> str:
+        return str(self.detail)
+
+    @property
+    def route_choice(self) -> RouteChoice | None:
+        return self.detail.choice if isinstance(self.detail, RouteChosen) else None
 
 
 @dataclass(frozen=True)
@@ -128,9 +141,17 @@ class Trace:
         return self.disposition is Disposition.ACCEPTED
 
     @property
+    def outcome(self) -> Outcome:
+        """The disposition, or ACCEPTED_BY_WRONG_NODE for a reply that reached another node
+        than the one that sent the request (`expected_at`)."""
+        if self.accepted and self.expected_at is not None:
+            return Outcome.ACCEPTED_BY_WRONG_NODE
+        return Outcome(self.disposition.value)
+
+    @property
     def succeeded(self) -> bool:
         """Accepted, and (for a reply) by the node that sent the request."""
-        return self.accepted and self.expected_at is None
+        return self.outcome is Outcome.ACCEPTED
 
     @property
     def hint(self) -> str:
