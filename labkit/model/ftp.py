@@ -354,7 +354,7 @@ def _active(s: _Session, sw: str, mode: str) -> None:
         problem = _data_ok(s, result, s.cs.data_port, passive=False)
         s.reply(reply_text(sw, ok if problem is None else "active_fail"))
         if problem is not None:
-            raise _Failure(problem, at)
+            raise _Failure(problem.reason, at)
         s.exchange("LIST", reply_text(sw, "transfer"))
     else:
         s.reply(reply_text(sw, ok))
@@ -364,7 +364,7 @@ def _active(s: _Session, sw: str, mode: str) -> None:
         problem = _data_ok(s, result, s.cs.data_port, passive=False)
         if problem is not None:
             s.reply(reply_text(sw, "active_fail"))
-            raise _Failure(problem, at)
+            raise _Failure(problem.reason, at)
     s.reply(reply_text(sw, "done"))
 
 
@@ -388,13 +388,21 @@ def _check_data(s: _Session, result: Trace, port: int, dial, advertised, passive
     if problem is None:
         return
     at = len(s.steps)
-    if result.accepted and result.last_hop.node == s.server and "same-client-address" in problem:
+    if problem.foreign_source:
         s.reply(reply_text(sw, "pasv_foreign", addr=result.delivered.src, port=result.delivered.sport))
-    raise _Failure(problem, at)
+    raise _Failure(problem.reason, at)
 
 
-def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None:
-    """Why the data connection fails, in a learner's words, or None."""
+@dataclass(frozen=True)
+class _DataProblem:
+    reason: str
+    """Why the data connection fails, in a learner's words."""
+    foreign_source: bool = False
+    """The server refuses it because it comes from another address than the control connection."""
+
+
+def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> _DataProblem | None:
+    """Why the data connection fails, or None."""
     target = s.server if passive else s.client
     dialled = f"{result.dst}:{result.dport}"
     if not result.accepted:
@@ -418,19 +426,20 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
             why += ("; the FTP helper skipped the first clear-text line after CCC, so nothing expects this "
                     "connection")
         trouble = _helper_trouble(s)
-        return f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else "")
+        return _DataProblem(f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else ""))
     landed = result.last_hop.node
     balancers = [h.node for h in result.hops if s.net.node(h.node).load_balancer is not None]
     if landed != target or result.delivered.dport != port:
-        return (f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
-                f"{target} listens on port {port}: nothing answers there" +
-                (f" ({balancers[0]} picked another backend than the one that sent the 227)"
-                 if passive and balancers and landed != target else ""))
+        return _DataProblem(f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
+                            f"{target} listens on port {port}: nothing answers there" +
+                            (f" ({balancers[0]} picked another backend than the one that sent the 227)"
+                             if passive and balancers and landed != target else ""))
     if passive and s.ss.match_client_address and result.delivered.src != s.seen_client:
         setting = {"iis": "IIS matchClientAddressForPasv", "vsftpd": "vsftpd pasv_promiscuous=NO",
                    "pyftpdlib": "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
-        return (f"the data connection comes from {result.delivered.src}, the control connection from "
-                f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})")
+        return _DataProblem(f"the data connection comes from {result.delivered.src}, the control connection from "
+                            f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})", True)
     if result.reply is None or not result.reply.succeeded:
-        return f"the answer on the data connection does not get back: {result.reply.reason if result.reply else ''}"
+        return _DataProblem("the answer on the data connection does not get back: "
+                            f"{result.reply.reason if result.reply else ''}")
     return None

@@ -63,8 +63,9 @@ def _text(**kwargs) -> w.Text:
 
 
 def _refused(view) -> bool:
-    """A value the panel could not use: the picture and trace keep the last valid settings."""
-    return any(message.endswith(STALE) for message in view.errors.values())
+    """A value the panel could not use: the picture and trace keep the last valid settings (every
+    error of a host view is such a refusal; its message ends in STALE to say so)."""
+    return bool(view.errors)
 
 
 class SvgPicture:
