@@ -140,14 +140,16 @@ class Verdict:
     """The verdict rests on the kit's inference, not on a documented rule."""
 
     def __str__(self) -> str:
-        lines = [f"{self.kind.upper()}{' (INFERRED)' if self.inferred else ''}: {self.reason}"]
-        lines += [f"  next: {step}" for step in self.next_steps]
-        lines += [f"  why: {reason}" for reason in self.why]
-        lines += [f"  see: {ref}" for ref in self.references]
-        if self.other_failures:
-            lines.append("OTHER FAILED TESTS (each judged on its own; they do not change the verdict above):")
-            lines += [f"  {failure}" for failure in self.other_failures]
-        return "\n".join(lines)
+        from ..render import verdict_text
+        return verdict_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import verdict_repr
+        return verdict_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import verdict_html
+        return verdict_html(self)
 
     def to_dict(self) -> dict:
         return {"verdict": self.kind, "inferred": self.inferred, "reason": self.reason,

@@ -108,15 +108,22 @@ class Preflight:
         return next((word.strip("():") for word in (self.error or "").split() if word.strip("():").startswith("0x")),
                     None)
 
+    @property
+    def headline(self) -> str:
+        """'RESTORE WILL WORK', 'RESTORE WILL FAIL' or 'NOT KNOWN WHETHER THE RESTORE WILL WORK'."""
+        return _HEADLINES[self.outcome]
+
     def __str__(self) -> str:
-        lines = [f"{_HEADLINES[self.outcome]}: {self.cause}"]
-        if self.error:
-            lines.append(f"  error you will see: {self.error}")
-        lines += [f"  documented: {text}" for text in self.documented]
-        lines += [f"  not shown anywhere: {text}" for text in self.not_shown]
-        lines += [f"  fix: {fix}" for fix in self.fixes]
-        lines += [f"  note: {note}" for note in self.notes]
-        return "\n".join(lines)
+        from ..render import preflight_text
+        return preflight_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import preflight_repr
+        return preflight_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import preflight_html
+        return preflight_html(self)
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "outcome": self.outcome, "error": self.error, "code": self.code, "cause": self.cause,

@@ -199,20 +199,19 @@ class Trace:
     def to_json(self, with_reply: bool = False) -> str:
         return json.dumps(self.to_dict(with_reply), indent=2)
 
+    # Words and layout live in labkit.render, imported when first asked for.
     def lines(self, indent: str = "") -> list[str]:
-        out = [f"{indent}{self.flow}"]
-        for n, hop in enumerate(self.hops, 1):
-            where = ", ".join(f"{k}: {v}" for k, v in (("in", hop.in_iface), ("out", hop.out_iface)) if v)
-            out.append(f"{indent}  {n}. {hop.node}" + (f" ({where})" if where else ""))
-            out.extend(f"{indent}       {s.action.value}: {s.text}" for s in hop.steps)
-        verdict = self.disposition.value + (", but by the wrong node" if self.expected_at else "")
-        out.append(f"{indent}  => {verdict}: {self.reason}")
-        out.append(f"{indent}     hint: {self.hint}")
-        return out
+        from ..render import trace_lines
+        return trace_lines(self, indent)
 
     def __str__(self) -> str:
-        out = self.lines()
-        if self.reply is not None:
-            out.append("reply:")
-            out.extend(self.reply.lines("  "))
-        return "\n".join(out)
+        from ..render import trace_text
+        return trace_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import trace_repr
+        return trace_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import trace_html
+        return trace_html(self)
