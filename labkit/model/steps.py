@@ -20,12 +20,10 @@ from .routes import RouteChoice
 
 
 class Action(str, Enum):
-    ORIGINATED = "originated"
     ROUTED = "route"
     SOURCE = "source"
     HOST_MODEL = "host model"
     DEAD_GATEWAY = "dead gateway"
-    NLB = "nlb"
     TRANSMITTED = "sent"
     RECEIVED = "received"
     FORWARDED = "forwarded"
@@ -83,17 +81,15 @@ class SourceChoice:
                 SourceRule.DESTINATION_MATCH: 4}.get(self.rule)
 
     def __str__(self) -> str:
-        where = f'"{self.interface}"'
-        if self.rule is SourceRule.ALL_SKIPPED:
+        where, rule = f'"{self.interface}"', self.rule
+        if rule is SourceRule.ALL_SKIPPED:
             return f"every address of {where} is marked skipassource; the kit falls back to its first address"
-        if self.rule is SourceRule.FIRST_ADDRESS:
+        if rule is SourceRule.FIRST_ADDRESS:
             return f"the first address of {where}: {self.os_display} does not rank addresses"
-        if self.rule is SourceRule.ONLY_ADDRESS:
+        if rule is SourceRule.ONLY_ADDRESS:
             return f"KB 969029 rule 2: the only usable address on the outgoing interface {where}"
-        if self.rule is SourceRule.NEXT_HOP_MATCH:
-            return (f"KB 969029 rule 3: of the addresses on {where}, the longest match with the next hop "
-                    f"{self.compared_with} ({self.bits} bits)")
-        return (f"KB 969029 rule 4: of the addresses on {where}, the longest match with the destination "
+        against = "next hop" if rule is SourceRule.NEXT_HOP_MATCH else "destination"
+        return (f"KB 969029 {rule.value}: of the addresses on {where}, the longest match with the {against} "
                 f"{self.compared_with} ({self.bits} bits)" + ("; still tied, the first listed" if self.still_tied else ""))
 
 
