@@ -361,3 +361,25 @@ nodes:
     problem = next(p for p in validate_network(net) if p.severity == "warning")
     assert problem.topic is ProblemTopic.GATEWAY_OFF_SUBNET
     assert [w.why for w in lint(net)][:1] == [WHY_OFF_SUBNET]
+
+
+def test_the_restore_error_code_is_a_lookup_of_the_error_shown():
+    from labkit.cases.restore import BOOT_DISK_TOO_SMALL, ERROR_CODES, GENERIC, Preflight
+    assert all(text.split()[0].rstrip(":") == code or text.endswith(f"({code})") for text, code in ERROR_CODES.items())
+    assert Preflight("fails", BOOT_DISK_TOO_SMALL, "").code == "0x80042407"
+    assert Preflight("fails", GENERIC, "").code == "0x80070057"
+    assert Preflight("fails", "a text that mentions 0x1234", "").code is None
+
+
+def test_test_netconnection_quiet_answers_from_its_fields_not_its_printed_text():
+    from dataclasses import replace
+    from labkit.model import profile
+    from labkit.model.console import run_console
+    net = load_scenario("dead-gateway")
+    net = net.with_node(replace(net.node("H"), os=profile("windows-2019")))
+    for target, port, expected in (("10.9.0.50", " -Port 80", "True"), ("10.9.0.1", " -Port 80", "False"),
+                                   ("10.9.0.50", "", "False")):
+        quiet = run_console(net, "H", f"Test-NetConnection {target}{port} -InformationLevel Quiet", "powershell")
+        full = run_console(net, "H", f"Test-NetConnection {target}{port}", "powershell").output
+        key = "TcpTestSucceeded" if port else "PingSucceeded"
+        assert quiet.output == expected and f"{key} : {expected}" in " ".join(full.split()).replace("  ", " ")

@@ -21,6 +21,9 @@ DATA_DISK_ACTIVE = ("0x80042406: a data disk is currently set as active in BIOS 
                     "0x80070057)")
 BOOT_DISK_TOO_SMALL = ("0x80042407: the disk set as active in BIOS is too small to recover the original system "
                        "disk (on 2008 R2 possibly shown as 0x80070057)")
+ERROR_CODES = {GENERIC: "0x80070057", TOO_FEW: "0x80042401", DATA_DISK_ACTIVE: "0x80042406",
+               BOOT_DISK_TOO_SMALL: "0x80042407"}
+"""The code each error text above leads with (the one to search for)."""
 
 WORKS, FAILS, NOT_KNOWN = "works", "fails", "not known"
 _HEADLINES = {WORKS: "RESTORE WILL WORK", FAILS: "RESTORE WILL FAIL",
@@ -105,8 +108,7 @@ class Preflight:
     @property
     def code(self) -> str | None:
         """The error code the learner meets, e.g. '0x80042407'."""
-        return next((word.strip("():") for word in (self.error or "").split() if word.strip("():").startswith("0x")),
-                    None)
+        return ERROR_CODES.get(self.error)
 
     @property
     def headline(self) -> str:
