@@ -3,6 +3,11 @@ case verdict, and the one-line reprs. The model's `__str__` methods call these."
 
 from __future__ import annotations
 
+from ..model.ftp_result import FtpResult
+from ..model.middlebox import show_range
+from ..model.routes import describe_route
+from ..model.trace import Outcome
+
 WRONG_NODE = ", but by the wrong node"
 
 
@@ -28,7 +33,6 @@ def step_line(step) -> str:
 def verdict_words(trace) -> str:
     """'ACCEPTED', 'NO_ROUTE', ... or 'ACCEPTED, but by the wrong node' for a reply that reached
     another node than the one that asked."""
-    from ..model.trace import Outcome
     return trace.disposition.value + (WRONG_NODE if trace.outcome is Outcome.ACCEPTED_BY_WRONG_NODE else "")
 
 
@@ -63,7 +67,6 @@ def trace_repr(trace) -> str:
 def step_items(subject) -> list[str]:
     """A trace (hop by hop, then its reply's) or an FTP session (step by step) as the pages of a
     step-through: each page says where it is and what happened there."""
-    from ..model.ftp_result import FtpResult
     if isinstance(subject, FtpResult):
         out = []
         for n, step in enumerate(subject.steps, 1):
@@ -92,7 +95,6 @@ def step_items(subject) -> list[str]:
 
 def _route(route, node=None) -> str:
     if node is not None:
-        from ..model.routes import describe_route
         return describe_route(node, route)
     via = "on-link" if route.gateway is None else f"via {route.gateway}"
     return f"{route.destination} {via} on {route.interface}"
@@ -134,7 +136,6 @@ def ftp_settings(result) -> str:
 
 
 def ftp_step_lines(step, n: int, failed: bool) -> list[str]:
-    from ..model.middlebox import show_range
     lines = [f"{' X' if failed else '  '}{n:>2}. {step.channel:<7} {step.sender} -> {step.receiver}: {step.sent}"]
     lines += [f"          rewritten by {rewrite.node}: {rewrite.after}" for rewrite in step.rewrites]
     if step.received != step.sent:
