@@ -128,9 +128,7 @@ def _run_flow(check: Check, net: Network, flow: Flow, disposition: str | None, r
 def _reply_outcome(result: Trace) -> str:
     if result.reply is None:
         return "NONE (the request was not accepted)"
-    if result.reply.expected_at:
-        return "ACCEPTED_BY_WRONG_NODE"
-    return result.reply.disposition.value
+    return result.reply.outcome.value
 
 
 def run_check(net: Network, check: Check) -> CheckResult:

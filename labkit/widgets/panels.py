@@ -12,6 +12,7 @@ from ..model.ftp import FtpResult
 from ..plot.ftp_picture import ftp_picture
 from ..plot.network_picture import ending_words, network_picture, paths_part_at
 from ..plot.picture import Picture, to_svg
+from ..render import step_items
 from ..views import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from .static import Panel
 
@@ -63,8 +64,9 @@ def _text(**kwargs) -> w.Text:
 
 
 def _refused(view) -> bool:
-    """A value the panel could not use: the picture and trace keep the last valid settings."""
-    return any(message.endswith(STALE) for message in view.errors.values())
+    """A value the panel could not use: the picture and trace keep the last valid settings (every
+    error of a host view is such a refusal; its message ends in STALE to say so)."""
+    return bool(view.errors)
 
 
 class SvgPicture:
@@ -312,29 +314,7 @@ class StepThrough(Panel):
 
     @staticmethod
     def _items(subject) -> list[str]:
-        if isinstance(subject, FtpResult):
-            out = []
-            for n, step in enumerate(subject.steps, 1):
-                text = f"{n}. [{step.channel}] {step.sender} → {step.receiver}: {step.sent}"
-                if step.received != step.sent:
-                    text += f"\n   received: {step.received}"
-                text += "".join(f"\n   note: {note}" for note in step.notes)
-                if step.trace is not None:
-                    text += "\n" + "\n".join(step.trace.lines("   "))
-                out.append(text)
-            return out
-        out = []
-        for name, t in (("request", subject), ("reply", subject.reply)):
-            if t is None:
-                continue
-            for n, hop in enumerate(t.hops, 1):
-                where = ", ".join(f"{k}: {v}" for k, v in (("in", hop.in_iface), ("out", hop.out_iface)) if v)
-                text = f"{name} hop {n}: {hop.node}" + (f" ({where})" if where else "")
-                text += "".join(f"\n   {s.action.value}: {s.text}" for s in hop.steps)
-                if n == len(t.hops):
-                    text += f"\n=> {t.disposition.value}: {t.reason}\n   hint: {t.hint}"
-                out.append(text)
-        return out
+        return step_items(subject)
 
     def update(self) -> str:
         text = self.items[self.slider.value - 1]
