@@ -3,12 +3,10 @@ answer yet. Scenario checks, the course's exercises and the troubleshooting lab 
 their messages here, so a learner reads the same shape of feedback everywhere.
 
 Stdlib only and light: the model-free part of grading, imported by `labkit.checks`,
-`labkit.course` and `labkit.labs`.
+`labkit.course` and `labkit.labs`; the HTML a notebook shows comes from `labkit.render` when asked.
 """
 
 from __future__ import annotations
-
-import html
 
 SEPARATOR = " — "
 
@@ -59,15 +57,8 @@ class ShownAsFeedback:
         return f"<{type(self).__name__}{' ' + label if label else ''}: {'passed' if self.passed else 'not yet'}>"
 
     def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.passed else "#b3261e"
-        label = html.escape(self._label())
-        parts = [p for p in self.message.split(SEPARATOR) if p]
-        head = (f'<div class="labkit-feedback"><b style="color:{colour}">[{html.escape(self._mark())}]</b>'
-                + (f" <b>{label}</b>" if label else ""))
-        if len(parts) == 1:
-            return f"{head}: {html.escape(parts[0])}</div>"
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in parts)
-        return f"{head}<ul>{items}</ul></div>"
+        from .render.html import feedback_html  # the look every result shares in a notebook
+        return feedback_html(self.passed, self._mark(), self._label(), [p for p in self.message.split(SEPARATOR) if p])
 
 
 __all__ = ["SEPARATOR", "ShownAsFeedback", "not_answered", "not_minimal", "right", "still_wrong"]

@@ -99,3 +99,13 @@ def preflight_html(preflight) -> str:
             *(("documented", d) for d in preflight.documented), *(("not shown anywhere", n) for n in preflight.not_shown),
             *(("fix", f) for f in preflight.fixes), *(("note", n) for n in preflight.notes)]
     return _box(colour, escape(text.preflight_headline(preflight)), _grid(rows))
+
+
+def feedback_html(passed: bool, mark: str, label: str, parts: list[str]) -> str:
+    """A grader's feedback (a check result, an exercise's feedback, a lab grade): the verdict in
+    colour, then what is right so far, what is still wrong and the hint, one per line."""
+    headline = f"[{escape(mark)}]" + (f" {escape(label)}" if label else "")
+    if len(parts) == 1:
+        return _box(GOOD if passed else BAD, f"{headline}: {escape(parts[0])}", "")
+    items = "".join(f"<li>{escape(p)}</li>" for p in parts)
+    return _box(GOOD if passed else BAD, headline, f"<ul style='margin:2px 0; padding-left:22px'>{items}</ul>")
