@@ -13,16 +13,34 @@ from .errors import LabkitError
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
     from . import course
-    from .model import Disposition, Network, Trace, apply_command, ftp_session, route_print, trace
+    from .model import ClusterMode, Disposition, EVENT_18, Flow, FtpClientSettings, Gateway, Network, Outcome, Trace, apply_command, cluster_mac, cluster_share, cluster_shares, ftp_session, node_commands, profile, restart, route_print, run_command, select_route, trace, validate_network
     from .model.console import ConsoleResult, run_console, save_script
+    from .views import ftp_view, host_view
+    from .widgets import ComparePanel, DcdiagPanel, FtpExplorer, HostPanel, RestorePanel
+    from .checks import run_checks
+    from .cases.dcdiag import DFSRMIG_STATES, DomainState, WHY_MIGRATE, judge, parse_dcdiag, parse_replsummary
+    from .cases.files import load_layout
+    from .cases.restore import preflight
+    from .plot import route_choice_rows
+    from .live import local_ftp_server, run_client, transcript_codes
+    from .capture import KERNEL_SEED_CAPTURE, ftp_lines
 
 __version__ = "0.1.0"
 
-# Public name -> the module it comes from, imported when the name is first used.
+# Public name -> the module it comes from, imported when the name is first used. These are the
+# names the notebooks use (tests/test_public_api.py checks that they import nothing else).
 _LAZY = {
-    "Disposition": ".model", "Network": ".model", "Trace": ".model", "apply_command": ".model",
-    "ftp_session": ".model", "route_print": ".model", "trace": ".model",
+    "ClusterMode": ".model", "Disposition": ".model", "EVENT_18": ".model", "Flow": ".model", "FtpClientSettings": ".model", "Gateway": ".model", "Network": ".model", "Outcome": ".model", "Trace": ".model", "apply_command": ".model", "cluster_mac": ".model", "cluster_share": ".model", "cluster_shares": ".model", "ftp_session": ".model", "node_commands": ".model", "profile": ".model", "restart": ".model", "route_print": ".model", "run_command": ".model", "select_route": ".model", "trace": ".model", "validate_network": ".model",
     "ConsoleResult": ".model.console", "run_console": ".model.console", "save_script": ".model.console",
+    "ftp_view": ".views", "host_view": ".views",
+    "ComparePanel": ".widgets", "DcdiagPanel": ".widgets", "FtpExplorer": ".widgets", "HostPanel": ".widgets", "RestorePanel": ".widgets",
+    "run_checks": ".checks",
+    "DFSRMIG_STATES": ".cases.dcdiag", "DomainState": ".cases.dcdiag", "WHY_MIGRATE": ".cases.dcdiag", "judge": ".cases.dcdiag", "parse_dcdiag": ".cases.dcdiag", "parse_replsummary": ".cases.dcdiag",
+    "load_layout": ".cases.files",
+    "preflight": ".cases.restore",
+    "route_choice_rows": ".plot",
+    "local_ftp_server": ".live", "run_client": ".live", "transcript_codes": ".live",
+    "KERNEL_SEED_CAPTURE": ".capture", "ftp_lines": ".capture",
 }
 
 
@@ -47,6 +65,19 @@ def challenge(kind_or_level, seed="learner"):
     the seed; see labkit.labs."""
     from .labs import challenge as _challenge
     return _challenge(kind_or_level, seed)
+
+
+def challenge_kinds() -> dict[str, str]:
+    """Every break-fix fault kind and what it is (labkit.labs.kinds)."""
+    from .labs import kinds
+    return kinds()
+
+
+def as_built_by_kernel_lab(net, server: str):
+    """The network the kernel lab really builds: `server` becomes pyftpdlib with one passive port
+    (so the model is asked about the server the real capture came from)."""
+    from .kernel_lab.lab import as_built
+    return as_built(net, server)
 
 
 def learner() -> str:
@@ -110,6 +141,65 @@ def shipped_scenarios():
     return _names()
 
 
-__all__ = ["ConsoleResult", "Disposition", "LabkitError", "Network", "Trace", "apply_command", "challenge", "console",
-           "course", "ftp_session", "import_server", "learner", "load_checks", "load_scenario", "route_print", "run_console",
-           "save_script", "shipped_file", "shipped_scenarios", "trace", "warnings"]
+__all__ = [
+    "ClusterMode",
+    "ComparePanel",
+    "ConsoleResult",
+    "DFSRMIG_STATES",
+    "DcdiagPanel",
+    "Disposition",
+    "DomainState",
+    "EVENT_18",
+    "Flow",
+    "FtpClientSettings",
+    "FtpExplorer",
+    "Gateway",
+    "HostPanel",
+    "KERNEL_SEED_CAPTURE",
+    "LabkitError",
+    "Network",
+    "Outcome",
+    "RestorePanel",
+    "Trace",
+    "WHY_MIGRATE",
+    "apply_command",
+    "as_built_by_kernel_lab",
+    "challenge",
+    "challenge_kinds",
+    "cluster_mac",
+    "cluster_share",
+    "cluster_shares",
+    "console",
+    "course",
+    "ftp_lines",
+    "ftp_session",
+    "ftp_view",
+    "host_view",
+    "import_server",
+    "judge",
+    "learner",
+    "load_checks",
+    "load_layout",
+    "load_scenario",
+    "local_ftp_server",
+    "node_commands",
+    "parse_dcdiag",
+    "parse_replsummary",
+    "preflight",
+    "profile",
+    "restart",
+    "route_choice_rows",
+    "route_print",
+    "run_checks",
+    "run_client",
+    "run_command",
+    "run_console",
+    "save_script",
+    "select_route",
+    "shipped_file",
+    "shipped_scenarios",
+    "trace",
+    "transcript_codes",
+    "validate_network",
+    "warnings",
+]

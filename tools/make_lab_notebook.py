@@ -76,9 +76,9 @@ cells += [
 
 Each check ends with the lesson of the field notes behind the fault. Your attempts, the time from
 the first try to the fix, and the commands that fixed it are in this folder's `.labkit-progress.json`;
-the instructor's `labkit workshop report` reads them. More kinds: `labkit.labs.kinds()`.
+the instructor's `labkit workshop report` reads them. More kinds: `labkit.challenge_kinds()`.
 """),
-    code("from labkit.labs import kinds\nfor name, what in kinds().items():\n    print(f\"{name:<24} {what}\")"),
+    code("from labkit import challenge_kinds\nfor name, what in challenge_kinds().items():\n    print(f\"{name:<24} {what}\")"),
 ]
 write(OUT, cells)
 print("wrote", OUT)
