@@ -89,9 +89,7 @@ def run_check(net: Network, check: Check) -> CheckResult:
 def _reply_outcome(result: Trace) -> str:
     if result.reply is None:
         return "NONE (the request was not accepted)"
-    if result.reply.expected_at:
-        return "ACCEPTED_BY_WRONG_NODE"
-    return result.reply.disposition.value
+    return result.reply.outcome
 
 
 def _verdict(check: Check, wrong: list[str], right: str) -> CheckResult:

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, replace
 
 from .model import (CommandError, FtpClientSettings, Gateway, Network, Route, RouteOrigin, Trace,
                     TraceError, ftp_session, node_commands, run_command, split_command_line, trace,
-                    validate_network)
+                    Severity, TlsMode, validate_network)
 from .errors import shorten
 from .model.addressing import parse_ipv4
 from .model.engine import unicast_problem
 from .model.ftp import FtpResult
-from .model.middlebox import FtpHelper, PortForward, Rule, parse_port_range
+from .model.middlebox import Direction, FtpHelper, PortForward, Rule, RuleAction, parse_port_range
 from .model.routes import RouteRefused, parse_destination, route_interface
 
 
@@ -156,12 +156,12 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
             changed = replace(changed, routes=parsed)
     candidate = net.with_node(changed)
     problems = validate_network(candidate)
-    fatal = [p for p in problems if p.severity == "error"]
+    fatal = [p for p in problems if p.severity is Severity.ERROR]
     for problem in fatal:
         errors.setdefault(_field_of(problem, node), problem.message + STALE)
     warnings: dict[str, str] = {}
     for problem in problems:  # the message says itself whether Windows shows the warning
-        if problem.severity == "warning" and problem.path.startswith(f"nodes.{node}."):
+        if problem.severity is Severity.WARNING and problem.path.startswith(f"nodes.{node}."):
             warnings.setdefault(_field_of(problem, node), problem.message)
     if fatal:
         candidate, changed = net, net.node(node)
@@ -227,7 +227,7 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
                 if forward_range:
                     to = control[0].to
                     forwards += (PortForward(control[0].interface, "tcp", ss.passive_ports, to),)
-                    rules += (Rule("allow", "forward", control[0].interface, None, "tcp", None, None, None,
+                    rules += (Rule(RuleAction.ALLOW, Direction.FORWARD, control[0].interface, None, "tcp", None, None, None,
                                    ss.passive_ports, "passive range (panel)"),)
                 node = replace(node, nat=replace(node.nat, port_forwards=forwards),
                                firewall=replace(node.firewall, rules=rules) if node.firewall else None)
@@ -236,7 +236,7 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
         if node.load_balancer is not None and affinity is not None:
             node = replace(node, load_balancer=replace(node.load_balancer, affinity=affinity))
         changed = changed.with_node(node)
-    if settings.ccc and settings.tls == "none":
+    if settings.ccc and settings.tls is TlsMode.NONE:
         settings = replace(settings, ccc=False)  # CCC ends TLS: without TLS there is nothing to end
     if errors:
         return FtpView(net, None, errors)

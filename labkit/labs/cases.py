@@ -12,7 +12,7 @@ RESTORE_ANSWERS = ("works", "0x80070057", "0x80042401", "0x80042406", "0x8004240
 
 
 def dcdiag_case(rng: random.Random) -> Challenge:
-    from ..cases.dcdiag import DomainState, judge, parse_dcdiag, parse_replsummary
+    from ..cases.dcdiag import DomainState, VerdictKind, judge, parse_dcdiag, parse_replsummary
     from ..cases.files import read_text
     from ..scenario import DATA_DIR
     level = rng.choice(("2008", "2008R2", "2012R2"))
@@ -32,8 +32,7 @@ def dcdiag_case(rng: random.Random) -> Challenge:
                      hints=("Which service replicates SYSVOL here, and which back-link does DCDIAG expect?",
                             "Is replication itself healthy (repadmin /replsummary)?",
                             "Answer one of: expected false positive, real problem, needs more data."),
-                     extra={"answers": ("expected false positive", "real problem", "needs more data",
-                                        "nothing to explain"), "dcdiag": report, "state": domain})
+                     extra={"answers": VerdictKind.values(), "dcdiag": report, "state": domain})
 
 
 def restore_case(rng: random.Random) -> Challenge:

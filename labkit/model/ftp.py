@@ -16,10 +16,10 @@ from .engine import EPHEMERAL_PORT, trace
 from .ftp_alg import read_line
 from .ftp_fixes import fixes_that_work, risks
 from .ftp_ports import PortCoverage, merged, pieces, port_ranges_in
-from .ftp_protocol import (CCC_REFUSED, IMPLICIT_PORT, FtpClientSettings, FtpServerSettings,
-                           connects_at_port_command, eprt_argument, parse_227, parse_229,
+from .ftp_protocol import (IMPLICIT_PORT, FtpClientSettings, FtpMode, FtpServerSettings, OnCccRefused, Prot,
+                           ServerSoftware, TlsMode, connects_at_port_command, eprt_argument, parse_227, parse_229,
                            parse_eprt_argument, parse_port_argument, reply_text, six_numbers)
-from .ftp_result import FtpResult, FtpStep, Rewrite
+from .ftp_result import FtpChannel, FtpOutcome, FtpResult, FtpStep, Rewrite
 from .middlebox import Conntrack, Session
 from .network import Network
 from .trace import Trace
@@ -74,7 +74,7 @@ class _Session:
     def control_port(self) -> int:
         if self.cs.port is not None:
             return self.cs.port
-        return IMPLICIT_PORT if self.cs.tls == "implicit" else self.ss.port
+        return IMPLICIT_PORT if self.cs.tls is TlsMode.IMPLICIT else self.ss.port
 
     @property
     def path_nodes(self) -> list[str]:
@@ -127,7 +127,7 @@ class _Session:
             if new != text:
                 rewrites.append(Rewrite(session.node, text, new))
                 text = new
-        return FtpStep("control", sender, receiver, sent, text, None, tuple(e.text for e in events),
+        return FtpStep(FtpChannel.CONTROL, sender, receiver, sent, text, None, tuple(e.text for e in events),
                        tuple(rewrites), tuple(events))
 
     # -- connections --------------------------------------------------------------------------
@@ -135,7 +135,7 @@ class _Session:
         port = self.control_port
         result = trace(self.net, self.client, self.address, proto="tcp", dport=port, reply=True, state=self.state)
         landed = result.last_hop.node if result.accepted else None
-        self.steps.append(FtpStep("control", self.client, landed or self.server, f"connect to {self.address}:{port}",
+        self.steps.append(FtpStep(FtpChannel.CONTROL, self.client, landed or self.server, f"connect to {self.address}:{port}",
                                   _arrival(result), result))
         if not result.accepted:
             raise _Failure(f"the control connection to {self.address}:{port} does not arrive: {result.reason}")
@@ -148,7 +148,7 @@ class _Session:
         self.server, self.ss = landed, server.ftp_server
         if not result.reply.succeeded:
             raise _Failure(f"the server's answer to the control connection does not get back: {result.reply.reason}")
-        if self.cs.tls == "implicit" and self.ss.tls != "implicit":
+        if self.cs.tls is TlsMode.IMPLICIT and self.ss.tls is not TlsMode.IMPLICIT:
             raise _Failure(f"{landed} offers no implicit TLS on port {IMPLICIT_PORT}")
         created = result.state.sessions[len(self.state.sessions):]  # in path order
         self.helpers = [s for s in created if self.net.node(s.node).ftp_helper is not None]
@@ -160,7 +160,7 @@ class _Session:
     def data(self, sender: str, receiver: str, dst: IPv4Address, dport: int, *, src=None, sport=None) -> Trace:
         result = trace(self.net, sender, dst, src=src, proto="tcp", sport=sport, dport=dport, reply=True,
                        state=self.state)
-        self.steps.append(FtpStep("data", sender, receiver, f"connect to {dst}:{dport}", _arrival(result), result))
+        self.steps.append(FtpStep(FtpChannel.DATA, sender, receiver, f"connect to {dst}:{dport}", _arrival(result), result))
         if result.accepted and result.reply is not None and result.reply.succeeded:
             self.state = result.reply.state
         return result
@@ -191,10 +191,8 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
         raise FtpError(f"{server} runs no FTP server (give it an ftp_server: section)")
     if client == server:
         raise FtpError("the FTP client and server must be different nodes")
-    if settings.ccc and settings.tls == "none":
+    if settings.ccc and settings.tls is TlsMode.NONE:
         raise FtpError("CCC ends TLS on the control channel: it needs tls explicit or implicit")
-    if settings.on_ccc_refused not in CCC_REFUSED:
-        raise FtpError(f"on_ccc_refused must be one of {', '.join(CCC_REFUSED)}, got {settings.on_ccc_refused!r}")
     if address is None:
         address = setup.address if setup and setup.server == server else net.node(server).addresses[0].ip
     address = IPv4Address(str(address))
@@ -203,15 +201,15 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
     if session.port_step is not None:
         coverage, session, failure = _cover(net, client, server, address, settings, session, failure)
     if failure is None:
-        outcome, failed, reason = "success", None, "the listing arrived"
+        outcome, failed, reason = FtpOutcome.SUCCESS, None, "the listing arrived"
     else:
-        outcome, failed, reason = "failure", failure.at or len(session.steps), failure.reason
+        outcome, failed, reason = FtpOutcome.FAILURE, failure.at or len(session.steps), failure.reason
         if coverage is not None and coverage.partial:
             reason = (f"this session {coverage} of the server's passive range; when the server picks "
                       f"port {session.passive_port}: {reason}")
     result = FtpResult(client, session.server, session.address, settings, tuple(session.steps), outcome,
                        failed, reason, (), risks(session), coverage)
-    if outcome == "failure" and check_fixes:
+    if outcome is FtpOutcome.FAILURE and check_fixes:
         fixes = fixes_that_work(net, client, server, address, settings, session, coverage)
         broken = session.steps[failed - 1].trace
         if broken is not None and failed == 1:  # the control connection itself: the engine's own advice
@@ -255,61 +253,60 @@ def _cover(net, client, server, address, settings, first: _Session, first_failur
 def _play(s: _Session) -> None:
     s.connect_control()
     sw = s.ss.software
-    if s.cs.tls == "implicit":
+    if s.cs.tls is TlsMode.IMPLICIT:
         s.encrypted_from_here()
     s.reply(reply_text(sw, "greeting"))
-    if s.cs.tls == "implicit":
+    if s.cs.tls is TlsMode.IMPLICIT:
         s.note(f"implicit FTPS on port {s.control_port}: the TLS handshake came first; the greeting and "
                "everything after it is encrypted (no AUTH TLS)")
-    if s.cs.tls == "explicit":
-        answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls == "explicit" else "no_tls"))
+    if s.cs.tls is TlsMode.EXPLICIT:
+        answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls is TlsMode.EXPLICIT else "no_tls"))
         if not answer.startswith("234"):
             raise _Failure(f"{s.server} offers no TLS, and the client insists on it")
         s.encrypted_from_here()
         s.note("TLS handshake: from here the control channel is encrypted")
-    if s.cs.tls == "none" and s.ss.tls_required_control:
+    if s.cs.tls is TlsMode.NONE and s.ss.tls_required_control:
         s.exchange("USER student", reply_text(sw, "tls_control"))
         raise _Failure(f"{s.server} requires TLS on the control channel and the client did not start it")
     s.exchange("USER student", reply_text(sw, "user"))
     s.exchange("PASS ******", reply_text(sw, "pass"))
-    if s.cs.tls != "none":
+    if s.cs.tls is not TlsMode.NONE:
         s.exchange("PBSZ 0", reply_text(sw, "pbsz"))
         s.exchange(f"PROT {s.cs.prot}", reply_text(sw, f"prot_{s.cs.prot}"))
         if s.cs.ccc:
             _clear_command_channel(s, sw)
     if s.cs.type_before_data:
         s.exchange("TYPE A", reply_text(sw, "type"))
-    data_private = s.cs.tls == "none" or s.cs.prot == "C"
+    data_clear = s.cs.tls is TlsMode.NONE or s.cs.prot is Prot.C
     mode = s.cs.mode
-    if s.ss.tls_required_data and data_private:
-        s.exchange({"passive": "PASV", "epsv": "EPSV", "active": "PORT", "eprt": "EPRT"}[mode],
-                   reply_text(sw, "tls_data"))
+    if s.ss.tls_required_data and data_clear:
+        s.exchange(mode.verb, reply_text(sw, "tls_data"))
         raise _Failure(f"{s.server} requires a protected data channel (PROT P)")
-    if mode in ("passive", "epsv"):
+    if mode.passive:
         _passive(s, sw, mode)
     else:
         _active(s, sw, mode)
     s.exchange("QUIT", reply_text(sw, "quit"))
 
 
-def _clear_command_channel(s: _Session, sw: str) -> None:
+def _clear_command_channel(s: _Session, sw: ServerSoftware) -> None:
     answer = s.exchange("CCC", reply_text(sw, "ccc_ok" if s.ss.ccc else "ccc"))
     if answer.startswith("200"):
         s.protected = False  # the 200 and TLS's close_notify were still encrypted: helpers resync later
         s.note("the control channel is clear text again; each FTP helper reads it again from the second "
                "clear-text line in each direction")
         return
-    if s.cs.on_ccc_refused == "stop":
+    if s.cs.on_ccc_refused is OnCccRefused.STOP:
         raise _Failure(f"{s.server} refuses CCC ({answer}); the client stops here, as Python's ftplib does "
                        "(its ccc() raises error_perm on a 5xx reply; client setting on_ccc_refused: stop)")
     s.note(f"{s.server} refuses CCC: the client carries on (on_ccc_refused: continue) and the control "
            "channel stays encrypted")
 
 
-def _passive(s: _Session, sw: str, mode: str) -> None:
+def _passive(s: _Session, sw: ServerSoftware, mode: FtpMode) -> None:
     port = s.passive_port or s.ss.passive_pool(s.net.node(s.server).os.is_windows)[0]
     s.passive_port = port
-    if mode == "passive":
+    if mode is FtpMode.PASSIVE:
         advertised = s.ss.external_address or s.server_ip
         received = s.exchange("PASV", reply_text(sw, "pasv", six=six_numbers(advertised, port)))
         ip, port = parse_227(received)
@@ -327,8 +324,8 @@ def _passive(s: _Session, sw: str, mode: str) -> None:
     s.reply(reply_text(sw, "done"))
 
 
-def _active(s: _Session, sw: str, mode: str) -> None:
-    verb = "PORT" if mode == "active" else "EPRT"
+def _active(s: _Session, sw: ServerSoftware, mode: FtpMode) -> None:
+    verb = mode.verb
     argument = six_numbers(s.client_ip, s.cs.data_port) if verb == "PORT" else eprt_argument(s.client_ip, s.cs.data_port)
     received = s.command(f"{verb} {argument}")
     parse = parse_port_argument if verb == "PORT" else parse_eprt_argument
@@ -336,8 +333,8 @@ def _active(s: _Session, sw: str, mode: str) -> None:
     if ip != s.seen_client and not s.ss.permit_foreign_addresses:
         s.reply(reply_text(sw, "foreign", addr=ip, port=port))
         trouble = _helper_trouble(s)
-        setting = {"pyftpdlib": "permit_foreign_addresses=False", "vsftpd": "port_promiscuous=NO",
-                   "iis": "matchClientAddressForPort"}[sw]
+        setting = {ServerSoftware.PYFTPDLIB: "permit_foreign_addresses=False",
+                   ServerSoftware.VSFTPD: "port_promiscuous=NO", ServerSoftware.IIS: "matchClientAddressForPort"}[sw]
         raise _Failure(f"{s.server} refuses to connect to {ip}: it is not the client's address as the "
                        f"server sees it ({s.seen_client}). That is the server's own policy ({setting}), "
                        "bounce protection against the attack RFC 2577 describes"
@@ -383,7 +380,7 @@ def _skipped_after_tls(s: _Session) -> bool:
                for step in s.steps for e in step.helpers)
 
 
-def _check_data(s: _Session, result: Trace, port: int, dial, advertised, passive: bool, sw: str) -> None:
+def _check_data(s: _Session, result: Trace, port: int, dial, advertised, passive: bool, sw: ServerSoftware) -> None:
     problem = _data_ok(s, result, port, passive)
     if problem is None:
         return
@@ -427,8 +424,8 @@ def _data_ok(s: _Session, result: Trace, port: int, passive: bool) -> str | None
                 (f" ({balancers[0]} picked another backend than the one that sent the 227)"
                  if passive and balancers and landed != target else ""))
     if passive and s.ss.match_client_address and result.delivered.src != s.seen_client:
-        setting = {"iis": "IIS matchClientAddressForPasv", "vsftpd": "vsftpd pasv_promiscuous=NO",
-                   "pyftpdlib": "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
+        setting = {ServerSoftware.IIS: "IIS matchClientAddressForPasv", ServerSoftware.VSFTPD: "vsftpd pasv_promiscuous=NO",
+                   ServerSoftware.PYFTPDLIB: "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
         return (f"the data connection comes from {result.delivered.src}, the control connection from "
                 f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})")
     if result.reply is None or not result.reply.succeeded:

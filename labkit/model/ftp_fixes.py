@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
 
 from .ftp_ports import PortCoverage
-from .ftp_protocol import FtpClientSettings
-from .middlebox import FtpHelper, PortForward, Rule, show_range
+from .ftp_protocol import Certificate, FtpClientSettings, FtpMode, Prot, TlsMode
+from .host import Role
+from .middlebox import Direction, FtpHelper, LbAffinity, PortForward, Rule, RuleAction, show_range
 from .network import Network
 from .trace import Remedy
 
@@ -76,23 +77,23 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
                         PortForward(pf.interface, "tcp", span, srv_ip),))
                     n = n.with_node(replace(box, nat=nat))
                     if box.firewall is not None:
-                        n = with_rule(n, node.name, Rule("allow", "forward", pf.interface, None, "tcp", None,
+                        n = with_rule(n, node.name, Rule(RuleAction.ALLOW, Direction.FORWARD, pf.interface, None, "tcp", None,
                                                          IPv4Network(srv_ip), None, span, "FTP passive range"))
                     return set_server(n, passive_ports=span), c
                 fixes.append((f"forward (and allow) the passive port range {span[0]}-{span[1]} on {node.name} "
                               f"to {srv_ip}{range_note}", forward))
         if node.firewall is not None and node.name != client:
-            direction = "in" if node.name == server else "forward"
+            direction = Direction.IN if node.name == server else Direction.FORWARD
 
             def allow(n, c, node=node, direction=direction):
-                rule = Rule("allow", direction, proto="tcp", dst=IPv4Network(srv_ip), dport=span,
+                rule = Rule(RuleAction.ALLOW, direction, proto="tcp", dst=IPv4Network(srv_ip), dport=span,
                             name="FTP passive range")
                 return set_server(with_rule(n, node.name, rule), passive_ports=span), c
             command = (f" (netsh advfirewall firewall add rule name=\"FTP passive\" dir=in action=allow "
-                       f"protocol=TCP localport={span[0]}-{span[1]})" if direction == "in" and node.os.is_windows else "")
-            fixes.append((f"allow the passive port range {span[0]}-{span[1]} {'inbound ' if direction == 'in' else ''}"
+                       f"protocol=TCP localport={span[0]}-{span[1]})" if direction is Direction.IN and node.os.is_windows else "")
+            fixes.append((f"allow the passive port range {span[0]}-{span[1]} {'inbound ' if direction is Direction.IN else ''}"
                           f"in {node.name}'s firewall{command}{range_note}", allow))
-        if node.role.value == "router" and (node.nat or node.firewall):
+        if node.role is Role.ROUTER and (node.nat or node.firewall):
             helper = node.ftp_helper
             if helper is None:
                 fixes.append((f"attach an FTP helper on {node.name} watching port {s.control_port} (nft: "
@@ -106,11 +107,11 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
                                   ports=n.node(node.name).ftp_helper.ports + (s.control_port,)))), c)))
         if node.load_balancer is not None:
             lb = node.load_balancer
-            if lb.affinity != "client-ip":
+            if lb.affinity is not LbAffinity.CLIENT_IP:
                 fixes.append((f"give the load balancer {node.name} client-IP affinity, so the data connection "
                               "reaches the backend that sent the 227",
                               lambda n, c, node=node: (n.with_node(replace(n.node(node.name), load_balancer=replace(
-                                  n.node(node.name).load_balancer, affinity="client-ip"))), c)))
+                                  n.node(node.name).load_balancer, affinity=LbAffinity.CLIENT_IP))), c)))
             if len(lb.snat) > 1:
                 fixes.append((f"let {node.name} source-NAT clients to one address only, so control and data "
                               "connections come from the same address",
@@ -120,21 +121,21 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
         fixes.append(("let the client use the control connection's address instead of the one in 227 "
                       "(Python ftplib's default since 3.9.3, curl >= 7.74, FileZilla's default)",
                       lambda n, c: (n, replace(c, trust_pasv_address=False))))
-    if cs.mode != "epsv":
-        fixes.append(("use EPSV (the 229 reply carries only a port)", lambda n, c: (n, replace(c, mode="epsv"))))
-    if cs.mode in ("active", "eprt"):
+    if cs.mode is not FtpMode.EPSV:
+        fixes.append(("use EPSV (the 229 reply carries only a port)", lambda n, c: (n, replace(c, mode=FtpMode.EPSV))))
+    if not cs.mode.passive:
         fixes.append(("use passive mode (the client opens the data connection)",
-                      lambda n, c: (n, replace(c, mode="passive"))))
-    if cs.tls != "none" and not cs.ccc and any(n.ftp_helper for n in path):
+                      lambda n, c: (n, replace(c, mode=FtpMode.PASSIVE))))
+    if cs.tls is not TlsMode.NONE and not cs.ccc and any(n.ftp_helper for n in path):
         fixes.append(("send CCC after login, so FTP helpers can read the control channel again "
                       "(the server must support CCC)", lambda n, c: (n, replace(c, ccc=True))))
     if cs.ccc and not cs.type_before_data:
         fixes.append(("send TYPE A (or any command) after CCC before PASV/PORT, so FTP helpers are back in step "
                       "when the address comes (Python ftplib's retrlines() does)",
                       lambda n, c: (n, replace(c, type_before_data=True))))
-    if cs.tls == "implicit":
+    if cs.tls is TlsMode.IMPLICIT:
         fixes.append(("use explicit TLS (AUTH TLS on the control port) instead of implicit TLS on 990",
-                      lambda n, c: (n, replace(c, tls="explicit", port=None))))
+                      lambda n, c: (n, replace(c, tls=TlsMode.EXPLICIT, port=None))))
     return fixes
 
 
@@ -165,19 +166,19 @@ def fixes_that_work(net, client, server, address, cs, s, coverage=None) -> tuple
 
 def risks(s) -> tuple[Risk, ...]:
     cs, ss = s.cs, s.ss
-    active = cs.mode in ("active", "eprt")
+    active = not cs.mode.passive
     wide = ss.passive_ports is None or ss.passive_ports[1] - ss.passive_ports[0] + 1 > 100
-    trusted = ss.certificate == "trusted"
+    trusted = ss.certificate is Certificate.TRUSTED
     limited = _peers_limited(s)
     return (
         Risk("Server connects to client", active, "use passive FTP (PASV/EPSV)", "client initiates connection"),
         Risk("Dynamic ports in use", active or wide, "select a small fixed passive port range",
              "fewer ports to open on the firewall"),
-        Risk("Server not verified", cs.tls == "none" or not trusted,
+        Risk("Server not verified", cs.tls is TlsMode.NONE or not trusted,
              "use a certificate from a trusted CA (not self-signed)", "server can be verified"),
-        Risk("Authentication not encrypted", cs.tls == "none", "use TLS for authentication (AUTH TLS or implicit)",
+        Risk("Authentication not encrypted", cs.tls is TlsMode.NONE, "use TLS for authentication (AUTH TLS or implicit)",
              "authentication encrypted"),
-        Risk("Data not encrypted", cs.tls == "none" or cs.prot == "C", "use TLS for data transport (PROT P)",
+        Risk("Data not encrypted", cs.tls is TlsMode.NONE or cs.prot is Prot.C, "use TLS for data transport (PROT P)",
              "data transport encrypted"),
         Risk("Connections from & to unknown hosts", not limited,
              "allow only trusted clients and servers in the firewall rules", "no more FTP from/to any host"),
@@ -195,7 +196,7 @@ def _peers_limited(s) -> bool:
             continue
         src, sport, _, _ = session.original
         _, _, dst, dport = session.translated
-        direction = "in" if node.name == s.server else "forward"
+        direction = Direction.IN if node.name == s.server else Direction.FORWARD
         allowed, _, rule = node.firewall.decide(direction, session.in_iface, None, session.proto,
                                                 (src, sport, dst, dport))
         if allowed and rule is not None and rule.limits_peers:

@@ -8,9 +8,21 @@ from ipaddress import IPv4Address
 from .ftp_alg import HelperEvent
 from .ftp_fixes import Risk
 from .ftp_ports import PortCoverage
-from .ftp_protocol import FtpClientSettings
+from .ftp_protocol import FtpClientSettings, TlsMode
 from .middlebox import show_range
 from .trace import Remedy, Trace
+from .vocabulary import Vocabulary
+
+
+class FtpOutcome(Vocabulary):
+    SUCCESS = "success"
+    """The listing arrived."""
+    FAILURE = "failure"
+
+
+class FtpChannel(Vocabulary):
+    CONTROL = "control"
+    DATA = "data"
 
 
 @dataclass(frozen=True)
@@ -22,8 +34,7 @@ class Rewrite:
 
 @dataclass(frozen=True)
 class FtpStep:
-    channel: str
-    """'control' or 'data'."""
+    channel: FtpChannel
     sender: str
     receiver: str
     sent: str
@@ -53,7 +64,7 @@ class FtpResult:
     address: IPv4Address
     settings: FtpClientSettings
     steps: tuple[FtpStep, ...]
-    outcome: str
+    outcome: FtpOutcome
     failed_step: int | None
     reason: str
     remedies: tuple[Remedy, ...]
@@ -64,7 +75,7 @@ class FtpResult:
 
     @property
     def succeeded(self) -> bool:
-        return self.outcome == "success"
+        return self.outcome is FtpOutcome.SUCCESS
 
     @property
     def hint(self) -> str:
@@ -77,7 +88,7 @@ class FtpResult:
         """(command verb, reply code) pairs on the control channel: what a live run can confirm."""
         pairs, pending = [], "(connect)"
         for step in self.steps:
-            if step.channel != "control":
+            if step.channel is not FtpChannel.CONTROL:
                 continue
             if step.sender == self.client and not step.sent.startswith("connect"):
                 pending = step.sent.split()[0].upper()
@@ -100,7 +111,7 @@ class FtpResult:
     def __str__(self) -> str:
         s = self.settings
         lines = [f"FTP: {self.client} -> {self.address} ({self.server}); mode {s.mode}, TLS {s.tls}"
-                 + (f", PROT {s.prot}" if s.tls != "none" else "") + (", CCC" if s.ccc else "")
+                 + (f", PROT {s.prot}" if s.tls is not TlsMode.NONE else "") + (", CCC" if s.ccc else "")
                  + (", client trusts the 227 address" if s.trust_pasv_address else "")]
         for n, step in enumerate(self.steps, 1):
             mark = " X" if n == self.failed_step else "  "

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface
 
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
+from .vocabulary import Vocabulary, settle
 
 
-class Role(str, Enum):
+class Role(Vocabulary):
     HOST = "host"
     ROUTER = "router"
 
@@ -103,6 +103,9 @@ class Node:
     """labkit.model.ftp_protocol.FtpServerSettings when the node runs an FTP server."""
     x: float | None = None
     y: float | None = None
+
+    def __post_init__(self):
+        settle(self, role=Role)
 
     @cached_property
     def _by_key(self) -> dict[str, Interface]:

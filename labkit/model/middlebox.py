@@ -15,12 +15,35 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
 from ..errors import shorten
+from .vocabulary import Vocabulary, settle
 
 PortRange = tuple[int, int]
 Four = tuple[IPv4Address, int | None, IPv4Address, int | None]
 """(src, sport, dst, dport) of one direction of a connection, as seen at one node."""
 
-DIRECTIONS = ("in", "out", "forward", "any")
+
+
+class RuleAction(Vocabulary):
+    ALLOW = "allow"
+    DENY = "deny"
+
+
+class Direction(Vocabulary):
+    """Which of a node's filters a rule belongs to: traffic to it, from it, through it, or any."""
+
+    IN = "in"
+    OUT = "out"
+    FORWARD = "forward"
+    ANY = "any"
+
+
+class LbAffinity(Vocabulary):
+    """How a load balancer keeps a client on one backend."""
+
+    NONE = "none"
+    """Each connection picked from client address and port."""
+    CLIENT_IP = "client-ip"
+    """The client address alone picks the backend."""
 
 
 def stable_pick(key: str, count: int) -> int:
@@ -72,8 +95,8 @@ def show_four(four: Four) -> str:
 class Rule:
     """One firewall rule; unset fields match anything."""
 
-    action: str  # allow | deny
-    direction: str = "any"
+    action: RuleAction
+    direction: Direction = Direction.ANY
     in_interface: str | None = None
     out_interface: str | None = None
     proto: str | None = None
@@ -83,10 +106,13 @@ class Rule:
     dport: PortRange | None = None
     name: str = ""
 
-    def matches(self, direction: str, in_iface: str | None, out_iface: str | None, proto: str,
+    def __post_init__(self):
+        settle(self, action=RuleAction, direction=Direction)
+
+    def matches(self, direction: Direction, in_iface: str | None, out_iface: str | None, proto: str,
                 four: Four) -> bool:
         src, sport, dst, dport = four
-        return ((self.direction in ("any", direction))
+        return ((self.direction is Direction.ANY or self.direction == direction)
                 and (self.in_interface is None or self.in_interface == in_iface)
                 and (self.out_interface is None or self.out_interface == out_iface)
                 and (self.proto is None or self.proto == proto)
@@ -96,7 +122,7 @@ class Rule:
                 and (self.dport is None or in_range(dport, self.dport)))
 
     def describe(self, number: int) -> str:
-        parts = [self.action, self.direction if self.direction != "any" else "",
+        parts = [self.action, self.direction if self.direction is not Direction.ANY else "",
                  self.proto or "", f"from {self.src}" if self.src else "",
                  f"sport {show_range(self.sport)}" if self.sport else "",
                  f"to {self.dst}" if self.dst else "", f"dport {show_range(self.dport)}" if self.dport else "",
@@ -114,20 +140,24 @@ class Rule:
 @dataclass(frozen=True)
 class Firewall:
     rules: tuple[Rule, ...] = ()
-    default_in: str = "deny"
-    default_out: str = "allow"
-    default_forward: str = "deny"
+    default_in: RuleAction = RuleAction.DENY
+    default_out: RuleAction = RuleAction.ALLOW
+    default_forward: RuleAction = RuleAction.DENY
     stateful: bool = True
     """Packets of known connections, and connections an FTP helper expects, pass without rules."""
 
-    def decide(self, direction: str, in_iface: str | None, out_iface: str | None, proto: str,
+    def __post_init__(self):
+        settle(self, default_in=RuleAction, default_out=RuleAction, default_forward=RuleAction)
+
+    def decide(self, direction: Direction, in_iface: str | None, out_iface: str | None, proto: str,
                four: Four) -> tuple[bool, str, Rule | None]:
         """(allowed, why, matching rule) for a new connection."""
         for number, rule in enumerate(self.rules, 1):
             if rule.matches(direction, in_iface, out_iface, proto, four):
-                return rule.action == "allow", rule.describe(number), rule
-        default = {"in": self.default_in, "out": self.default_out, "forward": self.default_forward}[direction]
-        return default == "allow", f"no rule matches; default policy for {direction}: {default}", None
+                return rule.action is RuleAction.ALLOW, rule.describe(number), rule
+        default = {Direction.IN: self.default_in, Direction.OUT: self.default_out,
+                   Direction.FORWARD: self.default_forward}[direction]
+        return default is RuleAction.ALLOW, f"no rule matches; default policy for {direction}: {default}", None
 
 
 @dataclass(frozen=True)
@@ -167,16 +197,18 @@ class LoadBalancer:
     backends: tuple[IPv4Address, ...]
     ports: tuple[PortRange, ...] = ()
     """Balanced destination ports; empty = every port."""
-    affinity: str = "none"
-    """'none': each connection picked from client address and port; 'client-ip': address only."""
+    affinity: LbAffinity = LbAffinity.NONE
     snat: tuple[IPv4Address, ...] = ()
     """Source addresses the balancer gives clients; empty = clients keep theirs."""
+
+    def __post_init__(self):
+        settle(self, affinity=LbAffinity)
 
     def balances(self, dst: IPv4Address, dport: int | None) -> bool:
         return dst == self.vip and (not self.ports or any(in_range(dport, r) for r in self.ports))
 
     def backend_for(self, src: IPv4Address, sport: int | None) -> IPv4Address:
-        key = str(src) if self.affinity == "client-ip" else f"{src}:{sport}"
+        key = str(src) if self.affinity is LbAffinity.CLIENT_IP else f"{src}:{sport}"
         return self.backends[stable_pick(key, len(self.backends))]
 
     def snat_for(self, src: IPv4Address, sport: int | None) -> IPv4Address | None:
@@ -254,6 +286,3 @@ class Conntrack:
 
     def without(self, expectation: Expectation) -> Conntrack:
         return replace(self, expectations=tuple(e for e in self.expectations if e != expectation))
-
-    def sessions_at(self, node: str) -> tuple[Session, ...]:
-        return tuple(s for s in self.sessions if s.node == node)

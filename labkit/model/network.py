@@ -7,9 +7,11 @@ from enum import StrEnum
 from functools import cached_property
 from ipaddress import IPv4Address
 
+from .ftp_protocol import ServerSoftware, TlsMode
 from .host import SWITCHES, Interface, Node, Role, interface_defaults
 from .middlebox import stable_pick
 from .routes import route_interface
+from .vocabulary import Vocabulary, settle
 
 
 class ClusterMode(StrEnum):
@@ -21,6 +23,22 @@ class ClusterMode(StrEnum):
     """NICs keep their own MAC; the cluster IP resolves to the multicast MAC 03-BF-w-x-y-z."""
     IGMP_MULTICAST = "igmp-multicast"
     """Multicast with IGMP: MAC 01-00-5E-7F-y-z, group 239.255.y.z, for switches that snoop IGMP."""
+
+
+class NlbAffinity(Vocabulary):
+    """NLB port rule affinity (NLB Manager > Port Rules > Filtering mode: Multiple host)."""
+
+    SINGLE = "single"
+    """The client address picks the member."""
+    NONE = "none"
+    """Client address and port pick the member."""
+
+
+class Severity(Vocabulary):
+    ERROR = "error"
+    """The network cannot be used as written."""
+    WARNING = "warning"
+    """Usable, but worth knowing (often Windows warns too)."""
 
 
 def cluster_mac(ip: IPv4Address, mode: ClusterMode) -> str:
@@ -39,10 +57,12 @@ class Cluster:
     ip: IPv4Address
     members: tuple[tuple[str, str], ...]
     """(node, interface key) pairs, in the order listed."""
-    affinity: str = "single"
-    """'single': the client address picks the member; 'none': address and port."""
+    affinity: NlbAffinity = NlbAffinity.SINGLE
     mode: ClusterMode = ClusterMode.UNICAST
     """NLB's own default, and the design (a second NIC beside the cluster NIC) the field notes use."""
+
+    def __post_init__(self):
+        settle(self, affinity=NlbAffinity)
 
     @property
     def mac(self) -> str:
@@ -60,7 +80,7 @@ class Cluster:
         A stable stand-in for NLB's own hash: every member computes the same
         answer, so exactly one of them takes the flow.
         """
-        key = str(client) if self.affinity == "single" else f"{client}:{client_port or 0}"
+        key = str(client) if self.affinity is NlbAffinity.SINGLE else f"{client}:{client_port or 0}"
         return live[stable_pick(key, len(live))]
 
 
@@ -96,7 +116,7 @@ class Problem:
 
     path: str
     message: str
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     dialog: Dialog | None = None
     """The warning Windows itself shows for this, if it shows one."""
 
@@ -265,7 +285,7 @@ def _node_problems(node: Node) -> list[Problem]:
                     f"{ipath}.gateways[{n}]",
                     f"default gateway {gw.address} is not on the subnet of any address of "
                     f'"{iface.label}" (Windows warns that it is not on the same network segment; '
-                    "it works only if something on the segment answers for it)", "warning",
+                    "it works only if something on the segment answers for it)", Severity.WARNING,
                     Dialog(WindowsDialog.GATEWAY_OFF_SUBNET, (iface.label,))))
             nets = {a.network for a in iface.addresses if gw.address in a.network}
             gateway_subnets.add(min(nets) if nets else gw.address)
@@ -302,13 +322,13 @@ def _gateway_count_problems(node: Node, subnets: set) -> list[Problem]:
         return [Problem(f"nodes.{node.name}.interfaces",
                         "default gateways on more than one subnet: Windows warns that several "
                         "gateways give redundancy on one network and do not work across "
-                        "disjoint networks; " + _gateways_in_use(node), "warning", dialog)]
+                        "disjoint networks; " + _gateways_in_use(node), Severity.WARNING, dialog)]
     if dialog is None:
         return []
     return [Problem(f"nodes.{node.name}.interfaces",
                     f"default gateways on {len(with_gateway)} NICs, all on {next(iter(subnets))}: Windows "
                     "still shows its multiple-gateways warning when you save the second; answer Yes and "
-                    "it saves and works; " + _gateways_in_use(node), "warning", dialog)]
+                    "it saves and works; " + _gateways_in_use(node), Severity.WARNING, dialog)]
 
 
 def _segment_problems(net: Network) -> list[Problem]:
@@ -364,7 +384,7 @@ def _middlebox_problems(net: Network) -> list[Problem]:
             out.append(Problem(f"{base}.load_balancer.vip", f"{node.load_balancer.vip} must be an address of "
                                                             f"{node.name} (add it to an interface)"))
         server = node.ftp_server
-        if server is not None and server.software == "pyftpdlib" and (server.ccc or server.tls == "implicit"):
+        if server is not None and server.software is ServerSoftware.PYFTPDLIB and (server.ccc or server.tls is TlsMode.IMPLICIT):
             out.append(Problem(f"{base}.ftp_server", "pyftpdlib offers neither CCC nor implicit TLS "
                                                      "(choose software: iis or vsftpd to model them)"))
     setup = net.ftp
@@ -432,7 +452,7 @@ def _several_cluster_nics_problems(net: Network) -> list[Problem]:
                 f"{', '.join(with_gateway)}: in this setup the field notes met event 18 (duplicate cluster "
                 "subnets), hosts stuck converging and 1 of x connections failing, changing with reboots, "
                 "even on one subnet; the kit does not model that. Keep one default gateway, on one NIC",
-                "warning"))
+                Severity.WARNING))
     return out
 
 

@@ -11,11 +11,11 @@ list, the first is used and the others stand by for dead gateway detection.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from ipaddress import IPv4Address, IPv4Network
 
 from .addressing import parse_ipv4
 from .host import Node
+from .vocabulary import Vocabulary
 from ..errors import LabkitError, shorten
 
 LOOPBACK = "loopback"
@@ -27,7 +27,7 @@ _MULTICAST = IPv4Network("224.0.0.0/4")
 _LIMITED_BROADCAST = IPv4Network("255.255.255.255/32")
 
 
-class RouteOrigin(str, Enum):
+class RouteOrigin(Vocabulary):
     SYSTEM = "system"      # on-link, host and broadcast routes the stack creates per address
     GATEWAY = "gateway"    # a default gateway from the NIC's properties
     STATIC = "static"      # route add / netsh add route

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from enum import Enum
 from ipaddress import IPv4Address
 
 from .middlebox import Conntrack
 from .routes import RouteChoice
+from .vocabulary import Vocabulary
 
 
-class Disposition(str, Enum):
+class Disposition(Vocabulary):
     ACCEPTED = "ACCEPTED"
     NO_ROUTE = "NO_ROUTE"
     STRONG_SEND_BLOCKED = "STRONG_SEND_BLOCKED"
@@ -25,8 +25,10 @@ class Disposition(str, Enum):
     DENIED = "DENIED"
     LOOP = "LOOP"
 
-    def __str__(self) -> str:
-        return self.value
+
+WRONG_NODE = "ACCEPTED_BY_WRONG_NODE"
+"""A reply's outcome when it was accepted, but by another node than the one that asked
+(an NLB member other than the one that took the request): see Trace.outcome."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Packet:
         return Packet(src, dst, self.proto, sport, dport)
 
 
-class Action(str, Enum):
+class Action(Vocabulary):
     ORIGINATED = "originated"
     ROUTED = "route"
     SOURCE = "source"
@@ -131,6 +133,11 @@ class Trace:
     def succeeded(self) -> bool:
         """Accepted, and (for a reply) by the node that sent the request."""
         return self.accepted and self.expected_at is None
+
+    @property
+    def outcome(self) -> str:
+        """The disposition's name, or WRONG_NODE for a reply accepted by the wrong node."""
+        return WRONG_NODE if self.accepted and self.expected_at is not None else self.disposition.value
 
     @property
     def hint(self) -> str:

@@ -8,10 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from ..errors import shorten
-from ..model import PROFILES, ClusterMode, parse_destination
+from ..model import (PROFILES, PROTOCOLS, Certificate, ClusterMode, Direction, Disposition, FtpMode, FtpOutcome,
+                     LbAffinity, NlbAffinity, OnCccRefused, Prot, Role, RuleAction, ServerSoftware, TlsMode, parse_destination)
 from ..model.addressing import parse_ipv4, parse_ipv4_prefix
 from ..model.ftp_protocol import FtpClientSettings
 from ..model.middlebox import parse_port_range
+from ..model.trace import WRONG_NODE
 from ..model.routes import MASK_ERROR
 
 
@@ -105,11 +107,11 @@ NetworkField = Annotated[Any, AfterValidator(_network)]
 
 
 class RuleSpec(_Spec):
-    action: Literal["allow", "deny"]
-    direction: Literal["in", "out", "forward", "any"] = "any"
+    action: RuleAction
+    direction: Direction = Direction.ANY
     in_interface: str | None = None
     out_interface: str | None = None
-    proto: Literal["tcp", "udp", "icmp"] | None = None
+    proto: Literal[PROTOCOLS] | None = None  # type: ignore[valid-type]
     src: NetworkField | None = None
     dst: NetworkField | None = None
     sport: PortRangeField | None = None
@@ -118,9 +120,9 @@ class RuleSpec(_Spec):
 
 
 class FirewallSpec(_Spec):
-    default_in: Literal["allow", "deny"] = "deny"
-    default_out: Literal["allow", "deny"] = "allow"
-    default_forward: Literal["allow", "deny"] = "deny"
+    default_in: RuleAction = RuleAction.DENY
+    default_out: RuleAction = RuleAction.ALLOW
+    default_forward: RuleAction = RuleAction.DENY
     stateful: bool = True
     rules: list[RuleSpec] = []
 
@@ -147,37 +149,37 @@ class LoadBalancerSpec(_Spec):
     vip: IPv4
     backends: list[IPv4] = Field(min_length=1)
     ports: list[PortRangeField] = []
-    affinity: Literal["none", "client-ip"] = "none"
+    affinity: LbAffinity = LbAffinity.NONE
     snat: list[IPv4] = []
 
 
 class FtpServerSpec(_Spec):
-    software: Literal["pyftpdlib", "iis", "vsftpd"] = "pyftpdlib"
+    software: ServerSoftware = ServerSoftware.PYFTPDLIB
     port: Annotated[int, Field(ge=1, le=65535)] = 21
     passive_ports: PortRangeField | None = None
     external_address: IPv4 | None = None
-    tls: Literal["none", "explicit", "implicit"] = "explicit"
+    tls: TlsMode = TlsMode.EXPLICIT
     tls_required_control: bool = False
     tls_required_data: bool = False
     match_client_address: bool = True
     permit_foreign_addresses: bool = False
     permit_privileged_ports: bool = False
     ccc: bool = False
-    certificate: Literal["trusted", "self-signed"] = "trusted"
+    certificate: Certificate = Certificate.TRUSTED
     connect_from_port_20: bool = False
 
 
 class FtpSettingsSpec(_Spec):
     """The FTP client's settings (a check may give only these)."""
 
-    mode: Literal["passive", "active", "epsv", "eprt"] = "passive"
-    tls: Literal["none", "explicit", "implicit"] = "none"
-    prot: Literal["P", "C"] = "P"
+    mode: FtpMode = FtpMode.PASSIVE
+    tls: TlsMode = TlsMode.NONE
+    prot: Prot = Prot.P
     ccc: bool = False
     trust_pasv_address: bool = False
     data_port: Annotated[int, Field(ge=1, le=65535)] = 49153
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
-    on_ccc_refused: Literal["stop", "continue"] = "stop"
+    on_ccc_refused: OnCccRefused = OnCccRefused.STOP
     type_before_data: bool = True
 
     def settings(self) -> FtpClientSettings:
@@ -191,7 +193,7 @@ class FtpSessionSpec(FtpSettingsSpec):
 
 
 class NodeSpec(_Spec):
-    role: Literal["host", "router"] = "host"
+    role: Role = Role.HOST
     os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
     down: bool = False
     interfaces: dict[Name, InterfaceSpec] = Field(min_length=1)
@@ -210,8 +212,8 @@ class NodeSpec(_Spec):
 class ClusterSpec(_Spec):
     ip: IPv4
     members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
-    affinity: Literal["single", "none"] = "single"
-    mode: Literal[tuple(m.value for m in ClusterMode)] = ClusterMode.UNICAST.value  # type: ignore[valid-type]
+    affinity: NlbAffinity = NlbAffinity.SINGLE
+    mode: ClusterMode = ClusterMode.UNICAST
 
 
 class CheckSpec(_Spec):
@@ -220,7 +222,7 @@ class CheckSpec(_Spec):
     from_: str | None = Field(None, alias="from")
     to: IPv4 | None = None
     src: IPv4 | None = None
-    proto: Literal["tcp", "udp", "icmp"] = "tcp"
+    proto: Literal[PROTOCOLS] = "tcp"  # type: ignore[valid-type]
     dport: Annotated[int, Field(ge=1, le=65535)] | None = None
     expect: "ExpectSpec"
     ftp: FtpSettingsSpec | None = None
@@ -238,13 +240,10 @@ class CheckSpec(_Spec):
 
 
 class ExpectSpec(_Spec):
-    disposition: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
-                         "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP"] | None = None
-    reply: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
-                   "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP",
-                   "ACCEPTED_BY_WRONG_NODE"] | None = None
+    disposition: Disposition | None = None
+    reply: Literal[(*Disposition.values(), WRONG_NODE)] | None = None  # type: ignore[valid-type]
     egress: Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")] | None = None
-    ftp: Literal["success", "failure"] | None = None
+    ftp: FtpOutcome | None = None
 
 
 CheckSpec.model_rebuild()

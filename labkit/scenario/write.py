@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from enum import StrEnum
 from typing import Any
 
 import yaml
@@ -81,7 +82,18 @@ def to_dict(net: Network) -> dict:
     if net.ftp is not None:
         f = net.ftp
         out["ftp"] = {"client": f.client, "server": f.server, "address": str(f.address), **asdict(f.settings)}
-    return out
+    return _plain(out)
+
+
+def _plain(value: Any) -> Any:
+    """The same data with each vocabulary member as its text (what YAML and JSON write)."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _range(ports) -> str | int:

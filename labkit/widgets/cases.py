@@ -7,7 +7,8 @@ import html
 
 import ipywidgets as w
 
-from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
+from ..cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, VerdictKind,
+                            judge)
 from ..cases.restore import Layout, preflight_attached
 from .panels import MAIN, ROW, WRAP, _pre
 from .static import Panel
@@ -19,7 +20,7 @@ NOT_GIVEN = "not given"
 
 GOOD, BAD, CAUTION = "#1b7a3a", "#b3261e", "#7a4a00"
 CASE_CONTROLS = w.Layout(width="410px", flex="0 0 410px")  # no picture: room for whole labels and choices
-DCDIAG_COLOURS = {"real problem": BAD, "needs more data": CAUTION}  # the others: nothing to fix
+DCDIAG_COLOURS = {VerdictKind.REAL_PROBLEM: BAD, VerdictKind.NEEDS_MORE_DATA: CAUTION}  # the others: nothing to fix
 
 
 def _verdict(result, colour: str) -> str:

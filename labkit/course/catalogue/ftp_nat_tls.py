@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...model.middlebox import LbAffinity
 from ..answers import choice, whole_number
 from ..exercise import Exercise
 from .common import shipped
@@ -33,7 +34,7 @@ def _fix_grader():
 def _affinity_that_works():
     from ...panels import ftp_view
     farm = shipped("ftp-load-balancer")
-    return next(a for a in ("none", "client-ip") if ftp_view(farm, farm.ftp.settings, affinity=a).result.succeeded)
+    return next(a.value for a in LbAffinity if ftp_view(farm, farm.ftp.settings, affinity=a).result.succeeded)
 
 
 def _working_ports():
@@ -52,7 +53,7 @@ EXERCISES = (
              hint=HINT_2, grader=_fix_grader),
     Exercise("05.3", "exercise 3", 'answer_3 = "client-ip"',
              hint="the data connection comes from the same client address, but from another port",
-             reader=choice("none", "client-ip"), expected=_affinity_that_works,
+             reader=choice(*LbAffinity.values()), expected=_affinity_that_works,
              why="with client-IP affinity the balancer picks the backend from the client's address only"),
     Exercise("05.4", "exercise 4", "answer_4 = 51987 - 51976 + 1",
              hint="count the ports the firewall forwards that are also in the server's range",
