@@ -1,0 +1,140 @@
+"""What a packet meets in a node that tracks connections: the connection table, NAT, the
+FTP helper's expectations, a load balancer and the firewall (netfilter's order)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .host import Interface, Node, Role
+from .middlebox import Session, in_range, reverse, show_four
+from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
+from .walk_state import Walk
+
+
+def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) -> tuple[bool, bool, bool]:
+    """Translate an arriving packet: (part of a known connection, RELATED, sent to a backend)."""
+    p = walk.packet
+    walk.pending_source = None
+    found = walk.state.find(node.name, p.proto, p.four)
+    if found:
+        # Like netfilter: the destination is restored before routing and filtering, the
+        # source only on the way out.
+        session, way = found
+        src, sport, dst, dport = session.translated if way == "original" else reverse(session.original)
+        what = "the reply of" if way == "reply" else "part of"
+        if (dst, dport) != (p.dst, p.dport):
+            new = (p.src, p.sport, dst, dport)
+            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({what} a tracked connection)"))
+            walk.packet = p.with_four(new)
+        if (src, sport) != (p.src, p.sport):
+            walk.pending_source = (src, sport, f"{what} a tracked connection")
+        return True, False, False
+    expectation = walk.state.expected(node.name, p.proto, p.four)
+    if expectation:
+        new = (p.src, p.sport, *expectation.to)
+        walk.state = walk.state.without(expectation)
+        text = f"RELATED: a data connection the FTP helper expects ({expectation.why})"
+        if new != p.four:
+            text += f"; {show_four(p.four)} → {show_four(new)}"
+        steps.append(Step(Action.HELPER, text))
+        walk.packet = p.with_four(new)
+        if expectation.snat_to is not None:
+            walk.pending_source = (expectation.snat_to, p.sport,
+                                   "source NAT follows the FTP control connection")
+        return False, True, False
+    lb = node.load_balancer
+    if lb is not None and lb.balances(p.dst, p.dport):
+        backend = lb.backend_for(p.src, p.sport)
+        basis = f"client {p.src}" + (f" port {p.sport}" if lb.affinity == "none" else "")
+        steps.append(Step(Action.BALANCED, f"virtual IP {lb.vip}: backend {backend} takes this connection "
+                                           f"(affinity {lb.affinity}, from {basis}); dst {p.dst} → {backend}"))
+        walk.packet = replace(p, dst=backend)
+        return False, False, True
+    for forward in (node.nat.port_forwards if node.nat else ()):
+        if forward.interface == iface.key and iface.owns(p.dst) and forward.proto == p.proto \
+                and in_range(p.dport, forward.ports):
+            new = (p.src, p.sport, forward.to, forward.target(p.dport))
+            steps.append(Step(Action.NAT, f'port forward on "{iface.label}": {show_four(p.four)} → '
+                                          f"{show_four(new)}"))
+            walk.packet = p.with_four(new)
+            break
+    return False, False, False
+
+
+def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, balanced: bool,
+                steps: list[Step]) -> None:
+    """Source translation on the way out: a tracked connection's, or NAT for a new one."""
+    p = walk.packet
+    new_src, why = None, ""
+    if walk.pending_source is not None:
+        new_src, sport, why = walk.pending_source
+        walk.pending_source = None
+        new = (new_src, sport, p.dst, p.dport)
+        if new != p.four:
+            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+            walk.packet = p.with_four(new)
+        return
+    if out_key is None:
+        return
+    out = node.interface(out_key)
+    if balanced and node.load_balancer.snat:
+        new_src, why = node.load_balancer.snat_for(arrived.src, arrived.sport), "load balancer source NAT"
+    elif node.nat is not None and out_key in node.nat.masquerade:
+        new_src, why = out.addresses[0].ip, f'masquerade on "{out.label}"'
+    if new_src is not None and new_src != p.src:
+        new = (new_src, p.sport, p.dst, p.dport)
+        steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+        walk.packet = p.with_four(new)
+
+
+def remember(walk: Walk, node: Node, iface: Interface | None, arrived: Packet, known: bool,
+              related: bool) -> None:
+    if node.tracks_connections and not known:
+        walk.state = walk.state.with_session(Session(node.name, arrived.proto, arrived.four, walk.packet.four,
+                                                     iface.key if iface else None, related))
+
+
+def filter_packet(walk: Walk, node: Node, direction: str, in_key: str | None, out_key: str | None,
+            known: bool, related: bool, steps: list[Step]) -> Trace | None:
+    """The firewall's verdict; a DENIED trace, or None when the packet may pass."""
+    firewall = node.firewall
+    if firewall is None:
+        return None
+    if firewall.stateful and (known or related):
+        steps.append(Step(Action.FIREWALL, "allowed: " + ("part of a tracked connection" if known else
+                                                          "RELATED, announced by the FTP helper")))
+        return None
+    p = walk.packet
+    allowed, why, _ = firewall.decide(direction, in_key, out_key, p.proto, p.four)
+    steps.append(Step(Action.FIREWALL, f"{'allowed' if allowed else 'DENIED'} ({direction}): {why}"))
+    if allowed:
+        return None
+    walk.hops.append(Hop(node.name, in_key, out_key, tuple(steps)))
+    return walk.end(Disposition.DENIED,
+                    f"{node.name}'s firewall drops {p.proto.upper()} {show_four(p.four)} ({direction}): {why}",
+                    _firewall_remedies(node, direction, in_key, out_key, p))
+
+
+def local_out(walk: Walk, node: Node, out_key: str, steps: list[Step]) -> Trace | None:
+    """A locally sent packet meets its own node's firewall (output) and connection table."""
+    if not node.tracks_connections:
+        return None
+    p = walk.packet
+    known = walk.state.find(node.name, p.proto, p.four) is not None
+    denied = filter_packet(walk, node, "out", None, out_key, known, False, steps)
+    if denied is None and not known:
+        walk.state = walk.state.with_session(Session(node.name, p.proto, p.four, p.four, None))
+    return denied
+
+
+def _firewall_remedies(node: Node, direction: str, in_key, out_key, p: Packet) -> list[Remedy]:
+    fields = [f"action: allow, direction: {direction}", f"proto: {p.proto}", f"dst: {p.dst}/32"]
+    if p.dport is not None:
+        fields.append(f"dport: {p.dport}")
+    if in_key:
+        fields.append(f"in_interface: {in_key}")
+    text = f"allow it in {node.name}'s firewall, e.g. a rule {{{', '.join(fields)}}}"
+    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == "in":
+        text += (f" (netsh advfirewall firewall add rule name=\"labkit {p.proto} {p.dport}\" dir=in "
+                 f"action=allow protocol={p.proto.upper()} localport={p.dport})")
+    return [Remedy(text)]
