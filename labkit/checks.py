@@ -11,6 +11,7 @@ from ipaddress import IPv4Address
 from itertools import combinations
 
 from .model import SWITCHES, FtpClientSettings, Network, Trace, TraceError, ftp_session, trace
+from .model.host import InterfaceRef
 from .model.commands import netsh_set_switch
 from .errors import shorten
 from .model.ftp import FtpError
@@ -30,7 +31,7 @@ class Check:
     """Expected disposition of the request."""
     reply: str | None = None
     """Expected disposition of the reply (the flow is traced with its reply)."""
-    egress: str | None = None
+    egress: InterfaceRef | str | None = None
     """Expected 'node.interface' the reply (or, without `reply`, the request) leaves by."""
     ftp: FtpClientSettings | None = None
     """For FTP checks: the session's client settings (the scenario's ftp: section fills in the rest)."""
@@ -80,9 +81,10 @@ def run_check(net: Network, check: Check) -> CheckResult:
                                        f" (expected {check.reply}): {shown.reason if shown else 'no reply'}"))
     if check.egress is not None and shown is not None:
         node, out = shown.hops[0].node, shown.hops[0].out_iface
-        got = f"{node}.{out}" if out else f"{node} (it never left)"
-        (right if got == check.egress else wrong).append(
-            f"it leaves by {got}" + ("" if got == check.egress else f" (expected {check.egress})"))
+        expected = InterfaceRef.parse(check.egress)
+        got = InterfaceRef(node, out) if out else f"{node} (it never left)"
+        (right if got == expected else wrong).append(
+            f"it leaves by {got}" + ("" if got == expected else f" (expected {expected})"))
     return _verdict(check, wrong, right="; ".join(right))
 
 

@@ -16,7 +16,8 @@ from .errors import shorten
 from .model.addressing import parse_ipv4
 from .model.engine import unicast_problem
 from .model.ftp import FtpResult
-from .model.middlebox import Direction, FtpHelper, PortForward, Rule, RuleAction, parse_port_range
+from .model.middlebox import Direction, FtpHelper, PortForward, Rule, RuleAction
+from .model.ports import port_range
 from .model.routes import RouteRefused, parse_destination, route_interface
 
 
@@ -208,7 +209,7 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
                                              "the client dials, e.g. the firewall's public address"
     if passive_range is not None:
         try:
-            changes["passive_ports"] = parse_port_range(passive_range) if passive_range.strip() else None
+            changes["passive_ports"] = port_range(passive_range)
         except ValueError:
             errors["passive_range"] = f"expected a port range like 51976-51999, got {shorten(passive_range)}"
     ss = replace(ss, **changes)
@@ -219,7 +220,7 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
     for node in changed.nodes:
         if node.nat is not None:
             control = [pf for pf in node.nat.port_forwards if server.owns(pf.to)
-                       and pf.ports[0] <= ss.port <= pf.ports[1]]
+                       and ss.port in pf.ports]
             if forward_range is not None and control and ss.passive_ports:
                 forwards = tuple(pf for pf in node.nat.port_forwards if pf.ports != ss.passive_ports)
                 rules = node.firewall.rules if node.firewall else ()

@@ -18,7 +18,7 @@ from ipaddress import IPv4Address
 
 from ..model.ftp import FtpResult, FtpStep
 from ..model.ftp_protocol import FtpSyntaxError, parse_227, parse_229, parse_eprt_argument, parse_port_argument
-from ..model.middlebox import Four, reverse
+from ..model.middlebox import FourTuple
 from ..model.trace import Trace
 
 T0 = 1767225600.0
@@ -75,7 +75,7 @@ class _Crossing:
     hop: int
     side: str
     """'in' (arriving at the hop's node) or 'out' (leaving it)."""
-    four: Four
+    four: FourTuple
     src_mac: str
     dst_mac: str
     ttl: int
@@ -85,7 +85,7 @@ def _crossings(result: Trace) -> list[_Crossing]:
     """Every interface the traced packet crossed, in order (a dropped packet reached only
     the near side of the node that dropped it)."""
     out: list[_Crossing] = []
-    four = (result.src, result.sport, result.dst, result.dport)
+    four = FourTuple(result.src, result.sport, result.dst, result.dport)
     hops = result.hops
     for i, hop in enumerate(hops):
         if hop.in_iface is not None and i > 0:
@@ -102,14 +102,14 @@ def _crossings(result: Trace) -> list[_Crossing]:
     return out
 
 
-def _translated(result: Trace, node: str, four: Four) -> Four:
+def _translated(result: Trace, node: str, four: FourTuple) -> FourTuple:
     for session in reversed(result.state.sessions):
         if session.node != node or session.proto != result.proto:
             continue
         if session.original == four:
             return session.translated
-        if reverse(session.translated) == four:
-            return reverse(session.original)
+        if session.translated.reverse() == four:
+            return session.original.reverse()
     return four
 
 

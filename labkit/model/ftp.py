@@ -237,8 +237,8 @@ def _cover(net, client, server, address, settings, first: _Session, first_failur
     """
     ss = first.ss
     pool = ss.passive_pool(net.node(first.server).os.is_windows)
-    runs = [(piece, (first, first_failure) if piece[0] == pool[0] else
-             _run(net, client, server, address, settings, piece[0]))
+    runs = [(piece, (first, first_failure) if piece.first == pool.first else
+             _run(net, client, server, address, settings, piece.first))
             for piece in pieces(pool, port_ranges_in(net))]
     coverage = PortCoverage(pool, ss.picks_passive_port,
                             merged([piece for piece, (_, failure) in runs if failure is None]))
@@ -304,7 +304,7 @@ def _clear_command_channel(s: _Session, sw: ServerSoftware) -> None:
 
 
 def _passive(s: _Session, sw: ServerSoftware, mode: FtpMode) -> None:
-    port = s.passive_port or s.ss.passive_pool(s.net.node(s.server).os.is_windows)[0]
+    port = s.passive_port or s.ss.passive_pool(s.net.node(s.server).os.is_windows).first
     s.passive_port = port
     if mode is FtpMode.PASSIVE:
         advertised = s.ss.external_address or s.server_ip

@@ -12,13 +12,14 @@ from ipaddress import IPv4Network
 from .ftp_ports import PortCoverage
 from .ftp_protocol import Certificate, FtpClientSettings, FtpMode, Prot, TlsMode
 from .host import Role
-from .middlebox import Direction, FtpHelper, LbAffinity, PortForward, Rule, RuleAction, show_range
+from .middlebox import Direction, FtpHelper, LbAffinity, PortForward, Rule, RuleAction
+from .ports import PortRange
 from .network import Network
 from .trace import Remedy
 
 MAX_PAIRED = 8
 """Candidates tried in pairs when none works alone (keeps the search to at most 28 replays)."""
-SMALL_RANGE = (51976, 51999)
+SMALL_RANGE = PortRange(51976, 51999)
 """The seed's example port 51976 (= 203*256 + 8) opens the range the kit suggests."""
 
 
@@ -57,8 +58,8 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
         return n.with_node(replace(box, firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules)))
 
     if coverage is not None and coverage.partial:
-        widest = max(coverage.working, key=lambda r: r[1] - r[0])
-        fixes.append((f"shrink the server's passive range to the ports that work ({show_range(widest)}; IIS: Data "
+        widest = max(coverage.working, key=lambda r: r.size)
+        fixes.append((f"shrink the server's passive range to the ports that work ({widest}; IIS: Data "
                       "Channel Port Range; pyftpdlib: passive_ports; vsftpd: pasv_min_port/pasv_max_port)",
                       lambda n, c: (set_server(n, passive_ports=widest), c)))
     if cs.ccc and not ss.ccc:
@@ -70,7 +71,7 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
                       lambda n, c: (set_server(n, external_address=s.address), c)))
     for node in path:
         for pf in (node.nat.port_forwards if node.nat else ()):
-            if pf.to == srv_ip and pf.ports[0] <= s.control_port <= pf.ports[1]:
+            if pf.to == srv_ip and s.control_port in pf.ports:
                 def forward(n, c, node=node, pf=pf):
                     box = n.node(node.name)
                     nat = replace(box.nat, port_forwards=box.nat.port_forwards + (
@@ -80,7 +81,7 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
                         n = with_rule(n, node.name, Rule(RuleAction.ALLOW, Direction.FORWARD, pf.interface, None, "tcp", None,
                                                          IPv4Network(srv_ip), None, span, "FTP passive range"))
                     return set_server(n, passive_ports=span), c
-                fixes.append((f"forward (and allow) the passive port range {span[0]}-{span[1]} on {node.name} "
+                fixes.append((f"forward (and allow) the passive port range {span.first}-{span.last} on {node.name} "
                               f"to {srv_ip}{range_note}", forward))
         if node.firewall is not None and node.name != client:
             direction = Direction.IN if node.name == server else Direction.FORWARD
@@ -90,8 +91,8 @@ def _candidate_fixes(net: Network, client: str, server: str, address, cs: FtpCli
                             name="FTP passive range")
                 return set_server(with_rule(n, node.name, rule), passive_ports=span), c
             command = (f" (netsh advfirewall firewall add rule name=\"FTP passive\" dir=in action=allow "
-                       f"protocol=TCP localport={span[0]}-{span[1]})" if direction is Direction.IN and node.os.is_windows else "")
-            fixes.append((f"allow the passive port range {span[0]}-{span[1]} {'inbound ' if direction is Direction.IN else ''}"
+                       f"protocol=TCP localport={span.first}-{span.last})" if direction is Direction.IN and node.os.is_windows else "")
+            fixes.append((f"allow the passive port range {span.first}-{span.last} {'inbound ' if direction is Direction.IN else ''}"
                           f"in {node.name}'s firewall{command}{range_note}", allow))
         if node.role is Role.ROUTER and (node.nat or node.firewall):
             helper = node.ftp_helper
@@ -167,7 +168,7 @@ def fixes_that_work(net, client, server, address, cs, s, coverage=None) -> tuple
 def risks(s) -> tuple[Risk, ...]:
     cs, ss = s.cs, s.ss
     active = not cs.mode.passive
-    wide = ss.passive_ports is None or ss.passive_ports[1] - ss.passive_ports[0] + 1 > 100
+    wide = ss.passive_ports is None or ss.passive_ports.size > 100
     trusted = ss.certificate is Certificate.TRUSTED
     limited = _peers_limited(s)
     return (

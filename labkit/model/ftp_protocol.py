@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from ..errors import LabkitError
+from .ports import PortRange, port_range
 from .vocabulary import Vocabulary, settle
 
 _SIX_NUMBERS = re.compile(r"(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})", re.ASCII)
@@ -163,9 +164,9 @@ class OnCccRefused(Vocabulary):
 
 IMPLICIT_PORT = 990
 EXPLICIT_PORT = 21
-WINDOWS_DYNAMIC_PORTS = (49152, 65535)
+WINDOWS_DYNAMIC_PORTS = PortRange(49152, 65535)
 """Windows Vista/2008 and later (KB 929851)."""
-LINUX_EPHEMERAL_PORTS = (32768, 60999)
+LINUX_EPHEMERAL_PORTS = PortRange(32768, 60999)
 """Linux's default net.ipv4.ip_local_port_range."""
 
 
@@ -175,7 +176,7 @@ class FtpServerSettings:
 
     software: ServerSoftware = ServerSoftware.PYFTPDLIB
     port: int = 21
-    passive_ports: tuple[int, int] | None = None
+    passive_ports: PortRange | None = None
     """Data channel port range; None = any free port the OS picks (pyftpdlib's default)."""
     external_address: IPv4Address | None = None
     """Advertised in 227: IIS 'External IP Address of Firewall', pyftpdlib masquerade_address,
@@ -198,15 +199,16 @@ class FtpServerSettings:
 
     def __post_init__(self):
         settle(self, software=ServerSoftware, tls=TlsMode, certificate=Certificate)
+        object.__setattr__(self, "passive_ports", port_range(self.passive_ports))
 
-    def passive_pool(self, windows: bool) -> tuple[int, int]:
+    def passive_pool(self, windows: bool) -> PortRange:
         """The ports the server may pick for a passive data connection."""
         if self.passive_ports:
             return self.passive_ports
         if self.software is ServerSoftware.IIS:
             return WINDOWS_DYNAMIC_PORTS  # IIS data channel range 0-0
         if self.software is ServerSoftware.VSFTPD:
-            return (1024, 65535)  # pasv_min_port/pasv_max_port unset
+            return PortRange(1024, 65535)  # pasv_min_port/pasv_max_port unset
         return WINDOWS_DYNAMIC_PORTS if windows else LINUX_EPHEMERAL_PORTS
 
     @property

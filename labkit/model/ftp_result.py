@@ -9,7 +9,6 @@ from .ftp_alg import HelperEvent
 from .ftp_fixes import Risk
 from .ftp_ports import PortCoverage
 from .ftp_protocol import FtpClientSettings, TlsMode
-from .middlebox import show_range
 from .trace import Remedy, Trace
 from .vocabulary import Vocabulary
 
@@ -121,7 +120,7 @@ class FtpResult:
             if step.received != step.sent:
                 lines.append(f"          received: {step.received}")
             if step.ports is not None:
-                lines.append(f"          passive port: one of {show_range(step.ports.pool)} "
+                lines.append(f"          passive port: one of {step.ports.pool} "
                              f"({step.ports.picks}); this session {step.ports}")
             if step.trace is not None:
                 verdict = step.trace.disposition.value

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface
+from typing import NamedTuple
+
+from ..errors import LabkitError, shorten
 
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
@@ -14,6 +17,45 @@ from .vocabulary import Vocabulary, settle
 class Role(Vocabulary):
     HOST = "host"
     ROUTER = "router"
+
+
+class InterfaceRefError(LabkitError, ValueError):
+    """Not a NODE.INTERFACE reference; str() is one line saying what was expected."""
+
+
+class _Ref(NamedTuple):
+    node: str
+    interface: str
+
+
+class InterfaceRef(_Ref):
+    """One interface of one node, written NODE.INTERFACE (web1.nlb): a cluster member, the NIC a
+    check expects a packet to leave by. A (node, interface key) tuple underneath."""
+
+    __slots__ = ()
+
+    def __new__(cls, node: str, interface: str | None = None) -> InterfaceRef:
+        if interface is None:
+            return cls.parse(node)
+        return super().__new__(cls, node, interface)
+
+    @classmethod
+    def parse(cls, value: object) -> InterfaceRef:
+        """ "web1.nlb", or a (node, interface) pair."""
+        if isinstance(value, InterfaceRef):
+            return value
+        if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            return super().__new__(cls, *value)
+        node, dot, interface = value.partition(".") if isinstance(value, str) else ("", "", "")
+        if not (node and dot and interface) or "." in interface:
+            raise InterfaceRefError(f"expected NODE.INTERFACE like web1.nlb, got {shorten(value)}")
+        return super().__new__(cls, node, interface)
+
+    def __str__(self) -> str:
+        return f"{self.node}.{self.interface}"
+
+    def __repr__(self) -> str:
+        return f"InterfaceRef({str(self)!r})"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .host import Interface, Node, Role
-from .middlebox import Session, in_range, reverse, show_four
+from .middlebox import FourTuple, Session
 from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
 from .walk_state import Walk
 
@@ -20,22 +20,22 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
         # Like netfilter: the destination is restored before routing and filtering, the
         # source only on the way out.
         session, way = found
-        src, sport, dst, dport = session.translated if way == "original" else reverse(session.original)
+        src, sport, dst, dport = session.translated if way == "original" else session.original.reverse()
         what = "the reply of" if way == "reply" else "part of"
         if (dst, dport) != (p.dst, p.dport):
-            new = (p.src, p.sport, dst, dport)
-            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({what} a tracked connection)"))
+            new = FourTuple(p.src, p.sport, dst, dport)
+            steps.append(Step(Action.NAT, f"{p.four} → {new} ({what} a tracked connection)"))
             walk.packet = p.with_four(new)
         if (src, sport) != (p.src, p.sport):
             walk.pending_source = (src, sport, f"{what} a tracked connection")
         return True, False, False
     expectation = walk.state.expected(node.name, p.proto, p.four)
     if expectation:
-        new = (p.src, p.sport, *expectation.to)
+        new = FourTuple(p.src, p.sport, *expectation.to)
         walk.state = walk.state.without(expectation)
         text = f"RELATED: a data connection the FTP helper expects ({expectation.why})"
         if new != p.four:
-            text += f"; {show_four(p.four)} → {show_four(new)}"
+            text += f"; {p.four} → {new}"
         steps.append(Step(Action.HELPER, text))
         walk.packet = p.with_four(new)
         if expectation.snat_to is not None:
@@ -52,10 +52,9 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
         return False, False, True
     for forward in (node.nat.port_forwards if node.nat else ()):
         if forward.interface == iface.key and iface.owns(p.dst) and forward.proto == p.proto \
-                and in_range(p.dport, forward.ports):
-            new = (p.src, p.sport, forward.to, forward.target(p.dport))
-            steps.append(Step(Action.NAT, f'port forward on "{iface.label}": {show_four(p.four)} → '
-                                          f"{show_four(new)}"))
+                and p.dport in forward.ports:
+            new = FourTuple(p.src, p.sport, forward.to, forward.target(p.dport))
+            steps.append(Step(Action.NAT, f'port forward on "{iface.label}": {p.four} → {new}'))
             walk.packet = p.with_four(new)
             break
     return False, False, False
@@ -69,9 +68,9 @@ def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, bal
     if walk.pending_source is not None:
         new_src, sport, why = walk.pending_source
         walk.pending_source = None
-        new = (new_src, sport, p.dst, p.dport)
+        new = FourTuple(new_src, sport, p.dst, p.dport)
         if new != p.four:
-            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+            steps.append(Step(Action.NAT, f"{p.four} → {new} ({why})"))
             walk.packet = p.with_four(new)
         return
     if out_key is None:
@@ -82,8 +81,8 @@ def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, bal
     elif node.nat is not None and out_key in node.nat.masquerade:
         new_src, why = out.addresses[0].ip, f'masquerade on "{out.label}"'
     if new_src is not None and new_src != p.src:
-        new = (new_src, p.sport, p.dst, p.dport)
-        steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+        new = FourTuple(new_src, p.sport, p.dst, p.dport)
+        steps.append(Step(Action.NAT, f"{p.four} → {new} ({why})"))
         walk.packet = p.with_four(new)
 
 
@@ -111,7 +110,7 @@ def filter_packet(walk: Walk, node: Node, direction: str, in_key: str | None, ou
         return None
     walk.hops.append(Hop(node.name, in_key, out_key, tuple(steps)))
     return walk.end(Disposition.DENIED,
-                    f"{node.name}'s firewall drops {p.proto.upper()} {show_four(p.four)} ({direction}): {why}",
+                    f"{node.name}'s firewall drops {p.proto.upper()} {p.four} ({direction}): {why}",
                     _firewall_remedies(node, direction, in_key, out_key, p))
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from ipaddress import IPv4Address
 
 from .ftp_protocol import ServerSoftware, TlsMode
-from .host import SWITCHES, Interface, Node, Role, interface_defaults
+from .host import SWITCHES, Interface, InterfaceRef, Node, Role, interface_defaults
 from .middlebox import stable_pick
 from .routes import route_interface
 from .vocabulary import Vocabulary, settle
@@ -55,14 +55,15 @@ class Cluster:
 
     name: str
     ip: IPv4Address
-    members: tuple[tuple[str, str], ...]
-    """(node, interface key) pairs, in the order listed."""
+    members: tuple[InterfaceRef, ...]
+    """In the order listed; "web1.nlb" or ("web1", "nlb") are read as InterfaceRef("web1.nlb")."""
     affinity: NlbAffinity = NlbAffinity.SINGLE
     mode: ClusterMode = ClusterMode.UNICAST
     """NLB's own default, and the design (a second NIC beside the cluster NIC) the field notes use."""
 
     def __post_init__(self):
         settle(self, affinity=NlbAffinity)
+        object.__setattr__(self, "members", tuple(InterfaceRef.parse(m) for m in self.members))
 
     @property
     def mac(self) -> str:
@@ -335,13 +336,13 @@ def _segment_problems(net: Network) -> list[Problem]:
     out: list[Problem] = []
     cluster_ips = {c.ip for c in net.clusters}
     for segment, members in net.segments.items():
-        first: dict[IPv4Address, str] = {}
+        first: dict[IPv4Address, InterfaceRef] = {}
         for node, iface in members:
             for n, addr in enumerate(iface.addresses):
                 if addr.ip in cluster_ips:
                     continue
-                where = f"{node.name}.{iface.key}"
-                if addr.ip in first and not first[addr.ip].startswith(node.name + "."):
+                where = InterfaceRef(node.name, iface.key)
+                if addr.ip in first and first[addr.ip].node != node.name:
                     out.append(Problem(
                         f"nodes.{node.name}.interfaces.{iface.key}.addresses[{n}]",
                         f"{addr.ip} is also used by {first[addr.ip]} on segment {segment} "
@@ -411,7 +412,7 @@ def _cluster_problems(net: Network) -> list[Problem]:
         for n, (node_name, key) in enumerate(cluster.members):
             path = f"{base}.members[{n}]"
             if (node_name, key) in cluster.members[:n]:
-                out.append(Problem(path, f"{node_name}.{key} is listed twice"))
+                out.append(Problem(path, f"{cluster.members[n]} is listed twice"))
                 continue
             if not net.has_node(node_name):
                 out.append(Problem(path, f"no node {node_name!r}"))
@@ -432,7 +433,7 @@ def _cluster_problems(net: Network) -> list[Problem]:
             for iface in node.interfaces:
                 if iface.owns(cluster.ip) and (node.name, iface.key) not in cluster.members:
                     out.append(Problem(f"{base}.members",
-                                       f"{node.name}.{iface.key} holds the cluster IP {cluster.ip} but is "
+                                       f"{InterfaceRef(node.name, iface.key)} holds the cluster IP {cluster.ip} but is "
                                        "not listed as a member (add it, or remove the address)"))
     out.extend(_several_cluster_nics_problems(net))
     return out

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-from .middlebox import Conntrack
+from .middlebox import Conntrack, FourTuple
 from .routes import RouteChoice
 from .vocabulary import Vocabulary
 
@@ -40,12 +40,11 @@ class Packet:
     dport: int | None
 
     @property
-    def four(self):
-        return self.src, self.sport, self.dst, self.dport
+    def four(self) -> FourTuple:
+        return FourTuple(self.src, self.sport, self.dst, self.dport)
 
-    def with_four(self, four) -> "Packet":
-        src, sport, dst, dport = four
-        return Packet(src, dst, self.proto, sport, dport)
+    def with_four(self, four: FourTuple) -> "Packet":
+        return Packet(four.src, four.dst, self.proto, four.sport, four.dport)
 
 
 class Action(Vocabulary):

@@ -12,7 +12,8 @@ from ..model import (PROFILES, PROTOCOLS, Certificate, ClusterMode, Direction, D
                      LbAffinity, NlbAffinity, OnCccRefused, Prot, Role, RuleAction, ServerSoftware, TlsMode, parse_destination)
 from ..model.addressing import parse_ipv4, parse_ipv4_prefix
 from ..model.ftp_protocol import FtpClientSettings
-from ..model.middlebox import parse_port_range
+from ..model.host import InterfaceRef
+from ..model.ports import PortRange
 from ..model.trace import WRONG_NODE
 from ..model.routes import MASK_ERROR
 
@@ -102,7 +103,8 @@ def _network(value: Any) -> IPv4Network:
         raise ValueError(f"expected an address or a network like 203.0.113.0/24, got {shorten(value)}") from None
 
 
-PortRangeField = Annotated[Any, AfterValidator(parse_port_range)]
+PortRangeField = Annotated[Any, AfterValidator(PortRange.parse)]
+InterfaceRefField = Annotated[str, AfterValidator(InterfaceRef.parse)]
 NetworkField = Annotated[Any, AfterValidator(_network)]
 
 
@@ -211,7 +213,7 @@ class NodeSpec(_Spec):
 
 class ClusterSpec(_Spec):
     ip: IPv4
-    members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
+    members: list[InterfaceRefField] = Field(min_length=1)
     affinity: NlbAffinity = NlbAffinity.SINGLE
     mode: ClusterMode = ClusterMode.UNICAST
 
@@ -242,7 +244,7 @@ class CheckSpec(_Spec):
 class ExpectSpec(_Spec):
     disposition: Disposition | None = None
     reply: Literal[(*Disposition.values(), WRONG_NODE)] | None = None  # type: ignore[valid-type]
-    egress: Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")] | None = None
+    egress: InterfaceRefField | None = None
     ftp: FtpOutcome | None = None
 
 

@@ -10,6 +10,7 @@ import yaml
 
 from ..model import ClusterMode, Network, Node, Role, interface_defaults
 from ..model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
+from ..model.ports import PortRange
 
 
 def to_dict(net: Network) -> dict:
@@ -75,7 +76,7 @@ def to_dict(net: Network) -> dict:
         out["description"] = net.description
     out["nodes"] = nodes
     if net.clusters:
-        out["clusters"] = {c.name: {"ip": str(c.ip), "members": [f"{n}.{k}" for n, k in c.members],
+        out["clusters"] = {c.name: {"ip": str(c.ip), "members": [str(m) for m in c.members],
                                     "affinity": c.affinity,
                                     **({"mode": c.mode.value} if c.mode is not ClusterMode.UNICAST else {})}
                            for c in net.clusters}
@@ -96,8 +97,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _range(ports) -> str | int:
-    return ports[0] if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
+def _range(ports: PortRange) -> str | int:
+    """One port as a number (ports: 21), a range as its text (51976-51999)."""
+    return ports.first if ports.size == 1 else str(ports)
 
 
 def _middleboxes_to_dict(node: Node) -> dict:

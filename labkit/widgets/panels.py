@@ -230,8 +230,8 @@ class FtpExplorer(Panel):
                                 indent=False)
         self.external = _text(value=str(server.external_address or ""), description="external IP",
                               placeholder="(none)", **narrow)
-        self.passive = _text(value="" if server.passive_ports is None else
-                             f"{server.passive_ports[0]}-{server.passive_ports[1]}", description="passive ports",
+        self.passive = _text(value="" if server.passive_ports is None else str(server.passive_ports),
+                             description="passive ports",
                              placeholder="(any)", **narrow)
         forwarded = server.passive_ports is not None and any(
             pf.ports == server.passive_ports for n in net.nodes if n.nat for pf in n.nat.port_forwards)
