@@ -133,8 +133,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
     errors: dict[str, str] = {}
     changed = net.node(node)
     for (key, switch), value in (switches or {}).items():
-        changed = replace(changed, interfaces=tuple(
-            replace(i, **{switch: value}) if i.key == key else i for i in changed.interfaces))
+        changed = changed.with_interface(key, **{switch: value})
     for key, text in (gateways or {}).items():
         if len(text) > MAX_GATEWAYS_TEXT:
             errors[f"gateway:{key}"] = f"more than {MAX_GATEWAYS_TEXT} characters: a NIC has a few gateways" + STALE
@@ -144,9 +143,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         except ValueError as err:
             errors[f"gateway:{key}"] = str(err) + STALE
             continue
-        changed = replace(changed, interfaces=tuple(
-            replace(i, gateways=tuple(Gateway(a) for a in addresses)) if i.key == key else i
-            for i in changed.interfaces))
+        changed = changed.with_interface(key, gateways=tuple(Gateway(a) for a in addresses))
     if routes is not None and len(routes) > MAX_ROUTES_TEXT:
         errors["routes"] = f"more than {MAX_ROUTES_TEXT:,} characters: type the routes you need" + STALE
     elif routes is not None:

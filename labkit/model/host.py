@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface
 from typing import NamedTuple
 
 from ..errors import LabkitError, shorten
-
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
 from .vocabulary import Vocabulary, settle
@@ -170,6 +169,11 @@ class Node:
 
     def has_interface(self, key: str) -> bool:
         return key in self._by_key
+
+    def with_interface(self, key: str, **changes) -> Node:
+        """A copy with one interface's fields changed, e.g. `with_interface("nlb", weakhostsend=True)`."""
+        target = self.interface(key)  # a clear KeyError for an unknown key
+        return replace(self, interfaces=tuple(replace(i, **changes) if i is target else i for i in self.interfaces))
 
     def owner_of(self, address: IPv4Address) -> Interface | None:
         """The interface that holds this address, or None if the node does not own it."""

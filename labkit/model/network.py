@@ -10,6 +10,7 @@ from ipaddress import IPv4Address
 from .ftp_protocol import ServerSoftware, TlsMode
 from .host import SWITCHES, Interface, InterfaceRef, Node, Role, interface_defaults
 from .middlebox import stable_pick
+from .osprofile import OsProfile, profile
 from .routes import route_interface
 from .vocabulary import Vocabulary, settle
 
@@ -214,14 +215,13 @@ class Network:
 
     def with_interface(self, node: str, key: str, **changes) -> Network:
         """A copy with one interface's fields changed, e.g. weakhostsend=True."""
-        n = self.node(node)
-        ifaces = tuple(replace(i, **changes) if i.key == key else i for i in n.interfaces)
-        n.interface(key)  # raises a clear KeyError for an unknown key
-        return self.with_node(replace(n, interfaces=ifaces))
+        return self.with_node(self.node(node).with_interface(key, **changes))
 
-    def with_os(self, node: str, os) -> Network:
-        """A copy where `node` runs another OS, its switches reset to that OS's defaults."""
+    def with_os(self, node: str, os: OsProfile | str) -> Network:
+        """A copy where `node` runs another OS (a profile, or its name: "windows-2003"), its switches
+        reset to that OS's defaults."""
         n = self.node(node)
+        os = profile(os) if isinstance(os, str) else os
         defaults = interface_defaults(os, n.role)
         ifaces = tuple(replace(i, **defaults) for i in n.interfaces)
         return self.with_node(replace(n, os=os, interfaces=ifaces))
