@@ -16,6 +16,7 @@ import sys
 import traceback
 
 from . import scenario
+from .cases.dcdiag import Sysvol
 from .errors import LabkitError
 from .model.addressing import parse_ipv4
 from .model import (PROTOCOLS, CommandError, FtpMode, OnCccRefused, Prot, TlsMode, TraceError, apply_command,
@@ -339,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dcdiag", help="judge dcdiag's VerifyEnterpriseReferences output for this domain")
     p.add_argument("file", help="dcdiag output (text)")
     p.add_argument("--dfl", metavar="LEVEL", help="domain functional level, e.g. 2003, 2008, 2008R2")
-    p.add_argument("--sysvol", choices=("frs", "dfsr"), help="what replicates SYSVOL")
+    p.add_argument("--sysvol", choices=Sysvol.values(), help="what replicates SYSVOL")
     p.add_argument("--dfsrmig-state", type=int, choices=(0, 1, 2, 3), metavar="N",
                    help="dfsrmig /GetGlobalState: 0 Start, 1 Prepared, 2 Redirected, 3 Eliminated")
     p.add_argument("--replsummary", metavar="FILE", help="repadmin /replsummary output")

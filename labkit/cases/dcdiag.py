@@ -112,13 +112,24 @@ class ReplicationSummary:
                 f"{self.destination} attempts failed")
 
 
+class Sysvol(Vocabulary):
+    """What replicates SYSVOL."""
+
+    FRS = "frs"
+    DFSR = "dfsr"
+
+
 @dataclass(frozen=True)
 class DomainState:
     functional_level: str | None = None
-    sysvol: str | None = None
-    """'frs' or 'dfsr' (None: not known)."""
+    sysvol: Sysvol | None = None
+    """None: not known."""
     dfsrmig_state: int | None = None
     replication: ReplicationSummary | None = None
+
+    def __post_init__(self):
+        if self.sysvol is not None:
+            object.__setattr__(self, "sysvol", Sysvol.parse(self.sysvol, "sysvol"))
 
 
 class VerdictKind(Vocabulary):
@@ -263,11 +274,12 @@ def contradiction(state: DomainState) -> str | None:
     their own names for the settings); None when they fit together."""
     level = functional_level(state.functional_level) if state.functional_level else ""
     migrating = state.dfsrmig_state in (1, 2, 3)
-    if level in ("2000", "2003") and (state.sysvol == "dfsr" or migrating):
-        what = "SYSVOL on DFSR" if state.sysvol == "dfsr" else f"dfsrmig state {state.dfsrmig_state}"
+    if level in ("2000", "2003") and (state.sysvol is Sysvol.DFSR or migrating):
+        what = "SYSVOL on DFSR" if state.sysvol is Sysvol.DFSR else f"dfsrmig state {state.dfsrmig_state}"
         return (f"{what} needs domain functional level 2008 or higher, but the level is {level}: DFSR can "
                 "replicate SYSVOL, and dfsrmig can run, only from level 2008 on")
-    if (state.sysvol == "frs" and state.dfsrmig_state in (2, 3)) or (state.sysvol == "dfsr" and state.dfsrmig_state == 0):
+    if (state.sysvol is Sysvol.FRS and state.dfsrmig_state in (2, 3)) or \
+            (state.sysvol is Sysvol.DFSR and state.dfsrmig_state == 0):
         name = DFSRMIG_STATES[state.dfsrmig_state][0]
         return (f"SYSVOL replicated by {state.sysvol.upper()} contradicts dfsrmig state {state.dfsrmig_state} "
                 f"({name}): from Redirected on, DFSR serves SYSVOL; at Start, FRS does")
@@ -303,7 +315,7 @@ def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str
                        "likely a real problem",
                        ("confirm the level first: Get-ADDomain | Select DomainMode (or Active Directory Domains "
                         "and Trusts)", "check replication and the DC account objects"), inferred=True)
-    migrated = state.sysvol == "dfsr" or (state.dfsrmig_state in (1, 2, 3))
+    migrated = state.sysvol is Sysvol.DFSR or (state.dfsrmig_state in (1, 2, 3))
     if state.sysvol is None and state.dfsrmig_state is None:
         return Verdict(VerdictKind.NEEDS_MORE_DATA, "whether SYSVOL still replicates with FRS decides it",
                        ("run dfsrmig /GetGlobalState (no global state: migration not started, FRS)",))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...model.ftp_protocol import FtpMode
 from ..answers import choice, whole_number
 from ..exercise import Exercise
 from .common import shipped
@@ -22,7 +23,7 @@ def _mode_through_home_nat():
     from ...model import FtpClientSettings
     from ...panels import ftp_view
     home = shipped("ftp-active-client-nat")
-    return next(mode for mode in ("active", "passive")
+    return next(mode.value for mode in (FtpMode.ACTIVE, FtpMode.PASSIVE)
                 if ftp_view(home, FtpClientSettings(mode=mode), helper=False).result.succeeded)
 
 
@@ -35,6 +36,6 @@ EXERCISES = (
              reader=whole_number(0, 65535), expected=_port_of_the_port_command,
              why="port = p1 × 256 + p2 = 192 × 256 + 1 = 49153"),
     Exercise("04.3", "exercise 3", 'answer_3 = "passive"', hint="which mode needs a connection *into* the home network?",
-             reader=choice("active", "passive"), expected=_mode_through_home_nat,
+             reader=choice(FtpMode.ACTIVE.value, FtpMode.PASSIVE.value), expected=_mode_through_home_nat,
              why="in passive mode the client opens both connections, so its own NAT needs no help"),
 )
