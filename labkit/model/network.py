@@ -15,7 +15,7 @@ from .routes import route_interface
 from .vocabulary import Vocabulary, settle
 
 
-class ClusterMode(StrEnum):
+class ClusterMode(Vocabulary):
     """NLB's cluster operation mode (NLB Manager > Cluster Properties > Cluster Parameters)."""
 
     UNICAST = "unicast"
