@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
 from ..model.ftp import FtpResult, FtpStep
-from ..model.ftp_protocol import FtpSyntaxError, parse_227, parse_229, parse_eprt_argument, parse_port_argument
+from ..model.ftp_result import FtpChannel
+from ..model.ftp_protocol import FtpSyntaxError, Prot, TlsMode, parse_227, parse_229, parse_eprt_argument, parse_port_argument
 from ..model.middlebox import FourTuple
 from ..model.trace import Trace
 
@@ -214,7 +215,7 @@ def _listening_port(steps: tuple[FtpStep, ...], upto: int, passive: bool) -> int
     """The port the data connection's receiver listens on: from the last PASV/EPSV reply or
     PORT/EPRT command as its sender wrote it."""
     for step in reversed(steps[:upto]):
-        if step.channel != "control":
+        if step.channel is not FtpChannel.CONTROL:
             continue
         verb = step.sent.split()[0].upper() if step.sent else ""
         try:
@@ -234,18 +235,18 @@ def _session_packets(result: FtpResult) -> _Capture:
     cap = _Capture()
     s = result.settings
     control, conn = None, None
-    protected = s.tls == "implicit"
-    data_tls = s.tls != "none" and s.prot == "P"
+    protected = s.tls is TlsMode.IMPLICIT
+    data_tls = s.tls is not TlsMode.NONE and s.prot is Prot.P
     pending_auth = pending_ccc = transfer_started = False
     waiting = None
     """An open data connection whose listing flows once the server says 125/150."""
     for number, step in enumerate(result.steps, 1):
-        if step.channel == "control" and step.trace is not None:
+        if step.channel is FtpChannel.CONTROL and step.trace is not None:
             control, conn = step.trace, _connection(step.trace)
             if _handshake(cap, conn, control, control.last_hop.node == result.server) and protected:
                 _tls_handshake(cap, conn, "control")
             continue
-        if step.channel == "control":
+        if step.channel is FtpChannel.CONTROL:
             if conn is None or control is None or not (control.reply and control.reply.succeeded):
                 continue
             side = "client" if step.sender == result.client else "server"

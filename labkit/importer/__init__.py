@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
+from ..model import Role
 from .lint import LintWarning, lint
 from .text import MAX_BYTES, ImportInputError, Kind, decode, identify
 
@@ -49,7 +50,7 @@ class ImportResult:
 
     def lines(self) -> list[str]:
         net = self.network
-        servers = [n.name for n in net.nodes if n.role.value == "host"]
+        servers = [n.name for n in net.nodes if n.role is Role.HOST]
         out = [f"imported {', '.join(servers)}" + (" (anonymised)" if self.anonymised else "")]
         out += [f"  read {os.path.basename(source)}: {kind}" for source, kind in self.sources]
         out.append("what the outputs cannot tell:")

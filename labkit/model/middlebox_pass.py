@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .host import Interface, Node, Role
-from .middlebox import FourTuple, Session
+from .middlebox import Direction, FourTuple, LbAffinity, Session
 from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
 from .walk_state import Walk
 
@@ -45,7 +45,7 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
     lb = node.load_balancer
     if lb is not None and lb.balances(p.dst, p.dport):
         backend = lb.backend_for(p.src, p.sport)
-        basis = f"client {p.src}" + (f" port {p.sport}" if lb.affinity == "none" else "")
+        basis = f"client {p.src}" + (f" port {p.sport}" if lb.affinity is LbAffinity.NONE else "")
         steps.append(Step(Action.BALANCED, f"virtual IP {lb.vip}: backend {backend} takes this connection "
                                            f"(affinity {lb.affinity}, from {basis}); dst {p.dst} → {backend}"))
         walk.packet = replace(p, dst=backend)
@@ -133,7 +133,7 @@ def _firewall_remedies(node: Node, direction: str, in_key, out_key, p: Packet) -
     if in_key:
         fields.append(f"in_interface: {in_key}")
     text = f"allow it in {node.name}'s firewall, e.g. a rule {{{', '.join(fields)}}}"
-    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == "in":
+    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == Direction.IN:
         text += (f" (netsh advfirewall firewall add rule name=\"labkit {p.proto} {p.dport}\" dir=in "
                  f"action=allow protocol={p.proto.upper()} localport={p.dport})")
     return [Remedy(text)]
