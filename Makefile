@@ -10,7 +10,7 @@ LAB_CSS := --LabApp.custom_css=True
 # JupyterLab refuses to run as root without this flag (CI runs as root).
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test bench venv clean notebooks browser course kernel-tools kernel-lab \
+.PHONY: lab lab-instructor test lint bench venv clean notebooks browser course kernel-tools kernel-lab \
 	workshop bench-workshop proxy
 # The learner's own copy of the course (student edition): never tracked, never overwritten.
 WORK ?= my-course
@@ -41,8 +41,15 @@ lab-instructor: venv
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_CSS) \
 		--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: venv browser kernel-tools $(VENV)/.workshop proxy
+test: venv lint browser kernel-tools $(VENV)/.workshop proxy
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider tests notebooks
+
+# The habits (settings in pyproject.toml): ruff's lint and format check, mypy, the layering contracts.
+lint: venv
+	$(BIN)/ruff check --no-fix .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The browser test needs Debian's chromium (Playwright cannot download its own browser here).
 # Installed when we can (as root with apt-get); otherwise the test says how and skips,
@@ -98,7 +105,7 @@ bench-workshop: venv $(VENV)/.workshop proxy browser
 	$(BIN)/python -m labkit.workshop.bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache
 
 notebooks: venv
 	$(BIN)/python tools/execute_notebooks.py

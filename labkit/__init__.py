@@ -1,17 +1,29 @@
 """labkit: where a multi-NIC Windows server's packets really go.
 
-`import labkit` loads only the pure model (stdlib only). Scenario files need
-pydantic and PyYAML, which load on first use of `load_scenario`.
+`import labkit` loads almost nothing: each name below loads its part of the kit on first use
+(`labkit.trace`, `from labkit import Network`), so a tool or the CLI starts fast
+(`make bench` shows the figure). Scenario files need pydantic and PyYAML, which load on first
+use of `load_scenario`.
 """
 
 import importlib
+from typing import TYPE_CHECKING
 
-from . import course
 from .errors import LabkitError
-from .model import Disposition, Network, Trace, apply_command, ftp_session, route_print, trace
-from .model.console import ConsoleResult, run_console, save_script
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
+    from . import course
+    from .model import Disposition, Network, Trace, apply_command, ftp_session, route_print, trace
+    from .model.console import ConsoleResult, run_console, save_script
 
 __version__ = "0.1.0"
+
+# Public name -> the module it comes from, imported when the name is first used.
+_LAZY = {
+    "Disposition": ".model", "Network": ".model", "Trace": ".model", "apply_command": ".model",
+    "ftp_session": ".model", "route_print": ".model", "trace": ".model",
+    "ConsoleResult": ".model.console", "run_console": ".model.console", "save_script": ".model.console",
+}
 
 
 def load_scenario(source):
@@ -73,14 +85,23 @@ def shipped_file(*parts: str):
     return path
 
 
-_SUBPACKAGES = {"scenario", "checks", "panels", "widgets", "cases", "importer", "plot", "live", "capture"}
+_SUBPACKAGES = {"scenario", "checks", "panels", "widgets", "cases", "importer", "plot", "live", "capture", "course"}
 
 
 def __getattr__(name: str):
-    """`labkit.scenario.…`, `labkit.panels.…` work after a bare `import labkit` (loaded on first use)."""
+    """`labkit.trace`, `labkit.scenario.…`, `labkit.panels.…` work after a bare `import labkit`
+    (loaded on first use)."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value  # looked up once
+        return value
     if name in _SUBPACKAGES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBPACKAGES})
 
 
 def shipped_scenarios():

@@ -1,5 +1,6 @@
-"""`make bench`: how many single-packet traces per second the engine computes, how long a panel's
-kernel takes per click, and (when Chromium is installed) click to new picture in a real browser.
+"""`make bench`: how long `import labkit` takes, how many single-packet traces per second the engine
+computes, how long a panel's kernel takes per click, and (when Chromium is installed) click to new
+picture in a real browser.
 
 Reported, never enforced by a test. The engine figures run pinned to one core where the OS allows it.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -18,6 +20,9 @@ from .scenario import load_scenario, shipped_scenarios
 
 TARGET = 5000
 ROUNDS = 5
+IMPORT_TARGET_MS = 60
+IMPORT_ROUNDS = 7
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder labkit/ is in
 
 
 def flows(net):
@@ -93,7 +98,38 @@ def widget_latency(rounds: int = 25) -> dict[str, float]:
     return results
 
 
+def import_ms(module: str) -> float:
+    """Milliseconds `import module` takes in a fresh interpreter (`python -X importtime`), labkit's own
+    entries only (the interpreter's start-up is not counted), bytecode already cached."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (ROOT, os.environ.get("PYTHONPATH"))))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a learner's second import reads cached bytecode
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    total = 0
+    for line in run.stderr.splitlines():  # "import time: <self us> | <cumulative us> | <indent><name>"
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) == 3 and fields[1].strip().isdigit():
+            name = fields[2].removeprefix(" ")
+            if name.split(".")[0] == "labkit":  # a top-level entry (nested ones are indented)
+                total += int(fields[1])
+    return total / 1000
+
+
+def import_time() -> float:
+    """Median of IMPORT_ROUNDS fresh `import labkit` (and, for comparison, the whole model on first use)."""
+    import_ms("labkit.model")  # writes the bytecode the rounds below read
+    light = statistics.median(import_ms("labkit") for _ in range(IMPORT_ROUNDS))
+    model = statistics.median(import_ms("labkit.model") for _ in range(IMPORT_ROUNDS))
+    verdict = "meets" if light < IMPORT_TARGET_MS else "MISSES"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"import labkit: {light:.1f} ms ({verdict} the target of {IMPORT_TARGET_MS} ms); the whole model on "
+          f"first use (import labkit.model): {model:.1f} ms; median of {IMPORT_ROUNDS} fresh interpreters, "
+          f"load average {load}")
+    return light
+
+
 def main() -> int:
+    import_time()
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if cores:
         os.sched_setaffinity(0, {min(cores)})

@@ -12,7 +12,7 @@ from itertools import combinations
 
 from .model import SWITCHES, FtpClientSettings, Network, Trace, TraceError, ftp_session, trace
 from .model.host import InterfaceRef
-from .model.commands import netsh_set_switch
+from .model.setting_commands import netsh_set_switch
 from .errors import shorten
 from .model.ftp import FtpError
 

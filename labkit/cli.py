@@ -19,7 +19,7 @@ from . import scenario
 from .cases.dcdiag import Sysvol
 from .errors import LabkitError
 from .model.addressing import parse_ipv4
-from .model import (PROTOCOLS, CommandError, FtpMode, OnCccRefused, Prot, TlsMode, TraceError, apply_command,
+from .model import (PROTOCOLS, CommandError, FtpMode, OnCccRefused, Prot, TlsMode, apply_command,
                     netsh_show_route, cluster_shares, node_commands, route_print, trace)
 
 USAGE_ERROR = 2
@@ -138,7 +138,8 @@ def cmd_kernel_lab(args) -> str:
     problem = requirements_problem()
     if problem:
         raise InputError(problem)
-    progress = (lambda text: print(f"kernel-lab: {text}", file=sys.stderr, flush=True))
+    def progress(text):
+        print(f"kernel-lab: {text}", file=sys.stderr, flush=True)
     try:
         if args.scenario == "all":
             from .kernel_lab.cases import run_all, table

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import nbformat
 import pytest
@@ -199,7 +199,7 @@ def _open_and_run(page, base, token, folder, notebook):
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     # Run only once this notebook is the current one and its kernel is idle.
     page.wait_for_function(
-        "(() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        "(() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"  # noqa: UP031 (JavaScript braces)
         " return !!(w && w.context && w.context.path.endsWith(%r) && w.sessionContext"
         " && w.sessionContext.session && w.sessionContext.session.kernel"
         " && w.sessionContext.kernelDisplayStatus === 'idle'); })()" % notebook, timeout=90_000)

@@ -8,7 +8,7 @@ from labkit.checks import (Check, grade_switches, minimal_switch_sets, reply_acc
                            with_switches)
 from labkit.cli import main
 from labkit.model import trace
-from labkit.scenario import SCENARIO_DIR, load_checks, parse_scenario
+from labkit.scenario import SCENARIO_DIR, load_checks
 
 
 def test_shipped_checks_pass_on_the_working_design():

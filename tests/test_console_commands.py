@@ -13,7 +13,6 @@ import pytest
 import labkit
 from labkit.model import apply_command, profile
 from labkit.model.console import ConsoleResult, run_console, save_script
-from labkit.model.console.dispatch import ConsoleError
 
 ROOT = Path(__file__).resolve().parents[1]
 

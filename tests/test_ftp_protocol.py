@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labkit.model.ftp import ftp_session
-from labkit.model.ftp_protocol import (FtpClientSettings, FtpSyntaxError, eprt_argument, parse_227,
+from labkit.model.ftp_protocol import (FtpSyntaxError, eprt_argument, parse_227,
                                        parse_229, parse_eprt_argument, parse_port_argument,
                                        reply_text, six_numbers)
 from labkit.scenario import load_scenario

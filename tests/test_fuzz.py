@@ -96,7 +96,7 @@ def test_mutated_scenarios_load_or_fail_with_one_line_and_what_loads_traces(name
 def test_mutated_commands_are_applied_or_refused():
     rnd = random.Random(SEED)
     net = labkit.load_scenario("nlb-intranet")
-    for round_ in range(ROUNDS * 3):
+    for _round in range(ROUNDS * 3):
         line = " ".join(_mutate(rnd, rnd.choice(COMMANDS)).split("\n")).strip()  # a command is one line
         _within_limit(f"command {line[:80]!r}", SEED, lambda: apply_command(net, "web1", line))
 
@@ -129,7 +129,7 @@ def test_odd_panel_field_values_give_field_errors_not_tracebacks():
     ftp = labkit.load_scenario("ftp-nat-seed")
     nlb = labkit.load_scenario("nlb-intranet")
     fields = ODD + ["193.211.10.27", "51976-51999", "10.10.0.1, 10.10.0.2", "10.30.0.0/16 via 10.10.0.1 on nlb metric 5"]
-    for round_ in range(ROUNDS * 2):
+    for _round in range(ROUNDS * 2):
         value = rnd.choice(fields)
         _within_limit(f"ftp_view external {value[:40]!r}", SEED,
                       lambda: ftp_view(ftp, ftp.ftp.settings, external_address=value,

@@ -7,7 +7,7 @@ same NICs, addresses, gateways, metrics, routes and switches; the scenario file 
 with labkit.load_scenario and traces.
 """
 
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Interface, IPv4Network
 
 import pytest
 from hypothesis import given, settings

@@ -4,7 +4,6 @@ report says who fixed what, in how many attempts, with which commands."""
 
 from __future__ import annotations
 
-import json
 
 import nbformat
 import pytest

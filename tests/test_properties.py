@@ -124,7 +124,7 @@ def test_strong_host_send_never_leaves_by_a_nic_that_does_not_own_the_source(os,
     first = result.hops[0]
     if first.out_iface is not None and first.out_iface != "nlb":
         assert weak or fwd
-    if not (weak or fwd) and not IPv4Address(dst) in IPv4Network("10.10.0.0/24"):
+    if not (weak or fwd) and IPv4Address(dst) not in IPv4Network("10.10.0.0/24"):
         assert result.disposition is Disposition.STRONG_SEND_BLOCKED
 
 

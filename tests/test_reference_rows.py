@@ -7,7 +7,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 import pytest
 
-from labkit.model import (CommandError, Disposition, Gateway, Interface, Node, Route, RouteOrigin,
+from labkit.model import (CommandError, Disposition, Gateway, Interface, Node, Route,
                           netsh_show_route, profile, registry_value, restart, route_print,
                           run_command, select_route, trace)
 from labkit.model.routes import GATEWAY_ERROR, MASK_ERROR

@@ -13,12 +13,31 @@ from labkit.cases.dcdiag import Sysvol, VerdictKind
 from labkit.cases.restore import DiskKind, RestoreOutcome
 from labkit.errors import LabkitError
 from labkit.importer.text import Kind
-from labkit.model import (Action, Certificate, ChoiceError, ClusterMode, Direction, Disposition, FtpClientSettings,
-                          FtpMode, FtpOutcome, FtpChannel, FtpServerSettings, LbAffinity, NlbAffinity, OnCccRefused,
-                          Prot, Role, RouteOrigin, RuleAction, ServerSoftware, Severity, TlsMode)
+from labkit.model import (
+    Action,
+    Certificate,
+    ChoiceError,
+    ClusterMode,
+    Direction,
+    Disposition,
+    FtpChannel,
+    FtpClientSettings,
+    FtpMode,
+    FtpOutcome,
+    FtpServerSettings,
+    LbAffinity,
+    NlbAffinity,
+    OnCccRefused,
+    Prot,
+    Role,
+    RouteOrigin,
+    RuleAction,
+    ServerSoftware,
+    Severity,
+    TlsMode,
+)
 from labkit.model.middlebox import Firewall, LoadBalancer, Rule
-from labkit.scenario import ScenarioError, parse_scenario
-from labkit.scenario import schema
+from labkit.scenario import ScenarioError, parse_scenario, schema
 
 PACKAGE = Path(labkit.__file__).parent
 
@@ -184,6 +203,7 @@ def test_constructors_read_a_members_text_and_refuse_anything_else_in_one_line()
 
 def test_a_scenario_round_trips_with_enum_values_written_as_plain_text():
     import yaml
+
     from labkit.scenario import to_dict, to_yaml
     net = labkit.load_scenario("ftp-load-balancer")
     text = to_yaml(net)
@@ -199,10 +219,11 @@ def test_a_scenario_round_trips_with_enum_values_written_as_plain_text():
 
 
 def test_a_reply_at_the_wrong_nlb_member_is_the_traces_own_outcome():
+    from test_edge_cases import SAME_SUBNET_WITH_MONITOR
+
     from labkit.checks import Check, run_check
     from labkit.model import trace
     from labkit.model.trace import WRONG_NODE
-    from test_edge_cases import SAME_SUBNET_WITH_MONITOR
     net = parse_scenario(SAME_SUBNET_WITH_MONITOR)
     result = trace(net, "web1", "10.10.0.98", reply=True)
     assert result.outcome == "ACCEPTED" and result.reply.outcome == WRONG_NODE

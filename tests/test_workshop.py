@@ -210,7 +210,7 @@ def test_a_culled_learner_finds_their_work_and_sigterm_stops_everything(tmp_path
         assert again["content"]["cells"][0]["source"] == "ada's notes"
 
 
-def test_three_learners_in_a_real_browser_each_with_their_own_copy(tmp_path, proxy, browser):
+def test_three_learners_in_a_real_browser_each_with_their_own_copy(tmp_path, proxy, browser):  # noqa: F811 (fixture)
     names = ("ada", "bob", "cyd")
     marker = "# ada-was-here"
     with running_hub(tmp_path, "SIGINT") as (base, _):
@@ -278,8 +278,8 @@ def _fetch_status(page, path: str) -> int:
 def _makefile_extras(stamp: str) -> set[str]:
     """The extras the Makefile installs in the recipe that makes the venv stamp `stamp`."""
     makefile = (ROOT / "Makefile").read_text()
-    found = re.search(r"^\$\(VENV\)/%s:[^\n]*\n(?:\t[^\n]*\n)*?\t[^\n]*install -e '\.\[([a-z,]+)\]'"
-                      % re.escape(stamp), makefile, re.M)
+    found = re.search(rf"^\$\(VENV\)/{re.escape(stamp)}:[^\n]*\n(?:\t[^\n]*\n)*?\t[^\n]*install -e '\.\[([a-z,]+)\]'",
+                      makefile, re.M)
     assert found, stamp
     return set(found.group(1).split(","))
 

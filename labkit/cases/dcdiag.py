@@ -127,7 +127,7 @@ class DomainState:
     dfsrmig_state: int | None = None
     replication: ReplicationSummary | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.sysvol is not None:
             object.__setattr__(self, "sysvol", Sysvol.parse(self.sysvol, "sysvol"))
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import codecs
 import os
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field
 
 from ..errors import clip
-from ..scenario import ScenarioError, _Spec, validate_yaml
+from ..scenario import ScenarioError, StrictSpec, validate_yaml
 from .restore import Disk, DiskKind, Layout, LayoutError
 
 
-class DiskSpec(_Spec):
+class DiskSpec(StrictSpec):
     name: str
     size_gb: Annotated[float, Field(gt=0, allow_inf_nan=False)]
     kind: DiskKind = DiskKind.DISK
@@ -27,7 +26,7 @@ class BackupDiskSpec(DiskSpec):
     system: bool = False
 
 
-class LayoutSpec(_Spec):
+class LayoutSpec(StrictSpec):
     backup: list[BackupDiskSpec] = Field(min_length=1)
     target: list[DiskSpec] = Field(min_length=1)
     bios_boot_disk: str | None = None

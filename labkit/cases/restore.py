@@ -66,7 +66,7 @@ class Disk:
     system: bool = False
     """In the backup: the original system disk, the one the BIOS booted (implies critical)."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, kind=DiskKind)
 
 
@@ -77,7 +77,7 @@ class Layout:
     bios_boot_disk: str | None = None
     """The target disk first in the BIOS boot order (the one 'active in BIOS'); None: not given."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         names = [d.name for d in self.target]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:

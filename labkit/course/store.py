@@ -47,7 +47,7 @@ class Progress:
     def get(self, key: str) -> Attempts:
         return self.exercises.get(key, Attempts())
 
-    def with_attempt(self, key: str, answer: object, passed: bool, now: float) -> "Progress":
+    def with_attempt(self, key: str, answer: object, passed: bool, now: float) -> Progress:
         old = self.get(key)
         shown = repr(answer)
         new = replace(old, tries=old.tries + 1, passed=old.passed or passed,
@@ -56,7 +56,7 @@ class Progress:
                       last_answer=shown if len(shown) <= MAX_ANSWER_CHARS else shown[:MAX_ANSWER_CHARS - 3] + "...")
         return Progress({**self.exercises, key: new})
 
-    def with_lab_attempt(self, key: str, seed: str, commands, passed: bool, now: float) -> "Progress":
+    def with_lab_attempt(self, key: str, seed: str, commands, passed: bool, now: float) -> Progress:
         """A break-fix attempt: counted like any exercise, plus its seed, commands and time to fix."""
         old = self.get(key)
         step = self.with_attempt(key, list(commands), passed, now)
@@ -68,7 +68,7 @@ class Progress:
                       (round(now - new.first_try, 1) if passed and new.first_try else None))
         return Progress({**step.exercises, key: new})
 
-    def with_solution_shown(self, key: str) -> "Progress":
+    def with_solution_shown(self, key: str) -> Progress:
         return Progress({**self.exercises, key: replace(self.get(key), solution_shown=True)})
 
 

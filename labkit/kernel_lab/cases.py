@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
-from typing import Callable
+from collections.abc import Callable
 
 from ..model.ftp_protocol import FtpClientSettings
 from ..model.middlebox import FtpHelper, PortForward, Rule

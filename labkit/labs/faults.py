@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
-from typing import Callable
+from collections.abc import Callable
 
 from ..model import Gateway, apply_command, trace
 from ..scenario import parse_scenario
@@ -149,7 +149,7 @@ def lost_after_reboot(rng) -> Challenge:
                  lesson="route add without -p does not survive a restart; check the Persistent Routes section.",
                  hints=("route print: is every route you need also under Persistent Routes?",
                         "A route added without -p is gone after the next restart.",
-                        f"Delete the route and add it again with route -p add."))
+                        "Delete the route and add it again with route -p add."))
 
 
 def _with(challenge: Challenge, **changes) -> Challenge:
@@ -288,7 +288,7 @@ def dead_gateway_udp(rng) -> Challenge:
         cause=f"The first default gateway {v['L']}.1 is down. Dead gateway detection moves TCP connections "
               "to the next gateway after retransmissions, but UDP and ping never trigger it.",
         lesson="Dead gateway detection is for TCP only; remove a dead gateway rather than rely on it.",
-        hints=["ipconfig /all: how many gateways, in which order?", f"ping each gateway.",
+        hints=["ipconfig /all: how many gateways, in which order?", "ping each gateway.",
                f"Remove the dead gateway {v['L']}.1 from the NIC."], level=2)
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from ..model import FtpClientSettings, ftp_session
+from ..model import FtpClientSettings, FtpMode, TlsMode, ftp_session
 from .templates import shipped_variant
 from .variant import Challenge, Flow
 
-FTPS = FtpClientSettings(mode="passive", tls="explicit")
+FTPS = FtpClientSettings(mode=FtpMode.PASSIVE, tls=TlsMode.EXPLICIT)
 OLD_FTPS = replace(FTPS, trust_pasv_address=True)
 
 
@@ -67,7 +67,7 @@ def external_address(rng) -> Challenge:
                 "Behind NAT with FTPS, set the server's external address (IIS: External IP Address of Firewall).",
                 ["Play the session: what address does the 227 reply carry?",
                  "Who can rewrite that reply when it is encrypted?",
-                 f"iis external-address <the address the client dials>"], ("iis", "firewall"))
+                 "iis external-address <the address the client dials>"], ("iis", "firewall"))
 
 
 def passive_range(rng) -> Challenge:

@@ -15,7 +15,7 @@ from ..model import FtpClientSettings, Network
 
 
 def rng_for(kind: str, seed: object) -> random.Random:
-    digest = hashlib.sha256(f"labkit-lab|{kind}|{seed}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"labkit-lab|{kind}|{seed}".encode()).digest()
     return random.Random(int.from_bytes(digest[:16], "big"))
 
 

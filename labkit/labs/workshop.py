@@ -7,7 +7,6 @@ Pure text builders (`learner_notebook`, `answer_key`, `report_lines`) and thin f
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path

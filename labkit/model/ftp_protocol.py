@@ -197,7 +197,7 @@ class FtpServerSettings:
     """vsftpd's setting (default NO upstream): active-mode data connections leave from port 20.
     IIS always uses port 20; pyftpdlib never does (an ephemeral port)."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, software=ServerSoftware, tls=TlsMode, certificate=Certificate)
         object.__setattr__(self, "passive_ports", port_range(self.passive_ports))
 
@@ -245,7 +245,7 @@ class FtpClientSettings:
     command is the first command after login (ftplib's transfercmd(), or a client that set
     the type earlier)."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, mode=FtpMode, tls=TlsMode, prot=Prot, on_ccc_refused=OnCccRefused)
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from .ftp_alg import HelperEvent
-from .ftp_fixes import Risk
 from .ftp_ports import PortCoverage
 from .ftp_protocol import FtpClientSettings, TlsMode
+from .ftp_risks import Risk
 from .trace import Remedy, Trace
 from .vocabulary import Vocabulary
 

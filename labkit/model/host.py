@@ -1,16 +1,52 @@
-"""Nodes and their interfaces, and the per-interface host-model switches."""
+"""Nodes and their interfaces, the per-interface host-model switches, and the IPv4 route
+table Windows builds from a node's addresses, gateways and static routes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
-from ipaddress import IPv4Address, IPv4Interface
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import NamedTuple
 
 from ..errors import LabkitError, shorten
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
 from .vocabulary import Vocabulary, settle
+
+
+LOOPBACK = "loopback"
+"""Key of the software loopback pseudo-interface every node has."""
+LOOPBACK_LABEL = "Loopback Pseudo-Interface 1"
+
+DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
+_MULTICAST = IPv4Network("224.0.0.0/4")
+_LIMITED_BROADCAST = IPv4Network("255.255.255.255/32")
+
+
+class RouteOrigin(Vocabulary):
+    SYSTEM = "system"      # on-link, host and broadcast routes the stack creates per address
+    GATEWAY = "gateway"    # a default gateway from the NIC's properties
+    STATIC = "static"      # route add / netsh add route
+    LOOPBACK = "loopback"  # 127.0.0.0/8 on the loopback pseudo-interface
+
+
+@dataclass(frozen=True)
+class Route:
+    destination: IPv4Network
+    gateway: IPv4Address | None
+    """Next hop; None = on-link."""
+    interface: str
+    metric: int
+    """Route metric (Vista+: an offset added to the interface metric)."""
+    origin: RouteOrigin = RouteOrigin.STATIC
+    persistent: bool = True
+
+    @property
+    def is_default(self) -> bool:
+        return self.destination.prefixlen == 0
+
+    def next_hop(self, dst: IPv4Address) -> IPv4Address:
+        return dst if self.gateway is None else self.gateway
 
 
 class Role(Vocabulary):
@@ -129,7 +165,7 @@ class Node:
     os: OsProfile
     interfaces: tuple[Interface, ...]
     routes: tuple = ()
-    """Static routes (labkit.model.routes.Route with origin STATIC), in the order added."""
+    """Static routes (Route with origin STATIC), in the order added."""
     role: Role = Role.HOST
     down: bool = False
     binding_order: tuple[str, ...] = ()
@@ -145,7 +181,7 @@ class Node:
     x: float | None = None
     y: float | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, role=Role)
 
     @cached_property
@@ -208,8 +244,7 @@ class Node:
         return self.binding_order or tuple(i.key for i in self.interfaces)
 
     @cached_property
-    def route_table(self):
-        from .routes import build_route_table  # routes imports this module
+    def route_table(self) -> tuple[Route, ...]:
         return build_route_table(self)
 
 
@@ -222,3 +257,41 @@ def interface_defaults(os: OsProfile, role: Role) -> dict[str, bool]:
 
 SWITCHES = ("weakhostsend", "weakhostreceive", "forwarding")
 """The per-interface switches, in the order netsh lists them in the kit."""
+
+
+def build_route_table(node: Node) -> tuple[Route, ...]:
+    """Every route the node holds, in the order the kit lists them (ties go to the first)."""
+    os = node.os
+    table: list[Route] = []
+    for iface in node.interfaces:
+        ifm = node.interface_metric(iface.key)
+        system = ifm if os.system_route_metric is None else os.system_route_metric
+        onlink: list[IPv4Network] = []
+        for addr in iface.addresses:
+            net = addr.network
+            if net.prefixlen < 32:
+                onlink.append(net)
+            onlink.append(IPv4Network(addr.ip))
+            if net.prefixlen < 31 and os.is_windows:
+                onlink.append(IPv4Network(net.broadcast_address))
+        # Two addresses in one subnet share its network and broadcast routes.
+        table.extend(Route(dest, None, iface.key, system, RouteOrigin.SYSTEM)
+                     for dest in dict.fromkeys(onlink))
+        if os.is_windows:
+            table.append(Route(_MULTICAST, None, iface.key, system, RouteOrigin.SYSTEM))
+            table.append(Route(_LIMITED_BROADCAST, None, iface.key, system, RouteOrigin.SYSTEM))
+        for gw in iface.gateways:
+            if gw.metric is not None:
+                metric = gw.metric
+            elif os.static_gateway_metric is None:
+                metric = ifm
+            else:
+                metric = os.static_gateway_metric
+            table.append(Route(DEFAULT_ROUTE, gw.address, iface.key, metric, RouteOrigin.GATEWAY))
+    table.extend(node.routes)
+    loop_metric = os.system_route_metric if os.system_route_metric is not None else os.loopback_metric
+    loopback = ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32", "224.0.0.0/4",
+                "255.255.255.255/32") if os.is_windows else ("127.0.0.0/8",)
+    for dest in loopback:
+        table.append(Route(IPv4Network(dest), None, LOOPBACK, loop_metric, RouteOrigin.LOOPBACK))
+    return tuple(table)

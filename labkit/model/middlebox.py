@@ -139,7 +139,7 @@ class Rule:
     dport: PortRange | None = None
     name: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, action=RuleAction, direction=Direction)
         object.__setattr__(self, "sport", port_range(self.sport))
         object.__setattr__(self, "dport", port_range(self.dport))
@@ -181,7 +181,7 @@ class Firewall:
     stateful: bool = True
     """Packets of known connections, and connections an FTP helper expects, pass without rules."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, default_in=RuleAction, default_out=RuleAction, default_forward=RuleAction)
 
     def decide(self, direction: Direction, in_iface: str | None, out_iface: str | None, proto: str,
@@ -206,7 +206,7 @@ class PortForward:
     to_port: int | None = None
     """First port on the inside; None keeps the port."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "ports", PortRange.parse(self.ports))
 
     def target(self, dport: int) -> int:
@@ -239,7 +239,7 @@ class LoadBalancer:
     snat: tuple[IPv4Address, ...] = ()
     """Source addresses the balancer gives clients; empty = clients keep theirs."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, affinity=LbAffinity)
         object.__setattr__(self, "ports", tuple(PortRange.parse(r) for r in self.ports))
 
@@ -267,7 +267,7 @@ class Session:
     in_iface: str | None = None
     related: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("original", "translated"):
             if not isinstance(getattr(self, name), FourTuple):
                 object.__setattr__(self, name, FourTuple(*getattr(self, name)))

@@ -1,188 +1,20 @@
-"""The `netsh interface ipv4` context: what its show commands print, and running the
-set/add/delete commands a learner types, read the way netsh reads its arguments."""
+"""The `netsh interface ipv4` context: which command a learner typed, and what its set, add
+and delete commands change (the show commands print with labkit.model.console.netsh_show).
+How netsh reads the arguments is in netsh_syntax.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .addressing import parse_ipv4, parse_ipv4_prefix
+from .addressing import parse_ipv4_prefix
 from .cmdline import CommandError, command_text, has_typographic_quotes, quoted_word, straight_quotes
-from .host import Interface, Node
+from .host import Node
+from .netsh_syntax import (ADD_ADDRESS, ADD_ROUTE, DELETE_ADDRESS, DELETE_ROUTE, SET_INTERFACE, SHOW_CONFIG,
+                           SHOW_INTERFACES, SHOW_ROUTE, SYNTAX_ERROR, interface_by_name, read_arguments)
 from .route_edits import add_route, command_address, command_number, delete_routes
 from .console.netsh_show import netsh_show_config, netsh_show_interface, netsh_show_interfaces, netsh_show_route
 from .routes import Route, RouteOrigin, parse_destination
 
 NETSH_ROUTE_METRIC = 256
 """Route metric of `netsh interface ipv4 add route` without metric= (see docs/model-rules.md)."""
-
-
-
-# --- reading netsh arguments ----------------------------------------------------------------
-
-ON_OFF = ("enabled", "disabled")
-
-
-@dataclass(frozen=True)
-class Syntax:
-    """One netsh command's parameters: the positional order, tags that must be named,
-    the values of enumerated ones, which ones the kit models, and which are required."""
-
-    positional: tuple[str, ...]
-    modelled: frozenset[str]
-    required: tuple[str, ...] = ()
-    tag_only: tuple[str, ...] = ()
-    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def values(self, name: str) -> tuple[str, ...]:
-        return dict(self.choices).get(name, ())
-
-
-_STORE = ("store", ("active", "persistent"))
-_SET_INTERFACE = Syntax(
-    positional=("interface", "forwarding", "advertise", "mtu", "siteprefixlength", "nud", "basereachabletime",
-                "retransmittime", "dadtransmits", "routerdiscovery", "managedaddress", "otherstateful",
-                "weakhostsend", "weakhostreceive", "ignoredefaultroutes", "advertisedrouterlifetime",
-                "advertisedefaultroute", "currenthoplimit", "store", "forcearpndwolpattern",
-                "enabledirectedmacwolpattern", "ecncapability", "rabaseddnsconfig", "dhcpstaticipcoexistence"),
-    tag_only=("metric",),
-    modelled=frozenset({"interface", "forwarding", "weakhostsend", "weakhostreceive", "metric", "store"}),
-    required=("interface",),
-    choices=tuple((name, ON_OFF) for name in (
-        "forwarding", "advertise", "nud", "managedaddress", "otherstateful", "weakhostsend", "weakhostreceive",
-        "ignoredefaultroutes", "advertisedefaultroute", "forcearpndwolpattern", "enabledirectedmacwolpattern",
-        "rabaseddnsconfig", "dhcpstaticipcoexistence")) + (
-        ("routerdiscovery", ("enabled", "disabled", "dhcp")),
-        ("ecncapability", ("ecndisabled", "ect1", "ect0", "application")), _STORE))
-_ADD_ROUTE = Syntax(
-    positional=("prefix", "interface", "nexthop", "siteprefixlength", "metric", "publish", "validlifetime",
-                "preferredlifetime", "store"),
-    modelled=frozenset({"prefix", "interface", "nexthop", "metric", "store"}),
-    required=("prefix", "interface"), choices=(("publish", ("no", "age", "yes")), _STORE))
-_DELETE_ROUTE = Syntax(positional=("prefix", "interface", "nexthop", "store"),
-                       modelled=frozenset({"prefix", "interface", "nexthop", "store"}),
-                       required=("prefix", "interface"), choices=(_STORE,))
-_ADD_ADDRESS = Syntax(
-    positional=("name", "address", "mask", "type", "gateway", "gwmetric", "validlifetime", "preferredlifetime",
-                "subinterface", "store", "skipassource"),
-    modelled=frozenset({"name", "address", "mask", "skipassource", "store"}),
-    required=("name", "address"),
-    choices=(("type", ("unicast", "anycast")), ("skipassource", ("true", "false")), _STORE))
-_DELETE_ADDRESS = Syntax(positional=("name", "address", "gateway", "store"),
-                         modelled=frozenset({"name", "address", "store"}), required=("name", "address"),
-                         choices=(_STORE,))
-_SHOW_INTERFACES = Syntax(positional=("interface", "rr", "level", "store"),
-                          modelled=frozenset({"interface", "level", "store"}),
-                          choices=(("level", ("normal", "verbose")), _STORE))
-_SHOW_ROUTE = Syntax(positional=("level", "store"), modelled=frozenset({"level", "store"}),
-                     choices=(("level", ("normal", "verbose")), _STORE))
-
-_SHOW_CONFIG = Syntax(positional=("name",), modelled=frozenset({"name"}))
-
-SYNTAX_ERROR = "The syntax supplied for this command is not valid. Check help for the correct syntax."
-
-
-def _tag(typed: str, syntax: Syntax) -> str | None:
-    """netsh accepts a tag or any prefix of it that names one tag only (l= for level=)."""
-    tags = syntax.positional + syntax.tag_only
-    if typed in tags:
-        return typed
-    matches = [t for t in tags if t.startswith(typed)]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _name_slot(syntax: Syntax) -> str | None:
-    """The parameter that takes an interface name, if the command has one."""
-    return next((p for p in syntax.positional if p in ("interface", "name")), None)
-
-
-def _name_hint(node: Node, words: list[str], name_at: int | None, syntax: Syntax) -> str:
-    """When an interface name was typed without quotes: the command with the name in quotes."""
-    slot = _name_slot(syntax)
-    names = ", ".join(f'"{i.label}"' for i in node.interfaces)
-    general = f"an interface name with spaces needs straight double quotes; {node.name} has: {names}"
-    if name_at is None or slot is None:
-        return general
-    loose = []
-    for word in words[name_at:]:
-        if "=" in word:
-            break
-        loose.append(word)
-    labels = {i.label.lower() for i in node.interfaces}
-    for count in range(len(loose), 1, -1):
-        joined = " ".join(loose[:count])
-        if joined.lower() in labels:
-            fixed = words[:name_at] + [joined] + words[name_at + count:]
-            return f"a name with spaces needs straight double quotes: {command_text(fixed)}"
-    return general
-
-
-def _not_valid(word: str, hint: str) -> CommandError:
-    return CommandError(f"'{word}' is not a valid argument for this command. {SYNTAX_ERROR}", hint)
-
-
-def _arguments(node: Node, words: list[str], start: int, syntax: Syntax) -> dict[str, str]:
-    """Match the words after the command to its parameters as netsh does: `tag=value` by
-    tag, bare words to the free positions in order; then check the values."""
-    out: dict[str, str] = {}
-    at: dict[str, int] = {}
-    bare: set[str] = set()
-    for index in range(start, len(words)):
-        word = words[index]
-        if "=" in word:
-            tag, _, value = word.partition("=")
-            name = _tag(tag.lower(), syntax)
-            if name is None:
-                known = ", ".join(p for p in syntax.positional + syntax.tag_only if p in syntax.modelled)
-                raise _not_valid(word, f"labkit knows these parameters here: {known}")
-        else:
-            free = [p for p in syntax.positional if p not in out]
-            if not free:
-                raise _not_valid(word, _name_hint(node, words, at.get(_name_slot(syntax)), syntax))
-            name, value = free[0], word
-            bare.add(name)
-        if name in out:
-            raise CommandError(f"{name} is given twice", f"give {name}= once", own_wording=True)
-        out[name], at[name] = value, index
-    slot = _name_slot(syntax)
-    for name, value in out.items():
-        allowed = syntax.values(name)
-        address = name in ("nexthop", "gateway")
-        if (not allowed or value.lower() in allowed) and (not address or _is_ipv4(value)):
-            continue
-        hint = f"{name} must be {' or '.join(allowed)}" if allowed else f"{name} must be an IPv4 address"
-        if name in bare and slot is not None and slot in bare:
-            hint = _name_hint(node, words, at[slot], syntax)
-        if allowed:
-            raise _not_valid(words[at[name]], hint)
-        raise CommandError(f"netsh: {words[at[name]]!r} is not an IPv4 address for {name}", hint,
-                           own_wording=True)
-    for name in out:
-        if name not in syntax.modelled:
-            raise CommandError(f"netsh: the parameter {name!r} is not modelled by labkit",
-                               f"labkit models: {', '.join(sorted(syntax.modelled))}")
-    missing = [p for p in syntax.required if p not in out]
-    if missing:
-        raise CommandError("One or more essential parameters were not entered. Verify the required parameters, "
-                           f"and reenter them. {SYNTAX_ERROR}", f"give {' and '.join(missing)}")
-    return {name: value if not syntax.values(name) else value.lower() for name, value in out.items()}
-
-
-def _is_ipv4(text: str) -> bool:
-    try:
-        parse_ipv4(text, "address")
-    except ValueError:
-        return False
-    return True
-
-
-def interface_by_name(node: Node, name: str) -> Interface:
-    """netsh finds an interface by its name (any case) or its index."""
-    for iface in node.interfaces:
-        if name.lower() in (iface.label.lower(), iface.key.lower(), str(node.if_index(iface.key))):
-            return iface
-    names = ", ".join(f'"{i.label}"' for i in node.interfaces)
-    raise CommandError("The filename, directory name, or volume label syntax is incorrect.",
-                       f"no interface named {name!r}; {node.name} has: {names}")
 
 
 # --- running netsh ----------------------------------------------------------------------------
@@ -248,12 +80,12 @@ def netsh(node: Node, words: list[str]) -> tuple[Node, str]:
 
 
 def _show_route(node: Node, words: list[str], start: int) -> tuple[Node, str]:
-    _arguments(node, words, start, _SHOW_ROUTE)
+    read_arguments(node, words, start, SHOW_ROUTE)
     return node, netsh_show_route(node)
 
 
 def _show_interfaces(node: Node, words: list[str], start: int) -> tuple[Node, str]:
-    args = _arguments(node, words, start, _SHOW_INTERFACES)
+    args = read_arguments(node, words, start, SHOW_INTERFACES)
     iface = interface_by_name(node, args["interface"]) if "interface" in args else None
     # Naming an interface shows its verbose block unless level=normal asks for the table.
     verbose = args.get("level", "verbose" if iface else "normal") == "verbose"
@@ -263,7 +95,7 @@ def _show_interfaces(node: Node, words: list[str], start: int) -> tuple[Node, st
 
 
 def _set_interface(node: Node, words: list[str], start: int) -> tuple[Node, str]:
-    args = _arguments(node, words, start, _SET_INTERFACE)
+    args = read_arguments(node, words, start, SET_INTERFACE)
     iface = interface_by_name(node, args.pop("interface"))
     args.pop("store", None)
     changes: dict = {}
@@ -283,7 +115,7 @@ def _set_interface(node: Node, words: list[str], start: int) -> tuple[Node, str]
 
 
 def _route(node: Node, words: list[str], start: int, adding: bool) -> tuple[Node, str]:
-    args = _arguments(node, words, start, _ADD_ROUTE if adding else _DELETE_ROUTE)
+    args = read_arguments(node, words, start, ADD_ROUTE if adding else DELETE_ROUTE)
     try:
         network = parse_destination(args["prefix"])
     except ValueError as err:
@@ -303,7 +135,7 @@ def _address(node: Node, words: list[str], start: int, adding: bool) -> tuple[No
     verb = "add" if adding else "delete"
     if not node.os.host_model_configurable:
         raise CommandError(f"{node.os.display} has no 'netsh interface ipv4 {verb} address'")
-    args = _arguments(node, words, start, _ADD_ADDRESS if adding else _DELETE_ADDRESS)
+    args = read_arguments(node, words, start, ADD_ADDRESS if adding else DELETE_ADDRESS)
     iface = interface_by_name(node, args["name"])
     address = command_address(args["address"].split("/")[0], "address")
     if not adding:
@@ -332,7 +164,7 @@ def _address(node: Node, words: list[str], start: int, adding: bool) -> tuple[No
 
 def _show_config(node: Node, words: list[str], start: int, dns: bool) -> tuple[Node, str]:
     """`show config [name=]NAME` and `show addresses [name=]NAME`."""
-    args = _arguments(node, words, start, _SHOW_CONFIG)
+    args = read_arguments(node, words, start, SHOW_CONFIG)
     iface = interface_by_name(node, args["name"]) if "name" in args else None
     return node, netsh_show_config(node, iface, dns)
 

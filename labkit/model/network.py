@@ -62,7 +62,7 @@ class Cluster:
     mode: ClusterMode = ClusterMode.UNICAST
     """NLB's own default, and the design (a second NIC beside the cluster NIC) the field notes use."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         settle(self, affinity=NlbAffinity)
         object.__setattr__(self, "members", tuple(InterfaceRef.parse(m) for m in self.members))
 

@@ -33,9 +33,8 @@ class PortRange(_Ends):
     def __new__(cls, first: int | str | tuple, last: int | None = None) -> PortRange:
         if last is None:
             return cls.parse(first)
-        for port in (first, last):
-            if isinstance(port, bool) or not isinstance(port, int):
-                raise PortRangeError(f"expected whole-number ports, got {shorten(port)}")
+        if not isinstance(first, int) or isinstance(first, bool) or isinstance(last, bool):
+            raise PortRangeError(f"expected whole-number ports, got {shorten(first)} and {shorten(last)}")
         if not 1 <= first <= last <= 65535:
             raise PortRangeError(f"expected ports from 1 to 65535, low to high, got {first}-{last}")
         return super().__new__(cls, first, last)

@@ -1,4 +1,6 @@
-"""The IPv4 route table as Windows builds it, and route selection.
+"""Route selection, and how route.exe reads a destination and a gateway.
+
+The route table itself (Route, build_route_table) is part of a node: labkit.model.host.
 
 Selection: longest prefix first, whatever the metric; then the lowest effective
 metric (Vista+: route metric + interface metric); an exact tie is reported as a
@@ -14,43 +16,8 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from .addressing import parse_ipv4
-from .host import Node
-from .vocabulary import Vocabulary
+from .host import DEFAULT_ROUTE, LOOPBACK, LOOPBACK_LABEL, Node, Route, RouteOrigin  # noqa: F401 (importers use routes)
 from ..errors import LabkitError, shorten
-
-LOOPBACK = "loopback"
-"""Key of the software loopback pseudo-interface every node has."""
-LOOPBACK_LABEL = "Loopback Pseudo-Interface 1"
-
-DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
-_MULTICAST = IPv4Network("224.0.0.0/4")
-_LIMITED_BROADCAST = IPv4Network("255.255.255.255/32")
-
-
-class RouteOrigin(Vocabulary):
-    SYSTEM = "system"      # on-link, host and broadcast routes the stack creates per address
-    GATEWAY = "gateway"    # a default gateway from the NIC's properties
-    STATIC = "static"      # route add / netsh add route
-    LOOPBACK = "loopback"  # 127.0.0.0/8 on the loopback pseudo-interface
-
-
-@dataclass(frozen=True)
-class Route:
-    destination: IPv4Network
-    gateway: IPv4Address | None
-    """Next hop; None = on-link."""
-    interface: str
-    metric: int
-    """Route metric (Vista+: an offset added to the interface metric)."""
-    origin: RouteOrigin = RouteOrigin.STATIC
-    persistent: bool = True
-
-    @property
-    def is_default(self) -> bool:
-        return self.destination.prefixlen == 0
-
-    def next_hop(self, dst: IPv4Address) -> IPv4Address:
-        return dst if self.gateway is None else self.gateway
 
 
 def interface_label(node: Node, key: str) -> str:
@@ -69,44 +36,6 @@ def effective_metric(node: Node, route: Route) -> int:
     if route.interface == LOOPBACK:
         return route.metric + node.os.loopback_metric
     return route.metric + node.interface_metric(route.interface)
-
-
-def build_route_table(node: Node) -> tuple[Route, ...]:
-    """Every route the node holds, in the order the kit lists them (ties go to the first)."""
-    os = node.os
-    table: list[Route] = []
-    for iface in node.interfaces:
-        ifm = node.interface_metric(iface.key)
-        system = ifm if os.system_route_metric is None else os.system_route_metric
-        onlink: list[IPv4Network] = []
-        for addr in iface.addresses:
-            net = addr.network
-            if net.prefixlen < 32:
-                onlink.append(net)
-            onlink.append(IPv4Network(addr.ip))
-            if net.prefixlen < 31 and os.is_windows:
-                onlink.append(IPv4Network(net.broadcast_address))
-        # Two addresses in one subnet share its network and broadcast routes.
-        table.extend(Route(dest, None, iface.key, system, RouteOrigin.SYSTEM)
-                     for dest in dict.fromkeys(onlink))
-        if os.is_windows:
-            table.append(Route(_MULTICAST, None, iface.key, system, RouteOrigin.SYSTEM))
-            table.append(Route(_LIMITED_BROADCAST, None, iface.key, system, RouteOrigin.SYSTEM))
-        for gw in iface.gateways:
-            if gw.metric is not None:
-                metric = gw.metric
-            elif os.static_gateway_metric is None:
-                metric = ifm
-            else:
-                metric = os.static_gateway_metric
-            table.append(Route(DEFAULT_ROUTE, gw.address, iface.key, metric, RouteOrigin.GATEWAY))
-    table.extend(node.routes)
-    loop_metric = os.system_route_metric if os.system_route_metric is not None else os.loopback_metric
-    loopback = ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32", "224.0.0.0/4",
-                "255.255.255.255/32") if os.is_windows else ("127.0.0.0/8",)
-    for dest in loopback:
-        table.append(Route(IPv4Network(dest), None, LOOPBACK, loop_metric, RouteOrigin.LOOPBACK))
-    return tuple(table)
 
 
 @dataclass(frozen=True)

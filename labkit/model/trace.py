@@ -43,7 +43,7 @@ class Packet:
     def four(self) -> FourTuple:
         return FourTuple(self.src, self.sport, self.dst, self.dport)
 
-    def with_four(self, four: FourTuple) -> "Packet":
+    def with_four(self, four: FourTuple) -> Packet:
         return Packet(four.src, four.dst, self.proto, four.sport, four.dport)
 
 
@@ -116,7 +116,7 @@ class Trace:
     remedies: tuple[Remedy, ...] = ()
     relied_on: tuple[str, ...] = ()
     """For an accepted packet: the switches, routes and failovers the path depends on."""
-    reply: "Trace | None" = None
+    reply: Trace | None = None
     expected_at: str | None = None
     """For a reply accepted by another node than the one that asked: the node that asked."""
     delivered: Packet | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address
 
-from .commands import netsh_set_switch
+from .setting_commands import netsh_set_switch
 from .host import Interface, Node, Role
 from .host_rules import forwarding_credit, weakness
 from .middlebox import Conntrack

@@ -152,7 +152,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
     for g, style, prefix, _ in ghosts:
         _draw_path(net, px, g, style, prefix, placer)
     legs = {prefix: _draw_path(net, px, t, style, prefix, placer) for t, style, prefix, _ in paths}
-    for t, style, prefix, which in paths:
+    for t, _style, _prefix, which in paths:
         node = t.last_hop.node
         if not t.succeeded:
             x, y = px[node]
@@ -162,7 +162,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         placer.add_mark(Mark("divergence", "diamond", x + node_width(divergence) / 2 + 2, y - NODE_H / 2 - 2, 14, 14,
                              fill="#ffd54a", stroke="#222222", width=1.2))
     # Labels, most important first: they get the nearest free spot.
-    for t, style, prefix, which in paths:
+    for t, _style, _prefix, which in paths:
         colour = GREEN if t.succeeded else RED
         label = Label(f"ending:{which}:{t.last_hop.node}", _ending_lines(t, which), 0, 0, LABEL_PX,
                       bold=True, colour=colour, fill="white", stroke=colour, pad=3)
@@ -261,7 +261,7 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
             placer.add_line(Line(f"cluster:{cluster.name}", corners, "#555555", 1.2, "5 4"))
     for node in net.nodes:
         x, y = px[node.name]
-        kind = "circle" if node.role.value == "router" else "rect"
+        kind = "circle" if node.role is Role.ROUTER else "rect"
         width = node_width(node.name)
         placer.add_mark(Mark(f"node:{node.name}", kind, x, y, width, NODE_H, fill="#f2f2f2",
                              hatch=node.down))

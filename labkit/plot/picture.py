@@ -44,7 +44,7 @@ class Label:
         w, h = self.size_px
         return self.x, self.y, self.x + w, self.y + h
 
-    def moved(self, x: float, y: float) -> "Label":
+    def moved(self, x: float, y: float) -> Label:
         return replace(self, x=x, y=y)
 
 
@@ -91,7 +91,7 @@ class Picture:
         return (min(b[0] for b in boxes) - margin, min(b[1] for b in boxes) - margin,
                 max(b[2] for b in boxes) + margin, max(b[3] for b in boxes) + margin)
 
-    def shifted(self, dx: float, dy: float) -> "Picture":
+    def shifted(self, dx: float, dy: float) -> Picture:
         return Picture([replace(m, x=m.x + dx, y=m.y + dy) for m in self.marks],
                        [replace(ln, points=tuple((x + dx, y + dy) for x, y in ln.points)) for ln in self.lines],
                        [lab.moved(lab.x + dx, lab.y + dy) for lab in self.labels])

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..model import Network, Problem, Severity, validate_network
 from .build import build_network, dialled_address_problems
 from .read import MAX_TEXT, ScenarioError, load_yaml, validate_yaml
-from .schema import ScenarioSpec, _Spec
+from .schema import ScenarioSpec, StrictSpec
 from .write import to_dict, to_yaml
 
 DATA_DIR = Path(os.environ.get("LABKIT_DATA") or str(files("labkit") / "data"))
@@ -103,6 +103,5 @@ def warnings(net: Network) -> list[Problem]:
     return [p for p in validate_network(net) if p.severity is Severity.WARNING]
 
 
-__all__ = ["DATA_DIR", "SCENARIO_DIR", "ScenarioError", "load_checks", "load_scenario", "load_yaml",
-           "parse_scenario", "resolve", "shipped_scenarios", "to_dict", "to_yaml", "validate_yaml", "warnings",
-           "_Spec"]
+__all__ = ["DATA_DIR", "SCENARIO_DIR", "ScenarioError", "StrictSpec", "load_checks", "load_scenario", "load_yaml",
+           "parse_scenario", "resolve", "shipped_scenarios", "to_dict", "to_yaml", "validate_yaml", "warnings"]

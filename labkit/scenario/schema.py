@@ -9,7 +9,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from ..errors import shorten
 from ..model import (PROFILES, PROTOCOLS, Certificate, ClusterMode, Direction, Disposition, FtpMode, FtpOutcome,
-                     LbAffinity, NlbAffinity, OnCccRefused, Prot, Role, RuleAction, ServerSoftware, TlsMode, parse_destination)
+                     LbAffinity, NlbAffinity, OnCccRefused, Prot, Role, RuleAction, ServerSoftware, TlsMode,
+                     parse_destination)
 from ..model.addressing import parse_ipv4, parse_ipv4_prefix
 from ..model.ftp_protocol import FtpClientSettings
 from ..model.host import InterfaceRef
@@ -32,11 +33,14 @@ Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Metric = Annotated[int, Field(ge=1, le=9999)]
 
 
-class _Spec(BaseModel):
+class StrictSpec(BaseModel):
+    """A record of a YAML file the kit reads: a key it does not know is an error (typo protection).
+    The case files' disk layouts (labkit.cases) build on it too."""
+
     model_config = ConfigDict(extra="forbid")
 
 
-class GatewaySpec(_Spec):
+class GatewaySpec(StrictSpec):
     address: IPv4
     metric: Annotated[int, Field(ge=0, le=9999)] | None = None
 
@@ -46,7 +50,7 @@ class GatewaySpec(_Spec):
         return {"address": value} if isinstance(value, str) else value
 
 
-class InterfaceSpec(_Spec):
+class InterfaceSpec(StrictSpec):
     label: str | None = None
     segment: Name | None = None
     addresses: list[IPv4Prefix] = Field(min_length=1)
@@ -67,7 +71,7 @@ class InterfaceSpec(_Spec):
         raise ValueError(f"expected 'auto' or a whole number from 1 to 9999, got {shorten(value)}")
 
 
-class RouteSpec(_Spec):
+class RouteSpec(StrictSpec):
     destination: str
     gateway: str
     interface: str | None = None
@@ -108,7 +112,7 @@ InterfaceRefField = Annotated[str, AfterValidator(InterfaceRef.parse)]
 NetworkField = Annotated[Any, AfterValidator(_network)]
 
 
-class RuleSpec(_Spec):
+class RuleSpec(StrictSpec):
     action: RuleAction
     direction: Direction = Direction.ANY
     in_interface: str | None = None
@@ -121,7 +125,7 @@ class RuleSpec(_Spec):
     name: str = ""
 
 
-class FirewallSpec(_Spec):
+class FirewallSpec(StrictSpec):
     default_in: RuleAction = RuleAction.DENY
     default_out: RuleAction = RuleAction.ALLOW
     default_forward: RuleAction = RuleAction.DENY
@@ -129,7 +133,7 @@ class FirewallSpec(_Spec):
     rules: list[RuleSpec] = []
 
 
-class PortForwardSpec(_Spec):
+class PortForwardSpec(StrictSpec):
     interface: str
     proto: Literal["tcp", "udp"] = "tcp"
     ports: PortRangeField
@@ -137,17 +141,17 @@ class PortForwardSpec(_Spec):
     to_port: Annotated[int, Field(ge=1, le=65535)] | None = None
 
 
-class NatSpec(_Spec):
+class NatSpec(StrictSpec):
     masquerade: list[str] = []
     port_forwards: list[PortForwardSpec] = []
 
 
-class FtpHelperSpec(_Spec):
+class FtpHelperSpec(StrictSpec):
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = [21]
     loose: bool = False
 
 
-class LoadBalancerSpec(_Spec):
+class LoadBalancerSpec(StrictSpec):
     vip: IPv4
     backends: list[IPv4] = Field(min_length=1)
     ports: list[PortRangeField] = []
@@ -155,7 +159,7 @@ class LoadBalancerSpec(_Spec):
     snat: list[IPv4] = []
 
 
-class FtpServerSpec(_Spec):
+class FtpServerSpec(StrictSpec):
     software: ServerSoftware = ServerSoftware.PYFTPDLIB
     port: Annotated[int, Field(ge=1, le=65535)] = 21
     passive_ports: PortRangeField | None = None
@@ -171,7 +175,7 @@ class FtpServerSpec(_Spec):
     connect_from_port_20: bool = False
 
 
-class FtpSettingsSpec(_Spec):
+class FtpSettingsSpec(StrictSpec):
     """The FTP client's settings (a check may give only these)."""
 
     mode: FtpMode = FtpMode.PASSIVE
@@ -194,7 +198,7 @@ class FtpSessionSpec(FtpSettingsSpec):
     address: IPv4
 
 
-class NodeSpec(_Spec):
+class NodeSpec(StrictSpec):
     role: Role = Role.HOST
     os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
     down: bool = False
@@ -211,14 +215,14 @@ class NodeSpec(_Spec):
     ftp_server: FtpServerSpec | None = None
 
 
-class ClusterSpec(_Spec):
+class ClusterSpec(StrictSpec):
     ip: IPv4
     members: list[InterfaceRefField] = Field(min_length=1)
     affinity: NlbAffinity = NlbAffinity.SINGLE
     mode: ClusterMode = ClusterMode.UNICAST
 
 
-class CheckSpec(_Spec):
+class CheckSpec(StrictSpec):
     name: Name
     description: str = ""
     from_: str | None = Field(None, alias="from")
@@ -226,7 +230,7 @@ class CheckSpec(_Spec):
     src: IPv4 | None = None
     proto: Literal[PROTOCOLS] = "tcp"  # type: ignore[valid-type]
     dport: Annotated[int, Field(ge=1, le=65535)] | None = None
-    expect: "ExpectSpec"
+    expect: ExpectSpec
     ftp: FtpSettingsSpec | None = None
     pass_: str = Field("", alias="pass")
     fail: str = ""
@@ -241,7 +245,7 @@ class CheckSpec(_Spec):
         return self
 
 
-class ExpectSpec(_Spec):
+class ExpectSpec(StrictSpec):
     disposition: Disposition | None = None
     reply: Literal[(*Disposition.values(), WRONG_NODE)] | None = None  # type: ignore[valid-type]
     egress: InterfaceRefField | None = None
@@ -251,7 +255,7 @@ class ExpectSpec(_Spec):
 CheckSpec.model_rebuild()
 
 
-class ScenarioSpec(_Spec):
+class ScenarioSpec(StrictSpec):
     name: Name
     title: str | None = None
     description: str | None = None

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import ipywidgets as w
 
-from ..model import PROTOCOLS, SWITCHES, FtpClientSettings, FtpMode, LbAffinity, Network, Prot, TlsMode, Trace
+from ..model import PROTOCOLS, SWITCHES, FtpClientSettings, FtpMode, LbAffinity, Network, Prot, Role, TlsMode, Trace
 from ..model.ftp import FtpResult
 from ..panels import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from ..plot.ftp_picture import ftp_picture
@@ -98,7 +98,7 @@ class HostPanel(Panel):
         for iface in node_.interfaces:
             boxes = []
             for switch in SWITCHES:
-                fixed = node_.role.value == "router" or (switch != "forwarding" and not node_.os.host_model_configurable)
+                fixed = node_.role is Role.ROUTER or (switch != "forwarding" and not node_.os.host_model_configurable)
                 box = w.Checkbox(value=getattr(iface, switch), description=switch, indent=False,
                                  disabled=fixed, layout=w.Layout(width="auto", margin="0 10px 0 0"))
                 box.observe(self._changed, names="value")

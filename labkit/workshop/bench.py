@@ -31,8 +31,8 @@ from .settings import ROOT
 NOTEBOOK = "01-strong-vs-weak-host.ipynb"
 SWITCH = ("nlb", "weakhostsend")
 EXPECTED = {True: "ACCEPTED", False: "STRONG_SEND_BLOCKED"}
-FLIP = ("box = panel.switches[{switch!r}]\nbox.value = not box.value\n"
-        "print(box.value, panel.view.trace.reply.disposition.value)").format(switch=SWITCH)
+FLIP = (f"box = panel.switches[{SWITCH!r}]\nbox.value = not box.value\n"
+        "print(box.value, panel.view.trace.reply.disposition.value)")
 PASSWORD = "bench-learner-password"
 TEACHER = "bench-instructor-password-not-used-" + uuid.uuid4().hex
 
@@ -66,7 +66,7 @@ class Kernel:
         self.ws, self.session = ws, uuid.uuid4().hex
 
     @classmethod
-    async def open(cls, base: str, name: str, token: str) -> "Kernel":
+    async def open(cls, base: str, name: str, token: str) -> Kernel:
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
         answer = await asyncio.to_thread(client.server_api, base, name, token, "POST", "sessions",
@@ -277,7 +277,7 @@ async def _sample_memory(folder: Path, names: list[str], done: asyncio.Event) ->
             peak[name] = max(peak[name], mb)
         try:
             await asyncio.wait_for(done.wait(), 10)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
     return peak
 

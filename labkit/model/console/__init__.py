@@ -4,7 +4,7 @@ Pure functions, no I/O. One module per command family (ipconfig, route print, ne
 the PowerShell NetTCPIP cmdlets, ping / tracert / Test-NetConnection), the dispatcher with
 cmd.exe's and PowerShell's answers to unknown commands, and the script export.
 
-The output writers are imported by the older command modules (commands.py, netsh.py), so
+The output writers are imported by the command interpreter (commands.py, route_exe.py, netsh.py), so
 this package loads its dispatcher only when it is first asked for.
 """
 

@@ -180,8 +180,8 @@ def run_find_net_route(net, node_name: str, line: str, tokens) -> str:
     if remote is None or ("LocalIPAddress" in bound and local is None):
         bad = bound["RemoteIPAddress"] if remote is None else bound["LocalIPAddress"]
         raise PsError(ps_error(line, "Find-NetRoute", "The parameter is incorrect.",
-                               f"InvalidArgument: (MSFT_NetRoute:ROOT/StandardCimv2/MSFT_NetRoute) [Find-NetRoute], "
-                               f"CimException", "Windows System Error 87,Find-NetRoute", 1, len(line.strip()))
+                               "InvalidArgument: (MSFT_NetRoute:ROOT/StandardCimv2/MSFT_NetRoute) [Find-NetRoute], "
+                               "CimException", "Windows System Error 87,Find-NetRoute", 1, len(line.strip()))
                       + f"[labkit: {bad!r} is not an IPv4 address]")
     try:
         found = find_net_route(net, node_name, remote, local)

@@ -17,6 +17,8 @@ from .layout import ps_error, ps_list
 from .ps_objects import PsObject, ip_addresses, ip_interfaces, route_object, routes
 from .ps_parse import Cmdlet, Param, PsError, bind, not_modelled, wildcard
 
+# The cmdlets' parameter tables (one Get-Help page each) read best as written.
+# fmt: off
 ON_OFF = ("Disabled", "Enabled")
 FAMILY = Param("AddressFamily", "enum", "AddressFamily", ("IPv4", "IPv6"))
 INDEX = Param("InterfaceIndex", "uint", "System.UInt32[]", aliases=("ifIndex",))
@@ -63,6 +65,7 @@ REMOVE_NET_ROUTE = Cmdlet("Remove-NetRoute", (
     Param("DestinationPrefix", "strings", "System.String[]"), INDEX, ALIAS,
     Param("NextHop", "strings", "System.String[]"), FAMILY, STORE, Param("PassThru", "switch"),
     Param("Confirm", "switch"), Param("WhatIf", "switch"), *COMMON), ("DestinationPrefix",), "MSFT_NetRoute")
+# fmt: on
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ def persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def persistent_block(node: Node, matches=pattern_matcher(None)) -> list[str]:
+def persistent_block(node: Node, matches=pattern_matcher(None)) -> list[str]:  # noqa: B008 (a pure match-all, made once)
     """`Persistent Routes:` and `  None`, or the table closed by a separator."""
     rows = [row for row in persistent_rows(node) if matches(row[0])]
     if not rows:
@@ -124,7 +124,7 @@ def ipv6_section(node: Node, pattern: str | None = None) -> list[str]:
     return _active(["", "IPv6 Route Table", RULE], rows, " If Metric Network Destination      Gateway") + ["Persistent Routes:", "  None"]
 
 
-def _classful_broadcast(address: IPv4Address) -> IPv4Network:
+def _classful_broadcast(address: IPv4Address) -> IPv4Address:
     first = int(address) >> 24
     prefix = 8 if first < 128 else 16 if first < 192 else 24
     return IPv4Network(f"{address}/{prefix}", strict=False).broadcast_address
