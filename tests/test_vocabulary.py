@@ -28,6 +28,7 @@ from labkit.model import (
     LbAffinity,
     NlbAffinity,
     OnCccRefused,
+    Outcome,
     Prot,
     Role,
     RouteOrigin,
@@ -36,14 +37,18 @@ from labkit.model import (
     Severity,
     TlsMode,
 )
+from labkit.model.host_rules import WeakBasis
 from labkit.model.middlebox import Firewall, LoadBalancer, Rule
+from labkit.model.middlebox_steps import NatCause, Tracked
+from labkit.model.steps import SourceRule
 from labkit.scenario import ScenarioError, parse_scenario, schema
 
 PACKAGE = Path(labkit.__file__).parent
 
 VOCABULARIES = (FtpMode, TlsMode, Prot, ServerSoftware, Certificate, OnCccRefused, RuleAction, Direction,
                 LbAffinity, NlbAffinity, Severity, FtpOutcome, FtpChannel, VerdictKind, RestoreOutcome, DiskKind,
-                Sysvol, Role, Disposition, Action, RouteOrigin, ClusterMode, Kind)
+                Sysvol, Role, Disposition, Outcome, Action, RouteOrigin, ClusterMode, Kind, NatCause, Tracked,
+                SourceRule, WeakBasis)
 
 
 @pytest.mark.parametrize("vocabulary", VOCABULARIES, ids=lambda v: v.__name__)
@@ -73,7 +78,8 @@ SCHEMA_FIELDS = [
     (schema.FirewallSpec, "default_forward", RuleAction),
     (schema.LoadBalancerSpec, "affinity", LbAffinity), (schema.ClusterSpec, "affinity", NlbAffinity),
     (schema.ClusterSpec, "mode", ClusterMode), (schema.NodeSpec, "role", Role),
-    (schema.ExpectSpec, "disposition", Disposition), (schema.ExpectSpec, "ftp", FtpOutcome),
+    (schema.FlowExpectSpec, "disposition", Disposition), (schema.ReplyExpectSpec, "disposition", Disposition),
+    (schema.ReplyExpectSpec, "reply", Outcome), (schema.FtpExpectSpec, "ftp", FtpOutcome),
 ]
 
 
@@ -82,9 +88,10 @@ def test_the_schema_admits_exactly_the_vocabulary(spec, key, vocabulary):
     assert _allowed(spec.model_fields[key].annotation) == set(vocabulary.values())
 
 
-def test_the_disposition_list_is_written_once_the_reply_adds_only_the_wrong_node_outcome():
-    from labkit.model.trace import WRONG_NODE
-    assert _allowed(schema.ExpectSpec.model_fields["reply"].annotation) == {*Disposition.values(), WRONG_NODE}
+def test_a_traces_outcome_is_its_disposition_or_the_wrong_node_and_the_schema_takes_both_from_the_enums():
+    assert set(Outcome.values()) == {*Disposition.values(), "ACCEPTED_BY_WRONG_NODE"}
+    assert _allowed(schema.ReplyExpectSpec.model_fields["reply"].annotation) == set(Outcome.values())
+    assert _allowed(schema.FlowExpectSpec.model_fields["disposition"].annotation) == set(Disposition.values())
 
 
 def test_the_case_file_schema_takes_disk_kinds_from_the_enum():
@@ -221,11 +228,10 @@ def test_a_scenario_round_trips_with_enum_values_written_as_plain_text():
 def test_a_reply_at_the_wrong_nlb_member_is_the_traces_own_outcome():
     from test_edge_cases import SAME_SUBNET_WITH_MONITOR
 
-    from labkit.checks import Check, run_check
-    from labkit.model import trace
-    from labkit.model.trace import WRONG_NODE
+    from labkit.checks import ReplyCheck
+    from labkit.model import Flow, trace
     net = parse_scenario(SAME_SUBNET_WITH_MONITOR)
     result = trace(net, "web1", "10.10.0.98", reply=True)
-    assert result.outcome == "ACCEPTED" and result.reply.outcome == WRONG_NODE
-    check = Check("x", source="web1", destination="10.10.0.98", reply=WRONG_NODE)
-    assert run_check(net, check).passed
+    assert result.outcome is Outcome.ACCEPTED and result.reply.outcome is Outcome.ACCEPTED_BY_WRONG_NODE
+    check = ReplyCheck("x", flow=Flow("web1", "10.10.0.98"), reply=Outcome.ACCEPTED_BY_WRONG_NODE)
+    assert check.run(net).passed

@@ -22,6 +22,9 @@ DATA_DISK_ACTIVE = ("0x80042406: a data disk is currently set as active in BIOS 
                     "0x80070057)")
 BOOT_DISK_TOO_SMALL = ("0x80042407: the disk set as active in BIOS is too small to recover the original system "
                        "disk (on 2008 R2 possibly shown as 0x80070057)")
+ERROR_CODES = {GENERIC: "0x80070057", TOO_FEW: "0x80042401", DATA_DISK_ACTIVE: "0x80042406",
+               BOOT_DISK_TOO_SMALL: "0x80042407"}
+"""The code each error text above leads with (the one to search for)."""
 
 
 
@@ -121,6 +124,9 @@ class Preflight:
     not_shown: tuple[str, ...] = ()
     """What neither Microsoft nor the field notes show."""
 
+    def __post_init__(self) -> None:
+        settle(self, outcome=RestoreOutcome)
+
     @property
     def ok(self) -> bool:
         return self.outcome is RestoreOutcome.WORKS
@@ -128,18 +134,24 @@ class Preflight:
     @property
     def code(self) -> str | None:
         """The error code the learner meets, e.g. '0x80042407'."""
-        return next((word.strip("():") for word in (self.error or "").split() if word.strip("():").startswith("0x")),
-                    None)
+        return ERROR_CODES.get(self.error)
+
+    @property
+    def headline(self) -> str:
+        """'RESTORE WILL WORK', 'RESTORE WILL FAIL' or 'NOT KNOWN WHETHER THE RESTORE WILL WORK'."""
+        return self.outcome.headline
 
     def __str__(self) -> str:
-        lines = [f"{self.outcome.headline}: {self.cause}"]
-        if self.error:
-            lines.append(f"  error you will see: {self.error}")
-        lines += [f"  documented: {text}" for text in self.documented]
-        lines += [f"  not shown anywhere: {text}" for text in self.not_shown]
-        lines += [f"  fix: {fix}" for fix in self.fixes]
-        lines += [f"  note: {note}" for note in self.notes]
-        return "\n".join(lines)
+        from ..render import preflight_text
+        return preflight_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import preflight_repr
+        return preflight_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import preflight_html
+        return preflight_html(self)
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "outcome": self.outcome, "error": self.error, "code": self.code, "cause": self.cause,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...feedback import still_wrong
 from ...model.middlebox import LbAffinity
 from ..answers import choice, whole_number
 from ..exercise import Exercise
@@ -22,8 +23,8 @@ def _fix_grader():
 
     def grade(answer):
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            return False, ("still wrong: answer with two values, the external address and whether to forward the "
-                           'range, e.g. ("203.0.113.7", True)')
+            return False, still_wrong("answer with two values, the external address and whether to forward the "
+                                      'range, e.g. ("203.0.113.7", True)')
         external_address, forward_range = answer
         result = grade_ftp_fix(net, FtpClientSettings(tls="explicit", trust_pasv_address=True), name="",
                                external_address=external_address, forward_range=forward_range)
@@ -32,9 +33,14 @@ def _fix_grader():
 
 
 def _affinity_that_works():
-    from ...panels import ftp_view
+    from ...model import ftp_session
+    from ...model.ftp_settings import with_ftp_settings
+
+    def works(affinity: LbAffinity) -> bool:
+        net, settings, _ = with_ftp_settings(farm, farm.ftp.settings, affinity=affinity)
+        return ftp_session(net, settings=settings).succeeded
     farm = shipped("ftp-load-balancer")
-    return next(a.value for a in LbAffinity if ftp_view(farm, farm.ftp.settings, affinity=a).result.succeeded)
+    return next(a.value for a in LbAffinity if works(a))
 
 
 def _working_ports():
