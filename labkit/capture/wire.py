@@ -17,8 +17,16 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
 from ..model.ftp import FtpResult, FtpStep
+from ..model.ftp_protocol import (
+    FtpSyntaxError,
+    Prot,
+    TlsMode,
+    parse_227,
+    parse_229,
+    parse_eprt_argument,
+    parse_port_argument,
+)
 from ..model.ftp_result import FtpChannel
-from ..model.ftp_protocol import FtpSyntaxError, Prot, TlsMode, parse_227, parse_229, parse_eprt_argument, parse_port_argument
 from ..model.middlebox import FourTuple
 from ..model.trace import Trace
 

@@ -19,7 +19,6 @@ from .ports import PortRange, port_range
 from .vocabulary import Vocabulary, settle
 
 
-
 class RuleAction(Vocabulary):
     ALLOW = "allow"
     DENY = "deny"

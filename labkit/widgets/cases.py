@@ -8,7 +8,7 @@ import html
 import ipywidgets as w
 
 from ..cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, Sysvol,
-                            VerdictKind, judge)
+                            judge)
 from ..cases.restore import Layout, preflight_attached
 from ..render.html import BAD, CAUTION, GOOD, VERDICT_COLOURS
 from .panels import MAIN, ROW, WRAP, _pre

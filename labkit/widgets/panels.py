@@ -7,7 +7,19 @@ from dataclasses import replace
 
 import ipywidgets as w
 
-from ..model import PROTOCOLS, SWITCHES, FlowError, FtpClientSettings, FtpMode, LbAffinity, Network, Prot, Role, TlsMode, Trace
+from ..model import (
+    PROTOCOLS,
+    SWITCHES,
+    FlowError,
+    FtpClientSettings,
+    FtpMode,
+    LbAffinity,
+    Network,
+    Prot,
+    Role,
+    TlsMode,
+    Trace,
+)
 from ..model.ftp import FtpResult
 from ..plot.ftp_picture import ftp_picture
 from ..plot.network_picture import ending_words, network_picture, paths_part_at
