@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import replace
 
-from .model import ftp_session, trace
+from .model import Role, TlsMode, ftp_session, trace
 from .scenario import load_scenario, shipped_scenarios
 
 TARGET = 5000
@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder
 
 def flows(net):
     """Every host to every address of every other node: the questions a learner asks."""
-    hosts = [n for n in net.nodes if n.role.value == "host"]
+    hosts = [n for n in net.nodes if n.role is Role.HOST]
     targets = [a.ip for n in net.nodes for a in n.addresses]
     return [(h.name, dst) for h in hosts for dst in targets if not h.owns(dst)]
 
@@ -69,7 +69,7 @@ def widget_latency(rounds: int = 25) -> dict[str, float]:
         return lambda: setattr(box, "value", not box.value)
 
     def toggle_tls():
-        explorer.tls.value = "explicit" if explorer.tls.value == "none" else "none"
+        explorer.tls.value = TlsMode.EXPLICIT.value if explorer.tls.value == TlsMode.NONE else TlsMode.NONE.value
 
     def timed(change) -> list[float]:
         times = []

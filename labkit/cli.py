@@ -16,10 +16,11 @@ import sys
 import traceback
 
 from . import scenario
+from .cases.dcdiag import Sysvol
 from .errors import LabkitError
 from .model.addressing import parse_ipv4
-from .model import (PROTOCOLS, CommandError, apply_command, netsh_show_route,
-                    cluster_shares, node_commands, route_print, trace)
+from .model import (PROTOCOLS, CommandError, FtpMode, OnCccRefused, Prot, TlsMode, apply_command,
+                    netsh_show_route, cluster_shares, node_commands, route_print, trace)
 
 USAGE_ERROR = 2
 PCAP_HELP = "also write one Wireshark-ready .pcap per capture point into DIR (needs scapy)"
@@ -109,7 +110,7 @@ def _ftp_question(args):
                                                      "on_ccc_refused")
                  if getattr(args, key) is not None}
     settings = replace(settings, **overrides)
-    if args.prot is not None and settings.tls == "none":
+    if args.prot is not None and settings.tls is TlsMode.NONE:
         raise InputError("--prot needs --tls explicit or implicit (PROT sets the data channel's protection)")
     if args.address is not None:
         try:
@@ -275,19 +276,19 @@ def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
-def _ftp_client_options(p, tls: tuple[str, ...]) -> None:
+def _ftp_client_options(p, tls: tuple[TlsMode, ...]) -> None:
     """The FTP session's who and how, for every subcommand that plays one (one list, one place)."""
     p.add_argument("--client", metavar="NODE", help="the FTP client (default: the scenario's ftp: section)")
     p.add_argument("--server", metavar="NODE", help="the FTP server (default: the scenario's ftp: section)")
     p.add_argument("--address", metavar="IP", help="the address the client dials (default: the scenario's)")
     p.add_argument("--port", type=int, metavar="N",
                    help="the control port the client dials (default 21, 990 for implicit TLS)")
-    p.add_argument("--mode", choices=("active", "passive", "epsv", "eprt"))
-    p.add_argument("--tls", choices=tls)
-    p.add_argument("--prot", choices=("P", "C"))
+    p.add_argument("--mode", choices=FtpMode.values())
+    p.add_argument("--tls", choices=tuple(t.value for t in tls))
+    p.add_argument("--prot", choices=Prot.values())
     p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None,
                    help="send CCC after login (clear command channel)")
-    p.add_argument("--on-ccc-refused", choices=("stop", "continue"),
+    p.add_argument("--on-ccc-refused", choices=OnCccRefused.values(),
                    help="when the server refuses CCC: stop (Python ftplib, the default) or carry on encrypted")
     p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
                    help="dial the address in 227 (old clients) instead of the control connection's")
@@ -319,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ftp", help="play an FTP session (login, LIST, QUIT) through the network")
     p.add_argument("scenario")
-    _ftp_client_options(p, tls=("none", "explicit", "implicit"))
+    _ftp_client_options(p, tls=tuple(TlsMode))
     p.add_argument("--json", action="store_true")
     p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
@@ -328,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("kernel-lab", help="rebuild an FTP scenario in Linux namespaces (root) and compare "
                        "the real kernel's FTP helper with the model")
     p.add_argument("scenario", help="a scenario with an ftp: section, or 'all' for the agreement table")
-    _ftp_client_options(p, tls=("none", "explicit"))  # pyftpdlib has no implicit TLS
+    _ftp_client_options(p, tls=(TlsMode.NONE, TlsMode.EXPLICIT))  # pyftpdlib has no implicit TLS
     p.add_argument("--pcap", metavar="DIR", help="keep tcpdump's captures (one per interface) in DIR")
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_kernel_lab)
@@ -340,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dcdiag", help="judge dcdiag's VerifyEnterpriseReferences output for this domain")
     p.add_argument("file", help="dcdiag output (text)")
     p.add_argument("--dfl", metavar="LEVEL", help="domain functional level, e.g. 2003, 2008, 2008R2")
-    p.add_argument("--sysvol", choices=("frs", "dfsr"), help="what replicates SYSVOL")
+    p.add_argument("--sysvol", choices=Sysvol.values(), help="what replicates SYSVOL")
     p.add_argument("--dfsrmig-state", type=int, choices=(0, 1, 2, 3), metavar="N",
                    help="dfsrmig /GetGlobalState: 0 Start, 1 Prepared, 2 Redirected, 3 Eliminated")
     p.add_argument("--replsummary", metavar="FILE", help="repadmin /replsummary output")

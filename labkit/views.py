@@ -17,6 +17,7 @@ from .model import (
     Network,
     Route,
     RouteOrigin,
+    Severity,
     Trace,
     TraceError,
     ftp_session,
@@ -133,8 +134,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
     errors: dict[str, str] = {}
     changed = net.node(node)
     for (key, switch), value in (switches or {}).items():
-        changed = replace(changed, interfaces=tuple(
-            replace(i, **{switch: value}) if i.key == key else i for i in changed.interfaces))
+        changed = changed.with_interface(key, **{switch: value})
     for key, text in (gateways or {}).items():
         if len(text) > MAX_GATEWAYS_TEXT:
             errors[f"gateway:{key}"] = f"more than {MAX_GATEWAYS_TEXT} characters: a NIC has a few gateways" + STALE
@@ -144,9 +144,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         except ValueError as err:
             errors[f"gateway:{key}"] = str(err) + STALE
             continue
-        changed = replace(changed, interfaces=tuple(
-            replace(i, gateways=tuple(Gateway(a) for a in addresses)) if i.key == key else i
-            for i in changed.interfaces))
+        changed = changed.with_interface(key, gateways=tuple(Gateway(a) for a in addresses))
     if routes is not None and len(routes) > MAX_ROUTES_TEXT:
         errors["routes"] = f"more than {MAX_ROUTES_TEXT:,} characters: type the routes you need" + STALE
     elif routes is not None:
@@ -157,12 +155,12 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
             changed = replace(changed, routes=parsed)
     candidate = net.with_node(changed)
     problems = validate_network(candidate)
-    fatal = [p for p in problems if p.severity == "error"]
+    fatal = [p for p in problems if p.severity is Severity.ERROR]
     for problem in fatal:
         errors.setdefault(_field_of(problem, node), problem.message + STALE)
     warnings: dict[str, str] = {}
     for problem in problems:  # the message says itself whether Windows shows the warning
-        if problem.severity == "warning" and problem.path.startswith(f"nodes.{node}."):
+        if problem.severity is Severity.WARNING and problem.path.startswith(f"nodes.{node}."):
             warnings.setdefault(_field_of(problem, node), problem.message)
     if fatal:
         candidate, changed = net, net.node(node)

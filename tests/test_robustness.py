@@ -268,10 +268,10 @@ def test_grade_commands_reports_a_change_that_makes_a_destination_a_network_addr
 
 
 def test_arabic_indic_digits_are_not_ports_or_metrics():
-    from labkit.model.middlebox import parse_port_range
+    from labkit.model.ports import PortRange
     from labkit.views import ftp_view
     with pytest.raises(ValueError):
-        parse_port_range("٣-٥")
+        PortRange.parse("٣-٥")
     net = load_scenario("ftp-nat-seed")
     assert "passive_range" in ftp_view(net, net.ftp.settings, passive_range="٣-٥").errors
     with pytest.raises(ScenarioError, match="passive_ports"):

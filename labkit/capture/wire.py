@@ -17,8 +17,17 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
 from ..model.ftp import FtpResult, FtpStep
-from ..model.ftp_protocol import FtpSyntaxError, parse_227, parse_229, parse_eprt_argument, parse_port_argument
-from ..model.middlebox import Four, reverse
+from ..model.ftp_protocol import (
+    FtpSyntaxError,
+    Prot,
+    TlsMode,
+    parse_227,
+    parse_229,
+    parse_eprt_argument,
+    parse_port_argument,
+)
+from ..model.ftp_result import FtpChannel
+from ..model.middlebox import FourTuple
 from ..model.trace import Trace
 
 T0 = 1767225600.0
@@ -75,7 +84,7 @@ class _Crossing:
     hop: int
     side: str
     """'in' (arriving at the hop's node) or 'out' (leaving it)."""
-    four: Four
+    four: FourTuple
     src_mac: str
     dst_mac: str
     ttl: int
@@ -85,7 +94,7 @@ def _crossings(result: Trace) -> list[_Crossing]:
     """Every interface the traced packet crossed, in order (a dropped packet reached only
     the near side of the node that dropped it)."""
     out: list[_Crossing] = []
-    four = (result.src, result.sport, result.dst, result.dport)
+    four = FourTuple(result.src, result.sport, result.dst, result.dport)
     hops = result.hops
     for i, hop in enumerate(hops):
         if hop.in_iface is not None and i > 0:
@@ -102,14 +111,14 @@ def _crossings(result: Trace) -> list[_Crossing]:
     return out
 
 
-def _translated(result: Trace, node: str, four: Four) -> Four:
+def _translated(result: Trace, node: str, four: FourTuple) -> FourTuple:
     for session in reversed(result.state.sessions):
         if session.node != node or session.proto != result.proto:
             continue
         if session.original == four:
             return session.translated
-        if reverse(session.translated) == four:
-            return reverse(session.original)
+        if session.translated.reverse() == four:
+            return session.original.reverse()
     return four
 
 
@@ -214,7 +223,7 @@ def _listening_port(steps: tuple[FtpStep, ...], upto: int, passive: bool) -> int
     """The port the data connection's receiver listens on: from the last PASV/EPSV reply or
     PORT/EPRT command as its sender wrote it."""
     for step in reversed(steps[:upto]):
-        if step.channel != "control":
+        if step.channel is not FtpChannel.CONTROL:
             continue
         verb = step.sent.split()[0].upper() if step.sent else ""
         try:
@@ -234,18 +243,18 @@ def _session_packets(result: FtpResult) -> _Capture:
     cap = _Capture()
     s = result.settings
     control, conn = None, None
-    protected = s.tls == "implicit"
-    data_tls = s.tls != "none" and s.prot == "P"
+    protected = s.tls is TlsMode.IMPLICIT
+    data_tls = s.tls is not TlsMode.NONE and s.prot is Prot.P
     pending_auth = pending_ccc = transfer_started = False
     waiting = None
     """An open data connection whose listing flows once the server says 125/150."""
     for number, step in enumerate(result.steps, 1):
-        if step.channel == "control" and step.trace is not None:
+        if step.channel is FtpChannel.CONTROL and step.trace is not None:
             control, conn = step.trace, _connection(step.trace)
             if _handshake(cap, conn, control, control.last_hop.node == result.server) and protected:
                 _tls_handshake(cap, conn, "control")
             continue
-        if step.channel == "control":
+        if step.channel is FtpChannel.CONTROL:
             if conn is None or control is None or not (control.reply and control.reply.succeeded):
                 continue
             side = "client" if step.sender == result.client else "server"

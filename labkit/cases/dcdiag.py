@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from .dcdiag_tests import FailedTest, OtherFailure, explain
 from ..errors import LabkitError
+from ..model.vocabulary import Vocabulary, settle
 
 KB_FALSE_POSITIVE = "KB 2512643 (DCDIAG.EXE /E or /A or /C expected errors)"
 BACKLINK = "msDFSR-ComputerReferenceBL"
@@ -116,19 +117,36 @@ class ReplicationSummary:
                 f"{self.destination} attempts failed")
 
 
+class Sysvol(Vocabulary):
+    """What replicates SYSVOL."""
+
+    FRS = "frs"
+    DFSR = "dfsr"
+
+
 @dataclass(frozen=True)
 class DomainState:
     functional_level: str | None = None
-    sysvol: str | None = None
-    """'frs' or 'dfsr' (None: not known)."""
+    sysvol: Sysvol | None = None
+    """None: not known."""
     dfsrmig_state: int | None = None
     replication: ReplicationSummary | None = None
+
+    def __post_init__(self) -> None:
+        if self.sysvol is not None:
+            object.__setattr__(self, "sysvol", Sysvol.parse(self.sysvol, "sysvol"))
+
+
+class VerdictKind(Vocabulary):
+    FALSE_POSITIVE = "expected false positive"
+    REAL_PROBLEM = "real problem"
+    NEEDS_MORE_DATA = "needs more data"
+    NOTHING_TO_EXPLAIN = "nothing to explain"
 
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str
-    """'expected false positive', 'real problem', 'needs more data' or 'nothing to explain'."""
+    kind: VerdictKind
     reason: str
     next_steps: tuple[str, ...] = ()
     references: tuple[str, ...] = field(default_factory=tuple)
@@ -138,6 +156,9 @@ class Verdict:
     """Other failed dcdiag tests, each judged on its own: they do not change this verdict."""
     inferred: bool = False
     """The verdict rests on the kit's inference, not on a documented rule."""
+
+    def __post_init__(self) -> None:
+        settle(self, kind=VerdictKind)
 
     def __str__(self) -> str:
         from ..render import verdict_text
@@ -264,11 +285,12 @@ def contradiction(state: DomainState) -> str | None:
     their own names for the settings); None when they fit together."""
     level = functional_level(state.functional_level) if state.functional_level else ""
     migrating = state.dfsrmig_state in (1, 2, 3)
-    if level in ("2000", "2003") and (state.sysvol == "dfsr" or migrating):
-        what = "SYSVOL on DFSR" if state.sysvol == "dfsr" else f"dfsrmig state {state.dfsrmig_state}"
+    if level in ("2000", "2003") and (state.sysvol is Sysvol.DFSR or migrating):
+        what = "SYSVOL on DFSR" if state.sysvol is Sysvol.DFSR else f"dfsrmig state {state.dfsrmig_state}"
         return (f"{what} needs domain functional level 2008 or higher, but the level is {level}: DFSR can "
                 "replicate SYSVOL, and dfsrmig can run, only from level 2008 on")
-    if (state.sysvol == "frs" and state.dfsrmig_state in (2, 3)) or (state.sysvol == "dfsr" and state.dfsrmig_state == 0):
+    if (state.sysvol is Sysvol.FRS and state.dfsrmig_state in (2, 3)) or \
+            (state.sysvol is Sysvol.DFSR and state.dfsrmig_state == 0):
         name = DFSRMIG_STATES[state.dfsrmig_state][0]
         return (f"SYSVOL replicated by {state.sysvol.upper()} contradicts dfsrmig state {state.dfsrmig_state} "
                 f"({name}): from Redirected on, DFSR serves SYSVOL; at Start, FRS does")
@@ -280,51 +302,51 @@ def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str
                 and "missing expected value" in p.problem.lower()]
     others = [p for p in report.problems if p not in backlink]
     if report.ran_verify_enterprise_references and not report.finished_verify_enterprise_references:
-        return Verdict("needs more data", "the output stops before VerifyEnterpriseReferences reports its result "
+        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the output stops before VerifyEnterpriseReferences reports its result "
                        "(no 'passed test' or 'failed test' line): it is cut off",
                        ("run dcdiag /c again and save all of it: dcdiag /c > dcdiag.txt",))
     if not report.ran_verify_enterprise_references:
-        return Verdict("needs more data", "this output does not include the VerifyEnterpriseReferences test",
+        return Verdict(VerdictKind.NEEDS_MORE_DATA, "this output does not include the VerifyEnterpriseReferences test",
                        ("the test runs only with dcdiag /c or dcdiag /test:VerifyEnterpriseReferences",))
     if not report.problems:
-        return Verdict("nothing to explain", "VerifyEnterpriseReferences reported no problem")
+        return Verdict(VerdictKind.NOTHING_TO_EXPLAIN, "VerifyEnterpriseReferences reported no problem")
     if others:
         names = ", ".join(sorted({f"{p.attribute or p.problem} on {p.dc}" for p in others}))
-        return Verdict("real problem", f"other references are missing too ({names}): not the known false positive",
+        return Verdict(VerdictKind.REAL_PROBLEM, f"other references are missing too ({names}): not the known false positive",
                        ("check AD replication first: repadmin /replsummary and repadmin /showrepl",))
     level = functional_level(state.functional_level) if state.functional_level else ""
     if not level:
-        return Verdict("needs more data", "the domain functional level decides whether DCDIAG expects DFSR back-links",
+        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the domain functional level decides whether DCDIAG expects DFSR back-links",
                        ("find the domain functional level (Active Directory Domains and Trusts, or "
                         "Get-ADDomain | Select DomainMode); pass --dfl",))
     if level in ("2000", "2003"):
-        return Verdict("real problem", f"not documented: KB 2512643 describes this message only at domain "
+        return Verdict(VerdictKind.REAL_PROBLEM, f"not documented: KB 2512643 describes this message only at domain "
                        f"functional level 2008 or higher, so the kit infers that at level {level} the 2008 R2 DCDIAG "
                        "does not expect DFSR back-links. If so, this is not the known false positive and more "
                        "likely a real problem",
                        ("confirm the level first: Get-ADDomain | Select DomainMode (or Active Directory Domains "
                         "and Trusts)", "check replication and the DC account objects"), inferred=True)
-    migrated = state.sysvol == "dfsr" or (state.dfsrmig_state in (1, 2, 3))
+    migrated = state.sysvol is Sysvol.DFSR or (state.dfsrmig_state in (1, 2, 3))
     if state.sysvol is None and state.dfsrmig_state is None:
-        return Verdict("needs more data", "whether SYSVOL still replicates with FRS decides it",
+        return Verdict(VerdictKind.NEEDS_MORE_DATA, "whether SYSVOL still replicates with FRS decides it",
                        ("run dfsrmig /GetGlobalState (no global state: migration not started, FRS)",))
     if migrated:
         where = ("SYSVOL migration has reached Prepared: FRS still serves SYSVOL, but DFSR's member objects are "
                  "created from Prepared on (the kit's inference from the schema)" if state.dfsrmig_state == 1 else
                  "SYSVOL is already on DFSR" + (f" (dfsrmig state {DFSRMIG_STATES[state.dfsrmig_state][0]})"
                                                 if state.dfsrmig_state in DFSRMIG_STATES else ""))
-        return Verdict("real problem", f"{where}, so the {BACKLINK} back-link should "
+        return Verdict(VerdictKind.REAL_PROBLEM, f"{where}, so the {BACKLINK} back-link should "
                        "exist; its absence means the DFSR member objects are missing or not replicated",
                        ("dfsrmig /GetMigrationState", "repadmin /replsummary", "check CN=Topology under "
                         "CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System"), inferred=state.dfsrmig_state == 1)
     if state.replication is None:
-        return Verdict("needs more data", "the pattern fits the false positive, but only healthy replication rules out "
+        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the pattern fits the false positive, but only healthy replication rules out "
                        "a real fault", ("run repadmin /replsummary and pass its output",))
     if not state.replication.attempts and not state.replication.errors:
-        return Verdict("needs more data", "the replication summary lists no replication attempts",
+        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the replication summary lists no replication attempts",
                        ("run repadmin /replsummary on a DC and pass its whole output",))
     if not state.replication.clean:
-        return Verdict("real problem", f"replication is failing ({state.replication.describe()}; "
+        return Verdict(VerdictKind.REAL_PROBLEM, f"replication is failing ({state.replication.describe()}; "
                        f"{'; '.join(state.replication.errors) or 'see repadmin'}): "
                        "fix that first, then run dcdiag again", ("repadmin /showrepl on the failing DCs",))
     affected = {p.dc.lower() for p in backlink}
@@ -334,9 +356,9 @@ def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str
     short = {dc.split(".")[0] for dc in tested}
     untested = list(dict.fromkeys(dc for dc in state.replication.dcs if dc.lower().split(".")[0] not in short))
     if missing:
-        return Verdict("real problem", f"the back-link is reported missing only on some DCs, not on {', '.join(missing)}: "
+        return Verdict(VerdictKind.REAL_PROBLEM, f"the back-link is reported missing only on some DCs, not on {', '.join(missing)}: "
                        "the false positive hits every DC alike", ("compare the DC account objects",))
-    return Verdict("expected false positive",
+    return Verdict(VerdictKind.FALSE_POSITIVE,
                    f"domain functional level {level}, SYSVOL still on FRS and clean replication: the "
                    f"2008/2008 R2 DCDIAG assumes DFSR and expects {BACKLINK} on every DC (the label 'SYSVOL FRS Member "
                    "Object' is misleading). The message is harmless",

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import codecs
 import os
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
 from ..errors import clip
 from ..scenario import ScenarioError, StrictSpec, validate_yaml
-from .restore import Disk, Layout, LayoutError
+from .restore import Disk, DiskKind, Layout, LayoutError
 
 
 class DiskSpec(StrictSpec):
     name: str
     size_gb: Annotated[float, Field(gt=0, allow_inf_nan=False)]
-    kind: Literal["disk", "usb-flash", "usb-hdd"] = "disk"
+    kind: DiskKind = DiskKind.DISK
     holds_backup: bool = False
     critical: bool = False
     exclude: bool = False

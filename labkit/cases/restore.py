@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ..errors import LabkitError
+from ..model.vocabulary import Vocabulary, settle
 
 GENERIC = "The system image restore failed. Error details: The parameter is incorrect. (0x80070057)"
 TOO_FEW = "0x80042401: too few disks, or disks too small (on 2008 R2 often shown as 0x80070057)"
@@ -25,9 +26,30 @@ ERROR_CODES = {GENERIC: "0x80070057", TOO_FEW: "0x80042401", DATA_DISK_ACTIVE: "
                BOOT_DISK_TOO_SMALL: "0x80042407"}
 """The code each error text above leads with (the one to search for)."""
 
-WORKS, FAILS, NOT_KNOWN = "works", "fails", "not known"
-_HEADLINES = {WORKS: "RESTORE WILL WORK", FAILS: "RESTORE WILL FAIL",
-              NOT_KNOWN: "NOT KNOWN WHETHER THE RESTORE WILL WORK"}
+
+
+class RestoreOutcome(Vocabulary):
+    WORKS = "works"
+    FAILS = "fails"
+    NOT_KNOWN = "not known"
+    """What the sources do not settle."""
+
+    @property
+    def headline(self) -> str:
+        return {RestoreOutcome.WORKS: "RESTORE WILL WORK", RestoreOutcome.FAILS: "RESTORE WILL FAIL",
+                RestoreOutcome.NOT_KNOWN: "NOT KNOWN WHETHER THE RESTORE WILL WORK"}[self]
+
+
+class DiskKind(Vocabulary):
+    DISK = "disk"
+    """An internal disk."""
+    USB_FLASH = "usb-flash"
+    """A bootable USB stick (WinRE on it counts as a disk)."""
+    USB_HDD = "usb-hdd"
+
+    @property
+    def usb(self) -> bool:
+        return self is not DiskKind.DISK
 
 
 class LayoutError(LabkitError, ValueError):
@@ -38,8 +60,7 @@ class LayoutError(LabkitError, ValueError):
 class Disk:
     name: str
     size_gb: float
-    kind: str = "disk"
-    """'disk' (internal), 'usb-flash' (a bootable stick) or 'usb-hdd'."""
+    kind: DiskKind = DiskKind.DISK
     holds_backup: bool = False
     critical: bool = False
     """In the backup: holds a system or boot volume."""
@@ -47,6 +68,9 @@ class Disk:
     """On the target: excluded from the restore (Exclude disks… / -excludeDisks)."""
     system: bool = False
     """In the backup: the original system disk, the one the BIOS booted (implies critical)."""
+
+    def __post_init__(self) -> None:
+        settle(self, kind=DiskKind)
 
 
 @dataclass(frozen=True)
@@ -56,7 +80,7 @@ class Layout:
     bios_boot_disk: str | None = None
     """The target disk first in the BIOS boot order (the one 'active in BIOS'); None: not given."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         names = [d.name for d in self.target]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
@@ -90,8 +114,7 @@ class Layout:
 
 @dataclass(frozen=True)
 class Preflight:
-    outcome: str
-    """'works', 'fails' or 'not known' (what the sources do not settle)."""
+    outcome: RestoreOutcome
     error: str | None
     cause: str
     fixes: tuple[str, ...] = ()
@@ -101,9 +124,12 @@ class Preflight:
     not_shown: tuple[str, ...] = ()
     """What neither Microsoft nor the field notes show."""
 
+    def __post_init__(self) -> None:
+        settle(self, outcome=RestoreOutcome)
+
     @property
     def ok(self) -> bool:
-        return self.outcome == WORKS
+        return self.outcome is RestoreOutcome.WORKS
 
     @property
     def code(self) -> str | None:
@@ -113,7 +139,7 @@ class Preflight:
     @property
     def headline(self) -> str:
         """'RESTORE WILL WORK', 'RESTORE WILL FAIL' or 'NOT KNOWN WHETHER THE RESTORE WILL WORK'."""
-        return _HEADLINES[self.outcome]
+        return self.outcome.headline
 
     def __str__(self) -> str:
         from ..render import preflight_text
@@ -142,33 +168,33 @@ def _gb(disks) -> str:
 
 
 def _preference(disk: Disk) -> tuple[bool, float]:
-    return disk.kind != "disk", -disk.size_gb
+    return disk.kind.usb, -disk.size_gb
 
 
 def _how_to_take_away(disk: Disk) -> str:
-    return ("unplug it" if disk.kind.startswith("usb") else
+    return ("unplug it" if disk.kind.usb else
             "disable it for the restore (in the BIOS or the RAID controller) and enable it again afterwards")
 
 
 def preflight(layout: Layout) -> Preflight:
     critical = sorted(layout.critical_disks, key=lambda d: -d.size_gb)
     if not critical:
-        return Preflight(FAILS, None, "the backup lists no critical disk (system or boot volume)",
+        return Preflight(RestoreOutcome.FAILS, None, "the backup lists no critical disk (system or boot volume)",
                          ("mark the disk(s) holding the system and boot volumes as critical",))
     seen = [d for d in layout.target if not d.holds_backup]
     candidates = [d for d in seen if not d.exclude]
     notes = [f"{d.name} holds the backup: it is never a restore target" for d in layout.target if d.holds_backup]
-    sticks = [d for d in candidates if d.kind == "usb-flash"]
+    sticks = [d for d in candidates if d.kind is DiskKind.USB_FLASH]
     if sticks:
         names = ", ".join(d.name for d in sticks)
-        return Preflight(FAILS, GENERIC, f"the bootable USB stick ({names}) is attached, so the disk layout "
+        return Preflight(RestoreOutcome.FAILS, GENERIC, f"the bootable USB stick ({names}) is attached, so the disk layout "
                          "differs from the backup's: the restore counts it as a disk",
                          ("remove the USB stick once WinRE has started (the restore no longer needs it), or "
                           "boot from DVD/ISO instead",), tuple(notes))
     # Internal disks take the critical disks first, largest first; an extra USB disk is the one to unplug.
     disks = sorted(candidates, key=_preference)
     if len(disks) < len(critical):
-        return Preflight(FAILS, TOO_FEW, f"{len(critical)} critical disk(s) in the backup, only {len(disks)} "
+        return Preflight(RestoreOutcome.FAILS, TOO_FEW, f"{len(critical)} critical disk(s) in the backup, only {len(disks)} "
                          "usable disk(s) on the target",
                          (f"add {len(critical) - len(disks)} disk(s) of at least {_gb(critical[len(disks):])}",),
                          tuple(notes))
@@ -179,13 +205,13 @@ def preflight(layout: Layout) -> Preflight:
         if boot not in disks:
             why = ("it holds the backup" if boot.holds_backup else "it is excluded" if boot.exclude else
                    "it is not a disk the restore can use")
-            return Preflight(FAILS, DATA_DISK_ACTIVE, f"the BIOS boots {boot.name}, but {why}: the original system "
+            return Preflight(RestoreOutcome.FAILS, DATA_DISK_ACTIVE, f"the BIOS boots {boot.name}, but {why}: the original system "
                              f"disk {system.name} has to go to the disk the BIOS boots",
                              (f"put the disk that should take {system.name} first in the BIOS boot order",
                               f"or, if {boot.name} holds nothing you keep, clean it with DiskPart (select disk, "
                               "clean) and let it take the system disk"), tuple(notes))
         if boot.size_gb < system.size_gb:
-            return Preflight(FAILS, BOOT_DISK_TOO_SMALL, f"the BIOS boots {boot.name} ({boot.size_gb:g} GB), smaller "
+            return Preflight(RestoreOutcome.FAILS, BOOT_DISK_TOO_SMALL, f"the BIOS boots {boot.name} ({boot.size_gb:g} GB), smaller "
                              f"than the original system disk {system.name} ({system.size_gb:g} GB)",
                              (f"put a disk of at least {system.size_gb:g} GB first in the BIOS boot order, or "
                               "replace the boot disk with a larger one",), tuple(notes))
@@ -193,7 +219,7 @@ def preflight(layout: Layout) -> Preflight:
         pairs = [(system, boot), *zip((d for d in critical if d is not system), rest)]
     for original, target in pairs:
         if target.size_gb < original.size_gb:
-            return Preflight(FAILS, TOO_FEW, f"{target.name} ({target.size_gb:g} GB) is smaller than the original "
+            return Preflight(RestoreOutcome.FAILS, TOO_FEW, f"{target.name} ({target.size_gb:g} GB) is smaller than the original "
                              f"{original.name} ({original.size_gb:g} GB); the target must be at least as large as "
                              "the original disk, not just its data",
                              (f"use a disk of at least {original.size_gb:g} GB for {original.name}",), tuple(notes))
@@ -203,17 +229,17 @@ def preflight(layout: Layout) -> Preflight:
     if surplus > 0:
         which = ", ".join(d.name for d in spare)
         pick = f"{surplus} of: {which}" if surplus < len(spare) else which
-        return Preflight(FAILS, GENERIC, f"the new server has {surplus} disk(s) more than the backup had ({which}); "
+        return Preflight(RestoreOutcome.FAILS, GENERIC, f"the new server has {surplus} disk(s) more than the backup had ({which}); "
                          "the field notes say the restore does not allow a disk layout that differs from the "
                          "backup's (they show this error for a left-in USB stick)",
                          (f"take away {pick}, as the field notes advise ('disable that one')",
                           *(f"{d.name}: {_how_to_take_away(d)}" for d in spare)), tuple(notes))
     excluded = [d for d in seen if d.exclude]
-    stand_ins = [d for d in excluded if d.kind == "usb-flash"] or (
+    stand_ins = [d for d in excluded if d.kind is DiskKind.USB_FLASH] or (
         excluded if len(disks) + len(excluded) > len(layout.backup) else [])
     if stand_ins:
         names = ", ".join(d.name for d in stand_ins)
-        return Preflight(NOT_KNOWN, None, f"excluded instead of taken away: {names}. The disks left match the "
+        return Preflight(RestoreOutcome.NOT_KNOWN, None, f"excluded instead of taken away: {names}. The disks left match the "
                          "backup, but whether an excluded disk still counts against the layout is not known",
                          tuple(f"to be sure, {_how_to_take_away(d)} ({d.name}), as the field notes do" for d in stand_ins),
                          tuple(notes), (EXCLUDE_DOCUMENTED,),
@@ -227,7 +253,7 @@ def preflight(layout: Layout) -> Preflight:
     if layout.bios_boot_disk is None:
         notes.append("BIOS boot disk not given: the disk first in the BIOS boot order must take the original system "
                      "disk (else 0x80042406 or 0x80042407); set bios_boot_disk to check it")
-    return Preflight(WORKS, None, "every critical disk has a target at least as large, and nothing else is in the way",
+    return Preflight(RestoreOutcome.WORKS, None, "every critical disk has a target at least as large, and nothing else is in the way",
                      (), tuple(notes))
 
 
@@ -238,7 +264,7 @@ def preflight_attached(layout: Layout, attached: set[str], boot: str | None) -> 
         return f"the BIOS boot disk {boot} is not ticked as attached; tick it, or choose another BIOS boot disk"
     target = tuple(d for d in layout.target if d.name in attached)
     if any(d.holds_backup for d in layout.target) and not any(d.holds_backup for d in target):
-        return Preflight(FAILS, None, "no attached disk holds the backup: WinRE's \"Select a system image backup\" "
+        return Preflight(RestoreOutcome.FAILS, None, "no attached disk holds the backup: WinRE's \"Select a system image backup\" "
                          "finds no image to restore",
                          ("attach the disk that holds the backup (another USB port will do: the disk with the "
                           "backup never counts in the layout)", "or restore from a network share (the wizard's "

@@ -18,6 +18,7 @@ from ..model import (
     trace,
 )
 from ..model.ftp import FtpError
+from ..model.host import InterfaceRef
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class ReplyCheck(Check):
 
     flow: Flow
     reply: str | None = None
-    egress: str | None = None
+    egress: InterfaceRef | str | None = None
+    """NODE.INTERFACE, as an InterfaceRef or its text ("web1.nlb")."""
     disposition: str | None = None
 
     def run(self, net: Network) -> CheckResult:
@@ -100,7 +102,7 @@ class FtpCheck(Check):
 
 
 def _run_flow(check: Check, net: Network, flow: Flow, disposition: str | None, reply: str | None,
-              egress: str | None) -> CheckResult:
+              egress: InterfaceRef | str | None) -> CheckResult:
     """The request's disposition, the reply's, and the NIC the reply (or the request) leaves by."""
     try:
         result = trace(net, flow)
@@ -119,9 +121,10 @@ def _run_flow(check: Check, net: Network, flow: Flow, disposition: str | None, r
                                        f" (expected {reply}): {shown.reason if shown else 'no reply'}"))
     if egress is not None and shown is not None:
         node, out = shown.hops[0].node, shown.hops[0].out_iface
-        got = f"{node}.{out}" if out else f"{node} (it never left)"
-        (right if got == egress else wrong).append(
-            f"it leaves by {got}" + ("" if got == egress else f" (expected {egress})"))
+        expected = InterfaceRef.parse(egress)
+        left_by = InterfaceRef(node, out) if out else f"{node} (it never left)"
+        (right if left_by == expected else wrong).append(
+            f"it leaves by {left_by}" + ("" if left_by == expected else f" (expected {expected})"))
     return check.verdict(wrong, right="; ".join(right))
 
 

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
+from ..model import Role
 from .lint import LintWarning, lint
 from .text import MAX_BYTES, ImportInputError, Kind, decode, identify
 
@@ -49,7 +50,7 @@ class ImportResult:
 
     def lines(self) -> list[str]:
         net = self.network
-        servers = [n.name for n in net.nodes if n.role.value == "host"]
+        servers = [n.name for n in net.nodes if n.role is Role.HOST]
         out = [f"imported {', '.join(servers)}" + (" (anonymised)" if self.anonymised else "")]
         out += [f"  read {os.path.basename(source)}: {kind}" for source, kind in self.sources]
         out.append("what the outputs cannot tell:")
@@ -101,7 +102,7 @@ def import_texts(named: list[tuple[str, bytes]], *, nlb=(), anonymise: bool = Fa
                  title: str = "") -> ImportResult:
     """The pure core: (name, bytes) of each output -> ImportResult."""
     from .anonymise import anonymise as rewrite
-    from ..model import validate_network
+    from ..model import Severity, validate_network
     from .assemble import assemble, group
     if not named:
         raise ImportInputError("labkit import", "no input given; expected the output of ipconfig /all and route print")
@@ -116,7 +117,7 @@ def import_texts(named: list[tuple[str, bytes]], *, nlb=(), anonymise: bool = Fa
         servers, cluster_ips = rewrite(servers, seed, cluster_ips)
         notes = []  # they name the files, which may carry the server's name
     net, more = assemble(servers, cluster_ips, title)
-    problems = [p for p in validate_network(net) if p.severity == "error"]
+    problems = [p for p in validate_network(net) if p.severity is Severity.ERROR]
     if problems:
         raise ImportInputError(", ".join(n for n, _ in named), f"these outputs describe a server the kit cannot "
                                                               f"model ({problems[0]}); expected one server's outputs")

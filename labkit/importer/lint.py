@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Network, Role, cluster_share, validate_network
+from ..model import Network, Role, Severity, cluster_share, validate_network
 from ..model.network import ProblemTopic
 
 WHY_ONE_GATEWAY = ("only one default gateway is used for all off-subnet traffic; set it on one NIC and reach the "
@@ -45,7 +45,7 @@ class LintWarning:
 def lint(net: Network) -> list[LintWarning]:
     out: list[LintWarning] = []
     for problem in validate_network(net):
-        if problem.severity != "warning":
+        if problem.severity is not Severity.WARNING:
             continue
         if problem.topic is ProblemTopic.SEVERAL_GATEWAYS:
             out.append(LintWarning(problem.path, problem.message, WHY_ONE_GATEWAY))

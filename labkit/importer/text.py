@@ -9,7 +9,7 @@ ImportInputError whose text is one line naming the source and what was expected.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from ..errors import LabkitError
 
 MAX_BYTES = 1_000_000
@@ -27,7 +27,7 @@ class ImportInputError(LabkitError, ValueError):
         super().__init__(f"{source}: {message}")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     IPCONFIG_ALL = "ipconfig /all"
     ROUTE_PRINT = "route print"
     NETSH_VERBOSE = "netsh interface ipv4 show interface l=verbose"

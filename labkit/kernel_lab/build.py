@@ -39,7 +39,7 @@ def cannot_build(net: Network, server: str) -> str | None:
             if not _IFNAME.fullmatch(iface.key):
                 return f"{node.name}'s interface name {iface.key!r} is not a valid Linux interface name"
         for forward in (node.nat.port_forwards if node.nat else ()):
-            if forward.to_port is not None and forward.ports[0] != forward.ports[1]:
+            if forward.to_port is not None and forward.ports.size > 1:
                 return f"{node.name} forwards a port range to other ports, which the lab does not build"
     ss = net.node(server).ftp_server
     if ss.tls == "implicit":
@@ -60,10 +60,6 @@ def segments(net: Network) -> dict[str, list[tuple[Node, str]]]:
     return found
 
 
-def _ports(ports: tuple[int, int]) -> str:
-    return str(ports[0]) if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
-
-
 def _match(rule: Rule) -> str:
     parts = []
     if rule.in_interface:
@@ -79,9 +75,9 @@ def _match(rule: Rule) -> str:
     elif rule.sport or rule.dport:
         parts.append("meta l4proto { tcp, udp }")
     if rule.sport:
-        parts.append(f"th sport {_ports(rule.sport)}")
+        parts.append(f"th sport {rule.sport}")
     if rule.dport:
-        parts.append(f"th dport {_ports(rule.dport)}")
+        parts.append(f"th dport {rule.dport}")
     return " ".join(parts)
 
 
@@ -118,7 +114,7 @@ def ruleset(node: Node) -> str | None:
             own = ", ".join(str(a.ip) for a in node.interface(forward.interface).addresses)
             target = str(forward.to) + (f":{forward.to_port}" if forward.to_port is not None else "")
             lines.append(f'    iifname "{forward.interface}" ip daddr {{ {own} }} meta l4proto {forward.proto} '
-                         f"th dport {_ports(forward.ports)} dnat to {target}")
+                         f"th dport {forward.ports} dnat to {target}")
         lines += ["  }", "  chain srcnat {", "    type nat hook postrouting priority srcnat; policy accept;"]
         lines += [f'    oifname "{key}" masquerade' for key in node.nat.masquerade]
         lines.append("  }")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..model.ftp import FtpResult, ftp_session
 from ..model.ftp_protocol import FtpClientSettings
+from ..model.host import Role
 from ..model.network import Network
 from . import build
 from .netns import (STARTUP_SECONDS, LabError, Namespaces, ensure_ftp_helper, first_line, on_termination,
@@ -167,7 +168,7 @@ def _build(lab: Namespaces, net: Network) -> None:
             lab.ip(ns, "link", "set", iface.key, "up")
         for gateway, key in build.routes(node):
             lab.ip(ns, "route", "add", "default", "via", gateway, "dev", key)
-        if node.role.value == "router":
+        if node.role is Role.ROUTER:
             lab.sysctl(ns, "net.ipv4.ip_forward", "1")
         rules = build.ruleset(node)
         if rules:

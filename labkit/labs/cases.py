@@ -12,11 +12,11 @@ RESTORE_ANSWERS = ("works", "0x80070057", "0x80042401", "0x80042406", "0x8004240
 
 
 def dcdiag_case(rng: random.Random) -> Challenge:
-    from ..cases.dcdiag import DomainState, judge, parse_dcdiag, parse_replsummary
+    from ..cases.dcdiag import DomainState, Sysvol, VerdictKind, judge, parse_dcdiag, parse_replsummary
     from ..cases.files import read_text
     from ..scenario import DATA_DIR
     level = rng.choice(("2008", "2008R2", "2012R2"))
-    sysvol, state = rng.choice((("frs", 0), ("frs", 1), ("dfsr", 3)))
+    sysvol, state = rng.choice(((Sysvol.FRS, 0), (Sysvol.FRS, 1), (Sysvol.DFSR, 3)))
     summary = rng.choice(("replsummary-clean.txt", "replsummary-failing.txt"))
     dc = f"DC{rng.randint(1, 9):02d}"
     report = read_text(DATA_DIR / "cases" / "dcdiag-seed.txt")
@@ -32,19 +32,18 @@ def dcdiag_case(rng: random.Random) -> Challenge:
                      hints=("Which service replicates SYSVOL here, and which back-link does DCDIAG expect?",
                             "Is replication itself healthy (repadmin /replsummary)?",
                             "Answer one of: expected false positive, real problem, needs more data."),
-                     extra={"answers": ("expected false positive", "real problem", "needs more data",
-                                        "nothing to explain"), "dcdiag": report, "state": domain})
+                     extra={"answers": VerdictKind.values(), "dcdiag": report, "state": domain})
 
 
 def restore_case(rng: random.Random) -> Challenge:
-    from ..cases.restore import Disk, Layout, preflight
+    from ..cases.restore import Disk, DiskKind, Layout, preflight
     system = rng.choice((146, 160, 300))
     case = rng.choice(("stick", "small-boot", "fits"))
     backup = (Disk("Disk 0", system, system=True, critical=True),)
-    target = [Disk("Backup disk", 1000, "usb-hdd", holds_backup=True)]
+    target = [Disk("Backup disk", 1000, DiskKind.USB_HDD, holds_backup=True)]
     boot = "SSD"
     if case == "stick":
-        target += [Disk("SSD", system + 100), Disk("WinRE USB stick", 16, "usb-flash")]
+        target += [Disk("SSD", system + 100), Disk("WinRE USB stick", 16, DiskKind.USB_FLASH)]
     elif case == "small-boot":
         target += [Disk("SSD", system - rng.choice((20, 26, 40))), Disk("Data disk", system + 500)]
     else:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from ..model import FtpClientSettings, ftp_session
+from ..model import FtpClientSettings, FtpMode, TlsMode, ftp_session
 from .templates import shipped_variant
 from .variant import Challenge, Requirement
 
-FTPS = FtpClientSettings(mode="passive", tls="explicit")
+FTPS = FtpClientSettings(mode=FtpMode.PASSIVE, tls=TlsMode.EXPLICIT)
 OLD_FTPS = replace(FTPS, trust_pasv_address=True)
 
 

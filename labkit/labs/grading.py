@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from ..feedback import ShownAsFeedback, not_answered, not_minimal, right, still_wrong
-from ..model import FtpClientSettings, ftp_session, interface_defaults, restart, trace
+from ..model import FtpClientSettings, Severity, ftp_session, interface_defaults, restart, trace
 from ..model.console import ConsoleError, run_console
 from .settings import SettingsError, apply_setting
 from .variant import Challenge, Requirement
@@ -91,7 +91,7 @@ def _whole_line(challenge: Challenge, state: State, line: str, refusal: str) -> 
     except CommandError as err:
         return state, f"{line!r} would not run on {challenge.node}: {err}"
     net = state.net.with_node(node)
-    errors = [p for p in validate_network(net) if p.severity == "error"]
+    errors = [p for p in validate_network(net) if p.severity is Severity.ERROR]
     if errors or net == state.net:
         return state, f"{line!r}: {refusal}" if errors else f"{line!r} changed nothing on {challenge.node}"
     return replace(state, net=net), None

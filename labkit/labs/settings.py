@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address
 
-from ..model.middlebox import PortForward, Rule
+from ..model.middlebox import Direction, LbAffinity, PortForward, Rule, RuleAction
+from ..model.ports import PortRange
 
 VOCABULARY = ("iis external-address ADDRESS", "firewall forward FIRST-LAST", "client passive-address control",
               "client tls none", "client timeout SECONDS", "balancer affinity client-ip")
@@ -61,10 +62,10 @@ def apply_setting(challenge, state, line: str):
         return _client(state, line, timeout=int(words[2]))
     if owner == "balancer" and words[1:] == ["affinity", "client-ip"]:
         box = next(n for n in net.nodes if n.load_balancer is not None)
-        if box.load_balancer.affinity == "client-ip":
+        if box.load_balancer.affinity is LbAffinity.CLIENT_IP:
             raise SettingsError(f"{line!r} changed nothing: the balancer already has client-IP affinity")
         return replace(state, net=net.with_node(replace(box, load_balancer=replace(box.load_balancer,
-                                                                                   affinity="client-ip"))))
+                                                                                   affinity=LbAffinity.CLIENT_IP))))
     raise SettingsError(f"{line!r} — {_usage(allowed)}")
 
 
@@ -88,8 +89,9 @@ def _forward(net, firewall: str, server: str, ports: str, line: str):
     if any(f.ports == (low, high) and f.to == target for f in box.nat.port_forwards):
         raise SettingsError(f"{line!r} changed nothing: those ports are already forwarded")
     wan = box.nat.masquerade[0]
-    forward = PortForward(wan, "tcp", (low, high), target)
-    rule = Rule("allow", "forward", wan, None, "tcp", None, _host(target), None, (low, high), "FTP passive range")
+    forward = PortForward(wan, "tcp", PortRange(low, high), target)
+    rule = Rule(RuleAction.ALLOW, Direction.FORWARD, wan, None, "tcp", None, _host(target), None, forward.ports,
+                "FTP passive range")
     return net.with_node(replace(box, nat=replace(box.nat, port_forwards=(forward,) + box.nat.port_forwards),
                                  firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules)))
 

@@ -17,6 +17,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model.ftp_protocol import OnCccRefused
+
 LOOPBACK = "127.0.0.1"
 TIMEOUT = 5
 USER, PASSWORD = "student", "labkit"
@@ -112,8 +114,9 @@ def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", 
     """
     if ccc and tls != "explicit":
         raise ValueError("CCC needs tls='explicit'")
-    if on_ccc_refused not in ("stop", "continue"):
-        raise ValueError(f"on_ccc_refused must be 'stop' or 'continue', got {on_ccc_refused!r}")
+    if on_ccc_refused not in OnCccRefused.values():
+        raise ValueError(f"on_ccc_refused must be {' or '.join(map(repr, OnCccRefused.values()))}, "
+                         f"got {on_ccc_refused!r}")
     if trust_pasv_address and not server.host.startswith("127."):
         raise ValueError("the live runner only ever dials loopback addresses")
     if tls not in ("none", "explicit"):

@@ -5,14 +5,18 @@ from .commands import (CommandError, apply_command, split_command_line, netsh_sh
 from .engine import PROTOCOLS, TraceError, choose_source, trace
 from .flow import Flow, FlowError
 from .ftp import FtpError, FtpResult, ftp_session
-from .ftp_protocol import FtpClientSettings, FtpServerSettings
-from .middlebox import Conntrack
+from .ftp_protocol import (Certificate, FtpClientSettings, FtpMode, FtpServerSettings, OnCccRefused, Prot, ServerSoftware,
+                           TlsMode)
+from .ftp_result import FtpChannel, FtpOutcome
+from .middlebox import Conntrack, Direction, LbAffinity, RuleAction
 from .host import SWITCHES, Gateway, Interface, Node, Role, interface_defaults
-from .network import Cluster, ClusterMode, Dialog, Network, Problem, WindowsDialog, cluster_mac, validate_network
+from .network import (Cluster, ClusterMode, Dialog, Network, NlbAffinity, Problem, Severity, WindowsDialog, cluster_mac,
+                      validate_network)
 from .nlb import EVENT_18, ClusterShare, Connection, Difference, cluster_share, cluster_shares
 from .osprofile import PROFILES, OsProfile, profile
 from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_route
 from .trace import Action, Disposition, Hop, Outcome, Remedy, Step, Trace
+from .vocabulary import ChoiceError, Vocabulary
 
 __all__ = [
     "Action", "Cluster", "ClusterMode", "ClusterShare", "Connection", "Conntrack", "Dialog", "Difference",
@@ -23,4 +27,6 @@ __all__ = [
     "interface_defaults", "netsh_show_interface", "netsh_show_interfaces", "netsh_show_route",
     "node_commands", "parse_destination", "profile", "registry_value", "restart", "route_print",
     "run_command", "select_route", "trace", "validate_network",
+    "Certificate", "ChoiceError", "Direction", "FtpChannel", "FtpMode", "FtpOutcome", "LbAffinity", "NlbAffinity",
+    "OnCccRefused", "Prot", "RuleAction", "ServerSoftware", "Severity", "TlsMode", "Vocabulary",
 ]

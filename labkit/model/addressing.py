@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Interface
 
-from ..errors import shorten
+from ..errors import LabkitError, shorten
+
+
+class AddressError(LabkitError, ValueError):
+    """Not an IPv4 address (or address with prefix); str() says what was expected."""
 
 
 def parse_ipv4(value, what: str = "address") -> IPv4Address:
-    """An IPv4 address; ValueError names what was expected."""
+    """An IPv4 address; AddressError names what was expected."""
     try:
         return IPv4Address(str(value).strip())
     except ValueError:
-        raise ValueError(f"expected an IPv4 {what} like 10.10.0.1, got {shorten(value)}") from None
+        raise AddressError(f"expected an IPv4 {what} like 10.10.0.1, got {shorten(value)}") from None
 
 
 def parse_ipv4_prefix(value) -> IPv4Interface:
@@ -23,7 +27,7 @@ def parse_ipv4_prefix(value) -> IPv4Interface:
             raise ValueError
         return IPv4Interface(text)
     except ValueError:
-        raise ValueError(f"expected an address with its prefix length like 10.10.0.21/24, "
+        raise AddressError(f"expected an address with its prefix length like 10.10.0.21/24, "
                          f"got {shorten(value)}") from None
 
 

@@ -62,10 +62,10 @@ def apply_command(net, node: str, line: str):
     A command that would leave the network inconsistent (an address conflict, a router
     that stops forwarding, ...) is refused like a command Windows refuses.
     """
-    from .network import validate_network  # network imports this module's neighbours
+    from .network import Severity, validate_network  # network imports this module's neighbours
     changed, answer = run_command(net.node(node), line)
     result = net.with_node(changed)
-    errors = [p for p in validate_network(result) if p.severity == "error"]
+    errors = [p for p in validate_network(result) if p.severity is Severity.ERROR]
     if errors:
         raise CommandError(f"refused: it would leave the network inconsistent: {errors[0]}")
     return result, answer

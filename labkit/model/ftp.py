@@ -21,10 +21,10 @@ from .ftp_data import check_data, data_problem, helper_trouble
 from .ftp_fixes import candidate_fixes, fixes_that_work
 from .ftp_play import SessionFailure, SessionInPlay
 from .ftp_ports import PortCoverage, merged, pieces, port_ranges_in
-from .ftp_protocol import (CCC_REFUSED, FtpClientSettings, connects_at_port_command,
-                           eprt_argument, parse_227, parse_229, parse_eprt_argument, parse_port_argument,
-                           reply_text, six_numbers)
-from .ftp_result import FtpResult, FtpStep
+from .ftp_protocol import (FtpClientSettings, FtpMode, OnCccRefused, Prot, ServerSoftware, TlsMode,
+                           connects_at_port_command, eprt_argument, parse_227, parse_229, parse_eprt_argument,
+                           parse_port_argument, reply_text, six_numbers)
+from .ftp_result import FtpOutcome, FtpResult, FtpStep
 from .ftp_risks import risks
 from .network import Network
 from ..errors import LabkitError
@@ -56,10 +56,8 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
         raise FtpError(f"{server} runs no FTP server (give it an ftp_server: section)")
     if client == server:
         raise FtpError("the FTP client and server must be different nodes")
-    if settings.ccc and settings.tls == "none":
+    if settings.ccc and settings.tls is TlsMode.NONE:
         raise FtpError("CCC ends TLS on the control channel: it needs tls explicit or implicit")
-    if settings.on_ccc_refused not in CCC_REFUSED:
-        raise FtpError(f"on_ccc_refused must be one of {', '.join(CCC_REFUSED)}, got {settings.on_ccc_refused!r}")
     if address is None:
         address = setup.address if setup and setup.server == server else net.node(server).addresses[0].ip
     address = IPv4Address(str(address))
@@ -68,15 +66,15 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
     if session.port_step is not None:
         coverage, session, failure = _cover(net, client, server, address, settings, session, failure)
     if failure is None:
-        outcome, failed, reason = "success", None, "the listing arrived"
+        outcome, failed, reason = FtpOutcome.SUCCESS, None, "the listing arrived"
     else:
-        outcome, failed, reason = "failure", failure.at or len(session.steps), failure.reason
+        outcome, failed, reason = FtpOutcome.FAILURE, failure.at or len(session.steps), failure.reason
         if coverage is not None and coverage.partial:
             reason = (f"this session {coverage} of the server's passive range; when the server picks "
                       f"port {session.passive_port}: {reason}")
     result = FtpResult(client, session.server, session.address, settings, tuple(session.steps), outcome,
                        failed, reason, (), risks(session), coverage)
-    if outcome == "failure" and check_fixes:
+    if outcome is FtpOutcome.FAILURE and check_fixes:
         def succeeds(changed: Network, changed_settings: FtpClientSettings) -> bool:
             try:  # the replay is a whole session
                 return ftp_session(changed, client, server, address, changed_settings, check_fixes=False).succeeded
@@ -110,8 +108,8 @@ def _cover(net, client, server, address, settings, first: SessionInPlay, first_f
     """
     ss = first.ss
     pool = ss.passive_pool(net.node(first.server).os.is_windows)
-    runs = [(piece, (first, first_failure) if piece[0] == pool[0] else
-             _run(net, client, server, address, settings, piece[0]))
+    runs = [(piece, (first, first_failure) if piece.first == pool.first else
+             _run(net, client, server, address, settings, piece.first))
             for piece in pieces(pool, port_ranges_in(net))]
     coverage = PortCoverage(pool, ss.picks_passive_port,
                             merged([piece for piece, (_, failure) in runs if failure is None]))
@@ -126,61 +124,60 @@ def _cover(net, client, server, address, settings, first: SessionInPlay, first_f
 def _play(s: SessionInPlay) -> None:
     s.connect_control()
     sw = s.ss.software
-    if s.cs.tls == "implicit":
+    if s.cs.tls is TlsMode.IMPLICIT:
         s.encrypted_from_here()
     s.reply(reply_text(sw, "greeting"))
-    if s.cs.tls == "implicit":
+    if s.cs.tls is TlsMode.IMPLICIT:
         s.note(f"implicit FTPS on port {s.control_port}: the TLS handshake came first; the greeting and "
                "everything after it is encrypted (no AUTH TLS)")
-    if s.cs.tls == "explicit":
-        answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls == "explicit" else "no_tls"))
+    if s.cs.tls is TlsMode.EXPLICIT:
+        answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls is TlsMode.EXPLICIT else "no_tls"))
         if not answer.startswith("234"):
             raise SessionFailure(f"{s.server} offers no TLS, and the client insists on it")
         s.encrypted_from_here()
         s.note("TLS handshake: from here the control channel is encrypted")
-    if s.cs.tls == "none" and s.ss.tls_required_control:
+    if s.cs.tls is TlsMode.NONE and s.ss.tls_required_control:
         s.exchange("USER student", reply_text(sw, "tls_control"))
         raise SessionFailure(f"{s.server} requires TLS on the control channel and the client did not start it")
     s.exchange("USER student", reply_text(sw, "user"))
     s.exchange("PASS ******", reply_text(sw, "pass"))
-    if s.cs.tls != "none":
+    if s.cs.tls is not TlsMode.NONE:
         s.exchange("PBSZ 0", reply_text(sw, "pbsz"))
         s.exchange(f"PROT {s.cs.prot}", reply_text(sw, f"prot_{s.cs.prot}"))
         if s.cs.ccc:
             _clear_command_channel(s, sw)
     if s.cs.type_before_data:
         s.exchange("TYPE A", reply_text(sw, "type"))
-    data_private = s.cs.tls == "none" or s.cs.prot == "C"
+    data_clear = s.cs.tls is TlsMode.NONE or s.cs.prot is Prot.C
     mode = s.cs.mode
-    if s.ss.tls_required_data and data_private:
-        s.exchange({"passive": "PASV", "epsv": "EPSV", "active": "PORT", "eprt": "EPRT"}[mode],
-                   reply_text(sw, "tls_data"))
+    if s.ss.tls_required_data and data_clear:
+        s.exchange(mode.verb, reply_text(sw, "tls_data"))
         raise SessionFailure(f"{s.server} requires a protected data channel (PROT P)")
-    if mode in ("passive", "epsv"):
+    if mode.passive:
         _passive(s, sw, mode)
     else:
         _active(s, sw, mode)
     s.exchange("QUIT", reply_text(sw, "quit"))
 
 
-def _clear_command_channel(s: SessionInPlay, sw: str) -> None:
+def _clear_command_channel(s: SessionInPlay, sw: ServerSoftware) -> None:
     answer = s.exchange("CCC", reply_text(sw, "ccc_ok" if s.ss.ccc else "ccc"))
     if answer.startswith("200"):
         s.protected = False  # the 200 and TLS's close_notify were still encrypted: helpers resync later
         s.note("the control channel is clear text again; each FTP helper reads it again from the second "
                "clear-text line in each direction")
         return
-    if s.cs.on_ccc_refused == "stop":
+    if s.cs.on_ccc_refused is OnCccRefused.STOP:
         raise SessionFailure(f"{s.server} refuses CCC ({answer}); the client stops here, as Python's ftplib does "
                        "(its ccc() raises error_perm on a 5xx reply; client setting on_ccc_refused: stop)")
     s.note(f"{s.server} refuses CCC: the client carries on (on_ccc_refused: continue) and the control "
            "channel stays encrypted")
 
 
-def _passive(s: SessionInPlay, sw: str, mode: str) -> None:
-    port = s.passive_port or s.ss.passive_pool(s.net.node(s.server).os.is_windows)[0]
+def _passive(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
+    port = s.passive_port or s.ss.passive_pool(s.net.node(s.server).os.is_windows).first
     s.passive_port = port
-    if mode == "passive":
+    if mode is FtpMode.PASSIVE:
         advertised = s.ss.external_address or s.server_ip
         received = s.exchange("PASV", reply_text(sw, "pasv", six=six_numbers(advertised, port)))
         ip, port = parse_227(received)
@@ -198,8 +195,8 @@ def _passive(s: SessionInPlay, sw: str, mode: str) -> None:
     s.reply(reply_text(sw, "done"))
 
 
-def _active(s: SessionInPlay, sw: str, mode: str) -> None:
-    verb = "PORT" if mode == "active" else "EPRT"
+def _active(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
+    verb = mode.verb
     argument = six_numbers(s.client_ip, s.cs.data_port) if verb == "PORT" else eprt_argument(s.client_ip, s.cs.data_port)
     received = s.command(f"{verb} {argument}")
     parse = parse_port_argument if verb == "PORT" else parse_eprt_argument
@@ -207,8 +204,8 @@ def _active(s: SessionInPlay, sw: str, mode: str) -> None:
     if ip != s.seen_client and not s.ss.permit_foreign_addresses:
         s.reply(reply_text(sw, "foreign", addr=ip, port=port))
         trouble = helper_trouble(s)
-        setting = {"pyftpdlib": "permit_foreign_addresses=False", "vsftpd": "port_promiscuous=NO",
-                   "iis": "matchClientAddressForPort"}[sw]
+        setting = {ServerSoftware.PYFTPDLIB: "permit_foreign_addresses=False",
+                   ServerSoftware.VSFTPD: "port_promiscuous=NO", ServerSoftware.IIS: "matchClientAddressForPort"}[sw]
         raise SessionFailure(f"{s.server} refuses to connect to {ip}: it is not the client's address as the "
                        f"server sees it ({s.seen_client}). That is the server's own policy ({setting}), "
                        "bounce protection against the attack RFC 2577 describes"

@@ -62,9 +62,9 @@ def read_line(net: Network, session: Session, text: str, way: str, *, protected:
     helper = node.ftp_helper
     verb = text.split()[0].upper() if text else ""
     wanted = interesting(text, way)
-    if session.original[3] not in helper.ports:
+    if session.original.dport not in helper.ports:
         return text, (HelperEvent(node.name, "other-port", f"{node.name}: the FTP helper watches port(s) "
-                                  f"{', '.join(map(str, helper.ports))}, not {session.original[3]}")
+                                  f"{', '.join(map(str, helper.ports))}, not {session.original.dport}")
                       if wanted else None), None
     if protected:
         return text, (HelperEvent(node.name, "blind", f"{node.name}: the FTP helper cannot read the TLS-encrypted "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .ftp_play import SessionFailure, SessionInPlay
-from .ftp_protocol import reply_text
+from .ftp_protocol import ServerSoftware, reply_text
 from .trace import Trace
 
 
@@ -25,7 +25,7 @@ def skipped_after_tls(s: SessionInPlay) -> bool:
                for step in s.steps for e in step.helpers)
 
 
-def check_data(s: SessionInPlay, result: Trace, port: int, dial, advertised, passive: bool, sw: str) -> None:
+def check_data(s: SessionInPlay, result: Trace, port: int, dial, advertised, passive: bool, sw: ServerSoftware) -> None:
     problem = data_problem(s, result, port, passive)
     if problem is None:
         return
@@ -77,8 +77,8 @@ def data_problem(s: SessionInPlay, result: Trace, port: int, passive: bool) -> D
                            (f" ({balancers[0]} picked another backend than the one that sent the 227)"
                             if passive and balancers and landed != target else ""))
     if passive and s.ss.match_client_address and result.delivered.src != s.seen_client:
-        setting = {"iis": "IIS matchClientAddressForPasv", "vsftpd": "vsftpd pasv_promiscuous=NO",
-                   "pyftpdlib": "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
+        setting = {ServerSoftware.IIS: "IIS matchClientAddressForPasv", ServerSoftware.VSFTPD: "vsftpd pasv_promiscuous=NO",
+                   ServerSoftware.PYFTPDLIB: "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
         return DataProblem(f"the data connection comes from {result.delivered.src}, the control connection from "
                            f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})", True)
     if result.reply is None or not result.reply.succeeded:

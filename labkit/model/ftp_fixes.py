@@ -13,14 +13,16 @@ from functools import partial
 from ipaddress import IPv4Address, IPv4Network
 
 from .ftp_ports import PortCoverage
-from .ftp_protocol import FtpClientSettings
-from .middlebox import FtpHelper, PortForward, PortRange, Rule, show_range
+from .ftp_protocol import FtpClientSettings, FtpMode, TlsMode
+from .host import Role
+from .middlebox import Direction, FtpHelper, LbAffinity, PortForward, Rule, RuleAction
 from .network import Network
+from .ports import PortRange
 from .trace import Remedy
 
 MAX_PAIRED = 8
 """Candidates tried in pairs when none works alone (keeps the search to at most 28 replays)."""
-SMALL_RANGE = (51976, 51999)
+SMALL_RANGE = PortRange(51976, 51999)
 """The seed's example port 51976 (= 203*256 + 8) opens the range the kit suggests."""
 
 Change = Callable[[Network, FtpClientSettings], tuple[Network, FtpClientSettings]]
@@ -65,15 +67,15 @@ def forward_passive_range(net: Network, settings: FtpClientSettings, router: str
         PortForward(forward.interface, "tcp", span, server_ip),))
     net = net.with_node(replace(box, nat=nat))
     if box.firewall is not None:
-        net = _with_rule(net, router, Rule("allow", "forward", forward.interface, None, "tcp", None,
+        net = _with_rule(net, router, Rule(RuleAction.ALLOW, Direction.FORWARD, forward.interface, None, "tcp", None,
                                            IPv4Network(server_ip), None, span, "FTP passive range"))
     return set_server(net, settings, server, passive_ports=span)
 
 
-def allow_passive_range(net: Network, settings: FtpClientSettings, box: str, direction: str, span: PortRange,
+def allow_passive_range(net: Network, settings: FtpClientSettings, box: str, direction: Direction, span: PortRange,
                         server_ip: IPv4Address, server: str):
     """Allow the passive range in a firewall on the way, and give the server that range."""
-    rule = Rule("allow", direction, proto="tcp", dst=IPv4Network(server_ip), dport=span, name="FTP passive range")
+    rule = Rule(RuleAction.ALLOW, direction, proto="tcp", dst=IPv4Network(server_ip), dport=span, name="FTP passive range")
     return set_server(_with_rule(net, box, rule), settings, server, passive_ports=span)
 
 
@@ -89,7 +91,7 @@ def watch_port(net: Network, settings: FtpClientSettings, router: str, port: int
 
 def client_ip_affinity(net: Network, settings: FtpClientSettings, balancer: str):
     node = net.node(balancer)
-    return net.with_node(replace(node, load_balancer=replace(node.load_balancer, affinity="client-ip"))), settings
+    return net.with_node(replace(node, load_balancer=replace(node.load_balancer, affinity=LbAffinity.CLIENT_IP))), settings
 
 
 def one_snat_address(net: Network, settings: FtpClientSettings, balancer: str):
@@ -112,8 +114,8 @@ def candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClie
     path = [net.node(name) for name in s.path_nodes if net.has_node(name)]
 
     if coverage is not None and coverage.partial:
-        widest = max(coverage.working, key=lambda r: r[1] - r[0])
-        fixes.append(Fix(f"shrink the server's passive range to the ports that work ({show_range(widest)}; IIS: Data "
+        widest = max(coverage.working, key=lambda r: r.size)
+        fixes.append(Fix(f"shrink the server's passive range to the ports that work ({widest}; IIS: Data "
                          "Channel Port Range; pyftpdlib: passive_ports; vsftpd: pasv_min_port/pasv_max_port)",
                          partial(set_server, server=server, passive_ports=widest)))
     if cs.ccc and not ss.ccc:
@@ -125,20 +127,22 @@ def candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClie
                          partial(set_server, server=server, external_address=s.address)))
     for node in path:
         for pf in (node.nat.port_forwards if node.nat else ()):
-            if pf.to == srv_ip and pf.ports[0] <= s.control_port <= pf.ports[1]:
-                fixes.append(Fix(f"forward (and allow) the passive port range {span[0]}-{span[1]} on {node.name} "
+            if pf.to == srv_ip and s.control_port in pf.ports:
+                fixes.append(Fix(f"forward (and allow) the passive port range {span.first}-{span.last} on {node.name} "
                                  f"to {srv_ip}{range_note}",
                                  partial(forward_passive_range, router=node.name, forward=pf, span=span,
                                          server_ip=srv_ip, server=server)))
         if node.firewall is not None and node.name != client:
-            direction = "in" if node.name == server else "forward"
+            direction = Direction.IN if node.name == server else Direction.FORWARD
             command = (f" (netsh advfirewall firewall add rule name=\"FTP passive\" dir=in action=allow "
-                       f"protocol=TCP localport={span[0]}-{span[1]})" if direction == "in" and node.os.is_windows else "")
-            fixes.append(Fix(f"allow the passive port range {span[0]}-{span[1]} {'inbound ' if direction == 'in' else ''}"
+                       f"protocol=TCP localport={span.first}-{span.last})"
+                       if direction is Direction.IN and node.os.is_windows else "")
+            fixes.append(Fix(f"allow the passive port range {span.first}-{span.last} "
+                             f"{'inbound ' if direction is Direction.IN else ''}"
                              f"in {node.name}'s firewall{command}{range_note}",
                              partial(allow_passive_range, box=node.name, direction=direction, span=span,
                                      server_ip=srv_ip, server=server)))
-        if node.role.value == "router" and (node.nat or node.firewall):
+        if node.role is Role.ROUTER and (node.nat or node.firewall):
             helper = node.ftp_helper
             if helper is None:
                 fixes.append(Fix(f"attach an FTP helper on {node.name} watching port {s.control_port} (nft: "
@@ -149,7 +153,7 @@ def candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClie
                                  partial(watch_port, router=node.name, port=s.control_port)))
         if node.load_balancer is not None:
             lb = node.load_balancer
-            if lb.affinity != "client-ip":
+            if lb.affinity is not LbAffinity.CLIENT_IP:
                 fixes.append(Fix(f"give the load balancer {node.name} client-IP affinity, so the data connection "
                                  "reaches the backend that sent the 227",
                                  partial(client_ip_affinity, balancer=node.name)))
@@ -161,21 +165,21 @@ def candidate_fixes(net: Network, client: str, server: str, address, cs: FtpClie
         fixes.append(Fix("let the client use the control connection's address instead of the one in 227 "
                          "(Python ftplib's default since 3.9.3, curl >= 7.74, FileZilla's default)",
                          partial(set_client, trust_pasv_address=False)))
-    if cs.mode != "epsv":
-        fixes.append(Fix("use EPSV (the 229 reply carries only a port)", partial(set_client, mode="epsv")))
-    if cs.mode in ("active", "eprt"):
+    if cs.mode is not FtpMode.EPSV:
+        fixes.append(Fix("use EPSV (the 229 reply carries only a port)", partial(set_client, mode=FtpMode.EPSV)))
+    if not cs.mode.passive:
         fixes.append(Fix("use passive mode (the client opens the data connection)",
-                         partial(set_client, mode="passive")))
-    if cs.tls != "none" and not cs.ccc and any(n.ftp_helper for n in path):
+                         partial(set_client, mode=FtpMode.PASSIVE)))
+    if cs.tls is not TlsMode.NONE and not cs.ccc and any(n.ftp_helper for n in path):
         fixes.append(Fix("send CCC after login, so FTP helpers can read the control channel again "
                          "(the server must support CCC)", partial(set_client, ccc=True)))
     if cs.ccc and not cs.type_before_data:
         fixes.append(Fix("send TYPE A (or any command) after CCC before PASV/PORT, so FTP helpers are back in step "
                          "when the address comes (Python ftplib's retrlines() does)",
                          partial(set_client, type_before_data=True)))
-    if cs.tls == "implicit":
+    if cs.tls is TlsMode.IMPLICIT:
         fixes.append(Fix("use explicit TLS (AUTH TLS on the control port) instead of implicit TLS on 990",
-                         partial(set_client, tls="explicit", port=None)))
+                         partial(set_client, tls=TlsMode.EXPLICIT, port=None)))
     return fixes
 
 

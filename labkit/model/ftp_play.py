@@ -9,8 +9,8 @@ from ipaddress import IPv4Address
 
 from .engine import trace
 from .ftp_alg import read_line
-from .ftp_protocol import IMPLICIT_PORT, FtpClientSettings, FtpServerSettings
-from .ftp_result import FtpStep, Rewrite
+from .ftp_protocol import IMPLICIT_PORT, FtpClientSettings, FtpServerSettings, TlsMode
+from .ftp_result import FtpChannel, FtpStep, Rewrite
 from .middlebox import Conntrack, Session
 from .network import Network
 from .trace import Trace
@@ -57,7 +57,7 @@ class SessionInPlay:
     def control_port(self) -> int:
         if self.cs.port is not None:
             return self.cs.port
-        return IMPLICIT_PORT if self.cs.tls == "implicit" else self.ss.port
+        return IMPLICIT_PORT if self.cs.tls is TlsMode.IMPLICIT else self.ss.port
 
     @property
     def path_nodes(self) -> list[str]:
@@ -110,7 +110,7 @@ class SessionInPlay:
             if new != text:
                 rewrites.append(Rewrite(session.node, text, new))
                 text = new
-        return FtpStep("control", sender, receiver, sent, text, None, tuple(e.text for e in events),
+        return FtpStep(FtpChannel.CONTROL, sender, receiver, sent, text, None, tuple(e.text for e in events),
                        tuple(rewrites), tuple(events))
 
     # -- connections --------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class SessionInPlay:
         port = self.control_port
         result = trace(self.net, self.client, self.address, proto="tcp", dport=port, reply=True, state=self.state)
         landed = result.last_hop.node if result.accepted else None
-        self.steps.append(FtpStep("control", self.client, landed or self.server, f"connect to {self.address}:{port}",
+        self.steps.append(FtpStep(FtpChannel.CONTROL, self.client, landed or self.server, f"connect to {self.address}:{port}",
                                   arrival(result), result))
         if not result.accepted:
             raise SessionFailure(f"the control connection to {self.address}:{port} does not arrive: {result.reason}")
@@ -131,7 +131,7 @@ class SessionInPlay:
         self.server, self.ss = landed, server.ftp_server
         if not result.reply.succeeded:
             raise SessionFailure(f"the server's answer to the control connection does not get back: {result.reply.reason}")
-        if self.cs.tls == "implicit" and self.ss.tls != "implicit":
+        if self.cs.tls is TlsMode.IMPLICIT and self.ss.tls is not TlsMode.IMPLICIT:
             raise SessionFailure(f"{landed} offers no implicit TLS on port {IMPLICIT_PORT}")
         created = result.state.sessions[len(self.state.sessions):]  # in path order
         self.helpers = [s for s in created if self.net.node(s.node).ftp_helper is not None]
@@ -143,7 +143,7 @@ class SessionInPlay:
     def data(self, sender: str, receiver: str, dst: IPv4Address, dport: int, *, src=None, sport=None) -> Trace:
         result = trace(self.net, sender, dst, src=src, proto="tcp", sport=sport, dport=dport, reply=True,
                        state=self.state)
-        self.steps.append(FtpStep("data", sender, receiver, f"connect to {dst}:{dport}", arrival(result), result))
+        self.steps.append(FtpStep(FtpChannel.DATA, sender, receiver, f"connect to {dst}:{dport}", arrival(result), result))
         if result.accepted and result.reply is not None and result.reply.succeeded:
             self.state = result.reply.state
         return result

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .middlebox import PortRange, show_range
 from .network import Network
+from .ports import PortRange
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,18 @@ class PortCoverage:
 
     @property
     def ports(self) -> int:
-        return self.pool[1] - self.pool[0] + 1
+        return self.pool.size
 
     @property
     def working_ports(self) -> int:
-        return sum(b - a + 1 for a, b in self.working)
+        return sum(r.size for r in self.working)
 
     @property
     def partial(self) -> bool:
         return 0 < self.working_ports < self.ports
 
     def which(self) -> str:
-        return ", ".join(show_range(r) for r in self.working)
+        return ", ".join(map(str, self.working))
 
     def __str__(self) -> str:
         k, n = self.working_ports, self.ports
@@ -49,8 +49,8 @@ class PortCoverage:
         return f"works for {k} of {n} ports (which: {self.which()})"
 
     def to_dict(self) -> dict:
-        return {"range": show_range(self.pool), "picks": self.picks, "ports": self.ports,
-                "working_ports": self.working_ports, "working": [show_range(r) for r in self.working],
+        return {"range": str(self.pool), "picks": self.picks, "ports": self.ports,
+                "working_ports": self.working_ports, "working": [str(r) for r in self.working],
                 "summary": str(self)}
 
 
@@ -65,28 +65,28 @@ def port_ranges_in(net: Network) -> list[PortRange]:
         if node.load_balancer is not None:
             ranges += list(node.load_balancer.ports)
         if node.ftp_helper is not None:
-            ranges += [(p, p) for p in node.ftp_helper.ports]
+            ranges += [PortRange.single(p) for p in node.ftp_helper.ports]
         if node.ftp_server is not None:
-            ranges.append((node.ftp_server.port, node.ftp_server.port))
+            ranges.append(PortRange.single(node.ftp_server.port))
     return ranges
 
 
 def pieces(pool: PortRange, ranges: list[PortRange]) -> list[PortRange]:
     """The pool cut wherever one of the ranges starts or ends."""
-    low, high = pool
-    cuts = {low, high + 1}
-    for a, b in ranges:
-        cuts.update(c for c in (a, b + 1) if low < c <= high)
+    pool = PortRange.parse(pool)
+    cuts = {pool.first, pool.last + 1}
+    for r in map(PortRange.parse, ranges):
+        cuts.update(c for c in (r.first, r.last + 1) if pool.first < c <= pool.last)
     edges = sorted(cuts)
-    return [(a, b - 1) for a, b in zip(edges, edges[1:])]
+    return [PortRange(a, b - 1) for a, b in zip(edges, edges[1:])]
 
 
 def merged(ranges: list[PortRange]) -> tuple[PortRange, ...]:
     """Adjacent or overlapping ranges joined, in order."""
     out: list[PortRange] = []
-    for a, b in sorted(ranges):
-        if out and a <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(b, out[-1][1]))
+    for r in sorted(map(PortRange.parse, ranges)):
+        if out and r.first <= out[-1].last + 1:
+            out[-1] = PortRange(out[-1].first, max(r.last, out[-1].last))
         else:
-            out.append((a, b))
+            out.append(r)
     return tuple(out)

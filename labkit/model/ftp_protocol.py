@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 from ..errors import LabkitError
+from .ports import PortRange, port_range
+from .vocabulary import Vocabulary, settle
 
 _SIX_NUMBERS = re.compile(r"(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})", re.ASCII)
 
@@ -107,30 +109,79 @@ def replace_eprt(text: str, address: IPv4Address, port: int) -> str:
 
 # --- settings --------------------------------------------------------------------------------
 
-MODES = ("passive", "active", "epsv", "eprt")
-TLS_MODES = ("none", "explicit", "implicit")
-SOFTWARE = ("pyftpdlib", "iis", "vsftpd")
+class FtpMode(Vocabulary):
+    """How the data connection is set up: PASV, PORT, EPSV or EPRT."""
+
+    PASSIVE = "passive"
+    ACTIVE = "active"
+    EPSV = "epsv"
+    EPRT = "eprt"
+
+    @property
+    def passive(self) -> bool:
+        """The client opens the data connection (PASV, EPSV)."""
+        return self in (FtpMode.PASSIVE, FtpMode.EPSV)
+
+    @property
+    def verb(self) -> str:
+        """The command that asks for the data connection."""
+        return {FtpMode.PASSIVE: "PASV", FtpMode.ACTIVE: "PORT", FtpMode.EPSV: "EPSV", FtpMode.EPRT: "EPRT"}[self]
+
+
+class TlsMode(Vocabulary):
+    """TLS on the control channel: none, explicit (AUTH TLS on port 21), implicit (port 990)."""
+
+    NONE = "none"
+    EXPLICIT = "explicit"
+    IMPLICIT = "implicit"
+
+
+class Prot(Vocabulary):
+    """PROT: the data channel's protection, Private (TLS) or Clear."""
+
+    P = "P"
+    C = "C"
+
+
+class ServerSoftware(Vocabulary):
+    PYFTPDLIB = "pyftpdlib"
+    IIS = "iis"
+    VSFTPD = "vsftpd"
+
+
+class Certificate(Vocabulary):
+    TRUSTED = "trusted"
+    """From a CA the clients trust."""
+    SELF_SIGNED = "self-signed"
+
+
+class OnCccRefused(Vocabulary):
+    """What the client does when the server refuses CCC."""
+
+    STOP = "stop"
+    CONTINUE = "continue"
+
+
 IMPLICIT_PORT = 990
 EXPLICIT_PORT = 21
-WINDOWS_DYNAMIC_PORTS = (49152, 65535)
+WINDOWS_DYNAMIC_PORTS = PortRange(49152, 65535)
 """Windows Vista/2008 and later (KB 929851)."""
-LINUX_EPHEMERAL_PORTS = (32768, 60999)
+LINUX_EPHEMERAL_PORTS = PortRange(32768, 60999)
 """Linux's default net.ipv4.ip_local_port_range."""
-CCC_REFUSED = ("stop", "continue")
 
 
 @dataclass(frozen=True)
 class FtpServerSettings:
     """What the FTP server on a node is configured to do."""
 
-    software: str = "pyftpdlib"
+    software: ServerSoftware = ServerSoftware.PYFTPDLIB
     port: int = 21
-    passive_ports: tuple[int, int] | None = None
+    passive_ports: PortRange | None = None
     """Data channel port range; None = any free port the OS picks (pyftpdlib's default)."""
     external_address: IPv4Address | None = None
     """Advertised in 227: IIS 'External IP Address of Firewall', pyftpdlib masquerade_address,
     vsftpd pasv_address."""
-    tls: str = "explicit"
+    tls: TlsMode = TlsMode.EXPLICIT
     """What the server offers: none, explicit (AUTH TLS on the control port), implicit (990)."""
     tls_required_control: bool = False
     tls_required_data: bool = False
@@ -141,40 +192,44 @@ class FtpServerSettings:
     ccc: bool = False
     """Accepts CCC (clear command channel). pyftpdlib does not; IIS does when its control
     channel policy is 'Require only for credentials' (SslRequireCredentialsOnly)."""
-    certificate: str = "trusted"
-    """'trusted' (from a CA clients trust) or 'self-signed'."""
+    certificate: Certificate = Certificate.TRUSTED
     connect_from_port_20: bool = False
     """vsftpd's setting (default NO upstream): active-mode data connections leave from port 20.
     IIS always uses port 20; pyftpdlib never does (an ephemeral port)."""
 
-    def passive_pool(self, windows: bool) -> tuple[int, int]:
+    def __post_init__(self) -> None:
+        settle(self, software=ServerSoftware, tls=TlsMode, certificate=Certificate)
+        object.__setattr__(self, "passive_ports", port_range(self.passive_ports))
+
+    def passive_pool(self, windows: bool) -> PortRange:
         """The ports the server may pick for a passive data connection."""
         if self.passive_ports:
             return self.passive_ports
-        if self.software == "iis":
+        if self.software is ServerSoftware.IIS:
             return WINDOWS_DYNAMIC_PORTS  # IIS data channel range 0-0
-        if self.software == "vsftpd":
-            return (1024, 65535)  # pasv_min_port/pasv_max_port unset
+        if self.software is ServerSoftware.VSFTPD:
+            return PortRange(1024, 65535)  # pasv_min_port/pasv_max_port unset
         return WINDOWS_DYNAMIC_PORTS if windows else LINUX_EPHEMERAL_PORTS
 
     @property
     def picks_passive_port(self) -> str:
         """How the server picks a port from its passive range."""
-        return {"pyftpdlib": "pyftpdlib: at random", "vsftpd": "vsftpd: at random",
-                "iis": "IIS: order not documented"}[self.software]
+        return {ServerSoftware.PYFTPDLIB: "pyftpdlib: at random", ServerSoftware.VSFTPD: "vsftpd: at random",
+                ServerSoftware.IIS: "IIS: order not documented"}[self.software]
 
     def active_source_port(self, ephemeral: int) -> int:
         """The source port of an active-mode data connection."""
-        if self.software == "iis" or (self.software == "vsftpd" and self.connect_from_port_20):
+        if self.software is ServerSoftware.IIS or (self.software is ServerSoftware.VSFTPD
+                                                   and self.connect_from_port_20):
             return 20
         return ephemeral
 
 
 @dataclass(frozen=True)
 class FtpClientSettings:
-    mode: str = "passive"
-    tls: str = "none"
-    prot: str = "P"
+    mode: FtpMode = FtpMode.PASSIVE
+    tls: TlsMode = TlsMode.NONE
+    prot: Prot = Prot.P
     ccc: bool = False
     trust_pasv_address: bool = False
     """Dial the address in 227 (old ftplib, curl <= 7.73) instead of the control connection's peer."""
@@ -182,13 +237,16 @@ class FtpClientSettings:
     """The client's data-connection port (passive: its source port; active: where it listens)."""
     port: int | None = None
     """The control port the client dials; None = 21, or 990 for implicit TLS."""
-    on_ccc_refused: str = "stop"
+    on_ccc_refused: OnCccRefused = OnCccRefused.STOP
     """'stop': end the session when the server refuses CCC, as Python's ftplib does (ccc()
     raises error_perm on the 5xx reply); 'continue': carry on with the channel encrypted."""
     type_before_data: bool = True
     """Send TYPE A just before PASV/PORT, as ftplib's retrlines() does; False: the data
     command is the first command after login (ftplib's transfercmd(), or a client that set
     the type earlier)."""
+
+    def __post_init__(self) -> None:
+        settle(self, mode=FtpMode, tls=TlsMode, prot=Prot, on_ccc_refused=OnCccRefused)
 
 
 @dataclass(frozen=True)
@@ -208,7 +266,7 @@ class FtpSetup:
 # are illustrative, only the codes are documented.
 
 _REPLIES = {
-    "pyftpdlib": {
+    ServerSoftware.PYFTPDLIB: {
         "greeting": "220 pyftpdlib ready.", "user": "331 Username ok, send password.",
         "pass": "230 Login successful.", "type": "200 Type set to: ASCII.",
         "pasv": "227 Entering passive mode ({six}).", "epsv": "229 Entering extended passive mode (|||{port}|).",
@@ -228,7 +286,7 @@ _REPLIES = {
         "tls_data": "550 SSL/TLS required on the data channel.",
         "no_tls": "502 Unrecognized encryption type (use TLS or SSL).",
     },
-    "iis": {
+    ServerSoftware.IIS: {
         "greeting": "220 Microsoft FTP Service", "user": "331 Password required",
         "pass": "230 User logged in.", "type": "200 Type set to A.",
         "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
@@ -244,7 +302,7 @@ _REPLIES = {
         "tls_control": "534 Policy requires SSL.", "tls_data": "522 Data connections must be encrypted.",
         "no_tls": "504 Security mechanism not implemented.",
     },
-    "vsftpd": {
+    ServerSoftware.VSFTPD: {
         "greeting": "220 (vsFTPd 3.0.3)", "user": "331 Please specify the password.",
         "pass": "230 Login successful.", "type": "200 Switching to ASCII mode.",
         "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
@@ -264,11 +322,11 @@ _REPLIES = {
 }
 
 
-def reply_text(software: str, key: str, **values) -> str:
+def reply_text(software: ServerSoftware, key: str, **values) -> str:
     return _REPLIES[software][key].format(**values)
 
 
-def connects_at_port_command(software: str) -> bool:
+def connects_at_port_command(software: ServerSoftware) -> bool:
     """pyftpdlib, and IIS since FTP 7.5 (KB 2505047), open the active data connection as
     soon as PORT/EPRT arrives, before they answer it; vsftpd waits for the transfer command."""
-    return software in ("pyftpdlib", "iis")
+    return software in (ServerSoftware.PYFTPDLIB, ServerSoftware.IIS)

@@ -7,9 +7,21 @@ from ipaddress import IPv4Address
 
 from .ftp_alg import HelperEvent
 from .ftp_ports import PortCoverage
-from .ftp_protocol import FtpClientSettings
+from .ftp_protocol import FtpClientSettings, TlsMode
 from .ftp_risks import Risk
 from .trace import Remedy, Trace
+from .vocabulary import Vocabulary
+
+
+class FtpOutcome(Vocabulary):
+    SUCCESS = "success"
+    """The listing arrived."""
+    FAILURE = "failure"
+
+
+class FtpChannel(Vocabulary):
+    CONTROL = "control"
+    DATA = "data"
 
 
 @dataclass(frozen=True)
@@ -21,8 +33,7 @@ class Rewrite:
 
 @dataclass(frozen=True)
 class FtpStep:
-    channel: str
-    """'control' or 'data'."""
+    channel: FtpChannel
     sender: str
     receiver: str
     sent: str
@@ -52,7 +63,7 @@ class FtpResult:
     address: IPv4Address
     settings: FtpClientSettings
     steps: tuple[FtpStep, ...]
-    outcome: str
+    outcome: FtpOutcome
     failed_step: int | None
     reason: str
     remedies: tuple[Remedy, ...]
@@ -63,7 +74,7 @@ class FtpResult:
 
     @property
     def succeeded(self) -> bool:
-        return self.outcome == "success"
+        return self.outcome is FtpOutcome.SUCCESS
 
     @property
     def hint(self) -> str:
@@ -76,7 +87,7 @@ class FtpResult:
         """(command verb, reply code) pairs on the control channel: what a live run can confirm."""
         pairs, pending = [], "(connect)"
         for step in self.steps:
-            if step.channel != "control":
+            if step.channel is not FtpChannel.CONTROL:
                 continue
             if step.sender == self.client and not step.sent.startswith("connect"):
                 pending = step.sent.split()[0].upper()

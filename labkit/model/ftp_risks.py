@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .ftp_protocol import Certificate, Prot, TlsMode
+from .middlebox import Direction, FourTuple
+
 
 @dataclass(frozen=True)
 class Risk:
@@ -20,19 +23,19 @@ class Risk:
 
 def risks(s) -> tuple[Risk, ...]:
     cs, ss = s.cs, s.ss
-    active = cs.mode in ("active", "eprt")
-    wide = ss.passive_ports is None or ss.passive_ports[1] - ss.passive_ports[0] + 1 > 100
-    trusted = ss.certificate == "trusted"
+    active = not cs.mode.passive
+    wide = ss.passive_ports is None or ss.passive_ports.size > 100
+    trusted = ss.certificate is Certificate.TRUSTED
     limited = _peers_limited(s)
     return (
         Risk("Server connects to client", active, "use passive FTP (PASV/EPSV)", "client initiates connection"),
         Risk("Dynamic ports in use", active or wide, "select a small fixed passive port range",
              "fewer ports to open on the firewall"),
-        Risk("Server not verified", cs.tls == "none" or not trusted,
+        Risk("Server not verified", cs.tls is TlsMode.NONE or not trusted,
              "use a certificate from a trusted CA (not self-signed)", "server can be verified"),
-        Risk("Authentication not encrypted", cs.tls == "none", "use TLS for authentication (AUTH TLS or implicit)",
+        Risk("Authentication not encrypted", cs.tls is TlsMode.NONE, "use TLS for authentication (AUTH TLS or implicit)",
              "authentication encrypted"),
-        Risk("Data not encrypted", cs.tls == "none" or cs.prot == "C", "use TLS for data transport (PROT P)",
+        Risk("Data not encrypted", cs.tls is TlsMode.NONE or cs.prot is Prot.C, "use TLS for data transport (PROT P)",
              "data transport encrypted"),
         Risk("Connections from & to unknown hosts", not limited,
              "allow only trusted clients and servers in the firewall rules", "no more FTP from/to any host"),
@@ -48,11 +51,10 @@ def _peers_limited(s) -> bool:
         node = s.net.node(session.node)
         if node.firewall is None:
             continue
-        src, sport, _, _ = session.original
-        _, _, dst, dport = session.translated
-        direction = "in" if node.name == s.server else "forward"
-        allowed, _, rule = node.firewall.decide(direction, session.in_iface, None, session.proto,
-                                                (src, sport, dst, dport))
+        arrived = FourTuple(session.original.src, session.original.sport, session.translated.dst,
+                            session.translated.dport)
+        direction = Direction.IN if node.name == s.server else Direction.FORWARD
+        allowed, _, rule = node.firewall.decide(direction, session.in_iface, None, session.proto, arrived)
         if allowed and rule is not None and rule.limits_peers:
             return True
     return False

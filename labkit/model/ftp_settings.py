@@ -10,14 +10,16 @@ from typing import Any
 from ..errors import shorten
 from .addressing import parse_ipv4
 from .engine import unicast_problem
-from .ftp_protocol import FtpClientSettings, FtpServerSettings, FtpSetup
-from .middlebox import FtpHelper, PortForward, Rule, parse_port_range
+from .ftp_protocol import FtpClientSettings, FtpServerSettings, FtpSetup, TlsMode
+from .middlebox import Direction, FtpHelper, LbAffinity, PortForward, Rule, RuleAction
 from .network import Network
+from .ports import port_range
+from .vocabulary import ChoiceError
 
 
 def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_address: str | None = None,
                       passive_range: str | None = None, forward_range: bool | None = None,
-                      helper: bool | None = None, affinity: str | None = None
+                      helper: bool | None = None, affinity: LbAffinity | str | None = None
                       ) -> tuple[Network, FtpClientSettings, dict[str, str]]:
     """(network, client settings, errors by field): None leaves a setting as the scenario has it."""
     errors: dict[str, str] = {}
@@ -42,9 +44,14 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
                                              "the client dials, e.g. the firewall's public address"
     if passive_range is not None:
         try:
-            changes["passive_ports"] = parse_port_range(passive_range) if passive_range.strip() else None
+            changes["passive_ports"] = port_range(passive_range)
         except ValueError:
             errors["passive_range"] = f"expected a port range like 51976-51999, got {shorten(passive_range)}"
+    if affinity is not None:
+        try:
+            affinity = LbAffinity.parse(affinity, "affinity")
+        except ChoiceError as err:
+            errors["affinity"], affinity = str(err), None
     ss = replace(ss, **changes)
     changed = net
     for node in net.nodes:  # every FTP server (behind a load balancer, each backend) gets the setting
@@ -53,7 +60,7 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
     for node in changed.nodes:
         if node.nat is not None:
             control = [pf for pf in node.nat.port_forwards if server.owns(pf.to)
-                       and pf.ports[0] <= ss.port <= pf.ports[1]]
+                       and ss.port in pf.ports]
             if forward_range is not None and control and ss.passive_ports:
                 forwards = tuple(pf for pf in node.nat.port_forwards if pf.ports != ss.passive_ports)
                 rules = node.firewall.rules if node.firewall else ()
@@ -61,7 +68,7 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
                 if forward_range:
                     to = control[0].to
                     forwards += (PortForward(control[0].interface, "tcp", ss.passive_ports, to),)
-                    rules += (Rule("allow", "forward", control[0].interface, None, "tcp", None, None, None,
+                    rules += (Rule(RuleAction.ALLOW, Direction.FORWARD, control[0].interface, None, "tcp", None, None, None,
                                    ss.passive_ports, "passive range (panel)"),)
                 node = replace(node, nat=replace(node.nat, port_forwards=forwards),
                                firewall=replace(node.firewall, rules=rules) if node.firewall else None)
@@ -70,7 +77,7 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
         if node.load_balancer is not None and affinity is not None:
             node = replace(node, load_balancer=replace(node.load_balancer, affinity=affinity))
         changed = changed.with_node(node)
-    if settings.ccc and settings.tls == "none":
+    if settings.ccc and settings.tls is TlsMode.NONE:
         settings = replace(settings, ccc=False)  # CCC ends TLS: without TLS there is nothing to end
     return changed, settings, errors
 

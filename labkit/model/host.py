@@ -3,13 +3,15 @@ table Windows builds from a node's addresses, gateways and static routes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
+from dataclasses import dataclass, replace
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import NamedTuple
 
+from ..errors import LabkitError, shorten
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
+from .vocabulary import Vocabulary, settle
 
 
 LOOPBACK = "loopback"
@@ -21,7 +23,7 @@ _MULTICAST = IPv4Network("224.0.0.0/4")
 _LIMITED_BROADCAST = IPv4Network("255.255.255.255/32")
 
 
-class RouteOrigin(str, Enum):
+class RouteOrigin(Vocabulary):
     SYSTEM = "system"      # on-link, host and broadcast routes the stack creates per address
     GATEWAY = "gateway"    # a default gateway from the NIC's properties
     STATIC = "static"      # route add / netsh add route
@@ -47,9 +49,48 @@ class Route:
         return dst if self.gateway is None else self.gateway
 
 
-class Role(str, Enum):
+class Role(Vocabulary):
     HOST = "host"
     ROUTER = "router"
+
+
+class InterfaceRefError(LabkitError, ValueError):
+    """Not a NODE.INTERFACE reference; str() is one line saying what was expected."""
+
+
+class _Ref(NamedTuple):
+    node: str
+    interface: str
+
+
+class InterfaceRef(_Ref):
+    """One interface of one node, written NODE.INTERFACE (web1.nlb): a cluster member, the NIC a
+    check expects a packet to leave by. A (node, interface key) tuple underneath."""
+
+    __slots__ = ()
+
+    def __new__(cls, node: str, interface: str | None = None) -> InterfaceRef:
+        if interface is None:
+            return cls.parse(node)
+        return super().__new__(cls, node, interface)
+
+    @classmethod
+    def parse(cls, value: object) -> InterfaceRef:
+        """ "web1.nlb", or a (node, interface) pair."""
+        if isinstance(value, InterfaceRef):
+            return value
+        if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            return super().__new__(cls, *value)
+        node, dot, interface = value.partition(".") if isinstance(value, str) else ("", "", "")
+        if not (node and dot and interface) or "." in interface:
+            raise InterfaceRefError(f"expected NODE.INTERFACE like web1.nlb, got {shorten(value)}")
+        return super().__new__(cls, node, interface)
+
+    def __str__(self) -> str:
+        return f"{self.node}.{self.interface}"
+
+    def __repr__(self) -> str:
+        return f"InterfaceRef({str(self)!r})"
 
 
 @dataclass(frozen=True)
@@ -140,6 +181,9 @@ class Node:
     x: float | None = None
     y: float | None = None
 
+    def __post_init__(self) -> None:
+        settle(self, role=Role)
+
     @cached_property
     def _by_key(self) -> dict[str, Interface]:
         return {i.key: i for i in self.interfaces}
@@ -161,6 +205,11 @@ class Node:
 
     def has_interface(self, key: str) -> bool:
         return key in self._by_key
+
+    def with_interface(self, key: str, **changes) -> Node:
+        """A copy with one interface's fields changed, e.g. `with_interface("nlb", weakhostsend=True)`."""
+        target = self.interface(key)  # a clear KeyError for an unknown key
+        return replace(self, interfaces=tuple(replace(i, **changes) if i is target else i for i in self.interfaces))
 
     def owner_of(self, address: IPv4Address) -> Interface | None:
         """The interface that holds this address, or None if the node does not own it."""

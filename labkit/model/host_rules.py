@@ -4,12 +4,12 @@ path then relies on (docs/model-rules.md, "Host model")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from .host import Interface, Node, Role
+from .vocabulary import Vocabulary
 
 
-class WeakBasis(str, Enum):
+class WeakBasis(Vocabulary):
     """What makes an interface send or receive weakly."""
 
     ROUTER = "router"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .host import Interface, Node, Role
-from .middlebox import Session, in_range, reverse, show_four
+from .middlebox import Direction, FourTuple, LbAffinity, Session
 from .middlebox_steps import BackendChosen, FirewallVerdict, NatCause, NatRewrite, RelatedExpected, Tracked
 from .trace import Disposition, Hop, Packet, Remedy, Step, Trace
 from .walk_state import Walk
@@ -21,10 +21,10 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
         # Like netfilter: the destination is restored before routing and filtering, the
         # source only on the way out.
         session, way = found
-        src, sport, dst, dport = session.translated if way == "original" else reverse(session.original)
+        src, sport, dst, dport = session.translated if way == "original" else session.original.reverse()
         cause = NatCause.TRACKED_REPLY if way == "reply" else NatCause.TRACKED
         if (dst, dport) != (p.dst, p.dport):
-            new = (p.src, p.sport, dst, dport)
+            new = FourTuple(p.src, p.sport, dst, dport)
             steps.append(Step(NatRewrite(p.four, new, cause)))
             walk.packet = p.with_four(new)
         if (src, sport) != (p.src, p.sport):
@@ -32,7 +32,7 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
         return True, False, False
     expectation = walk.state.expected(node.name, p.proto, p.four)
     if expectation:
-        new = (p.src, p.sport, *expectation.to)
+        new = FourTuple(p.src, p.sport, *expectation.to)
         walk.state = walk.state.without(expectation)
         steps.append(Step(RelatedExpected(expectation.why, p.four, new)))
         walk.packet = p.with_four(new)
@@ -43,13 +43,13 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
     if lb is not None and lb.balances(p.dst, p.dport):
         backend = lb.backend_for(p.src, p.sport)
         steps.append(Step(BackendChosen(lb.vip, backend, lb.affinity, p.src,
-                                        p.sport if lb.affinity == "none" else None, p.dst)))
+                                        p.sport if lb.affinity is LbAffinity.NONE else None, p.dst)))
         walk.packet = replace(p, dst=backend)
         return False, False, True
     for forward in (node.nat.port_forwards if node.nat else ()):
         if forward.interface == iface.key and iface.owns(p.dst) and forward.proto == p.proto \
-                and in_range(p.dport, forward.ports):
-            new = (p.src, p.sport, forward.to, forward.target(p.dport))
+                and p.dport in forward.ports:
+            new = FourTuple(p.src, p.sport, forward.to, forward.target(p.dport))
             steps.append(Step(NatRewrite(p.four, new, NatCause.PORT_FORWARD, iface.label)))
             walk.packet = p.with_four(new)
             break
@@ -64,7 +64,7 @@ def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, bal
     if walk.pending_source is not None:
         new_src, sport, cause = walk.pending_source
         walk.pending_source = None
-        new = (new_src, sport, p.dst, p.dport)
+        new = FourTuple(new_src, sport, p.dst, p.dport)
         if new != p.four:
             steps.append(Step(NatRewrite(p.four, new, cause)))
             walk.packet = p.with_four(new)
@@ -77,7 +77,7 @@ def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, bal
     elif node.nat is not None and out_key in node.nat.masquerade:
         new_src, cause, where = out.addresses[0].ip, NatCause.MASQUERADE, out.label
     if new_src is not None and new_src != p.src:
-        new = (new_src, p.sport, p.dst, p.dport)
+        new = FourTuple(new_src, p.sport, p.dst, p.dport)
         steps.append(Step(NatRewrite(p.four, new, cause, where)))
         walk.packet = p.with_four(new)
 
@@ -106,7 +106,7 @@ def filter_packet(walk: Walk, node: Node, direction: str, in_key: str | None, ou
         return None
     walk.hops.append(Hop(node.name, in_key, out_key, tuple(steps)))
     return walk.end(Disposition.DENIED,
-                    f"{node.name}'s firewall drops {p.proto.upper()} {show_four(p.four)} ({direction}): {why}",
+                    f"{node.name}'s firewall drops {p.proto.upper()} {p.four} ({direction}): {why}",
                     _firewall_remedies(node, direction, in_key, out_key, p))
 
 
@@ -129,7 +129,7 @@ def _firewall_remedies(node: Node, direction: str, in_key, out_key, p: Packet) -
     if in_key:
         fields.append(f"in_interface: {in_key}")
     text = f"allow it in {node.name}'s firewall, e.g. a rule {{{', '.join(fields)}}}"
-    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == "in":
+    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == Direction.IN:
         text += (f" (netsh advfirewall firewall add rule name=\"labkit {p.proto} {p.dport}\" dir=in "
                  f"action=allow protocol={p.proto.upper()} localport={p.dport})")
     return [Remedy(text)]

@@ -4,15 +4,15 @@ expectation, a load balancer's backend, the firewall's verdict (see labkit.model
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from ipaddress import IPv4Address
 from typing import ClassVar
 
-from .middlebox import Four, show_four
+from .middlebox import Direction, FourTuple, LbAffinity
 from .steps import Action
 
 
-class NatCause(str, Enum):
+class NatCause(StrEnum):
     TRACKED = "part of a tracked connection"
     TRACKED_REPLY = "the reply of a tracked connection"
     FTP_FOLLOWS_CONTROL = "source NAT follows the FTP control connection"
@@ -26,14 +26,14 @@ class NatRewrite:
     """One translation of a packet's connection 4-tuple."""
 
     action: ClassVar[Action] = Action.NAT
-    before: Four
-    after: Four
+    before: FourTuple
+    after: FourTuple
     cause: NatCause
     interface: str | None = None
     """Label of the interface a masquerade or port forward is on."""
 
     def __str__(self) -> str:
-        change = f"{show_four(self.before)} → {show_four(self.after)}"
+        change = f"{self.before} → {self.after}"
         if self.cause is NatCause.PORT_FORWARD:
             return f'port forward on "{self.interface}": {change}'
         if self.cause is NatCause.MASQUERADE:
@@ -48,12 +48,12 @@ class RelatedExpected:
     action: ClassVar[Action] = Action.HELPER
     why: str
     """The helper's reason, e.g. 'PORT from the client'."""
-    before: Four
-    after: Four
+    before: FourTuple
+    after: FourTuple
 
     def __str__(self) -> str:
         text = f"RELATED: a data connection the FTP helper expects ({self.why})"
-        return text + (f"; {show_four(self.before)} → {show_four(self.after)}" if self.after != self.before else "")
+        return text + (f"; {self.before} → {self.after}" if self.after != self.before else "")
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class BackendChosen:
     action: ClassVar[Action] = Action.BALANCED
     vip: IPv4Address
     backend: IPv4Address
-    affinity: str
+    affinity: LbAffinity
     client: IPv4Address
     client_port: int | None
     """The port the choice used (None: affinity by client address only)."""
@@ -75,7 +75,7 @@ class BackendChosen:
                 f"from {basis}); dst {self.dst} → {self.backend}")
 
 
-class Tracked(str, Enum):
+class Tracked(StrEnum):
     KNOWN = "part of a tracked connection"
     RELATED = "RELATED, announced by the FTP helper"
 
@@ -84,8 +84,8 @@ class Tracked(str, Enum):
 class FirewallVerdict:
     action: ClassVar[Action] = Action.FIREWALL
     allowed: bool
-    direction: str | None = None
-    """'in', 'out' or 'forward'; None when a stateful firewall passed a tracked packet."""
+    direction: Direction | None = None
+    """None when a stateful firewall passed a tracked packet."""
     why: str = ""
     rule: int | None = None
     """1-based number of the matching rule; None for the default policy or a tracked packet."""

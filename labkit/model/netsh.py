@@ -4,8 +4,6 @@ How netsh reads the arguments is in netsh_syntax.py."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .addressing import parse_ipv4_prefix
 from .cmdline import CommandError, command_text, has_typographic_quotes, quoted_word, straight_quotes
 from .host import Node
@@ -113,8 +111,7 @@ def _set_interface(node: Node, words: list[str], start: int) -> tuple[Node, str]
         raise CommandError("One or more essential parameters were not entered. Verify the required parameters, "
                            f"and reenter them. {SYNTAX_ERROR}",
                            "give weakhostsend=, weakhostreceive=, forwarding= or metric=")
-    ifaces = tuple(replace(i, **changes) if i.key == iface.key else i for i in node.interfaces)
-    return replace(node, interfaces=ifaces), "Ok."
+    return node.with_interface(iface.key, **changes), "Ok."
 
 
 def _route(node: Node, words: list[str], start: int, adding: bool) -> tuple[Node, str]:
@@ -144,9 +141,9 @@ def _address(node: Node, words: list[str], start: int, adding: bool) -> tuple[No
     if not adding:
         if not iface.owns(address):
             raise CommandError("Element not found.", f'"{iface.label}" has no address {address}')
-        changed = replace(iface, addresses=tuple(a for a in iface.addresses if a.ip != address),
-                          skip_as_source=tuple(a for a in iface.skip_as_source if a != address))
-        if not changed.addresses:
+        changes = dict(addresses=tuple(a for a in iface.addresses if a.ip != address),
+                       skip_as_source=tuple(a for a in iface.skip_as_source if a != address))
+        if not changes["addresses"]:
             raise CommandError(f'refused: "{iface.label}" would have no address left (labkit needs one)')
     else:
         if iface.owns(address):
@@ -160,9 +157,9 @@ def _address(node: Node, words: list[str], start: int, adding: bool) -> tuple[No
         except ValueError as err:
             raise CommandError(str(err)) from None
         skip = args.get("skipassource") == "true"
-        changed = replace(iface, addresses=iface.addresses + (new,),
-                          skip_as_source=iface.skip_as_source + ((address,) if skip else ()))
-    return replace(node, interfaces=tuple(changed if i.key == iface.key else i for i in node.interfaces)), "Ok."
+        changes = dict(addresses=iface.addresses + (new,),
+                       skip_as_source=iface.skip_as_source + ((address,) if skip else ()))
+    return node.with_interface(iface.key, **changes), "Ok."
 
 
 def _show_config(node: Node, words: list[str], start: int, dns: bool) -> tuple[Node, str]:

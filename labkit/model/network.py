@@ -7,12 +7,15 @@ from enum import StrEnum
 from functools import cached_property
 from ipaddress import IPv4Address
 
-from .host import SWITCHES, Interface, Node, Role, interface_defaults
+from .ftp_protocol import ServerSoftware, TlsMode
+from .host import SWITCHES, Interface, InterfaceRef, Node, Role, interface_defaults
 from .middlebox import stable_pick
+from .osprofile import OsProfile, profile
 from .routes import route_interface
+from .vocabulary import Vocabulary, settle
 
 
-class ClusterMode(StrEnum):
+class ClusterMode(Vocabulary):
     """NLB's cluster operation mode (NLB Manager > Cluster Properties > Cluster Parameters)."""
 
     UNICAST = "unicast"
@@ -21,6 +24,22 @@ class ClusterMode(StrEnum):
     """NICs keep their own MAC; the cluster IP resolves to the multicast MAC 03-BF-w-x-y-z."""
     IGMP_MULTICAST = "igmp-multicast"
     """Multicast with IGMP: MAC 01-00-5E-7F-y-z, group 239.255.y.z, for switches that snoop IGMP."""
+
+
+class NlbAffinity(Vocabulary):
+    """NLB port rule affinity (NLB Manager > Port Rules > Filtering mode: Multiple host)."""
+
+    SINGLE = "single"
+    """The client address picks the member."""
+    NONE = "none"
+    """Client address and port pick the member."""
+
+
+class Severity(Vocabulary):
+    ERROR = "error"
+    """The network cannot be used as written."""
+    WARNING = "warning"
+    """Usable, but worth knowing (often Windows warns too)."""
 
 
 def cluster_mac(ip: IPv4Address, mode: ClusterMode) -> str:
@@ -37,12 +56,15 @@ class Cluster:
 
     name: str
     ip: IPv4Address
-    members: tuple[tuple[str, str], ...]
-    """(node, interface key) pairs, in the order listed."""
-    affinity: str = "single"
-    """'single': the client address picks the member; 'none': address and port."""
+    members: tuple[InterfaceRef, ...]
+    """In the order listed; "web1.nlb" or ("web1", "nlb") are read as InterfaceRef("web1.nlb")."""
+    affinity: NlbAffinity = NlbAffinity.SINGLE
     mode: ClusterMode = ClusterMode.UNICAST
     """NLB's own default, and the design (a second NIC beside the cluster NIC) the field notes use."""
+
+    def __post_init__(self) -> None:
+        settle(self, affinity=NlbAffinity)
+        object.__setattr__(self, "members", tuple(InterfaceRef.parse(m) for m in self.members))
 
     @property
     def mac(self) -> str:
@@ -60,7 +82,7 @@ class Cluster:
         A stable stand-in for NLB's own hash: every member computes the same
         answer, so exactly one of them takes the flow.
         """
-        key = str(client) if self.affinity == "single" else f"{client}:{client_port or 0}"
+        key = str(client) if self.affinity is NlbAffinity.SINGLE else f"{client}:{client_port or 0}"
         return live[stable_pick(key, len(live))]
 
 
@@ -103,7 +125,7 @@ class Problem:
 
     path: str
     message: str
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     dialog: Dialog | None = None
     """The warning Windows itself shows for this, if it shows one."""
     topic: ProblemTopic | None = None
@@ -201,14 +223,13 @@ class Network:
 
     def with_interface(self, node: str, key: str, **changes) -> Network:
         """A copy with one interface's fields changed, e.g. weakhostsend=True."""
-        n = self.node(node)
-        ifaces = tuple(replace(i, **changes) if i.key == key else i for i in n.interfaces)
-        n.interface(key)  # raises a clear KeyError for an unknown key
-        return self.with_node(replace(n, interfaces=ifaces))
+        return self.with_node(self.node(node).with_interface(key, **changes))
 
-    def with_os(self, node: str, os) -> Network:
-        """A copy where `node` runs another OS, its switches reset to that OS's defaults."""
+    def with_os(self, node: str, os: OsProfile | str) -> Network:
+        """A copy where `node` runs another OS (a profile, or its name: "windows-2003"), its switches
+        reset to that OS's defaults."""
         n = self.node(node)
+        os = profile(os) if isinstance(os, str) else os
         defaults = interface_defaults(os, n.role)
         ifaces = tuple(replace(i, **defaults) for i in n.interfaces)
         return self.with_node(replace(n, os=os, interfaces=ifaces))
@@ -273,7 +294,7 @@ def _node_problems(node: Node) -> list[Problem]:
                     f"{ipath}.gateways[{n}]",
                     f"default gateway {gw.address} is not on the subnet of any address of "
                     f'"{iface.label}" (Windows warns that it is not on the same network segment; '
-                    "it works only if something on the segment answers for it)", "warning",
+                    "it works only if something on the segment answers for it)", Severity.WARNING,
                     Dialog(WindowsDialog.GATEWAY_OFF_SUBNET, (iface.label,)), ProblemTopic.GATEWAY_OFF_SUBNET))
             nets = {a.network for a in iface.addresses if gw.address in a.network}
             gateway_subnets.add(min(nets) if nets else gw.address)
@@ -310,14 +331,14 @@ def _gateway_count_problems(node: Node, subnets: set) -> list[Problem]:
         return [Problem(f"nodes.{node.name}.interfaces",
                         "default gateways on more than one subnet: Windows warns that several "
                         "gateways give redundancy on one network and do not work across "
-                        "disjoint networks; " + _gateways_in_use(node), "warning", dialog,
+                        "disjoint networks; " + _gateways_in_use(node), Severity.WARNING, dialog,
                         ProblemTopic.SEVERAL_GATEWAYS)]
     if dialog is None:
         return []
     return [Problem(f"nodes.{node.name}.interfaces",
                     f"default gateways on {len(with_gateway)} NICs, all on {next(iter(subnets))}: Windows "
                     "still shows its multiple-gateways warning when you save the second; answer Yes and "
-                    "it saves and works; " + _gateways_in_use(node), "warning", dialog,
+                    "it saves and works; " + _gateways_in_use(node), Severity.WARNING, dialog,
                     ProblemTopic.SEVERAL_GATEWAYS)]
 
 
@@ -325,13 +346,13 @@ def _segment_problems(net: Network) -> list[Problem]:
     out: list[Problem] = []
     cluster_ips = {c.ip for c in net.clusters}
     for segment, members in net.segments.items():
-        first: dict[IPv4Address, str] = {}
+        first: dict[IPv4Address, InterfaceRef] = {}
         for node, iface in members:
             for n, addr in enumerate(iface.addresses):
                 if addr.ip in cluster_ips:
                     continue
-                where = f"{node.name}.{iface.key}"
-                if addr.ip in first and not first[addr.ip].startswith(node.name + "."):
+                where = InterfaceRef(node.name, iface.key)
+                if addr.ip in first and first[addr.ip].node != node.name:
                     out.append(Problem(
                         f"nodes.{node.name}.interfaces.{iface.key}.addresses[{n}]",
                         f"{addr.ip} is also used by {first[addr.ip]} on segment {segment} "
@@ -374,7 +395,7 @@ def _middlebox_problems(net: Network) -> list[Problem]:
             out.append(Problem(f"{base}.load_balancer.vip", f"{node.load_balancer.vip} must be an address of "
                                                             f"{node.name} (add it to an interface)"))
         server = node.ftp_server
-        if server is not None and server.software == "pyftpdlib" and (server.ccc or server.tls == "implicit"):
+        if server is not None and server.software is ServerSoftware.PYFTPDLIB and (server.ccc or server.tls is TlsMode.IMPLICIT):
             out.append(Problem(f"{base}.ftp_server", "pyftpdlib offers neither CCC nor implicit TLS "
                                                      "(choose software: iis or vsftpd to model them)"))
     setup = net.ftp
@@ -401,7 +422,7 @@ def _cluster_problems(net: Network) -> list[Problem]:
         for n, (node_name, key) in enumerate(cluster.members):
             path = f"{base}.members[{n}]"
             if (node_name, key) in cluster.members[:n]:
-                out.append(Problem(path, f"{node_name}.{key} is listed twice"))
+                out.append(Problem(path, f"{cluster.members[n]} is listed twice"))
                 continue
             if not net.has_node(node_name):
                 out.append(Problem(path, f"no node {node_name!r}"))
@@ -422,7 +443,7 @@ def _cluster_problems(net: Network) -> list[Problem]:
             for iface in node.interfaces:
                 if iface.owns(cluster.ip) and (node.name, iface.key) not in cluster.members:
                     out.append(Problem(f"{base}.members",
-                                       f"{node.name}.{iface.key} holds the cluster IP {cluster.ip} but is "
+                                       f"{InterfaceRef(node.name, iface.key)} holds the cluster IP {cluster.ip} but is "
                                        "not listed as a member (add it, or remove the address)"))
     out.extend(_several_cluster_nics_problems(net))
     return out
@@ -442,7 +463,7 @@ def _several_cluster_nics_problems(net: Network) -> list[Problem]:
                 f"{', '.join(with_gateway)}: in this setup the field notes met event 18 (duplicate cluster "
                 "subnets), hosts stuck converging and 1 of x connections failing, changing with reboots, "
                 "even on one subnet; the kit does not model that. Keep one default gateway, on one NIC",
-                "warning", topic=ProblemTopic.SEVERAL_GATEWAYS))
+                Severity.WARNING, topic=ProblemTopic.SEVERAL_GATEWAYS))
     return out
 
 

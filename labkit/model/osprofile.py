@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import LabkitError, shorten
+
 # (lowest speed in Mb/s that earns the metric, metric), fastest first.
 # XP SP2 .. 2012 R2 use strict ">" thresholds, Windows 10+ uses ">=".
 _XP_SP2_TABLE = ((2000, 5, True), (200, 10, False), (80, 20, False), (20, 25, False),
@@ -95,8 +97,13 @@ DEFAULT_HOST_OS = "windows-2008r2"
 DEFAULT_ROUTER_OS = "linux"
 
 
+class UnknownOsError(LabkitError, ValueError):
+    """An OS name that is not one of PROFILES."""
+
+
 def profile(name: str) -> OsProfile:
+    """The profile named `name` ("windows-2008r2"); UnknownOsError lists the names."""
     try:
         return PROFILES[name]
-    except KeyError:
-        raise ValueError(f"unknown os {name!r} (expected one of: {', '.join(PROFILES)})") from None
+    except (KeyError, TypeError):
+        raise UnknownOsError(f"unknown os {shorten(name)} (expected one of: {', '.join(PROFILES)})") from None

@@ -120,8 +120,10 @@ def metric_breakdown(node: Node, candidate: Candidate) -> str:
     return f"{candidate.metric} = {route.metric} + interface {candidate.metric - route.metric}"
 
 
-def select_route(node: Node, dst: IPv4Address, only_interface: str | None = None) -> RouteChoice:
-    """Look up `dst`; with `only_interface`, only routes on that interface count."""
+def select_route(node: Node, dst: IPv4Address | str, only_interface: str | None = None) -> RouteChoice:
+    """Look up `dst` (an address, or its text: "10.30.5.5"); with `only_interface`, only routes on
+    that interface count."""
+    dst = dst if isinstance(dst, IPv4Address) else parse_ipv4(dst, "destination")
     matching = [
         Candidate(route, effective_metric(node, route), pos)
         for pos, route in enumerate(node.route_table)

@@ -10,15 +10,15 @@ CLI output and notebooks show).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from ipaddress import IPv4Address
 from typing import ClassVar
 
 from .host_rules import Weakness
 from .routes import RouteChoice
+from .vocabulary import Vocabulary
 
 
-class Action(str, Enum):
+class Action(Vocabulary):
     ROUTED = "route"
     SOURCE = "source"
     HOST_MODEL = "host model"
@@ -47,7 +47,7 @@ class RouteChosen:
         return self.why
 
 
-class SourceRule(str, Enum):
+class SourceRule(Vocabulary):
     """How the source address of a new connection was picked (KB 969029 for Vista and later)."""
 
     ONLY_ADDRESS = "rule 2"

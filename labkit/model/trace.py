@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from enum import Enum
 from ipaddress import IPv4Address
 
-from .middlebox import Conntrack
+from .middlebox import Conntrack, FourTuple
 from .middlebox_steps import BackendChosen, FirewallVerdict, NatRewrite, RelatedExpected
 from .routes import RouteChoice
 from .steps import (
@@ -33,6 +32,7 @@ from .steps import (
     Transmitted,
     WeakReceive,
 )
+from .vocabulary import Vocabulary
 
 StepDetail = (RouteChosen | SourceChosen | HostModelDecision | Transmitted | NoFailoverForProtocol | NoOtherGateway
               | GatewaySkipped | FailedOver | Received | LocalDelivery | AddressHere | WeakReceive
@@ -41,8 +41,7 @@ StepDetail = (RouteChosen | SourceChosen | HostModelDecision | Transmitted | NoF
 """The detail a step carries: one of the types in labkit.model.steps and middlebox_steps."""
 
 
-
-class Disposition(str, Enum):
+class Disposition(Vocabulary):
     ACCEPTED = "ACCEPTED"
     NO_ROUTE = "NO_ROUTE"
     STRONG_SEND_BLOCKED = "STRONG_SEND_BLOCKED"
@@ -51,9 +50,6 @@ class Disposition(str, Enum):
     NEIGHBOR_UNREACHABLE = "NEIGHBOR_UNREACHABLE"
     DENIED = "DENIED"
     LOOP = "LOOP"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
@@ -65,15 +61,14 @@ class Packet:
     dport: int | None
 
     @property
-    def four(self):
-        return self.src, self.sport, self.dst, self.dport
+    def four(self) -> FourTuple:
+        return FourTuple(self.src, self.sport, self.dst, self.dport)
 
-    def with_four(self, four) -> Packet:
-        src, sport, dst, dport = four
-        return Packet(src, dst, self.proto, sport, dport)
+    def with_four(self, four: FourTuple) -> Packet:
+        return Packet(four.src, four.dst, self.proto, four.sport, four.dport)
 
 
-class Outcome(str, Enum):
+class Outcome(Vocabulary):
     """How a trace ended: its disposition, or a reply accepted by another node than the one
     that sent the request (an NLB member that has no such connection)."""
 
@@ -86,9 +81,6 @@ class Outcome(str, Enum):
     NEIGHBOR_UNREACHABLE = "NEIGHBOR_UNREACHABLE"
     DENIED = "DENIED"
     LOOP = "LOOP"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

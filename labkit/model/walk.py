@@ -11,7 +11,7 @@ from .host import Interface, Node, Role
 from .host_rules import forwarding_credit, weakness
 from .middlebox import Conntrack
 from .middlebox_pass import conntrack_in, filter_packet, local_out, remember, source_nat
-from .network import Network
+from .network import Network, NlbAffinity
 from .remedies import (forwarding_remedy, loop_remedies, no_route_remedies, strong_send_remedies,
                        unreachable_remedies)
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
@@ -139,7 +139,7 @@ def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
             return f"every member of NLB cluster {cluster.name} ({hop}) is down"
         member = cluster.choose(live, packet.src, packet.sport)
         nlb = NlbMemberChoice(cluster.name, member[0], cluster.affinity, packet.src,
-                              None if cluster.affinity == "single" else packet.sport, len(live))
+                              None if cluster.affinity is NlbAffinity.SINGLE else packet.sport, len(live))
         return (*held[member], hop, own_gateway, nlb)
     target, iface = holders[0]
     if target.down:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import replace
 
-from ..model import Network, Outcome, Trace
+from ..model import Network, Outcome, Role, Trace
 from .layout import node_positions
 from .fontmetric import text_width
 from .picture import Label, Line, Mark, Picture, Placer, around, along, to_svg
@@ -65,7 +65,7 @@ def ending_words(trace: Trace, which: str) -> str:
 
 def shared_os(net: Network) -> str | None:
     """The one OS every host runs, if they all run the same (the legend says it once)."""
-    systems = {n.os.display for n in net.nodes if n.role.value != "router"}
+    systems = {n.os.display for n in net.nodes if n.role is not Role.ROUTER}
     return systems.pop() if len(systems) == 1 else None
 
 
@@ -91,7 +91,7 @@ def _ending_lines(trace: Trace, which: str) -> tuple[str, str]:
 
 
 def node_lines(node, os_in_legend: bool = False) -> tuple[str, ...]:
-    kind = "router" if node.role.value == "router" else node.os.display.removeprefix("Windows ")
+    kind = "router" if node.role is Role.ROUTER else node.os.display.removeprefix("Windows ")
     if os_in_legend and node.role.value != "router":
         kind = None
     extra = [word for word, present in (("firewall", node.firewall), ("NAT", node.nat), ("FTP helper", node.ftp_helper),
@@ -261,7 +261,7 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
             placer.add_line(Line(f"cluster:{cluster.name}", corners, "#555555", 1.2, "5 4"))
     for node in net.nodes:
         x, y = px[node.name]
-        kind = "circle" if node.role.value == "router" else "rect"
+        kind = "circle" if node.role is Role.ROUTER else "rect"
         width = node_width(node.name)
         placer.add_mark(Mark(f"node:{node.name}", kind, x, y, width, NODE_H, fill="#f2f2f2",
                              hatch=node.down))

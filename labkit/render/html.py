@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..cases.dcdiag import VerdictKind
+from ..cases.restore import RestoreOutcome
 from . import text
 
 GOOD, BAD, CAUTION = "#1b7a3a", "#b3261e", "#7a4a00"
@@ -80,7 +82,7 @@ def ftp_html(result) -> str:
 
 # --- case files -----------------------------------------------------------------------------------
 
-VERDICT_COLOURS = {"real problem": BAD, "needs more data": CAUTION}
+VERDICT_COLOURS = {VerdictKind.REAL_PROBLEM: BAD, VerdictKind.NEEDS_MORE_DATA: CAUTION}
 """dcdiag verdict kinds that ask for action; the others mean nothing to fix."""
 
 
@@ -94,7 +96,7 @@ def verdict_html(verdict) -> str:
 
 
 def preflight_html(preflight) -> str:
-    colour = GOOD if preflight.ok else BAD if preflight.outcome == "fails" else CAUTION
+    colour = GOOD if preflight.ok else BAD if preflight.outcome is RestoreOutcome.FAILS else CAUTION
     rows = [*((("error you will see", preflight.error),) if preflight.error else ()),
             *(("documented", d) for d in preflight.documented), *(("not shown anywhere", n) for n in preflight.not_shown),
             *(("fix", f) for f in preflight.fixes), *(("note", n) for n in preflight.notes)]

@@ -3,8 +3,8 @@ case verdict, and the one-line reprs. The model's `__str__` methods call these."
 
 from __future__ import annotations
 
+from ..model.ftp_protocol import TlsMode
 from ..model.ftp_result import FtpResult
-from ..model.middlebox import show_range
 from ..model.routes import describe_route
 from ..model.trace import Outcome
 
@@ -131,7 +131,7 @@ def route_choice_repr(choice) -> str:
 
 def ftp_settings(result) -> str:
     s = result.settings
-    return (f"mode {s.mode}, TLS {s.tls}" + (f", PROT {s.prot}" if s.tls != "none" else "") + (", CCC" if s.ccc else "")
+    return (f"mode {s.mode}, TLS {s.tls}" + (f", PROT {s.prot}" if s.tls is not TlsMode.NONE else "") + (", CCC" if s.ccc else "")
             + (", client trusts the 227 address" if s.trust_pasv_address else ""))
 
 
@@ -141,7 +141,7 @@ def ftp_step_lines(step, n: int, failed: bool) -> list[str]:
     if step.received != step.sent:
         lines.append(f"          received: {step.received}")
     if step.ports is not None:
-        lines.append(f"          passive port: one of {show_range(step.ports.pool)} "
+        lines.append(f"          passive port: one of {step.ports.pool} "
                      f"({step.ports.picks}); this session {step.ports}")
     if step.trace is not None:
         verdict = step.trace.disposition.value

@@ -12,7 +12,7 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from ..model import Network, Problem, validate_network
+from ..model import Network, Problem, Severity, validate_network
 from .build import build_network, dialled_address_problems
 from .read import MAX_TEXT, ScenarioError, load_yaml, validate_yaml
 from .schema import ScenarioSpec, StrictSpec
@@ -84,7 +84,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Network:
 def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
     spec = validate_yaml(text, source, ScenarioSpec, "a mapping with at least 'name' and 'nodes'")
     net, problems = build_network(spec)
-    problems += [p for p in validate_network(net) if p.severity == "error"]
+    problems += [p for p in validate_network(net) if p.severity is Severity.ERROR]
     problems += dialled_address_problems(net)
     problems += [Problem(f"checks[{n}].from", f"no node {c.from_!r}")
                  for n, c in enumerate(spec.checks)
@@ -97,7 +97,7 @@ def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
 def warnings(net: Network) -> list[Problem]:
     """What Windows would warn about in this network (it still works as modelled): each a Problem
     with `.path` (the scenario key), `.message` and, where Windows shows one itself, `.dialog`."""
-    return [p for p in validate_network(net) if p.severity == "warning"]
+    return [p for p in validate_network(net) if p.severity is Severity.WARNING]
 
 
 __all__ = ["DATA_DIR", "SCENARIO_DIR", "ScenarioError", "StrictSpec", "load_checks", "load_scenario", "load_yaml",

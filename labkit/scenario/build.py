@@ -56,7 +56,7 @@ def build_network(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
                                 RouteOrigin.STATIC, rs.persistent))
         nodes.append(replace(node, routes=tuple(routes)))
     clusters = tuple(
-        Cluster(name, _ipv4(cs.ip), tuple(tuple(m.split(".", 1)) for m in cs.members), cs.affinity,
+        Cluster(name, _ipv4(cs.ip), tuple(cs.members), cs.affinity,
                 ClusterMode(cs.mode))
         for name, cs in spec.clusters.items())
     ftp = None

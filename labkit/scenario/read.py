@@ -200,8 +200,6 @@ def describe(error: dict, root: type[BaseModel]) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return f"{path}: expected true or false, got {got}"
     if kind == "string_pattern_mismatch":
-        if loc and (loc[0] == "clusters" or "egress" in loc):
-            return f"{path}: expected NODE.INTERFACE like web1.nlb, got {got}"
         return f"{path}: expected a name of letters, digits, '-' or '_', got {got}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{path}: expected a mapping (indented 'key: value' lines), got {got}"

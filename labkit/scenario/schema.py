@@ -9,10 +9,13 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
                       field_validator, model_validator)
 
 from ..errors import shorten
-from ..model import PROFILES, ClusterMode, parse_destination
+from ..model import (PROFILES, PROTOCOLS, Certificate, ClusterMode, Direction, Disposition, FtpMode, FtpOutcome,
+                     LbAffinity, NlbAffinity, OnCccRefused, Outcome, Prot, Role, RuleAction, ServerSoftware,
+                     TlsMode, parse_destination)
 from ..model.addressing import parse_ipv4, parse_ipv4_prefix
 from ..model.ftp_protocol import FtpClientSettings
-from ..model.middlebox import parse_port_range
+from ..model.host import InterfaceRef
+from ..model.ports import PortRange
 from ..model.routes import MASK_ERROR
 
 
@@ -104,16 +107,17 @@ def _network(value: Any) -> IPv4Network:
         raise ValueError(f"expected an address or a network like 203.0.113.0/24, got {shorten(value)}") from None
 
 
-PortRangeField = Annotated[Any, AfterValidator(parse_port_range)]
+PortRangeField = Annotated[Any, AfterValidator(PortRange.parse)]
+InterfaceRefField = Annotated[str, AfterValidator(InterfaceRef.parse)]
 NetworkField = Annotated[Any, AfterValidator(_network)]
 
 
 class RuleSpec(StrictSpec):
-    action: Literal["allow", "deny"]
-    direction: Literal["in", "out", "forward", "any"] = "any"
+    action: RuleAction
+    direction: Direction = Direction.ANY
     in_interface: str | None = None
     out_interface: str | None = None
-    proto: Literal["tcp", "udp", "icmp"] | None = None
+    proto: Literal[PROTOCOLS] | None = None  # type: ignore[valid-type]
     src: NetworkField | None = None
     dst: NetworkField | None = None
     sport: PortRangeField | None = None
@@ -122,9 +126,9 @@ class RuleSpec(StrictSpec):
 
 
 class FirewallSpec(StrictSpec):
-    default_in: Literal["allow", "deny"] = "deny"
-    default_out: Literal["allow", "deny"] = "allow"
-    default_forward: Literal["allow", "deny"] = "deny"
+    default_in: RuleAction = RuleAction.DENY
+    default_out: RuleAction = RuleAction.ALLOW
+    default_forward: RuleAction = RuleAction.DENY
     stateful: bool = True
     rules: list[RuleSpec] = []
 
@@ -151,37 +155,37 @@ class LoadBalancerSpec(StrictSpec):
     vip: IPv4
     backends: list[IPv4] = Field(min_length=1)
     ports: list[PortRangeField] = []
-    affinity: Literal["none", "client-ip"] = "none"
+    affinity: LbAffinity = LbAffinity.NONE
     snat: list[IPv4] = []
 
 
 class FtpServerSpec(StrictSpec):
-    software: Literal["pyftpdlib", "iis", "vsftpd"] = "pyftpdlib"
+    software: ServerSoftware = ServerSoftware.PYFTPDLIB
     port: Annotated[int, Field(ge=1, le=65535)] = 21
     passive_ports: PortRangeField | None = None
     external_address: IPv4 | None = None
-    tls: Literal["none", "explicit", "implicit"] = "explicit"
+    tls: TlsMode = TlsMode.EXPLICIT
     tls_required_control: bool = False
     tls_required_data: bool = False
     match_client_address: bool = True
     permit_foreign_addresses: bool = False
     permit_privileged_ports: bool = False
     ccc: bool = False
-    certificate: Literal["trusted", "self-signed"] = "trusted"
+    certificate: Certificate = Certificate.TRUSTED
     connect_from_port_20: bool = False
 
 
 class FtpSettingsSpec(StrictSpec):
     """The FTP client's settings (a check may give only these)."""
 
-    mode: Literal["passive", "active", "epsv", "eprt"] = "passive"
-    tls: Literal["none", "explicit", "implicit"] = "none"
-    prot: Literal["P", "C"] = "P"
+    mode: FtpMode = FtpMode.PASSIVE
+    tls: TlsMode = TlsMode.NONE
+    prot: Prot = Prot.P
     ccc: bool = False
     trust_pasv_address: bool = False
     data_port: Annotated[int, Field(ge=1, le=65535)] = 49153
     port: Annotated[int, Field(ge=1, le=65535)] | None = None
-    on_ccc_refused: Literal["stop", "continue"] = "stop"
+    on_ccc_refused: OnCccRefused = OnCccRefused.STOP
     type_before_data: bool = True
 
     def settings(self) -> FtpClientSettings:
@@ -195,7 +199,7 @@ class FtpSessionSpec(FtpSettingsSpec):
 
 
 class NodeSpec(StrictSpec):
-    role: Literal["host", "router"] = "host"
+    role: Role = Role.HOST
     os: Literal[tuple(PROFILES)] | None = None  # type: ignore[valid-type]
     down: bool = False
     interfaces: dict[Name, InterfaceSpec] = Field(min_length=1)
@@ -213,15 +217,9 @@ class NodeSpec(StrictSpec):
 
 class ClusterSpec(StrictSpec):
     ip: IPv4
-    members: list[Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]] = Field(min_length=1)
-    affinity: Literal["single", "none"] = "single"
-    mode: Literal[tuple(m.value for m in ClusterMode)] = ClusterMode.UNICAST.value  # type: ignore[valid-type]
-
-
-DISPOSITIONS = ("ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED", "NOT_FORWARDED",
-                "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP")
-Disposition = Literal[DISPOSITIONS]  # type: ignore[valid-type]
-Egress = Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]
+    members: list[InterfaceRefField] = Field(min_length=1)
+    affinity: NlbAffinity = NlbAffinity.SINGLE
+    mode: ClusterMode = ClusterMode.UNICAST
 
 
 class _CheckSpec(StrictSpec):
@@ -244,7 +242,7 @@ class _FlowCheckSpec(_CheckSpec):
     from_: str | None = Field(None, alias="from")
     to: IPv4 | None = None
     src: IPv4 | None = None
-    proto: Literal["tcp", "udp", "icmp"] = "tcp"
+    proto: Literal[PROTOCOLS] = "tcp"  # type: ignore[valid-type]
     dport: Annotated[int, Field(ge=1, le=65535)] | None = None
 
     @model_validator(mode="after")
@@ -275,8 +273,8 @@ class FlowCheckSpec(_FlowCheckSpec):
 
 class ReplyExpectSpec(StrictSpec):
     disposition: Disposition | None = None
-    reply: Literal[DISPOSITIONS + ("ACCEPTED_BY_WRONG_NODE",)] | None = None  # type: ignore[valid-type]
-    egress: Egress | None = None
+    reply: Outcome | None = None
+    egress: InterfaceRefField | None = None
 
 
 class ReplyCheckSpec(_FlowCheckSpec):
@@ -292,7 +290,7 @@ class ReplyCheckSpec(_FlowCheckSpec):
 
 
 class FtpExpectSpec(StrictSpec):
-    ftp: Literal["success", "failure"]
+    ftp: FtpOutcome
 
 
 class FtpCheckSpec(_CheckSpec):

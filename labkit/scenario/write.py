@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from enum import StrEnum
 from typing import Any
 
 import yaml
 
 from ..model import ClusterMode, Network, Node, Role, interface_defaults
 from ..model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
+from ..model.ports import PortRange
 
 
 def to_dict(net: Network) -> dict:
@@ -74,18 +76,30 @@ def to_dict(net: Network) -> dict:
         out["description"] = net.description
     out["nodes"] = nodes
     if net.clusters:
-        out["clusters"] = {c.name: {"ip": str(c.ip), "members": [f"{n}.{k}" for n, k in c.members],
+        out["clusters"] = {c.name: {"ip": str(c.ip), "members": [str(m) for m in c.members],
                                     "affinity": c.affinity,
                                     **({"mode": c.mode.value} if c.mode is not ClusterMode.UNICAST else {})}
                            for c in net.clusters}
     if net.ftp is not None:
         f = net.ftp
         out["ftp"] = {"client": f.client, "server": f.server, "address": str(f.address), **asdict(f.settings)}
-    return out
+    return _plain(out)
 
 
-def _range(ports) -> str | int:
-    return ports[0] if ports[0] == ports[1] else f"{ports[0]}-{ports[1]}"
+def _plain(value: Any) -> Any:
+    """The same data with each vocabulary member as its text (what YAML and JSON write)."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _range(ports: PortRange) -> str | int:
+    """One port as a number (ports: 21), a range as its text (51976-51999)."""
+    return ports.first if ports.size == 1 else str(ports)
 
 
 def _middleboxes_to_dict(node: Node) -> dict:

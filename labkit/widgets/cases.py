@@ -7,7 +7,8 @@ import html
 
 import ipywidgets as w
 
-from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
+from ..cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, Sysvol,
+                            judge)
 from ..cases.restore import Layout, preflight_attached
 from ..render.html import BAD, CAUTION, GOOD, VERDICT_COLOURS
 from .panels import MAIN, ROW, WRAP, _pre
@@ -52,7 +53,7 @@ class DcdiagPanel(Panel):
         fits = w.Layout(width="400px")
         self.level = w.Dropdown(options=["2003", "2008", "2008R2"], value="2008R2",
                                 description="domain functional level", style=wide, layout=fits)
-        self.sysvol = w.Dropdown(options=["frs", "dfsr"], value="frs", description="SYSVOL replicated by", style=wide,
+        self.sysvol = w.Dropdown(options=Sysvol.values(), value=Sysvol.FRS.value, description="SYSVOL replicated by", style=wide,
                                  layout=fits)
         self.state = w.Dropdown(options=[("not started (no global state)", NOT_STARTED)] +
                                 [(f"{n} {name}", n) for n, (name, _) in DFSRMIG_STATES.items()],

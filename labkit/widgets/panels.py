@@ -7,7 +7,19 @@ from dataclasses import replace
 
 import ipywidgets as w
 
-from ..model import SWITCHES, FlowError, FtpClientSettings, Network, Trace
+from ..model import (
+    PROTOCOLS,
+    SWITCHES,
+    FlowError,
+    FtpClientSettings,
+    FtpMode,
+    LbAffinity,
+    Network,
+    Prot,
+    Role,
+    TlsMode,
+    Trace,
+)
 from ..model.ftp import FtpResult
 from ..plot.ftp_picture import ftp_picture
 from ..plot.network_picture import ending_words, network_picture, paths_part_at
@@ -100,7 +112,7 @@ class HostPanel(Panel):
         for iface in node_.interfaces:
             boxes = []
             for switch in SWITCHES:
-                fixed = node_.role.value == "router" or (switch != "forwarding" and not node_.os.host_model_configurable)
+                fixed = node_.role is Role.ROUTER or (switch != "forwarding" and not node_.os.host_model_configurable)
                 box = w.Checkbox(value=getattr(iface, switch), description=switch, indent=False,
                                  disabled=fixed, layout=w.Layout(width="auto", margin="0 10px 0 0"))
                 box.observe(self._changed, names="value")
@@ -127,7 +139,7 @@ class HostPanel(Panel):
                              style={"description_width": "25px"})
         self.flow_src = _text(value=str(flow.src or ""), description="source", placeholder="(chosen by Windows)",
                               layout=w.Layout(width="178px"), style={"description_width": "50px"})
-        self.flow_proto = w.Dropdown(options=["tcp", "udp", "icmp"], value=flow.proto, description="proto",
+        self.flow_proto = w.Dropdown(options=PROTOCOLS, value=flow.proto, description="proto",
                                      layout=w.Layout(width="106px"), style={"description_width": "40px"})
         for control in (self.flow_from, self.flow_to, self.flow_src, self.flow_proto):
             control.observe(self._changed, names="value")
@@ -230,24 +242,25 @@ class FtpExplorer(Panel):
         s = net.ftp.settings
         server = net.node(net.ftp.server).ftp_server
         narrow = {"layout": w.Layout(width="288px"), "style": {"description_width": "100px"}}
-        self.mode = w.Dropdown(options=["passive", "active", "epsv", "eprt"], value=s.mode, description="mode", **narrow)
-        self.tls = w.Dropdown(options=["none", "explicit", "implicit"], value=s.tls, description="TLS", **narrow)
-        self.prot = w.Dropdown(options=["P", "C"], value=s.prot, description="PROT", **narrow)
+        self.mode = w.Dropdown(options=FtpMode.values(), value=s.mode.value, description="mode", **narrow)
+        self.tls = w.Dropdown(options=TlsMode.values(), value=s.tls.value, description="TLS", **narrow)
+        self.prot = w.Dropdown(options=Prot.values(), value=s.prot.value, description="PROT", **narrow)
         self.ccc = w.Checkbox(value=s.ccc, description="CCC after login", indent=False)
         self.trust = w.Checkbox(value=s.trust_pasv_address, description="client trusts the 227 address",
                                 indent=False)
         self.external = _text(value=str(server.external_address or ""), description="external IP",
                               placeholder="(none)", **narrow)
-        self.passive = _text(value="" if server.passive_ports is None else
-                             f"{server.passive_ports[0]}-{server.passive_ports[1]}", description="passive ports",
+        self.passive = _text(value="" if server.passive_ports is None else str(server.passive_ports),
+                             description="passive ports",
                              placeholder="(any)", **narrow)
         forwarded = server.passive_ports is not None and any(
             pf.ports == server.passive_ports for n in net.nodes if n.nat for pf in n.nat.port_forwards)
         self.forward = w.Checkbox(value=forwarded, description="forward the passive range on the NAT", indent=False)
         self.helper = w.Checkbox(value=any(n.ftp_helper for n in net.nodes if n.nat), description="FTP helper on NAT",
                                  indent=False)
-        self.affinity = w.Dropdown(options=["none", "client-ip"], description="LB affinity", **narrow,
-                                   value=next((n.load_balancer.affinity for n in net.nodes if n.load_balancer), "none"))
+        self.affinity = w.Dropdown(options=LbAffinity.values(), description="LB affinity", **narrow,
+                                   value=next((n.load_balancer.affinity.value for n in net.nodes if n.load_balancer),
+                                              LbAffinity.NONE.value))
         self.errors = {name: w.HTML() for name in ("external_address", "passive_range")}
         self.outcome = w.HTML()
         self.risks = w.HTML()
@@ -268,11 +281,11 @@ class FtpExplorer(Panel):
 
     def settings(self) -> FtpClientSettings:
         return replace(self.net.ftp.settings, mode=self.mode.value, tls=self.tls.value, prot=self.prot.value,
-                       ccc=self.ccc.value and self.tls.value != "none", trust_pasv_address=self.trust.value)
+                       ccc=self.ccc.value and self.tls.value != TlsMode.NONE, trust_pasv_address=self.trust.value)
 
     def update(self) -> FtpView:
         has_lb = any(n.load_balancer for n in self.net.nodes)
-        self.ccc.disabled = self.tls.value == "none"  # CCC ends TLS: nothing to end without it
+        self.ccc.disabled = self.tls.value == TlsMode.NONE  # CCC ends TLS: nothing to end without it
         view = ftp_view(self.net, self.settings(), external_address=self.external.value,
                         passive_range=self.passive.value, forward_range=self.forward.value,
                         helper=self.helper.value, affinity=self.affinity.value if has_lb else None)

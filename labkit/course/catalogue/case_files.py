@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
+from ...cases.dcdiag import VerdictKind
 from ..answers import AnswerReader, choice, whole_number
 from ..exercise import Exercise
 
-VERDICTS = ("expected false positive", "real problem", "needs more data", "nothing to explain")
+VERDICTS = VerdictKind.values()
 
 
 @cache

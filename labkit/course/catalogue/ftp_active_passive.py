@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...model.ftp_protocol import FtpMode
 from ..answers import choice, whole_number
 from ..exercise import Exercise
 from .common import shipped
@@ -22,11 +23,11 @@ def _mode_through_home_nat():
     from ...model import FtpClientSettings, ftp_session
     from ...model.ftp_settings import with_ftp_settings
 
-    def works(mode: str) -> bool:
+    def works(mode: FtpMode) -> bool:
         net, settings, _ = with_ftp_settings(home, FtpClientSettings(mode=mode), helper=False)
         return ftp_session(net, settings=settings).succeeded
     home = shipped("ftp-active-client-nat")
-    return next(mode for mode in ("active", "passive") if works(mode))
+    return next(mode.value for mode in (FtpMode.ACTIVE, FtpMode.PASSIVE) if works(mode))
 
 
 EXERCISES = (
@@ -38,6 +39,6 @@ EXERCISES = (
              reader=whole_number(0, 65535), expected=_port_of_the_port_command,
              why="port = p1 × 256 + p2 = 192 × 256 + 1 = 49153"),
     Exercise("04.3", "exercise 3", 'answer_3 = "passive"', hint="which mode needs a connection *into* the home network?",
-             reader=choice("active", "passive"), expected=_mode_through_home_nat,
+             reader=choice(FtpMode.ACTIVE.value, FtpMode.PASSIVE.value), expected=_mode_through_home_nat,
              why="in passive mode the client opens both connections, so its own NAT needs no help"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...feedback import still_wrong
+from ...model.middlebox import LbAffinity
 from ..answers import choice, whole_number
 from ..exercise import Exercise
 from .common import shipped
@@ -35,11 +36,11 @@ def _affinity_that_works():
     from ...model import ftp_session
     from ...model.ftp_settings import with_ftp_settings
 
-    def works(affinity: str) -> bool:
+    def works(affinity: LbAffinity) -> bool:
         net, settings, _ = with_ftp_settings(farm, farm.ftp.settings, affinity=affinity)
         return ftp_session(net, settings=settings).succeeded
     farm = shipped("ftp-load-balancer")
-    return next(a for a in ("none", "client-ip") if works(a))
+    return next(a.value for a in LbAffinity if works(a))
 
 
 def _working_ports():
@@ -58,7 +59,7 @@ EXERCISES = (
              hint=HINT_2, grader=_fix_grader),
     Exercise("05.3", "exercise 3", 'answer_3 = "client-ip"',
              hint="the data connection comes from the same client address, but from another port",
-             reader=choice("none", "client-ip"), expected=_affinity_that_works,
+             reader=choice(*LbAffinity.values()), expected=_affinity_that_works,
              why="with client-IP affinity the balancer picks the backend from the client's address only"),
     Exercise("05.4", "exercise 4", "answer_4 = 51987 - 51976 + 1",
              hint="count the ports the firewall forwards that are also in the server's range",
