@@ -85,11 +85,11 @@ def shipped_file(*parts: str):
     return path
 
 
-_SUBPACKAGES = {"scenario", "checks", "panels", "widgets", "cases", "importer", "plot", "live", "capture", "course"}
+_SUBPACKAGES = {"scenario", "checks", "views", "widgets", "cases", "importer", "plot", "live", "capture", "course"}
 
 
 def __getattr__(name: str):
-    """`labkit.trace`, `labkit.scenario.…`, `labkit.panels.…` work after a bare `import labkit`
+    """`labkit.trace`, `labkit.scenario.…`, `labkit.views.…` work after a bare `import labkit`
     (loaded on first use)."""
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)

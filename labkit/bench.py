@@ -50,7 +50,7 @@ def widget_latency(rounds: int = 25) -> dict[str, float]:
     and for the host panel where that time goes (model, picture layout, SVG text)."""
     import yaml
 
-    from .panels import Flow, host_view
+    from .views import Flow, host_view
     from .plot.network_picture import network_picture
     from .plot.picture import to_svg
     from .scenario import SCENARIO_DIR, parse_scenario

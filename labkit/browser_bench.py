@@ -27,7 +27,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 TARGETS_MS = {"host settings panel": 100, "FTP explorer": 100, "compare view": 300}
 
 CELLS = [
-    "import yaml\nfrom labkit.model import trace\nfrom labkit.panels import Flow\n"
+    "import yaml\nfrom labkit.model import trace\nfrom labkit.views import Flow\n"
     "from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario\n"
     "from labkit.widgets import ComparePanel, FtpExplorer, HostPanel\n"
     "raw = yaml.safe_load((SCENARIO_DIR / 'nlb-intranet.yaml').read_text())\n"

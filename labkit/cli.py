@@ -183,7 +183,7 @@ def cmd_dcdiag(args) -> str:
         report = parse_dcdiag(read_text(args.file))
         replication = parse_replsummary(read_text(args.replsummary)) if args.replsummary else None
     except DcdiagInputError as err:
-        raise InputError(f"{args.replsummary if 'repadmin' in str(err) else args.file}: {err}") from None
+        raise InputError(f"{args.replsummary if err.tool == 'repadmin' else args.file}: {err}") from None
     try:
         verdict = judge(report, DomainState(args.dfl, args.sysvol, args.dfsrmig_state, replication))
     except DcdiagInputError as err:

@@ -17,7 +17,7 @@ from labkit.cases.files import load_layout
 from labkit.cases.restore import preflight
 from labkit.errors import LabkitError
 from labkit.model import apply_command, route_print, trace
-from labkit.panels import Flow, ftp_view, host_view
+from labkit.views import Flow, ftp_view, host_view
 from labkit.scenario import DATA_DIR, SCENARIO_DIR, parse_scenario
 
 # A longer run: LABKIT_FUZZ_SEED=7 LABKIT_FUZZ_ROUNDS=2000 pytest tests/test_fuzz.py
@@ -136,9 +136,9 @@ def test_odd_panel_field_values_give_field_errors_not_tracebacks():
                                        passive_range=rnd.choice(fields), forward_range=rnd.choice([None, True, False]),
                                        helper=rnd.choice([None, True, False]),
                                        affinity=rnd.choice([None, "none", "client-ip"])))
-        flow = Flow("pc1", rnd.choice(["10.10.0.100", value]), rnd.choice([None, "", value]))
+        flow = (rnd.choice(["10.10.0.100", value]), rnd.choice([None, "", value]))
         _within_limit(f"host_view {value[:40]!r}", SEED,
-                      lambda: host_view(nlb, "web1", flow, gateways={"nlb": value}, routes=rnd.choice(fields),
+                      lambda: host_view(nlb, "web1", Flow("pc1", *flow), gateways={"nlb": value}, routes=rnd.choice(fields),
                                         switches={("nlb", "weakhostsend"): rnd.choice([True, False])}))
 
 

@@ -65,7 +65,7 @@ def test_labkit_is_imported():  # the panels are reached through the package, as
 # Issue 10, user-reported defects in the host and FTP panels (the browser test checks the same in Chromium).
 
 def _gateway_choice_panel():
-    from labkit.panels import Flow
+    from labkit.views import Flow
     from labkit.widgets import HostPanel
     return HostPanel(labkit.load_scenario("gateway-choice"), "H", Flow("H", "198.51.100.80"))
 

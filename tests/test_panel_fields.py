@@ -5,7 +5,7 @@ import ipywidgets as w
 
 from conftest import without_static_routes
 from labkit.model import trace
-from labkit.panels import Flow
+from labkit.views import Flow
 from labkit.scenario import load_scenario
 
 

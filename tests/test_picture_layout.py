@@ -113,7 +113,7 @@ def test_the_rewritten_227_is_the_loudest_thing_in_the_ftp_diagram():
 
 
 def test_panels_draw_svg_not_images():
-    from labkit.panels import Flow
+    from labkit.views import Flow
     from labkit.widgets import ComparePanel, FtpExplorer, HostPanel
     net = load_scenario("nlb-intranet")
     for panel in (HostPanel(net, "web1", Flow("pc1", "10.10.0.100")),

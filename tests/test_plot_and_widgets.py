@@ -6,7 +6,7 @@ import pytest
 from conftest import without_static_routes
 
 from labkit.model import run_command, select_route, trace
-from labkit.panels import Flow, ftp_view, host_view
+from labkit.views import Flow, ftp_view, host_view
 from labkit.plot import comparison_picture, first_divergence, ftp_picture, lanes, network_picture, route_choice_rows
 from labkit.scenario import load_scenario
 

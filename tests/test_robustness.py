@@ -222,7 +222,7 @@ def test_echoed_values_are_cut_short(tmp_path, capsys):
 
 
 def test_panel_fields_are_bounded_and_never_echo_a_whole_paste(quick):
-    from labkit.panels import Flow, host_view
+    from labkit.views import Flow, host_view
     net = load_scenario("nlb-intranet")
     with quick:
         view = host_view(net, "web1", Flow("pc1", "10.10.0.100"), gateways={"nlb": "10.0.0.1, " * 100_000},
@@ -236,7 +236,7 @@ def test_panel_fields_are_bounded_and_never_echo_a_whole_paste(quick):
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "127.0.0.1", "224.0.0.5", "255.255.255.255", "192.168.1.0"])
 def test_ftp_view_refuses_an_external_address_no_client_can_reach(address):
-    from labkit.panels import ftp_view
+    from labkit.views import ftp_view
     net = load_scenario("ftp-nat-seed")
     view = ftp_view(net, net.ftp.settings, external_address=address)
     assert "external_address" in view.errors and address in view.errors["external_address"]
@@ -269,7 +269,7 @@ def test_grade_commands_reports_a_change_that_makes_a_destination_a_network_addr
 
 def test_arabic_indic_digits_are_not_ports_or_metrics():
     from labkit.model.middlebox import parse_port_range
-    from labkit.panels import ftp_view
+    from labkit.views import ftp_view
     with pytest.raises(ValueError):
         parse_port_range("٣-٥")
     net = load_scenario("ftp-nat-seed")

@@ -44,6 +44,11 @@ _FAILED = re.compile(r"(?i)(?<!\.)\.{3,}[ \t]*([^.\s]\S*)\s+failed test\s+(\S+)"
 class DcdiagInputError(LabkitError, ValueError):
     """Input that is not dcdiag (or repadmin) output at all."""
 
+    def __init__(self, message: str, tool: str | None = None):
+        super().__init__(message)
+        self.tool = tool
+        """The output the error is about: 'dcdiag' or 'repadmin' (None: the domain's settings)."""
+
 
 @dataclass(frozen=True)
 class ReferenceProblem:
@@ -135,14 +140,16 @@ class Verdict:
     """The verdict rests on the kit's inference, not on a documented rule."""
 
     def __str__(self) -> str:
-        lines = [f"{self.kind.upper()}{' (INFERRED)' if self.inferred else ''}: {self.reason}"]
-        lines += [f"  next: {step}" for step in self.next_steps]
-        lines += [f"  why: {reason}" for reason in self.why]
-        lines += [f"  see: {ref}" for ref in self.references]
-        if self.other_failures:
-            lines.append("OTHER FAILED TESTS (each judged on its own; they do not change the verdict above):")
-            lines += [f"  {failure}" for failure in self.other_failures]
-        return "\n".join(lines)
+        from ..render import verdict_text
+        return verdict_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import verdict_repr
+        return verdict_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import verdict_html
+        return verdict_html(self)
 
     def to_dict(self) -> dict:
         return {"verdict": self.kind, "inferred": self.inferred, "reason": self.reason,
@@ -166,7 +173,8 @@ def functional_level(text: str) -> str:
 
 def _bounded(text: object, tool: str) -> None:
     if isinstance(text, str) and len(text) > MAX_TEXT:
-        raise DcdiagInputError(f"more than {MAX_TEXT:,} characters: longer than any {tool} output this kit reads")
+        raise DcdiagInputError(f"more than {MAX_TEXT:,} characters: longer than any {tool} output this kit reads",
+                               tool)
 
 
 def parse_dcdiag(text: str) -> DcdiagReport:
@@ -175,7 +183,7 @@ def parse_dcdiag(text: str) -> DcdiagReport:
     if not isinstance(text, str) or not re.search(r"(?i)(starting test:|directory server diagnosis|\[\d+\]\s*problem:"
                                                   r"|passed test|failed test)", text):
         raise DcdiagInputError("this does not look like dcdiag output (no 'Starting test', 'Problem:', "
-                               "'passed test' or 'failed test' lines)")
+                               "'passed test' or 'failed test' lines)", "dcdiag")
     problems, current, failures, block = [], None, [], None
     for raw in text.splitlines():
         line = raw.strip().strip("\u201c\u201d")
@@ -216,7 +224,7 @@ def parse_replsummary(text: str) -> ReplicationSummary:
     _bounded(text, "repadmin")
     if not isinstance(text, str) or not re.search(r"(?i)(source dsa|destination dsa|replication summary)", text):
         raise DcdiagInputError("this does not look like repadmin /replsummary output (no 'Source DSA' or "
-                               "'Destination DSA' section)")
+                               "'Destination DSA' section)", "repadmin")
     counts = {"source": [0, 0], "destination": [0, 0]}
     dcs, section = [], None
     for line in text.splitlines():

@@ -21,6 +21,9 @@ DATA_DISK_ACTIVE = ("0x80042406: a data disk is currently set as active in BIOS 
                     "0x80070057)")
 BOOT_DISK_TOO_SMALL = ("0x80042407: the disk set as active in BIOS is too small to recover the original system "
                        "disk (on 2008 R2 possibly shown as 0x80070057)")
+ERROR_CODES = {GENERIC: "0x80070057", TOO_FEW: "0x80042401", DATA_DISK_ACTIVE: "0x80042406",
+               BOOT_DISK_TOO_SMALL: "0x80042407"}
+"""The code each error text above leads with (the one to search for)."""
 
 WORKS, FAILS, NOT_KNOWN = "works", "fails", "not known"
 _HEADLINES = {WORKS: "RESTORE WILL WORK", FAILS: "RESTORE WILL FAIL",
@@ -105,18 +108,24 @@ class Preflight:
     @property
     def code(self) -> str | None:
         """The error code the learner meets, e.g. '0x80042407'."""
-        return next((word.strip("():") for word in (self.error or "").split() if word.strip("():").startswith("0x")),
-                    None)
+        return ERROR_CODES.get(self.error)
+
+    @property
+    def headline(self) -> str:
+        """'RESTORE WILL WORK', 'RESTORE WILL FAIL' or 'NOT KNOWN WHETHER THE RESTORE WILL WORK'."""
+        return _HEADLINES[self.outcome]
 
     def __str__(self) -> str:
-        lines = [f"{_HEADLINES[self.outcome]}: {self.cause}"]
-        if self.error:
-            lines.append(f"  error you will see: {self.error}")
-        lines += [f"  documented: {text}" for text in self.documented]
-        lines += [f"  not shown anywhere: {text}" for text in self.not_shown]
-        lines += [f"  fix: {fix}" for fix in self.fixes]
-        lines += [f"  note: {note}" for note in self.notes]
-        return "\n".join(lines)
+        from ..render import preflight_text
+        return preflight_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import preflight_repr
+        return preflight_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import preflight_html
+        return preflight_html(self)
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "outcome": self.outcome, "error": self.error, "code": self.code, "cause": self.cause,

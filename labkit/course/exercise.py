@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..feedback import ShownAsFeedback, not_answered, right, still_wrong
 from .answers import AnswerFormatError, AnswerReader
 
 
-@dataclass(frozen=True)
-class Feedback:
+@dataclass(frozen=True, repr=False)
+class Feedback(ShownAsFeedback):
     """What a check says: right, or what is still wrong and a hint. One format for every exercise."""
 
     key: str
@@ -21,24 +22,10 @@ class Feedback:
     answered: bool = True
 
     def __str__(self) -> str:
-        mark = "PASS" if self.passed else ("not answered" if not self.answered else "FAIL")
-        return f"[{mark}] {self.title} ({self.key}): {self.message}"
+        return f"[{self._mark()}] {self.title} ({self.key}): {self.message}"
 
-    def __repr__(self) -> str:
-        return f"<Feedback {self.key}: {'passed' if self.passed else 'not yet'}>"
-
-
-def right(why: str) -> str:
-    return f"right: {why}"
-
-
-def still_wrong(problem: str, hint: str, *, right_so_far: str = "") -> str:
-    parts = [f"right so far: {right_so_far}"] if right_so_far else []
-    return " — ".join([*parts, f"still wrong: {problem}", f"hint: {hint}"])
-
-
-def not_answered(hint: str) -> str:
-    return f"no answer yet — hint: {hint}"
+    def _label(self) -> str:
+        return self.key
 
 
 def _unanswered(answer: object) -> bool:
@@ -50,7 +37,7 @@ def _unanswered(answer: object) -> bool:
 
 Grader = Callable[[object], tuple[bool, str]]
 """For exercises graded by running the answer (commands, switches, FTP settings): the answer in,
-(passed, message) out. The message already follows `right` / `still_wrong`."""
+(passed, message) out. The message already follows labkit.feedback (`right` / `still_wrong`)."""
 
 
 @dataclass(frozen=True)

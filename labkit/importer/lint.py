@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Network, Role, cluster_share, validate_network
+from ..model.network import ProblemTopic
 
 WHY_ONE_GATEWAY = ("only one default gateway is used for all off-subnet traffic; set it on one NIC and reach the "
                    "other networks with persistent static routes (field notes; KB 159168, KB 157025)")
@@ -46,9 +47,9 @@ def lint(net: Network) -> list[LintWarning]:
     for problem in validate_network(net):
         if problem.severity != "warning":
             continue
-        if "default gateways on" in problem.message:
+        if problem.topic is ProblemTopic.SEVERAL_GATEWAYS:
             out.append(LintWarning(problem.path, problem.message, WHY_ONE_GATEWAY))
-        elif "is not on the subnet" in problem.message:
+        elif problem.topic is ProblemTopic.GATEWAY_OFF_SUBNET:
             out.append(LintWarning(problem.path, problem.message, WHY_OFF_SUBNET))
     cluster_nics = {member for c in net.clusters for member in c.members}
     for node in net.nodes:

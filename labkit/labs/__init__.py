@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
-from .variant import Challenge, Flow, rng_for
+from .variant import Challenge, Requirement, rng_for
 
-__all__ = ["Challenge", "Flow", "KINDS", "LabError", "challenge", "kinds"]
+__all__ = ["Challenge", "KINDS", "LabError", "Requirement", "challenge", "kinds"]
 
 
 class LabError(ValueError):

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from collections.abc import Callable
 
-from ..model import Gateway, apply_command, trace
+from ..model import Flow, Gateway, apply_command, trace
 from ..scenario import parse_scenario
 from .templates import INTERNET_EDGE, NLB_FARM, TWO_GATEWAYS, TWO_NICS, shipped_variant
-from .variant import Challenge, Flow
+from .variant import Challenge, Requirement
 
 NLB_LABELS = ("NLB NIC", "Cluster", "LAN-NLB", "Front end", "NLB")
 PRIVATE_LABELS = ("PRIVATE NIC", "Backend", "LAN-Private", "Heartbeat", "Private")
@@ -80,16 +80,16 @@ def _farm_routes(v: dict, broken_routes: list[str]) -> tuple[list[str], list[str
     return ((broken_routes, healthy) if v["broken"] == v["w1"] else (healthy, broken_routes))
 
 
-def _farm_flows(v: dict, internet: bool = False) -> tuple[Flow, ...]:
-    flows = [Flow(f"pc1 -> the cluster {v['N']}.100", "pc1", f"{v['N']}.100", dport=80)]
+def _farm_flows(v: dict, internet: bool = False) -> tuple[Requirement, ...]:
+    flows = [Requirement(f"pc1 -> the cluster {v['N']}.100", Flow("pc1", f"{v['N']}.100", dport=80))]
     for name, own in ((v["w1"], "21"), (v["w2"], "22")):
-        flows += [Flow(f"pc1 -> {name} ({v['N']}.{own})", "pc1", f"{v['N']}.{own}", dport=80),
-                  Flow(f"db1 -> {name} ({v['N']}.{own})", "db1", f"{v['N']}.{own}", dport=80),
-                  Flow(f"mon1 -> {name} ({v['P']}.{own})", "mon1", f"{v['P']}.{own}", dport=443),
-                  Flow(f"{name} -> mon1 ({v['M']}.10)", name, f"{v['M']}.10", dport=443)]
-        flows.append(Flow(f"{name}: strong host, no forwarding (policy)", name, "", proto="policy"))
+        flows += [Requirement(f"pc1 -> {name} ({v['N']}.{own})", Flow("pc1", f"{v['N']}.{own}", dport=80)),
+                  Requirement(f"db1 -> {name} ({v['N']}.{own})", Flow("db1", f"{v['N']}.{own}", dport=80)),
+                  Requirement(f"mon1 -> {name} ({v['P']}.{own})", Flow("mon1", f"{v['P']}.{own}", dport=443)),
+                  Requirement(f"{name} -> mon1 ({v['M']}.10)", Flow(name, f"{v['M']}.10", dport=443))]
+        flows.append(Requirement(f"{name}: strong host, no forwarding (policy)", strong_host=name))
         if internet:
-            flows.append(Flow(f"{name} -> updates (198.51.100.80)", name, "198.51.100.80", dport=443))
+            flows.append(Requirement(f"{name} -> updates (198.51.100.80)", Flow(name, "198.51.100.80", dport=443)))
     return tuple(flows)
 
 
@@ -275,9 +275,9 @@ def dead_gateway_udp(rng) -> Challenge:
          "h": f"{rng.choice(HOST_NAMES)}{rng.randint(1, 40)}", "lan": rng.choice(LAN_LABELS)}
     net = parse_scenario(TWO_GATEWAYS.format(name="lab-dead-gateway", title="lab", **v), "<lab dead-gateway>")
     h = v["h"]
-    flows = (Flow(f"{h} -> s1 web (tcp 443)", h, f"{v['W']}.50", dport=443),
-             Flow(f"{h} -> s1 syslog (udp 514)", h, f"{v['W']}.50", proto="udp", dport=514),
-             Flow(f"{h} -> s2 backup (tcp 445)", h, f"{v['W']}.60", dport=445))
+    flows = (Requirement(f"{h} -> s1 web (tcp 443)", Flow(h, f"{v['W']}.50", dport=443)),
+             Requirement(f"{h} -> s1 syslog (udp 514)", Flow(h, f"{v['W']}.50", proto="udp", dport=514)),
+             Requirement(f"{h} -> s2 backup (tcp 445)", Flow(h, f"{v['W']}.60", dport=445)))
     return Challenge(
         kind="dead-gateway-udp", seed="", title="Web works, syslog does not", node=h, broken=net, flows=flows,
         ticket=f"{h} browses s1 fine, but s1 receives no syslog from it, and ping to s1 fails.",
@@ -300,9 +300,9 @@ def wrong_metric(rng) -> Challenge:
     v["metric_a"] = f", metric: {rng.choice((30, 40, 50))}"
     net = parse_scenario(TWO_NICS.format(name="lab-metric", title="lab", **v), "<lab metric>")
     h = v["h"]
-    flows = (Flow(f"{h} -> s3 file share (tcp 445)", h, f"{v['S']}.30", dport=445),
-             Flow(f"{h} -> updates (tcp 443)", h, "198.51.100.80", dport=443),
-             Flow(f"upd1 -> {h} backup line ({v['B']}.10)", "upd1", f"{v['B']}.10", dport=443))
+    flows = (Requirement(f"{h} -> s3 file share (tcp 445)", Flow(h, f"{v['S']}.30", dport=445)),
+             Requirement(f"{h} -> updates (tcp 443)", Flow(h, "198.51.100.80", dport=443)),
+             Requirement(f"upd1 -> {h} backup line ({v['B']}.10)", Flow("upd1", f"{v['B']}.10", dport=443)))
     return Challenge(
         kind="wrong-metric", seed="", title="The file share went away after a driver update", node=h,
         broken=net, flows=flows,
@@ -354,10 +354,10 @@ def missing_skipassource(rng) -> Challenge:
             net = net.with_interface(other, "nlb", skip_as_source=(cluster,))
     flows = []
     for name, own in ((w1, "11"), (w2, "12")):
-        flows += [Flow(f"{name} -> db1 ({db}.10, sql)", name, f"{db}.10", dport=1433),
-                  Flow(f"pc1 -> {name} ({web}.{own})", "pc1", f"{web}.{own}", dport=80),
-                  Flow(f"{name}: strong host, no forwarding (policy)", name, "", proto="policy")]
-    flows.append(Flow(f"pc1 -> the cluster {cluster}", "pc1", str(cluster), dport=80))
+        flows += [Requirement(f"{name} -> db1 ({db}.10, sql)", Flow(name, f"{db}.10", dport=1433)),
+                  Requirement(f"pc1 -> {name} ({web}.{own})", Flow("pc1", f"{web}.{own}", dport=80)),
+                  Requirement(f"{name}: strong host, no forwarding (policy)", strong_host=name)]
+    flows.append(Requirement(f"pc1 -> the cluster {cluster}", Flow("pc1", str(cluster), dport=80)))
     fix = (f'netsh interface ipv4 delete address "{label}" {cluster} && '
            f'netsh interface ipv4 add address "{label}" {cluster} 255.255.255.0 skipassource=true')
     return Challenge(

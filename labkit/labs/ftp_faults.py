@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ..model import FtpClientSettings, ftp_session
 from .templates import shipped_variant
-from .variant import Challenge, Flow
+from .variant import Challenge, Requirement
 
 FTPS = FtpClientSettings(mode="passive", tls="explicit")
 OLD_FTPS = replace(FTPS, trust_pasv_address=True)
@@ -33,13 +33,13 @@ def _nat_variant(rng: random.Random, *, external: bool, forwarded: bool):
     return v, net
 
 
-def _ftp_flows(old: bool = True, modern: bool = True) -> tuple[Flow, ...]:
+def _ftp_flows(old: bool = True, modern: bool = True) -> tuple[Requirement, ...]:
     flows = []
     if old:
-        flows.append(Flow("the partner's FTPS job (trusts the 227 address)", "client", "", ftp=OLD_FTPS))
+        flows.append(Requirement("the partner's FTPS job (trusts the 227 address)", ftp=OLD_FTPS))
     if modern:
-        flows.append(Flow("a modern FTPS client (FileZilla)", "client", "", ftp=FTPS))
-    flows.append(Flow("transfers stay encrypted (FTPS)", "client", "", proto="tls", ftp=FTPS))
+        flows.append(Requirement("a modern FTPS client (FileZilla)", ftp=FTPS))
+    flows.append(Requirement("transfers stay encrypted (FTPS)", ftp=FTPS, encrypted=True))
     return tuple(flows)
 
 
@@ -85,8 +85,8 @@ def passive_range(rng) -> Challenge:
 
 def trusting_client(rng) -> Challenge:
     v, net = _nat_variant(rng, external=False, forwarded=True)
-    flows = (Flow("our nightly FTPS download (ftplib script)", "client", "", ftp=OLD_FTPS),
-             Flow("transfers stay encrypted (FTPS)", "client", "", proto="tls", ftp=FTPS))
+    flows = (Requirement("our nightly FTPS download (ftplib script)", ftp=OLD_FTPS),
+             Requirement("transfers stay encrypted (FTPS)", ftp=FTPS, encrypted=True))
     return _ftp("ftp-trusting-client", 3, "Our download script hangs; FileZilla works",
                 f"The scheduled script that downloads from the supplier's server {v['public']} over FTPS hangs at "
                 "the listing; FileZilla on the same PC works. The supplier will not change anything.",
@@ -110,8 +110,8 @@ def lb_affinity(rng) -> Challenge:
         if not ftp_session(net, settings=settings, check_fixes=False).succeeded:
             base = settings
             break
-    flows = (Flow("customers' FTPS sessions", "client", "", ftp=base),
-             Flow("transfers stay encrypted (FTPS)", "client", "", proto="tls", ftp=base))
+    flows = (Requirement("customers' FTPS sessions", ftp=base),
+             Requirement("transfers stay encrypted (FTPS)", ftp=base, encrypted=True))
     return _ftp("ftp-lb-affinity", 3, "One FTP login in two lists nothing",
                 "Since the FTP farm moved behind the new load balancer, about half of the listings fail; "
                 "a retry often works.", net, flows, (flows[0].name,), ["balancer affinity client-ip"],

@@ -13,18 +13,19 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
+from ..feedback import ShownAsFeedback, not_answered, not_minimal, right, still_wrong
 from ..model import FtpClientSettings, ftp_session, interface_defaults, restart, trace
 from ..model.console import ConsoleError, run_console
 from .settings import SettingsError, apply_setting
-from .variant import Challenge, Flow
+from .variant import Challenge, Requirement
 
 CLIENT_FIELDS = frozenset(FtpClientSettings.__dataclass_fields__)
 MAX_CHANGES = 8
 """More changes than this are not searched for a smaller subset (2^8 replays at most)."""
 
 
-@dataclass(frozen=True)
-class Grade:
+@dataclass(frozen=True, repr=False)
+class Grade(ShownAsFeedback):
     passed: bool
     message: str
     fixed: tuple[str, ...] = ()
@@ -96,21 +97,22 @@ def _whole_line(challenge: Challenge, state: State, line: str, refusal: str) -> 
     return replace(state, net=net), None
 
 
-def flow_works(state: State, flow: Flow) -> tuple[bool, str]:
+def flow_works(state: State, need: Requirement) -> tuple[bool, str]:
     net = state.net
-    if flow.proto == "policy":
-        node = net.node(flow.source)
+    if need.strong_host is not None:
+        node = net.node(need.strong_host)
         defaults = interface_defaults(node.os, node.role)
         wide = [f'{s} on "{i.label}"' for i in node.interfaces for s in ("weakhostsend", "forwarding")
                 if getattr(i, s) and not defaults[s]]
         return (not wide, "enabled: " + ", ".join(wide) if wide else "")
-    if flow.ftp is not None:
-        settings = replace(flow.ftp, **{k: v for k, v in state.clients if k in CLIENT_FIELDS})
-        if flow.proto == "tls":
+    if need.ftp is not None:
+        settings = replace(need.ftp, **{k: v for k, v in state.clients if k in CLIENT_FIELDS})
+        if need.encrypted:
             return settings.tls != "none", "the client now sends passwords and files in clear text"
         result = ftp_session(net, settings=settings, check_fixes=False)
         return result.succeeded, result.reason
-    result = trace(net, flow.source, flow.destination, proto=flow.proto, dport=flow.dport, reply=True)
+    assert need.flow is not None, need  # a Requirement is a flow, an FTP session or a policy
+    result = trace(net, replace(need.flow, reply=True))
     if not result.accepted:
         return False, result.reason
     if result.reply is None or not result.reply.succeeded:
@@ -160,9 +162,10 @@ def grade(challenge: Challenge, answer) -> Grade:
         return _diagnosis(challenge, answer)
     lines, problem = answer_lines(answer)
     if problem:
-        return Grade(False, f"still wrong: {problem}")
+        return Grade(False, still_wrong(problem))
     if not lines:
-        return Grade(False, "no changes yet — investigate with the console, then list the commands you used")
+        return Grade(False, not_answered("investigate with the console, then list the commands you used",
+                                         what="changes", labelled=False))
     return _grade_lines(challenge, tuple(lines))
 
 
@@ -176,7 +179,7 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
         if why:
             refused.append(why)
     if refused:
-        return Grade(False, "still wrong: these would not run on the real server: " + "; ".join(refused),
+        return Grade(False, still_wrong("these would not run on the real server: " + "; ".join(refused)),
                      refused=tuple(refused))
     before, after = outcomes(challenge, State(challenge.broken)), outcomes(challenge, state)
     still = [n for n in challenge.symptom if not after[n][0]]
@@ -188,21 +191,20 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
     if broken:
         wrong.append("your change broke what worked: " + "; ".join(f"{n} now fails ({after[n][1]})" for n in broken))
     if wrong:
-        return Grade(False, "still wrong: " + " — ".join(wrong), fixed=fixed, broken=tuple(broken))
+        return Grade(False, still_wrong(" — ".join(wrong)), fixed=fixed, broken=tuple(broken))
     needless = _not_needed(challenge, before, lines)
     if needless:
         names = "; ".join(f"{line!r} ({why_not_needed(line)})" for line, _ in needless)
-        return Grade(False, f"it works, but it is not minimal: leave out {names} — the symptom is gone and "
-                            "every other flow works without it", fixed=fixed,
+        return Grade(False, not_minimal(names, "the symptom is gone and every other flow works without it"), fixed=fixed,
                      not_needed=tuple(line for line, _ in needless))
-    return Grade(True, f"right: {challenge.cause} Lesson: {challenge.lesson}", fixed=fixed)
+    return Grade(True, right(f"{challenge.cause} Lesson: {challenge.lesson}"), fixed=fixed)
 
 
 def why_not_needed(line: str) -> str:
     """Why an unneeded change still costs something, in the words of the field notes' advice."""
-    from ..checks import _WHY_FEWER
+    from ..checks import WHY_FEWER
     low = line.lower()
-    for switch, widens in _WHY_FEWER.items():
+    for switch, widens in WHY_FEWER.items():
         if f"{switch}=enabled" in low:
             return f"{switch} {widens}"
     if low.startswith("route") and " add" in low or "add route" in low:
@@ -216,14 +218,14 @@ def _diagnosis(challenge: Challenge, answer) -> Grade:
     """Diagnosis-only kinds: the verdict or error the case file's own judge gives for this variant."""
     choices = challenge.extra["answers"]
     if answer is None or answer is Ellipsis:
-        return Grade(False, f"no answer yet — answer one of: {', '.join(choices)}")
+        return Grade(False, not_answered(f"answer one of: {', '.join(choices)}", labelled=False))
     given = str(answer).strip().lower()
     if given not in choices:
-        return Grade(False, f"still wrong: {str(answer)!r} is not one of: {', '.join(choices)}")
+        return Grade(False, still_wrong(f"{str(answer)!r} is not one of: {', '.join(choices)}"))
     if given == challenge.fix[0]:
-        return Grade(True, f"right: {challenge.fix[0]} — {challenge.cause}. Lesson: {challenge.lesson}",
+        return Grade(True, right(f"{challenge.fix[0]} — {challenge.cause}. Lesson: {challenge.lesson}"),
                      fixed=(given,))
-    return Grade(False, f"still wrong: not {given} — look again at the evidence")
+    return Grade(False, still_wrong(f"not {given} — look again at the evidence"))
 
 
 def _not_needed(challenge: Challenge, before: dict, lines) -> list:

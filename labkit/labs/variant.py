@@ -11,7 +11,7 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 
-from ..model import FtpClientSettings, Network
+from ..model import Flow, FtpClientSettings, Network
 
 
 def rng_for(kind: str, seed: object) -> random.Random:
@@ -20,16 +20,18 @@ def rng_for(kind: str, seed: object) -> random.Random:
 
 
 @dataclass(frozen=True)
-class Flow:
-    """A flow the network must carry (or, with expect='blocked', must not)."""
+class Requirement:
+    """What the network must keep doing, by name: carry a flow and its answer, run an FTP session,
+    keep FTP encrypted, or keep a server strong-host without forwarding (a policy)."""
 
     name: str
-    source: str
-    destination: str
-    proto: str = "tcp"
-    dport: int | None = None
+    flow: Flow | None = None
     ftp: FtpClientSettings | None = None
     """For an FTP session: the client's settings (the network's ftp: section gives the rest)."""
+    encrypted: bool = False
+    """With `ftp`: the client must keep TLS on (transfers stay encrypted)."""
+    strong_host: str | None = None
+    """The node that must keep weakhostsend and forwarding off (the field notes' policy)."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -44,7 +46,7 @@ class Challenge:
     node: str
     """The server the learner works on (the console's node); '' for diagnosis-only kinds."""
     broken: Network | None
-    flows: tuple[Flow, ...]
+    flows: tuple[Requirement, ...]
     symptom: tuple[str, ...]
     """Names of the flows the fault breaks."""
     fix: tuple[str, ...]

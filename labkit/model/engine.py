@@ -27,37 +27,42 @@ from .remedies import cluster_source_remedies, tried_remedies
 from .source_selection import choose_source
 from .trace import Trace
 from .walk import walk_from
-from ..errors import LabkitError, shorten
+from .flow import DEFAULT_PORTS, EPHEMERAL_PORT, PROTOCOLS, Flow, FlowError
+from ..errors import LabkitError
 
 __all__ = ["DEFAULT_PORTS", "EPHEMERAL_PORT", "PROTOCOLS", "TraceError", "choose_source", "trace",
            "unicast_problem"]
-
-EPHEMERAL_PORT = 49152
-"""Client source port: fixed so that traces (and NLB 'none' affinity) are reproducible."""
-DEFAULT_PORTS = {"tcp": 80, "udp": 53, "icmp": None}
-PROTOCOLS = tuple(DEFAULT_PORTS)
 
 
 class TraceError(LabkitError, ValueError):
     """The question cannot be asked (unknown node, a source the node does not own, ...)."""
 
 
-def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address | str | None = None,
-          proto: str = "tcp", dport: int | None = None, sport: int | None = None,
-          reply: bool = False, state: Conntrack | None = None) -> Trace:
+def trace(net: Network, start: str | Flow, dst: IPv4Address | str | None = None, *,
+          src: IPv4Address | str | None = None, proto: str = "tcp", dport: int | None = None,
+          sport: int | None = None, reply: bool = False, state: Conntrack | None = None) -> Trace:
     """Trace one packet from node `start` to `dst`; with reply=True, also the answer.
+    `trace(net, flow)` asks the same of a `Flow` (its `reply` says whether the answer is traced).
 
     `src` fixes the source address (as a bound socket or `ping -S` does). `state` is the
     connection tracking left by earlier packets (a previous trace's `.state`); the result's
     `.state` includes this packet's connection.
     """
-    proto = str(proto).lower()
-    if proto not in DEFAULT_PORTS:
-        raise TraceError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {proto!r}")
-    dst = _unicast(net, dst, "destination")
+    if isinstance(start, Flow):
+        if (dst, src, proto, dport, sport, reply) != (None, None, "tcp", None, None, False):
+            raise TraceError("give trace() a Flow or the flow's parts, not both")
+        flow = start
+    else:
+        try:
+            flow = Flow(start, dst, src, proto, sport, dport, reply)
+        except FlowError as err:
+            raise TraceError(str(err)) from None
+    start = flow.source
+    dst = _unicast(net, _destination(net, flow.destination), "destination")
     if not net.has_node(start):
         raise TraceError(f"no node {start!r} (nodes: {', '.join(n.name for n in net.nodes)})")
     node = net.node(start)
+    src = flow.src
     if src is not None:
         src = _unicast(net, src, "source")
         if not node.owns(src):
@@ -65,20 +70,16 @@ def trace(net: Network, start: str, dst: IPv4Address | str, *, src: IPv4Address 
                              f"{', '.join(str(a.ip) for a in node.addresses)})")
     if node.down:
         raise TraceError(f"{start} is marked down: it sends nothing")
-    if proto == "icmp":
-        if sport is not None or dport is not None:
-            raise TraceError("ICMP has no ports: leave out --dport/--sport")
-    else:
-        sport = EPHEMERAL_PORT if sport is None else _port(sport, "source port")
-        dport = DEFAULT_PORTS[proto] if dport is None else _port(dport, "destination port")
-    question = (start, dst, src, proto, sport, dport, state or Conntrack())
-    return _with_reply(net, question) if reply else _solve(net, *question)
+    sport, dport = flow.ports
+    question = (start, dst, src, flow.proto, sport, dport, state or Conntrack())
+    return _with_reply(net, question) if flow.reply else _solve(net, *question)
 
 
-def _port(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise TraceError(f"{what} must be a number from 1 to 65535, got {shorten(value)}")
-    return value
+def _destination(net: Network, typed: str) -> str | IPv4Address:
+    """A flow's destination as typed: an address, or a node's name (its first address)."""
+    if "." not in typed and net.has_node(typed) and net.node(typed).addresses:
+        return net.node(typed).addresses[0].ip
+    return typed
 
 
 def _unicast(net: Network, value, what: str) -> IPv4Address:

@@ -225,7 +225,7 @@ def _active(s: SessionInPlay, sw: str, mode: str) -> None:
         problem = data_problem(s, result, s.cs.data_port, passive=False)
         s.reply(reply_text(sw, ok if problem is None else "active_fail"))
         if problem is not None:
-            raise SessionFailure(problem, at)
+            raise SessionFailure(problem.reason, at)
         s.exchange("LIST", reply_text(sw, "transfer"))
     else:
         s.reply(reply_text(sw, ok))
@@ -235,5 +235,5 @@ def _active(s: SessionInPlay, sw: str, mode: str) -> None:
         problem = data_problem(s, result, s.cs.data_port, passive=False)
         if problem is not None:
             s.reply(reply_text(sw, "active_fail"))
-            raise SessionFailure(problem, at)
+            raise SessionFailure(problem.reason, at)
     s.reply(reply_text(sw, "done"))

@@ -3,6 +3,8 @@ FTP helpers on the way could or could not read, and the server's same-client-add
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .ftp_play import SessionFailure, SessionInPlay
 from .ftp_protocol import reply_text
 from .trace import Trace
@@ -28,13 +30,21 @@ def check_data(s: SessionInPlay, result: Trace, port: int, dial, advertised, pas
     if problem is None:
         return
     at = len(s.steps)
-    if result.accepted and result.last_hop.node == s.server and "same-client-address" in problem:
+    if problem.foreign_source:
         s.reply(reply_text(sw, "pasv_foreign", addr=result.delivered.src, port=result.delivered.sport))
-    raise SessionFailure(problem, at)
+    raise SessionFailure(problem.reason, at)
 
 
-def data_problem(s: SessionInPlay, result: Trace, port: int, passive: bool) -> str | None:
-    """Why the data connection fails, in a learner's words, or None."""
+@dataclass(frozen=True)
+class DataProblem:
+    reason: str
+    """Why the data connection fails, in a learner's words."""
+    foreign_source: bool = False
+    """The server refuses it because it comes from another address than the control connection."""
+
+
+def data_problem(s: SessionInPlay, result: Trace, port: int, passive: bool) -> DataProblem | None:
+    """Why the data connection fails, or None."""
     target = s.server if passive else s.client
     dialled = f"{result.dst}:{result.dport}"
     if not result.accepted:
@@ -58,19 +68,20 @@ def data_problem(s: SessionInPlay, result: Trace, port: int, passive: bool) -> s
             why += ("; the FTP helper skipped the first clear-text line after CCC, so nothing expects this "
                     "connection")
         trouble = helper_trouble(s)
-        return f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else "")
+        return DataProblem(f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else ""))
     landed = result.last_hop.node
     balancers = [h.node for h in result.hops if s.net.node(h.node).load_balancer is not None]
     if landed != target or result.delivered.dport != port:
-        return (f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
-                f"{target} listens on port {port}: nothing answers there" +
-                (f" ({balancers[0]} picked another backend than the one that sent the 227)"
-                 if passive and balancers and landed != target else ""))
+        return DataProblem(f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
+                           f"{target} listens on port {port}: nothing answers there" +
+                           (f" ({balancers[0]} picked another backend than the one that sent the 227)"
+                            if passive and balancers and landed != target else ""))
     if passive and s.ss.match_client_address and result.delivered.src != s.seen_client:
         setting = {"iis": "IIS matchClientAddressForPasv", "vsftpd": "vsftpd pasv_promiscuous=NO",
                    "pyftpdlib": "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
-        return (f"the data connection comes from {result.delivered.src}, the control connection from "
-                f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})")
+        return DataProblem(f"the data connection comes from {result.delivered.src}, the control connection from "
+                           f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})", True)
     if result.reply is None or not result.reply.succeeded:
-        return f"the answer on the data connection does not get back: {result.reply.reason if result.reply else ''}"
+        return DataProblem("the answer on the data connection does not get back: "
+                           f"{result.reply.reason if result.reply else ''}")
     return None

@@ -9,7 +9,6 @@ from .ftp_alg import HelperEvent
 from .ftp_ports import PortCoverage
 from .ftp_protocol import FtpClientSettings
 from .ftp_risks import Risk
-from .middlebox import show_range
 from .trace import Remedy, Trace
 
 
@@ -97,31 +96,15 @@ class FtpResult:
                 "steps": [s.to_dict() for s in self.steps],
                 "risks": [r.to_dict() for r in self.risks]}
 
+    # Words and layout live in labkit.render, imported when first asked for.
     def __str__(self) -> str:
-        s = self.settings
-        lines = [f"FTP: {self.client} -> {self.address} ({self.server}); mode {s.mode}, TLS {s.tls}"
-                 + (f", PROT {s.prot}" if s.tls != "none" else "") + (", CCC" if s.ccc else "")
-                 + (", client trusts the 227 address" if s.trust_pasv_address else "")]
-        for n, step in enumerate(self.steps, 1):
-            mark = " X" if n == self.failed_step else "  "
-            lines.append(f"{mark}{n:>2}. {step.channel:<7} {step.sender} -> {step.receiver}: {step.sent}")
-            for rewrite in step.rewrites:
-                lines.append(f"          rewritten by {rewrite.node}: {rewrite.after}")
-            if step.received != step.sent:
-                lines.append(f"          received: {step.received}")
-            if step.ports is not None:
-                lines.append(f"          passive port: one of {show_range(step.ports.pool)} "
-                             f"({step.ports.picks}); this session {step.ports}")
-            if step.trace is not None:
-                verdict = step.trace.disposition.value
-                if step.trace.reply is not None:
-                    verdict += f", answer {step.trace.reply.disposition.value}"
-                lines.append(f"          TCP: {verdict}")
-            lines.extend(f"          note: {note}" for note in step.notes)
-        lines.append(f"=> {self.outcome.upper()}" + (f" at step {self.failed_step}" if self.failed_step else "")
-                     + f": {self.reason}")
-        lines.append(f"   hint: {self.hint}")
-        lines.append("risks (from the field notes' table):")
-        for risk in self.risks:
-            lines.append(f"   [{'PRESENT' if risk.present else 'handled'}] {risk.risk} -> {risk.mitigation}")
-        return "\n".join(lines)
+        from ..render import ftp_text
+        return ftp_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import ftp_repr
+        return ftp_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import ftp_html
+        return ftp_html(self)

@@ -4,8 +4,18 @@ path then relies on (docs/model-rules.md, "Host model")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from .host import Interface, Node, Role
+
+
+class WeakBasis(str, Enum):
+    """What makes an interface send or receive weakly."""
+
+    ROUTER = "router"
+    OS = "weak host OS"
+    SWITCH = "switch"
+    FORWARDING = "forwarding"
 
 
 @dataclass(frozen=True)
@@ -14,20 +24,25 @@ class Weakness:
 
     why: str
     credit: str | None
+    basis: WeakBasis
+    switch: str | None = None
+    """The interface setting that does it: 'weakhostsend', 'weakhostreceive' or 'forwarding'."""
 
 
 def weakness(node: Node, iface: Interface, direction: str) -> Weakness | None:
     """None when `iface` is strong in this direction ('send' or 'receive')."""
     if node.role is Role.ROUTER:
-        return Weakness(f"{node.name} is a router", None)
+        return Weakness(f"{node.name} is a router", None, WeakBasis.ROUTER)
     if not node.os.host_model_configurable and node.os.weak_host:
         return Weakness(f"{node.os.display} always uses the weak host model",
-                         f"the weak host model of {node.os.display} on {node.name}")
+                         f"the weak host model of {node.os.display} on {node.name}", WeakBasis.OS)
     switch = f"weakhost{direction}"
     if getattr(iface, switch):
-        return Weakness(f'{switch} is enabled on "{iface.label}"', f'{switch} on "{iface.label}" of {node.name}')
+        return Weakness(f'{switch} is enabled on "{iface.label}"', f'{switch} on "{iface.label}" of {node.name}',
+                        WeakBasis.SWITCH, switch)
     if iface.forwarding:
-        return Weakness(f'forwarding is enabled on "{iface.label}"', forwarding_credit(node, iface))
+        return Weakness(f'forwarding is enabled on "{iface.label}"', forwarding_credit(node, iface),
+                        WeakBasis.FORWARDING, "forwarding")
     return None
 
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from .host import Interface, Node, Role
 from .middlebox import Session, in_range, reverse, show_four
-from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
+from .middlebox_steps import BackendChosen, FirewallVerdict, NatCause, NatRewrite, RelatedExpected, Tracked
+from .trace import Disposition, Hop, Packet, Remedy, Step, Trace
 from .walk_state import Walk
 
 
@@ -21,41 +22,35 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
         # source only on the way out.
         session, way = found
         src, sport, dst, dport = session.translated if way == "original" else reverse(session.original)
-        what = "the reply of" if way == "reply" else "part of"
+        cause = NatCause.TRACKED_REPLY if way == "reply" else NatCause.TRACKED
         if (dst, dport) != (p.dst, p.dport):
             new = (p.src, p.sport, dst, dport)
-            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({what} a tracked connection)"))
+            steps.append(Step(NatRewrite(p.four, new, cause)))
             walk.packet = p.with_four(new)
         if (src, sport) != (p.src, p.sport):
-            walk.pending_source = (src, sport, f"{what} a tracked connection")
+            walk.pending_source = (src, sport, cause)
         return True, False, False
     expectation = walk.state.expected(node.name, p.proto, p.four)
     if expectation:
         new = (p.src, p.sport, *expectation.to)
         walk.state = walk.state.without(expectation)
-        text = f"RELATED: a data connection the FTP helper expects ({expectation.why})"
-        if new != p.four:
-            text += f"; {show_four(p.four)} → {show_four(new)}"
-        steps.append(Step(Action.HELPER, text))
+        steps.append(Step(RelatedExpected(expectation.why, p.four, new)))
         walk.packet = p.with_four(new)
         if expectation.snat_to is not None:
-            walk.pending_source = (expectation.snat_to, p.sport,
-                                   "source NAT follows the FTP control connection")
+            walk.pending_source = (expectation.snat_to, p.sport, NatCause.FTP_FOLLOWS_CONTROL)
         return False, True, False
     lb = node.load_balancer
     if lb is not None and lb.balances(p.dst, p.dport):
         backend = lb.backend_for(p.src, p.sport)
-        basis = f"client {p.src}" + (f" port {p.sport}" if lb.affinity == "none" else "")
-        steps.append(Step(Action.BALANCED, f"virtual IP {lb.vip}: backend {backend} takes this connection "
-                                           f"(affinity {lb.affinity}, from {basis}); dst {p.dst} → {backend}"))
+        steps.append(Step(BackendChosen(lb.vip, backend, lb.affinity, p.src,
+                                        p.sport if lb.affinity == "none" else None, p.dst)))
         walk.packet = replace(p, dst=backend)
         return False, False, True
     for forward in (node.nat.port_forwards if node.nat else ()):
         if forward.interface == iface.key and iface.owns(p.dst) and forward.proto == p.proto \
                 and in_range(p.dport, forward.ports):
             new = (p.src, p.sport, forward.to, forward.target(p.dport))
-            steps.append(Step(Action.NAT, f'port forward on "{iface.label}": {show_four(p.four)} → '
-                                          f"{show_four(new)}"))
+            steps.append(Step(NatRewrite(p.four, new, NatCause.PORT_FORWARD, iface.label)))
             walk.packet = p.with_four(new)
             break
     return False, False, False
@@ -65,25 +60,25 @@ def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, bal
                 steps: list[Step]) -> None:
     """Source translation on the way out: a tracked connection's, or NAT for a new one."""
     p = walk.packet
-    new_src, why = None, ""
+    new_src, cause, where = None, None, None
     if walk.pending_source is not None:
-        new_src, sport, why = walk.pending_source
+        new_src, sport, cause = walk.pending_source
         walk.pending_source = None
         new = (new_src, sport, p.dst, p.dport)
         if new != p.four:
-            steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+            steps.append(Step(NatRewrite(p.four, new, cause)))
             walk.packet = p.with_four(new)
         return
     if out_key is None:
         return
     out = node.interface(out_key)
     if balanced and node.load_balancer.snat:
-        new_src, why = node.load_balancer.snat_for(arrived.src, arrived.sport), "load balancer source NAT"
+        new_src, cause = node.load_balancer.snat_for(arrived.src, arrived.sport), NatCause.LOAD_BALANCER
     elif node.nat is not None and out_key in node.nat.masquerade:
-        new_src, why = out.addresses[0].ip, f'masquerade on "{out.label}"'
+        new_src, cause, where = out.addresses[0].ip, NatCause.MASQUERADE, out.label
     if new_src is not None and new_src != p.src:
         new = (new_src, p.sport, p.dst, p.dport)
-        steps.append(Step(Action.NAT, f"{show_four(p.four)} → {show_four(new)} ({why})"))
+        steps.append(Step(NatRewrite(p.four, new, cause, where)))
         walk.packet = p.with_four(new)
 
 
@@ -101,12 +96,12 @@ def filter_packet(walk: Walk, node: Node, direction: str, in_key: str | None, ou
     if firewall is None:
         return None
     if firewall.stateful and (known or related):
-        steps.append(Step(Action.FIREWALL, "allowed: " + ("part of a tracked connection" if known else
-                                                          "RELATED, announced by the FTP helper")))
+        steps.append(Step(FirewallVerdict(True, tracked=Tracked.KNOWN if known else Tracked.RELATED)))
         return None
     p = walk.packet
-    allowed, why, _ = firewall.decide(direction, in_key, out_key, p.proto, p.four)
-    steps.append(Step(Action.FIREWALL, f"{'allowed' if allowed else 'DENIED'} ({direction}): {why}"))
+    allowed, why, rule = firewall.decide(direction, in_key, out_key, p.proto, p.four)
+    number = firewall.rules.index(rule) + 1 if rule is not None else None
+    steps.append(Step(FirewallVerdict(allowed, direction, why, number)))
     if allowed:
         return None
     walk.hops.append(Hop(node.name, in_key, out_key, tuple(steps)))

@@ -90,6 +90,13 @@ class Dialog:
         return f"Windows, on saving {where}: [Microsoft TCP/IP] {self.text.value} [Yes] [No]"
 
 
+class ProblemTopic(StrEnum):
+    """What a warning is about, for code that explains it further (labkit.importer.lint)."""
+
+    SEVERAL_GATEWAYS = "default gateways on several NICs or subnets"
+    GATEWAY_OFF_SUBNET = "a default gateway off its NIC's subnets"
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something wrong (or worth a warning) in a network, located by its scenario key path."""
@@ -99,6 +106,7 @@ class Problem:
     severity: str = "error"
     dialog: Dialog | None = None
     """The warning Windows itself shows for this, if it shows one."""
+    topic: ProblemTopic | None = None
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -266,7 +274,7 @@ def _node_problems(node: Node) -> list[Problem]:
                     f"default gateway {gw.address} is not on the subnet of any address of "
                     f'"{iface.label}" (Windows warns that it is not on the same network segment; '
                     "it works only if something on the segment answers for it)", "warning",
-                    Dialog(WindowsDialog.GATEWAY_OFF_SUBNET, (iface.label,))))
+                    Dialog(WindowsDialog.GATEWAY_OFF_SUBNET, (iface.label,)), ProblemTopic.GATEWAY_OFF_SUBNET))
             nets = {a.network for a in iface.addresses if gw.address in a.network}
             gateway_subnets.add(min(nets) if nets else gw.address)
     out.extend(_gateway_count_problems(node, gateway_subnets))
@@ -302,13 +310,15 @@ def _gateway_count_problems(node: Node, subnets: set) -> list[Problem]:
         return [Problem(f"nodes.{node.name}.interfaces",
                         "default gateways on more than one subnet: Windows warns that several "
                         "gateways give redundancy on one network and do not work across "
-                        "disjoint networks; " + _gateways_in_use(node), "warning", dialog)]
+                        "disjoint networks; " + _gateways_in_use(node), "warning", dialog,
+                        ProblemTopic.SEVERAL_GATEWAYS)]
     if dialog is None:
         return []
     return [Problem(f"nodes.{node.name}.interfaces",
                     f"default gateways on {len(with_gateway)} NICs, all on {next(iter(subnets))}: Windows "
                     "still shows its multiple-gateways warning when you save the second; answer Yes and "
-                    "it saves and works; " + _gateways_in_use(node), "warning", dialog)]
+                    "it saves and works; " + _gateways_in_use(node), "warning", dialog,
+                    ProblemTopic.SEVERAL_GATEWAYS)]
 
 
 def _segment_problems(net: Network) -> list[Problem]:
@@ -432,7 +442,7 @@ def _several_cluster_nics_problems(net: Network) -> list[Problem]:
                 f"{', '.join(with_gateway)}: in this setup the field notes met event 18 (duplicate cluster "
                 "subnets), hosts stuck converging and 1 of x connections failing, changing with reboots, "
                 "even on one subnet; the kit does not model that. Keep one default gateway, on one NIC",
-                "warning"))
+                "warning", topic=ProblemTopic.SEVERAL_GATEWAYS))
     return out
 
 

@@ -11,7 +11,7 @@ from .commands import (CommandError, apply_command, forwarding_command, netsh_ad
 from .host import Interface, Node
 from .network import ClusterMode, Network, cluster_mac
 from .routes import Route, RouteOrigin
-from .trace import Hop, Packet, Remedy, Trace
+from .trace import Hop, Outcome, Packet, Remedy, Trace
 
 
 def cluster_source_remedies(net: Network, start: str, source: IPv4Address) -> list[Remedy]:
@@ -64,9 +64,9 @@ def tried_remedies(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, .
         if fixed(after):
             working.append(remedy)
             kept_route = kept_route or is_route
-        elif after is not None and (after.disposition, after.last_hop.node, after.expected_at) != \
-                (result.disposition, result.last_hop.node, result.expected_at):
-            outcome = "ACCEPTED by the wrong node" if after.expected_at else after.disposition.value
+        elif after is not None and (after.outcome, after.last_hop.node) != (result.outcome, result.last_hop.node):
+            outcome = "ACCEPTED by the wrong node" if after.outcome is Outcome.ACCEPTED_BY_WRONG_NODE else \
+                after.disposition.value
             further.append(replace(remedy, text=f"{remedy.text} (not enough alone: then {outcome} "
                                                 f"at {after.last_hop.node})"))
     if any(r.commands for r in working):

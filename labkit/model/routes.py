@@ -102,6 +102,15 @@ class RouteChoice:
             return text + f'; the only matching route on "{interface_label(node, self.restricted_to)}"'
         return text + "; the only matching route"
 
+    # Words and layout live in labkit.render, imported when first asked for.
+    def __repr__(self) -> str:
+        from ..render import route_choice_repr
+        return route_choice_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import route_choice_html
+        return route_choice_html(self)
+
 
 def metric_breakdown(node: Node, candidate: Candidate) -> str:
     """'266 = 256 + interface 10' where Windows adds the interface metric."""

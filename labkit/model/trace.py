@@ -12,7 +12,34 @@ from enum import Enum
 from ipaddress import IPv4Address
 
 from .middlebox import Conntrack
+from .middlebox_steps import BackendChosen, FirewallVerdict, NatRewrite, RelatedExpected
 from .routes import RouteChoice
+from .steps import (
+    Action,
+    AddressHere,
+    FailedOver,
+    ForwardingEnabled,
+    GatewaySkipped,
+    HostModelDecision,
+    LocalDelivery,
+    LoopDrop,
+    NoFailoverForProtocol,
+    NoOtherGateway,
+    NotForwardedDrop,
+    Received,
+    RouteChosen,
+    SourceChosen,
+    StrongReceiveDrop,
+    Transmitted,
+    WeakReceive,
+)
+
+StepDetail = (RouteChosen | SourceChosen | HostModelDecision | Transmitted | NoFailoverForProtocol | NoOtherGateway
+              | GatewaySkipped | FailedOver | Received | LocalDelivery | AddressHere | WeakReceive
+              | StrongReceiveDrop | NotForwardedDrop | LoopDrop | ForwardingEnabled | NatRewrite
+              | RelatedExpected | BackendChosen | FirewallVerdict)
+"""The detail a step carries: one of the types in labkit.model.steps and middlebox_steps."""
+
 
 
 class Disposition(str, Enum):
@@ -46,29 +73,41 @@ class Packet:
         return Packet(src, dst, self.proto, sport, dport)
 
 
-class Action(str, Enum):
-    ORIGINATED = "originated"
-    ROUTED = "route"
-    SOURCE = "source"
-    HOST_MODEL = "host model"
-    DEAD_GATEWAY = "dead gateway"
-    NLB = "nlb"
-    TRANSMITTED = "sent"
-    RECEIVED = "received"
-    FORWARDED = "forwarded"
-    ACCEPTED = "accepted"
-    DROPPED = "dropped"
-    NAT = "nat"
-    FIREWALL = "firewall"
-    HELPER = "ftp helper"
-    BALANCED = "load balancer"
+class Outcome(str, Enum):
+    """How a trace ended: its disposition, or a reply accepted by another node than the one
+    that sent the request (an NLB member that has no such connection)."""
+
+    ACCEPTED = "ACCEPTED"
+    ACCEPTED_BY_WRONG_NODE = "ACCEPTED_BY_WRONG_NODE"
+    NO_ROUTE = "NO_ROUTE"
+    STRONG_SEND_BLOCKED = "STRONG_SEND_BLOCKED"
+    STRONG_RECEIVE_DROPPED = "STRONG_RECEIVE_DROPPED"
+    NOT_FORWARDED = "NOT_FORWARDED"
+    NEIGHBOR_UNREACHABLE = "NEIGHBOR_UNREACHABLE"
+    DENIED = "DENIED"
+    LOOP = "LOOP"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
 class Step:
-    action: Action
-    text: str
-    route_choice: RouteChoice | None = None
+    """One thing that happened at a hop; `detail` holds the facts (labkit.model.steps)."""
+
+    detail: StepDetail
+
+    @property
+    def action(self) -> Action:
+        return self.detail.action
+
+    @property
+    def text(self) -> str:
+        return str(self.detail)
+
+    @property
+    def route_choice(self) -> RouteChoice | None:
+        return self.detail.choice if isinstance(self.detail, RouteChosen) else None
 
 
 @dataclass(frozen=True)
@@ -128,9 +167,17 @@ class Trace:
         return self.disposition is Disposition.ACCEPTED
 
     @property
+    def outcome(self) -> Outcome:
+        """The disposition, or ACCEPTED_BY_WRONG_NODE for a reply that reached another node
+        than the one that sent the request (`expected_at`)."""
+        if self.accepted and self.expected_at is not None:
+            return Outcome.ACCEPTED_BY_WRONG_NODE
+        return Outcome(self.disposition.value)
+
+    @property
     def succeeded(self) -> bool:
         """Accepted, and (for a reply) by the node that sent the request."""
-        return self.accepted and self.expected_at is None
+        return self.outcome is Outcome.ACCEPTED
 
     @property
     def hint(self) -> str:
@@ -178,20 +225,19 @@ class Trace:
     def to_json(self, with_reply: bool = False) -> str:
         return json.dumps(self.to_dict(with_reply), indent=2)
 
+    # Words and layout live in labkit.render, imported when first asked for.
     def lines(self, indent: str = "") -> list[str]:
-        out = [f"{indent}{self.flow}"]
-        for n, hop in enumerate(self.hops, 1):
-            where = ", ".join(f"{k}: {v}" for k, v in (("in", hop.in_iface), ("out", hop.out_iface)) if v)
-            out.append(f"{indent}  {n}. {hop.node}" + (f" ({where})" if where else ""))
-            out.extend(f"{indent}       {s.action.value}: {s.text}" for s in hop.steps)
-        verdict = self.disposition.value + (", but by the wrong node" if self.expected_at else "")
-        out.append(f"{indent}  => {verdict}: {self.reason}")
-        out.append(f"{indent}     hint: {self.hint}")
-        return out
+        from ..render import trace_lines
+        return trace_lines(self, indent)
 
     def __str__(self) -> str:
-        out = self.lines()
-        if self.reply is not None:
-            out.append("reply:")
-            out.extend(self.reply.lines("  "))
-        return "\n".join(out)
+        from ..render import trace_text
+        return trace_text(self)
+
+    def __repr__(self) -> str:
+        from ..render import trace_repr
+        return trace_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ..render import trace_html
+        return trace_html(self)

@@ -15,8 +15,11 @@ from .network import Network
 from .remedies import (forwarding_remedy, loop_remedies, no_route_remedies, strong_send_remedies,
                        unreachable_remedies)
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
-from .source_selection import choose_source
-from .trace import Action, Disposition, Hop, Packet, Remedy, Step, Trace
+from .source_selection import select_source
+from .steps import (AddressHere, FailedOver, ForwardingEnabled, GatewaySkipped, HostModelDecision, LocalDelivery,
+                    LoopDrop, NlbMemberChoice, NoFailoverForProtocol, NoOtherGateway, NotForwardedDrop, OwnGateway,
+                    Received, RouteChosen, SourceChosen, StrongReceiveDrop, Transmitted, WeakReceive)
+from .trace import Disposition, Hop, Packet, Remedy, Step, Trace
 from .walk_state import NO_SOURCE, Walk
 
 MAX_HOPS = 32
@@ -30,8 +33,7 @@ def walk_from(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | Non
         walk.packet = replace(walk.packet, src=src or dst)
         owner = node.owner_of(dst)
         walk.hops.append(Hop(node.name, None, None, (
-            Step(Action.ACCEPTED, f'{dst} is an address of this node ("{owner.label}"): '
-                                  "delivered through the loopback interface, never on the wire"),)))
+            Step(LocalDelivery(dst, owner.label)),)))
         return walk.end(Disposition.ACCEPTED, f"{dst} is {node.name}'s own address")
 
     if src is not None:
@@ -39,13 +41,11 @@ def walk_from(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | Non
         weak = weakness(node, owner, "send")
         if weak:
             choice = select_route(node, dst)
-            steps.append(Step(Action.HOST_MODEL, f'source {src} belongs to "{owner.label}"; {weak.why}, '
-                                                 "so the whole route table may be used"))
+            steps.append(Step(HostModelDecision(src, owner.label, weak)))
         else:
             choice = select_route(node, dst, only_interface=owner.key)
-            steps.append(Step(Action.HOST_MODEL, f'source {src} belongs to "{owner.label}"; strong host '
-                                                 f'send: only routes on "{owner.label}" may carry it'))
-        steps.append(Step(Action.ROUTED, choice.why(node), choice))
+            steps.append(Step(HostModelDecision(src, owner.label, None)))
+        steps.append(Step(RouteChosen(choice, choice.why(node))))
         if choice.winner is None:
             walk.hops.append(Hop(node.name, None, None, tuple(steps)))
             full = select_route(node, dst) if not weak else choice
@@ -60,18 +60,16 @@ def walk_from(net: Network, node: Node, dst: IPv4Address, src: IPv4Address | Non
                 strong_send_remedies(net, node, owner, dst))
     else:
         choice = select_route(node, dst)
-        steps.append(Step(Action.ROUTED, choice.why(node), choice))
+        steps.append(Step(RouteChosen(choice, choice.why(node))))
         if choice.winner is None:
             walk.hops.append(Hop(node.name, None, None, tuple(steps)))
             return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}",
                             no_route_remedies(net, node, dst))
         route = choice.winner.route
-        src, rule = choose_source(node, route.interface, route.next_hop(dst), dst)
+        picked = select_source(node, route.interface, route.next_hop(dst), dst)
+        src = picked.address
         cluster = net.cluster_for(src)
-        if cluster is not None:
-            rule += (f"; note: {src} is the IP of NLB cluster {cluster.name}, so answers go to "
-                     "whichever member NLB picks")
-        steps.append(Step(Action.SOURCE, f"{src} ({rule})"))
+        steps.append(Step(SourceChosen(picked, cluster.name if cluster is not None else None)))
         owner = node.owner_of(src)
         walk.packet = replace(walk.packet, src=src)
 
@@ -111,10 +109,9 @@ def _leave(walk: Walk, node: Node, in_key: str | None, choice: RouteChoice, step
         walk.hops.append(Hop(node.name, in_key, route.interface, tuple(steps)))
         return walk.end(Disposition.NEIGHBOR_UNREACHABLE, reached + suffix,
                         unreachable_remedies(net, node, route, packet))
-    next_node, next_iface, hop, note = reached
+    next_node, next_iface, hop, own_gateway, nlb = reached
     out = node.interface(route.interface)
-    steps.append(Step(Action.TRANSMITTED, f'out "{out.label}" to {hop} ({next_node.name}) on segment '
-                                          f"{out.segment}" + (f" ({note})" if note else "")))
+    steps.append(Step(Transmitted(out.label, hop, next_node.name, out.segment, own_gateway, nlb)))
     walk.hops.append(Hop(node.name, in_key, route.interface, tuple(steps)))
     if len(walk.hops) > MAX_HOPS:
         return walk.end(Disposition.LOOP, f"more than {MAX_HOPS} hops",
@@ -123,12 +120,12 @@ def _leave(walk: Walk, node: Node, in_key: str | None, choice: RouteChoice, step
 
 
 def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
-    """(node, interface, next hop, note) that takes the frame, or why nobody does."""
+    """(node, interface, next hop, own gateway, NLB member choice) that takes the frame, or why nobody does."""
     out = node.interface(route.interface)
     hop = route.next_hop(packet.dst)
-    note = None
+    own_gateway = None
     if node.owns(hop) and hop != packet.dst:
-        hop, note = packet.dst, f"the gateway {route.gateway} is {node.name}'s own address: treated as on-link"
+        hop, own_gateway = packet.dst, OwnGateway(route.gateway, node.name)
     if out.is_loopback_adapter:
         return f'"{out.label}" is a loopback adapter: it has no wire, so {hop} cannot be reached through it'
     holders = net.holders(out.segment, hop)
@@ -141,11 +138,9 @@ def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
         if not live:
             return f"every member of NLB cluster {cluster.name} ({hop}) is down"
         member = cluster.choose(live, packet.src, packet.sport)
-        basis = f"client {packet.src}" if cluster.affinity == "single" else \
-            f"client {packet.src} port {packet.sport}"
-        nlb = (f"NLB cluster {cluster.name}: member {member[0]} takes this flow (affinity "
-               f"{cluster.affinity}, from {basis}; {len(live)} live member(s))")
-        return (*held[member], hop, "; ".join(filter(None, (note, nlb))))
+        nlb = NlbMemberChoice(cluster.name, member[0], cluster.affinity, packet.src,
+                              None if cluster.affinity == "single" else packet.sport, len(live))
+        return (*held[member], hop, own_gateway, nlb)
     target, iface = holders[0]
     if target.down:
         return f"{hop} ({target.name}) is down: no ARP reply, nothing answers"
@@ -155,7 +150,7 @@ def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
                 f'"{iface.label}" of {target.name} both carry the cluster MAC {shared.mac}, so {hop} '
                 f"resolves to {node.name}'s own MAC and the frame never reaches {target.name} (in unicast "
                 "mode cluster hosts cannot talk to each other over the cluster NIC)")
-    return target, iface, hop, note
+    return target, iface, hop, own_gateway, None
 
 
 def _dead_gateway(walk: Walk, node: Node, choice: RouteChoice, route: Route, owner: Interface,
@@ -168,14 +163,12 @@ def _dead_gateway(walk: Walk, node: Node, choice: RouteChoice, route: Route, own
     gateways = [c.route for c in gateways_in_order(choice)]
     if packet.proto != "tcp":
         if len(gateways) > 1:
-            steps.append(Step(Action.DEAD_GATEWAY,
-                              f"{failure}; {packet.proto.upper()} never triggers dead gateway detection, "
-                              f"so {node.name} keeps sending to {route.gateway}"))
+            steps.append(Step(NoFailoverForProtocol(failure, packet.proto, node.name, route.gateway)))
             return failure, route, (f"; {packet.proto.upper()} never triggers dead gateway detection, "
                                     "so no other gateway is tried")
         return failure, route, ""
     if len(gateways) < 2:
-        steps.append(Step(Action.DEAD_GATEWAY, f"{failure}; no other default gateway to fail over to"))
+        steps.append(Step(NoOtherGateway(failure)))
         return failure, route, ""
     start = gateways.index(route)
     weak = weakness(node, owner, "send")
@@ -183,16 +176,10 @@ def _dead_gateway(walk: Walk, node: Node, choice: RouteChoice, route: Route, own
     for offset in range(1, len(gateways)):
         nxt = gateways[(start + offset) % len(gateways)]
         if not (weak or nxt.interface == owner.key):
-            steps.append(Step(Action.DEAD_GATEWAY,
-                              f"{reason}; next default gateway {nxt.gateway} is on "
-                              f'"{node.interface(nxt.interface).label}", which does not own the '
-                              f"connection's source {packet.src} (strong host send): skipped"))
+            steps.append(Step(GatewaySkipped(reason, nxt.gateway, node.interface(nxt.interface).label, packet.src)))
             skipped.append(nxt)
             continue
-        steps.append(Step(Action.DEAD_GATEWAY,
-                          f"{reason}; after 3 unanswered TCP retransmissions (half of "
-                          f"TcpMaxDataRetransmissions = 5) the connection moves to the next "
-                          f"default gateway {nxt.gateway}"))
+        steps.append(Step(FailedOver(reason, nxt.gateway)))
         reached = _neighbor(walk.net, node, nxt, packet)
         current = nxt
         if not isinstance(reached, str):
@@ -210,7 +197,7 @@ def _dead_gateway(walk: Walk, node: Node, choice: RouteChoice, route: Route, own
 
 def _arrive(walk: Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace:
     net = walk.net
-    steps = [Step(Action.RECEIVED, f'in "{iface.label}"')]
+    steps = [Step(Received(iface.label))]
     arrived = walk.packet
     known = related = balanced = False
     if node.tracks_connections:
@@ -222,8 +209,7 @@ def _arrive(walk: Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace
         if other is not iface:
             weak = weakness(node, iface, "receive")
             if not weak:
-                steps.append(Step(Action.DROPPED, f'{dst} belongs to "{other.label}", not "{iface.label}": '
-                                                  "strong host receive drops it"))
+                steps.append(Step(StrongReceiveDrop(dst, other.label, iface.label)))
                 walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
                 return walk.end(
                     Disposition.STRONG_RECEIVE_DROPPED,
@@ -239,31 +225,29 @@ def _arrive(walk: Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace
             source_nat(walk, node, None, arrived, balanced, steps)
         remember(walk, node, iface, arrived, known, related)
         if other is iface:
-            steps.append(Step(Action.ACCEPTED, f'{dst} is an address of "{iface.label}"'))
+            steps.append(Step(AddressHere(dst, iface.label)))
             walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
             return walk.end(Disposition.ACCEPTED, f'delivered to {node.name} on "{iface.label}"')
-        steps.append(Step(Action.ACCEPTED, f'{dst} belongs to "{other.label}", not "{iface.label}"; '
-                                           f"{weak.why}, so it is let in (weak host receive)"))
+        steps.append(Step(WeakReceive(dst, other.label, iface.label, weak)))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         if weak.credit:
             walk.relied_on.append(weak.credit)
         return walk.end(Disposition.ACCEPTED,
                         f'delivered to {node.name} on "{iface.label}" for "{other.label}"\'s address')
     if not iface.forwarding:
-        steps.append(Step(Action.DROPPED, f'{dst} is not an address of {node.name} and forwarding is '
-                                          f'disabled on "{iface.label}"'))
+        steps.append(Step(NotForwardedDrop(dst, node.name, iface.label)))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         return walk.end(Disposition.NOT_FORWARDED,
                         f'{node.name} does not route: forwarding is disabled on "{iface.label}"',
                         (forwarding_remedy(node, iface),))
     if any(h.node == node.name and h.in_iface == iface.key for h in walk.hops):
-        steps.append(Step(Action.DROPPED, f"{node.name} has already forwarded this packet: a routing loop"))
+        steps.append(Step(LoopDrop(node.name)))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         return walk.end(Disposition.LOOP, f"the packet for {dst} came back to {node.name}",
                         loop_remedies(walk.hops, walk.packet.dst))
     choice = select_route(node, dst)
-    steps.append(Step(Action.FORWARDED, f'forwarding enabled on "{iface.label}"'))
-    steps.append(Step(Action.ROUTED, choice.why(node), choice))
+    steps.append(Step(ForwardingEnabled(iface.label)))
+    steps.append(Step(RouteChosen(choice, choice.why(node))))
     credit = forwarding_credit(node, iface)
     if credit:
         walk.relied_on.append(credit)

@@ -28,7 +28,7 @@ class Walk:
     relied_on: list[str] = field(default_factory=list)
     ties: list[str] = field(default_factory=list)
     pending_source: tuple | None = None
-    """(address, port, why): a source translation this node applies on the way out."""
+    """(address, port, NatCause): a source translation this node applies on the way out."""
 
     def note_choice(self, node: Node, choice: RouteChoice) -> None:
         if choice.tie and not choice.tie_broken_by:

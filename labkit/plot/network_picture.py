@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import replace
 
-from ..model import Network, Trace
+from ..model import Network, Outcome, Trace
 from .layout import node_positions
 from .fontmetric import text_width
 from .picture import Label, Line, Mark, Pen, Picture, Placer, around, along, to_svg
@@ -60,7 +60,7 @@ def ending_words(trace: Trace, which: str) -> str:
     node = trace.last_hop.node
     if trace.succeeded:
         return f"✔ {which} ACCEPTED at {node}"
-    return f"✖ {which} {trace.disposition.value} at {node}" + (" (wrong node)" if trace.expected_at else "")
+    return f"✖ {which} {trace.disposition.value} at {node}" + (" (wrong node)" if trace.outcome is Outcome.ACCEPTED_BY_WRONG_NODE else "")
 
 
 def shared_os(net: Network) -> str | None:

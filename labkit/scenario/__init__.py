@@ -71,13 +71,9 @@ def load_scenario(source: str | os.PathLike) -> Network:
 
 def load_checks(source: str | os.PathLike):
     """The network and the checks declared under `checks:` in a scenario file."""
-    from ..checks import Check
     text, shown = read_source(source)
     spec, net = _parse(text, shown)
-    checks = [Check(c.name, c.description, c.from_, str(c.to) if c.to else None, str(c.src) if c.src else None,
-                    c.proto, c.dport, c.expect.disposition, c.expect.reply, c.expect.egress,
-                    c.ftp.settings() if c.ftp else None, c.expect.ftp, c.pass_, c.fail, c.hint)
-              for c in spec.checks]
+    checks = [c.check() for c in spec.checks]
     return net, checks
 
 
@@ -91,7 +87,8 @@ def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
     problems += [p for p in validate_network(net) if p.severity == "error"]
     problems += dialled_address_problems(net)
     problems += [Problem(f"checks[{n}].from", f"no node {c.from_!r}")
-                 for n, c in enumerate(spec.checks) if c.from_ is not None and not net.has_node(c.from_)]
+                 for n, c in enumerate(spec.checks)
+                 if getattr(c, "from_", None) is not None and not net.has_node(c.from_)]
     if problems:
         raise ScenarioError(source, [str(p) for p in problems])
     return spec, net

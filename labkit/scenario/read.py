@@ -7,7 +7,7 @@ import difflib
 from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Discriminator, Tag, ValidationError
 
 from ..errors import LabkitError, clip, shorten
 
@@ -144,28 +144,51 @@ def _path(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def _allowed_keys(loc: tuple, root: type[BaseModel]) -> list[str]:
+def _tagged(kind: Any) -> dict[str, Any]:
+    """The members of a discriminated union (`checks:`) by tag; {} for any other type."""
+    if get_origin(kind) is not Annotated or not any(isinstance(m, Discriminator) for m in get_args(kind)[1:]):
+        return {}
+    return {meta.tag: get_args(member)[0] for member in get_args(get_args(kind)[0])
+            for meta in get_args(member)[1:] if isinstance(meta, Tag)}
+
+
+def _walk(loc: tuple, root: type[BaseModel]) -> tuple[Any, tuple]:
+    """The type at `loc`, and `loc` without the union tags pydantic puts in it (not keys of the file)."""
     kind: Any = root
+    keys: list = []
     for part in loc:
+        members = _tagged(kind)
+        if members:
+            kind = members.get(part, kind)
+            continue
+        keys.append(part)
         while get_origin(kind) in (Union, Annotated) or str(get_origin(kind)) == "types.UnionType":
             kind = next(a for a in get_args(kind) if a is not type(None))
         if isinstance(kind, type) and issubclass(kind, BaseModel):
-            kind = kind.model_fields[part].annotation
+            fields = {f.alias or name: f for name, f in kind.model_fields.items()}
+            kind = fields[part].annotation if part in fields else None
         elif get_origin(kind) is dict:
             kind = get_args(kind)[1]
         elif get_origin(kind) is list:
             kind = get_args(kind)[0]
+    return kind, tuple(keys)
+
+
+def _allowed_keys(loc: tuple, root: type[BaseModel]) -> list[str]:
+    kind, _ = _walk(loc, root)
     while get_origin(kind) is not None and get_origin(kind) is not dict and get_origin(kind) is not list:
         kind = next(a for a in get_args(kind) if a is not type(None))
     if isinstance(kind, type) and issubclass(kind, BaseModel):
-        return list(kind.model_fields)
+        return [f.alias or name for name, f in kind.model_fields.items()]
     return []
 
 
 def describe(error: dict, root: type[BaseModel]) -> str:
     """One pydantic error as one line: the key path, what was expected, what was found (cut short)."""
     loc, kind, msg = error["loc"], error["type"], error["msg"]
-    path = _path(loc)
+    path = _path(_walk(loc, root)[1])
+    if kind == "union_tag_invalid":
+        return f"{path}.kind: expected one of {', '.join(_tagged(_walk(loc, root)[0]))}, got {shorten(error['input'].get('kind'))}"
     got = shorten(error.get("input"))
     if kind == "missing":
         return f"{path}: required key is missing"

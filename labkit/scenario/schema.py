@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
+                      field_validator, model_validator)
 
 from ..errors import shorten
 from ..model import PROFILES, ClusterMode, parse_destination
@@ -217,40 +218,117 @@ class ClusterSpec(StrictSpec):
     mode: Literal[tuple(m.value for m in ClusterMode)] = ClusterMode.UNICAST.value  # type: ignore[valid-type]
 
 
-class CheckSpec(StrictSpec):
+DISPOSITIONS = ("ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED", "NOT_FORWARDED",
+                "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP")
+Disposition = Literal[DISPOSITIONS]  # type: ignore[valid-type]
+Egress = Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")]
+
+
+class _CheckSpec(StrictSpec):
+    """What every check has; `kind` may be left out (it follows from the keys under `expect`)."""
+
     name: Name
     description: str = ""
-    from_: str | None = Field(None, alias="from")
-    to: IPv4 | None = None
-    src: IPv4 | None = None
-    proto: Literal["tcp", "udp", "icmp"] = "tcp"
-    dport: Annotated[int, Field(ge=1, le=65535)] | None = None
-    expect: ExpectSpec
-    ftp: FtpSettingsSpec | None = None
     pass_: str = Field("", alias="pass")
     fail: str = ""
     hint: str = ""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    def texts(self) -> dict:
+        return {"name": self.name, "description": self.description, "pass_text": self.pass_,
+                "fail_text": self.fail, "hint": self.hint}
+
+
+class _FlowCheckSpec(_CheckSpec):
+    from_: str | None = Field(None, alias="from")
+    to: IPv4 | None = None
+    src: IPv4 | None = None
+    proto: Literal["tcp", "udp", "icmp"] = "tcp"
+    dport: Annotated[int, Field(ge=1, le=65535)] | None = None
+
     @model_validator(mode="after")
-    def _one_kind(self):
-        if self.expect.ftp is None and (self.from_ is None or self.to is None):
+    def _both_ends(self):
+        if self.from_ is None or self.to is None:
             raise ValueError("a flow check needs 'from' and 'to' (or expect ftp: success|failure)")
         return self
 
-
-class ExpectSpec(StrictSpec):
-    disposition: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
-                         "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP"] | None = None
-    reply: Literal["ACCEPTED", "NO_ROUTE", "STRONG_SEND_BLOCKED", "STRONG_RECEIVE_DROPPED",
-                   "NOT_FORWARDED", "NEIGHBOR_UNREACHABLE", "DENIED", "LOOP",
-                   "ACCEPTED_BY_WRONG_NODE"] | None = None
-    egress: Annotated[str, StringConstraints(pattern=r"^[^.]+\.[^.]+$")] | None = None
-    ftp: Literal["success", "failure"] | None = None
+    def flow(self):
+        from ..model import Flow
+        return Flow(self.from_, str(self.to), self.src, self.proto, dport=self.dport)
 
 
-CheckSpec.model_rebuild()
+class FlowExpectSpec(StrictSpec):
+    disposition: Disposition
+
+
+class FlowCheckSpec(_FlowCheckSpec):
+    """Where the request ends."""
+
+    kind: Literal["flow"] = "flow"
+    expect: FlowExpectSpec
+
+    def check(self):
+        from ..checks import FlowCheck
+        return FlowCheck(**self.texts(), flow=self.flow(), disposition=self.expect.disposition)
+
+
+class ReplyExpectSpec(StrictSpec):
+    disposition: Disposition | None = None
+    reply: Literal[DISPOSITIONS + ("ACCEPTED_BY_WRONG_NODE",)] | None = None  # type: ignore[valid-type]
+    egress: Egress | None = None
+
+
+class ReplyCheckSpec(_FlowCheckSpec):
+    """Whether the answer comes back, and by which NIC."""
+
+    kind: Literal["reply"] = "reply"
+    expect: ReplyExpectSpec
+
+    def check(self):
+        from ..checks import ReplyCheck
+        return ReplyCheck(**self.texts(), flow=self.flow(), reply=self.expect.reply, egress=self.expect.egress,
+                          disposition=self.expect.disposition)
+
+
+class FtpExpectSpec(StrictSpec):
+    ftp: Literal["success", "failure"]
+
+
+class FtpCheckSpec(_CheckSpec):
+    """How the scenario's FTP session ends (with these client settings, or the scenario's)."""
+
+    kind: Literal["ftp"] = "ftp"
+    ftp: FtpSettingsSpec | None = None
+    expect: FtpExpectSpec
+
+    def check(self):
+        from ..checks import FtpCheck
+        return FtpCheck(**self.texts(), outcome=self.expect.ftp, settings=self.ftp.settings() if self.ftp else None)
+
+
+CHECK_KINDS = {"flow": FlowCheckSpec, "reply": ReplyCheckSpec, "ftp": FtpCheckSpec}
+
+
+def check_kind(raw: Any) -> str:
+    """A check's kind: as written, or from the keys under `expect` (ftp → ftp; reply or egress →
+    reply; otherwise flow), so files written before `kind:` existed keep loading."""
+    if isinstance(raw, BaseModel):
+        return getattr(raw, "kind", "flow")
+    if not isinstance(raw, dict):
+        return "flow"  # not a mapping: the flow kind's own error says what was expected
+    if "kind" in raw:
+        return raw["kind"] if isinstance(raw["kind"], str) else repr(raw["kind"])
+    expect = raw.get("expect")
+    if not isinstance(expect, dict):
+        expect = {}
+    if "ftp" in expect:
+        return "ftp"
+    return "reply" if "reply" in expect or "egress" in expect else "flow"
+
+
+CheckSpec = Annotated[Union[Annotated[FlowCheckSpec, Tag("flow")], Annotated[ReplyCheckSpec, Tag("reply")],  # noqa: UP007
+                            Annotated[FtpCheckSpec, Tag("ftp")]], Discriminator(check_kind)]
 
 
 class ScenarioSpec(StrictSpec):

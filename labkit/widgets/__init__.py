@@ -1,6 +1,6 @@
 """Widget panels (ipywidgets 8): toggles for the real settings, redrawn at once.
 
-Each panel collects settings and shows what `labkit.panels` computes for them; the same
+Each panel collects settings and shows what `labkit.views` computes for them; the same
 functions can be called in a plain cell to print (and check) the result.
 """
 

@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from ..cases.dcdiag import DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, judge
 from ..cases.restore import Layout, preflight_attached
+from ..render.html import BAD, CAUTION, GOOD, VERDICT_COLOURS
 from .panels import MAIN, ROW, WRAP, _pre
 from .static import Panel
 
@@ -17,9 +18,7 @@ from .static import Panel
 NOT_STARTED = "not started"
 NOT_GIVEN = "not given"
 
-GOOD, BAD, CAUTION = "#1b7a3a", "#b3261e", "#7a4a00"
 CASE_CONTROLS = w.Layout(width="410px", flex="0 0 410px")  # no picture: room for whole labels and choices
-DCDIAG_COLOURS = {"real problem": BAD, "needs more data": CAUTION}  # the others: nothing to fix
 
 
 def _verdict(result, colour: str) -> str:
@@ -74,7 +73,7 @@ class DcdiagPanel(Panel):
         except DcdiagInputError as err:  # a contradictory combination of the dropdowns
             self.verdict.value = _settings_note(str(err))
             return None
-        self.verdict.value = _verdict(result, DCDIAG_COLOURS.get(result.kind, GOOD))
+        self.verdict.value = _verdict(result, VERDICT_COLOURS.get(result.kind, GOOD))
         return result
 
 

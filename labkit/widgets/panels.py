@@ -1,4 +1,4 @@
-"""The panels. Thin on purpose: settings go to labkit.panels, pictures (SVG) come from labkit.plot."""
+"""The panels. Thin on purpose: settings go to labkit.views, pictures (SVG) come from labkit.plot."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from dataclasses import replace
 
 import ipywidgets as w
 
-from ..model import SWITCHES, FtpClientSettings, Network, Trace
+from ..model import SWITCHES, FlowError, FtpClientSettings, Network, Trace
 from ..model.ftp import FtpResult
-from ..panels import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from ..plot.ftp_picture import ftp_picture
 from ..plot.network_picture import ending_words, network_picture, paths_part_at
 from ..plot.picture import Picture, to_svg
+from ..render import step_items
+from ..views import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from .static import Panel
 
 # Side by side on a 1366×768 screen: controls on the left, the verdict line and the picture on the
@@ -63,8 +64,9 @@ def _text(**kwargs) -> w.Text:
 
 
 def _refused(view) -> bool:
-    """A value the panel could not use: the picture and trace keep the last valid settings."""
-    return any(message.endswith(STALE) for message in view.errors.values())
+    """A value the panel could not use: the picture and trace keep the last valid settings (every
+    error of a host view is such a refusal; its message ends in STALE to say so)."""
+    return bool(view.errors)
 
 
 class SvgPicture:
@@ -89,7 +91,7 @@ class HostPanel(Panel):
     picture_width = 560  # fits beside the controls with JupyterLab's file browser open at 1366×768
 
     def __init__(self, net: Network, node: str, flow: Flow):
-        self.net, self.node_name = net, node
+        self.net, self.node_name, self.good_flow = net, node, flow
         node_ = net.node(node)
         self.switches: dict[tuple[str, str], w.Checkbox] = {}
         self.gateways: dict[str, w.Text] = {}
@@ -121,9 +123,9 @@ class HostPanel(Panel):
         self.routes_error = w.HTML()
         self.flow_from = w.Dropdown(options=[n.name for n in net.nodes], value=flow.source, description="from",
                                     layout=w.Layout(width="142px"), style={"description_width": "40px"})
-        self.flow_to = _text(value=str(flow.dst), description="to", layout=w.Layout(width="142px"),
+        self.flow_to = _text(value=str(flow.destination), description="to", layout=w.Layout(width="142px"),
                              style={"description_width": "25px"})
-        self.flow_src = _text(value=flow.src or "", description="source", placeholder="(chosen by Windows)",
+        self.flow_src = _text(value=str(flow.src or ""), description="source", placeholder="(chosen by Windows)",
                               layout=w.Layout(width="178px"), style={"description_width": "50px"})
         self.flow_proto = w.Dropdown(options=["tcp", "udp", "icmp"], value=flow.proto, description="proto",
                                      layout=w.Layout(width="106px"), style={"description_width": "40px"})
@@ -164,7 +166,13 @@ class HostPanel(Panel):
         self.update()
 
     def update(self) -> HostView:
-        view = host_view(self.net, self.node_name, self.flow(), **self.settings())
+        try:
+            self.good_flow = flow = self.flow()
+            flow_error = {}
+        except FlowError as err:  # the fields stay as typed; the last good flow is traced
+            flow, flow_error = self.good_flow, {"flow": str(err) + STALE}
+        view = host_view(self.net, self.node_name, flow, **self.settings())
+        view = replace(view, errors={**view.errors, **flow_error})
         def problems(name: str) -> str:
             return _error(view.errors.get(name)) + _warning(view.warnings.get(name))
         for key, label in self.gateway_errors.items():
@@ -196,9 +204,9 @@ class ComparePanel(HostPanel):
         super().__init__(net, node, flow)
 
     def _draw(self, view: HostView) -> None:
-        if self._base_key != self.flow():  # the scenario as written changes only with the flow
-            self.base_trace = host_view(self.net, self.node_name, self.flow()).trace
-            self._base_key = self.flow()
+        if self._base_key != self.good_flow:  # the scenario as written changes only with the flow
+            self.base_trace = host_view(self.net, self.node_name, self.good_flow).trace
+            self._base_key = self.good_flow
         on_reply, split = paths_part_at(self.base_trace, view.trace)
         self.headline = ("the two settings give the same path" if split is None else
                          f"the {'reply' if on_reply else 'request'} paths part at hop "
@@ -306,29 +314,7 @@ class StepThrough(Panel):
 
     @staticmethod
     def _items(subject) -> list[str]:
-        if isinstance(subject, FtpResult):
-            out = []
-            for n, step in enumerate(subject.steps, 1):
-                text = f"{n}. [{step.channel}] {step.sender} → {step.receiver}: {step.sent}"
-                if step.received != step.sent:
-                    text += f"\n   received: {step.received}"
-                text += "".join(f"\n   note: {note}" for note in step.notes)
-                if step.trace is not None:
-                    text += "\n" + "\n".join(step.trace.lines("   "))
-                out.append(text)
-            return out
-        out = []
-        for name, t in (("request", subject), ("reply", subject.reply)):
-            if t is None:
-                continue
-            for n, hop in enumerate(t.hops, 1):
-                where = ", ".join(f"{k}: {v}" for k, v in (("in", hop.in_iface), ("out", hop.out_iface)) if v)
-                text = f"{name} hop {n}: {hop.node}" + (f" ({where})" if where else "")
-                text += "".join(f"\n   {s.action.value}: {s.text}" for s in hop.steps)
-                if n == len(t.hops):
-                    text += f"\n=> {t.disposition.value}: {t.reason}\n   hint: {t.hint}"
-                out.append(text)
-        return out
+        return step_items(subject)
 
     def update(self) -> str:
         text = self.items[self.slider.value - 1]

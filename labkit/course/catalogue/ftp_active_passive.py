@@ -19,11 +19,14 @@ def _port_of_the_port_command():
 
 
 def _mode_through_home_nat():
-    from ...model import FtpClientSettings
-    from ...panels import ftp_view
+    from ...model import FtpClientSettings, ftp_session
+    from ...model.ftp_settings import with_ftp_settings
+
+    def works(mode: str) -> bool:
+        net, settings, _ = with_ftp_settings(home, FtpClientSettings(mode=mode), helper=False)
+        return ftp_session(net, settings=settings).succeeded
     home = shipped("ftp-active-client-nat")
-    return next(mode for mode in ("active", "passive")
-                if ftp_view(home, FtpClientSettings(mode=mode), helper=False).result.succeeded)
+    return next(mode for mode in ("active", "passive") if works(mode))
 
 
 EXERCISES = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...feedback import still_wrong
 from ..answers import choice, whole_number
 from ..exercise import Exercise
 from .common import shipped
@@ -21,8 +22,8 @@ def _fix_grader():
 
     def grade(answer):
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            return False, ("still wrong: answer with two values, the external address and whether to forward the "
-                           'range, e.g. ("203.0.113.7", True)')
+            return False, still_wrong("answer with two values, the external address and whether to forward the "
+                                      'range, e.g. ("203.0.113.7", True)')
         external_address, forward_range = answer
         result = grade_ftp_fix(net, FtpClientSettings(tls="explicit", trust_pasv_address=True), name="",
                                external_address=external_address, forward_range=forward_range)
@@ -31,9 +32,14 @@ def _fix_grader():
 
 
 def _affinity_that_works():
-    from ...panels import ftp_view
+    from ...model import ftp_session
+    from ...model.ftp_settings import with_ftp_settings
+
+    def works(affinity: str) -> bool:
+        net, settings, _ = with_ftp_settings(farm, farm.ftp.settings, affinity=affinity)
+        return ftp_session(net, settings=settings).succeeded
     farm = shipped("ftp-load-balancer")
-    return next(a for a in ("none", "client-ip") if ftp_view(farm, farm.ftp.settings, affinity=a).result.succeeded)
+    return next(a for a in ("none", "client-ip") if works(a))
 
 
 def _working_ports():

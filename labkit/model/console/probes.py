@@ -183,6 +183,12 @@ def _new_wording(node: Node) -> bool:
 
 
 def test_net_connection(net: Network, node_name: str, target: str, dst: IPv4Address, port: int | None = None) -> str:
+    return _tnc_text(*test_net_connection_fields(net, node_name, target, dst, port))
+
+
+def test_net_connection_fields(net: Network, node_name: str, target: str, dst: IPv4Address,
+                               port: int | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Test-NetConnection's warnings and (field, value) pairs, in the order it prints them."""
     node = net.node(node_name)
     new = _new_wording(node)
     warnings: list[str] = []
@@ -193,7 +199,7 @@ def test_net_connection(net: Network, node_name: str, target: str, dst: IPv4Addr
         fields += [("InterfaceAlias", tcp.interface or ""), ("SourceAddress", str(tcp.source or ""))]
         if tcp.reached:
             fields.append(("TcpTestSucceeded", "True"))
-            return _tnc_text(warnings, fields)
+            return warnings, fields
         warnings.append(f"WARNING: TCP connect to ({dst} : {port}) failed" if new
                         else f"WARNING: TCP connect to {dst}:{port} failed")
     seen = outcome(net, node_name, dst)
@@ -206,7 +212,7 @@ def test_net_connection(net: Network, node_name: str, target: str, dst: IPv4Addr
     fields += [("PingSucceeded", str(seen.reached)), ("PingReplyDetails (RTT)", "0 ms")]
     if port is not None:
         fields.append(("TcpTestSucceeded", "False"))
-    return _tnc_text(warnings, fields)
+    return warnings, fields
 
 
 def _tnc_text(warnings: list[str], fields: list[tuple[str, str]]) -> str:

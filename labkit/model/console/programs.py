@@ -13,7 +13,7 @@ from ..addressing import parse_ipv4
 from ..cmdline import CommandError
 from ..engine import TraceError
 from .layout import ps_error
-from .probes import find_net_route, ping, test_net_connection, tracert
+from .probes import find_net_route, ping, test_net_connection, test_net_connection_fields, tracert
 from .ps_objects import as_list
 from .ps_parse import BoundValue, Cmdlet, Param, PsError, Token, bind, not_modelled
 
@@ -170,11 +170,10 @@ def run_test_net_connection(net: Network, node_name: str, line: str, tokens: lis
         text = (f"WARNING: Name resolution of {target} failed\n\nComputerName   : {target}\nRemoteAddress  :\n"
                 "InterfaceAlias :\nSourceAddress  :\nPingSucceeded  : False\n\n")
         return "False" if bound.get("InformationLevel") == "Quiet" else text
-    text = test_net_connection(net, node_name, target, address, port)
     if bound.get("InformationLevel") == "Quiet":
-        key = "TcpTestSucceeded" if port is not None else "PingSucceeded"
-        return next(line.split(": ")[1] for line in text.splitlines() if line.startswith(key))
-    return text
+        _, fields = test_net_connection_fields(net, node_name, target, address, port)
+        return dict(fields)["TcpTestSucceeded" if port is not None else "PingSucceeded"]
+    return test_net_connection(net, node_name, target, address, port)
 
 
 def run_find_net_route(net: Network, node_name: str, line: str, tokens: list[Token]) -> str:

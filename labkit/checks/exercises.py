@@ -1,114 +1,29 @@
-"""Exercise checks: declared in a scenario file (`checks:`) or built in a notebook, run by
-`labkit check SCENARIO`, in a cell, or in pytest. A check grades an observable outcome (a
-disposition, the NIC a packet leaves by, an FTP outcome), never a whole configuration, and
-its feedback says what is right, what is still wrong, and a hint.
-"""
+"""The course's exercises graded by running the answer on the model: the fewest switches that
+make a reply arrive, Windows commands that make flows work, the FTP fix, the source address
+Windows picks. Every message is built by `labkit.feedback` (right / still wrong / hint)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from ipaddress import IPv4Address
 from itertools import combinations
 
-from .model import SWITCHES, FtpClientSettings, Network, Trace, TraceError, ftp_session, trace
-from .model.setting_commands import netsh_set_switch
-from .errors import shorten
-from .model.ftp import FtpError
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    description: str = ""
-    source: str | None = None
-    """Node that sends (flow checks)."""
-    destination: str | None = None
-    src: str | None = None
-    proto: str = "tcp"
-    dport: int | None = None
-    disposition: str | None = None
-    """Expected disposition of the request."""
-    reply: str | None = None
-    """Expected disposition of the reply (the flow is traced with its reply)."""
-    egress: str | None = None
-    """Expected 'node.interface' the reply (or, without `reply`, the request) leaves by."""
-    ftp: FtpClientSettings | None = None
-    """For FTP checks: the session's client settings (the scenario's ftp: section fills in the rest)."""
-    ftp_outcome: str | None = None
-    pass_text: str = ""
-    fail_text: str = ""
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    check: Check
-    passed: bool
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{'PASS' if self.passed else 'FAIL'}] {self.check.name}: {self.message}"
-
-
-def run_check(net: Network, check: Check) -> CheckResult:
-    """Grade one check against a network."""
-    if check.ftp_outcome is not None:
-        try:
-            result = ftp_session(net, settings=check.ftp or (net.ftp.settings if net.ftp else None))
-        except FtpError as err:
-            return CheckResult(check, False, f"the FTP session cannot start: {err}")
-        got, wrong = result.outcome, []
-        if got != check.ftp_outcome:
-            wrong.append(f"the FTP session ends in {got} (expected {check.ftp_outcome}): {result.reason}")
-        return _verdict(check, wrong, right="" if wrong else f"the FTP session ends in {got}")
-    try:
-        result = trace(net, check.source, check.destination, src=check.src, proto=check.proto, dport=check.dport,
-                       reply=check.reply is not None or check.egress is not None)
-    except TraceError as err:
-        return CheckResult(check, False, f"the flow cannot be traced: {err}")
-    wrong, right = [], []
-    if check.disposition is not None:
-        (right if result.disposition.value == check.disposition else wrong).append(
-            f"the request ends {result.disposition.value}" + (
-                "" if result.disposition.value == check.disposition else
-                f" (expected {check.disposition}): {result.reason}"))
-    shown = result.reply if check.reply is not None or (check.egress and result.reply) else result
-    if check.reply is not None:
-        got = _reply_outcome(result)
-        (right if got == check.reply else wrong).append(
-            f"the reply ends {got}" + ("" if got == check.reply else
-                                       f" (expected {check.reply}): {shown.reason if shown else 'no reply'}"))
-    if check.egress is not None and shown is not None:
-        node, out = shown.hops[0].node, shown.hops[0].out_iface
-        got = f"{node}.{out}" if out else f"{node} (it never left)"
-        (right if got == check.egress else wrong).append(
-            f"it leaves by {got}" + ("" if got == check.egress else f" (expected {check.egress})"))
-    return _verdict(check, wrong, right="; ".join(right))
-
-
-def _reply_outcome(result: Trace) -> str:
-    if result.reply is None:
-        return "NONE (the request was not accepted)"
-    if result.reply.expected_at:
-        return "ACCEPTED_BY_WRONG_NODE"
-    return result.reply.disposition.value
-
-
-def _verdict(check: Check, wrong: list[str], right: str) -> CheckResult:
-    if not wrong:
-        return CheckResult(check, True, check.pass_text or f"right: {right}")
-    parts = [check.fail_text] if check.fail_text else []
-    if right:
-        parts.append(f"right so far: {right}")
-    parts.append("still wrong: " + "; ".join(wrong))
-    if check.hint:
-        parts.append(f"hint: {check.hint}")
-    return CheckResult(check, False, " — ".join(parts))
-
-
-def run_checks(net: Network, checks) -> list[CheckResult]:
-    return [run_check(net, c) for c in checks]
-
+from ..errors import shorten
+from ..feedback import not_answered, not_minimal, still_wrong
+from ..feedback import right as right_text
+from ..model import (
+    SWITCHES,
+    CommandError,
+    Flow,
+    Network,
+    TraceError,
+    apply_command,
+    ftp_session,
+    trace,
+)
+from ..model.setting_commands import netsh_set_switch
+from ..model.ftp_settings import with_ftp_settings
+from .kinds import Check, CheckResult
 
 # --- the exercise the field notes leave to the reader ---------------------------------------------
 
@@ -141,7 +56,7 @@ def minimal_switch_sets(net: Network, node: str, works) -> list[frozenset[Switch
     return found
 
 
-_WHY_FEWER = {
+WHY_FEWER = {
     "weakhostsend": "lets packets with that NIC's addresses as source leave by any NIC",
     "weakhostreceive": "lets that NIC accept packets for the addresses of every other NIC",
     "forwarding": "turns that NIC into a router for whatever arrives on it",
@@ -178,30 +93,29 @@ def grade_switches(net: Network, node: str, answer, works) -> CheckResult:
     check = Check("minimal switches", f"the fewest switches on {node} that make it work")
     chosen, problem = _switch_answer(net, node, answer)
     if problem:
-        return CheckResult(check, False, f"still wrong: {problem}")
+        return CheckResult(check, False, still_wrong(problem))
     if chosen is None:
-        return CheckResult(check, False, "no answer yet — hint: start from the NIC that owns the reply's "
-                                         "source address")
+        return CheckResult(check, False, not_answered("start from the NIC that owns the reply's source address"))
     label = {i.key: i.label for i in net.node(node).interfaces}
     minimal = minimal_switch_sets(net, node, works)
     shown = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(chosen)) or "no switches"
     if not works(with_switches(net, node, chosen)):
-        return CheckResult(check, False, f"still wrong: with {shown} the reply still does not arrive — hint: "
-                                         "which NIC owns the reply's source address, and which switch lets a "
-                                         "packet with that source leave by another NIC?")
+        return CheckResult(check, False, still_wrong(
+            f"with {shown} the reply still does not arrive", "which NIC owns the reply's source address, and "
+            "which switch lets a packet with that source leave by another NIC?"))
     if chosen in minimal:
         note = ""
         if any(s == "forwarding" for _, s in chosen):
             note = (" (it works, but forwarding also makes the NIC route whatever arrives on it: "
                     "weakhostsend is the narrower choice)")
-        return CheckResult(check, True, f"right: {shown} is enough, and no switch in it can be left out{note}")
+        return CheckResult(check, True, right_text(f"{shown} is enough, and no switch in it can be left out{note}"))
     extra = set(chosen) - set(next(m for m in minimal if m <= chosen))
-    why = "; ".join(f'{s} on "{label[k]}" {_WHY_FEWER[s]}' for k, s in sorted(extra))
+    why = "; ".join(f'{s} on "{label[k]}" {WHY_FEWER[s]}' for k, s in sorted(extra))
     commands = [netsh_set_switch(net.node(node).interface(k), s, False) for k, s in sorted(extra)]
     leave_out = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(extra))
-    return CheckResult(check, False, f"it works, but it is not minimal: leave out {leave_out}. "
-                                     f"Each extra switch widens what the server accepts or sends ({why}); the "
-                                     f"field notes ask for only what you need ({'; '.join(commands)})")
+    return CheckResult(check, False, not_minimal(
+        leave_out, f"Each extra switch widens what the server accepts or sends ({why}); the field notes ask for "
+                   f"only what you need ({'; '.join(commands)})", joined=". "))
 
 
 def _commands(answer) -> tuple[list[str] | None, str | None]:
@@ -217,32 +131,33 @@ def _commands(answer) -> tuple[list[str] | None, str | None]:
 def grade_commands(net: Network, node: str, answer, *, name: str, flows, hint: str, right: str,
                    one_default_gateway: bool = False, like: str | None = None) -> CheckResult:
     """Run a learner's Windows commands on `node`, then check that every (source, destination)
-    flow gets its reply. Optionally: only one default gateway left on the node; the same static
-    routes and gateways as node `like` (the same method on every cluster node)."""
-    from .model import CommandError, apply_command
+    flow (a Flow, or a (source, destination) pair) gets its reply. Optionally: only one default
+    gateway left on the node; the same static routes and gateways as node `like` (the same
+    method on every cluster node)."""
     check = Check(name)
     commands, problem = _commands(answer)
     if problem:
-        return CheckResult(check, False, f"still wrong: {problem}")
+        return CheckResult(check, False, still_wrong(problem))
     if not commands:
-        return CheckResult(check, False, f"no answer yet — hint: {hint}")
+        return CheckResult(check, False, not_answered(hint))
     changed = net
     for line in commands:
         try:
             changed, _ = apply_command(changed, node, line)
         except CommandError as err:
-            return CheckResult(check, False, f"still wrong: Windows refuses {shorten(line)}: {err}")
-    failing, untraceable = [], []
-    for s, d in flows:
+            return CheckResult(check, False, still_wrong(f"Windows refuses {shorten(line)}: {err}"))
+    failing, untraceable, done = [], [], []
+    for flow in (f if isinstance(f, Flow) else Flow(*f) for f in flows):
+        shown = f"{flow.source} -> {flow.destination}"
         try:
-            result = trace(changed, s, d, reply=True)
+            result = trace(changed, replace(flow, reply=True))
         except TraceError as err:  # the commands made the question itself wrong (d is now a subnet's edge)
-            untraceable.append(f"{s} -> {d} cannot be sent any more ({err})")
+            untraceable.append(f"{shown} cannot be sent any more ({err})")
             continue
         if not (result.accepted and result.reply is not None and result.reply.succeeded):
-            failing.append(f"{s} -> {d}")
-    done = [f"{s} -> {d}" for s, d in flows
-            if f"{s} -> {d}" not in failing and not any(u.startswith(f"{s} -> {d} ") for u in untraceable)]
+            failing.append(shown)
+        else:
+            done.append(shown)
     result = changed.node(node)
     defaults = [r for r in result.route_table if r.is_default]
     wrong = []
@@ -261,43 +176,42 @@ def grade_commands(net: Network, node: str, answer, *, name: str, flows, hint: s
     if any(not r.persistent for r in result.routes):
         wrong.append("a route without -p disappears at the next restart")
     if wrong:
-        parts = [f"right so far: {', '.join(done)} get their answer"] if done else []
-        return CheckResult(check, False, " — ".join(parts + ["still wrong: " + "; ".join(wrong), f"hint: {hint}"]))
-    return CheckResult(check, True, f"right: {right}")
+        return CheckResult(check, False, still_wrong("; ".join(wrong), hint,
+                                                     right_so_far=f"{', '.join(done)} get their answer" if done else ""))
+    return CheckResult(check, True, right_text(right))
 
 
 def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, name: str) -> CheckResult:
     """Exercise: make an FTP session work by setting the server's external address and
     forwarding the passive range."""
-    from .panels import ftp_view
     check = Check(name)
     if external_address is None and forward_range is None:
-        return CheckResult(check, False, "no answer yet — hint: the client needs the public address AND a way in "
-                                         "for the data connection")
+        return CheckResult(check, False, not_answered("the client needs the public address AND a way in for the "
+                                                      "data connection"))
     if external_address is not None and not isinstance(external_address, str):
-        return CheckResult(check, False, f"still wrong: write the address as text in quotes, e.g. \"203.0.113.7\", "
-                                         f"not {shorten(external_address)}")
-    view = ftp_view(net, settings, external_address=external_address or "",
-                    forward_range=bool(forward_range))
-    if view.errors:
-        return CheckResult(check, False, "still wrong: " + "; ".join(view.errors.values()))
-    if view.result.succeeded:
-        return CheckResult(check, True, "right: the server announces its public address and the firewall "
-                                        "forwards the small passive range")
+        return CheckResult(check, False, still_wrong('write the address as text in quotes, e.g. "203.0.113.7", '
+                                                     f"not {shorten(external_address)}"))
+    changed, settings, errors = with_ftp_settings(net, settings, external_address=external_address or "",
+                                                  forward_range=bool(forward_range))
+    if errors:
+        return CheckResult(check, False, still_wrong("; ".join(errors.values())))
+    session = ftp_session(changed, settings=settings)
+    if session.succeeded:
+        return CheckResult(check, True, right_text("the server announces its public address and the firewall "
+                                                   "forwards the small passive range"))
     right = []  # only the halves that are right on their own: a wrong address is never "right so far"
     if external_address and net.ftp is not None and external_address.strip() == str(net.ftp.address):
         right.append(f"the server announces {external_address.strip()}, the address the client dials")
     if forward_range is True:
         right.append("the passive range is forwarded")
-    parts = [f"right so far: {', '.join(right)}"] if right else []
-    return CheckResult(check, False, " — ".join(parts + [f"still wrong: {view.result.reason}",
-                                                         "hint: the client needs the public address AND a way in"]))
+    return CheckResult(check, False, still_wrong(session.reason, "the client needs the public address AND a way in",
+                                                 right_so_far=", ".join(right)))
 
 
 def reply_accepted(source: str, destination: str, **flow):
     """A goal for `minimal_switch_sets`: the flow's reply reaches the node that asked."""
     def works(net: Network) -> bool:
-        result = trace(net, source, destination, reply=True, **flow)
+        result = trace(net, Flow(source, destination, reply=True, **flow))
         return result.reply is not None and result.reply.succeeded
     return works
 
@@ -305,22 +219,22 @@ def reply_accepted(source: str, destination: str, **flow):
 def grade_source_address(net: Network, node: str, destination: str, answer, *, name: str) -> CheckResult:
     """Exercise: which source address does `node` pick for a new connection to `destination`?
     A wrong answer is compared with the model's pick by the rule that decided (KB 969029)."""
-    from .model import choose_source, select_route
-    from .model.addressing import common_prefix_length
+    from ..model import choose_source, select_route
+    from ..model.addressing import common_prefix_length
     check = Check(name)
     hint = "look at the outgoing NIC's addresses and count the leading bits each shares with the next hop"
     if answer is None or answer is Ellipsis:
-        return CheckResult(check, False, f"no answer yet — hint: {hint}")
+        return CheckResult(check, False, not_answered(hint))
     try:
         given = IPv4Address(str(answer).strip())
     except ValueError:
-        return CheckResult(check, False, f"still wrong: {shorten(answer)} is not an IPv4 address — hint: {hint}")
+        return CheckResult(check, False, still_wrong(f"{shorten(answer)} is not an IPv4 address", hint))
     host, dst = net.node(node), IPv4Address(destination)
     route = select_route(host, dst).winner.route
     hop = route.next_hop(dst)
     picked, rule = choose_source(host, route.interface, hop, dst)
     if given == picked:
-        return CheckResult(check, True, f"right: {picked}, by {rule}")
+        return CheckResult(check, True, right_text(f"{picked}, by {rule}"))
     out = host.interface(route.interface)
     if not host.owns(given):
         why = f"{given} is not an address of {node}"
@@ -334,4 +248,4 @@ def grade_source_address(net: Network, node: str, destination: str, answer, *, n
         why = (f"{given} shares {common_prefix_length(given, hop)} leading bits with the next hop {hop}, "
                f"{picked} shares {common_prefix_length(picked, hop)}; the order of the addresses is not "
                f"one of the KB 969029 rules on {host.os.display}")
-    return CheckResult(check, False, f"still wrong: you answered {given}: {why} — hint: {hint}")
+    return CheckResult(check, False, still_wrong(f"you answered {given}: {why}", hint))

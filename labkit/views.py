@@ -9,26 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .model import (CommandError, FtpClientSettings, Gateway, Network, Route, RouteOrigin, Trace,
-                    TraceError, ftp_session, node_commands, run_command, split_command_line, trace,
-                    validate_network)
-from .errors import shorten
+from .model import (
+    CommandError,
+    Flow,
+    FtpClientSettings,
+    Gateway,
+    Network,
+    Route,
+    RouteOrigin,
+    Trace,
+    TraceError,
+    ftp_session,
+    node_commands,
+    run_command,
+    split_command_line,
+    trace,
+    validate_network,
+)
 from .model.addressing import parse_ipv4
-from .model.engine import unicast_problem
 from .model.ftp import FtpResult
-from .model.middlebox import FtpHelper, PortForward, Rule, parse_port_range
+from .model.ftp_settings import with_ftp_settings
 from .model.routes import RouteRefused, parse_destination, route_interface
-
-
-@dataclass(frozen=True)
-class Flow:
-    """The packet a panel traces."""
-
-    source: str
-    dst: str
-    src: str | None = None
-    proto: str = "tcp"
-    reply: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = No
         candidate, changed = net, net.node(node)
     result = None
     try:
-        result = trace(candidate, flow.source, flow.dst, src=flow.src or None, proto=flow.proto, reply=flow.reply)
+        result = trace(candidate, flow)
     except TraceError as err:
         errors["flow"] = str(err) + STALE
     return HostView(candidate, node, result, tuple(node_commands(changed)), errors, warnings)
@@ -188,56 +189,9 @@ def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str
              passive_range: str | None = None, forward_range: bool | None = None,
              helper: bool | None = None, affinity: str | None = None) -> FtpView:
     """The scenario's FTP session with these settings (None leaves a setting as the scenario has it)."""
-    errors: dict[str, str] = {}
-    setup = net.ftp
-    if setup is None:
-        return FtpView(net, None, {"scenario": "this scenario has no ftp: section"})
-    server = net.node(setup.server)
-    ss = server.ftp_server
-    changes = {}
-    if external_address is not None:
-        try:
-            changes["external_address"] = (parse_ipv4(external_address, "address")
-                                           if external_address.strip() else None)
-        except ValueError as err:
-            errors["external_address"] = str(err)
-        else:
-            problem = changes["external_address"] and unicast_problem(net, changes["external_address"])
-            if problem:  # a client cannot dial it: the server may not announce it
-                errors["external_address"] = f"{changes.pop('external_address')} {problem}: expected the address " \
-                                             "the client dials, e.g. the firewall's public address"
-    if passive_range is not None:
-        try:
-            changes["passive_ports"] = parse_port_range(passive_range) if passive_range.strip() else None
-        except ValueError:
-            errors["passive_range"] = f"expected a port range like 51976-51999, got {shorten(passive_range)}"
-    ss = replace(ss, **changes)
-    changed = net
-    for node in net.nodes:  # every FTP server (behind a load balancer, each backend) gets the setting
-        if node.ftp_server is not None:
-            changed = changed.with_node(replace(node, ftp_server=replace(node.ftp_server, **changes)))
-    for node in changed.nodes:
-        if node.nat is not None:
-            control = [pf for pf in node.nat.port_forwards if server.owns(pf.to)
-                       and pf.ports[0] <= ss.port <= pf.ports[1]]
-            if forward_range is not None and control and ss.passive_ports:
-                forwards = tuple(pf for pf in node.nat.port_forwards if pf.ports != ss.passive_ports)
-                rules = node.firewall.rules if node.firewall else ()
-                rules = tuple(r for r in rules if r.name != "passive range (panel)")
-                if forward_range:
-                    to = control[0].to
-                    forwards += (PortForward(control[0].interface, "tcp", ss.passive_ports, to),)
-                    rules += (Rule("allow", "forward", control[0].interface, None, "tcp", None, None, None,
-                                   ss.passive_ports, "passive range (panel)"),)
-                node = replace(node, nat=replace(node.nat, port_forwards=forwards),
-                               firewall=replace(node.firewall, rules=rules) if node.firewall else None)
-            if helper is not None:
-                node = replace(node, ftp_helper=FtpHelper() if helper else None)
-        if node.load_balancer is not None and affinity is not None:
-            node = replace(node, load_balancer=replace(node.load_balancer, affinity=affinity))
-        changed = changed.with_node(node)
-    if settings.ccc and settings.tls == "none":
-        settings = replace(settings, ccc=False)  # CCC ends TLS: without TLS there is nothing to end
+    changed, settings, errors = with_ftp_settings(
+        net, settings, external_address=external_address, passive_range=passive_range,
+        forward_range=forward_range, helper=helper, affinity=affinity)
     if errors:
         return FtpView(net, None, errors)
     return FtpView(changed, ftp_session(changed, settings=settings))

@@ -1,0 +1,143 @@
+"""The check kinds a scenario file declares (`checks:`): each grades one observable outcome (where
+a flow ends, whether its answer comes back and by which NIC, how an FTP session ends), never a
+whole configuration. `run(net)` gives a `CheckResult` in the one feedback format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..feedback import ShownAsFeedback, still_wrong
+from ..feedback import right as right_text
+from ..model import (
+    Flow,
+    FtpClientSettings,
+    Network,
+    Trace,
+    TraceError,
+    ftp_session,
+    trace,
+)
+from ..model.ftp import FtpError
+
+
+@dataclass(frozen=True)
+class Check:
+    """What every check has: a name, what it checks, and its own feedback texts (the scenario
+    file's `pass:`, `fail:` and `hint:`). The kinds below say what is graded."""
+
+    name: str
+    description: str = ""
+    pass_text: str = ""
+    fail_text: str = ""
+    hint: str = ""
+
+    def run(self, net: Network) -> CheckResult:
+        raise TypeError(f"{type(self).__name__} grades nothing: use FlowCheck, ReplyCheck or FtpCheck")
+
+    def verdict(self, wrong: list[str], right: str) -> CheckResult:
+        """Passed when nothing is wrong; otherwise right so far, still wrong, and the hint."""
+        if not wrong:
+            return CheckResult(self, True, self.pass_text or right_text(right))
+        return CheckResult(self, False, still_wrong("; ".join(wrong), self.hint, right_so_far=right,
+                                                    lead=self.fail_text))
+
+
+@dataclass(frozen=True, repr=False)
+class CheckResult(ShownAsFeedback):
+    check: Check
+    passed: bool
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{'PASS' if self.passed else 'FAIL'}] {self.check.name}: {self.message}"
+
+    def _label(self) -> str:
+        return self.check.name
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowCheck(Check):
+    """Where the request ends: its disposition (ACCEPTED, NO_ROUTE, STRONG_SEND_BLOCKED, …)."""
+
+    flow: Flow
+    disposition: str
+
+    def run(self, net: Network) -> CheckResult:
+        return _run_flow(self, net, replace(self.flow, reply=False), self.disposition, None, None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyCheck(Check):
+    """Whether the answer comes back: the reply's disposition (or ACCEPTED_BY_WRONG_NODE) and/or
+    the 'node.interface' it leaves by; optionally the request's disposition as well."""
+
+    flow: Flow
+    reply: str | None = None
+    egress: str | None = None
+    disposition: str | None = None
+
+    def run(self, net: Network) -> CheckResult:
+        return _run_flow(self, net, replace(self.flow, reply=True), self.disposition, self.reply, self.egress)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FtpCheck(Check):
+    """How the scenario's FTP session ends (success or failure), with these client settings
+    (None: the scenario's own `ftp:` section)."""
+
+    outcome: str
+    settings: FtpClientSettings | None = None
+
+    def run(self, net: Network) -> CheckResult:
+        try:
+            result = ftp_session(net, settings=self.settings or (net.ftp.settings if net.ftp else None))
+        except FtpError as err:
+            return CheckResult(self, False, f"the FTP session cannot start: {err}")
+        got, wrong = result.outcome, []
+        if got != self.outcome:
+            wrong.append(f"the FTP session ends in {got} (expected {self.outcome}): {result.reason}")
+        return self.verdict(wrong, right="" if wrong else f"the FTP session ends in {got}")
+
+
+def _run_flow(check: Check, net: Network, flow: Flow, disposition: str | None, reply: str | None,
+              egress: str | None) -> CheckResult:
+    """The request's disposition, the reply's, and the NIC the reply (or the request) leaves by."""
+    try:
+        result = trace(net, flow)
+    except TraceError as err:
+        return CheckResult(check, False, f"the flow cannot be traced: {err}")
+    wrong, right = [], []
+    if disposition is not None:
+        got = result.disposition.value
+        (right if got == disposition else wrong).append(
+            f"the request ends {got}" + ("" if got == disposition else f" (expected {disposition}): {result.reason}"))
+    shown = result.reply if reply is not None or (egress and result.reply) else result
+    if reply is not None:
+        got = _reply_outcome(result)
+        (right if got == reply else wrong).append(
+            f"the reply ends {got}" + ("" if got == reply else
+                                       f" (expected {reply}): {shown.reason if shown else 'no reply'}"))
+    if egress is not None and shown is not None:
+        node, out = shown.hops[0].node, shown.hops[0].out_iface
+        got = f"{node}.{out}" if out else f"{node} (it never left)"
+        (right if got == egress else wrong).append(
+            f"it leaves by {got}" + ("" if got == egress else f" (expected {egress})"))
+    return check.verdict(wrong, right="; ".join(right))
+
+
+def _reply_outcome(result: Trace) -> str:
+    if result.reply is None:
+        return "NONE (the request was not accepted)"
+    return result.reply.outcome.value
+
+
+def run_check(net: Network, check: Check) -> CheckResult:
+    """Grade one check against a network."""
+    return check.run(net)
+
+
+def run_checks(net: Network, checks) -> list[CheckResult]:
+    return [check.run(net) for check in checks]
+
+
+__all__ = ["Check", "CheckResult", "FlowCheck", "FtpCheck", "ReplyCheck", "run_check", "run_checks"]
