@@ -94,7 +94,7 @@ def _free_port() -> int:
 
 
 def _notebook(path: Path) -> None:
-    cells = [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+    cells: list[dict[str, object]] = [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
              for source in CELLS]
     kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}
     path.write_text(json.dumps({"cells": cells, "metadata": kernel, "nbformat": 4, "nbformat_minor": 5}))

@@ -32,6 +32,8 @@ def tls_bytes(packet: WirePacket) -> bytes:
     """The TLS records a packet carries in place of its clear-text payload."""
     from scapy.layers.tls.handshake import TLSClientHello, TLSServerHello
     from scapy.layers.tls.record import TLS, TLSChangeCipherSpec
+    if packet.tls is None:
+        raise ValueError("tls_bytes: this packet carries clear text (its tls label is None)")
     kind, _, who = packet.tls.partition(":")
     seed = f"{kind}:{who}:{packet.seq}:{packet.payload!r}"
     if kind == "client_hello":

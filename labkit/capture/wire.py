@@ -279,6 +279,8 @@ def _session_packets(result: FtpResult) -> _Capture:
                 _close(cap, conn, "server")
             continue
         data = step.trace
+        if data is None:  # no packet was traced for this step, so none reached the wire
+            continue
         passive = step.sender == result.client
         port = _listening_port(result.steps, number - 1, passive)
         listening = (data.accepted and data.last_hop.node == step.receiver

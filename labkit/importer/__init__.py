@@ -16,10 +16,14 @@ import os
 import sys
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
 
 from ..model import Role
 from .lint import LintWarning, lint
 from .text import MAX_BYTES, ImportInputError, Kind, decode, identify
+
+if TYPE_CHECKING:
+    from ..model import Network
 
 __all__ = ["ImportInputError", "ImportResult", "LintWarning", "import_server", "import_texts", "lint", "read_source"]
 
@@ -28,8 +32,8 @@ __all__ = ["ImportInputError", "ImportResult", "LintWarning", "import_server", "
 class ImportResult:
     """The imported network, which output was which, and what the kit could not tell or warns about."""
 
-    network: object
-    """labkit.model.Network: the servers, one router per gateway, one segment per subnet."""
+    network: Network
+    """The servers, one router per gateway, one segment per subnet."""
     sources: tuple[tuple[str, str], ...]
     """(source, the command recognised in it)."""
     unknowns: tuple[str, ...]

@@ -17,7 +17,7 @@ from ipaddress import IPv4Address, IPv4Interface
 
 from ..model import Cluster, ClusterMode, Interface, Network, Node, Role, interface_defaults, profile
 from ..model.osprofile import DEFAULT_ROUTER_OS
-from .build import ServerOutputs, build_node
+from .build import ServerOutputs, build_node, with_switches
 from .parsers import IpconfigAll, NicOutput, RoutePrint
 from .text import ImportInputError
 
@@ -95,8 +95,8 @@ def _server_for_nics(output: NicOutput, source: str, ipconfigs, routes, position
         if matched > 0:
             scores[n] = matched
     if not scores:
-        names = ", ".join(f'"{nic.name}"' for nic in output.nics)
-        raise ImportInputError(source, f"its interfaces ({names}) are not the adapters of any ipconfig /all given; "
+        listed_names = ", ".join(f'"{nic.name}"' for nic in output.nics)
+        raise ImportInputError(source, f"its interfaces ({listed_names}) are not the adapters of any ipconfig /all given; "
                                "expected the output from the same server")
     best = max(scores.values())
     return _by_order([n for n, s in scores.items() if s == best], source, position, ipconfigs, notes,
@@ -155,8 +155,8 @@ def _routers(nodes: list[Node], taken: set[str]) -> list[Node]:
             found[hop] = IPv4Interface(f"{hop}/{subnet.network.prefixlen}")
     router_os = profile(DEFAULT_ROUTER_OS)
     return [Node(name=node_name(f"router-{dashed(hop)}", taken), os=router_os, role=Role.ROUTER,
-                 interfaces=(Interface("lan", "lan", _segment(address), (address,),
-                                       **interface_defaults(router_os, Role.ROUTER)),))
+                 interfaces=(with_switches(Interface("lan", "lan", _segment(address), (address,)),
+                                           interface_defaults(router_os, Role.ROUTER)),))
             for hop, address in found.items()]
 
 

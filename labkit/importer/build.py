@@ -11,6 +11,7 @@ lists them under Persistent Routes, with the interface metric taken back off the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 
@@ -154,7 +155,8 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
             notes.append(f'"{adapter.name}": interface index {index} ({index:#x}) is outside the 2-9999 the kit '
                          "numbers with, so the kit numbers it itself")
         iface = Interface(key=key, label=adapter.name, segment=None, addresses=adapter.addresses,
-                          index=index if index is not None and 2 <= index <= 9999 else None, **switches)
+                          index=index if index is not None and 2 <= index <= 9999 else None)
+        iface = with_switches(iface, switches)
         iface = replace(iface, **_metric_fields(os, metric, settings))
         interfaces.append(iface)
         owner.update({a.ip: key for a in adapter.addresses})
@@ -170,6 +172,12 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
     node = Node(name=name, os=os, interfaces=tuple(interfaces))
     node, more = _gateways_and_routes(node, outputs, owner)
     return node, notes + more
+
+
+def with_switches(iface: Interface, switches: Mapping[str, bool]) -> Interface:
+    """`iface` with its per-NIC switches set from `switches` (interface_defaults' keys)."""
+    return replace(iface, weakhostsend=switches["weakhostsend"], weakhostreceive=switches["weakhostreceive"],
+                   forwarding=switches["forwarding"])
 
 
 def _metric_fields(os, metric: int, settings: NicSettings | None) -> dict:
@@ -205,7 +213,7 @@ def _gateways_and_routes(node: Node, outputs: ServerOutputs, owner: dict) -> tup
         saved = persistent.get((row.destination, row.gateway or IPv4Address("0.0.0.0")))
         if saved is not None:
             matched.add((saved.destination, saved.gateway))
-        if row.destination == default and (key, row.gateway) in typed:
+        if row.destination == default and row.gateway is not None and (key, row.gateway) in typed:
             automatic = node.os.static_gateway_metric
             gateways[key].append(_gateway(row.gateway, metric, saved, ifm if automatic is None else automatic))
             continue

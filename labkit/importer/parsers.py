@@ -99,7 +99,7 @@ def parse_ipconfig_all(text: str, source: str) -> IpconfigAll:
 def _adapter(raw: dict, source: str) -> Adapter:
     addresses, gateways, auto = [], [], []
     pending: IPv4Address | None = None
-    values = {}
+    values: dict[str, str] = {}
     for label, *given in raw["fields"]:
         first = re.sub(r"\(.*\)$", "", given[0]).strip() if given else ""
         values.setdefault(label, first)

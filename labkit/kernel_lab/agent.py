@@ -14,6 +14,7 @@ import signal
 import socket
 import ssl
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 USER, PASSWORD = "student", "labkit"
@@ -35,13 +36,6 @@ def serve(cfg: dict) -> None:
     (root / "readme.txt").write_text("Hello from the labkit kernel lab.\n")
     authorizer = DummyAuthorizer()
     authorizer.add_user(USER, PASSWORD, str(root), perm="elr")
-    base = FTPHandler
-    if cfg["tls"]:
-        from pyftpdlib.handlers import TLS_FTPHandler
-        ca = trustme.CA()
-        ca.cert_pem.write_to_path(str(work / "ca.pem"))
-        ca.issue_cert(*cfg["names"]).private_key_and_cert_chain_pem.write_to_path(str(work / "server.pem"))
-        base = TLS_FTPHandler
 
     # Short data-channel timeouts keep a failing case to seconds (pyftpdlib waits 30 s).
     class QuickActive(ActiveDTP):
@@ -50,20 +44,20 @@ def serve(cfg: dict) -> None:
     class QuickPassive(PassiveDTP):
         timeout = DATA_TIMEOUT
 
-    class Handler(base):
-        pass
-
-    Handler.authorizer = authorizer
-    Handler.active_dtp, Handler.passive_dtp = QuickActive, QuickPassive
-    Handler.passive_ports = [cfg["passive_port"]]
-    Handler.masquerade_address = cfg["masquerade_address"]
-    Handler.permit_foreign_addresses = cfg["permit_foreign_addresses"]
-    Handler.permit_privileged_ports = cfg["permit_privileged_ports"]
+    settings = {"authorizer": authorizer, "active_dtp": QuickActive, "passive_dtp": QuickPassive,
+                "passive_ports": [cfg["passive_port"]], "masquerade_address": cfg["masquerade_address"],
+                "permit_foreign_addresses": cfg["permit_foreign_addresses"],
+                "permit_privileged_ports": cfg["permit_privileged_ports"]}
+    base = FTPHandler
     if cfg["tls"]:
-        Handler.certfile = str(work / "server.pem")
-        Handler.tls_control_required = cfg["tls_control_required"]
-        Handler.tls_data_required = cfg["tls_data_required"]
-    server = FTPServer((cfg["host"], cfg["port"]), Handler)
+        from pyftpdlib.handlers import TLS_FTPHandler
+        ca = trustme.CA()
+        ca.cert_pem.write_to_path(str(work / "ca.pem"))
+        ca.issue_cert(*cfg["names"]).private_key_and_cert_chain_pem.write_to_path(str(work / "server.pem"))
+        base = TLS_FTPHandler
+        settings.update(certfile=str(work / "server.pem"), tls_control_required=cfg["tls_control_required"],
+                        tls_data_required=cfg["tls_data_required"])
+    server = FTPServer((cfg["host"], cfg["port"]), type("Handler", (base,), settings))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("ready", flush=True)
     try:
@@ -76,14 +70,14 @@ def client(cfg: dict) -> dict:
     """Log in, LIST, QUIT; the transcript and where the session broke."""
     transcript: list[list[str]] = []
     out = {"transcript": transcript, "outcome": "failure", "failed_at": None, "error": None}
-    tls = cfg["tls"] == "explicit"
-    if tls:
-        context = ssl.create_default_context(cafile=cfg["ca_file"])
+    context = ssl.create_default_context(cafile=cfg["ca_file"]) if cfg["tls"] == "explicit" else None
+    if context is not None:
         ftp: ftplib.FTP = ftplib.FTP_TLS(context=context, timeout=CONTROL_TIMEOUT,
                                          source_address=("", cfg["control_sport"]))
     else:
         ftp = ftplib.FTP(timeout=CONTROL_TIMEOUT, source_address=("", cfg["control_sport"]))
-    ftp.trust_server_pasv_ipv4_address = cfg["trust_pasv_address"]
+    # typeshed's ftplib.FTP lacks this class attribute (CPython added it with bpo-43285)
+    ftp.trust_server_pasv_ipv4_address = cfg["trust_pasv_address"]  # type: ignore[attr-defined]
 
     def send(command: str, shown: str | None = None) -> str:
         try:
@@ -101,27 +95,27 @@ def client(cfg: dict) -> dict:
         except OSError as err:
             out.update(failed_at="control", error=f"{type(err).__name__}: {err}")
             return out
-        if tls:
+        if context is not None:
             send("AUTH TLS")
-            ftp.sock = ftp.context.wrap_socket(ftp.sock, server_hostname=cfg["address"])
-            ftp.file = ftp.sock.makefile("r", encoding=ftp.encoding)
+            secure = context.wrap_socket(_control_socket(ftp), server_hostname=cfg["address"])
+            ftp.sock, ftp.file = secure, secure.makefile("r", encoding=ftp.encoding)
         send(f"USER {USER}")
         send(f"PASS {PASSWORD}", "PASS ******")
-        if tls:
+        if context is not None:
             send("PBSZ 0")
             send(f"PROT {cfg['prot']}")
             if cfg["ccc"]:
                 try:
                     send("CCC")
-                    ftp.sock = ftp.sock.unwrap()
-                    ftp.file = ftp.sock.makefile("r", encoding=ftp.encoding)
+                    plain = secure.unwrap()
+                    ftp.sock, ftp.file = plain, plain.makefile("r", encoding=ftp.encoding)
                 except _Refused:
                     if cfg.get("on_ccc_refused", "stop") == "stop":
                         raise  # as ftplib's ccc() does: it raises on the refusal
                     # 'continue': the server keeps TLS on; the session goes on encrypted
         if cfg.get("type_before_data", True):
             send("TYPE A")
-        _listing(ftp, send, transcript, cfg, private=tls and cfg["prot"] == "P")
+        _listing(ftp, send, transcript, cfg, context if cfg["prot"] == "P" else None)
         send("QUIT")
         out["outcome"] = "success"
     except _Refused as refused:
@@ -150,16 +144,27 @@ class _DataFailed(Exception):
     pass
 
 
-def _listing(ftp, send, transcript, cfg: dict, private: bool) -> None:
-    mode, peer = cfg["mode"], ftp.sock.getpeername()[0]
-    listener = conn = None
+def _control_socket(ftp: ftplib.FTP) -> socket.socket:
+    """The control connection's socket, which ftplib sets on connect and clears on close."""
+    if ftp.sock is None:
+        raise OSError("the FTP control connection is not open")
+    return ftp.sock
+
+
+def _listing(ftp: ftplib.FTP, send: Callable[[str], str], transcript: list[list[str]], cfg: dict,
+             context: ssl.SSLContext | None) -> None:
+    """LIST over a data connection; `context` protects it (PROT P), None leaves it clear."""
+    control = _control_socket(ftp)
+    mode, peer = cfg["mode"], control.getpeername()[0]
+    listener: socket.socket | None = None
+    conn: socket.socket | None = None
     try:
         if mode in ("passive", "epsv"):
             if mode == "passive":
                 host, port = ftplib.parse227(send("PASV"))
                 target = host if cfg["trust_pasv_address"] else peer
             else:
-                _, port = ftplib.parse229(send("EPSV"), ftp.sock.getpeername())
+                _, port = ftplib.parse229(send("EPSV"), control.getpeername())
                 target = peer
             try:
                 conn = socket.create_connection((target, port), timeout=DATA_TIMEOUT,
@@ -167,7 +172,7 @@ def _listing(ftp, send, transcript, cfg: dict, private: bool) -> None:
             except OSError as err:
                 raise _DataFailed(f"connect to {target}:{port}: {type(err).__name__}: {err}") from None
         else:
-            listener = socket.create_server((ftp.sock.getsockname()[0], cfg["data_port"]))
+            listener = socket.create_server((control.getsockname()[0], cfg["data_port"]))
             listener.settimeout(DATA_TIMEOUT)
             host, port = listener.getsockname()
             if mode == "active":
@@ -180,8 +185,9 @@ def _listing(ftp, send, transcript, cfg: dict, private: bool) -> None:
                 conn, _ = listener.accept()
             except OSError as err:
                 raise _DataFailed(f"no data connection arrived: {err}") from None
-        if private:
-            conn = ftp.context.wrap_socket(conn, server_hostname=cfg["address"])
+        assert conn is not None, "passive and EPSV connect before LIST, active accepts after it"
+        if context is not None:
+            conn = context.wrap_socket(conn, server_hostname=cfg["address"])
         with conn.makefile("r", encoding="utf-8") as data:
             data.read()
         conn.close()

@@ -16,11 +16,28 @@ from __future__ import annotations
 
 import re
 
+from ..model.ftp_protocol import FtpServerSettings, FtpSetup
 from ..model.host import Node, Role
 from ..model.middlebox import Firewall, Rule
 from ..model.network import Network
+from .netns import LabError
 
 _IFNAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,14}")
+
+
+def server_settings(net: Network, server: str) -> FtpServerSettings:
+    """The FTP server node `server` runs (the one the lab replaces with pyftpdlib)."""
+    settings = net.node(server).ftp_server
+    if not isinstance(settings, FtpServerSettings):
+        raise LabError(f"{server} runs no FTP server (give it an ftp_server: section)")
+    return settings
+
+
+def ftp_setup(net: Network) -> FtpSetup:
+    """The scenario's FTP session: its client, server, dialled address and client settings."""
+    if not isinstance(net.ftp, FtpSetup):
+        raise LabError(f"{net.name} has no ftp: section; say which nodes are the FTP client and server")
+    return net.ftp
 
 
 def cannot_build(net: Network, server: str) -> str | None:
@@ -41,7 +58,7 @@ def cannot_build(net: Network, server: str) -> str | None:
         for forward in (node.nat.port_forwards if node.nat else ()):
             if forward.to_port is not None and forward.ports.size > 1:
                 return f"{node.name} forwards a port range to other ports, which the lab does not build"
-    ss = net.node(server).ftp_server
+    ss = server_settings(net, server)
     if ss.tls == "implicit":
         return "the server offers implicit TLS, which pyftpdlib does not"
     if ss.ccc:
@@ -52,11 +69,12 @@ def cannot_build(net: Network, server: str) -> str | None:
 
 
 def segments(net: Network) -> dict[str, list[tuple[Node, str]]]:
-    """segment -> [(node, interface key)] in scenario order."""
+    """segment -> [(node, interface key)] in scenario order (loopback adapters have none)."""
     found: dict[str, list[tuple[Node, str]]] = {}
     for node in net.nodes:
         for iface in node.interfaces:
-            found.setdefault(iface.segment, []).append((node, iface.key))
+            if iface.segment is not None:
+                found.setdefault(iface.segment, []).append((node, iface.key))
     return found
 
 

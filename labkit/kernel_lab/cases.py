@@ -32,7 +32,7 @@ class Case:
     def setup(self) -> tuple[Network, FtpClientSettings]:
         from ..scenario import load_scenario
         net = load_scenario(self.scenario)
-        settings = net.ftp.settings
+        settings = build.ftp_setup(net).settings
         return self.change(net, settings) if self.change else (net, settings)
 
 
@@ -105,7 +105,7 @@ CASES = (
     Case("seed EPSV", "ftp-nat-seed", _client(mode="epsv")),
     Case("seed EPSV over TLS", "ftp-nat-seed", _client(mode="epsv", tls="explicit")),
     Case("partial range, server picks 51990 (not forwarded)", "ftp-nat-ftps-partial",
-         lambda n, s: (_node(n, "ftpsrv", ftp_server=replace(n.node("ftpsrv").ftp_server,
+         lambda n, s: (_node(n, "ftpsrv", ftp_server=replace(build.server_settings(n, "ftpsrv"),
                                                             passive_ports=(51990, 51990))), s)),
     Case("seed TLS + CCC (server refuses CCC)", "ftp-nat-seed", _client(tls="explicit", ccc=True)),
     Case("seed TLS + CCC refused, client carries on", "ftp-nat-seed",
@@ -137,7 +137,7 @@ class Row:
 
     @property
     def verdict(self) -> str:
-        if self.skipped:
+        if self.skipped or self.comparison is None:
             return "not built"
         if self.comparison.agree:
             return "agree"
@@ -150,7 +150,7 @@ class Row:
 
 def run_case(case: Case, captures=None) -> Row:
     net, settings = case.setup()
-    why_not = build.cannot_build(net, net.ftp.server)
+    why_not = build.cannot_build(net, build.ftp_setup(net).server)
     if why_not:
         return Row(case, None, why_not)
     if case.needs_loose and not helper_loose():
@@ -176,10 +176,10 @@ def table(rows: list[Row]) -> str:
              "| case | model | kernel | 227/229 the client received (model / kernel) | verdict |",
              "|---|---|---|---|---|"]
     for row in rows:
-        if row.skipped:
+        c = row.comparison
+        if row.skipped or c is None:
             lines.append(f"| {row.case.name} | - | - | - | not built: {row.skipped} |")
             continue
-        c = row.comparison
         same = c.model.passive_reply == c.kernel.passive_reply
         passive = (c.model.passive_reply or "-") if same else f"{c.model.passive_reply or '-'} / {c.kernel.passive_reply or '-'}"
         passive = passive.replace("|", "\\|")  # a 229's (|||port|) inside a Markdown cell

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from pathlib import Path
@@ -71,7 +72,7 @@ class Comparison:
 def as_built(net: Network, server: str) -> Network:
     """The network the lab builds: the server becomes pyftpdlib with one passive port."""
     node = net.node(server)
-    ss = node.ftp_server
+    ss = build.server_settings(net, server)
     port = ss.passive_pool(node.os.is_windows)[0]
     return net.with_node(replace(node, ftp_server=replace(ss, software="pyftpdlib", passive_ports=(port, port))))
 
@@ -81,6 +82,8 @@ def model_outcome(result: FtpResult) -> Outcome:
                     and s.received[:3] in ("227", "229")), None)
     if result.succeeded:
         return Outcome("success", None, passive)
+    if result.failed_step is None:  # a failure the model could not place on a step
+        return Outcome("failure", None, passive, result.reason)
     step = result.steps[result.failed_step - 1]
     if step.channel == "data":
         where = "data"
@@ -104,21 +107,21 @@ def kernel_version() -> str:
 
 def run(net: Network, settings: FtpClientSettings | None = None, *, client: str | None = None,
         server: str | None = None, address: str | None = None, case: str = "",
-        captures: Path | None = None, progress=None) -> Comparison:
+        captures: Path | str | None = None, progress: Callable[[str], object] | None = None) -> Comparison:
     """Build, run, capture, compare, and remove everything (also on error, Ctrl-C and SIGTERM)."""
     problem = requirements_problem()
     if problem:
         raise LabError(problem)
-    setup = net.ftp
-    client = client or setup.client
-    server = server or setup.server
-    settings = settings or setup.settings
-    address = IPv4Address(str(address or setup.address))
+    if not (client and server and settings and address):
+        setup = build.ftp_setup(net)
+        client, server = client or setup.client, server or setup.server
+        settings, address = settings or setup.settings, address or str(setup.address)
+    dialled = IPv4Address(str(address))
     why_not = build.cannot_build(net, server)
     if why_not:
         raise LabError(f"{case or net.name}: cannot build this in namespaces: {why_not}")
     built = as_built(net, server)
-    model = model_outcome(ftp_session(built, client, server, address, settings, check_fixes=False))
+    model = model_outcome(ftp_session(built, client, server, dialled, settings, check_fixes=False))
     say = progress or (lambda text: None)
     restore = on_termination()
     lab = Namespaces()
@@ -133,7 +136,7 @@ def run(net: Network, settings: FtpClientSettings | None = None, *, client: str 
         dumps = lab.captures([(lab.names[node.name], iface.key, folder / f"{node.name}-{iface.key}.pcap")
                               for node in built.nodes for iface in node.interfaces])
         say("capturing; starting the server")
-        report = _session(lab, built, client, server, address, settings, work)
+        report = _session(lab, built, client, server, dialled, settings, work)
         lab.stop_captures(dumps)
         say("session done")
         return Comparison(case or net.name, model, kernel_outcome(report), folder if captures else None)
@@ -175,14 +178,14 @@ def _build(lab: Namespaces, net: Network) -> None:
             lab.nft(ns, rules)
 
 
-def _agent_env() -> dict:
+def _agent_env() -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[2])
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
 
 
 def _session(lab: Namespaces, net: Network, client: str, server: str, address: IPv4Address,
              settings: FtpClientSettings, work: Path) -> dict:
-    ss = net.node(server).ftp_server
+    ss = build.server_settings(net, server)
     server_ip = net.node(server).addresses[0].ip
     agent = [sys.executable, "-m", "labkit.kernel_lab.agent"]
     cfg = {"workdir": str(work), "host": str(server_ip), "port": ss.port, "passive_port": ss.passive_pool(net.node(server).os.is_windows)[0],
@@ -195,7 +198,8 @@ def _session(lab: Namespaces, net: Network, client: str, server: str, address: I
                     stderr=subprocess.PIPE, text=True, env=_agent_env())
     if first_line(srv.stdout, STARTUP_SECONDS).strip() != "ready":
         srv.kill()
-        raise LabError(f"the FTP server in {lab.names[server]} did not start: {srv.stderr.read().strip()[-300:]}")
+        said = srv.stderr.read() if srv.stderr is not None else ""
+        raise LabError(f"the FTP server in {lab.names[server]} did not start: {said.strip()[-300:]}")
     port = settings.port if settings.port is not None else ss.port
     ccfg = {"address": str(address), "port": port, "mode": settings.mode, "tls": settings.tls, "prot": settings.prot,
             "ccc": settings.ccc, "on_ccc_refused": settings.on_ccc_refused,

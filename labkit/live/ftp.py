@@ -14,6 +14,7 @@ import socket
 import ssl
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ class LiveServer:
 @contextlib.contextmanager
 def local_ftp_server(*, passive_ports: range | None = None, masquerade_address: str | None = None,
                      tls: bool = True, tls_control_required: bool = False, tls_data_required: bool = False,
-                     permit_foreign_addresses: bool = False):
+                     permit_foreign_addresses: bool = False) -> Iterator[LiveServer]:
     """Run pyftpdlib on 127.0.0.1 (an ephemeral port) for the length of a `with` block."""
     import trustme
     from pyftpdlib.authorizers import DummyAuthorizer
@@ -54,28 +55,21 @@ def local_ftp_server(*, passive_ports: range | None = None, masquerade_address: 
         ca = trustme.CA()
         ca_file = Path(tmp, "ca.pem")
         ca.cert_pem.write_to_path(str(ca_file))
+        settings = {"authorizer": authorizer, "passive_ports": passive_ports,
+                    "masquerade_address": masquerade_address, "permit_foreign_addresses": permit_foreign_addresses}
         if tls:
             from pyftpdlib.handlers import TLS_FTPHandler
             cert = ca.issue_cert(LOOPBACK, "localhost")
             cert_file = Path(tmp, "server.pem")
             cert.private_key_and_cert_chain_pem.write_to_path(str(cert_file))
             base = TLS_FTPHandler
+            settings.update(certfile=str(cert_file), tls_control_required=tls_control_required,
+                            tls_data_required=tls_data_required)
         else:
             base = FTPHandler
-
         # A fresh subclass per server: TLS_FTPHandler caches its SSL context on the class.
-        class Handler(base):
-            pass
-
-        Handler.authorizer = authorizer
-        Handler.passive_ports = passive_ports
-        Handler.masquerade_address = masquerade_address
-        Handler.permit_foreign_addresses = permit_foreign_addresses
-        if tls:
-            Handler.certfile = str(cert_file)
-            Handler.tls_control_required = tls_control_required
-            Handler.tls_data_required = tls_data_required
-        server = FTPServer((LOOPBACK, 0), Handler)
+        handler = type("Handler", (base,), settings)
+        server = FTPServer((LOOPBACK, 0), handler)
         stop = threading.Event()
 
         def serve() -> None:
@@ -93,7 +87,7 @@ def local_ftp_server(*, passive_ports: range | None = None, masquerade_address: 
 
 
 @contextlib.contextmanager
-def _restore(log: logging.Logger, disabled: bool):
+def _restore(log: logging.Logger, disabled: bool) -> Iterator[None]:
     try:
         yield
     finally:
@@ -122,12 +116,10 @@ def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", 
     if tls not in ("none", "explicit"):
         raise ValueError("the live runner speaks plain FTP or explicit TLS (pyftpdlib has no implicit TLS)")
     transcript: list[tuple[str, str]] = []
-    if tls == "explicit":
-        context = ssl.create_default_context(cafile=server.ca_file)
-        ftp: ftplib.FTP = ftplib.FTP_TLS(context=context, timeout=TIMEOUT)
-    else:
-        ftp = ftplib.FTP(timeout=TIMEOUT)
-    ftp.trust_server_pasv_ipv4_address = trust_pasv_address
+    context = ssl.create_default_context(cafile=server.ca_file) if tls == "explicit" else None
+    ftp = ftplib.FTP(timeout=TIMEOUT) if context is None else ftplib.FTP_TLS(context=context, timeout=TIMEOUT)
+    # typeshed's ftplib.FTP lacks this class attribute (CPython added it with bpo-43285)
+    ftp.trust_server_pasv_ipv4_address = trust_pasv_address  # type: ignore[attr-defined]
     try:
         transcript.append(("(connect)", ftp.connect(server.host, server.port)))
 
@@ -136,16 +128,16 @@ def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", 
             transcript.append((shown or command, reply))
             return reply
 
-        if tls == "explicit":
+        if context is not None:
             send("AUTH TLS")
-            ftp.sock = ftp.context.wrap_socket(ftp.sock, server_hostname=ftp.host)
-            ftp.file = ftp.sock.makefile("r", encoding=ftp.encoding)
+            secure = context.wrap_socket(_control_socket(ftp), server_hostname=ftp.host)
+            ftp.sock, ftp.file = secure, secure.makefile("r", encoding=ftp.encoding)
         send(f"USER {USER}")
         send(f"PASS {PASSWORD}", "PASS ******")
-        if tls == "explicit":
+        if context is not None:
             send("PBSZ 0")
             send(f"PROT {prot}")
-        if ccc:
+        if ccc and isinstance(ftp, ftplib.FTP_TLS):  # CCC was refused above unless tls='explicit'
             try:
                 transcript.append(("CCC", ftp.ccc()))
             except ftplib.error_perm as refusal:
@@ -153,7 +145,7 @@ def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", 
                 if on_ccc_refused == "stop":
                     return transcript
         send("TYPE A")
-        listing = _list(ftp, send, transcript, mode, tls == "explicit" and prot == "P", trust_pasv_address)
+        listing = _list(ftp, send, transcript, mode, context if prot == "P" else None, trust_pasv_address)
         transcript.append(("(data)", listing))
         send("QUIT")
     finally:
@@ -161,9 +153,20 @@ def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", 
     return transcript
 
 
-def _list(ftp: ftplib.FTP, send, transcript, mode: str, private: bool, trust: bool) -> str:
-    peer = ftp.sock.getpeername()[0]
-    listener = None
+def _control_socket(ftp: ftplib.FTP) -> socket.socket:
+    """The control connection's socket, which ftplib sets on connect and clears on close."""
+    if ftp.sock is None:
+        raise OSError("the FTP control connection is not open")
+    return ftp.sock
+
+
+def _list(ftp: ftplib.FTP, send: Callable[[str], str], transcript: list[tuple[str, str]], mode: str,
+          context: ssl.SSLContext | None, trust: bool) -> str:
+    """LIST over a data connection; `context` protects it (PROT P), None leaves it clear."""
+    control = _control_socket(ftp)
+    peer = control.getpeername()[0]
+    listener: socket.socket | None = None
+    conn: socket.socket | None = None
     if mode == "passive":
         host, port = ftplib.parse227(send("PASV"))
         target = host if trust else peer
@@ -171,24 +174,24 @@ def _list(ftp: ftplib.FTP, send, transcript, mode: str, private: bool, trust: bo
             raise ConnectionRefusedError(f"labkit will not dial {target}: only loopback addresses")
         conn = socket.create_connection((target, port), timeout=TIMEOUT)
     elif mode == "epsv":
-        _, port = ftplib.parse229(send("EPSV"), ftp.sock.getpeername())
+        _, port = ftplib.parse229(send("EPSV"), control.getpeername())
         conn = socket.create_connection((peer, port), timeout=TIMEOUT)
     else:
-        listener = socket.create_server((ftp.sock.getsockname()[0], 0))
+        listener = socket.create_server((control.getsockname()[0], 0))
         listener.settimeout(TIMEOUT)
         host, port = listener.getsockname()
         if mode == "active":
             send("PORT " + ",".join(host.split(".") + [str(port // 256), str(port % 256)]))
         else:
             send(f"EPRT |1|{host}|{port}|")
-        conn = None
     try:
         reply = ftp.sendcmd("LIST")
         transcript.append(("LIST", reply))
         if listener is not None:
             conn, _ = listener.accept()
-        if private:
-            conn = ftp.context.wrap_socket(conn, server_hostname=ftp.host)
+        assert conn is not None, "passive and EPSV connect before LIST, active accepts after it"
+        if context is not None:
+            conn = context.wrap_socket(conn, server_hostname=ftp.host)
         with conn.makefile("r", encoding="utf-8") as data:
             listing = data.read()
         conn.close()

@@ -9,10 +9,10 @@ from __future__ import annotations
 import textwrap
 
 from ..model import FtpResult, Network
-from .picture import Label, Line, Mark, Picture, Placer, to_svg
+from .picture import Label, Line, Mark, Pen, Picture, Placer, to_svg
 
-CONTROL = {"colour": "#1f5fa8", "dash": None, "width": 1.8}
-DATA = {"colour": "#6a3d9a", "dash": "8 4", "width": 2.6}
+CONTROL = Pen("#1f5fa8", 1.8)
+DATA = Pen("#6a3d9a", 2.6, "8 4")
 GREEN, RED, AMBER = "#1b7a3a", "#b3261e", "#8a4b00"
 TEXT_PX = 12.0
 ROW, REWRITE_ROW = 34, 84
@@ -77,8 +77,8 @@ def ftp_picture(net: Network, result: FtpResult) -> Picture:
             style = DATA if step.channel == "data" else CONTROL
             x1, x2 = x[sender], x[receiver]
             ay = y + (0 if len(group) == 1 else (-3 if k == 0 else 4))
-            placer.add_line(Line(f"step:{n}:{step.channel}", ((x1, ay), (x2 + (-4 if x2 > x1 else 4), ay)),
-                                 style["colour"], style["width"], style["dash"], True))
+            placer.add_line(style.line(f"step:{n}:{step.channel}", ((x1, ay), (x2 + (-4 if x2 > x1 else 4), ay)),
+                                       arrow=True))
             if n == result.failed_step:
                 placer.add_mark(Mark(f"failed:{n}", "cross", x2, ay, 20, 20, stroke=RED, width=4))
         if first.rewrites:
@@ -99,9 +99,9 @@ def ftp_picture(net: Network, result: FtpResult) -> Picture:
     s = result.settings
     title = (f"FTP {s.mode}, TLS {s.tls}" + (f" PROT {s.prot}" if s.tls != "none" else "")
              + f": {result.client} → {result.address} ({result.server}) — {result.outcome}")
-    top = Label("title", (title, "solid: control channel · dashed: data connection · ✎ rewritten by an FTP helper"),
-                x[names[0]] - 50, -44, 12.5)
-    pic.labels.append(top)
+    heading = Label("title", (title, "solid: control channel · dashed: data connection · ✎ rewritten by an FTP helper"),
+                    x[names[0]] - 50, -44, 12.5)
+    pic.labels.append(heading)
     return pic
 
 
@@ -118,7 +118,8 @@ def _rows(result: FtpResult) -> list[tuple[int, ...]]:
     def plain(n):
         step = result.steps[n - 1]
         return step.channel == "control" and not step.rewrites and n != result.failed_step
-    rows, n = [], 1
+    rows: list[tuple[int, ...]] = []
+    n = 1
     while n <= len(result.steps):
         pair = (n + 1 <= len(result.steps) and plain(n) and plain(n + 1)
                 and result.steps[n - 1].sender == result.steps[n].receiver == result.client)

@@ -13,12 +13,12 @@ from dataclasses import replace
 from ..model import Network, Outcome, Role, Trace
 from .layout import node_positions
 from .fontmetric import text_width
-from .picture import Label, Line, Mark, Picture, Placer, around, along, to_svg
+from .picture import Label, Line, Mark, Pen, Picture, Placer, around, along, to_svg
 
-REQUEST = {"colour": "#1f5fa8", "dash": None, "width": 2.4}
-REPLY = {"colour": "#c4541a", "dash": "7 4", "width": 2.4}
-GHOST = {"colour": "#9a9a9a", "dash": None, "width": 1.6}  # the flow as written, under a changed setting
-GHOST_REPLY = {**GHOST, "dash": "3 3"}
+REQUEST = Pen("#1f5fa8", 2.4)
+REPLY = Pen("#c4541a", 2.4, "7 4")
+GHOST = Pen("#9a9a9a", 1.6)  # the flow as written, under a changed setting
+GHOST_REPLY = replace(GHOST, dash="3 3")
 GREEN, RED, GREY = "#1b7a3a", "#b3261e", "#8a8a8a"
 NODE_W, NODE_H = 40, 30  # the smallest node box; a longer name widens it
 NAME_PX = 11.5
@@ -123,13 +123,13 @@ def _fitted_scale(net: Network, pos: dict, width: float) -> float:
         (i.key, i.label, i.segment, i.addresses) for i in n.interfaces)) for n in net.nodes))
     if key not in _SCALES:
         room = width * 0.9  # the path's labels still have to go in
-        widths = {}
+        widths: dict[float, float] = {}
         for s in sorted({max(MIN_SCALE, _scale(pos, width) * f) for f in (1.0, 0.85, 0.7, 0.55, 0.4)}, reverse=True):
             x0, _, x1, _ = _network_picture(net, None, pos, s, False, None, None).bounds()
             widths[s] = x1 - x0
             if widths[s] <= room:  # the largest drawing that fits
                 break
-        s = next((s for s, w in widths.items() if w <= room), min(widths, key=widths.get))
+        s = next((s for s, w in widths.items() if w <= room), min(widths, key=widths.__getitem__))
         if len(_SCALES) > 64:
             _SCALES.clear()
         _SCALES[key] = s
@@ -182,7 +182,7 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         style = REQUEST if prefix == "" else REPLY
         for n, (parts, leg_id) in enumerate(leg_list, 1):
             badge = Label(f"hop-number:{prefix}{n}", (f"{prefix}{n}",), 0, 0, 11, bold=True, colour="white",
-                          fill=style["colour"], pad=3, round=True)
+                          fill=style.colour, pad=3, round=True)
             w, h = badge.size_px
             spots = [spot for p, q in parts for spot in along(p, q, w, h)]
             spots += [spot for p, q in parts for spot in along(p, q, w, h, (0.1, 0.3, 0.5, 0.7, 0.9), (7.0, -7.0))]
@@ -271,7 +271,7 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
         placer.picture.labels.append(name.moved(x - w / 2, y - h / 2))
 
 
-def _draw_path(net: Network, px: dict, trace: Trace, style: dict, prefix: str, placer: Placer) -> list:
+def _draw_path(net: Network, px: dict, trace: Trace, style: Pen, prefix: str, placer: Placer) -> list:
     """Each hop through the segment of the NIC it leaves by, so the NIC shows; returns
     [(the leg's straight parts, the leg's id)]."""
     # request above, reply below the segment bar; the flow as written further out
@@ -283,7 +283,7 @@ def _draw_path(net: Network, px: dict, trace: Trace, style: dict, prefix: str, p
         way = (wx, wy + shift)
         first, last = _edge(start, way, a, 6), _edge(end, way, b, 8)
         leg_id = f"{prefix}{n}:{a}->{b}" if prefix.startswith("ghost") else f"hop:{prefix or 'Q'}{n}:{a}->{b}"
-        placer.add_line(Line(leg_id, (first, way, last), style["colour"], style["width"], style["dash"], True))
+        placer.add_line(style.line(leg_id, (first, way, last), arrow=True))
         out.append((((first, way), (way, last)), leg_id))
     return out
 
@@ -322,12 +322,11 @@ def _frame(pic: Picture, title: str, width: float, ghost: bool = False, os: str 
         text_w = Label("", (words,), 0, 0, 11.5).size_px[0]
         if x > x0 and x + 80 + text_w > right:  # the next entry would stick out: a new row
             x, y = x0, y + 22
-        pic.lines.append(Line(f"legend:{key}", ((x, y + 8), (x + 38, y + 8)), style["colour"], style["width"],
-                              style["dash"], True))
+        pic.lines.append(style.line(f"legend:{key}", ((x, y + 8), (x + 38, y + 8)), arrow=True))
         after = x + 38
         if number:
             badge = Label(f"legend-badge:{key}", (number,), x + 42, y, 11, bold=True, colour="white",
-                          fill=style["colour"], pad=3, round=True)
+                          fill=style.colour, pad=3, round=True)
             pic.labels.append(badge)
             after = badge.box[2]
         text = Label(f"legend:{key}-words", (words,), after + 4, y, 11.5)
@@ -365,7 +364,7 @@ def comparison_picture(net_a: Network, trace_a: Trace, net_b: Network, trace_b: 
     on_reply, split = paths_part_at(trace_a, trace_b, reply)
     sides = []
     for net, trace, label in ((net_a, trace_a, labels[0]), (net_b, trace_b, labels[1])):
-        shown = trace.reply if on_reply else trace
+        shown = trace.reply if on_reply and trace.reply is not None else trace
         node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
         sides.append(network_picture(net, trace, width=width, divergence=node,
                                      title=f"{label}\n{ending_words(trace, 'request')}"

@@ -59,6 +59,17 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Pen:
+    """How a kind of line is drawn: colour, width in px and SVG dash pattern (None: solid)."""
+    colour: str
+    width: float
+    dash: str | None = None
+
+    def line(self, id: str, points: tuple[tuple[float, float], ...], arrow: bool = False) -> Line:
+        return Line(id, points, self.colour, self.width, self.dash, arrow)
+
+
+@dataclass(frozen=True)
 class Mark:
     """A node, a segment bar or a marker: 'rect', 'circle', 'cross' or 'diamond' centred on x, y."""
     id: str
@@ -176,13 +187,15 @@ class Placer:
         `accept(box)`: a further condition every spot must meet, if it can be met at all."""
         ignore = frozenset(ignore)
         w, h = label.size_px
-        first = None
+        first: tuple[float, float] | None = None
         for x, y in spots:
             first = first or (x, y)
             if self.free((x, y, x + w, y + h), ignore) and (accept is None or accept((x, y, x + w, y + h))):
                 return self._keep(label.moved(x, y))
         if not search:
             return None
+        if first is None:
+            raise ValueError(f"place {label.id!r}: no spot given to search from")
         x0, y0 = first
         for condition in ((accept, None) if accept else (None,)):
             for radius in range(8, 400, 8):

@@ -8,8 +8,10 @@ from ..model.routes import interface_label
 
 def route_choice_rows(node: Node, choice: RouteChoice) -> list[dict]:
     """One row per matching route, best first, with a plain-words verdict."""
-    rows = []
+    rows: list[dict] = []
     winner = choice.winner
+    if winner is None:  # no route matches: no rows
+        return rows
     for n, candidate in enumerate(choice.candidates):
         route = candidate.route
         if n == 0:

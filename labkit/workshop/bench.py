@@ -332,7 +332,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench-workshop.json")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.learners.split(",") if x.strip()]
-    results = {"machine": machine(), "runs": []}
+    runs: list[dict] = []
+    results = {"machine": machine(), "runs": runs}
     print(f"Machine: {results['machine']}", flush=True)
     print("| learners | server start median / max | update p50 / p95 (n) | in Chromium p50 / p95 | "
           "memory per learner (PSS) | failures | load before → after |", flush=True)
@@ -341,7 +342,7 @@ def main(argv=None) -> int:
         for n in sizes:
             result = asyncio.run(run_class(n, min(args.browsers, n), args.duration, args.interval, args.arrival,
                                            Path(tmp)))
-            results["runs"].append(result)
+            runs.append(result)
             print(report_line(result), flush=True)
             for failure in result["failure_list"][:5]:
                 print(f"    {failure}", flush=True)

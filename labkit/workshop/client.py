@@ -28,7 +28,8 @@ def login(base: str, name: str, password: str) -> requests.Session:
 
 
 def _hub_api(session: requests.Session, method: str, base: str, path: str, **kwargs):
-    headers = {"X-XSRFToken": session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")}
+    token = session.cookies.get("_xsrf", path="/hub/") or session.cookies.get("_xsrf")
+    headers = {"X-XSRFToken": token} if token is not None else {}  # requests drops a None header too
     return session.request(method, f"{base}/hub/api/{path}", headers=headers, timeout=TIMEOUT, **kwargs)
 
 

@@ -137,6 +137,7 @@ def launched(env: dict, log_path: Path, stop_with: int = signal.SIGINT):
     launcher = subprocess.Popen([sys.executable, "-m", "labkit.workshop", "serve", "--log", str(log_path)],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
+        assert launcher.stdout is not None, "stdout=PIPE gives the launcher an output pipe"
         line = launcher.stdout.readline().decode()  # the launcher gives up by itself after READY_TIMEOUT
         if not line.startswith("Workshop hub ready: "):
             raise RuntimeError(f"the workshop hub did not start: {line.strip()}")

@@ -10,13 +10,15 @@ this package loads its dispatcher only when it is first asked for.
 
 from __future__ import annotations
 
+from typing import Any
+
 _LAZY = {"run_console": "dispatch", "ConsoleResult": "dispatch", "ConsoleError": "dispatch",
          "MAX_LINE": "dispatch", "save_script": "script", "console_verdict": "probes"}
 
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:  # any of the names in _LAZY, loaded on first use
     if name in _LAZY:
         from importlib import import_module
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)

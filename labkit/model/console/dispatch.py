@@ -8,7 +8,9 @@ Windows has but the kit does not model says so and lists what the kit models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..cmdline import CommandError, command_text, split_command_line
 from ..engine import TraceError
@@ -17,9 +19,13 @@ from .layout import cmd_not_recognized, ps_error, ps_not_recognized
 from .programs import run_find_net_route, run_ping, run_test_net_connection, run_tracert
 from .ps_cmdlets import (get_net_ip_address, get_net_ip_configuration, get_net_ip_interface, get_net_route,
                          new_net_route, remove_net_route, set_net_ip_interface)
-from .ps_objects import as_list, as_table, default_view
-from .ps_parse import PsError, tokenize
+from .ps_objects import PsObject, as_list, as_table, default_view
+from .ps_parse import PsError, Token, tokenize
 from ...errors import LabkitError
+
+if TYPE_CHECKING:
+    from ..host import Node
+    from ..network import Network
 
 MAX_LINE = 8191
 """cmd.exe's longest command line (KB 830473); the console applies it to PowerShell too."""
@@ -61,7 +67,7 @@ class Change:
 @dataclass(frozen=True)
 class ConsoleResult:
     output: str
-    network: object
+    network: Network
     changed: bool
     change: Change | None = None
 
@@ -92,7 +98,7 @@ def _error_text(err: CommandError) -> str:
     return text + (f"\n[labkit hint: {err.hint}]" if err.hint else "")
 
 
-def run_console(net, node: str, line: str, shell: str = "cmd") -> ConsoleResult:
+def run_console(net: Network, node: str, line: str, shell: str = "cmd") -> ConsoleResult:
     """Run one command line on `node`: what the console prints, and the network after it."""
     if shell not in SHELLS:
         raise ConsoleError(f"labkit: shell must be one of {', '.join(SHELLS)}, got {shell!r}")
@@ -120,7 +126,7 @@ def run_console(net, node: str, line: str, shell: str = "cmd") -> ConsoleResult:
     return ConsoleResult(output, changed, moved, change)
 
 
-def _run_cmd(net, node: str, text: str):
+def _run_cmd(net: Network, node: str, text: str) -> tuple[str, Network, list[str]]:
     quoted = False
     for char in text:
         quoted = quoted != (char == '"')
@@ -134,7 +140,8 @@ def _run_cmd(net, node: str, text: str):
         from ..commands import apply_command
         changed, answer = apply_command(net, node, text)
         return answer, changed, [command_text(words) for words in lines]
-    outputs, commands = [], []
+    outputs: list[str] = []
+    commands: list[str] = []
     for words in lines:
         program = _program(words)
         before = net
@@ -149,7 +156,7 @@ def _program(words: list[str]) -> str:
     return words[0].lower().removesuffix(".exe")
 
 
-def _run_program(net, node: str, program: str, words: list[str], shell: str):
+def _run_program(net: Network, node: str, program: str, words: list[str], shell: str) -> tuple[str, Network]:
     """ipconfig, ping, tracert and the change programs, the same from cmd.exe and PowerShell."""
     from ..commands import apply_command  # commands imports this package's writers
     if program == "ipconfig":
@@ -170,7 +177,7 @@ def _run_program(net, node: str, program: str, words: list[str], shell: str):
     raise LookupError(words[0])
 
 
-def _powershell_version(host) -> int | None:
+def _powershell_version(host: Node) -> int | None:
     if not host.os.forwarding_per_interface:
         return None
     return FIRST_PS.get(host.os.name, 2 if host.os.name.startswith("windows-2008") else 5)
@@ -186,7 +193,7 @@ def _ps2_not_recognized(line: str, word: str) -> str:
                       "    + FullyQualifiedErrorId : CommandNotFoundException", ""])
 
 
-def _run_powershell(net, node: str, text: str):
+def _run_powershell(net: Network, node: str, text: str) -> tuple[str, Network, list[str]]:
     host = net.node(node)
     version = _powershell_version(host)
     if version is None:
@@ -214,7 +221,7 @@ def _run_powershell(net, node: str, text: str):
     if key in CHANGE_CMDLETS:
         result = CHANGE_CMDLETS[key](net, node, text, first[1:])
         output = result.text if result.text is not None else formatter(list(result.objects))
-        return output, result.network, list(result.commands)
+        return output, result.network if result.network is not None else net, list(result.commands)
     if rest:
         raise CommandError("labkit: piping a program's output is not modelled", _modelled_list("powershell"))
     words = [t.text for t in first]
@@ -224,7 +231,7 @@ def _run_powershell(net, node: str, text: str):
     return output, net, [command_text(words)] if program in CHANGE_PROGRAMS and net != before else []
 
 
-def _formatter(line: str, stages):
+def _formatter(line: str, stages: list[list[Token]]) -> Callable[[list[PsObject]], str]:
     """The view a pipeline asks for: nothing (the default), Format-List [*], Format-Table."""
     if not stages:
         return default_view

@@ -93,7 +93,7 @@ def ps_table(columns: list[tuple[str, int, str]], rows: list[list[str]]) -> str:
             return text
         return text.rjust(width) if align == "r" else text.ljust(width)
 
-    def line(values) -> str:
+    def line(values: list[str]) -> str:
         n = len(columns)
         return " ".join(cell(v, w, a, i == n - 1) for i, (v, (_, w, a)) in enumerate(zip(values, columns))).rstrip()
 

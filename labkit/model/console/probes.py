@@ -7,12 +7,19 @@ The kit has no clock: every round trip is under a millisecond (`time<1ms`, `<1 m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
 
 from ..engine import TraceError, trace
 from ..routes import LOOPBACK_LABEL, select_route
-from ..trace import Action, Disposition, Trace
+from ..trace import Action, Disposition, Hop, Trace
+
+if TYPE_CHECKING:
+    from ..host import Node
+    from ..network import Network
+    from .ps_objects import PsObject
 
 MAX_TTL_HOPS = 30
 """tracert's default maximum number of hops."""
@@ -39,13 +46,14 @@ class Outcome:
         return self.kind == "reply"
 
 
-def _router_address(net, hop) -> IPv4Address:
+def _router_address(net: Network, hop: Hop) -> IPv4Address:
     """The address a router answers from: its first address on the interface the probe came in by."""
-    node = net.node(hop.node)
-    return node.interface(hop.in_iface).addresses[0].ip
+    if hop.in_iface is None:  # only the sender's own hop has none, and it is no router
+        raise ValueError(f"{hop.node} is where the probe started, not a router on its way")
+    return net.node(hop.node).interface(hop.in_iface).addresses[0].ip
 
 
-def _loop_router(net, hops) -> IPv4Address:
+def _loop_router(net: Network, hops: Sequence[Hop]) -> IPv4Address:
     """The router where a looping probe's TTL (128) runs out, following the loop's period."""
     routers = list(hops[1:])
     names = [h.node for h in routers]
@@ -58,7 +66,7 @@ def _loop_router(net, hops) -> IPv4Address:
     return _router_address(net, routers[-1])
 
 
-def outcome(net, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, proto: str = "icmp",
+def outcome(net: Network, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, proto: str = "icmp",
             dport: int | None = None) -> Outcome:
     """Send one probe (and its answer) through the engine and read what the sender sees."""
     result = trace(net, node_name, dst, src=src, proto=proto, dport=dport, reply=True)
@@ -70,32 +78,31 @@ def outcome(net, node_name: str, dst: IPv4Address, src: IPv4Address | None = Non
     source = None if result.src.is_unspecified else result.src
     # Every node between the sender and the last one forwarded the probe (tracert lists them).
     routers = tuple(_router_address(net, h) for h in result.hops[1:-1])
-    common = {"source": source, "interface": alias, "trace": result}
     disposition = result.disposition
     if disposition in (Disposition.NO_ROUTE, Disposition.STRONG_SEND_BLOCKED) and len(result.hops) == 1:
-        return Outcome("general-failure", **{**common, "interface": None if source is None else alias})
+        return Outcome("general-failure", source, None if source is None else alias, trace=result)
     last = result.hops[-1]
     if disposition is Disposition.NO_ROUTE:
-        return Outcome("net-unreachable", responder=_router_address(net, last), routers=routers, **common)
+        return Outcome("net-unreachable", source, alias, _router_address(net, last), routers, trace=result)
     if disposition is Disposition.NEIGHBOR_UNREACHABLE:
         if len(result.hops) == 1:
-            return Outcome("unreachable", responder=source, **common)
+            return Outcome("unreachable", source, alias, source, trace=result)
         # The router forwards a probe whose TTL allows it, then finds no ARP answer.
         responder = _router_address(net, last)
-        return Outcome("unreachable", responder=responder, routers=routers + (responder,), **common)
+        return Outcome("unreachable", source, alias, responder, routers + (responder,), trace=result)
     if disposition is Disposition.LOOP:
-        return Outcome("ttl-expired", responder=_loop_router(net, result.hops), routers=routers, **common)
+        return Outcome("ttl-expired", source, alias, _loop_router(net, result.hops), routers, trace=result)
     reply = result.reply
     if result.accepted and len(result.hops) == 1:  # the node's own address, through the loopback
-        return Outcome("reply", responder=dst, **common)
+        return Outcome("reply", source, alias, dst, trace=result)
     if result.succeeded and reply is not None and reply.succeeded:
         replier = net.node(reply.hops[0].node)
         initial = 128 if replier.os.is_windows else 64
-        return Outcome("reply", responder=dst, routers=routers, ttl=initial - max(0, len(reply.hops) - 2), **common)
-    return Outcome("timeout", routers=routers, **common)
+        return Outcome("reply", source, alias, dst, routers, initial - max(0, len(reply.hops) - 2), result)
+    return Outcome("timeout", source, alias, routers=routers, trace=result)
 
 
-def console_verdict(net, node_name: str, dst) -> tuple[bool, IPv4Address | None, str | None]:
+def console_verdict(net: Network, node_name: str, dst: IPv4Address | str) -> tuple[bool, IPv4Address | None, str | None]:
     """(reached, source address, interface alias) for an ICMP echo, as the console shows it."""
     seen = outcome(net, node_name, IPv4Address(str(dst)))
     return seen.reached, seen.source, seen.interface
@@ -103,7 +110,7 @@ def console_verdict(net, node_name: str, dst) -> tuple[bool, IPv4Address | None,
 
 # --- ping ----------------------------------------------------------------------------------
 
-def ping(net, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, count: int = 4,
+def ping(net: Network, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, count: int = 4,
          size: int = 32) -> str:
     """ping.exe on 2008 and later (2003: an empty line after the header, see the rules)."""
     node = net.node(node_name)
@@ -136,11 +143,11 @@ def ping(net, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, 
 
 # --- tracert -------------------------------------------------------------------------------
 
-def _probe_line(number: int, address) -> str:
+def _probe_line(number: int, address: IPv4Address) -> str:
     return f"{number:>3}{'<1 ms':>9}{'<1 ms':>9}{'<1 ms':>9}  {address}"
 
 
-def tracert(net, node_name: str, dst: IPv4Address, max_hops: int = MAX_TTL_HOPS) -> str:
+def tracert(net: Network, node_name: str, dst: IPv4Address, max_hops: int = MAX_TTL_HOPS) -> str:
     """tracert -d: one line per router, then the destination (no names: the kit has no DNS)."""
     seen = outcome(net, node_name, dst)
     lines = ["", f"Tracing route to {dst} over a maximum of {max_hops} hops", ""]
@@ -154,7 +161,7 @@ def tracert(net, node_name: str, dst: IPv4Address, max_hops: int = MAX_TTL_HOPS)
     elif seen.kind in ("unreachable", "net-unreachable") and (number < max_hops or seen.kind == "net-unreachable"):
         text = "Destination host unreachable." if seen.kind == "unreachable" else "Destination net unreachable."
         lines.append(f"{number + 1:>3}  {seen.responder}  reports: {text}")
-    elif seen.kind == "ttl-expired":
+    elif seen.kind == "ttl-expired" and seen.trace is not None:  # outcome() always keeps the trace
         hops = [h for h in seen.trace.hops[1:]]
         for extra in range(number + 1, max_hops + 1):
             lines.append(_probe_line(extra, _router_address(net, hops[(extra - 1) % len(hops)])))
@@ -170,16 +177,16 @@ _STATUS = {"general-failure": "11050", "unreachable": "DestinationHostUnreachabl
            "net-unreachable": "DestinationNetworkUnreachable", "ttl-expired": "TtlExpired", "timeout": "TimedOut"}
 
 
-def _new_wording(node) -> bool:
+def _new_wording(node: Node) -> bool:
     """2019 and later print `failed with status: X`; 2012 R2 and 2016 `failed -- Status: X`."""
     return node.os.name in ("windows-2019", "windows-2022")
 
 
-def test_net_connection(net, node_name: str, target: str, dst: IPv4Address, port: int | None = None) -> str:
+def test_net_connection(net: Network, node_name: str, target: str, dst: IPv4Address, port: int | None = None) -> str:
     return _tnc_text(*test_net_connection_fields(net, node_name, target, dst, port))
 
 
-def test_net_connection_fields(net, node_name: str, target: str, dst: IPv4Address,
+def test_net_connection_fields(net: Network, node_name: str, target: str, dst: IPv4Address,
                                port: int | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """Test-NetConnection's warnings and (field, value) pairs, in the order it prints them."""
     node = net.node(node_name)
@@ -214,7 +221,8 @@ def _tnc_text(warnings: list[str], fields: list[tuple[str, str]]) -> str:
     return "\n".join(warnings + [""] + body + ["", ""])
 
 
-def find_net_route(net, node_name: str, dst: IPv4Address, local: IPv4Address | None = None):
+def find_net_route(net: Network, node_name: str, dst: IPv4Address,
+                   local: IPv4Address | None = None) -> tuple[PsObject, PsObject] | None:
     """(the NetIPAddress object, the NetRoute object) Windows picks, or None when there is no route.
 
     The engine's first hop says which route and source it used; for the node's own address
@@ -227,7 +235,10 @@ def find_net_route(net, node_name: str, dst: IPv4Address, local: IPv4Address | N
     if result.disposition in (Disposition.NO_ROUTE, Disposition.STRONG_SEND_BLOCKED) and len(result.hops) == 1:
         return None
     choices = [s.route_choice for s in first.steps if s.action is Action.ROUTED and s.route_choice is not None]
-    route = choices[0].winner.route if choices else select_route(node, dst).winner.route
+    winner = choices[0].winner if choices else select_route(node, dst).winner
+    if winner is None:
+        return None
+    route = winner.route
     source = str(result.src)
     address = next(o for o in ip_addresses(node) if o.get("IPAddress") == source)
     return address, route_object(node, route)

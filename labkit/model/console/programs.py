@@ -7,6 +7,7 @@ in labkit.model.commands.
 from __future__ import annotations
 
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
 
 from ..addressing import parse_ipv4
 from ..cmdline import CommandError
@@ -14,7 +15,10 @@ from ..engine import TraceError
 from .layout import ps_error
 from .probes import find_net_route, ping, test_net_connection, test_net_connection_fields, tracert
 from .ps_objects import as_list
-from .ps_parse import Cmdlet, Param, PsError, bind, not_modelled
+from .ps_parse import BoundValue, Cmdlet, Param, PsError, Token, bind, not_modelled
+
+if TYPE_CHECKING:
+    from ..network import Network
 
 MAX_PING_COUNT = 100
 """ping -n accepts up to 4294967295; the kit prints at most this many probes."""
@@ -44,8 +48,10 @@ def _number(value: str | None, switch: str, low: int, high: int) -> int:
     return number
 
 
-def run_ping(net, node_name: str, args: list[str]) -> str:
-    count, size, source, target = 4, 32, None, None
+def run_ping(net: Network, node_name: str, args: list[str]) -> str:
+    count, size = 4, 32
+    source: IPv4Address | None = None
+    target: str | None = None
     node = net.node(node_name)
     i = 0
     while i < len(args):
@@ -94,8 +100,9 @@ def run_ping(net, node_name: str, args: list[str]) -> str:
     return ping(net, node_name, address, source, count, size)
 
 
-def run_tracert(net, node_name: str, args: list[str]) -> str:
-    hops, target = 30, None
+def run_tracert(net: Network, node_name: str, args: list[str]) -> str:
+    hops = 30
+    target: str | None = None
     i = 0
     while i < len(args):
         word = args[i]
@@ -136,21 +143,22 @@ FIND_NET_ROUTE = Cmdlet("Find-NetRoute", (
 COMMON_PORTS = {"HTTP": 80, "RDP": 3389, "SMB": 445, "WINRM": 5985}
 
 
-def _check_modelled(cmdlet: Cmdlet, bound: dict) -> None:
+def _check_modelled(cmdlet: Cmdlet, bound: dict[str, BoundValue]) -> None:
     skipped = not_modelled(cmdlet, bound)
     if skipped:
         raise CommandError(f"labkit: {cmdlet.name} -{skipped[0]} is not modelled",
                            "labkit models " + ", ".join(f"-{p.name}" for p in cmdlet.params if p.modelled))
 
 
-def run_test_net_connection(net, node_name: str, line: str, tokens) -> str:
+def run_test_net_connection(net: Network, node_name: str, line: str, tokens: list[Token]) -> str:
     bound = bind(line, TEST_NET_CONNECTION, tokens)
     _check_modelled(TEST_NET_CONNECTION, bound)
     if bound.get("InformationLevel") == "Detailed":
         raise CommandError("labkit: Test-NetConnection -InformationLevel Detailed is not modelled",
                            "leave it out, or use -InformationLevel Quiet")
-    target = bound.get("ComputerName", "internetbeacon.msedge.net")
-    port = bound.get("Port", COMMON_PORTS.get(bound.get("CommonTCPPort")))
+    target = str(bound.get("ComputerName", "internetbeacon.msedge.net"))
+    given = bound.get("Port")  # a uint parameter: bound as a number
+    port = given if isinstance(given, int) else COMMON_PORTS.get(str(bound.get("CommonTCPPort")))
     if port is not None and not 1 <= port <= 65535:
         raise PsError(ps_error(line, "Test-NetConnection", f"Cannot validate argument on parameter 'Port'. "
                                f"The {port} argument is greater than the maximum allowed range of 65535. Supply "
@@ -168,14 +176,14 @@ def run_test_net_connection(net, node_name: str, line: str, tokens) -> str:
     return test_net_connection(net, node_name, target, address, port)
 
 
-def run_find_net_route(net, node_name: str, line: str, tokens) -> str:
+def run_find_net_route(net: Network, node_name: str, line: str, tokens: list[Token]) -> str:
     bound = bind(line, FIND_NET_ROUTE, tokens)
     _check_modelled(FIND_NET_ROUTE, bound)
     if "RemoteIPAddress" not in bound:
         raise CommandError("Find-NetRoute needs -RemoteIPAddress (PowerShell would prompt for it)",
                            "Find-NetRoute -RemoteIPAddress 10.30.5.5", own_wording=True)
-    remote = _target(bound["RemoteIPAddress"], "Find-NetRoute")
-    local = _target(bound["LocalIPAddress"], "Find-NetRoute") if "LocalIPAddress" in bound else None
+    remote = _target(str(bound["RemoteIPAddress"]), "Find-NetRoute")
+    local = _target(str(bound["LocalIPAddress"]), "Find-NetRoute") if "LocalIPAddress" in bound else None
     if remote is None or ("LocalIPAddress" in bound and local is None):
         bad = bound["RemoteIPAddress"] if remote is None else bound["LocalIPAddress"]
         raise PsError(ps_error(line, "Find-NetRoute", "The parameter is incorrect.",

@@ -10,12 +10,17 @@ refusal; that netsh command is also what a .cmd script of the session holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..cmdline import CommandError, quoted_word
 from ..routes import LOOPBACK_LABEL, RouteOrigin
 from .layout import ps_error, ps_list
 from .ps_objects import PsObject, ip_addresses, ip_interfaces, route_object, routes
-from .ps_parse import Cmdlet, Param, PsError, bind, not_modelled, wildcard
+from .ps_parse import BoundValue, Cmdlet, Param, PsError, Token, bind, not_modelled, wildcard
+
+if TYPE_CHECKING:
+    from ..host import Interface, Node
+    from ..network import Network
 
 # The cmdlets' parameter tables (one Get-Help page each) read best as written.
 # fmt: off
@@ -72,12 +77,12 @@ REMOVE_NET_ROUTE = Cmdlet("Remove-NetRoute", (
 class PsResult:
     objects: tuple[PsObject, ...] = ()
     text: str | None = None
-    network: object = None
+    network: Network | None = None
     commands: tuple[str, ...] = ()
     """The netsh commands that made the change (for the .cmd script)."""
 
 
-def _plain(cmdlet: Cmdlet, bound: dict) -> None:
+def _plain(cmdlet: Cmdlet, bound: dict[str, BoundValue]) -> None:
     skipped = not_modelled(cmdlet, bound)
     if skipped:
         raise CommandError(f"{cmdlet.name} -{skipped[0]}: this parameter is not modelled by labkit",
@@ -87,7 +92,7 @@ def _plain(cmdlet: Cmdlet, bound: dict) -> None:
         raise CommandError(f"{cmdlet.name} -AddressFamily IPv6: labkit models IPv4 only")
 
 
-def _not_found(line: str, cmdlet: Cmdlet, prop: str, value) -> PsError:
+def _not_found(line: str, cmdlet: Cmdlet, prop: str, value: BoundValue) -> PsError:
     kind = "UInt32" if isinstance(value, int) else "String"
     return PsError(ps_error(line, cmdlet.name,
                             f"No {cmdlet.noun_class} objects found with property '{prop}' equal to '{value}'.  "
@@ -96,7 +101,8 @@ def _not_found(line: str, cmdlet: Cmdlet, prop: str, value) -> PsError:
                             f"CmdletizationQuery_NotFound_{prop},{cmdlet.name}", 1, len(line.strip())))
 
 
-def _filter(line: str, cmdlet: Cmdlet, objects: list[PsObject], bound: dict, checks: dict[str, str]) -> list[PsObject]:
+def _filter(line: str, cmdlet: Cmdlet, objects: list[PsObject], bound: dict[str, BoundValue],
+            checks: dict[str, str]) -> list[PsObject]:
     """Keep the objects whose properties match the filters given; a filter without
     wildcards that matches nothing is PowerShell's not-found error."""
     for param, prop in checks.items():
@@ -111,7 +117,7 @@ def _filter(line: str, cmdlet: Cmdlet, objects: list[PsObject], bound: dict, che
     return objects
 
 
-def get_net_ip_interface(node, line, tokens) -> PsResult:
+def get_net_ip_interface(node: Node, line: str, tokens: list[Token]) -> PsResult:
     bound = bind(line, GET_NET_IP_INTERFACE, tokens)
     _plain(GET_NET_IP_INTERFACE, bound)
     checks = {"InterfaceIndex": "ifIndex", "InterfaceAlias": "InterfaceAlias", "AddressFamily": "AddressFamily",
@@ -121,7 +127,7 @@ def get_net_ip_interface(node, line, tokens) -> PsResult:
     return PsResult(tuple(_filter(line, GET_NET_IP_INTERFACE, ip_interfaces(node), bound, checks)))
 
 
-def get_net_ip_address(node, line, tokens) -> PsResult:
+def get_net_ip_address(node: Node, line: str, tokens: list[Token]) -> PsResult:
     bound = bind(line, GET_NET_IP_ADDRESS, tokens)
     _plain(GET_NET_IP_ADDRESS, bound)
     checks = {"IPAddress": "IPAddress", "InterfaceIndex": "InterfaceIndex", "InterfaceAlias": "InterfaceAlias",
@@ -129,7 +135,7 @@ def get_net_ip_address(node, line, tokens) -> PsResult:
     return PsResult(tuple(_filter(line, GET_NET_IP_ADDRESS, ip_addresses(node), bound, checks)))
 
 
-def get_net_route(node, line, tokens) -> PsResult:
+def get_net_route(node: Node, line: str, tokens: list[Token]) -> PsResult:
     bound = bind(line, GET_NET_ROUTE, tokens)
     _plain(GET_NET_ROUTE, bound)
     checks = {"DestinationPrefix": "DestinationPrefix", "InterfaceIndex": "ifIndex",
@@ -138,7 +144,7 @@ def get_net_route(node, line, tokens) -> PsResult:
     return PsResult(tuple(_filter(line, GET_NET_ROUTE, routes(node), bound, checks)))
 
 
-def get_net_ip_configuration(node, line, tokens) -> PsResult:
+def get_net_ip_configuration(node: Node, line: str, tokens: list[Token]) -> PsResult:
     """One list per interface; names padded to 20, several values under each other."""
     bound = bind(line, GET_NET_IP_CONFIGURATION, tokens)
     _plain(GET_NET_IP_CONFIGURATION, bound)
@@ -162,7 +168,7 @@ def get_net_ip_configuration(node, line, tokens) -> PsResult:
 
 # --- changes -------------------------------------------------------------------------------
 
-def _apply(net, node_name: str, line: str, cmdlet: Cmdlet, commands: list[str]):
+def _apply(net: Network, node_name: str, line: str, cmdlet: Cmdlet, commands: list[str]) -> Network:
     from ..commands import apply_command  # commands imports this package's writers
     for command in commands:
         try:
@@ -175,15 +181,15 @@ def _apply(net, node_name: str, line: str, cmdlet: Cmdlet, commands: list[str]):
     return net
 
 
-def _interfaces_for(line, cmdlet, node, bound) -> list:
+def _interfaces_for(line: str, cmdlet: Cmdlet, node: Node, bound: dict[str, BoundValue]) -> list[Interface]:
     chosen = list(node.interfaces)
     if "InterfaceIndex" in bound:
         chosen = [i for i in chosen if node.if_index(i.key) == bound["InterfaceIndex"]]
         if not chosen:
             raise _not_found(line, cmdlet, "InterfaceIndex", bound["InterfaceIndex"])
     if "InterfaceAlias" in bound:
-        aliases = bound["InterfaceAlias"]
-        aliases = aliases if isinstance(aliases, tuple) else (aliases,)
+        given = bound["InterfaceAlias"]
+        aliases = given if isinstance(given, tuple) else (str(given),)
         chosen = [i for i in chosen if wildcard(aliases, i.label)]
         if not chosen and not any(ch in a for a in aliases for ch in "*?["):
             if any(a.lower() == LOOPBACK_LABEL.lower() for a in aliases):
@@ -192,12 +198,12 @@ def _interfaces_for(line, cmdlet, node, bound) -> list:
     return chosen
 
 
-def set_net_ip_interface(net, node_name, line, tokens) -> PsResult:
+def set_net_ip_interface(net: Network, node_name: str, line: str, tokens: list[Token]) -> PsResult:
     node = net.node(node_name)
     bound = bind(line, SET_NET_IP_INTERFACE, tokens)
     _plain(SET_NET_IP_INTERFACE, bound)
     ifaces = _interfaces_for(line, SET_NET_IP_INTERFACE, node, bound)
-    settings = [f"{name.lower()}={bound[name].lower()}" for name in ("Forwarding", "WeakHostSend", "WeakHostReceive")
+    settings = [f"{name.lower()}={str(bound[name]).lower()}" for name in ("Forwarding", "WeakHostSend", "WeakHostReceive")
                 if name in bound]
     if "InterfaceMetric" in bound:
         settings.append(f"metric={bound['InterfaceMetric']}")
@@ -218,7 +224,7 @@ def set_net_ip_interface(net, node_name, line, tokens) -> PsResult:
                     tuple(commands))
 
 
-def new_net_route(net, node_name, line, tokens) -> PsResult:
+def new_net_route(net: Network, node_name: str, line: str, tokens: list[Token]) -> PsResult:
     node = net.node(node_name)
     bound = bind(line, NEW_NET_ROUTE, tokens)
     _plain(NEW_NET_ROUTE, bound)
@@ -227,9 +233,12 @@ def new_net_route(net, node_name, line, tokens) -> PsResult:
                            "(PowerShell would prompt for them)",
                            "New-NetRoute -DestinationPrefix 10.30.0.0/16 -InterfaceAlias \"NLB NIC\" "
                            "-NextHop 10.10.0.1", own_wording=True)
-    [iface] = _interfaces_for(line, NEW_NET_ROUTE, node, {k: v for k, v in bound.items()
-                                                          if k in ("InterfaceIndex", "InterfaceAlias")})[:1] or [None]
-    store = bound.get("PolicyStore", "").lower()
+    chosen = _interfaces_for(line, NEW_NET_ROUTE, node, {k: v for k, v in bound.items()
+                                                          if k in ("InterfaceIndex", "InterfaceAlias")})
+    if not chosen:  # a wildcard alias that matches no interface (a plain one is refused above)
+        raise _not_found(line, NEW_NET_ROUTE, "InterfaceAlias", bound["InterfaceAlias"])
+    iface = chosen[0]
+    store = str(bound.get("PolicyStore", "")).lower()
     if store not in ("", "activestore", "persistentstore"):
         raise CommandError(f"New-NetRoute -PolicyStore {bound['PolicyStore']}: expected ActiveStore or "
                            "PersistentStore", own_wording=True)
@@ -252,7 +261,12 @@ def new_net_route(net, node_name, line, tokens) -> PsResult:
     return PsResult(tuple(objects), None, changed, (command,))
 
 
-def remove_net_route(net, node_name, line, tokens) -> PsResult:
+def _first(value: BoundValue) -> str | int:
+    """The value a filter shows in an error: the first of several."""
+    return value[0] if isinstance(value, tuple) else value
+
+
+def remove_net_route(net: Network, node_name: str, line: str, tokens: list[Token]) -> PsResult:
     node = net.node(node_name)
     bound = bind(line, REMOVE_NET_ROUTE, tokens)
     _plain(REMOVE_NET_ROUTE, bound)
@@ -262,11 +276,12 @@ def remove_net_route(net, node_name, line, tokens) -> PsResult:
     pairs = [(route_object(node, r), r) for r in active]
     for param, prop in checks.items():
         if param in bound:
-            wanted = bound[param] if isinstance(bound[param], tuple) else (bound[param],)
+            given = bound[param]
+            wanted = given if isinstance(given, tuple) else (given,)
             pairs = [(o, r) for o, r in pairs if wildcard([str(v) for v in wanted], o.get(prop))]
     if not pairs:
-        where = " AND ".join(f"(({param} LIKE '{bound[param][0] if isinstance(bound[param], tuple) else bound[param]}'))"
-                             for param in checks if param in bound) or "(1 = 1)"
+        where = " AND ".join(f"(({param} LIKE '{_first(bound[param])}'))" for param in checks if param in bound) \
+            or "(1 = 1)"
         raise PsError(ps_error(line, REMOVE_NET_ROUTE.name,
                                "No matching MSFT_NetRoute objects found by CIM query for instances of the "
                                "ROOT/StandardCimv2/MSFT_NetRoute class on the  CIM server: SELECT * FROM "

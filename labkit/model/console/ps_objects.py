@@ -30,22 +30,24 @@ class PsObject:
 # --- MSFT_NetIPInterface -------------------------------------------------------------------
 
 def _interface_props(node: Node, iface: Interface | None, family: str) -> PsObject:
+    """The NIC's properties; iface None: the Loopback Pseudo-Interface."""
     loop = iface is None
-    index = LOOPBACK_INDEX if loop else node.if_index(iface.key)
-    alias = LOOPBACK_LABEL if loop else iface.label
-    metric = node.os.loopback_metric if loop else node.interface_metric(iface.key)
+    index = LOOPBACK_INDEX if iface is None else node.if_index(iface.key)
+    alias = LOOPBACK_LABEL if iface is None else iface.label
+    metric = node.os.loopback_metric if iface is None else node.interface_metric(iface.key)
     mtu = LOOPBACK_MTU if loop else LINK_MTU
     props = {
         "ifIndex": index, "InterfaceAlias": alias, "CompartmentId": 1, "AddressFamily": family,
-        "Forwarding": enabled(not loop and iface.forwarding), "ClampMss": "Disabled", "Advertising": "Disabled",
-        "NlMtu": mtu, "AutomaticMetric": enabled(loop or iface.metric is None), "InterfaceMetric": metric,
+        "Forwarding": enabled(iface is not None and iface.forwarding), "ClampMss": "Disabled",
+        "Advertising": "Disabled",
+        "NlMtu": mtu, "AutomaticMetric": enabled(iface is None or iface.metric is None), "InterfaceMetric": metric,
         "NeighborDiscoverySupported": "No" if loop else "Yes", "NeighborUnreachabilityDetection":
             "Disabled" if loop else "Enabled", "BaseReachableTime": 30000, "ReachableTime": 35500 if loop else 30000,
         "RetransmitTime": 1000, "DadTransmits": 0 if loop else 3, "DadRetransmitTime": 1000,
         "RouterDiscovery": "Disabled" if loop else "ControlledByDHCP", "ManagedAddressConfiguration": "Disabled",
         "OtherStatefulConfiguration": "Disabled",
-        "WeakHostSend": enabled(not loop and iface.weakhostsend),
-        "WeakHostReceive": enabled(not loop and iface.weakhostreceive), "IgnoreDefaultRoutes": "Disabled",
+        "WeakHostSend": enabled(iface is not None and iface.weakhostsend),
+        "WeakHostReceive": enabled(iface is not None and iface.weakhostreceive), "IgnoreDefaultRoutes": "Disabled",
         "AdvertisedRouterLifetime": "00:30:00", "AdvertiseDefaultRoute": "Disabled", "CurrentHopLimit": 128,
         "ForceArpNdWolPattern": "Disabled", "DirectedMacWolPattern": "Disabled", "EcnMarking": "AppDecide",
         "Dhcp": "Disabled", "ConnectionState": "Connected", "PolicyStore": "ActiveStore",

@@ -9,6 +9,7 @@ parameter name, unlike cmd.exe.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -18,6 +19,9 @@ from ...errors import LabkitError
 QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d\u201c\"", "\u201d": "\u201d\u201c\"", "\u2018": "\u2019\u2018'",
           "\u2019": "\u2019\u2018'"}
 DASHES = "-\u2013\u2014"
+BoundValue = str | int | tuple[str, ...]
+"""A bound parameter's value: text or an enum choice, a number (uint), True/False (a switch, as
+an int's subclass), or the comma-separated texts of a `strings` parameter."""
 
 
 class PsError(LabkitError):
@@ -119,7 +123,7 @@ def _qualified(cmdlet: Cmdlet) -> str:
     return cmdlet.name
 
 
-def _convert(line: str, cmdlet: Cmdlet, param: Param, token: Token) -> object:
+def _convert(line: str, cmdlet: Cmdlet, param: Param, token: Token) -> BoundValue:
     value = token.text
     if param.kind == "enum":
         for choice in param.choices:
@@ -148,9 +152,9 @@ def _convert(line: str, cmdlet: Cmdlet, param: Param, token: Token) -> object:
     return value
 
 
-def bind(line: str, cmdlet: Cmdlet, tokens: list[Token]) -> dict[str, object]:
+def bind(line: str, cmdlet: Cmdlet, tokens: list[Token]) -> dict[str, BoundValue]:
     """Match the words after the cmdlet name to its parameters (PowerShell's binder)."""
-    bound: dict[str, object] = {}
+    bound: dict[str, BoundValue] = {}
     positional = list(cmdlet.positional)
     i = 0
     while i < len(tokens):
@@ -203,12 +207,12 @@ def bind(line: str, cmdlet: Cmdlet, tokens: list[Token]) -> dict[str, object]:
     return bound
 
 
-def not_modelled(cmdlet: Cmdlet, bound: dict[str, object]) -> list[str]:
+def not_modelled(cmdlet: Cmdlet, bound: dict[str, BoundValue]) -> list[str]:
     """Parameters given that PowerShell accepts but the kit does not model."""
     known = {p.name: p for p in cmdlet.params}
     return [name for name in bound if not known[name].modelled]
 
 
-def wildcard(patterns, value: str) -> bool:
+def wildcard(patterns: Iterable[object], value: str) -> bool:
     """PowerShell's -like matching, case-insensitive, as the NetTCPIP filters use it."""
     return any(fnmatchcase(value.lower(), str(p).lower()) for p in patterns)

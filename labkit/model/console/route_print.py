@@ -10,6 +10,7 @@ troubleshooting): destination, netmask, gateway, interface and metric end in col
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from ipaddress import IPv4Address, IPv4Network
 
 from ..host import Node
@@ -26,7 +27,7 @@ def table_order(node: Node, route: Route) -> tuple:
     return int(route.destination.network_address), route.destination.prefixlen, index
 
 
-def pattern_matcher(pattern: str | None):
+def pattern_matcher(pattern: str | None) -> Callable[[str], bool]:
     """route.exe's patterns: `*` any string, `?` one character, matched on the destination."""
     if pattern is None:
         return lambda text: True
@@ -34,7 +35,7 @@ def pattern_matcher(pattern: str | None):
     return lambda text: bool(regex.match(text))
 
 
-def _shown_interfaces(node: Node):
+def _shown_interfaces(node: Node) -> Callable[[Route], str]:
     """route print's Interface column: the local address each route leaves from. A system route
     to an address's subnet, host or broadcast shows that address; others the NIC's first one.
     The lookup is built once per table (one pass over the addresses, not one per route)."""
@@ -70,7 +71,7 @@ def persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def persistent_block(node: Node, matches=pattern_matcher(None)) -> list[str]:  # noqa: B008 (a pure match-all, made once)
+def persistent_block(node: Node, matches: Callable[[str], bool] = pattern_matcher(None)) -> list[str]:  # noqa: B008 (a pure match-all, made once)
     """`Persistent Routes:` and `  None`, or the table closed by a separator."""
     rows = [row for row in persistent_rows(node) if matches(row[0])]
     if not rows:
@@ -96,7 +97,7 @@ def interface_list(node: Node) -> list[str]:
     return lines + [RULE]
 
 
-def _row_2008(node: Node, r: Route, shown_interface) -> str:
+def _row_2008(node: Node, r: Route, shown_interface: Callable[[Route], str]) -> str:
     # Windows right-aligns On-link one column left of a gateway address.
     gw = f"{'On-link':>16} " if r.gateway is None else f"{str(r.gateway):>17}"
     return (f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
@@ -169,7 +170,7 @@ def route_print_2003(node: Node, pattern: str | None = None) -> str:
     return "\n".join(lines + [RULE] + (block[:-1] if len(block) > 2 else block))
 
 
-def _active_table(node: Node, matches) -> list[str]:
+def _active_table(node: Node, matches: Callable[[str], bool]) -> list[str]:
     """The header and rows under `Active Routes:`."""
     if not node.os.forwarding_per_interface:
         return [ACTIVE_HEADER, *(f"{d:>17}{m:>17}{gw:>17}{_interface_2003(ifc)}{met:>8}"

@@ -4,12 +4,14 @@ script (cmdlets as typed; netsh, route and reg run from PowerShell unchanged).""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .dispatch import Change, ConsoleResult
 
 DIALECTS = ("cmd", "ps1")
 
 
-def save_script(changes, dialect: str = "cmd") -> str:
+def save_script(changes: Iterable[Change | ConsoleResult], dialect: str = "cmd") -> str:
     """The script text for these changes (Change or ConsoleResult values, in the order made).
 
     Each command is preceded by a comment naming the server it was made on; run the lines
@@ -17,8 +19,8 @@ def save_script(changes, dialect: str = "cmd") -> str:
     """
     if dialect not in DIALECTS:
         raise ValueError(f"script dialect must be one of {', '.join(DIALECTS)}, got {dialect!r}")
-    picked = [c.change if isinstance(c, ConsoleResult) else c for c in changes]
-    picked = [c for c in picked if isinstance(c, Change)]
+    made = [c.change if isinstance(c, ConsoleResult) else c for c in changes]
+    picked = [c for c in made if isinstance(c, Change)]
     comment = "rem" if dialect == "cmd" else "#"
     lines = ["@echo off"] if dialect == "cmd" else []
     lines.append(f"{comment} Changes made in the labkit console. Run each server's lines on that server, "
