@@ -16,6 +16,8 @@ from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Interface
 
 from ..model import Cluster, ClusterMode, Interface, Network, Node, Role, interface_defaults, profile
+from ..model.host import InterfaceRef
+from ..model.network import NlbAffinity
 from ..model.osprofile import DEFAULT_ROUTER_OS
 from .build import ServerOutputs, build_node, with_switches
 from .parsers import IpconfigAll, NicOutput, RoutePrint
@@ -178,7 +180,7 @@ def _clusters(nodes: list[Node], servers: list[ServerOutputs], given: tuple[IPv4
                 seen_mac[ip] = f'{node.name} "{adapter.name}"'
     clusters = []
     for ip in dict.fromkeys((*given, *seen_mac)):
-        members = tuple((n.name, i.key) for n in nodes for i in n.interfaces if i.owns(ip))
+        members = tuple(InterfaceRef(n.name, i.key) for n in nodes for i in n.interfaces if i.owns(ip))
         if not members:
             raise ImportInputError(f"--nlb {ip}", "no imported NIC holds this address; expected a cluster IP "
                                                   "that ipconfig /all lists on the NLB NIC")
@@ -188,7 +190,7 @@ def _clusters(nodes: list[Node], servers: list[ServerOutputs], given: tuple[IPv4
         else:
             notes.append(f"NLB cluster {ip}: you named it; the outputs do not show NLB's mode, so unicast "
                          "(NLB's default) is assumed")
-        clusters.append(Cluster("nlb-" + dashed(ip), ip, members, "single", ClusterMode.UNICAST))
+        clusters.append(Cluster("nlb-" + dashed(ip), ip, members, NlbAffinity.SINGLE, ClusterMode.UNICAST))
     if not clusters:
         notes.append("NLB: these outputs show no cluster (a unicast cluster's MAC 02-BF-… would show one); in the "
                      "multicast modes NICs keep their own MAC, so membership cannot be seen: name cluster IPs with "

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from ipaddress import IPv4Network
 from collections.abc import Callable
 
-from ..model.ftp_protocol import FtpClientSettings
+from ..model.ftp_protocol import FtpClientSettings, TlsMode
 from ..model.middlebox import FtpHelper, PortForward, Rule
 from ..model.network import Network
+from ..model.ports import PortRange
 from . import build
 from .lab import Comparison, kernel_version, run
 from .netns import LabError, helper_loose
@@ -106,7 +107,7 @@ CASES = (
     Case("seed EPSV over TLS", "ftp-nat-seed", _client(mode="epsv", tls="explicit")),
     Case("partial range, server picks 51990 (not forwarded)", "ftp-nat-ftps-partial",
          lambda n, s: (_node(n, "ftpsrv", ftp_server=replace(build.server_settings(n, "ftpsrv"),
-                                                            passive_ports=(51990, 51990))), s)),
+                                                            passive_ports=PortRange(51990))), s)),
     Case("seed TLS + CCC (server refuses CCC)", "ftp-nat-seed", _client(tls="explicit", ccc=True)),
     Case("seed TLS + CCC refused, client carries on", "ftp-nat-seed",
          _client(tls="explicit", ccc=True, on_ccc_refused="continue")),
@@ -116,7 +117,7 @@ CASES = (
     Case("seed external address, forwarded range", "ftp-nat-seed",
          lambda n, s: _forwarded_range(*_strict_external(n, s))),
     Case("seed external address, forwarded range, TLS", "ftp-nat-seed",
-         lambda n, s: (_forwarded_range(*_strict_external(n, s))[0], replace(s, tls="explicit"))),
+         lambda n, s: (_forwarded_range(*_strict_external(n, s))[0], replace(s, tls=TlsMode.EXPLICIT))),
     Case("seed external address, loose helper", "ftp-nat-seed", _loose_external, needs_loose=True),
     Case("active client NAT, EPRT", "ftp-active-client-nat", _client(mode="eprt")),
     Case("active client NAT, TLS", "ftp-active-client-nat", _client(tls="explicit")),

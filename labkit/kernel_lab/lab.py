@@ -23,9 +23,10 @@ from ipaddress import IPv4Address
 from pathlib import Path
 
 from ..model.ftp import FtpResult, ftp_session
-from ..model.ftp_protocol import FtpClientSettings
+from ..model.ftp_protocol import FtpClientSettings, ServerSoftware
 from ..model.host import Role
 from ..model.network import Network
+from ..model.ports import PortRange
 from . import build
 from .netns import (STARTUP_SECONDS, LabError, Namespaces, ensure_ftp_helper, first_line, on_termination,
                     remove_stale, requirements_problem)
@@ -74,7 +75,7 @@ def as_built(net: Network, server: str) -> Network:
     node = net.node(server)
     ss = build.server_settings(net, server)
     port = ss.passive_pool(node.os.is_windows)[0]
-    return net.with_node(replace(node, ftp_server=replace(ss, software="pyftpdlib", passive_ports=(port, port))))
+    return net.with_node(replace(node, ftp_server=replace(ss, software=ServerSoftware.PYFTPDLIB, passive_ports=PortRange(port))))
 
 
 def model_outcome(result: FtpResult) -> Outcome:
