@@ -13,40 +13,100 @@ from .errors import LabkitError
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
     from . import course
-    from .model import ClusterMode, Disposition, EVENT_18, Flow, FtpClientSettings, Gateway, Network, Outcome, Trace, apply_command, cluster_mac, cluster_share, cluster_shares, ftp_session, node_commands, profile, restart, route_print, run_command, select_route, trace, validate_network
-    from .model.console import ConsoleResult, run_console, save_script
-    from .views import ftp_view, host_view
-    from .widgets import ComparePanel, DcdiagPanel, FtpExplorer, HostPanel, RestorePanel
-    from .checks import run_checks
-    from .cases.dcdiag import DFSRMIG_STATES, DomainState, WHY_MIGRATE, judge, parse_dcdiag, parse_replsummary
+    from .capture import KERNEL_SEED_CAPTURE, ftp_lines
+    from .cases.dcdiag import DFSRMIG_STATES, WHY_MIGRATE, DomainState, judge, parse_dcdiag, parse_replsummary
     from .cases.files import load_layout
     from .cases.restore import preflight
-    from .plot import route_choice_rows
+    from .checks import run_checks
     from .live import local_ftp_server, run_client, transcript_codes
-    from .capture import KERNEL_SEED_CAPTURE, ftp_lines
+    from .model import (
+        EVENT_18,
+        ClusterMode,
+        Disposition,
+        Flow,
+        FtpClientSettings,
+        Gateway,
+        Network,
+        Outcome,
+        Trace,
+        apply_command,
+        cluster_mac,
+        cluster_share,
+        cluster_shares,
+        ftp_session,
+        node_commands,
+        profile,
+        restart,
+        route_print,
+        run_command,
+        select_route,
+        trace,
+        validate_network,
+    )
+    from .model.console import ConsoleResult, run_console, save_script
+    from .plot import route_choice_rows
+    from .views import ftp_view, host_view
+    from .widgets import ComparePanel, DcdiagPanel, FtpExplorer, HostPanel, RestorePanel
 
 __version__ = "0.1.0"
 
 # Public name -> the module it comes from, imported when the name is first used. These are the
 # names the notebooks use (tests/test_public_api.py checks that they import nothing else).
 _LAZY = {
-    "ClusterMode": ".model", "Disposition": ".model", "EVENT_18": ".model", "Flow": ".model", "FtpClientSettings": ".model", "Gateway": ".model", "Network": ".model", "Outcome": ".model", "Trace": ".model", "apply_command": ".model", "cluster_mac": ".model", "cluster_share": ".model", "cluster_shares": ".model", "ftp_session": ".model", "node_commands": ".model", "profile": ".model", "restart": ".model", "route_print": ".model", "run_command": ".model", "select_route": ".model", "trace": ".model", "validate_network": ".model",
-    "ConsoleResult": ".model.console", "run_console": ".model.console", "save_script": ".model.console",
-    "ftp_view": ".views", "host_view": ".views",
-    "ComparePanel": ".widgets", "DcdiagPanel": ".widgets", "FtpExplorer": ".widgets", "HostPanel": ".widgets", "RestorePanel": ".widgets",
+    "ClusterMode": ".model",
+    "Disposition": ".model",
+    "EVENT_18": ".model",
+    "Flow": ".model",
+    "FtpClientSettings": ".model",
+    "Gateway": ".model",
+    "Network": ".model",
+    "Outcome": ".model",
+    "Trace": ".model",
+    "apply_command": ".model",
+    "cluster_mac": ".model",
+    "cluster_share": ".model",
+    "cluster_shares": ".model",
+    "ftp_session": ".model",
+    "node_commands": ".model",
+    "profile": ".model",
+    "restart": ".model",
+    "route_print": ".model",
+    "run_command": ".model",
+    "select_route": ".model",
+    "trace": ".model",
+    "validate_network": ".model",
+    "ConsoleResult": ".model.console",
+    "run_console": ".model.console",
+    "save_script": ".model.console",
+    "ftp_view": ".views",
+    "host_view": ".views",
+    "ComparePanel": ".widgets",
+    "DcdiagPanel": ".widgets",
+    "FtpExplorer": ".widgets",
+    "HostPanel": ".widgets",
+    "RestorePanel": ".widgets",
     "run_checks": ".checks",
-    "DFSRMIG_STATES": ".cases.dcdiag", "DomainState": ".cases.dcdiag", "WHY_MIGRATE": ".cases.dcdiag", "judge": ".cases.dcdiag", "parse_dcdiag": ".cases.dcdiag", "parse_replsummary": ".cases.dcdiag",
+    "DFSRMIG_STATES": ".cases.dcdiag",
+    "DomainState": ".cases.dcdiag",
+    "WHY_MIGRATE": ".cases.dcdiag",
+    "judge": ".cases.dcdiag",
+    "parse_dcdiag": ".cases.dcdiag",
+    "parse_replsummary": ".cases.dcdiag",
     "load_layout": ".cases.files",
     "preflight": ".cases.restore",
     "route_choice_rows": ".plot",
-    "local_ftp_server": ".live", "run_client": ".live", "transcript_codes": ".live",
-    "KERNEL_SEED_CAPTURE": ".capture", "ftp_lines": ".capture",
+    "local_ftp_server": ".live",
+    "run_client": ".live",
+    "transcript_codes": ".live",
+    "KERNEL_SEED_CAPTURE": ".capture",
+    "ftp_lines": ".capture",
 }
 
 
 def load_scenario(source):
     """Load a scenario: a path to a YAML file, or the name of a shipped scenario."""
     from .scenario import load_scenario as _load
+
     return _load(source)
 
 
@@ -57,6 +117,7 @@ def console(net, node: str, shell: str = "cmd"):
     after the learner's changes and `.script("cmd" or "ps1")` the changes as a script.
     """
     from .widgets.console import Console
+
     return Console(net, node, shell)
 
 
@@ -64,12 +125,14 @@ def challenge(kind_or_level, seed="learner"):
     """A break-fix lab: the learner's variant of a fault kind (or a level 1-3), rebuilt exactly from
     the seed; see labkit.labs."""
     from .labs import challenge as _challenge
+
     return _challenge(kind_or_level, seed)
 
 
 def challenge_kinds() -> dict[str, str]:
     """Every break-fix fault kind and what it is (labkit.labs.kinds)."""
     from .labs import kinds
+
     return kinds()
 
 
@@ -77,12 +140,14 @@ def as_built_by_kernel_lab(net, server: str):
     """The network the kernel lab really builds: `server` becomes pyftpdlib with one passive port
     (so the model is asked about the server the real capture came from)."""
     from .kernel_lab.lab import as_built
+
     return as_built(net, server)
 
 
 def learner() -> str:
     """The seed of this learner's break-fix variants (LABKIT_LEARNER, set by the workshop)."""
     from .labs import learner as _learner
+
     return _learner()
 
 
@@ -90,12 +155,14 @@ def import_server(*sources, **options):
     """Import your own server from its saved ipconfig /all, route print (and netsh) outputs;
     see labkit.importer.import_server."""
     from .importer import import_server as _import
+
     return _import(*sources, **options)
 
 
 def load_checks(source):
     """The network and the exercise checks declared under `checks:` in a scenario file."""
     from .scenario import load_checks as _load
+
     return _load(source)
 
 
@@ -103,6 +170,7 @@ def warnings(net):
     """What Windows would warn about in `net` (it still works as modelled): a list of problems,
     each with `.path` (the scenario key), `.message` and, where Windows shows one, `.dialog`."""
     from .scenario import warnings as _warnings
+
     return _warnings(net)
 
 
@@ -110,6 +178,7 @@ def shipped_file(*parts: str):
     """A file or folder that comes with the kit, e.g. shipped_file("cases", "dcdiag-seed.txt") or
     shipped_file("imports", "nlb-web") (the samples of notebooks 06 and 07)."""
     from .scenario import DATA_DIR
+
     path = DATA_DIR.joinpath(*parts)
     if ".." in parts or not path.exists():
         raise LabkitError(f"no shipped file {'/'.join(parts)!r} (see the folders in {DATA_DIR})")
@@ -138,6 +207,7 @@ def __dir__() -> list[str]:
 def shipped_scenarios():
     """Names of the scenarios that come with the kit."""
     from .scenario import shipped_scenarios as _names
+
     return _names()
 
 

@@ -50,10 +50,10 @@ def widget_latency(rounds: int = 25) -> dict[str, float]:
     and for the host panel where that time goes (model, picture layout, SVG text)."""
     import yaml
 
-    from .views import Flow, host_view
     from .plot.network_picture import network_picture
     from .plot.picture import to_svg
     from .scenario import SCENARIO_DIR, parse_scenario
+    from .views import Flow, host_view
     from .widgets import ComparePanel, FtpExplorer, HostPanel
 
     raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
@@ -80,21 +80,29 @@ def widget_latency(rounds: int = 25) -> dict[str, float]:
         return times
 
     results = {}
-    for name, change in (("host settings panel (weakhostsend)", toggle(panel.switches[("nlb", "weakhostsend")])),
-                         ("FTP explorer (TLS none/explicit)", toggle_tls),
-                         ("compare view (weakhostsend)", toggle(compare.switches[("nlb", "weakhostsend")]))):
+    for name, change in (
+        ("host settings panel (weakhostsend)", toggle(panel.switches[("nlb", "weakhostsend")])),
+        ("FTP explorer (TLS none/explicit)", toggle_tls),
+        ("compare view (weakhostsend)", toggle(compare.switches[("nlb", "weakhostsend")])),
+    ):
         times = timed(change)
         results[name] = statistics.median(times)
         print(f"kernel side of a click, {name:<36} median {results[name]:6.1f} ms, max {max(times):6.1f} ms")
     flow = Flow("pc1", "10.10.0.100")
-    flags = iter(range(10 ** 6))
+    flags = iter(range(10**6))
     view = host_view(net, member, flow)
     picture = network_picture(view.network, view.trace)
-    parts = {"model (host_view)": lambda: host_view(net, member, flow, switches={("nlb", "weakhostsend"): next(flags) % 2 == 0}),
-             "picture layout": lambda: network_picture(view.network, view.trace),
-             "SVG text": lambda: to_svg(picture)}
-    print("  host panel, where the kernel's time goes: " + ", ".join(
-        f"{part} {statistics.median(timed(work)):.1f} ms" for part, work in parts.items()))
+    parts = {
+        "model (host_view)": lambda: host_view(
+            net, member, flow, switches={("nlb", "weakhostsend"): next(flags) % 2 == 0}
+        ),
+        "picture layout": lambda: network_picture(view.network, view.trace),
+        "SVG text": lambda: to_svg(picture),
+    }
+    print(
+        "  host panel, where the kernel's time goes: "
+        + ", ".join(f"{part} {statistics.median(timed(work)):.1f} ms" for part, work in parts.items())
+    )
     return results
 
 
@@ -103,8 +111,14 @@ def import_ms(module: str) -> float:
     entries only (the interpreter's start-up is not counted), bytecode already cached."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (ROOT, os.environ.get("PYTHONPATH"))))}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a learner's second import reads cached bytecode
-    run = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"], env=env, cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     total = 0
     for line in run.stderr.splitlines():  # "import time: <self us> | <cumulative us> | <indent><name>"
         fields = line.removeprefix("import time:").split("|")
@@ -122,9 +136,11 @@ def import_time() -> float:
     model = statistics.median(import_ms("labkit.model") for _ in range(IMPORT_ROUNDS))
     verdict = "meets" if light < IMPORT_TARGET_MS else "MISSES"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"import labkit: {light:.1f} ms ({verdict} the target of {IMPORT_TARGET_MS} ms); the whole model on "
-          f"first use (import labkit.model): {model:.1f} ms; median of {IMPORT_ROUNDS} fresh interpreters, "
-          f"load average {load}")
+    print(
+        f"import labkit: {light:.1f} ms ({verdict} the target of {IMPORT_TARGET_MS} ms); the whole model on "
+        f"first use (import labkit.model): {model:.1f} ms; median of {IMPORT_ROUNDS} fresh interpreters, "
+        f"load average {load}"
+    )
     return light
 
 
@@ -133,8 +149,9 @@ def main() -> int:
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if cores:
         os.sched_setaffinity(0, {min(cores)})
-    print(f"labkit bench: Python {platform.python_version()} on {platform.machine()}, one core, "
-          f"median of {ROUNDS} rounds")
+    print(
+        f"labkit bench: Python {platform.python_version()} on {platform.machine()}, one core, median of {ROUNDS} rounds"
+    )
     print(f"{'scenario':<26}{'flows':>6}{'traces/s':>12}{'fresh net/s':>13}")
     medians = []
     for name in shipped_scenarios():
@@ -155,22 +172,29 @@ def main() -> int:
             result = ftp_session(net)
             count += 1
         per = (time.perf_counter() - start) / count * 1000
-        print(f"FTP session {name:<24} {per:>7.1f} ms ({result.outcome}"
-              + (", fixes searched" if not result.succeeded else "") + ")")
+        print(
+            f"FTP session {name:<24} {per:>7.1f} ms ({result.outcome}"
+            + (", fixes searched" if not result.succeeded else "")
+            + ")"
+        )
     overall = statistics.median(medians)
     verdict = "meets" if overall >= TARGET else "MISSES"
-    print(f"median over scenarios: {overall:,.0f} single-packet traces/s ({verdict} the target of "
-          f"{TARGET:,}/s)")
+    print(f"median over scenarios: {overall:,.0f} single-packet traces/s ({verdict} the target of {TARGET:,}/s)")
     widget_latency()
     from . import browser_bench
+
     if browser_bench.chromium() is None:
-        print("browser figures skipped: Chromium or Playwright not found (apt-get install chromium; "
-              "pip install -e '.[test]')")
+        print(
+            "browser figures skipped: Chromium or Playwright not found (apt-get install chromium; "
+            "pip install -e '.[test]')"
+        )
     else:
         if cores:  # JupyterLab, the kernel and Chromium get every core, as on a learner's machine
             os.sched_setaffinity(0, cores)
-        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
-              "starting JupyterLab and Chromium...")
+        print(
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
+            "starting JupyterLab and Chromium..."
+        )
         browser_bench.report(browser_bench.browser_latency())
     return 0
 

@@ -22,8 +22,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "labkit-bench"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TARGETS_MS = {"host settings panel": 100, "FTP explorer": 100, "compare view": 300}
 
 CELLS = [
@@ -42,8 +50,12 @@ CELLS = [
     "box.observe(lambda c: setattr(echo, 'value', f'<svg><text y=\"20\">{c.new}</text></svg>'), names='value')\n"
     "floor = w.VBox([box, echo])\nfloor.add_class('labkit-panel')\nfloor",
 ]
-PANELS = (("host settings panel", "checkbox"), ("FTP explorer", "select"), ("compare view", "checkbox"),
-          ("floor: echo widget", "checkbox"))
+PANELS = (
+    ("host settings panel", "checkbox"),
+    ("FTP explorer", "select"),
+    ("compare view", "checkbox"),
+    ("floor: echo widget", "checkbox"),
+)
 
 # Runs in the page: change one control `rounds` times, time each change to the painted picture.
 MEASURE = """async ([index, kind, rounds]) => {
@@ -94,8 +106,10 @@ def _free_port() -> int:
 
 
 def _notebook(path: Path) -> None:
-    cells: list[dict[str, object]] = [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
-             for source in CELLS]
+    cells: list[dict[str, object]] = [
+        {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+        for source in CELLS
+    ]
     kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}
     path.write_text(json.dumps({"cells": cells, "metadata": kernel, "nbformat": 4, "nbformat_minor": 5}))
 
@@ -104,18 +118,34 @@ def _lab(scratch: Path) -> tuple[subprocess.Popen, str]:
     settings = scratch / "settings" / "@jupyterlab"
     (settings / "apputils-extension").mkdir(parents=True)
     (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        '{"checkForUpdates": false, "fetchNews": "false"}')
+        '{"checkForUpdates": false, "fetchNews": "false"}'
+    )
     (settings / "notebook-extension").mkdir(parents=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port = _free_port()
-    env = {**os.environ, "HOME": str(scratch), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(scratch / "settings"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip", "127.0.0.1", "--port", str(port),
-               f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={scratch}",
-               "--LabApp.expose_app_in_browser=True"] + (["--allow-root"] if os.getuid() == 0 else [])
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    env = {
+        **os.environ,
+        "HOME": str(scratch),
+        "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(scratch / "settings"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={scratch}",
+        "--LabApp.expose_app_in_browser=True",
+    ] + (["--allow-root"] if os.getuid() == 0 else [])
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -131,6 +161,7 @@ def _lab(scratch: Path) -> tuple[subprocess.Popen, str]:
 def browser_latency(rounds: int = 21) -> dict[str, list[float]]:
     """{panel: [ms per change]}: click to new picture on screen, in a 1366×768 Chromium window."""
     from playwright.sync_api import sync_playwright
+
     with tempfile.TemporaryDirectory(prefix="labkit-bench-") as tmp:
         scratch = Path(tmp)
         _notebook(scratch / "bench.ipynb")
@@ -162,10 +193,13 @@ def _measure(page, base: str, rounds: int) -> dict[str, list[float]]:
         "(() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
         " return !!(w && w.context && w.context.path.endsWith('bench.ipynb') && w.sessionContext"
         " && w.sessionContext.session && w.sessionContext.session.kernel"
-        " && w.sessionContext.kernelDisplayStatus === 'idle'); })()", timeout=120_000)
+        " && w.sessionContext.kernelDisplayStatus === 'idle'); })()",
+        timeout=120_000,
+    )
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(f"document.querySelectorAll('.labkit-panel .labkit-picture svg').length === {len(PANELS)}",
-                           timeout=120_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.labkit-panel .labkit-picture svg').length === {len(PANELS)}", timeout=120_000
+    )
     page.wait_for_timeout(1000)
     results = {}
     for index, (name, kind) in enumerate(PANELS):
@@ -181,18 +215,25 @@ def report(results: dict[str, list[float]]) -> None:
             continue
         median = statistics.median(times)
         target = TARGETS_MS.get(name)
-        verdict = (f"; {'meets' if median <= target else 'MISSES'} the {target} ms target" if target
-                   else ": comm round trip and browser only")
-        print(f"browser, click to new picture, {name:<20} median {median:6.1f} ms "
-              f"(range {min(times):.0f}-{max(times):.0f} ms, {len(times)} clicks{verdict})")
+        verdict = (
+            f"; {'meets' if median <= target else 'MISSES'} the {target} ms target"
+            if target
+            else ": comm round trip and browser only"
+        )
+        print(
+            f"browser, click to new picture, {name:<20} median {median:6.1f} ms "
+            f"(range {min(times):.0f}-{max(times):.0f} ms, {len(times)} clicks{verdict})"
+        )
         dom = statistics.median(results[name + " (click to new SVG in the page)"])
         print(f"  of which click to new SVG in the page {dom:.1f} ms, then layout and paint {median - dom:.1f} ms")
 
 
 def main() -> int:
     if chromium() is None:
-        print("browser bench skipped: Chromium or Playwright not found (apt-get install chromium; "
-              "pip install -e '.[test]')")
+        print(
+            "browser bench skipped: Chromium or Playwright not found (apt-get install chromium; "
+            "pip install -e '.[test]')"
+        )
         return 0
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     report(browser_latency())

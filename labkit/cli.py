@@ -18,9 +18,21 @@ import traceback
 from . import scenario
 from .cases.dcdiag import Sysvol
 from .errors import LabkitError
+from .model import (
+    PROTOCOLS,
+    CommandError,
+    FtpMode,
+    OnCccRefused,
+    Prot,
+    TlsMode,
+    apply_command,
+    cluster_shares,
+    netsh_show_route,
+    node_commands,
+    route_print,
+    trace,
+)
 from .model.addressing import parse_ipv4
-from .model import (PROTOCOLS, CommandError, FtpMode, OnCccRefused, Prot, TlsMode, apply_command,
-                    netsh_show_route, cluster_shares, node_commands, route_print, trace)
 
 USAGE_ERROR = 2
 PCAP_HELP = "also write one Wireshark-ready .pcap per capture point into DIR (needs scapy)"
@@ -72,8 +84,16 @@ def _node(net, name: str):
 def cmd_trace(args) -> str:
     net = _scenario(args.scenario, args.run, _echo_for(args))
     _node(net, args.source_node)
-    result = trace(net, args.source_node, args.to, src=args.src, proto=args.proto,
-                   dport=args.dport, sport=args.sport, reply=args.reply)
+    result = trace(
+        net,
+        args.source_node,
+        args.to,
+        src=args.src,
+        proto=args.proto,
+        dport=args.dport,
+        sport=args.sport,
+        reply=args.reply,
+    )
     return _with_pcap(result.to_json(with_reply=args.reply) if args.json else str(result), result, args.pcap)
 
 
@@ -103,12 +123,15 @@ def _ftp_question(args):
     from dataclasses import replace
 
     from .model.ftp_protocol import FtpClientSettings
+
     net = _scenario(args.scenario, args.run, _echo_for(args))
     setup = net.ftp
     settings = setup.settings if setup else FtpClientSettings()
-    overrides = {key: getattr(args, key) for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address", "port",
-                                                     "on_ccc_refused")
-                 if getattr(args, key) is not None}
+    overrides = {
+        key: getattr(args, key)
+        for key in ("mode", "tls", "prot", "ccc", "trust_pasv_address", "port", "on_ccc_refused")
+        if getattr(args, key) is not None
+    }
     settings = replace(settings, **overrides)
     if args.prot is not None and settings.tls is TlsMode.NONE:
         raise InputError("--prot needs --tls explicit or implicit (PROT sets the data channel's protection)")
@@ -125,6 +148,7 @@ def _ftp_question(args):
 
 def cmd_ftp(args) -> str:
     from .model.ftp import FtpError, ftp_session
+
     net, settings = _ftp_question(args)
     try:
         result = ftp_session(net, args.client, args.server, args.address, settings)
@@ -135,16 +159,34 @@ def cmd_ftp(args) -> str:
 
 def cmd_kernel_lab(args) -> str:
     from .kernel_lab import LabError, requirements_problem
+
     problem = requirements_problem()
     if problem:
         raise InputError(problem)
+
     def progress(text):
         print(f"kernel-lab: {text}", file=sys.stderr, flush=True)
+
     try:
         if args.scenario == "all":
             from .kernel_lab.cases import run_all, table
-            given = [key for key in ("client", "server", "address", "port", "mode", "tls", "prot", "ccc",
-                                     "trust_pasv_address", "run") if getattr(args, key) is not None]
+
+            given = [
+                key
+                for key in (
+                    "client",
+                    "server",
+                    "address",
+                    "port",
+                    "mode",
+                    "tls",
+                    "prot",
+                    "ccc",
+                    "trust_pasv_address",
+                    "run",
+                )
+                if getattr(args, key) is not None
+            ]
             if given:
                 raise InputError(f"kernel-lab all runs its own list of cases: drop --{given[0].replace('_', '-')}")
             rows = run_all(args.pcap, progress=lambda row: progress(f"{row.case.name}: {row.verdict}"))
@@ -152,12 +194,20 @@ def cmd_kernel_lab(args) -> str:
             return table(rows)
         from .kernel_lab.lab import run
         from .model.ftp import FtpError
+
         net, settings = _ftp_question(args)
         if net.ftp is None and not (args.client and args.server):
             raise InputError(f"{args.scenario} has no ftp: section: give --client and --server")
         try:
-            comparison = run(net, settings, client=args.client, server=args.server, address=args.address,
-                             captures=args.pcap, progress=progress)
+            comparison = run(
+                net,
+                settings,
+                client=args.client,
+                server=args.server,
+                address=args.address,
+                captures=args.pcap,
+                progress=progress,
+            )
         except FtpError as err:
             raise InputError(str(err)) from None
         args.exit_code = 0 if comparison.agree else 1
@@ -168,6 +218,7 @@ def cmd_kernel_lab(args) -> str:
 
 def cmd_check(args) -> str:
     from .checks import run_checks
+
     net, checks = scenario.load_checks(args.scenario)
     if not checks:
         raise InputError(f"{args.scenario} declares no checks (add a checks: section)")
@@ -180,6 +231,7 @@ def cmd_check(args) -> str:
 def cmd_dcdiag(args) -> str:
     from .cases.dcdiag import DcdiagInputError, DomainState, judge, parse_dcdiag, parse_replsummary
     from .cases.files import read_text
+
     try:
         report = parse_dcdiag(read_text(args.file))
         replication = parse_replsummary(read_text(args.replsummary)) if args.replsummary else None
@@ -195,6 +247,7 @@ def cmd_dcdiag(args) -> str:
 def cmd_restore(args) -> str:
     from .cases.files import load_layout
     from .cases.restore import preflight
+
     result = preflight(load_layout(args.layout))
     return json.dumps(result.to_dict(), indent=2) if args.json else str(result)
 
@@ -217,6 +270,7 @@ def cmd_run(args) -> str:
     """What the simulated console prints for COMMAND on NODE (after the --run changes)."""
     from .model.console import run_console
     from .model.console.dispatch import ConsoleError
+
     net = _scenario(args.scenario, args.run)
     _node(net, args.node)
     shell = args.shell
@@ -247,6 +301,7 @@ def cmd_validate(args) -> str:
 
 def cmd_import(args) -> str:
     from .importer import ImportInputError, import_server
+
     try:
         result = import_server(*args.files, nlb=tuple(args.nlb or ()), anonymise=args.anonymise, seed=args.seed)
     except ImportInputError as err:
@@ -264,6 +319,7 @@ def cmd_import(args) -> str:
 
 def cmd_workshop(args) -> str:
     from .labs.workshop import WorkshopError, make, report
+
     try:
         if args.action == "make":
             return make(args.learners, args.kinds, args.out)
@@ -281,27 +337,44 @@ def _ftp_client_options(p, tls: tuple[TlsMode, ...]) -> None:
     p.add_argument("--client", metavar="NODE", help="the FTP client (default: the scenario's ftp: section)")
     p.add_argument("--server", metavar="NODE", help="the FTP server (default: the scenario's ftp: section)")
     p.add_argument("--address", metavar="IP", help="the address the client dials (default: the scenario's)")
-    p.add_argument("--port", type=int, metavar="N",
-                   help="the control port the client dials (default 21, 990 for implicit TLS)")
+    p.add_argument(
+        "--port", type=int, metavar="N", help="the control port the client dials (default 21, 990 for implicit TLS)"
+    )
     p.add_argument("--mode", choices=FtpMode.values())
     p.add_argument("--tls", choices=tuple(t.value for t in tls))
     p.add_argument("--prot", choices=Prot.values())
-    p.add_argument("--ccc", action=argparse.BooleanOptionalAction, default=None,
-                   help="send CCC after login (clear command channel)")
-    p.add_argument("--on-ccc-refused", choices=OnCccRefused.values(),
-                   help="when the server refuses CCC: stop (Python ftplib, the default) or carry on encrypted")
-    p.add_argument("--trust-pasv-address", action=argparse.BooleanOptionalAction, default=None,
-                   help="dial the address in 227 (old clients) instead of the control connection's")
+    p.add_argument(
+        "--ccc",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="send CCC after login (clear command channel)",
+    )
+    p.add_argument(
+        "--on-ccc-refused",
+        choices=OnCccRefused.values(),
+        help="when the server refuses CCC: stop (Python ftplib, the default) or carry on encrypted",
+    )
+    p.add_argument(
+        "--trust-pasv-address",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="dial the address in 227 (old clients) instead of the control connection's",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="labkit", description="Where do a multi-NIC Windows server's packets go?")
-    parser.add_argument("--debug", action="store_true",
-                        help="on an error, also print the traceback (for an error report); works anywhere on the line")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="on an error, also print the traceback (for an error report); works anywhere on the line",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run_help = ("apply a route/netsh command to a node first, e.g. "
-                "'web1: netsh interface ipv4 set interface \"NLB NIC\" weakhostsend=enabled' "
-                "(repeatable)")
+    run_help = (
+        "apply a route/netsh command to a node first, e.g. "
+        "'web1: netsh interface ipv4 set interface \"NLB NIC\" weakhostsend=enabled' "
+        "(repeatable)"
+    )
 
     p = sub.add_parser("trace", help="follow one packet (and with --reply, its answer)")
     p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario")
@@ -310,8 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--src", metavar="IP", help="fix the source address (like ping -S or a bound socket)")
     p.add_argument("--proto", choices=PROTOCOLS, default="tcp")
     p.add_argument("--dport", type=int, metavar="N", help="destination port (default: tcp 80, udp 53)")
-    p.add_argument("--sport", type=int, metavar="N",
-                   help="source port (default 49152; matters for NLB affinity none)")
+    p.add_argument("--sport", type=int, metavar="N", help="source port (default 49152; matters for NLB affinity none)")
     p.add_argument("--reply", action="store_true", help="also trace the answer back to the source")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
@@ -326,8 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_ftp)
 
-    p = sub.add_parser("kernel-lab", help="rebuild an FTP scenario in Linux namespaces (root) and compare "
-                       "the real kernel's FTP helper with the model")
+    p = sub.add_parser(
+        "kernel-lab",
+        help="rebuild an FTP scenario in Linux namespaces (root) and compare "
+        "the real kernel's FTP helper with the model",
+    )
     p.add_argument("scenario", help="a scenario with an ftp: section, or 'all' for the agreement table")
     _ftp_client_options(p, tls=(TlsMode.NONE, TlsMode.EXPLICIT))  # pyftpdlib has no implicit TLS
     p.add_argument("--pcap", metavar="DIR", help="keep tcpdump's captures (one per interface) in DIR")
@@ -342,8 +417,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="dcdiag output (text)")
     p.add_argument("--dfl", metavar="LEVEL", help="domain functional level, e.g. 2003, 2008, 2008R2")
     p.add_argument("--sysvol", choices=Sysvol.values(), help="what replicates SYSVOL")
-    p.add_argument("--dfsrmig-state", type=int, choices=(0, 1, 2, 3), metavar="N",
-                   help="dfsrmig /GetGlobalState: 0 Start, 1 Prepared, 2 Redirected, 3 Eliminated")
+    p.add_argument(
+        "--dfsrmig-state",
+        type=int,
+        choices=(0, 1, 2, 3),
+        metavar="N",
+        help="dfsrmig /GetGlobalState: 0 Start, 1 Prepared, 2 Redirected, 3 Eliminated",
+    )
     p.add_argument("--replsummary", metavar="FILE", help="repadmin /replsummary output")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_dcdiag)
@@ -365,26 +445,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("node")
     p.set_defaults(func=cmd_commands)
 
-    p = sub.add_parser("run", help="what a Windows console on NODE prints for COMMAND (ipconfig, route print, "
-                                   "netsh, Get-NetIPInterface, Find-NetRoute, ping, tracert, ...)")
+    p = sub.add_parser(
+        "run",
+        help="what a Windows console on NODE prints for COMMAND (ipconfig, route print, "
+        "netsh, Get-NetIPInterface, Find-NetRoute, ping, tracert, ...)",
+    )
     p.add_argument("scenario")
     p.add_argument("node")
     p.add_argument("line", metavar="COMMAND", help="one command line, quoted, e.g. 'ipconfig /all'")
-    p.add_argument("--shell", choices=("auto", "cmd", "powershell"), default="auto",
-                   help="cmd.exe or PowerShell (auto: PowerShell when COMMAND starts with a Verb-Noun cmdlet)")
+    p.add_argument(
+        "--shell",
+        choices=("auto", "cmd", "powershell"),
+        default="auto",
+        help="cmd.exe or PowerShell (auto: PowerShell when COMMAND starts with a Verb-Noun cmdlet)",
+    )
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("import", help="a scenario from your server's ipconfig /all and route print (and netsh)")
-    p.add_argument("files", nargs="+", metavar="FILE",
-                   help="saved outputs of ipconfig /all, route print, netsh interface ipv4 show interface "
-                        "l=verbose or Get-NetIPInterface | Format-List *, in any order; - reads standard input")
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="saved outputs of ipconfig /all, route print, netsh interface ipv4 show interface "
+        "l=verbose or Get-NetIPInterface | Format-List *, in any order; - reads standard input",
+    )
     p.add_argument("-o", "--output", metavar="OUT.yaml", help="write the scenario here (default: standard output)")
-    p.add_argument("--anonymise", "--anonymize", action="store_true",
-                   help="rewrite addresses and names consistently, so you can share the result")
+    p.add_argument(
+        "--anonymise",
+        "--anonymize",
+        action="store_true",
+        help="rewrite addresses and names consistently, so you can share the result",
+    )
     p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the --anonymise mapping (default 0)")
-    p.add_argument("--nlb", action="append", metavar="IP",
-                   help="an NLB cluster IP held by the imported NICs (the outputs cannot show it; repeatable)")
+    p.add_argument(
+        "--nlb",
+        action="append",
+        metavar="IP",
+        help="an NLB cluster IP held by the imported NICs (the outputs cannot show it; repeatable)",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("scenarios", help="list the shipped scenarios")
@@ -431,9 +530,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as err:  # a bug in labkit: still one line, the traceback only with --debug
         _traceback(debug)
-        print(f"labkit: internal error ({type(err).__name__}: {err}); please report it "
-              "with the command you ran" + ("" if debug else " and the output of the same command with --debug"),
-              file=sys.stderr)
+        print(
+            f"labkit: internal error ({type(err).__name__}: {err}); please report it "
+            "with the command you ran" + ("" if debug else " and the output of the same command with --debug"),
+            file=sys.stderr,
+        )
         return 1
 
 

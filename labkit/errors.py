@@ -18,7 +18,7 @@ class LabkitError(Exception):
 def clip(text: str, limit: int = 60) -> str:
     """`text` on one line, cut to `limit` characters: an error message never echoes a whole input."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else f"{text[:limit - 5]}…{text[-4:]}"
+    return text if len(text) <= limit else f"{text[: limit - 5]}…{text[-4:]}"
 
 
 def shorten(value: object, limit: int = 60) -> str:

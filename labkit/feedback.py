@@ -58,6 +58,7 @@ class ShownAsFeedback:
 
     def _repr_html_(self) -> str:
         from .render.html import feedback_html  # the look every result shares in a notebook
+
         return feedback_html(self.passed, self._mark(), self._label(), [p for p in self.message.split(SEPARATOR) if p])
 
 

@@ -75,16 +75,18 @@ def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
             if words[0].lower() in ("route", "netsh"):
                 lowered = [w.lower() for w in words]
                 is_route = ("add" in lowered or "delete" in lowered) and (
-                    words[0].lower() == "route" or "route" in lowered)
+                    words[0].lower() == "route" or "route" in lowered
+                )
                 if not is_route:
-                    raise ValueError("this box takes static routes (route -p add …, netsh interface ipv4 add "
-                                     "route …); use the switches above for the rest")
+                    raise ValueError(
+                        "this box takes static routes (route -p add …, netsh interface ipv4 add "
+                        "route …); use the switches above for the rest"
+                    )
                 routes_only, _ = run_command(routes_only, line)
                 continue
             destination = parse_destination(words[0])
             if len(words) % 2 == 0:
-                raise ValueError(f"expected {ROUTE_LINE} (an interface name with spaces needs quotes: "
-                                 'on "NLB NIC")')
+                raise ValueError(f'expected {ROUTE_LINE} (an interface name with spaces needs quotes: on "NLB NIC")')
             options = dict(zip((w.lower() for w in words[1::2]), words[2::2]))
             unknown = set(options) - {"via", "on", "metric"}
             if unknown:
@@ -94,16 +96,24 @@ def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
             if key is not None:
                 match = [i.key for i in node.interfaces if key.lower() in (i.key.lower(), i.label.lower())]
                 if not match:
-                    raise ValueError(f"no interface {key!r} (this node has: "
-                                     f"{', '.join(i.label for i in node.interfaces)})")
+                    raise ValueError(
+                        f"no interface {key!r} (this node has: {', '.join(i.label for i in node.interfaces)})"
+                    )
                 key = match[0]
             metric_text = options.get("metric", str(node.os.static_route_metric))
-            if not (metric_text.isascii() and metric_text.isdigit() and len(metric_text) < 10
-                    and 1 <= int(metric_text) <= 9999):
+            if not (
+                metric_text.isascii()
+                and metric_text.isdigit()
+                and len(metric_text) < 10
+                and 1 <= int(metric_text) <= 9999
+            ):
                 raise ValueError(f"metric must be a number from 1 to 9999, got {metric_text!r}")
             key = route_interface(routes_only, gateway, key)
-            routes_only = replace(routes_only, routes=routes_only.routes + (
-                Route(destination, gateway, key, int(metric_text), RouteOrigin.STATIC, True),))
+            routes_only = replace(
+                routes_only,
+                routes=routes_only.routes
+                + (Route(destination, gateway, key, int(metric_text), RouteOrigin.STATIC, True),),
+            )
         except RouteRefused as err:
             problems.append(f"line {number}: {err}")
         except (CommandError, ValueError) as err:
@@ -118,14 +128,21 @@ def _field_of(problem, node: str) -> str:
     """Which panel field a validation problem belongs to."""
     prefix = f"nodes.{node}.interfaces."
     if problem.path.startswith(prefix) and ".gateways" in problem.path:
-        return "gateway:" + problem.path[len(prefix):].split(".")[0]
+        return "gateway:" + problem.path[len(prefix) :].split(".")[0]
     if problem.path.startswith(f"nodes.{node}.routes"):
         return "routes"
     return "settings"
 
 
-def host_view(net: Network, node: str, flow: Flow, *, switches: dict | None = None,
-              gateways: dict | None = None, routes: str | None = None) -> HostView:
+def host_view(
+    net: Network,
+    node: str,
+    flow: Flow,
+    *,
+    switches: dict | None = None,
+    gateways: dict | None = None,
+    routes: str | None = None,
+) -> HostView:
     """The node with these settings, its Windows commands, and the flow's trace.
 
     `switches`: {(interface key, 'weakhostsend'|'weakhostreceive'|'forwarding'): bool};
@@ -183,13 +200,26 @@ class FtpView:
         return "\n".join(lines + ([str(self.result)] if self.result else []))
 
 
-def ftp_view(net: Network, settings: FtpClientSettings, *, external_address: str | None = None,
-             passive_range: str | None = None, forward_range: bool | None = None,
-             helper: bool | None = None, affinity: str | None = None) -> FtpView:
+def ftp_view(
+    net: Network,
+    settings: FtpClientSettings,
+    *,
+    external_address: str | None = None,
+    passive_range: str | None = None,
+    forward_range: bool | None = None,
+    helper: bool | None = None,
+    affinity: str | None = None,
+) -> FtpView:
     """The scenario's FTP session with these settings (None leaves a setting as the scenario has it)."""
     changed, settings, errors = with_ftp_settings(
-        net, settings, external_address=external_address, passive_range=passive_range,
-        forward_range=forward_range, helper=helper, affinity=affinity)
+        net,
+        settings,
+        external_address=external_address,
+        passive_range=passive_range,
+        forward_range=forward_range,
+        helper=helper,
+        affinity=affinity,
+    )
     if errors:
         return FtpView(net, None, errors)
     return FtpView(changed, ftp_session(changed, settings=settings))

@@ -9,7 +9,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 import yaml
 
 from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario
@@ -47,9 +46,11 @@ def free_port() -> int:
 
 def get(url: str):
     """(status, headers, body) without following redirects."""
+
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
+
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(url, timeout=5) as response:
@@ -73,11 +74,21 @@ def running_lab(tmp_path, *extra: str, target: str = "lab", work: str | None = N
     notebook = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
     notebook.mkdir(parents=True)
     (notebook / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    env = {**os.environ, "HOME": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings")}
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
+    }
     work = work or f"build/{tmp_path.name}"
-    proc = subprocess.Popen(["make", "-s", target, f"LAB_ARGS={args}", f"WORK={work}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "-s", target, f"LAB_ARGS={args}", f"WORK={work}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -97,4 +108,3 @@ def running_lab(tmp_path, *extra: str, target: str = "lab", work: str | None = N
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-

@@ -11,8 +11,8 @@ it. Screenshots go to build/browser-NN-panel-{before,after}.png."""
 import os
 import re
 import shutil
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import nbformat
 import pytest
@@ -23,13 +23,21 @@ from labkit.cases.dcdiag import DomainState, judge, parse_dcdiag, parse_replsumm
 from labkit.cases.files import load_layout, read_text
 from labkit.cases.restore import preflight_attached
 from labkit.model import FtpClientSettings
-from labkit.views import Flow, ftp_view, host_view
 from labkit.plot.network_picture import ending_words
 from labkit.scenario import DATA_DIR, load_scenario
+from labkit.views import Flow, ftp_view, host_view
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = ROOT / "build"
 SCREEN = {"width": 1366, "height": 768}
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -122,6 +130,7 @@ def _type(label, text):
         field = panel.locator(".widget-text", has_text=label).first.locator("input")
         field.fill(text)
         field.press("Enter")
+
     return change
 
 
@@ -152,38 +161,81 @@ def _walks() -> list[Walk]:
         return "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
 
     return [
-        Walk("00", "host", "weakhostsend", _words(host_view(broken, server, start).trace), _tick("weakhostsend"),
-             _words(host_view(broken, server, start, switches=weak).trace)),
+        Walk(
+            "00",
+            "host",
+            "weakhostsend",
+            _words(host_view(broken, server, start).trace),
+            _tick("weakhostsend"),
+            _words(host_view(broken, server, start, switches=weak).trace),
+        ),
         Walk("00", "ftp", "TLS", ftp_mark(plain), _select("TLS", "explicit"), ftp_mark(tls)),
-        Walk("01", "host", "weakhostsend", _words(host_view(dual, "H", Flow("C2", "10.10.0.100")).trace),
-             _tick("weakhostsend"), _words(host_view(dual, "H", Flow("C2", "10.10.0.100"), switches=weak).trace)),
-        Walk("02", "host", "gateway", _words(host_view(gateways, "H", Flow("H", "198.51.100.80")).trace),
-             _type("gateway", ""),  # the first NIC's field: the fast NIC's gateway removed
-             _words(host_view(gateways, "H", Flow("H", "198.51.100.80"), gateways={"fast": ""}).trace)),
-        Walk("03", "compare", "weakhostsend", "your settings: " + _words(host_view(inconsistent, "web2", start).trace),
-             _tick("weakhostsend"),
-             "your settings: " + _words(host_view(inconsistent, "web2", start, switches=weak).trace)),
-        Walk("04", "ftp", "helper", ftp_mark(ftp_view(home, home.ftp.settings).result), _tick("FTP helper on NAT"),
-             ftp_mark(no_helper)),
+        Walk(
+            "01",
+            "host",
+            "weakhostsend",
+            _words(host_view(dual, "H", Flow("C2", "10.10.0.100")).trace),
+            _tick("weakhostsend"),
+            _words(host_view(dual, "H", Flow("C2", "10.10.0.100"), switches=weak).trace),
+        ),
+        Walk(
+            "02",
+            "host",
+            "gateway",
+            _words(host_view(gateways, "H", Flow("H", "198.51.100.80")).trace),
+            _type("gateway", ""),  # the first NIC's field: the fast NIC's gateway removed
+            _words(host_view(gateways, "H", Flow("H", "198.51.100.80"), gateways={"fast": ""}).trace),
+        ),
+        Walk(
+            "03",
+            "compare",
+            "weakhostsend",
+            "your settings: " + _words(host_view(inconsistent, "web2", start).trace),
+            _tick("weakhostsend"),
+            "your settings: " + _words(host_view(inconsistent, "web2", start, switches=weak).trace),
+        ),
+        Walk(
+            "04",
+            "ftp",
+            "helper",
+            ftp_mark(ftp_view(home, home.ftp.settings).result),
+            _tick("FTP helper on NAT"),
+            ftp_mark(no_helper),
+        ),
         Walk("05", "ftp", "TLS", ftp_mark(plain), _select("TLS", "explicit"), ftp_mark(tls)),
-        Walk("06", "dcdiag", "SYSVOL replicated by", headline(judge(report, DomainState("2008R2", "frs", None, clean))),
-             _select("SYSVOL replicated by", "dfsr"),
-             headline(judge(report, DomainState("2008R2", "dfsr", None, clean))), tuple(CASE)),
-        Walk("06", "restore", "BIOS boot disk", headline(preflight_attached(usb, disks, usb.bios_boot_disk)),
-             _tick("WinRE USB stick"),
-             headline(preflight_attached(usb, disks - {"WinRE USB stick"}, usb.bios_boot_disk)), tuple(CASE)),
+        Walk(
+            "06",
+            "dcdiag",
+            "SYSVOL replicated by",
+            headline(judge(report, DomainState("2008R2", "frs", None, clean))),
+            _select("SYSVOL replicated by", "dfsr"),
+            headline(judge(report, DomainState("2008R2", "dfsr", None, clean))),
+            tuple(CASE),
+        ),
+        Walk(
+            "06",
+            "restore",
+            "BIOS boot disk",
+            headline(preflight_attached(usb, disks, usb.bios_boot_disk)),
+            _tick("WinRE USB stick"),
+            headline(preflight_attached(usb, disks - {"WinRE USB stick"}, usb.bios_boot_disk)),
+            tuple(CASE),
+        ),
     ]
 
 
 @pytest.fixture
 def browser():
     if CHROMIUM is None:
-        message = ("Chromium not found: install Debian's chromium (apt-get install -y chromium) to run the "
-                   "browser test; `make test` does this when it runs as root")
+        message = (
+            "Chromium not found: install Debian's chromium (apt-get install -y chromium) to run the "
+            "browser test; `make test` does this when it runs as root"
+        )
         if os.environ.get("LABKIT_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
@@ -202,7 +254,9 @@ def _open_and_run(page, base, token, folder, notebook):
         "(() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"  # noqa: UP031 (JavaScript braces)
         " return !!(w && w.context && w.context.path.endsWith(%r) && w.sessionContext"
         " && w.sessionContext.session && w.sessionContext.session.kernel"
-        " && w.sessionContext.kernelDisplayStatus === 'idle'); })()" % notebook, timeout=90_000)
+        " && w.sessionContext.kernelDisplayStatus === 'idle'); })()" % notebook,
+        timeout=90_000,
+    )
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
@@ -212,15 +266,18 @@ def _wait_done(page, notebook):
         "(() => { const w = window.jupyterapp.shell.currentWidget;"
         " const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt'));"
         " return w.sessionContext.kernelDisplayStatus === 'idle' && cells.length > 0"
-        " && cells.every(c => /\\[\\d+\\]/.test(c.innerText)); })()", timeout=150_000)
+        " && cells.every(c => /\\[\\d+\\]/.test(c.innerText)); })()",
+        timeout=150_000,
+    )
     shown = page.locator(".jp-Notebook").inner_text()
     errors = page.locator(".jp-Notebook [data-mime-type='application/vnd.jupyter.error']").count()
     assert errors == 0, f"{notebook}: {errors} cell(s) raised an error in the student edition"
     # ([PASS] lines of a scenario's own design checks are no answer: only exercises are earned.)
     solutions = _solution_lines(notebook)
     assert "[PASS] exercise" not in shown, f"{notebook}: a passed exercise before any answer"
-    assert len(re.findall(r"exercise \d+ [^\n]*?\(\d\d\.\d+\): no answer yet", shown)) == len(solutions), \
+    assert len(re.findall(r"exercise \d+ [^\n]*?\(\d\d\.\d+\): no answer yet", shown)) == len(solutions), (
         f"{notebook}: not every exercise check says 'no answer yet'"
+    )
     assert not [line for line in solutions if line in shown], f"{notebook}: a solution is shown"
 
 
@@ -232,17 +289,20 @@ def _solution_lines(notebook) -> list[str]:
 
 def _panel(page, label):
     """The first panel with a control labelled `label`, scrolled to the top of the notebook."""
-    panel = page.locator(".labkit-panel", has=page.locator(".widget-inline-hbox, .widget-checkbox, .widget-text",
-                                                           has_text=label)).first
+    panel = page.locator(
+        ".labkit-panel", has=page.locator(".widget-inline-hbox, .widget-checkbox, .widget-text", has_text=label)
+    ).first
     panel.locator(".labkit-verdict").first.wait_for(timeout=90_000)
     return panel
 
 
 def _wait_verdict(page, panel, text, timeout=30_000):
     """Wait until the panel's verdict line says `text` (the line is rewritten on every change)."""
-    page.wait_for_function("([p, text]) => Array.from(p.querySelectorAll('.labkit-verdict'))"
-                           ".some(v => v.innerText.includes(text))", arg=[panel.element_handle(), text],
-                           timeout=timeout)
+    page.wait_for_function(
+        "([p, text]) => Array.from(p.querySelectorAll('.labkit-verdict')).some(v => v.innerText.includes(text))",
+        arg=[panel.element_handle(), text],
+        timeout=timeout,
+    )
 
 
 def _check_panel(page, panel, walk: Walk, state: str):
@@ -313,7 +373,8 @@ def _typing_applies_on_enter(page, panel):
     page.wait_for_timeout(800)
     assert "expected an IPv4 gateway" not in panel.inner_text()
     field.press("Enter")
-    page.wait_for_function("p => p.innerText.includes('expected an IPv4 gateway')", arg=panel.element_handle(),
-                           timeout=30_000)
+    page.wait_for_function(
+        "p => p.innerText.includes('expected an IPv4 gateway')", arg=panel.element_handle(), timeout=30_000
+    )
     assert panel.locator(".labkit-picture").inner_html() == picture
     assert panel.locator("pre").last.inner_text() == text

@@ -5,9 +5,10 @@ test_browser's browser fixture and helpers."""
 
 import shutil
 
+from test_browser import SCREEN, SHOTS, _open_and_run, _wait_done, browser  # noqa: F401 - fixture by name
+
 import labkit
 from conftest import ROOT, running_lab
-from test_browser import SCREEN, SHOTS, _open_and_run, _wait_done, browser  # noqa: F401 - fixture by name
 
 NOTEBOOK = "08-troubleshooting-lab.ipynb"
 
@@ -51,8 +52,7 @@ def _solve(browser, tmp_path, folder, lab):  # noqa: F811
             page.wait_for_function("() => document.body.innerText.includes(' OK!')", timeout=30_000)
             page.screenshot(path=str(SHOTS / "browser-08-console.png"))
             page.evaluate(CHECK_THE_CONSOLE)
-            page.wait_for_function("() => document.body.innerText.includes('[PASS] exercise 1 (08.1)')",
-                                   timeout=60_000)
+            page.wait_for_function("() => document.body.innerText.includes('[PASS] exercise 1 (08.1)')", timeout=60_000)
             page.screenshot(path=str(SHOTS / "browser-08-passed.png"))
         except Exception:
             page.screenshot(path=str(SHOTS / "browser-08-FAILED.png"), full_page=True)

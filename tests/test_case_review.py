@@ -31,6 +31,7 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "06-case-files.ip
 
 # --- item 15 ---------------------------------------------------------------------------------
 
+
 def test_dfsrmig_state_0_is_only_for_domains_raised_from_2003_frs():
     start = DFSRMIG_STATES[0][1]
     assert "every 2008 domain" not in start
@@ -45,17 +46,21 @@ def test_false_positive_is_harmless_but_says_migrate_anyway_and_why():
     assert verdict.next_steps[0].startswith("this message is harmless; migrate SYSVOL to DFSR anyway")
     assert verdict.why == WHY_MIGRATE
     assert any("deprecated" in reason for reason in verdict.why)
-    assert any("Windows Server 2019" in reason and "cannot be promoted" in reason and "KB 4025991" in reason
-               for reason in verdict.why)
+    assert any(
+        "Windows Server 2019" in reason and "cannot be promoted" in reason and "KB 4025991" in reason
+        for reason in verdict.why
+    )
     assert "why" in verdict.to_dict() and str(verdict).count("\n  why: ") == len(WHY_MIGRATE)
 
 
 # --- item 16 ---------------------------------------------------------------------------------
 
+
 def _with_failure(test: str, *lines: str, server: str = "DC1") -> str:
     body = "".join(f"         {line}\n" for line in lines)
     return (CASES / "dcdiag-seed.txt").read_text() + (
-        f"\n      Starting test: {test}\n{body}         ......................... {server} failed test {test}\n")
+        f"\n      Starting test: {test}\n{body}         ......................... {server} failed test {test}\n"
+    )
 
 
 def test_other_failed_tests_are_listed_separately_and_do_not_change_the_backlink_verdict():
@@ -63,7 +68,7 @@ def test_other_failed_tests_are_listed_separately_and_do_not_change_the_backlink
     for state in (FALSE_POSITIVE, DomainState("2008R2", "dfsr", 3, CLEAN), DomainState("2008R2", "frs", 0, None)):
         alone, with_other = judge(SEED, state), judge(parse_dcdiag(text), state)
         assert (with_other.kind, with_other.reason) == (alone.kind, alone.reason)
-        failure, = with_other.other_failures
+        (failure,) = with_other.other_failures
         assert (failure.test, failure.server, failure.expected) == ("SysVolCheck", "DC1", False)
         assert "SysVolReady" in failure.meaning and "look into it" in failure.meaning
     printed = str(judge(parse_dcdiag(text), FALSE_POSITIVE))
@@ -77,8 +82,13 @@ def test_kb2512643_expected_failures_are_recognised_by_their_message():
     assert verdict.kind == "expected false positive"
     assert [(f.test, f.expected) for f in verdict.other_failures] == [("FrsEvent", True), ("KccEvent", True)]
     assert all("0x6ba" in f.meaning and "Remote Event Log Management" in f.meaning for f in verdict.other_failures)
-    services = explain(FailedTest("DC03", "Services", "Invalid service type: RpcSs on DC03, current value "
-                                  "WIN32_OWN_PROCESS, expected value WIN32_SHARE_PROCESS"))
+    services = explain(
+        FailedTest(
+            "DC03",
+            "Services",
+            "Invalid service type: RpcSs on DC03, current value WIN32_OWN_PROCESS, expected value WIN32_SHARE_PROCESS",
+        )
+    )
     assert services.expected and "2003" in services.meaning
     trusts = explain(FailedTest("DC1", "OutboundSecureChannels", "[DC1] Does not have downlevel trust object for [x]"))
     assert trusts.expected and "nltest" in trusts.meaning
@@ -90,12 +100,28 @@ def test_kb2512643_expected_failures_are_recognised_by_their_message():
 
 
 def test_other_failed_tests_are_in_the_json_with_their_meaning(capsys):
-    assert main(["dcdiag", str(CASES / "dcdiag-event-logs-unreadable.txt"), "--dfl", "2008R2", "--sysvol", "frs",
-                 "--replsummary", str(CASES / "replsummary-clean.txt"), "--json"]) == 0
+    assert (
+        main(
+            [
+                "dcdiag",
+                str(CASES / "dcdiag-event-logs-unreadable.txt"),
+                "--dfl",
+                "2008R2",
+                "--sysvol",
+                "frs",
+                "--replsummary",
+                str(CASES / "replsummary-clean.txt"),
+                "--json",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["verdict"] == "expected false positive"
     assert [(f["test"], f["server"], f["expected"]) for f in out["other_failed_tests"]] == [
-        ("FrsEvent", "DC1", True), ("KccEvent", "DC1", True)]
+        ("FrsEvent", "DC1", True),
+        ("KccEvent", "DC1", True),
+    ]
 
 
 def test_level_2003_verdict_is_worded_as_an_inference():
@@ -121,13 +147,15 @@ def test_replsummary_counts_source_and_destination_sections_separately():
 
 def test_replsummary_rows_outside_a_section_are_not_counted():
     header_only = parse_replsummary("Replication Summary Start Time: 2011-03-01\n DC1   12m:01s   0 /  10    0\n")
-    assert not header_only.attempts and judge(SEED, DomainState("2008R2", "frs", 0, header_only)).kind == \
-        "needs more data"
+    assert (
+        not header_only.attempts and judge(SEED, DomainState("2008R2", "frs", 0, header_only)).kind == "needs more data"
+    )
     one_side = parse_replsummary("Source DSA  largest delta  fails/total %%  error\n DC1  12m:01s  2 /  10  20\n")
     assert (str(one_side.source), str(one_side.destination), one_side.clean) == ("2 of 10", "0 of 0", False)
 
 
 # --- item 17 ---------------------------------------------------------------------------------
+
 
 def test_extra_internal_disk_is_flagged_with_the_notes_advice():
     result = preflight(load_layout(CASES / "restore-extra-disk.yaml"))
@@ -157,21 +185,29 @@ def test_excluded_usb_stick_is_not_known_to_work_and_says_what_is_documented():
     assert printed.startswith("NOT KNOWN WHETHER THE RESTORE WILL WORK")
     assert "\n  documented: " in printed and "\n  not shown anywhere: " in printed
     stick_removed = load_layout(CASES / "restore-usb-stick-excluded.yaml")
-    assert preflight(Layout(stick_removed.backup, tuple(d for d in stick_removed.target if d.kind != "usb-flash"),
-                            stick_removed.bios_boot_disk)).ok
+    assert preflight(
+        Layout(
+            stick_removed.backup,
+            tuple(d for d in stick_removed.target if d.kind != "usb-flash"),
+            stick_removed.bios_boot_disk,
+        )
+    ).ok
 
 
 def test_excluding_an_extra_disk_is_not_known_but_excluding_a_backed_up_data_disk_is_documented_use():
     extra = preflight(Layout((Disk("d0", 100, critical=True),), (Disk("t0", 200), Disk("t1", 900, exclude=True))))
     assert extra.outcome == "not known" and "disable it for the restore" in extra.fixes[0]
-    kept = preflight(Layout((Disk("d0", 100, critical=True), Disk("d1", 900)),
-                            (Disk("t0", 200), Disk("t1", 900, exclude=True))))
+    kept = preflight(
+        Layout((Disk("d0", 100, critical=True), Disk("d1", 900)), (Disk("t0", 200), Disk("t1", 900, exclude=True)))
+    )
     assert kept.ok and any(note.startswith("t1 is excluded: the restore leaves it untouched") for note in kept.notes)
 
 
 def test_bios_boot_disk_on_a_data_disk_is_asr_0x80042406():
     result = preflight(load_layout(CASES / "restore-boot-data-disk.yaml"))
-    assert not result.ok and result.code == "0x80042406" and "data disk is currently set as active in BIOS" in result.error
+    assert (
+        not result.ok and result.code == "0x80042406" and "data disk is currently set as active in BIOS" in result.error
+    )
     assert "first in the BIOS boot order" in result.fixes[0] and "DiskPart" in result.fixes[1]
     layout = load_layout(CASES / "restore-boot-data-disk.yaml")
     assert preflight(Layout(layout.backup, layout.target, "Disk 0 (replacement)")).ok
@@ -196,19 +232,34 @@ def test_the_system_disk_goes_to_the_boot_disk_and_the_other_critical_disks_to_t
     assert not small.ok and "b (150 GB) is smaller than the original boot2" in small.cause
 
 
-@pytest.mark.parametrize("text, message", [
-    ("bios_boot_disk: Disk 9\n", "bios_boot_disk: expected the name of one of the target disks (t0, t1), got 'Disk 9'"),
-    ("bios_boot_disk: [t0]\n", "bios_boot_disk: expected a valid string"),
-    ("bios_boot_disk: t0\nbackup: [{name: a, size_gb: 5, critical: true}, {name: b, size_gb: 5, critical: true}]\n",
-     "backup: with bios_boot_disk, mark the original system disk with system: true"),
-    ("backup: [{name: a, size_gb: 5, system: true}, {name: b, size_gb: 5, system: true}]\n",
-     "backup: expected at most one disk with system: true, got 2 (a, b)"),
-    ("target: [{name: t0, size_gb: 5, system: true}]\n", "target[0].system: unknown key"),
-    ("target: [{name: t0, size_gb: 5}, {name: t0, size_gb: 6}]\n", "target: expected each disk name once, got 't0' twice"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "bios_boot_disk: Disk 9\n",
+            "bios_boot_disk: expected the name of one of the target disks (t0, t1), got 'Disk 9'",
+        ),
+        ("bios_boot_disk: [t0]\n", "bios_boot_disk: expected a valid string"),
+        (
+            "bios_boot_disk: t0\nbackup: [{name: a, size_gb: 5, critical: true}, {name: b, size_gb: 5, critical: true}]\n",
+            "backup: with bios_boot_disk, mark the original system disk with system: true",
+        ),
+        (
+            "backup: [{name: a, size_gb: 5, system: true}, {name: b, size_gb: 5, system: true}]\n",
+            "backup: expected at most one disk with system: true, got 2 (a, b)",
+        ),
+        ("target: [{name: t0, size_gb: 5, system: true}]\n", "target[0].system: unknown key"),
+        (
+            "target: [{name: t0, size_gb: 5}, {name: t0, size_gb: 6}]\n",
+            "target: expected each disk name once, got 't0' twice",
+        ),
+    ],
+)
 def test_bad_layout_values_are_a_one_line_error(tmp_path, capsys, text, message):
-    base = {"backup": "backup: [{name: a, size_gb: 5, critical: true}]\n",
-            "target": "target: [{name: t0, size_gb: 50}, {name: t1, size_gb: 50}]\n"}
+    base = {
+        "backup": "backup: [{name: a, size_gb: 5, critical: true}]\n",
+        "target": "target: [{name: t0, size_gb: 50}, {name: t1, size_gb: 50}]\n",
+    }
     lines = text + "".join(v for k, v in base.items() if not text.startswith(k) and f"\n{k}:" not in text)
     bad = tmp_path / "layout.yaml"
     bad.write_text(lines)
@@ -223,11 +274,15 @@ def test_layout_errors_in_code_name_the_key():
 
 
 def test_sample_layouts_give_their_documented_outcome():
-    expected = {"restore-ok.yaml": ("works", None), "restore-too-small.yaml": ("fails", "0x80042401"),
-                "restore-usb-stick.yaml": ("fails", "0x80070057"), "restore-extra-disk.yaml": ("fails", "0x80070057"),
-                "restore-usb-stick-excluded.yaml": ("not known", None),
-                "restore-boot-data-disk.yaml": ("fails", "0x80042406"),
-                "restore-boot-disk-too-small.yaml": ("fails", "0x80042407")}
+    expected = {
+        "restore-ok.yaml": ("works", None),
+        "restore-too-small.yaml": ("fails", "0x80042401"),
+        "restore-usb-stick.yaml": ("fails", "0x80070057"),
+        "restore-extra-disk.yaml": ("fails", "0x80070057"),
+        "restore-usb-stick-excluded.yaml": ("not known", None),
+        "restore-boot-data-disk.yaml": ("fails", "0x80042406"),
+        "restore-boot-disk-too-small.yaml": ("fails", "0x80042407"),
+    }
     assert {p.name for p in CASES.glob("restore-*.yaml")} == set(expected)
     for name, (outcome, code) in expected.items():
         result = preflight(load_layout(CASES / name))
@@ -243,6 +298,7 @@ def test_restore_json_has_outcome_code_and_evidence(capsys):
 
 def test_restore_panel_has_a_bios_boot_disk_choice():
     from labkit.widgets import RestorePanel
+
     panel = RestorePanel(load_layout(CASES / "restore-boot-disk-too-small.yaml"))
     assert panel.boot.value == "SSD (new)" and "0x80042407" in panel.verdict.value
     panel.boot.value = "HDD (new)"
@@ -255,28 +311,59 @@ def test_restore_panel_has_a_bios_boot_disk_choice():
 
 # --- notebook 06 says the corrected things -------------------------------------------------------
 
+
 def test_notebook_06_says_the_corrected_things():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     text = "\n".join(c.source + "".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells)
     assert "every 2008 domain begins" not in text and "nothing needs fixing" not in text
-    for phrase in ("raised from 2003", "uses DFSR from the start", "deprecated", "Windows Server 2019",
-                   "harmless; migrate", "OTHER FAILED TESTS", "(INFERRED)", "Source DSA section: 10 of 20",
-                   "disable that one", "NOT KNOWN WHETHER THE RESTORE WILL WORK", "0x80042406", "0x80042407",
-                   "bios_boot_disk"):
+    for phrase in (
+        "raised from 2003",
+        "uses DFSR from the start",
+        "deprecated",
+        "Windows Server 2019",
+        "harmless; migrate",
+        "OTHER FAILED TESTS",
+        "(INFERRED)",
+        "Source DSA section: 10 of 20",
+        "disable that one",
+        "NOT KNOWN WHETHER THE RESTORE WILL WORK",
+        "0x80042406",
+        "0x80042407",
+        "bios_boot_disk",
+    ):
         assert phrase in text, phrase
 
 
-_disks = st.lists(st.builds(Disk, name=st.sampled_from(["a", "b", "c", "d", "e"]),
-                            size_gb=st.sampled_from([8, 100, 146, 300, 2000]),
-                            kind=st.sampled_from(["disk", "usb-flash", "usb-hdd"]),
-                            holds_backup=st.booleans(), exclude=st.booleans()),
-                  max_size=5, unique_by=lambda d: d.name)
+_disks = st.lists(
+    st.builds(
+        Disk,
+        name=st.sampled_from(["a", "b", "c", "d", "e"]),
+        size_gb=st.sampled_from([8, 100, 146, 300, 2000]),
+        kind=st.sampled_from(["disk", "usb-flash", "usb-hdd"]),
+        holds_backup=st.booleans(),
+        exclude=st.booleans(),
+    ),
+    max_size=5,
+    unique_by=lambda d: d.name,
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.builds(Disk, name=st.sampled_from(["o0", "o1", "o2"]), size_gb=st.sampled_from([100, 146, 500]),
-                          critical=st.booleans()), min_size=1, max_size=3, unique_by=lambda d: d.name),
-       _disks, st.sampled_from([None, "a", "b", "c"]))
+@given(
+    st.lists(
+        st.builds(
+            Disk,
+            name=st.sampled_from(["o0", "o1", "o2"]),
+            size_gb=st.sampled_from([100, 146, 500]),
+            critical=st.booleans(),
+        ),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda d: d.name,
+    ),
+    _disks,
+    st.sampled_from([None, "a", "b", "c"]),
+)
 def test_preflight_on_random_layouts_gives_an_outcome_and_works_only_when_everything_fits(backup, target, boot):
     try:
         layout = Layout(tuple(backup), tuple(target), boot)

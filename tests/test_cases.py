@@ -6,8 +6,16 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from labkit.cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DomainState, contradiction, functional_level, judge,
-                                 parse_dcdiag, parse_replsummary)
+from labkit.cases.dcdiag import (
+    DFSRMIG_STATES,
+    DcdiagInputError,
+    DomainState,
+    contradiction,
+    functional_level,
+    judge,
+    parse_dcdiag,
+    parse_replsummary,
+)
 from labkit.cases.files import load_layout
 from labkit.cases.restore import GENERIC, Disk, Layout, preflight
 from labkit.cli import main
@@ -22,8 +30,12 @@ FAILING = parse_replsummary((CASES / "replsummary-failing.txt").read_text())
 def test_the_seed_excerpt_is_parsed():
     report = parse_dcdiag(SEED)
     assert report.servers == ("DC1",) and report.ran_verify_enterprise_references
-    problem, = report.problems
-    assert (problem.dc, problem.problem, problem.attribute) == ("DC1", "Missing Expected Value", "msDFSR-ComputerReferenceBL")
+    (problem,) = report.problems
+    assert (problem.dc, problem.problem, problem.attribute) == (
+        "DC1",
+        "Missing Expected Value",
+        "msDFSR-ComputerReferenceBL",
+    )
     assert problem.base_description == "DC Account Object" and problem.value_description == "SYSVOL FRS Member Object"
     assert ("corp.com", "VerifyEnterpriseReferences") in report.failed_tests
 
@@ -33,7 +45,8 @@ def test_several_problems_and_several_dcs():
         "Recommended Action: See Knowledge Base Article: Q312862",
         "Recommended Action: See Knowledge Base Article: Q312862\n            [2] Problem: Missing Expected Value\n"
         "             Base Object: CN=DC2,OU=Domain Controllers,DC=corp,DC=com\n"
-        "             Value Object Attribute Name: msDFSR-ComputerReferenceBL")
+        "             Value Object Attribute Name: msDFSR-ComputerReferenceBL",
+    )
     report = parse_dcdiag(two)
     assert [p.dc for p in report.problems] == ["DC1", "DC2"] and report.servers == ("DC1", "DC2")
     assert judge(report, DomainState("2008R2", "frs", 0, CLEAN)).kind == "expected false positive"
@@ -54,8 +67,11 @@ def test_C1_dfl_2008r2_frs_clean_replication_is_the_expected_false_positive():
 
 
 def test_with_dfsr_already_in_use_it_is_not_the_false_positive():
-    for state in (DomainState("2008R2", "dfsr", None, CLEAN), DomainState("2008R2", "frs", 1, CLEAN),
-                  DomainState("2008R2", None, 3, CLEAN)):
+    for state in (
+        DomainState("2008R2", "dfsr", None, CLEAN),
+        DomainState("2008R2", "frs", 1, CLEAN),
+        DomainState("2008R2", None, 3, CLEAN),
+    ):
         assert judge(parse_dcdiag(SEED), state).kind == "real problem"
 
 
@@ -80,7 +96,9 @@ def test_output_without_the_test_needs_the_test_to_run():
     partial = "Starting test: Connectivity\n ......................... DC1 passed test Connectivity\n"
     verdict = judge(parse_dcdiag(partial), DomainState("2008R2", "frs", 0, CLEAN))
     assert verdict.kind == "needs more data" and "dcdiag /c" in verdict.next_steps[0]
-    passed = partial + "Starting test: VerifyEnterpriseReferences\n ....... DC1 passed test VerifyEnterpriseReferences\n"
+    passed = (
+        partial + "Starting test: VerifyEnterpriseReferences\n ....... DC1 passed test VerifyEnterpriseReferences\n"
+    )
     assert judge(parse_dcdiag(passed), DomainState("2008R2", "frs", 0, CLEAN)).kind == "nothing to explain"
 
 
@@ -95,12 +113,19 @@ def test_other_failed_tests_are_reported_beside_the_verdict():
     text = SEED + "\n      Starting test: SysVolCheck\n         ......................... DC1 failed test SysVolCheck\n"
     verdict = judge(parse_dcdiag(text), DomainState("2008R2", "frs", 0, CLEAN))
     assert verdict.kind == "expected false positive"
-    failure, = verdict.other_failures
+    (failure,) = verdict.other_failures
     assert (failure.test, failure.server, failure.expected) == ("SysVolCheck", "DC1", False)
 
 
-@pytest.mark.parametrize("spelling, level", [("2008 R2", "2008R2"), ("Windows2008R2Domain", "2008R2"),
-                                             ("Windows2003Domain", "2003"), ("windows server 2008", "2008")])
+@pytest.mark.parametrize(
+    "spelling, level",
+    [
+        ("2008 R2", "2008R2"),
+        ("Windows2008R2Domain", "2008R2"),
+        ("Windows2003Domain", "2003"),
+        ("windows server 2008", "2008"),
+    ],
+)
 def test_functional_level_spellings(spelling, level):
     assert functional_level(spelling) == level
     verdict = judge(parse_dcdiag(SEED), DomainState(spelling, "frs", 0, CLEAN))
@@ -113,8 +138,14 @@ def test_unknown_level_and_contradictory_sysvol_are_clear_errors(capsys):
     seed = str(CASES / "dcdiag-seed.txt")
     assert main(["dcdiag", seed, "--dfl", "2008R2", "--sysvol", "frs", "--dfsrmig-state", "3"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and ("--dfl, --sysvol and --dfsrmig-state do not fit together: SYSVOL replicated by "
-                                     "FRS contradicts dfsrmig state 3") in err
+    assert (
+        err.count("\n") == 1
+        and (
+            "--dfl, --sysvol and --dfsrmig-state do not fit together: SYSVOL replicated by "
+            "FRS contradicts dfsrmig state 3"
+        )
+        in err
+    )
 
 
 def test_prepared_is_not_called_dfsr_serving_sysvol():
@@ -128,7 +159,8 @@ def test_replsummary_without_rows_or_with_unreachable_dcs_is_not_clean():
     assert judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 0, empty)).kind == "needs more data"
     unreachable = (CASES / "replsummary-clean.txt").read_text() + (
         "\nExperienced the following operational errors trying to retrieve replication information:\n"
-        "          58 - DC3.corp.com\n")
+        "          58 - DC3.corp.com\n"
+    )
     summary = parse_replsummary(unreachable)
     assert not summary.clean and "cannot reach DC3.corp.com (error 58)" in summary.errors
     assert judge(parse_dcdiag(SEED), DomainState("2008R2", "frs", 0, summary)).kind == "real problem"
@@ -143,8 +175,21 @@ def test_dcs_the_output_did_not_test_get_a_step_to_confirm():
 def test_utf16_output_from_powershell_is_read(tmp_path, capsys):
     out = tmp_path / "dcdiag.txt"
     out.write_bytes(SEED.encode("utf-16"))
-    assert main(["dcdiag", str(out), "--dfl", "2008R2", "--sysvol", "frs", "--replsummary",
-                 str(CASES / "replsummary-clean.txt")]) == 0
+    assert (
+        main(
+            [
+                "dcdiag",
+                str(out),
+                "--dfl",
+                "2008R2",
+                "--sysvol",
+                "frs",
+                "--replsummary",
+                str(CASES / "replsummary-clean.txt"),
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.startswith("EXPECTED FALSE POSITIVE")
 
 
@@ -160,8 +205,11 @@ def test_not_dcdiag_at_all_is_a_clear_error():
 def test_the_parsers_never_crash_on_arbitrary_text(text, head):
     """Any text gives a report, or (only when it has none of the tool's markers) one clear line."""
     from labkit.cases.dcdiag import DcdiagReport, ReplicationSummary
-    for parse, kind, marker in ((parse_dcdiag, DcdiagReport, "Starting test"),
-                                (parse_replsummary, ReplicationSummary, "Source DSA")):
+
+    for parse, kind, marker in (
+        (parse_dcdiag, DcdiagReport, "Starting test"),
+        (parse_replsummary, ReplicationSummary, "Source DSA"),
+    ):
         try:
             result = parse(head + text)
         except DcdiagInputError as err:
@@ -173,7 +221,9 @@ def test_the_parsers_never_crash_on_arbitrary_text(text, head):
             assert all(isinstance(p.number, int) for p in result.problems)
 
 
-SEED_PROBLEM = SEED[SEED.index("            [1] Problem:"):SEED.index("         ......................... corp.com failed")]
+SEED_PROBLEM = SEED[
+    SEED.index("            [1] Problem:") : SEED.index("         ......................... corp.com failed")
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -181,8 +231,11 @@ SEED_PROBLEM = SEED[SEED.index("            [1] Problem:"):SEED.index("         
 @example("", True, "2008R2", 0)  # the false-positive branch, always run
 def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, with_seed_problem, level, state):
     block = (SEED_PROBLEM if with_seed_problem else "") + text
-    report = parse_dcdiag("Starting test: VerifyEnterpriseReferences\n" + block +
-                          "\n         ......................... corp.com failed test VerifyEnterpriseReferences\n")
+    report = parse_dcdiag(
+        "Starting test: VerifyEnterpriseReferences\n"
+        + block
+        + "\n         ......................... corp.com failed test VerifyEnterpriseReferences\n"
+    )
     domain = DomainState(level, "dfsr" if state == 3 else "frs", state, CLEAN)
     if contradiction(domain):  # e.g. dfsrmig state 1 at level 2003: a one-line input error, never a verdict
         with pytest.raises(DcdiagInputError):
@@ -196,7 +249,9 @@ def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, wi
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(SEED.splitlines() + ["[7] Problem:", "Base Object:", ":", "[x] Problem: y"]), max_size=40))
+@given(
+    st.lists(st.sampled_from(SEED.splitlines() + ["[7] Problem:", "Base Object:", ":", "[x] Problem: y"]), max_size=40)
+)
 def test_shuffled_dcdiag_lines_give_a_verdict_not_a_crash(lines):
     try:
         report = parse_dcdiag("Starting test: X\n" + "\n".join(lines))
@@ -223,8 +278,13 @@ def test_C5_bootable_usb_stick_is_the_cause_and_removing_it_fixes_it():
     layout = load_layout(CASES / "restore-usb-stick.yaml")
     without = Layout(layout.backup, tuple(d for d in layout.target if d.kind != "usb-flash"))
     assert preflight(without).ok
-    excluded = Layout(layout.backup, tuple(Disk(d.name, d.size_gb, d.kind, d.holds_backup, d.critical,
-                                                exclude=d.kind == "usb-flash") for d in layout.target))
+    excluded = Layout(
+        layout.backup,
+        tuple(
+            Disk(d.name, d.size_gb, d.kind, d.holds_backup, d.critical, exclude=d.kind == "usb-flash")
+            for d in layout.target
+        ),
+    )
     assert preflight(excluded).outcome == "not known"  # issue 9 item 17: an excluded stick is not known to work
 
 
@@ -240,8 +300,17 @@ def test_too_small_and_too_few_disks():
 
 
 def test_cli_dcdiag_and_restore(capsys, tmp_path):
-    args = ["dcdiag", str(CASES / "dcdiag-seed.txt"), "--dfl", "2008R2", "--sysvol", "frs",
-            "--replsummary", str(CASES / "replsummary-clean.txt"), "--json"]
+    args = [
+        "dcdiag",
+        str(CASES / "dcdiag-seed.txt"),
+        "--dfl",
+        "2008R2",
+        "--sysvol",
+        "frs",
+        "--replsummary",
+        str(CASES / "replsummary-clean.txt"),
+        "--json",
+    ]
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["verdict"] == "expected false positive"
     assert main(["restore", str(CASES / "restore-usb-stick.yaml"), "--json"]) == 0
@@ -254,14 +323,22 @@ def test_cli_dcdiag_and_restore(capsys, tmp_path):
     assert main(["dcdiag", str(CASES / "restore-ok.yaml")]) == 2
     assert "does not look like dcdiag output" in capsys.readouterr().err
 
-    for text, message in (("backup: [{name: a, size_gb: 5, critical: true, colour: red}]\ntarget: [{name: b, size_gb: 5}]\n",
-                           "backup[0].colour: unknown key (allowed here: name, size_gb"),
-                          ("backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\nfoo: 1\n",
-                           "foo: unknown key (allowed here: backup, target, bios_boot_disk)"),
-                          ("backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\n",
-                           "backup[0].size_gb: expected a finite number"),
-                          ("backup: []\nbackup: []\n", "duplicate key 'backup'"),
-                          ("a: \x18", "not valid YAML")):
+    for text, message in (
+        (
+            "backup: [{name: a, size_gb: 5, critical: true, colour: red}]\ntarget: [{name: b, size_gb: 5}]\n",
+            "backup[0].colour: unknown key (allowed here: name, size_gb",
+        ),
+        (
+            "backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\nfoo: 1\n",
+            "foo: unknown key (allowed here: backup, target, bios_boot_disk)",
+        ),
+        (
+            "backup: [{name: a, size_gb: .inf, critical: true}]\ntarget: [{name: b, size_gb: 5}]\n",
+            "backup[0].size_gb: expected a finite number",
+        ),
+        ("backup: []\nbackup: []\n", "duplicate key 'backup'"),
+        ("a: \x18", "not valid YAML"),
+    ):
         bad.write_text(text)
         assert main(["restore", str(bad)]) == 2
         err = capsys.readouterr().err
@@ -273,6 +350,7 @@ def test_cli_dcdiag_and_restore(capsys, tmp_path):
 
 def test_case_panels_update_the_verdict():
     from labkit.widgets import DcdiagPanel, RestorePanel
+
     panel = DcdiagPanel(parse_dcdiag(SEED), CLEAN, FAILING)
     assert "EXPECTED FALSE POSITIVE" in panel.verdict.value
     panel.sysvol.value = "dfsr"

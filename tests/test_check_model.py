@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- each kind's run(net) ------------------------------------------------------------------------
 
+
 def test_a_flow_check_grades_where_the_request_ends():
     net = labkit.load_scenario("nlb-intranet")
     ok = FlowCheck("to-cluster", flow=Flow("pc1", "10.10.0.100"), disposition="ACCEPTED")
@@ -53,11 +54,18 @@ def test_a_flow_check_grades_where_the_request_ends():
 def test_a_reply_check_grades_the_answer_and_the_nic_it_leaves_by():
     broken = without_static_routes()
     member = trace(broken, "pc1", "10.10.0.100").last_hop.node
-    reply = ReplyCheck("answer", flow=Flow("pc1", "10.10.0.100"), reply="ACCEPTED", disposition="ACCEPTED",
-                       fail_text="pc1 gets no answer.")
+    reply = ReplyCheck(
+        "answer",
+        flow=Flow("pc1", "10.10.0.100"),
+        reply="ACCEPTED",
+        disposition="ACCEPTED",
+        fail_text="pc1 gets no answer.",
+    )
     result = reply.run(broken)
-    assert result.message.startswith("pc1 gets no answer. — right so far: the request ends ACCEPTED — still wrong: "
-                                     "the reply ends STRONG_SEND_BLOCKED (expected ACCEPTED)")
+    assert result.message.startswith(
+        "pc1 gets no answer. — right so far: the request ends ACCEPTED — still wrong: "
+        "the reply ends STRONG_SEND_BLOCKED (expected ACCEPTED)"
+    )
     weak = broken.with_interface(member, "nlb", weakhostsend=True)
     egress = ReplyCheck("by the NLB NIC", flow=Flow("pc1", "10.10.0.100"), egress=f"{member}.nlb")
     assert egress.run(weak).message == f"still wrong: it leaves by {member}.private (expected {member}.nlb)"
@@ -99,11 +107,13 @@ def test_the_shipped_checks_load_as_their_kinds_and_print_as_before():
     assert kinds["pc-gets-answers"] == "ReplyCheck" and kinds["passive-ftp-works"] == "FtpCheck"
     assert "FlowCheck" in kinds.values()
     net, checks = load_checks("nlb-intranet")
-    assert [str(r) for r in run_checks(net, checks)][2] == \
-        "[PASS] database-gets-answers: right: the reply ends ACCEPTED"
+    assert [str(r) for r in run_checks(net, checks)][
+        2
+    ] == "[PASS] database-gets-answers: right: the reply ends ACCEPTED"
 
 
 # --- the scenario file: a discriminated union -----------------------------------------------------
+
 
 def _write(tmp_path, checks) -> Path:
     raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
@@ -122,46 +132,77 @@ def test_kind_may_be_written_or_left_out(tmp_path):
     assert inferred == explicit and [type(c) for c in inferred] == [FlowCheck, ReplyCheck]
 
 
-@pytest.mark.parametrize("check,expected", [
-    ({"name": "x", "kind": "tcp", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "ACCEPTED"}},
-     "checks[0].kind: expected one of flow, reply, ftp, got 'tcp'"),
-    ({"name": "x", "kind": ["flow"], "expect": {}}, "checks[0].kind: expected one of flow, reply, ftp, got ['flow']"),
-    ({"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"ftp": "success"}},
-     "checks[0].from: unknown key (allowed here: name, description, pass, fail, hint, kind, ftp, expect)"),
-    ({"name": "x", "kind": "flow", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "ACCEPTED"}},
-     "checks[0].expect.reply: unknown key (allowed here: disposition)"),
-    ({"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"dispositon": "ACCEPTED"}},
-     "checks[0].expect.dispositon: unknown key (did you mean 'disposition'?"),
-    ({"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {}}, "checks[0].expect.disposition: required key"),
-    ({"name": "x", "expect": {"ftp": "sucess"}}, "checks[0].expect.ftp: expected 'success' or 'failure'"),
-    ({"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "FINE"}}, "checks[0].expect.reply: expected"),
-    ("pc1 -> cluster", "checks[0]: expected a mapping"),
-])
+@pytest.mark.parametrize(
+    "check,expected",
+    [
+        (
+            {"name": "x", "kind": "tcp", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "ACCEPTED"}},
+            "checks[0].kind: expected one of flow, reply, ftp, got 'tcp'",
+        ),
+        (
+            {"name": "x", "kind": ["flow"], "expect": {}},
+            "checks[0].kind: expected one of flow, reply, ftp, got ['flow']",
+        ),
+        (
+            {"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"ftp": "success"}},
+            "checks[0].from: unknown key (allowed here: name, description, pass, fail, hint, kind, ftp, expect)",
+        ),
+        (
+            {"name": "x", "kind": "flow", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "ACCEPTED"}},
+            "checks[0].expect.reply: unknown key (allowed here: disposition)",
+        ),
+        (
+            {"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"dispositon": "ACCEPTED"}},
+            "checks[0].expect.dispositon: unknown key (did you mean 'disposition'?",
+        ),
+        ({"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {}}, "checks[0].expect.disposition: required key"),
+        ({"name": "x", "expect": {"ftp": "sucess"}}, "checks[0].expect.ftp: expected 'success' or 'failure'"),
+        (
+            {"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "FINE"}},
+            "checks[0].expect.reply: expected",
+        ),
+        ("pc1 -> cluster", "checks[0]: expected a mapping"),
+    ],
+)
 def test_union_errors_are_one_line_naming_file_and_key(tmp_path, check, expected):
     path = _write(tmp_path, [check])
     with pytest.raises(ScenarioError) as caught:
         load_checks(path)
     message = str(caught.value).splitlines()[0]
     assert str(path) in message and expected in message, message
-    assert "flow." not in message.split(str(path))[1] and "reply." not in message.split(str(path))[1]  # no tag in the key
+    assert (
+        "flow." not in message.split(str(path))[1] and "reply." not in message.split(str(path))[1]
+    )  # no tag in the key
 
 
 def test_a_learners_file_without_kind_keeps_loading(tmp_path):
-    old_style = [{"name": "answers", "from": "pc1", "to": "10.10.0.100", "expect": {"disposition": "ACCEPTED",
-                                                                                     "reply": "ACCEPTED"},
-                  "pass": "fine", "fail": "no", "hint": "routes"}]
+    old_style = [
+        {
+            "name": "answers",
+            "from": "pc1",
+            "to": "10.10.0.100",
+            "expect": {"disposition": "ACCEPTED", "reply": "ACCEPTED"},
+            "pass": "fine",
+            "fail": "no",
+            "hint": "routes",
+        }
+    ]
     _, (check,) = load_checks(_write(tmp_path, old_style))
-    assert check == ReplyCheck("answers", "", "fine", "no", "routes", flow=Flow("pc1", "10.10.0.100"),
-                               reply="ACCEPTED", disposition="ACCEPTED")
+    assert check == ReplyCheck(
+        "answers", "", "fine", "no", "routes", flow=Flow("pc1", "10.10.0.100"), reply="ACCEPTED", disposition="ACCEPTED"
+    )
 
 
 # --- one feedback formatter ---------------------------------------------------------------------------
 
+
 def test_the_formatter_says_right_still_wrong_hint_and_not_answered():
     assert right("it works") == "right: it works"
     assert still_wrong("no route") == "still wrong: no route"
-    assert still_wrong("no route", "look at the table", right_so_far="the request arrives", lead="Broken.") == \
-        "Broken. — right so far: the request arrives — still wrong: no route — hint: look at the table"
+    assert (
+        still_wrong("no route", "look at the table", right_so_far="the request arrives", lead="Broken.")
+        == "Broken. — right so far: the request arrives — still wrong: no route — hint: look at the table"
+    )
     assert not_answered("start here") == "no answer yet — hint: start here"
     assert not_answered("investigate first", what="changes", labelled=False) == "no changes yet — investigate first"
     assert not_minimal("x", "it costs") == "it works, but it is not minimal: leave out x — it costs"
@@ -173,20 +214,27 @@ def test_every_grader_speaks_through_the_formatter():
     member = trace(broken, "pc1", "10.10.0.100").last_hop.node
     works = reply_accepted("pc1", "10.10.0.100")
     assert grade_switches(broken, member, None, works).message == not_answered(
-        "start from the NIC that owns the reply's source address")
-    assert grade_commands(net, "web1", [], name="", flows=[("pc1", "10.10.0.100")], hint="h", right="r").message \
-        == not_answered("h")
-    assert grade_commands(net, "web1", [], name="", flows=[Flow("pc1", "10.10.0.100")], hint="h", right="r") == \
-        grade_commands(net, "web1", [], name="", flows=[("pc1", "10.10.0.100")], hint="h", right="r")
+        "start from the NIC that owns the reply's source address"
+    )
+    assert grade_commands(
+        net, "web1", [], name="", flows=[("pc1", "10.10.0.100")], hint="h", right="r"
+    ).message == not_answered("h")
+    assert grade_commands(
+        net, "web1", [], name="", flows=[Flow("pc1", "10.10.0.100")], hint="h", right="r"
+    ) == grade_commands(net, "web1", [], name="", flows=[("pc1", "10.10.0.100")], hint="h", right="r")
     assert grade_source_address(net, "web1", "10.30.0.10", "x", name="").message == still_wrong(
         "'x' is not an IPv4 address",
-        "look at the outgoing NIC's addresses and count the leading bits each shares with the next hop")
+        "look at the outgoing NIC's addresses and count the leading bits each shares with the next hop",
+    )
     ftp = labkit.load_scenario("ftp-nat-seed")
-    assert grade_ftp_fix(ftp, FtpClientSettings(), external_address=None, forward_range=None, name="").message == \
-        not_answered("the client needs the public address AND a way in for the data connection")
+    assert grade_ftp_fix(
+        ftp, FtpClientSettings(), external_address=None, forward_range=None, name=""
+    ).message == not_answered("the client needs the public address AND a way in for the data connection")
     from labkit.labs.grading import grade
+
     assert grade(labkit.challenge("missing-route", seed="ada"), None).message == not_answered(
-        "investigate with the console, then list the commands you used", what="changes", labelled=False)
+        "investigate with the console, then list the commands you used", what="changes", labelled=False
+    )
     exercise = labkit.course.exercises()["01.1"]
     assert exercise.grade(None).message == not_answered(exercise.hint)
     assert exercise.grade("NO_ROUTE").message == still_wrong("you answered 'NO_ROUTE'", exercise.hint)
@@ -194,15 +242,23 @@ def test_every_grader_speaks_through_the_formatter():
 
 def test_the_grading_modules_build_no_feedback_text_of_their_own():
     """'right: ', 'still wrong: ', 'hint: ' and 'no answer yet' are written in labkit/feedback.py only."""
-    graders = [ROOT / p for p in ("labkit/checks/kinds.py", "labkit/checks/exercises.py", "labkit/course/exercise.py",
-                                  "labkit/labs/grading.py")] + sorted((ROOT / "labkit/course/catalogue").glob("*.py"))
+    graders = [
+        ROOT / p
+        for p in (
+            "labkit/checks/kinds.py",
+            "labkit/checks/exercises.py",
+            "labkit/course/exercise.py",
+            "labkit/labs/grading.py",
+        )
+    ] + sorted((ROOT / "labkit/course/catalogue").glob("*.py"))
     for path in graders:
         text = path.read_text()
-        for phrase in ('"right: ', '"still wrong: ', "f\"still wrong: ", '— hint: ', '"no answer yet', "right so far: "):
+        for phrase in ('"right: ', '"still wrong: ', 'f"still wrong: ', "— hint: ", '"no answer yet', "right so far: "):
             assert phrase not in text, f"{path} writes {phrase!r} itself"
 
 
 # --- results show themselves --------------------------------------------------------------------------
+
 
 def test_results_have_a_short_repr_and_escaped_html():
     check = Check("<b>x</b>")
@@ -249,18 +305,32 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("labkit"))))
 
 
 def test_grading_imports_no_view_layer(tmp_path):
-    env = {"PYTHONPATH": str(ROOT), "LABKIT_PROGRESS": str(tmp_path / "progress.json"), "PATH": "/usr/bin:/bin",
-           "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", GRADING_RUN], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=300, check=False)
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "LABKIT_PROGRESS": str(tmp_path / "progress.json"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", GRADING_RUN],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert "labkit.checks" in loaded and "labkit.labs.grading" in loaded and "labkit.course.exercise" in loaded
-    views = [m for m in loaded if m == "labkit.views" or m.split(".")[:2] in (["labkit", "widgets"], ["labkit", "plot"])]
+    views = [
+        m for m in loaded if m == "labkit.views" or m.split(".")[:2] in (["labkit", "widgets"], ["labkit", "plot"])
+    ]
     assert views == [], views
 
 
 # --- expected answers live in labkit, not in visible notebook cells ------------------------------------
+
 
 def _notebooks():
     return sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -269,13 +339,17 @@ def _notebooks():
 def _course_checks(source: str) -> list:
     """The labkit.course.check(...) calls in a cell (IPython magics left out)."""
     code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
-    return [node for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Call)
-            and ast.unparse(node.func) == "labkit.course.check"]
+    return [
+        node
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "labkit.course.check"
+    ]
 
 
 @pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.stem[:2])
 def test_expected_answers_live_in_labkit_not_in_visible_cells(path):
     from labkit.course.catalogue import EXERCISES
+
     cells = nbformat.read(path, as_version=4).cells
     visible = [c.source for c in cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])]
     mine = [e for key, e in EXERCISES.items() if key.startswith(path.stem[:2] + ".")]

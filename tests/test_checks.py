@@ -4,8 +4,7 @@ import pytest
 import yaml
 
 from conftest import without_static_routes
-from labkit.checks import (Check, grade_switches, minimal_switch_sets, reply_accepted, run_check,
-                           with_switches)
+from labkit.checks import Check, grade_switches, minimal_switch_sets, reply_accepted, run_check, with_switches
 from labkit.cli import main
 from labkit.model import trace
 from labkit.scenario import SCENARIO_DIR, load_checks
@@ -56,12 +55,24 @@ def test_labkit_check_exit_codes(capsys):
     assert "declares no checks" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("check,expected", [
-    ({"name": "x", "expect": {"reply": "ACCEPTED"}}, "a flow check needs 'from' and 'to'"),
-    ({"name": "x", "from": "pc9", "to": "10.10.0.100", "expect": {"reply": "ACCEPTED"}}, "checks[0].from: no node 'pc9'"),
-    ({"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "FINE"}}, "checks[0].expect.reply: expected 'ACCEPTED'"),
-    ({"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"egress": "web1"}}, "checks[0].expect.egress: expected NODE.INTERFACE like web1.nlb, got 'web1'"),
-])
+@pytest.mark.parametrize(
+    "check,expected",
+    [
+        ({"name": "x", "expect": {"reply": "ACCEPTED"}}, "a flow check needs 'from' and 'to'"),
+        (
+            {"name": "x", "from": "pc9", "to": "10.10.0.100", "expect": {"reply": "ACCEPTED"}},
+            "checks[0].from: no node 'pc9'",
+        ),
+        (
+            {"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"reply": "FINE"}},
+            "checks[0].expect.reply: expected 'ACCEPTED'",
+        ),
+        (
+            {"name": "x", "from": "pc1", "to": "10.10.0.100", "expect": {"egress": "web1"}},
+            "checks[0].expect.egress: expected NODE.INTERFACE like web1.nlb, got 'web1'",
+        ),
+    ],
+)
 def test_bad_checks_are_one_line_errors(tmp_path, capsys, check, expected):
     raw = yaml.safe_load((SCENARIO_DIR / "nlb-intranet.yaml").read_text())
     raw["checks"] = [check]
@@ -73,6 +84,7 @@ def test_bad_checks_are_one_line_errors(tmp_path, capsys, check, expected):
 
 
 # --- the minimal-switches exercise (the one the field notes leave to the reader) ----------------
+
 
 def broken_member():
     net = without_static_routes()
@@ -97,33 +109,43 @@ def test_a_larger_answer_is_rejected_with_the_reason():
     answer = {("nlb", "weakhostsend"), ("nlb", "weakhostreceive"), ("private", "forwarding")}
     result = grade_switches(net, member, answer, reply_accepted("pc1", "10.10.0.100"))
     assert not result.passed and "it works, but it is not minimal" in result.message
-    assert 'weakhostreceive on "NLB NIC" lets that NIC accept packets for the addresses of every other NIC' in result.message
+    assert (
+        'weakhostreceive on "NLB NIC" lets that NIC accept packets for the addresses of every other NIC'
+        in result.message
+    )
     assert 'netsh interface ipv4 set interface "NLB NIC" weakhostreceive=disabled' in result.message
 
 
 def test_an_answer_that_does_not_work_gets_a_hint():
     net, member = broken_member()
     result = grade_switches(net, member, {("private", "weakhostsend")}, reply_accepted("pc1", "10.10.0.100"))
-    assert not result.passed and "still does not arrive" in result.message and "owns the reply's source" in result.message
-    assert "weakhostsend on \"NLB NIC\"" not in result.message  # the hint does not give the answer away
+    assert (
+        not result.passed and "still does not arrive" in result.message and "owns the reply's source" in result.message
+    )
+    assert 'weakhostsend on "NLB NIC"' not in result.message  # the hint does not give the answer away
 
 
 def test_with_switches_sets_exactly_the_given_switches():
     net, member = broken_member()
     node = with_switches(net, member, {("nlb", "forwarding")}).node(member)
     assert [(i.key, i.weakhostsend, i.weakhostreceive, i.forwarding) for i in node.interfaces] == [
-        ("nlb", False, False, True), ("private", False, False, False)]
+        ("nlb", False, False, True),
+        ("private", False, False, False),
+    ]
     assert Check("x").name == "x"
 
 
-@pytest.mark.parametrize("answer,expected", [
-    (None, "no answer yet"),
-    (("NLB NIC", "weakhostsend"), "right: weakhostsend on \"NLB NIC\" is enough"),
-    ({("nlb", "weakHostSend")}, "right"),
-    ({("wan", "weakhostsend")}, "there is no NIC 'wan'"),
-    ({("nlb", "strong")}, "'strong' is not a switch"),
-    ("nlb", "write the answer as a set of (NIC, switch) pairs"),
-])
+@pytest.mark.parametrize(
+    "answer,expected",
+    [
+        (None, "no answer yet"),
+        (("NLB NIC", "weakhostsend"), 'right: weakhostsend on "NLB NIC" is enough'),
+        ({("nlb", "weakHostSend")}, "right"),
+        ({("wan", "weakhostsend")}, "there is no NIC 'wan'"),
+        ({("nlb", "strong")}, "'strong' is not a switch"),
+        ("nlb", "write the answer as a set of (NIC, switch) pairs"),
+    ],
+)
 def test_switch_answers_in_any_reasonable_form(answer, expected):
     net, member = broken_member()
     assert expected in grade_switches(net, member, answer, reply_accepted("pc1", "10.10.0.100")).message
@@ -138,13 +160,21 @@ def test_forwarding_passes_but_the_narrower_switch_is_named():
 def test_command_exercises_need_one_gateway_persistent_routes_and_the_same_method():
     from labkit.checks import grade_commands
     from labkit.scenario import load_scenario
+
     gw = load_scenario("gateway-choice")
     flows = [("H", "10.50.3.3"), ("H", "198.51.100.80")]
     good = ["route delete 0.0.0.0 mask 0.0.0.0 192.168.1.1", "route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1"]
     kwargs = dict(name="e", flows=flows, hint="h", right="r", one_default_gateway=True)
     assert grade_commands(gw, "H", good, **kwargs).passed
-    two = grade_commands(gw, "H", ["route -p add 0.0.0.0 mask 0.0.0.0 192.168.2.1 metric 1",
-                                   "route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1"], **kwargs)
+    two = grade_commands(
+        gw,
+        "H",
+        [
+            "route -p add 0.0.0.0 mask 0.0.0.0 192.168.2.1 metric 1",
+            "route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1",
+        ],
+        **kwargs,
+    )
     assert not two.passed and "keep one default gateway" in two.message
     temporary = grade_commands(gw, "H", [good[0], good[1].replace(" -p", "")], **kwargs)
     assert not temporary.passed and "disappears at the next restart" in temporary.message

@@ -35,16 +35,29 @@ def test_trace_json_contract(capsys):
     assert data["src"] == "10.20.5.5" and data["dst"] == "10.10.0.100"
     assert data["hops"][0] == {"node": "pc1", "in": None, "out": "lan", "decision": data["hops"][0]["decision"]}
     assert data["hops"][-1]["in"] == "nlb" and data["hops"][-1]["out"] is None
-    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100",
-                       "--json", "--reply")
+    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--json", "--reply")
     reply = json.loads(out)["reply"]
     assert reply["src"] == "10.10.0.100" and reply["dst"] == "10.20.5.5"
     assert reply["disposition"] == "ACCEPTED" and reply["hops"][0]["out"] == "nlb"
 
 
 def test_trace_with_src_proto_and_dport(capsys):
-    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "web1", "--to", "172.16.2.1",
-                       "--src", "10.10.0.100", "--proto", "udp", "--dport", "1433", "--json")
+    code, out, _ = run(
+        capsys,
+        "trace",
+        "nlb-intranet",
+        "--from",
+        "web1",
+        "--to",
+        "172.16.2.1",
+        "--src",
+        "10.10.0.100",
+        "--proto",
+        "udp",
+        "--dport",
+        "1433",
+        "--json",
+    )
     data = json.loads(out)
     assert code == 0 and data["proto"] == "udp" and data["dport"] == 1433
     assert data["disposition"] == "STRONG_SEND_BLOCKED"
@@ -52,8 +65,20 @@ def test_trace_with_src_proto_and_dport(capsys):
 
 def test_run_applies_windows_commands_before_tracing(capsys):
     cmd = 'web1: netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled'
-    code, out, _ = run(capsys, "trace", "nlb-intranet", "--from", "web1", "--to", "172.16.2.1",
-                       "--src", "10.10.0.100", "--json", "--run", cmd)
+    code, out, _ = run(
+        capsys,
+        "trace",
+        "nlb-intranet",
+        "--from",
+        "web1",
+        "--to",
+        "172.16.2.1",
+        "--src",
+        "10.10.0.100",
+        "--json",
+        "--run",
+        cmd,
+    )
     assert code == 0 and json.loads(out)["disposition"] == "ACCEPTED"
 
 
@@ -85,44 +110,80 @@ def nlb(raw):
 
 
 BROKEN = {
-    "unknown top-level key": (lambda r: r.update(nodez={}),
-                              "nodez: unknown key (did you mean 'nodes'? allowed here: name, title, description, nodes, clusters, ftp, checks)"),
-    "typo in an interface key": (lambda r: nlb(r).update(adresses=nlb(r).pop("addresses")),
-                                 "nodes.web1.interfaces.nlb.adresses: unknown key (did you mean 'addresses'?"),
-    "bad address": (lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.300/24"),
-                    "nodes.web1.interfaces.nlb.addresses[0]: expected an address with its prefix length"),
-    "address without prefix": (lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.21"),
-                               "nodes.web1.interfaces.nlb.addresses[0]: expected an address with its prefix"),
-    "bad role": (lambda r: r["nodes"]["core"].update(role="server"),
-                 "nodes.core.role: expected 'host' or 'router', got 'server'"),
+    "unknown top-level key": (
+        lambda r: r.update(nodez={}),
+        "nodez: unknown key (did you mean 'nodes'? allowed here: name, title, description, nodes, clusters, ftp, checks)",
+    ),
+    "typo in an interface key": (
+        lambda r: nlb(r).update(adresses=nlb(r).pop("addresses")),
+        "nodes.web1.interfaces.nlb.adresses: unknown key (did you mean 'addresses'?",
+    ),
+    "bad address": (
+        lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.300/24"),
+        "nodes.web1.interfaces.nlb.addresses[0]: expected an address with its prefix length",
+    ),
+    "address without prefix": (
+        lambda r: nlb(r)["addresses"].__setitem__(0, "10.10.0.21"),
+        "nodes.web1.interfaces.nlb.addresses[0]: expected an address with its prefix",
+    ),
+    "bad role": (
+        lambda r: r["nodes"]["core"].update(role="server"),
+        "nodes.core.role: expected 'host' or 'router', got 'server'",
+    ),
     "bad os": (lambda r: r["nodes"]["web1"].update(os="windows-2000"), "nodes.web1.os: expected 'windows-2003'"),
-    "bad metric": (lambda r: nlb(r).update(metric="fast"),
-                   "nodes.web1.interfaces.nlb.metric: expected 'auto' or a whole number from 1 to 9999"),
-    "bad switch value": (lambda r: nlb(r).update(weakhostsend="sometimes"),
-                         "nodes.web1.interfaces.nlb.weakhostsend: expected true or false, got 'sometimes'"),
-    "host bits in a route": (lambda r: r["nodes"]["web1"]["routes"][0].update(destination="10.30.1.0/16"),
-                             "nodes.web1.routes[0].destination: 10.30.1.0/16 has bits set outside its mask (did you mean 10.30.0.0/16?)"),
-    "gateway off every subnet": (lambda r: r["nodes"]["web1"]["routes"][0].update(gateway="10.99.0.1"),
-                                 "nodes.web1.routes[0].gateway: gateway 10.99.0.1 is not on a subnet of \"NLB NIC\"; Windows refuses"),
-    "unknown route interface": (lambda r: r["nodes"]["web1"]["routes"][0].update(interface="wan"),
-                                "nodes.web1.routes[0].interface: node web1 has no interface 'wan' (it has: nlb, private)"),
-    "member without the cluster IP": (lambda r: r["nodes"]["web2"]["interfaces"]["nlb"].update(
-        addresses=["10.10.0.22/24"]), "clusters.web.members[1]: \"NLB NIC\" of web2 does not have the cluster IP"),
-    "member that does not exist": (lambda r: r["clusters"]["web"]["members"].append("web3.nlb"),
-                                   "clusters.web.members[2]: no node 'web3'"),
-    "member not NODE.IFACE": (lambda r: r["clusters"]["web"]["members"].append("web3"),
-                              "clusters.web.members[2]: expected NODE.INTERFACE like web1.nlb, got 'web3'"),
-    "duplicate address": (lambda r: r["nodes"]["web2"]["interfaces"]["private"].update(addresses=["172.16.2.21/24"]),
-                          "is also used by web1.private on segment lan-private"),
-    "weak host on 2003": (lambda r: (r["nodes"]["web1"].update(os="windows-2003"), nlb(r).update(weakhostsend=False)),
-                          "nodes.web1.interfaces.nlb.weakhostsend: Windows Server 2003 has no weakhostsend switch"),
-    "router that does not forward": (lambda r: r["nodes"]["core"]["interfaces"]["nlb"].update(forwarding=False),
-                                     "nodes.core.interfaces.nlb.forwarding: a router forwards and is weak on every interface"),
+    "bad metric": (
+        lambda r: nlb(r).update(metric="fast"),
+        "nodes.web1.interfaces.nlb.metric: expected 'auto' or a whole number from 1 to 9999",
+    ),
+    "bad switch value": (
+        lambda r: nlb(r).update(weakhostsend="sometimes"),
+        "nodes.web1.interfaces.nlb.weakhostsend: expected true or false, got 'sometimes'",
+    ),
+    "host bits in a route": (
+        lambda r: r["nodes"]["web1"]["routes"][0].update(destination="10.30.1.0/16"),
+        "nodes.web1.routes[0].destination: 10.30.1.0/16 has bits set outside its mask (did you mean 10.30.0.0/16?)",
+    ),
+    "gateway off every subnet": (
+        lambda r: r["nodes"]["web1"]["routes"][0].update(gateway="10.99.0.1"),
+        'nodes.web1.routes[0].gateway: gateway 10.99.0.1 is not on a subnet of "NLB NIC"; Windows refuses',
+    ),
+    "unknown route interface": (
+        lambda r: r["nodes"]["web1"]["routes"][0].update(interface="wan"),
+        "nodes.web1.routes[0].interface: node web1 has no interface 'wan' (it has: nlb, private)",
+    ),
+    "member without the cluster IP": (
+        lambda r: r["nodes"]["web2"]["interfaces"]["nlb"].update(addresses=["10.10.0.22/24"]),
+        'clusters.web.members[1]: "NLB NIC" of web2 does not have the cluster IP',
+    ),
+    "member that does not exist": (
+        lambda r: r["clusters"]["web"]["members"].append("web3.nlb"),
+        "clusters.web.members[2]: no node 'web3'",
+    ),
+    "member not NODE.IFACE": (
+        lambda r: r["clusters"]["web"]["members"].append("web3"),
+        "clusters.web.members[2]: expected NODE.INTERFACE like web1.nlb, got 'web3'",
+    ),
+    "duplicate address": (
+        lambda r: r["nodes"]["web2"]["interfaces"]["private"].update(addresses=["172.16.2.21/24"]),
+        "is also used by web1.private on segment lan-private",
+    ),
+    "weak host on 2003": (
+        lambda r: (r["nodes"]["web1"].update(os="windows-2003"), nlb(r).update(weakhostsend=False)),
+        "nodes.web1.interfaces.nlb.weakhostsend: Windows Server 2003 has no weakhostsend switch",
+    ),
+    "router that does not forward": (
+        lambda r: r["nodes"]["core"]["interfaces"]["nlb"].update(forwarding=False),
+        "nodes.core.interfaces.nlb.forwarding: a router forwards and is weak on every interface",
+    ),
     "missing nodes": (lambda r: r.pop("nodes"), "nodes: required key is missing"),
-    "node name with a dot": (lambda r: r["nodes"].update({"web.3": r["nodes"]["pc1"]}),
-                             "nodes.web.3 (name): expected a name of letters, digits"),
-    "binding order not a permutation": (lambda r: r["nodes"]["web1"].update(binding_order=["nlb"]),
-                                        "nodes.web1.binding_order: expected each interface exactly once"),
+    "node name with a dot": (
+        lambda r: r["nodes"].update({"web.3": r["nodes"]["pc1"]}),
+        "nodes.web.3 (name): expected a name of letters, digits",
+    ),
+    "binding order not a permutation": (
+        lambda r: r["nodes"]["web1"].update(binding_order=["nlb"]),
+        "nodes.web1.binding_order: expected each interface exactly once",
+    ),
 }
 
 
@@ -138,12 +199,15 @@ def test_broken_scenario_gives_one_line_naming_file_key_and_expectation(tmp_path
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("name: x\nnodes: [\n", "line 3, column 1: not valid YAML"),
-    ("name: x\nname: y\nnodes: {}\n", "duplicate key 'name'"),
-    ("", "expected a mapping with at least 'name' and 'nodes'"),
-    ("just text", "expected a mapping"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("name: x\nnodes: [\n", "line 3, column 1: not valid YAML"),
+        ("name: x\nname: y\nnodes: {}\n", "duplicate key 'name'"),
+        ("", "expected a mapping with at least 'name' and 'nodes'"),
+        ("just text", "expected a mapping"),
+    ],
+)
 def test_unreadable_yaml_is_one_line(tmp_path, capsys, text, expected):
     path = tmp_path / "bad.yaml"
     path.write_text(text)
@@ -151,33 +215,58 @@ def test_unreadable_yaml_is_one_line(tmp_path, capsys, text, expected):
     assert code == 2 and err.count("\n") == 1 and str(path) in err and expected in err, err
 
 
-@pytest.mark.parametrize("argv,expected", [
-    (["trace", "no-such-scenario", "--from", "a", "--to", "10.0.0.1"], "no such file, and no shipped scenario"),
-    (["trace", "nlb-intranet", "--from", "pc9", "--to", "10.0.0.1"], "no node 'pc9' in scenario nlb-intranet"),
-    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.0.0.300"], "expected an IPv4 destination like 10.10.0.1, got '10.0.0.300'"),
-    (["trace", "nlb-intranet", "--from", "pc1", "--to", "224.0.0.5"], "not a unicast address"),
-    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--src", "10.10.0.21"],
-     "10.10.0.21 is not an address of pc1"),
-    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--proto", "sctp"], "invalid choice"),
-    (["trace", "nlb-intranet", "--from", "pc1"], "required: --to"),
-    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--run", "web1 route add"],
-     "--run expects 'NODE: COMMAND'"),
-    (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--run", "web1: route add 10.1.0.0 mask 255.255.0.0 10.99.0.1"],
-     "the gateway does not lie on the same network"),
-    (["routes", "nlb-intranet", "web9"], "no node 'web9'"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv,expected",
+    [
+        (["trace", "no-such-scenario", "--from", "a", "--to", "10.0.0.1"], "no such file, and no shipped scenario"),
+        (["trace", "nlb-intranet", "--from", "pc9", "--to", "10.0.0.1"], "no node 'pc9' in scenario nlb-intranet"),
+        (
+            ["trace", "nlb-intranet", "--from", "pc1", "--to", "10.0.0.300"],
+            "expected an IPv4 destination like 10.10.0.1, got '10.0.0.300'",
+        ),
+        (["trace", "nlb-intranet", "--from", "pc1", "--to", "224.0.0.5"], "not a unicast address"),
+        (
+            ["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--src", "10.10.0.21"],
+            "10.10.0.21 is not an address of pc1",
+        ),
+        (["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--proto", "sctp"], "invalid choice"),
+        (["trace", "nlb-intranet", "--from", "pc1"], "required: --to"),
+        (
+            ["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--run", "web1 route add"],
+            "--run expects 'NODE: COMMAND'",
+        ),
+        (
+            [
+                "trace",
+                "nlb-intranet",
+                "--from",
+                "pc1",
+                "--to",
+                "10.10.0.100",
+                "--run",
+                "web1: route add 10.1.0.0 mask 255.255.0.0 10.99.0.1",
+            ],
+            "the gateway does not lie on the same network",
+        ),
+        (["routes", "nlb-intranet", "web9"], "no node 'web9'"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_arguments_give_one_line_and_exit_2(capsys, argv, expected):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and err.count("\n") == 1 and expected in err, err
 
 
 def test_installed_console_script(tmp_path):
-    ok = subprocess.run([str(LABKIT), "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100",
-                         "--reply"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [str(LABKIT), "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--reply"],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0 and "reply:" in ok.stdout
-    bad = subprocess.run([str(LABKIT), "routes", str(tmp_path / "missing.yaml"), "web1"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [str(LABKIT), "routes", str(tmp_path / "missing.yaml"), "web1"], capture_output=True, text=True
+    )
     assert bad.returncode == 2 and bad.stdout == "" and len(bad.stderr.splitlines()) == 1
 
 
@@ -198,8 +287,10 @@ def nlb_nic(node):
 
 COPIES = {
     "no remedy": (lambda n: None, "STRONG_SEND_BLOCKED"),
-    "static route on the NLB NIC": (lambda n: n.update(routes=[
-        {"destination": "10.20.0.0/16", "gateway": "10.10.0.1", "interface": "nlb"}]), "ACCEPTED"),
+    "static route on the NLB NIC": (
+        lambda n: n.update(routes=[{"destination": "10.20.0.0/16", "gateway": "10.10.0.1", "interface": "nlb"}]),
+        "ACCEPTED",
+    ),
     "weakhostsend on the NLB NIC": (lambda n: nlb_nic(n).update(weakhostsend=True), "ACCEPTED"),
     "forwarding on the NLB NIC": (lambda n: nlb_nic(n).update(forwarding=True), "ACCEPTED"),
     "windows-2003": (lambda n: n.update(os="windows-2003"), "ACCEPTED"),
@@ -210,8 +301,11 @@ COPIES = {
 def test_intranet_copy_without_static_routes_from_the_command_line(tmp_path, case):
     change, expected = COPIES[case]
     path = intranet_copy(tmp_path, case.replace(" ", "-"), change)
-    out = subprocess.run([str(LABKIT), "trace", str(path), "--from", "pc1", "--to", "10.10.0.100",
-                          "--reply", "--json"], capture_output=True, text=True)
+    out = subprocess.run(
+        [str(LABKIT), "trace", str(path), "--from", "pc1", "--to", "10.10.0.100", "--reply", "--json"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["disposition"] == "ACCEPTED"
@@ -224,8 +318,20 @@ def test_intranet_copy_without_static_routes_from_the_command_line(tmp_path, cas
 
 
 def test_ftp_seed_done_when(capsys):
-    code, out, _ = run(capsys, "ftp", "ftp-nat-seed", "--client", "client", "--server", "ftpsrv",
-                       "--mode", "passive", "--tls", "none", "--json")
+    code, out, _ = run(
+        capsys,
+        "ftp",
+        "ftp-nat-seed",
+        "--client",
+        "client",
+        "--server",
+        "ftpsrv",
+        "--mode",
+        "passive",
+        "--tls",
+        "none",
+        "--json",
+    )
     data = json.loads(out)
     assert code == 0 and data["outcome"] == "success" and data["failed_step"] is None
     pasv = next(s for s in data["steps"] if s["sent"].startswith("227"))
@@ -247,31 +353,46 @@ def test_ftp_seed_done_when(capsys):
     assert code == 0 and "=> SUCCESS" in out
 
 
-@pytest.mark.parametrize("argv,expected", [
-    (["ftp", "ftp-nat-seed", "--mode", "sideways"], "invalid choice: 'sideways'"),
-    (["ftp", "ftp-nat-seed", "--client", "nobody"], "no node 'nobody' in scenario ftp-nat-seed"),
-    (["ftp", "ftp-nat-seed", "--server", "fw"], "fw runs no FTP server"),
-    (["ftp", "nlb-intranet"], "say which node is the FTP client and which the server"),
-    (["ftp", "nlb-intranet", "--client", "pc1", "--server", "web1"], "web1 runs no FTP server"),
-])
+@pytest.mark.parametrize(
+    "argv,expected",
+    [
+        (["ftp", "ftp-nat-seed", "--mode", "sideways"], "invalid choice: 'sideways'"),
+        (["ftp", "ftp-nat-seed", "--client", "nobody"], "no node 'nobody' in scenario ftp-nat-seed"),
+        (["ftp", "ftp-nat-seed", "--server", "fw"], "fw runs no FTP server"),
+        (["ftp", "nlb-intranet"], "say which node is the FTP client and which the server"),
+        (["ftp", "nlb-intranet", "--client", "pc1", "--server", "web1"], "web1 runs no FTP server"),
+    ],
+)
 def test_ftp_bad_flags_are_one_line(capsys, argv, expected):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and err.count("\n") == 1 and expected in err, err
 
 
 FTP_BROKEN = {
-    "bad port range": (lambda r: r["nodes"]["fw"]["nat"]["port_forwards"][0].update(ports="21-20"),
-                       "nodes.fw.nat.port_forwards[0].ports: expected ports from 1 to 65535, low to high"),
-    "masquerade on an unknown interface": (lambda r: r["nodes"]["fw"]["nat"].update(masquerade=["wan2"]),
-                                           "nodes.fw.nat.masquerade[0]: expected one of lan, wan, got 'wan2'"),
-    "bad firewall action": (lambda r: r["nodes"]["fw"]["firewall"]["rules"][0].update(action="permit"),
-                            "nodes.fw.firewall.rules[0].action: expected 'allow' or 'deny'"),
-    "bad rule address": (lambda r: r["nodes"]["fw"]["firewall"]["rules"][1].update(dst="192.168.1.300"),
-                         "nodes.fw.firewall.rules[1].dst: expected an address or a network"),
-    "ftp server not an ftp server": (lambda r: r["ftp"].update(server="fw"),
-                                     "ftp.server: fw has no ftp_server: section"),
-    "nat on a host": (lambda r: r["nodes"]["ftpsrv"].update(nat={"masquerade": ["lan"]}),
-                      "nodes.ftpsrv: NAT and load balancers live on routers"),
+    "bad port range": (
+        lambda r: r["nodes"]["fw"]["nat"]["port_forwards"][0].update(ports="21-20"),
+        "nodes.fw.nat.port_forwards[0].ports: expected ports from 1 to 65535, low to high",
+    ),
+    "masquerade on an unknown interface": (
+        lambda r: r["nodes"]["fw"]["nat"].update(masquerade=["wan2"]),
+        "nodes.fw.nat.masquerade[0]: expected one of lan, wan, got 'wan2'",
+    ),
+    "bad firewall action": (
+        lambda r: r["nodes"]["fw"]["firewall"]["rules"][0].update(action="permit"),
+        "nodes.fw.firewall.rules[0].action: expected 'allow' or 'deny'",
+    ),
+    "bad rule address": (
+        lambda r: r["nodes"]["fw"]["firewall"]["rules"][1].update(dst="192.168.1.300"),
+        "nodes.fw.firewall.rules[1].dst: expected an address or a network",
+    ),
+    "ftp server not an ftp server": (
+        lambda r: r["ftp"].update(server="fw"),
+        "ftp.server: fw has no ftp_server: section",
+    ),
+    "nat on a host": (
+        lambda r: r["nodes"]["ftpsrv"].update(nat={"masquerade": ["lan"]}),
+        "nodes.ftpsrv: NAT and load balancers live on routers",
+    ),
     "bad tls value": (lambda r: r["ftp"].update(tls="ssl"), "ftp.tls: expected 'none', 'explicit' or 'implicit'"),
 }
 

@@ -6,9 +6,8 @@ import re
 import subprocess
 import sys
 
-from labkit.cli import main
-
 from conftest import ROOT
+from labkit.cli import main
 
 EXAMPLE = ["trace", "reference-nlb-dual-nic", "--from", "C2", "--to", "10.10.0.100", "--reply"]
 SWITCH = 'H: netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled'
@@ -16,13 +15,25 @@ SWITCH = 'H: netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled'
 
 def test_a_closed_pipe_ends_quietly():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(f"{sys.executable} -m labkit.cli routes nlb-intranet web1 --netsh | head -3",
-                          shell=True, capture_output=True, text=True, cwd=ROOT, env=env,
-                          executable="/bin/bash")
+    done = subprocess.run(
+        f"{sys.executable} -m labkit.cli routes nlb-intranet web1 --netsh | head -3",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        executable="/bin/bash",
+    )
     assert len(done.stdout.splitlines()) == 3
     assert done.stderr == ""  # no "internal error (BrokenPipeError)"
-    status = subprocess.run(f"set -o pipefail; {sys.executable} -m labkit.cli routes nlb-intranet web1 | head -1",
-                            shell=True, capture_output=True, cwd=ROOT, env=env, executable="/bin/bash")
+    status = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m labkit.cli routes nlb-intranet web1 | head -1",
+        shell=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        executable="/bin/bash",
+    )
     assert status.returncode == 0
 
 
@@ -35,6 +46,7 @@ def test_run_prints_each_commands_own_output_before_the_answer(capsys):
 
 def test_with_json_the_command_output_goes_to_stderr(capsys):
     import json
+
     assert main([*EXAMPLE, "--json", "--run", SWITCH]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["reply"]["disposition"] == "ACCEPTED"
@@ -60,9 +72,30 @@ def test_validate_counts_in_english(capsys):
 
 def test_ftp_and_kernel_lab_take_the_same_client_options():
     from labkit.cli import build_parser
+
     parser = build_parser()
     for command in ("ftp", "kernel-lab"):
-        args = parser.parse_args([command, "ftp-nat-seed", "--tls", "explicit", "--ccc", "--on-ccc-refused",
-                                  "continue", "--trust-pasv-address", "--mode", "epsv", "--port", "2121"])
-        assert (args.tls, args.ccc, args.on_ccc_refused, args.trust_pasv_address, args.mode, args.port) == \
-            ("explicit", True, "continue", True, "epsv", 2121), command
+        args = parser.parse_args(
+            [
+                command,
+                "ftp-nat-seed",
+                "--tls",
+                "explicit",
+                "--ccc",
+                "--on-ccc-refused",
+                "continue",
+                "--trust-pasv-address",
+                "--mode",
+                "epsv",
+                "--port",
+                "2121",
+            ]
+        )
+        assert (args.tls, args.ccc, args.on_ccc_refused, args.trust_pasv_address, args.mode, args.port) == (
+            "explicit",
+            True,
+            "continue",
+            True,
+            "epsv",
+            2121,
+        ), command

@@ -2,8 +2,10 @@
 
 import labkit
 
-SKIP_CLUSTER_IP = ('netsh interface ipv4 delete address "NLB NIC" 10.10.0.200 && '
-                   'netsh interface ipv4 add address "NLB NIC" 10.10.0.200 255.255.255.0 skipassource=true')
+SKIP_CLUSTER_IP = (
+    'netsh interface ipv4 delete address "NLB NIC" 10.10.0.200 && '
+    'netsh interface ipv4 add address "NLB NIC" 10.10.0.200 255.255.255.0 skipassource=true'
+)
 
 
 def test_kb_975808_delete_and_add_with_skipassource_runs_in_the_console():

@@ -24,11 +24,15 @@ def intranet(os_name: str | None = None):
 
 # --- item 3: change commands in both dialects --------------------------------------------------
 
+
 def test_route_and_netsh_go_through_the_same_interpreter_as_apply_command():
     net = intranet()
-    for line in ('netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled',
-                 "route -p add 10.40.0.0 mask 255.255.0.0 10.10.0.1",
-                 "route delete 10.30.0.0", "netsh interface ipv4 show route"):
+    for line in (
+        'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled',
+        "route -p add 10.40.0.0 mask 255.255.0.0 10.10.0.1",
+        "route delete 10.30.0.0",
+        "netsh interface ipv4 show route",
+    ):
         expected_net, expected_answer = apply_command(net, "web1", line)
         result = run_console(net, "web1", line)
         assert result.output == expected_answer and result.network == expected_net
@@ -37,45 +41,75 @@ def test_route_and_netsh_go_through_the_same_interpreter_as_apply_command():
 
 def test_set_net_ip_interface_changes_the_switch_like_netsh():
     net = intranet("windows-2022")
-    result = run_console(net, "web1", "Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSend Enabled "
-                                      "-WeakHostReceive Enabled -Forwarding Enabled", "powershell")
+    result = run_console(
+        net,
+        "web1",
+        "Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSend Enabled "
+        "-WeakHostReceive Enabled -Forwarding Enabled",
+        "powershell",
+    )
     nic = result.network.node("web1").interface("nlb")
-    assert result.changed and result.output == "" and (nic.weakhostsend, nic.weakhostreceive, nic.forwarding) == \
-        (True, True, True)
-    assert result.change.commands == ('netsh interface ipv4 set interface "NLB NIC" forwarding=enabled '
-                                      "weakhostsend=enabled weakhostreceive=enabled",)
+    assert (
+        result.changed
+        and result.output == ""
+        and (nic.weakhostsend, nic.weakhostreceive, nic.forwarding) == (True, True, True)
+    )
+    assert result.change.commands == (
+        'netsh interface ipv4 set interface "NLB NIC" forwarding=enabled weakhostsend=enabled weakhostreceive=enabled',
+    )
     # The netsh that the change stands for gives the same network.
     assert apply_command(net, "web1", result.change.commands[0])[0] == result.network
-    shown = run_console(result.network, "web1", "Get-NetIPInterface -ifAlias 'NLB NIC' -AddressFamily IPv4 | fl",
-                        "powershell").output
+    shown = run_console(
+        result.network, "web1", "Get-NetIPInterface -ifAlias 'NLB NIC' -AddressFamily IPv4 | fl", "powershell"
+    ).output
     assert "WeakHostSend                    : Enabled" in shown and "Forwarding                      : Enabled" in shown
 
 
 def test_powershell_accepts_typographic_quotes_and_cmd_does_not():
     net = intranet("windows-2022")
-    ps = run_console(net, "web1", "Set-NetIPInterface -InterfaceAlias \u201cNLB NIC\u201d -WeakHostSend Enabled",
-                     "powershell")
+    ps = run_console(
+        net, "web1", "Set-NetIPInterface -InterfaceAlias \u201cNLB NIC\u201d -WeakHostSend Enabled", "powershell"
+    )
     assert ps.changed
     cmd = run_console(net, "web1", "netsh interface ipv4 set interface \u201cNLB NIC\u201d weakhostsend=enabled")
     assert not cmd.changed and "does not treat \u201c \u201d as quotes" in cmd.output
 
 
-@pytest.mark.parametrize("line,first_line,error_id", [
-    ("Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSend yes",
-     "Set-NetIPInterface : Cannot bind parameter 'WeakHostSend'.", "CannotConvertArgumentNoMessage,Set-NetIPInterface"),
-    ("Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSnd Enabled",
-     "Set-NetIPInterface : A parameter cannot be found that matches parameter name 'WeakHostSnd'.",
-     "NamedParameterNotFound,Set-NetIPInterface"),
-    ("Set-NetIPInterface -InterfaceAlias 'NO NIC' -Forwarding Enabled",
-     "Set-NetIPInterface : No MSFT_NetIPInterface objects found with property 'InterfaceAlias' equal to 'NO NIC'.",
-     "CmdletizationQuery_NotFound_InterfaceAlias,Set-NetIPInterface"),
-    ("New-NetRoute -DestinationPrefix 10.30.0.0/16 -InterfaceAlias 'NLB NIC' -NextHop 10.10.0.1 -RouteMetric 1",
-     "New-NetRoute : The object already exists.", "Windows System Error 87,New-NetRoute"),
-    ("Remove-NetRoute -DestinationPrefix 10.99.0.0/16 -Confirm:$false",
-     "Remove-NetRoute : No matching MSFT_NetRoute objects found by CIM query", "CmdletizationQuery_NotFound,Remove-NetRoute"),
-    ("Get-NetRoute -InterfaceIndex", "Get-NetRoute : Missing an argument for parameter 'InterfaceIndex'.",
-     "MissingArgument,Get-NetRoute"),
-])
+@pytest.mark.parametrize(
+    "line,first_line,error_id",
+    [
+        (
+            "Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSend yes",
+            "Set-NetIPInterface : Cannot bind parameter 'WeakHostSend'.",
+            "CannotConvertArgumentNoMessage,Set-NetIPInterface",
+        ),
+        (
+            "Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSnd Enabled",
+            "Set-NetIPInterface : A parameter cannot be found that matches parameter name 'WeakHostSnd'.",
+            "NamedParameterNotFound,Set-NetIPInterface",
+        ),
+        (
+            "Set-NetIPInterface -InterfaceAlias 'NO NIC' -Forwarding Enabled",
+            "Set-NetIPInterface : No MSFT_NetIPInterface objects found with property 'InterfaceAlias' equal to 'NO NIC'.",
+            "CmdletizationQuery_NotFound_InterfaceAlias,Set-NetIPInterface",
+        ),
+        (
+            "New-NetRoute -DestinationPrefix 10.30.0.0/16 -InterfaceAlias 'NLB NIC' -NextHop 10.10.0.1 -RouteMetric 1",
+            "New-NetRoute : The object already exists.",
+            "Windows System Error 87,New-NetRoute",
+        ),
+        (
+            "Remove-NetRoute -DestinationPrefix 10.99.0.0/16 -Confirm:$false",
+            "Remove-NetRoute : No matching MSFT_NetRoute objects found by CIM query",
+            "CmdletizationQuery_NotFound,Remove-NetRoute",
+        ),
+        (
+            "Get-NetRoute -InterfaceIndex",
+            "Get-NetRoute : Missing an argument for parameter 'InterfaceIndex'.",
+            "MissingArgument,Get-NetRoute",
+        ),
+    ],
+)
 def test_bad_powershell_parameters_get_powershells_own_error_record(line, first_line, error_id):
     net = intranet("windows-2022")
     result = run_console(net, "web1", line, "powershell")
@@ -89,15 +123,22 @@ def test_bad_powershell_parameters_get_powershells_own_error_record(line, first_
 
 def test_new_and_remove_net_route_change_the_routes_and_print_the_route_table():
     net = intranet("windows-2022")
-    new = run_console(net, "web1", "New-NetRoute -DestinationPrefix 10.40.0.0/16 -InterfaceAlias 'NLB NIC' "
-                                   "-NextHop 10.10.0.1 -RouteMetric 5", "powershell")
+    new = run_console(
+        net,
+        "web1",
+        "New-NetRoute -DestinationPrefix 10.40.0.0/16 -InterfaceAlias 'NLB NIC' -NextHop 10.10.0.1 -RouteMetric 5",
+        "powershell",
+    )
     rows = [line for line in new.output.splitlines() if line.startswith("11 ")]
-    assert [r.split() for r in rows] == [["11", "10.40.0.0/16", "10.10.0.1", "5", "25", "ActiveStore"],
-                                         ["11", "10.40.0.0/16", "10.10.0.1", "5", "Persiste..."]]
+    assert [r.split() for r in rows] == [
+        ["11", "10.40.0.0/16", "10.10.0.1", "5", "25", "ActiveStore"],
+        ["11", "10.40.0.0/16", "10.10.0.1", "5", "Persiste..."],
+    ]
     route = new.network.node("web1").routes[-1]
     assert (str(route.destination), route.metric, route.persistent) == ("10.40.0.0/16", 5, True)
-    gone = run_console(new.network, "web1", "Remove-NetRoute -DestinationPrefix 10.40.0.0/16 -Confirm:$false",
-                       "powershell")
+    gone = run_console(
+        new.network, "web1", "Remove-NetRoute -DestinationPrefix 10.40.0.0/16 -Confirm:$false", "powershell"
+    )
     assert gone.changed and gone.output == "" and gone.network.node("web1").routes == net.node("web1").routes
     asked = run_console(new.network, "web1", "Remove-NetRoute 10.40.0.0/16", "powershell")
     assert asked.output.startswith("Confirm\nAre you sure you want to perform this action?")
@@ -107,18 +148,22 @@ def test_new_and_remove_net_route_change_the_routes_and_print_the_route_table():
 
 # --- item 4: unknown commands, commands the kit does not model, the script -------------------
 
+
 def test_unknown_commands_get_cmd_and_powershell_texts():
     net = intranet("windows-2022")
     cmd = run_console(net, "web1", "ipconfg /all").output
     assert cmd == "'ipconfg' is not recognized as an internal or external command,\noperable program or batch file."
     assert run_console(net, "web1", "Get-NetIPInterface").output.startswith("'Get-NetIPInterface' is not recognized")
     ps = run_console(net, "web1", "Get-NetIPInterfaces", "powershell").output.splitlines()
-    assert ps[0] == ("Get-NetIPInterfaces : The term 'Get-NetIPInterfaces' is not recognized as the name of a "
-                     "cmdlet, function, script file, or operable program. Check the spelling of the name, or if a "
-                     "path was included, verify that the path is correct and try again.")
+    assert ps[0] == (
+        "Get-NetIPInterfaces : The term 'Get-NetIPInterfaces' is not recognized as the name of a "
+        "cmdlet, function, script file, or operable program. Check the spelling of the name, or if a "
+        "path was included, verify that the path is correct and try again."
+    )
     assert ps[1:4] == ["At line:1 char:1", "+ Get-NetIPInterfaces", "+ " + "~" * 19]
-    assert ps[4] == ("    + CategoryInfo          : ObjectNotFound: (Get-NetIPInterfaces:String) [], "
-                     "CommandNotFoundException")
+    assert ps[4] == (
+        "    + CategoryInfo          : ObjectNotFound: (Get-NetIPInterfaces:String) [], CommandNotFoundException"
+    )
 
 
 def test_cmdlets_missing_from_older_windows_are_not_recognized():
@@ -130,8 +175,13 @@ def test_cmdlets_missing_from_older_windows_are_not_recognized():
 
 
 def test_windows_commands_the_kit_does_not_model_say_so_and_list_what_it_models():
-    for shell, line in (("cmd", "arp -a"), ("cmd", "ipconfig /renew"), ("powershell", "Get-NetAdapter"),
-                        ("cmd", "ipconfig /all | findstr IPv4"), ("powershell", "Get-NetRoute | Sort-Object")):
+    for shell, line in (
+        ("cmd", "arp -a"),
+        ("cmd", "ipconfig /renew"),
+        ("powershell", "Get-NetAdapter"),
+        ("cmd", "ipconfig /all | findstr IPv4"),
+        ("powershell", "Get-NetRoute | Sort-Object"),
+    ):
         out = run_console(intranet("windows-2022"), "web1", line, shell).output
         assert "labkit" in out and "not model" in out and "ipconfig" in out, (line, out)
 
@@ -139,9 +189,11 @@ def test_windows_commands_the_kit_does_not_model_say_so_and_list_what_it_models(
 def test_save_script_writes_the_changes_as_cmd_and_ps1():
     net = intranet("windows-2022")
     session = []
-    for shell, line in (("cmd", "route -p add 10.40.0.0 mask 255.255.0.0 10.10.0.1 && ipconfig"),
-                        ("cmd", "route print"),
-                        ("powershell", "Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSend Enabled")):
+    for shell, line in (
+        ("cmd", "route -p add 10.40.0.0 mask 255.255.0.0 10.10.0.1 && ipconfig"),
+        ("cmd", "route print"),
+        ("powershell", "Set-NetIPInterface -InterfaceAlias 'NLB NIC' -WeakHostSend Enabled"),
+    ):
         result = run_console(net, "web1", line, shell)
         net = result.network
         session.append(result)
@@ -171,9 +223,15 @@ def test_run_console_is_exported_light_from_labkit():
 
 # --- labkit run -------------------------------------------------------------------------------
 
+
 def labkit_cli(*args: str):
-    return subprocess.run([sys.executable, "-m", "labkit.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "labkit.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_labkit_run_prints_exactly_what_the_console_prints():
@@ -187,13 +245,17 @@ def test_labkit_run_prints_exactly_what_the_console_prints():
 
 
 def test_labkit_run_bad_input_is_one_line_with_status_2():
-    for args in (("run", "nlb-intranet", "web9", "ipconfig"), ("run", "nlb-intranet", "web1", "x" * 9000),
-                 ("run", "nlb-intranet", "core", "ipconfig")):
+    for args in (
+        ("run", "nlb-intranet", "web9", "ipconfig"),
+        ("run", "nlb-intranet", "web1", "x" * 9000),
+        ("run", "nlb-intranet", "core", "ipconfig"),
+    ):
         done = labkit_cli(*args)
         assert done.returncode == 2 and done.stdout == "" and len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
 # --- the widget --------------------------------------------------------------------------------
+
 
 def test_console_widget_runs_lines_keeps_history_and_saves_a_script(tmp_path):
     console = labkit.console(intranet(), "web1")
@@ -207,4 +269,4 @@ def test_console_widget_runs_lines_keeps_history_and_saves_a_script(tmp_path):
     assert "PS C:\\&gt;Get-NetRoute" in console.screen.value
     path = console.write_script(tmp_path)
     assert path.name == "labkit-web1-changes.cmd" and "route delete 10.30.0.0" in path.read_text()
-    assert console.run("\x00\x01") .startswith("labkit: the line holds a control character")
+    assert console.run("\x00\x01").startswith("labkit: the line holds a control character")

@@ -28,27 +28,54 @@ def lines(text: str) -> list[str]:
 
 def list_names(block: list[str]) -> list[str]:
     """Property names of a PowerShell list, in order (continuation lines skipped)."""
-    return [line.split(" : ")[0].rstrip() if " : " in line else line.rstrip(" :").rstrip()
-            for line in block if line and not line.startswith(" ") and ":" in line]
+    return [
+        line.split(" : ")[0].rstrip() if " : " in line else line.rstrip(" :").rstrip()
+        for line in block
+        if line and not line.startswith(" ") and ":" in line
+    ]
 
 
 def value_column(block: list[str]) -> set[int]:
-    return {line.index(" : ") if " : " in line else line.index(" :") for line in block if line and not line[0] == " "
-            and ":" in line}
+    return {
+        line.index(" : ") if " : " in line else line.index(" :")
+        for line in block
+        if line and not line[0] == " " and ":" in line
+    }
 
 
 # The Azure page's server: two NICs on a Windows Server 2012 R2 image, interface metric 5,
 # a DHCP default gateway (route metric 0) and the DHCP static route to 168.63.129.16 (metric 1).
 def azure_vm(os_name: str = "windows-2012r2") -> Network:
     weak = {"weakhostsend": profile(os_name).weak_host, "weakhostreceive": profile(os_name).weak_host}
-    first = Interface("nic1", "Ethernet", "vnet1", (IPv4Interface("192.168.1.4/24"),),
-                      (Gateway(IPv4Address("192.168.1.1"), 0),), metric=5, index=12, **weak)
+    first = Interface(
+        "nic1",
+        "Ethernet",
+        "vnet1",
+        (IPv4Interface("192.168.1.4/24"),),
+        (Gateway(IPv4Address("192.168.1.1"), 0),),
+        metric=5,
+        index=12,
+        **weak,
+    )
     second = Interface("nic2", "Ethernet 2", "vnet2", (IPv4Interface("192.168.2.5/24"),), metric=5, index=13, **weak)
     wire = Route(IPv4Network("168.63.129.16/32"), IPv4Address("192.168.1.1"), "nic1", 1, RouteOrigin.STATIC, False)
     vm = Node("vm", profile(os_name), (first, second), (wire,))
-    gateway = Node("gw", profile("linux"), (Interface("in", "in", "vnet1", (IPv4Interface("192.168.1.1/24"),),
-                                                      weakhostsend=True, weakhostreceive=True, forwarding=True),),
-                   role=Role.ROUTER)
+    gateway = Node(
+        "gw",
+        profile("linux"),
+        (
+            Interface(
+                "in",
+                "in",
+                "vnet1",
+                (IPv4Interface("192.168.1.1/24"),),
+                weakhostsend=True,
+                weakhostreceive=True,
+                forwarding=True,
+            ),
+        ),
+        role=Role.ROUTER,
+    )
     return Network((vm, gateway), name="azure-multi-nic")
 
 
@@ -56,7 +83,7 @@ def test_route_print_active_routes_match_microsofts_multi_nic_sample_line_for_li
     expected = sample("route-print-ipv4-azure-multi-nic.txt")
     printed = lines(run_console(azure_vm(), "vm", "route print -4").output)
     start = printed.index("IPv4 Route Table")
-    assert printed[start:start + len(expected)] == expected
+    assert printed[start : start + len(expected)] == expected
 
 
 def test_route_print_interface_list_lines_have_microsofts_columns():
@@ -75,7 +102,7 @@ def test_route_print_full_has_the_ipv6_section_and_pattern_filters_rows():
     assert printed[-2:] == ["Persistent Routes:", "  None"]
     assert printed[printed.index("IPv6 Route Table") - 1] == ""
     filtered = lines(run_console(azure_vm(), "vm", "route print 192.168.2.*").output)
-    rows = filtered[filtered.index("Active Routes:") + 2:filtered.index("Active Routes:") + 5]
+    rows = filtered[filtered.index("Active Routes:") + 2 : filtered.index("Active Routes:") + 5]
     assert [r.split()[0] for r in rows] == ["192.168.2.0", "192.168.2.5", "192.168.2.255"]
     none = lines(run_console(azure_vm(), "vm", "route print -4 10.*").output)
     assert none[-4:] == ["Active Routes:", "  None", "Persistent Routes:", "  None"]
@@ -95,13 +122,12 @@ def test_find_net_route_prints_microsofts_two_objects_with_the_same_fields_in_th
     ms = sample("find-netroute-example1.txt")[1:]  # the prompt line dropped
     split = ms.index("")
     ms_address, ms_route = ms[:split], [line for line in ms[split:] if line]
-    printed = lines(run_console(azure_vm(), "vm", "Find-NetRoute -RemoteIPAddress 10.79.197.200",
-                                "powershell").output)
+    printed = lines(run_console(azure_vm(), "vm", "Find-NetRoute -RemoteIPAddress 10.79.197.200", "powershell").output)
     assert printed[0] == ""
     body = printed[1:]
     gap = body.index("")
     address, route = body[:gap], [line for line in body[gap:] if line]
-    assert body[gap:gap + 3][:2] == ["", ""]  # two empty lines between the list groups, as on the page
+    assert body[gap : gap + 3][:2] == ["", ""]  # two empty lines between the list groups, as on the page
     assert list_names(address) == list_names(ms_address)
     assert list_names(route) == list_names(ms_route)
     assert value_column(address) == value_column(ms_address) and value_column(route) == value_column(ms_route)
@@ -122,19 +148,23 @@ def test_test_net_connection_fields_follow_microsofts_example_order():
     printed = lines(run_console(azure_vm(), "vm", "Test-NetConnection 192.168.1.1", "powershell").output)
     names = list_names(printed)
     assert names == [n for n in ms if n in names]  # the same order, without -InformationLevel Detailed's extras
-    assert names == ["ComputerName", "RemoteAddress", "InterfaceAlias", "SourceAddress", "PingSucceeded",
-                     "PingReplyDetails (RTT)"]
+    assert names == [
+        "ComputerName",
+        "RemoteAddress",
+        "InterfaceAlias",
+        "SourceAddress",
+        "PingSucceeded",
+        "PingReplyDetails (RTT)",
+    ]
 
 
 def test_test_net_connection_failure_warning_follows_microsofts_2016_sample():
     ms = sample("test-netconnection-warning-2016.txt")
-    printed = lines(run_console(azure_vm("windows-2016"), "vm", "Test-NetConnection 192.168.1.77",
-                                "powershell").output)
+    printed = lines(run_console(azure_vm("windows-2016"), "vm", "Test-NetConnection 192.168.1.77", "powershell").output)
     pattern = re.compile(r"^WARNING: Ping to \S+ failed -- Status: \w+$")
     assert pattern.match(ms[0]) and pattern.match(printed[0]) and printed[1] == ms[1] == ""
     assert list_names(printed[2:]) == list_names(ms[2:])
-    newer = lines(run_console(azure_vm("windows-2022"), "vm", "Test-NetConnection 192.168.1.77",
-                              "powershell").output)
+    newer = lines(run_console(azure_vm("windows-2022"), "vm", "Test-NetConnection 192.168.1.77", "powershell").output)
     assert newer[0] == "WARNING: Ping to 192.168.1.77 failed with status: DestinationHostUnreachable"
 
 
@@ -146,8 +176,10 @@ def test_ping_from_a_nic_without_a_gateway_prints_microsofts_general_failure_lin
     net = net.with_node(Node(vm.name, vm.os, (vm.interfaces[0], odd), vm.routes))
     printed = lines(run_console(net, "vm", "ping 192.168.1.7 -S 192.165.2.5").output)
     assert printed[:6] == ms[1:7]
-    assert printed[7:] == ["Ping statistics for 192.168.1.7:",
-                           "    Packets: Sent = 4, Received = 0, Lost = 4 (100% loss),"]
+    assert printed[7:] == [
+        "Ping statistics for 192.168.1.7:",
+        "    Packets: Sent = 4, Received = 0, Lost = 4 (100% loss),",
+    ]
 
 
 # --- layouts Microsoft does not document (compared with measured reconstructions) ---------------
@@ -164,14 +196,16 @@ def test_ipconfig_all_labels_columns_and_order_follow_the_windows_layout():
     ref_labels = {line[3:37] for line in ref if line.startswith("   ") and ":" in line}
     assert {line[3:37] for line in fields} <= ref_labels | {"NetBIOS over Tcpip. . . . . . . . "}
     ref_order = [line[3:37] for line in ref if line.startswith("   ") and ":" in line]
-    nlb = printed[printed.index("Ethernet adapter NLB NIC:") + 2:printed.index("Ethernet adapter PRIVATE NIC:") - 1]
+    nlb = printed[printed.index("Ethernet adapter NLB NIC:") + 2 : printed.index("Ethernet adapter PRIVATE NIC:") - 1]
     order = [line[3:37] for line in nlb]
     positions = [ref_order.index(label) for label in dict.fromkeys(order)]
     assert positions == sorted(positions)
-    assert nlb[5:9] == ["   IPv4 Address. . . . . . . . . . . : 10.10.0.21(Preferred)",
-                        "   Subnet Mask . . . . . . . . . . . : 255.255.255.0",
-                        "   IPv4 Address. . . . . . . . . . . : 10.10.0.100(Preferred)",
-                        "   Subnet Mask . . . . . . . . . . . : 255.255.255.0"]
+    assert nlb[5:9] == [
+        "   IPv4 Address. . . . . . . . . . . : 10.10.0.21(Preferred)",
+        "   Subnet Mask . . . . . . . . . . . : 255.255.255.0",
+        "   IPv4 Address. . . . . . . . . . . : 10.10.0.100(Preferred)",
+        "   Subnet Mask . . . . . . . . . . . : 255.255.255.0",
+    ]
 
 
 def test_ipconfig_on_2003_indents_eight_and_says_ip_address():
@@ -196,12 +230,18 @@ def test_get_net_ip_interface_table_and_list_follow_the_measured_layout():
         start = ref_table[0].index(column)
         assert row[start - 1] == " " and ref_row[start - 1] == " " and row[start] != " "
     assert row.index("IPv4") == ref_row.index("IPv4") and len(row[:67].rstrip()) == len(ref_row[:67].rstrip())
-    fl = lines(run_console(net, "web1", "Get-NetIPInterface -InterfaceAlias 'NLB NIC' -AddressFamily IPv4 | fl",
-                           "powershell").output)
+    fl = lines(
+        run_console(
+            net, "web1", "Get-NetIPInterface -InterfaceAlias 'NLB NIC' -AddressFamily IPv4 | fl", "powershell"
+        ).output
+    )
     block = [line for line in fl if line]
     assert list_names(block) == list_names(ref_list) and value_column(block) == value_column(ref_list)
-    every = lines(run_console(net, "web1", "Get-NetIPInterface -ifIndex 11 -AddressFamily IPv4 | Format-List *",
-                              "powershell").output)
+    every = lines(
+        run_console(
+            net, "web1", "Get-NetIPInterface -ifIndex 11 -AddressFamily IPv4 | Format-List *", "powershell"
+        ).output
+    )
     names = list_names([line for line in every if line])
     for prop in ("WeakHostSend", "WeakHostReceive", "Forwarding", "InterfaceMetric", "AutomaticMetric", "NlMtu"):
         assert prop in names

@@ -16,13 +16,67 @@ from labkit.model.console import MAX_LINE, ConsoleResult, run_console
 from labkit.model.console.dispatch import ConsoleError
 
 NET = labkit.load_scenario("nlb-intranet").with_os("web1", profile("windows-2022"))
-WORDS = ["ipconfig", "/all", "route", "print", "add", "delete", "-p", "-4", "mask", "metric", "if", "netsh",
-         "interface", "ipv4", "show", "set", "interfaces", "config", "addresses", "route", "l=verbose",
-         '"NLB NIC"', "weakhostsend=enabled", "ping", "-S", "-n", "tracert", "-d", "10.10.0.1", "10.30.0.10",
-         "255.255.0.0", "0.0.0.0", "Get-NetIPInterface", "Get-NetRoute", "Find-NetRoute", "-RemoteIPAddress",
-         "Test-NetConnection", "-Port", "Set-NetIPInterface", "-InterfaceAlias", "-WeakHostSend", "Enabled",
-         "New-NetRoute", "Remove-NetRoute", "-DestinationPrefix", "10.40.0.0/16", "|", "fl", "*", "&&", "'",
-         '"', "\u201c", "-", "=", "reg", "add", "tnc", "Format-Table"]
+WORDS = [
+    "ipconfig",
+    "/all",
+    "route",
+    "print",
+    "add",
+    "delete",
+    "-p",
+    "-4",
+    "mask",
+    "metric",
+    "if",
+    "netsh",
+    "interface",
+    "ipv4",
+    "show",
+    "set",
+    "interfaces",
+    "config",
+    "addresses",
+    "route",
+    "l=verbose",
+    '"NLB NIC"',
+    "weakhostsend=enabled",
+    "ping",
+    "-S",
+    "-n",
+    "tracert",
+    "-d",
+    "10.10.0.1",
+    "10.30.0.10",
+    "255.255.0.0",
+    "0.0.0.0",
+    "Get-NetIPInterface",
+    "Get-NetRoute",
+    "Find-NetRoute",
+    "-RemoteIPAddress",
+    "Test-NetConnection",
+    "-Port",
+    "Set-NetIPInterface",
+    "-InterfaceAlias",
+    "-WeakHostSend",
+    "Enabled",
+    "New-NetRoute",
+    "Remove-NetRoute",
+    "-DestinationPrefix",
+    "10.40.0.0/16",
+    "|",
+    "fl",
+    "*",
+    "&&",
+    "'",
+    '"',
+    "\u201c",
+    "-",
+    "=",
+    "reg",
+    "add",
+    "tnc",
+    "Format-Table",
+]
 LIMIT_SECONDS = 2.0
 
 
@@ -53,10 +107,26 @@ def test_fuzz_any_text(line, shell):
     answered(line, shell)
 
 
-@pytest.mark.parametrize("line", [
-    "route add", "route add 10.40.0.0 mask", "netsh interface ipv4 set", "netsh int", "ping", "ping -n",
-    "tracert -h", "Get-NetRoute -Dest", "Find-NetRoute", "Test-NetConnection -Port", "Set-NetIPInterface -",
-    "New-NetRoute -DestinationPrefix", 'netsh interface ipv4 show interface "NLB', "Get-NetRoute |", "ipconfig /"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "route add",
+        "route add 10.40.0.0 mask",
+        "netsh interface ipv4 set",
+        "netsh int",
+        "ping",
+        "ping -n",
+        "tracert -h",
+        "Get-NetRoute -Dest",
+        "Find-NetRoute",
+        "Test-NetConnection -Port",
+        "Set-NetIPInterface -",
+        "New-NetRoute -DestinationPrefix",
+        'netsh interface ipv4 show interface "NLB',
+        "Get-NetRoute |",
+        "ipconfig /",
+    ],
+)
 @pytest.mark.parametrize("shell", ["cmd", "powershell"])
 def test_truncated_commands_get_an_answer(line, shell):
     assert answered(line, shell)
@@ -67,7 +137,9 @@ def test_binary_junk_and_a_huge_paste_get_one_line_errors_fast():
         with pytest.raises(ConsoleError, match=r"^labkit: the line holds a control character"):
             run_console(NET, "web1", junk)
     start = time.monotonic()
-    with pytest.raises(ConsoleError, match=rf"^labkit: the line is 10485760 characters long; cmd.exe takes at most {MAX_LINE}$"):
+    with pytest.raises(
+        ConsoleError, match=rf"^labkit: the line is 10485760 characters long; cmd.exe takes at most {MAX_LINE}$"
+    ):
         run_console(NET, "web1", "A" * 10 * 1024 * 1024, "powershell")
     assert time.monotonic() - start < LIMIT_SECONDS
     assert run_console(NET, "web1", "ipconfig " + " " * (MAX_LINE - 9)).output.startswith("\nWindows IP")

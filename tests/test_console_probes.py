@@ -40,8 +40,11 @@ def trace_verdict(net, node: str, dst: IPv4Address, proto: str = "icmp", dport: 
 
 
 def fields(output: str) -> dict[str, str]:
-    return {line.split(" : ")[0].strip(): line.split(" : ", 1)[1] if " : " in line else ""
-            for line in output.splitlines() if " :" in line and not line.startswith(" ")}
+    return {
+        line.split(" : ")[0].strip(): line.split(" : ", 1)[1] if " : " in line else ""
+        for line in output.splitlines()
+        if " :" in line and not line.startswith(" ")
+    }
 
 
 @pytest.mark.parametrize("name,node,addresses", scenario_flows())
@@ -93,7 +96,9 @@ def test_strong_host_drop_shows_as_windows_shows_it():
     assert bound[1] == "Pinging 10.20.5.5 from 10.10.0.100 with 32 bytes of data:"
     assert bound[2:4] == ["PING: transmit failed. General failure."] * 2
     free = run_console(net, "web1", "ping -n 1 10.20.5.5").output
-    assert "Reply from 10.20.5.5: bytes=32 time<1ms TTL=127" in free  # out the gateway NIC; pc1 (Windows, 128) is one router back
+    assert (
+        "Reply from 10.20.5.5: bytes=32 time<1ms TTL=127" in free
+    )  # out the gateway NIC; pc1 (Windows, 128) is one router back
     traced = run_console(net, "web1", "tracert 10.20.5.5").output.splitlines()
     assert traced[3] == "  1    <1 ms    <1 ms    <1 ms  172.16.2.1"
     assert traced[-1] == "Trace complete."
@@ -123,9 +128,13 @@ def test_find_net_route_with_a_local_address_follows_strong_host_send():
     bound = fields(run_console(net, "web1", line, "powershell").output)
     assert (bound["IPAddress"], bound["InterfaceAlias"], bound["NextHop"]) == ("10.10.0.100", "NLB NIC", "10.10.0.1")
     free = fields(run_console(net, "web1", "Find-NetRoute -RemoteIPAddress 8.8.8.8", "powershell").output)
-    assert (free["IPAddress"], free["InterfaceAlias"], free["DestinationPrefix"]) == \
-        ("172.16.2.21", "PRIVATE NIC", "0.0.0.0/0")
-    blocked = run_console(net, "web1", "Find-NetRoute -RemoteIPAddress 8.8.8.8 -LocalIPAddress 10.10.0.100",
-                          "powershell").output
+    assert (free["IPAddress"], free["InterfaceAlias"], free["DestinationPrefix"]) == (
+        "172.16.2.21",
+        "PRIVATE NIC",
+        "0.0.0.0/0",
+    )
+    blocked = run_console(
+        net, "web1", "Find-NetRoute -RemoteIPAddress 8.8.8.8 -LocalIPAddress 10.10.0.100", "powershell"
+    ).output
     assert blocked.startswith("Find-NetRoute : The network location cannot be reached.")
     assert "Windows System Error 1231,Find-NetRoute" in blocked

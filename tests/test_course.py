@@ -48,6 +48,7 @@ def test_course_pages_are_self_contained_and_the_student_pages_give_nothing_away
     import re
 
     import labkit
+
     out = tmp_path / "course"
     subprocess.run(BUILD + ["--skip-check", "--out", str(out)], check=True, capture_output=True)
     index = (out / "index.html").read_text()
@@ -58,6 +59,7 @@ def test_course_pages_are_self_contained_and_the_student_pages_give_nothing_away
         assert not re.search(r"<link[^>]+href=['\"]https?://", text), page
     import html
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("build_course", ROOT / "tools" / "build_course.py")
     build_course = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build_course)
@@ -86,12 +88,14 @@ def test_the_course_build_never_replaces_a_folder_it_did_not_make(tmp_path):
 
 def test_student_notebooks_run_and_every_check_asks_for_an_answer(tmp_path):
     from nbclient import NotebookClient
+
     out = tmp_path / "course"
     subprocess.run(BUILD + ["--skip-check", "--out", str(out)], check=True, capture_output=True)
     for path in sorted((out / "student").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, kernel_name="python3", timeout=120,
-                       resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()  # raises on error
+        NotebookClient(
+            nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(ROOT / "notebooks")}}
+        ).execute()  # raises on error
         cells = nb.cells
         for n, cell in enumerate(cells):
             if "exercise" in cell.metadata.get("tags", []):

@@ -7,11 +7,10 @@ import nbformat
 import pytest
 
 import labkit
-from labkit.course import answers
-from labkit.course.editions import copy_student_edition, student_edition, stub_for
-from labkit.course.store import load_progress
-
 from conftest import ROOT
+from labkit.course import answers
+from labkit.course.editions import copy_student_edition, stub_for, student_edition
+from labkit.course.store import load_progress
 
 
 @pytest.fixture
@@ -22,6 +21,7 @@ def progress_file(tmp_path, monkeypatch):
 
 
 # --- answers as a learner types them (issue 10, item 4) -------------------------------------------
+
 
 def test_a_disposition_typed_in_words_counts():
     read = answers.disposition()
@@ -49,14 +49,23 @@ def test_a_wrong_format_says_which_format_is_expected(progress_file):
 
 def test_a_wrong_set_never_says_right_so_far(progress_file):
     from labkit.course.exercise import Exercise
-    exercise = Exercise("99.1", "demo", "answer_1 = {'pc1', 'pc4'}", hint="trace each PC",
-                        reader=answers.names("pc1", "pc2", "pc3", "pc4"), expected=lambda: {"pc1", "pc4"}, why="w")
+
+    exercise = Exercise(
+        "99.1",
+        "demo",
+        "answer_1 = {'pc1', 'pc4'}",
+        hint="trace each PC",
+        reader=answers.names("pc1", "pc2", "pc3", "pc4"),
+        expected=lambda: {"pc1", "pc4"},
+        why="w",
+    )
     feedback = exercise.grade("pc1, pc2")
     assert not feedback.passed and "right so far" not in feedback.message
     assert "pc2 should not be there" in feedback.message and "1 missing" in feedback.message
 
 
 # --- explanations and solutions (issue 10, items 2 and 3) ------------------------------------------
+
 
 def test_the_explanation_appears_only_when_the_answer_is_right(progress_file):
     exercise = labkit.course.exercises()["01.3"]
@@ -110,6 +119,7 @@ def test_the_catalogue_solutions_are_the_instructor_notebooks_solutions():
 
 
 # --- editions (issue 10, items 1 and 2) -----------------------------------------------------------
+
 
 def test_stubs_cover_tuples_annotations_and_functions():
     stub = stub_for("a, b = 1, 2\nc: int = 3\ndef fix(net):\n    return net\n")

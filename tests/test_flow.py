@@ -17,7 +17,12 @@ def net():
 def test_a_flow_is_a_frozen_value_with_the_strings_made_typed():
     flow = Flow(" pc1 ", " 10.10.0.100 ", "10.20.5.5", "TCP", dport="443")
     assert (flow.source, flow.destination, flow.src, flow.proto, flow.dport) == (
-        "pc1", "10.10.0.100", IPv4Address("10.20.5.5"), "tcp", 443)
+        "pc1",
+        "10.10.0.100",
+        IPv4Address("10.20.5.5"),
+        "tcp",
+        443,
+    )
     assert flow == Flow("pc1", "10.10.0.100", IPv4Address("10.20.5.5"), dport=443)
     assert hash(flow) == hash(Flow("pc1", "10.10.0.100", "10.20.5.5", dport=443))
     with pytest.raises(AttributeError):
@@ -30,17 +35,20 @@ def test_ports_left_out_are_the_protocols_defaults():
     assert Flow("pc1", "10.10.0.100", proto="icmp").ports == (None, None)
 
 
-@pytest.mark.parametrize("kwargs,expected", [
-    ({"destination": "10.10.0.999"}, "expected an IPv4 destination like 10.10.0.1, got '10.10.0.999'"),
-    ({"destination": "10.10.0.100", "src": "1.2.3"}, "expected an IPv4 source like 10.10.0.1, got '1.2.3'"),
-    ({"destination": "10.10.0.100", "proto": "gre"}, "protocol must be one of tcp, udp, icmp, got 'gre'"),
-    ({"destination": "10.10.0.100", "dport": 0}, "destination port must be a number from 1 to 65535, got 0"),
-    ({"destination": "10.10.0.100", "sport": "http"}, "source port must be a number from 1 to 65535, got 'http'"),
-    ({"destination": "10.10.0.100", "dport": True}, "destination port must be a number from 1 to 65535, got True"),
-    ({"destination": "10.10.0.100", "proto": "icmp", "dport": 7}, "ICMP has no ports"),
-    ({"destination": "10.10.0.100", "reply": "yes"}, "reply must be true or false, got 'yes'"),
-    ({"destination": "10.10.0.100\n" * 50}, "expected an IPv4 destination"),
-])
+@pytest.mark.parametrize(
+    "kwargs,expected",
+    [
+        ({"destination": "10.10.0.999"}, "expected an IPv4 destination like 10.10.0.1, got '10.10.0.999'"),
+        ({"destination": "10.10.0.100", "src": "1.2.3"}, "expected an IPv4 source like 10.10.0.1, got '1.2.3'"),
+        ({"destination": "10.10.0.100", "proto": "gre"}, "protocol must be one of tcp, udp, icmp, got 'gre'"),
+        ({"destination": "10.10.0.100", "dport": 0}, "destination port must be a number from 1 to 65535, got 0"),
+        ({"destination": "10.10.0.100", "sport": "http"}, "source port must be a number from 1 to 65535, got 'http'"),
+        ({"destination": "10.10.0.100", "dport": True}, "destination port must be a number from 1 to 65535, got True"),
+        ({"destination": "10.10.0.100", "proto": "icmp", "dport": 7}, "ICMP has no ports"),
+        ({"destination": "10.10.0.100", "reply": "yes"}, "reply must be true or false, got 'yes'"),
+        ({"destination": "10.10.0.100\n" * 50}, "expected an IPv4 destination"),
+    ],
+)
 def test_a_flow_from_bad_strings_is_a_one_line_labkit_error(kwargs, expected):
     with pytest.raises(FlowError) as caught:
         Flow("pc1", **kwargs)
@@ -58,8 +66,9 @@ def test_trace_takes_a_flow_or_the_same_question_in_parts(net):
     by_flow = trace(net, Flow("pc1", "10.10.0.100", dport=443))
     assert by_flow == by_parts and by_flow.reply is not None
     assert trace(net, Flow("pc1", "10.10.0.100", reply=False)).reply is None
-    assert trace(net, Flow("web1", "10.20.5.5", src="10.10.0.21", proto="udp")) == \
-        trace(net, "web1", "10.20.5.5", src="10.10.0.21", proto="udp", reply=True)
+    assert trace(net, Flow("web1", "10.20.5.5", src="10.10.0.21", proto="udp")) == trace(
+        net, "web1", "10.20.5.5", src="10.10.0.21", proto="udp", reply=True
+    )
 
 
 def test_a_destination_may_be_a_node_name(net):
@@ -85,6 +94,7 @@ def test_bad_parts_given_to_trace_are_still_trace_errors(net):
 def test_the_views_and_the_lab_use_the_one_flow_type():
     from labkit.labs import challenge
     from labkit.views import Flow as ViewFlow
+
     assert ViewFlow is Flow
     lab = challenge("missing-route", seed="ada")
     flows = [need.flow for need in lab.flows if need.flow is not None]
@@ -93,6 +103,7 @@ def test_the_views_and_the_lab_use_the_one_flow_type():
 
 def test_a_bad_flow_typed_in_the_panel_keeps_the_last_good_picture():
     from labkit.widgets import HostPanel
+
     panel = HostPanel(labkit.load_scenario("nlb-intranet"), "web1", Flow("pc1", "10.10.0.100"))
     panel.flow_proto.value = "udp"
     good = (panel.trace_text.value, panel.picture.image.value)

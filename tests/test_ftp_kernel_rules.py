@@ -40,6 +40,7 @@ def kinds(s):
 
 # --- item 10: a loose helper follows the control connection (nf_nat_follow_master) -----------
 
+
 def test_loose_helper_maps_data_to_the_real_server():
     net = with_server(load_scenario("ftp-nat-seed"), external_address=A("193.211.10.27"))
     strict = ftp_session(net, settings=replace(net.ftp.settings, trust_pasv_address=True))
@@ -54,6 +55,7 @@ def test_loose_helper_maps_data_to_the_real_server():
 
 
 # --- item 11: CCC refused -------------------------------------------------------------------
+
 
 def test_ccc_refused_ftplib_stops():
     net = load_scenario("ftp-nat-ftps")
@@ -87,6 +89,7 @@ def test_ccc_refused_setting_is_read_from_yaml_and_checked():
 
 
 # --- item 12: after CCC the helper resynchronises on one clear line each way ------------------
+
 
 def ccc_network():
     return with_server(load_scenario("ftp-nat-ftps"), ccc=True)
@@ -123,12 +126,15 @@ def test_port_first_after_ccc_not_rewritten():
     result = ftp_session(net, settings=settings, check_fixes=False)
     port = step(result, "PORT")
     assert not port.rewrites and "unsynchronised" in kinds(port)
-    assert not result.succeeded and "501 Rejected data connection to foreign address 10.0.0.5" in \
-        result.steps[result.failed_step - 1].received
+    assert (
+        not result.succeeded
+        and "501 Rejected data connection to foreign address 10.0.0.5" in result.steps[result.failed_step - 1].received
+    )
     assert ftp_session(net, settings=replace(settings, type_before_data=True), check_fixes=False).succeeded
 
 
 # --- item 13: passive port choice --------------------------------------------------------------
+
 
 def test_partly_forwarded_range_works_for_k_of_n_ports():
     result = ftp_session(load_scenario("ftp-nat-ftps-partial"))
@@ -158,8 +164,9 @@ def test_a_wide_range_is_computed_by_pieces_not_port_by_port(monkeypatch):
     fw["nat"]["port_forwards"][1]["ports"] = "50000-50099"
     fw["nat"]["port_forwards"].append({"interface": "wan", "ports": "60000-60009", "to": "192.168.1.32"})
     fw["firewall"]["rules"][2]["dport"] = "50000-50099"
-    fw["firewall"]["rules"].append({"action": "allow", "direction": "forward", "proto": "tcp",
-                                    "dst": "192.168.1.32", "dport": "60000-60009"})
+    fw["firewall"]["rules"].append(
+        {"action": "allow", "direction": "forward", "proto": "tcp", "dst": "192.168.1.32", "dport": "60000-60009"}
+    )
     runs = []
     real = ftp_model._run
     monkeypatch.setattr(ftp_model, "_run", lambda *a: runs.append(a[-1]) or real(*a))
@@ -183,6 +190,7 @@ def test_a_whole_range_that_works_says_so():
 
 # --- item 14: what real servers say and do ------------------------------------------------------
 
+
 def test_iis_list_passive_125():
     result = ftp_session(load_scenario("ftp-nat-seed"))
     assert result.succeeded
@@ -192,8 +200,11 @@ def test_iis_list_passive_125():
 
 def test_iis_and_vsftpd_eprt_replies_have_their_own_text():
     net = parse_scenario((DATA / "ftp-direct.yaml").read_text())
-    expected = {"iis": "200 EPRT command successful.", "vsftpd": "200 EPRT command successful. Consider using EPSV.",
-                "pyftpdlib": "200 Active data connection established."}
+    expected = {
+        "iis": "200 EPRT command successful.",
+        "vsftpd": "200 EPRT command successful. Consider using EPSV.",
+        "pyftpdlib": "200 Active data connection established.",
+    }
     for software, text in expected.items():
         result = ftp_session(with_server(net, "server", software=software), settings=FtpClientSettings(mode="eprt"))
         assert result.succeeded and any(s.sent == text for s in result.steps), software
@@ -213,7 +224,9 @@ def test_vsftpd_connect_from_port_20_default_no():
     assert source_port(software="vsftpd", connect_from_port_20=True) == 20
     assert source_port(software="iis") == 20
     assert source_port(software="pyftpdlib") != 20
-    assert parse_scenario((DATA / "ftp-direct.yaml").read_text()).node("server").ftp_server.connect_from_port_20 is False
+    assert (
+        parse_scenario((DATA / "ftp-direct.yaml").read_text()).node("server").ftp_server.connect_from_port_20 is False
+    )
 
 
 def test_implicit_ftps_control_port_990():
@@ -221,8 +234,13 @@ def test_implicit_ftps_control_port_990():
     node = net.node("fw")
     forward = replace(node.nat.port_forwards[0], ports=(990, 990))
     rule = replace(node.firewall.rules[1], dport=(990, 990))
-    net = net.with_node(replace(node, nat=replace(node.nat, port_forwards=(forward,)),
-                                firewall=replace(node.firewall, rules=(node.firewall.rules[0], rule))))
+    net = net.with_node(
+        replace(
+            node,
+            nat=replace(node.nat, port_forwards=(forward,)),
+            firewall=replace(node.firewall, rules=(node.firewall.rules[0], rule)),
+        )
+    )
     implicit = ftp_session(net, settings=FtpClientSettings(tls="implicit"))
     assert implicit.steps[0].sent == "connect to 193.211.10.27:990"
     assert not any(s.sent == "AUTH TLS" for s in implicit.steps)
@@ -235,14 +253,19 @@ def test_refusing_a_foreign_port_address_is_server_policy_and_rfc_2577_is_about_
     net = load_scenario("ftp-active-client-nat")
     foreign = ftp_session(net.with_node(replace(net.node("homerouter"), ftp_helper=None)))
     assert "the server's own policy (permit_foreign_addresses=False)" in foreign.reason
-    low = ftp_session(parse_scenario((DATA / "ftp-direct.yaml").read_text()),
-                      settings=FtpClientSettings(mode="active", data_port=80))
+    low = ftp_session(
+        parse_scenario((DATA / "ftp-direct.yaml").read_text()), settings=FtpClientSettings(mode="active", data_port=80)
+    )
     assert "RFC 2577 advises servers to refuse PORT to ports below 1024" in low.reason
 
 
 def test_no_ftp_text_says_the_control_connection_is_always_port_21():
     always_21 = re.compile(r"always[^.]{0,40}port 21|port 21[^.]{0,20}always", re.I)
-    texts = [*(SCENARIO_DIR.glob("ftp-*.yaml")), ROOT / "docs" / "ftp-rules.md",
-             ROOT / "notebooks" / "04-ftp-active-passive.ipynb", ROOT / "notebooks" / "05-ftp-nat-tls-load-balancers.ipynb"]
+    texts = [
+        *(SCENARIO_DIR.glob("ftp-*.yaml")),
+        ROOT / "docs" / "ftp-rules.md",
+        ROOT / "notebooks" / "04-ftp-active-passive.ipynb",
+        ROOT / "notebooks" / "05-ftp-nat-tls-load-balancers.ipynb",
+    ]
     for path in texts:
         assert not always_21.search(path.read_text()), path

@@ -20,8 +20,9 @@ from labkit.scenario import load_scenario
 DIRECT = DATA / "ftp-direct.yaml"
 
 
-@pytest.mark.parametrize("mode,tls", [("active", "none"), ("passive", "none"), ("epsv", "none"),
-                                      ("passive", "explicit")])
+@pytest.mark.parametrize(
+    "mode,tls", [("active", "none"), ("passive", "none"), ("epsv", "none"), ("passive", "explicit")]
+)
 def test_model_and_live_session_agree(mode, tls):
     model = ftp_session(load_scenario(DIRECT), settings=FtpClientSettings(mode=mode, tls=tls, prot="P"))
     assert model.succeeded, str(model)
@@ -67,11 +68,14 @@ def test_F3_pyftpdlib_227_is_lower_case_with_a_trailing_dot():
     assert parse_227(reply)[0] == IPv4Address("127.0.0.1")
 
 
-@pytest.mark.parametrize("command,expected", [
-    ("PORT 10,0,0,99,0,25", "501 Rejected data connection to foreign address 10.0.0.99:25."),  # F12
-    ("PORT 127,0,0,1,0,80", '501 PORT against the privileged port "80" refused.'),            # F13
-    ("EPRT |1|10.0.0.1|6275|", "501 Rejected data connection to foreign address 10.0.0.1:6275."),  # F14
-])
+@pytest.mark.parametrize(
+    "command,expected",
+    [
+        ("PORT 10,0,0,99,0,25", "501 Rejected data connection to foreign address 10.0.0.99:25."),  # F12
+        ("PORT 127,0,0,1,0,80", '501 PORT against the privileged port "80" refused.'),  # F13
+        ("EPRT |1|10.0.0.1|6275|", "501 Rejected data connection to foreign address 10.0.0.1:6275."),  # F14
+    ],
+)
 def test_F12_F13_F14_bounce_protection(command, expected):
     # pyftpdlib refuses before it connects, so nothing is ever sent to these addresses.
     with local_ftp_server(tls=False) as server:

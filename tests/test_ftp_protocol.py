@@ -8,9 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labkit.model.ftp import ftp_session
-from labkit.model.ftp_protocol import (FtpSyntaxError, eprt_argument, parse_227,
-                                       parse_229, parse_eprt_argument, parse_port_argument,
-                                       reply_text, six_numbers)
+from labkit.model.ftp_protocol import (
+    FtpSyntaxError,
+    eprt_argument,
+    parse_227,
+    parse_229,
+    parse_eprt_argument,
+    parse_port_argument,
+    reply_text,
+    six_numbers,
+)
 from labkit.scenario import load_scenario
 
 A = IPv4Address
@@ -36,8 +43,15 @@ def test_F3_pyftpdlib_wording_lower_case_and_trailing_dot():
     assert parse_227("227 =127,0,0,1,204,113") == (A("127.0.0.1"), 52337)  # RFC 1123: no parentheses
 
 
-@pytest.mark.parametrize("bad", ["227 Entering Passive Mode (300,1,1,1,1,1)", "227 nothing here",
-                                 "229 Entering Extended Passive Mode (|||70000|)", "229 (||6446|)"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "227 Entering Passive Mode (300,1,1,1,1,1)",
+        "227 nothing here",
+        "229 Entering Extended Passive Mode (|||70000|)",
+        "229 (||6446|)",
+    ],
+)
 def test_unreadable_replies_are_errors(bad):
     parse = parse_227 if bad.startswith("227") else parse_229
     with pytest.raises(FtpSyntaxError):
@@ -66,12 +80,16 @@ def test_eprt_round_trip(address, port):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from(["ftp-nat-seed", "ftp-active-client-nat"]), st.sampled_from(["passive", "active", "epsv", "eprt"]),
-       st.booleans())
+@given(
+    st.sampled_from(["ftp-nat-seed", "ftp-active-client-nat"]),
+    st.sampled_from(["passive", "active", "epsv", "eprt"]),
+    st.booleans(),
+)
 def test_a_helper_never_rewrites_inside_tls(name, mode, trust):
     net = load_scenario(name)
-    result = ftp_session(net, settings=replace(net.ftp.settings, mode=mode, tls="explicit",
-                                               trust_pasv_address=trust), check_fixes=False)
+    result = ftp_session(
+        net, settings=replace(net.ftp.settings, mode=mode, tls="explicit", trust_pasv_address=trust), check_fixes=False
+    )
     after_auth = False
     for step in result.steps:
         after_auth = after_auth or step.sent == "AUTH TLS"
@@ -85,10 +103,11 @@ def test_after_ccc_the_helper_reads_and_rewrites_again(mode, trust):
     net = load_scenario("ftp-nat-ftps")
     node = net.node("ftpsrv")
     net = net.with_node(replace(node, ftp_server=replace(node.ftp_server, ccc=True)))
-    result = ftp_session(net, settings=replace(net.ftp.settings, mode=mode, ccc=True, trust_pasv_address=trust),
-                         check_fixes=False)
+    result = ftp_session(
+        net, settings=replace(net.ftp.settings, mode=mode, ccc=True, trust_pasv_address=trust), check_fixes=False
+    )
     sent = [s.sent for s in result.steps]
     auth, ccc = sent.index("AUTH TLS"), sent.index("CCC")
-    assert not any(s.rewrites for s in result.steps[auth + 1:ccc + 2])
+    assert not any(s.rewrites for s in result.steps[auth + 1 : ccc + 2])
     if mode == "passive":  # the 227 comes after CCC: rewritten again
-        assert any(s.rewrites for s in result.steps[ccc + 2:])
+        assert any(s.rewrites for s in result.steps[ccc + 2 :])

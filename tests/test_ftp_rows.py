@@ -57,8 +57,9 @@ def test_F6_ftps_heuristic_client_needs_a_static_forward():
     raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
     fw = raw["nodes"]["fw"]
     fw["nat"]["port_forwards"].append({"interface": "wan", "ports": "51976-51999", "to": "192.168.1.32"})
-    fw["firewall"]["rules"].append({"action": "allow", "direction": "forward", "proto": "tcp",
-                                    "dst": "192.168.1.32", "dport": "51976-51999"})
+    fw["firewall"]["rules"].append(
+        {"action": "allow", "direction": "forward", "proto": "tcp", "dst": "192.168.1.32", "dport": "51976-51999"}
+    )
     forwarded = parse_scenario(yaml.safe_dump(raw))
     assert ftp_session(forwarded, settings=settings).succeeded
 
@@ -100,8 +101,7 @@ def test_F10_active_client_behind_nat_with_helper():
     without = net.with_node(replace(net.node("homerouter"), ftp_helper=None))
     refused = ftp_session(without)
     assert not refused.succeeded and "bounce protection" in refused.reason
-    assert any(s.received.startswith("501 Rejected data connection to foreign address 10.0.0.5")
-               for s in refused.steps)
+    assert any(s.received.startswith("501 Rejected data connection to foreign address 10.0.0.5") for s in refused.steps)
 
 
 WINDOWS_CLIENT = """
@@ -146,8 +146,9 @@ def test_F13_port_to_a_privileged_port_is_refused():
 def test_F15_F16_tls_required_by_the_server():
     net = parse_scenario((Path(__file__).parent / "data" / "ftp-direct.yaml").read_text())
     node = net.node("server")
-    strict = net.with_node(replace(node, ftp_server=replace(node.ftp_server, tls_required_control=True,
-                                                             tls_required_data=True)))
+    strict = net.with_node(
+        replace(node, ftp_server=replace(node.ftp_server, tls_required_control=True, tls_required_data=True))
+    )
     plain = ftp_session(strict, settings=FtpClientSettings())
     assert plain.steps[-1].received == "550 SSL/TLS required on the control channel."
     clear_data = ftp_session(strict, settings=FtpClientSettings(tls="explicit", prot="C"))
@@ -175,9 +176,14 @@ def test_load_balancer_affinity_and_snat_pool():
 def test_risk_table_follows_the_settings():
     net, settings = seed()
     plain = {r.risk: r.present for r in ftp_session(net, settings=settings).risks}
-    assert plain == {"Server connects to client": False, "Dynamic ports in use": False,
-                     "Server not verified": True, "Authentication not encrypted": True,
-                     "Data not encrypted": True, "Connections from & to unknown hosts": True}
+    assert plain == {
+        "Server connects to client": False,
+        "Dynamic ports in use": False,
+        "Server not verified": True,
+        "Authentication not encrypted": True,
+        "Data not encrypted": True,
+        "Connections from & to unknown hosts": True,
+    }
     fixed = load_scenario("ftp-nat-ftps-fixed")
     risks = {r.risk: r.present for r in ftp_session(fixed).risks}
     assert risks["Authentication not encrypted"] is False and risks["Data not encrypted"] is False
@@ -266,9 +272,12 @@ def test_a_servers_own_firewall_gets_an_inbound_fix():
     raw = yaml.safe_load(DOUBLE_NAT)
     raw["nodes"]["srv"]["firewall"] = {"rules": [{"action": "allow", "direction": "in", "proto": "tcp", "dport": 21}]}
     raw["nodes"]["srv"]["os"] = "windows-2008r2"
-    raw["nodes"]["fw"]["nat"]["port_forwards"].append({"interface": "wan", "ports": "51976-51999", "to": "192.168.1.32"})
-    raw["nodes"]["fw"]["firewall"]["rules"].append({"action": "allow", "direction": "forward", "proto": "tcp",
-                                                    "dst": "192.168.1.32", "dport": "51976-51999"})
+    raw["nodes"]["fw"]["nat"]["port_forwards"].append(
+        {"interface": "wan", "ports": "51976-51999", "to": "192.168.1.32"}
+    )
+    raw["nodes"]["fw"]["firewall"]["rules"].append(
+        {"action": "allow", "direction": "forward", "proto": "tcp", "dst": "192.168.1.32", "dport": "51976-51999"}
+    )
     raw["ftp"].update(mode="passive", tls="explicit")
     result = ftp_session(parse_scenario(yaml.safe_dump(raw)))
     assert not result.succeeded
@@ -311,8 +320,7 @@ def test_a_load_balancer_is_blamed_only_when_there_is_one():
     raw = yaml.safe_load((SCENARIO_DIR / "ftp-nat-seed.yaml").read_text())
     raw["nodes"]["fw"]["firewall"]["default_in"] = "allow"
     raw["nodes"]["fw"]["firewall"]["rules"].insert(0, {"action": "allow", "direction": "in"})
-    result = ftp_session(parse_scenario(yaml.safe_dump(raw)),
-                         settings=FtpClientSettings(tls="explicit"))
+    result = ftp_session(parse_scenario(yaml.safe_dump(raw)), settings=FtpClientSettings(tls="explicit"))
     assert not result.succeeded and "load balancer" not in result.reason and "picked another" not in result.reason
 
 
@@ -320,5 +328,7 @@ def test_F14_eprt_to_a_foreign_address_in_the_model():
     net = load_scenario("ftp-active-client-nat")
     without = net.with_node(replace(net.node("homerouter"), ftp_helper=None))
     result = ftp_session(without, settings=replace(net.ftp.settings, mode="eprt"))
-    assert result.steps[result.failed_step - 1].received == \
-        "501 Rejected data connection to foreign address 10.0.0.5:49153."
+    assert (
+        result.steps[result.failed_step - 1].received
+        == "501 Rejected data connection to foreign address 10.0.0.5:49153."
+    )

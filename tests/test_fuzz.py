@@ -17,21 +17,66 @@ from labkit.cases.files import load_layout
 from labkit.cases.restore import preflight
 from labkit.errors import LabkitError
 from labkit.model import apply_command, route_print, trace
-from labkit.views import Flow, ftp_view, host_view
 from labkit.scenario import DATA_DIR, SCENARIO_DIR, parse_scenario
+from labkit.views import Flow, ftp_view, host_view
 
 # A longer run: LABKIT_FUZZ_SEED=7 LABKIT_FUZZ_ROUNDS=2000 pytest tests/test_fuzz.py
 SEED = int(os.environ.get("LABKIT_FUZZ_SEED", "11"))
 ROUNDS = int(os.environ.get("LABKIT_FUZZ_ROUNDS", "60"))
 PER_INPUT_SECONDS = 1.0
-ODD = ["9" * 5000, "٣-٥", "0.0.0.0", "255.255.255.255", "10.10.0.0", "224.0.0.1", "127.0.0.1", "-1", "0", "1e999",
-       ".nan", "true", "null", "~", "{}", "[]", "[[[[", "]]", "? [a, b]", "*x", "&a", "!!python/object:os.system",
-       "'unterminated", '"a\\nb"', "x" * 3000, "\x00", "\t", "é", "\u202e", "10.10.0.1/33", "51976-51999", "21-",
-       "on-link", "web1.nlb", "a.b.c", ": :", "- - -", "#", "%TAG ! x", "---", "...", "|", ">"]
-COMMANDS = ["route -p add 10.40.0.0 mask 255.255.0.0 10.10.0.1", "route delete 0.0.0.0",
-            'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled',
-            "netsh interface ipv4 add route 10.40.0.0/16 \"NLB NIC\" 10.10.0.1 metric=5",
-            "route change 10.30.0.0 mask 255.255.0.0 10.10.0.1 metric 3", "netsh int ipv4 set int 2 forwarding=enabled"]
+ODD = [
+    "9" * 5000,
+    "٣-٥",
+    "0.0.0.0",
+    "255.255.255.255",
+    "10.10.0.0",
+    "224.0.0.1",
+    "127.0.0.1",
+    "-1",
+    "0",
+    "1e999",
+    ".nan",
+    "true",
+    "null",
+    "~",
+    "{}",
+    "[]",
+    "[[[[",
+    "]]",
+    "? [a, b]",
+    "*x",
+    "&a",
+    "!!python/object:os.system",
+    "'unterminated",
+    '"a\\nb"',
+    "x" * 3000,
+    "\x00",
+    "\t",
+    "é",
+    "\u202e",
+    "10.10.0.1/33",
+    "51976-51999",
+    "21-",
+    "on-link",
+    "web1.nlb",
+    "a.b.c",
+    ": :",
+    "- - -",
+    "#",
+    "%TAG ! x",
+    "---",
+    "...",
+    "|",
+    ">",
+]
+COMMANDS = [
+    "route -p add 10.40.0.0 mask 255.255.0.0 10.10.0.1",
+    "route delete 0.0.0.0",
+    'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled',
+    'netsh interface ipv4 add route 10.40.0.0/16 "NLB NIC" 10.10.0.1 metric=5',
+    "route change 10.30.0.0 mask 255.255.0.0 10.10.0.1 metric 3",
+    "netsh int ipv4 set int 2 forwarding=enabled",
+]
 
 
 def _mutate(rnd: random.Random, text: str) -> str:
@@ -54,7 +99,7 @@ def _mutate(rnd: random.Random, text: str) -> str:
             lines[n] = " " * rnd.randint(0, 9) + lines[n].lstrip()
         else:  # characters cut out
             start = rnd.randrange(len(lines[n]) + 1)
-            lines[n] = lines[n][:start] + lines[n][start + rnd.randint(1, 8):]
+            lines[n] = lines[n][:start] + lines[n][start + rnd.randint(1, 8) :]
         if not lines:
             lines = [""]
     return "\n".join(lines) + "\n"
@@ -113,8 +158,12 @@ def test_mutated_case_files_parse_or_fail_with_one_line(tmp_path):
     for round_ in range(ROUNDS):
         report = _within_limit(f"dcdiag round {round_}", SEED, lambda: parse_dcdiag(_mutate(rnd, dcdiag)))
         if report is not None:
-            state = DomainState(rnd.choice(["2003", "2008R2", "x", ""]), rnd.choice(["frs", "dfsr"]),
-                                rnd.choice([None, 0, 1, 2, 3]), clean)
+            state = DomainState(
+                rnd.choice(["2003", "2008R2", "x", ""]),
+                rnd.choice(["frs", "dfsr"]),
+                rnd.choice([None, 0, 1, 2, 3]),
+                clean,
+            )
             _within_limit(f"judge round {round_}", SEED, lambda: judge(report, state))
         _within_limit(f"replsummary round {round_}", SEED, lambda: parse_replsummary(_mutate(rnd, repl)))
         path = tmp_path / f"layout{round_}.yaml"
@@ -128,33 +177,70 @@ def test_odd_panel_field_values_give_field_errors_not_tracebacks():
     rnd = random.Random(SEED)
     ftp = labkit.load_scenario("ftp-nat-seed")
     nlb = labkit.load_scenario("nlb-intranet")
-    fields = ODD + ["193.211.10.27", "51976-51999", "10.10.0.1, 10.10.0.2", "10.30.0.0/16 via 10.10.0.1 on nlb metric 5"]
+    fields = ODD + [
+        "193.211.10.27",
+        "51976-51999",
+        "10.10.0.1, 10.10.0.2",
+        "10.30.0.0/16 via 10.10.0.1 on nlb metric 5",
+    ]
     for _round in range(ROUNDS * 2):
         value = rnd.choice(fields)
-        _within_limit(f"ftp_view external {value[:40]!r}", SEED,
-                      lambda: ftp_view(ftp, ftp.ftp.settings, external_address=value,
-                                       passive_range=rnd.choice(fields), forward_range=rnd.choice([None, True, False]),
-                                       helper=rnd.choice([None, True, False]),
-                                       affinity=rnd.choice([None, "none", "client-ip"])))
+        _within_limit(
+            f"ftp_view external {value[:40]!r}",
+            SEED,
+            lambda: ftp_view(
+                ftp,
+                ftp.ftp.settings,
+                external_address=value,
+                passive_range=rnd.choice(fields),
+                forward_range=rnd.choice([None, True, False]),
+                helper=rnd.choice([None, True, False]),
+                affinity=rnd.choice([None, "none", "client-ip"]),
+            ),
+        )
         flow = (rnd.choice(["10.10.0.100", value]), rnd.choice([None, "", value]))
-        _within_limit(f"host_view {value[:40]!r}", SEED,
-                      lambda: host_view(nlb, "web1", Flow("pc1", *flow), gateways={"nlb": value}, routes=rnd.choice(fields),
-                                        switches={("nlb", "weakhostsend"): rnd.choice([True, False])}))
+        _within_limit(
+            f"host_view {value[:40]!r}",
+            SEED,
+            lambda: host_view(
+                nlb,
+                "web1",
+                Flow("pc1", *flow),
+                gateways={"nlb": value},
+                routes=rnd.choice(fields),
+                switches={("nlb", "weakhostsend"): rnd.choice([True, False])},
+            ),
+        )
 
 
 def test_the_command_line_never_reports_an_internal_error_on_bad_input(tmp_path, capsys):
     from labkit.cli import main
+
     rnd = random.Random(SEED)
     for round_ in range(ROUNDS):
         path = tmp_path / f"s{round_}.yaml"
         path.write_text(_mutate(rnd, SCENARIOS[rnd.choice(["nlb-intranet", "ftp-nat-seed"])]), encoding="utf-8")
         odd = rnd.choice(ODD)
-        argv = rnd.choice([["validate", str(path)], ["trace", str(path), "--from", rnd.choice(["pc1", "web1", odd]),
-                                                      "--to", rnd.choice(["10.10.0.100", odd])],
-                           ["routes", str(path), rnd.choice(["web1", odd])], ["ftp", str(path), "--address", odd],
-                           ["run", str(path), "web1", rnd.choice([odd, "route print", "ipconfig /all"])],
-                           ["check", str(path)], ["commands", str(path), "web1"], ["restore", str(path)],
-                           ["dcdiag", str(path), "--dfl", odd]])
+        argv = rnd.choice(
+            [
+                ["validate", str(path)],
+                [
+                    "trace",
+                    str(path),
+                    "--from",
+                    rnd.choice(["pc1", "web1", odd]),
+                    "--to",
+                    rnd.choice(["10.10.0.100", odd]),
+                ],
+                ["routes", str(path), rnd.choice(["web1", odd])],
+                ["ftp", str(path), "--address", odd],
+                ["run", str(path), "web1", rnd.choice([odd, "route print", "ipconfig /all"])],
+                ["check", str(path)],
+                ["commands", str(path), "web1"],
+                ["restore", str(path)],
+                ["dcdiag", str(path), "--dfl", odd],
+            ]
+        )
         start = time.perf_counter()
         code = main(argv)
         _, err = capsys.readouterr()

@@ -16,8 +16,10 @@ from labkit.plot import route_choice_rows
 
 NOTEBOOK = ROOT / "notebooks" / "02-gateway-selection.ipynb"
 RULES = ROOT / "docs" / "model-rules.md"
-SKIP_CLUSTER_IP = ('netsh interface ipv4 delete address "NLB NIC" 10.10.0.200 && '
-                   'netsh interface ipv4 add address "NLB NIC" 10.10.0.200 255.255.255.0 skipassource=true')
+SKIP_CLUSTER_IP = (
+    'netsh interface ipv4 delete address "NLB NIC" 10.10.0.200 && '
+    'netsh interface ipv4 add address "NLB NIC" 10.10.0.200 255.255.255.0 skipassource=true'
+)
 
 
 def cells(kind=None):
@@ -39,10 +41,11 @@ def notebook_text() -> str:
 
 # --- item 4: "only one default gateway" is true for new connections and for 2003 ------------------
 
+
 def test_new_unbound_connections_use_the_one_default_gateway():
     net = labkit.load_scenario("gateway-choice")
     result = trace(net, "H", "198.51.100.80")
-    assert result.hops[1].node == "RA"           # the lowest-metric gateway, 192.168.1.1
+    assert result.hops[1].node == "RA"  # the lowest-metric gateway, 192.168.1.1
     assert result.disposition.value == "NO_ROUTE"
 
 
@@ -81,10 +84,16 @@ def test_multiple_gateway_warning_names_the_2008_exception_and_stays_plain_on_20
     assert "only one of them is used at a time, whatever the source address" in text_2003
 
 
-ONE_GATEWAY = re.compile(r"only\s+(\*\*)?one(\*\*)?\s+(default\s+)?gateway|one of them (is used )?at a time|"
-                         r"\buses?\s+one\s+(default\s+)?gateway|one default gateway is used", re.I)
-QUALIFIED = re.compile(r"opens|new connection|unbound|not chosen|no source|2003|whatever the source|"
-                       r"repl(y|ies)|bound", re.I)
+ONE_GATEWAY = re.compile(
+    r"only\s+(\*\*)?one(\*\*)?\s+(default\s+)?gateway|one of them (is used )?at a time|"
+    r"\buses?\s+one\s+(default\s+)?gateway|one default gateway is used",
+    re.I,
+)
+QUALIFIED = re.compile(
+    r"opens|new connection|unbound|not chosen|no source|2003|whatever the source|"
+    r"repl(y|ies)|bound",
+    re.I,
+)
 
 
 def unqualified_one_gateway_claims(text: str) -> list[str]:
@@ -93,8 +102,10 @@ def unqualified_one_gateway_claims(text: str) -> list[str]:
 
 
 def test_the_unqualified_claim_detector_catches_the_old_wording():
-    old = ("Windows warns when you type a second default gateway on another network (KB 157025, KB 159168): "
-           "only **one** default gateway is used at a time. Here it is the fast NIC's.")
+    old = (
+        "Windows warns when you type a second default gateway on another network (KB 157025, KB 159168): "
+        "only **one** default gateway is used at a time. Here it is the fast NIC's."
+    )
     assert unqualified_one_gateway_claims(old)
     assert unqualified_one_gateway_claims("disjoint networks; only one of them is used at a time")
 
@@ -114,6 +125,7 @@ def test_gateway_choice_description_and_model_rules_qualify_the_one_gateway_rule
 
 
 # --- item 8: source address selection and skipassource ------------------------------------------
+
 
 def test_nlb_cluster_ip_is_chosen_as_source_by_kb969029_rule_3():
     net = labkit.load_scenario("nlb-source-address")
@@ -143,17 +155,20 @@ def test_skipassource_on_every_member_fixes_their_own_connections_and_keeps_the_
     assert client.accepted and client.reply.succeeded
 
 
-@pytest.mark.parametrize("os_name,needs", [
-    ("windows-2008", "2008 SP2 with the KB 975808 hotfix"),
-    ("windows-2008r2", "2008 R2 SP1, or RTM with the KB 2386184 hotfix"),
-    ("windows-2016", "built in; PowerShell: Set-NetIPAddress -SkipAsSource $true"),
-])
+@pytest.mark.parametrize(
+    "os_name,needs",
+    [
+        ("windows-2008", "2008 SP2 with the KB 975808 hotfix"),
+        ("windows-2008r2", "2008 R2 SP1, or RTM with the KB 2386184 hotfix"),
+        ("windows-2016", "built in; PowerShell: Set-NetIPAddress -SkipAsSource $true"),
+    ],
+)
 def test_skipassource_hint_names_what_each_windows_version_needs(os_name, needs):
     net = labkit.load_scenario("nlb-source-address").with_os("web1", profile(os_name))
     hint = trace(net, "web1", "10.30.0.10", reply=True).reply.hint
     assert needs in hint and "skipassource=true" in hint
     if os_name != "windows-2008":
-        assert "KB 975808" not in hint   # that hotfix covers 2008 SP2 / Vista SP2 only
+        assert "KB 975808" not in hint  # that hotfix covers 2008 SP2 / Vista SP2 only
 
 
 def test_source_address_exercise_passes_with_its_solution_and_explains_wrong_answers():
@@ -181,8 +196,15 @@ def test_skipassource_command_exercise_passes_with_its_solution_and_fails_with_w
     net = labkit.load_scenario("nlb-source-address")
 
     def grade(answer):
-        return grade_commands(net, "web1", answer, name="exercise 6", flows=[("web1", "10.30.0.10"),
-                              ("pc1", "10.10.0.200")], hint="h", right="r")
+        return grade_commands(
+            net,
+            "web1",
+            answer,
+            name="exercise 6",
+            flows=[("web1", "10.30.0.10"), ("pc1", "10.10.0.200")],
+            hint="h",
+            right="r",
+        )
 
     assert grade(SKIP_CLUSTER_IP).passed
     without_flag = grade(SKIP_CLUSTER_IP.replace(" skipassource=true", ""))
@@ -194,12 +216,20 @@ def test_skipassource_command_exercise_passes_with_its_solution_and_fails_with_w
 
 def test_notebook_02_teaches_source_selection_with_checked_exercises():
     text = notebook_text()
-    for needed in ("KB 969029", "longest matching prefix with the **next hop**", "skipassource=true",
-                   "Set-NetIPAddress -IPAddress 10.10.0.200 -SkipAsSource $true", "web1 -> database: source 10.10.0.200"):
+    for needed in (
+        "KB 969029",
+        "longest matching prefix with the **next hop**",
+        "skipassource=true",
+        "Set-NetIPAddress -IPAddress 10.10.0.200 -SkipAsSource $true",
+        "web1 -> database: source 10.10.0.200",
+    ):
         assert needed in text, needed
     all_cells = cells()
-    checks = {source(all_cells[n + 1]).split('labkit.course.check("')[1].split('"')[0]: printed(all_cells[n + 1])
-              for n, c in enumerate(all_cells) if "solution" in c.get("metadata", {}).get("tags", [])}
+    checks = {
+        source(all_cells[n + 1]).split('labkit.course.check("')[1].split('"')[0]: printed(all_cells[n + 1])
+        for n, c in enumerate(all_cells)
+        if "solution" in c.get("metadata", {}).get("tags", [])
+    }
     assert set(checks) == {f"02.{n}" for n in range(1, 7)}
     assert all(out.startswith("[PASS]") for out in checks.values()), checks
 
@@ -218,10 +248,12 @@ def test_notebook_02_states_the_skipassource_hotfixes_as_the_sources_do():
 
 # --- item 9: binding order, 2003's IPv6, equal routes -------------------------------------------
 
+
 def test_route_choice_why_for_equal_metrics():
     net = labkit.load_scenario("gateway-choice")
-    backup = net.with_interface("H", "fast", gateways=(Gateway(IPv4Address("192.168.1.1")),
-                                                      Gateway(IPv4Address("192.168.1.2"))))
+    backup = net.with_interface(
+        "H", "fast", gateways=(Gateway(IPv4Address("192.168.1.1")), Gateway(IPv4Address("192.168.1.2")))
+    )
     node = backup.node("H")
     choice = select_route(node, IPv4Address("198.51.100.80"))
     why = choice.why(node)

@@ -11,8 +11,19 @@ from labkit.scenario import parse_scenario
 
 SAMPLES = Path(__file__).resolve().parent.parent / "labkit" / "data" / "imports"
 NLB_WEB = sorted((SAMPLES / "nlb-web").glob("*.txt"))
-SECRETS = ("WEB1", "WEB2", "NLB NIC", "PRIVATE NIC", "10.10.0", "172.16.2", "10.20.0", "10.30.0", "nlb-web",
-           "Intel", "02-BF-0A-0A-00-64")
+SECRETS = (
+    "WEB1",
+    "WEB2",
+    "NLB NIC",
+    "PRIVATE NIC",
+    "10.10.0",
+    "172.16.2",
+    "10.20.0",
+    "10.30.0",
+    "nlb-web",
+    "Intel",
+    "02-BF-0A-0A-00-64",
+)
 
 
 def test_no_address_or_name_of_the_server_is_left():
@@ -31,8 +42,15 @@ def test_the_anonymised_network_behaves_like_the_real_one():
             assert [a.network.prefixlen for a in r.addresses] == [a.network.prefixlen for a in f.addresses]
             assert [str(a.ip).split(".")[-1] for a in r.addresses] == [str(a.ip).split(".")[-1] for a in f.addresses]
             assert all(f.on_link(g.address) for g in f.gateways)  # gateways stay in their subnet
-            assert (r.metric, r.speed, r.forwarding, r.weakhostsend) == (f.metric, f.speed, f.forwarding, f.weakhostsend)
-        assert [(r.metric, r.persistent) for r in real_node.routes] == [(r.metric, r.persistent) for r in fake_node.routes]
+            assert (r.metric, r.speed, r.forwarding, r.weakhostsend) == (
+                f.metric,
+                f.speed,
+                f.forwarding,
+                f.weakhostsend,
+            )
+        assert [(r.metric, r.persistent) for r in real_node.routes] == [
+            (r.metric, r.persistent) for r in fake_node.routes
+        ]
         for route in fake_node.routes:  # each static route still leaves by a NIC whose subnet holds its gateway
             assert fake_node.interface(route.interface).on_link(route.gateway)
     web = net.node("host2")

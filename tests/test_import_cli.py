@@ -36,15 +36,20 @@ def test_the_order_of_the_files_does_not_matter(capsys):
     shuffled = TWO_GATEWAYS[::-1]
     random.Random(1).shuffle(shuffled)
     _, second, _ = run(capsys, "import", *shuffled)
-    body = lambda text: text[text.index("name: "):]  # noqa: E731 - the comments list the files in order
+    body = lambda text: text[text.index("name: ") :]  # noqa: E731 - the comments list the files in order
     assert yaml.safe_load(body(first)) == yaml.safe_load(body(second))
 
 
 def test_dash_reads_standard_input_and_anonymise_hides_the_names():
     route = Path(TWO_GATEWAYS[2]).read_bytes()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "labkit.cli", "import", TWO_GATEWAYS[0], "-", TWO_GATEWAYS[1],
-                           "--anonymise"], input=route, capture_output=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "labkit.cli", "import", TWO_GATEWAYS[0], "-", TWO_GATEWAYS[1], "--anonymise"],
+        input=route,
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     text = done.stdout.decode()
     assert "host1" in text and "APP1" not in text and "192.168.1." not in text and "LAN A" not in text

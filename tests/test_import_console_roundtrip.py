@@ -3,11 +3,10 @@
 back to the same node. Skipped while labkit.model.console is not there."""
 
 import pytest
+from test_import_roundtrip import WINDOWS_NODES, shape
 
 import labkit
 from labkit.importer import import_texts
-
-from test_import_roundtrip import WINDOWS_NODES, shape
 
 console = pytest.importorskip("labkit.model.console")
 
@@ -25,8 +24,9 @@ def test_the_consoles_outputs_import_back_to_the_same_node(scenario, name):
     if node.os.forwarding_per_interface:
         switches.append(("netsh.txt", printed(net, name, "netsh interface ipv4 show interface l=verbose")))
     if node.os.name not in ("windows-2003", "windows-2008", "windows-2008r2"):  # the cmdlets arrived with 2012
-        switches.append(("ps.txt", printed(net, name, "Get-NetIPInterface -AddressFamily IPv4 | Format-List *",
-                                           "powershell")))
+        switches.append(
+            ("ps.txt", printed(net, name, "Get-NetIPInterface -AddressFamily IPv4 | Format-List *", "powershell"))
+        )
     for extra in switches or [None]:
         result = import_texts(base + ([extra] if extra else []))
         assert shape(result.network.node(name)) == shape(node), extra and extra[0]

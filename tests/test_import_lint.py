@@ -4,11 +4,11 @@ from dataclasses import replace
 from ipaddress import IPv4Address
 from pathlib import Path
 
+from windows_outputs import ipconfig_all
+
 import labkit
 from labkit.importer import import_server, import_texts, lint
 from labkit.model import Gateway, netsh_show_interface, route_print
-
-from windows_outputs import ipconfig_all
 
 SAMPLES = Path(__file__).resolve().parent.parent / "labkit" / "data" / "imports"
 NLB_WEB = sorted((SAMPLES / "nlb-web").glob("*.txt"))
@@ -16,7 +16,11 @@ TWO_GATEWAYS = sorted((SAMPLES / "two-gateways").glob("*.txt"))
 
 
 def imported(node, **options):
-    files = [("ip.txt", ipconfig_all(node)), ("route.txt", route_print(node)), ("netsh.txt", netsh_show_interface(node))]
+    files = [
+        ("ip.txt", ipconfig_all(node)),
+        ("route.txt", route_print(node)),
+        ("netsh.txt", netsh_show_interface(node)),
+    ]
     return import_texts([(n, t.encode()) for n, t in files], **options)
 
 
@@ -65,7 +69,9 @@ def test_gateways_on_two_nics_are_flagged_with_why():
 def test_a_gateway_outside_its_subnet_is_flagged():
     node = web1()
     private = node.interfaces[1]
-    odd = replace(node, interfaces=(node.interfaces[0], replace(private, gateways=(Gateway(IPv4Address("172.16.9.1")),))))
+    odd = replace(
+        node, interfaces=(node.interfaces[0], replace(private, gateways=(Gateway(IPv4Address("172.16.9.1")),)))
+    )
     result = imported(odd)
     assert any("is not on the subnet" in w.message and "(gateway AND mask)" in w.why for w in result.warnings)
 
@@ -73,8 +79,13 @@ def test_a_gateway_outside_its_subnet_is_flagged():
 def test_weak_host_everywhere_forwarding_on_the_nlb_nic_and_mixing_are_flagged():
     node = web1()
     nlb, private = node.interfaces
-    weak = replace(node, interfaces=(replace(nlb, weakhostsend=True, weakhostreceive=True),
-                                     replace(private, weakhostsend=True, weakhostreceive=True)))
+    weak = replace(
+        node,
+        interfaces=(
+            replace(nlb, weakhostsend=True, weakhostreceive=True),
+            replace(private, weakhostsend=True, weakhostreceive=True),
+        ),
+    )
     assert any("enabled on every NIC" in m for m in messages(imported(weak)))
     forwarding = replace(node, interfaces=(replace(nlb, forwarding=True), private))
     found = messages(imported(forwarding, nlb=["10.10.0.100"]))

@@ -12,13 +12,12 @@ from ipaddress import IPv4Interface, IPv4Network
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from windows_outputs import ipconfig_all
 
 import labkit
 from labkit.importer import import_texts
 from labkit.model import PROFILES, Gateway, Interface, Node, Route, netsh_show_interface, profile, route_print
 from labkit.scenario import parse_scenario
-
-from windows_outputs import ipconfig_all
 
 
 def outputs(node, crlf=False):
@@ -37,17 +36,34 @@ def shape(node):
         if node.os.adds_interface_metric or gateway.metric is not None:
             return gateway.metric
         return node.interface_metric(iface.key)
-    nics = sorted((i.label, tuple(map(str, i.addresses)), tuple((str(g.address), gateway_metric(i, g))
-                                                                for g in i.gateways),
-                   node.interface_metric(i.key), i.metric is None if automatic_shown else None, i.weakhostsend, i.weakhostreceive, i.forwarding,
-                   node.if_index(i.key)) for i in node.interfaces)
-    routes = sorted((str(r.destination), str(r.gateway), node.interface(r.interface).label, r.metric, r.persistent)
-                    for r in node.routes)
+
+    nics = sorted(
+        (
+            i.label,
+            tuple(map(str, i.addresses)),
+            tuple((str(g.address), gateway_metric(i, g)) for g in i.gateways),
+            node.interface_metric(i.key),
+            i.metric is None if automatic_shown else None,
+            i.weakhostsend,
+            i.weakhostreceive,
+            i.forwarding,
+            node.if_index(i.key),
+        )
+        for i in node.interfaces
+    )
+    routes = sorted(
+        (str(r.destination), str(r.gateway), node.interface(r.interface).label, r.metric, r.persistent)
+        for r in node.routes
+    )
     return node.os.adds_interface_metric, node.os.metric_table, nics, routes
 
 
-WINDOWS_NODES = [(name, node.name) for name in labkit.shipped_scenarios()
-                 for node in labkit.load_scenario(name).nodes if node.os.is_windows]
+WINDOWS_NODES = [
+    (name, node.name)
+    for name in labkit.shipped_scenarios()
+    for node in labkit.load_scenario(name).nodes
+    if node.os.is_windows
+]
 
 
 def test_there_are_windows_nodes_to_round_trip():
@@ -88,17 +104,27 @@ def windows_nodes(draw):
         addresses = [IPv4Interface(f"{hosts[9]}/{prefix}")]
         if draw(st.booleans()):
             addresses.append(IPv4Interface(f"{hosts[10]}/{prefix}"))
-        gateways = tuple(Gateway(hosts[k], draw(st.one_of(st.none(), st.integers(0, 500))))
-                         for k in draw(st.lists(st.sampled_from([0, 1]), max_size=2, unique=True)))
+        gateways = tuple(
+            Gateway(hosts[k], draw(st.one_of(st.none(), st.integers(0, 500))))
+            for k in draw(st.lists(st.sampled_from([0, 1]), max_size=2, unique=True))
+        )
         vista = os.host_model_configurable
         forwarding = draw(st.booleans()) if vista else False
-        nics.append(Interface(
-            f"nic{n}", draw(st.sampled_from(["Ethernet", "NLB NIC", "Local Area Connection"])) + f" {n + 1}",
-            f"s{n}", tuple(addresses), gateways,
-            metric=draw(st.one_of(st.none(), st.integers(1, 9999))),
-            speed=draw(st.sampled_from([10, 100, 1000, 10000, 40000])),
-            weakhostsend=draw(st.booleans()) if vista else True, weakhostreceive=draw(st.booleans()) if vista else True,
-            forwarding=forwarding, index=draw(st.one_of(st.none(), st.integers(2, 9999)))))
+        nics.append(
+            Interface(
+                f"nic{n}",
+                draw(st.sampled_from(["Ethernet", "NLB NIC", "Local Area Connection"])) + f" {n + 1}",
+                f"s{n}",
+                tuple(addresses),
+                gateways,
+                metric=draw(st.one_of(st.none(), st.integers(1, 9999))),
+                speed=draw(st.sampled_from([10, 100, 1000, 10000, 40000])),
+                weakhostsend=draw(st.booleans()) if vista else True,
+                weakhostreceive=draw(st.booleans()) if vista else True,
+                forwarding=forwarding,
+                index=draw(st.one_of(st.none(), st.integers(2, 9999))),
+            )
+        )
     if not os.forwarding_per_interface and draw(st.booleans()):
         nics = [Interface(**{**i.__dict__, "forwarding": True}) for i in nics]
     indexes = [i.index for i in nics if i.index is not None]
@@ -107,8 +133,9 @@ def windows_nodes(draw):
     routes = []
     for _ in range(draw(st.integers(0, 4))):
         nic = draw(st.sampled_from(nics))
-        network = IPv4Network((0xAC100000 + draw(st.integers(0, 255)) * 0x100, draw(st.sampled_from([16, 24]))),
-                              strict=False)
+        network = IPv4Network(
+            (0xAC100000 + draw(st.integers(0, 255)) * 0x100, draw(st.sampled_from([16, 24]))), strict=False
+        )
         hop = list(nic.addresses[0].network.hosts())[2]
         route = Route(network, hop, nic.key, draw(st.integers(1, 9999)), persistent=draw(st.booleans()))
         if all(r.destination != route.destination for r in routes):

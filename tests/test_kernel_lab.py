@@ -41,8 +41,9 @@ def rows(tmp_path_factory):
 def test_model_and_kernel_agree_on_every_case_or_the_difference_is_documented(rows):
     print(table(rows))
     wrong = [str(r.comparison) for r in rows if r.verdict == "DISAGREE"]
-    assert not wrong, "model and kernel disagree (fix the model, or document why in docs/kernel-lab.md):\n" + \
-        "\n".join(wrong)
+    assert not wrong, "model and kernel disagree (fix the model, or document why in docs/kernel-lab.md):\n" + "\n".join(
+        wrong
+    )
     text = DOC.read_text()
     for row in rows:
         if row.verdict != "agree":
@@ -62,11 +63,13 @@ def test_every_shipped_ftp_scenario_is_run_or_says_why_not(rows):
 def test_the_kernel_rewrites_the_seed_227_as_the_model_does(rows):
     from scapy.layers.inet import TCP
     from scapy.utils import rdpcap
+
     row = next(r for r in rows if r.case.name == "ftp-nat-seed")
     folder = next(p for p in Path(row.comparison.captures).parent.iterdir() if p.name == "ftp-nat-seed")
 
     def lines(name):
         return [bytes(p[TCP].payload) for p in rdpcap(str(folder / name)) if TCP in p and bytes(p[TCP].payload)]
+
     assert b"227 Entering passive mode (193,211,10,27,203,8).\r\n" in lines("fw-wan.pcap")
     assert b"227 Entering passive mode (192,168,1,32,203,8).\r\n" in lines("fw-lan.pcap")
 
@@ -75,9 +78,13 @@ def test_sigterm_mid_session_leaves_no_namespace_rule_or_process():
     _need_the_lab()
     ruleset_before = subprocess.run(["nft", "list", "ruleset"], capture_output=True, text=True).stdout
     # TLS makes the data connection time out: the session is still running when SIGTERM comes
-    lab = subprocess.Popen([sys.executable, "-m", "labkit.cli", "kernel-lab", "ftp-nat-seed", "--tls", "explicit"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lab = subprocess.Popen(
+        [sys.executable, "-m", "labkit.cli", "kernel-lab", "ftp-nat-seed", "--tls", "explicit"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     tag = f"{PREFIX}{lab.pid}-"
     try:
         for line in lab.stderr:
@@ -87,8 +94,11 @@ def test_sigterm_mid_session_leaves_no_namespace_rule_or_process():
         deadline = time.monotonic() + 5
         while True:
             ours = [ns for ns in live_namespaces() if ns.startswith(tag)]
-            pids = [int(p) for ns in ours for p in subprocess.run(["ip", "netns", "pids", ns], capture_output=True,
-                                                                  text=True).stdout.split()]
+            pids = [
+                int(p)
+                for ns in ours
+                for p in subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout.split()
+            ]
             if (len(ours) == 4 and pids) or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
@@ -139,6 +149,7 @@ def test_the_shipped_real_capture_shows_the_227_lines_the_model_writes(tmp_path)
     pytest.importorskip("scapy", reason="pip install 'labkit[capture]'")
     from labkit.capture import KERNEL_SEED_CAPTURE, ftp_lines
     from labkit.kernel_lab.lab import as_built
+
     net = labkit.load_scenario("ftp-nat-seed")
     model = labkit.ftp_session(as_built(net, "ftpsrv"))
     files = {p.name[3:-5]: p for p in model.write_pcap(tmp_path)}
@@ -146,11 +157,13 @@ def test_the_shipped_real_capture_shows_the_227_lines_the_model_writes(tmp_path)
         real = ftp_lines(KERNEL_SEED_CAPTURE / f"{side}.pcap", "227")
         assert real == ftp_lines(files[side], "227")
         assert real[0].endswith(f"227 Entering passive mode ({six}).")
+
     # the whole conversation has the same commands and reply codes on the client's wire
     # (150 read as 125: pyftpdlib's documented race between LIST and the data connection)
     def words(path):
         firsts = [line.split("  ", 1)[1].split()[0] for line in ftp_lines(path)]
         return ["125" if word == "150" else word for word in firsts]
+
     assert words(KERNEL_SEED_CAPTURE / "client-wan.pcap") == words(files["client-wan"])
 
 
@@ -158,6 +171,7 @@ def test_an_error_while_building_removes_what_was_built(monkeypatch):
     _need_the_lab()
     from labkit.kernel_lab import lab
     from labkit.kernel_lab.netns import LabError
+
     monkeypatch.setattr(lab.build, "ruleset", lambda node: "table ip labkit { this is not nftables }\n")
     with pytest.raises(LabError, match="nftables rules"):
         lab.run(labkit.load_scenario("ftp-nat-seed"))

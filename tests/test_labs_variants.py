@@ -29,15 +29,20 @@ def test_two_seeds_give_different_variants(kind):
 
 
 def test_the_same_seed_gives_the_same_variant_whatever_pythonhashseed():
-    code = ("import hashlib, json, labkit\nfrom labkit.labs import FIX_KINDS\nfrom labkit.scenario import to_dict\n"
-            "out = [json.dumps([to_dict(labkit.challenge(k, seed='Zoë').broken), list(labkit.challenge(k, seed='Zoë').fix)],"
-            " sort_keys=True, default=str) for k in FIX_KINDS]\n"
-            "print(hashlib.sha256('\\n'.join(out).encode()).hexdigest())")
+    code = (
+        "import hashlib, json, labkit\nfrom labkit.labs import FIX_KINDS\nfrom labkit.scenario import to_dict\n"
+        "out = [json.dumps([to_dict(labkit.challenge(k, seed='Zoë').broken), list(labkit.challenge(k, seed='Zoë').fix)],"
+        " sort_keys=True, default=str) for k in FIX_KINDS]\n"
+        "print(hashlib.sha256('\\n'.join(out).encode()).hexdigest())"
+    )
     digests = set()
     for hashseed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": str(ROOT)}
-        digests.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                                   check=True, timeout=300).stdout.strip())
+        digests.add(
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, timeout=300
+            ).stdout.strip()
+        )
     assert len(digests) == 1
 
 

@@ -4,7 +4,6 @@ report says who fixed what, in how many attempts, with which commands."""
 
 from __future__ import annotations
 
-
 import nbformat
 import pytest
 
@@ -47,17 +46,30 @@ def test_make_then_report_end_to_end_on_three_learners(tmp_path, monkeypatch, ca
     report = capsys.readouterr().out.splitlines()
     row = {line.split()[0]: line for line in report if "missing-route" in line}
     assert set(row) == {"Ada", "grace", "linus"}
-    assert " yes " in row["Ada"] and " 2 " in row["Ada"] and labkit.challenge("missing-route", "Ada Lovelace").fix[0] in row["Ada"]
+    assert (
+        " yes " in row["Ada"]
+        and " 2 " in row["Ada"]
+        and labkit.challenge("missing-route", "Ada Lovelace").fix[0] in row["Ada"]
+    )
     assert " yes " in row["grace"] and " 1 " in row["grace"]
     assert " no " in row["linus"]
     assert report[-1] == "2 of 3 challenges attempted were fixed"
 
 
-@pytest.mark.parametrize("argv, said", [
-    (["workshop", "make", "--learners", "{tmp}/none.txt", "--kinds", "1", "--out", "{tmp}/o"], "none.txt: cannot read it"),
-    (["workshop", "make", "--learners", "{tmp}/names.txt", "--kinds", "nope", "--out", "{tmp}/o"], "--kinds: expected"),
-    (["workshop", "report", "{tmp}/missing"], "expected a folder"),
-])
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (
+            ["workshop", "make", "--learners", "{tmp}/none.txt", "--kinds", "1", "--out", "{tmp}/o"],
+            "none.txt: cannot read it",
+        ),
+        (
+            ["workshop", "make", "--learners", "{tmp}/names.txt", "--kinds", "nope", "--out", "{tmp}/o"],
+            "--kinds: expected",
+        ),
+        (["workshop", "report", "{tmp}/missing"], "expected a folder"),
+    ],
+)
 def test_bad_input_is_one_line_naming_what_was_expected(tmp_path, capsys, argv, said):
     (tmp_path / "names.txt").write_text("ada\nbob\n", encoding="utf-8")
     assert main([a.format(tmp=tmp_path) for a in argv]) == 2
@@ -67,8 +79,21 @@ def test_bad_input_is_one_line_naming_what_was_expected(tmp_path, capsys, argv, 
 
 def test_a_learner_listed_twice_is_refused(tmp_path, capsys):
     (tmp_path / "names.txt").write_text("ada\nAda\n", encoding="utf-8")
-    assert main(["workshop", "make", "--learners", str(tmp_path / "names.txt"), "--kinds", "1",
-                 "--out", str(tmp_path / "o")]) == 2
+    assert (
+        main(
+            [
+                "workshop",
+                "make",
+                "--learners",
+                str(tmp_path / "names.txt"),
+                "--kinds",
+                "1",
+                "--out",
+                str(tmp_path / "o"),
+            ]
+        )
+        == 2
+    )
     assert "appears twice" in capsys.readouterr().err
 
 
@@ -80,11 +105,19 @@ def test_the_hub_gives_each_learner_their_own_variant_through_labkit_learner(tmp
     from labkit.workshop.hub import prepare_server
     from labkit.workshop.settings import settings_from_env
 
-    settings = settings_from_env({"WORKSHOP_PASSWORD": "learners-pw-123", "INSTRUCTOR_PASSWORD": "teacher-" + "x" * 40,
-                                  "WORKSHOP_STATE": str(tmp_path / "state"),
-                                  "WORKSHOP_FOLDERS": str(tmp_path / "learners")})
-    spawner = types.SimpleNamespace(user=types.SimpleNamespace(name="ada"), environment={"KEEP": "1"},
-                                    log=types.SimpleNamespace(info=lambda *a: None))
+    settings = settings_from_env(
+        {
+            "WORKSHOP_PASSWORD": "learners-pw-123",
+            "INSTRUCTOR_PASSWORD": "teacher-" + "x" * 40,
+            "WORKSHOP_STATE": str(tmp_path / "state"),
+            "WORKSHOP_FOLDERS": str(tmp_path / "learners"),
+        }
+    )
+    spawner = types.SimpleNamespace(
+        user=types.SimpleNamespace(name="ada"),
+        environment={"KEEP": "1"},
+        log=types.SimpleNamespace(info=lambda *a: None),
+    )
     asyncio.run(prepare_server(spawner, settings))
     assert spawner.environment == {"KEEP": "1", "LABKIT_LEARNER": "ada"}
     assert (tmp_path / "learners" / "ada" / "08-troubleshooting-lab.ipynb").is_file()
@@ -96,8 +129,21 @@ def test_the_hub_gives_each_learner_their_own_variant_through_labkit_learner(tmp
 def test_a_generated_notebook_runs_cell_by_cell(tmp_path, monkeypatch, capsys):
     names = tmp_path / "names.txt"
     names.write_text("Ada\n", encoding="utf-8")
-    assert main(["workshop", "make", "--learners", str(names), "--kinds",
-                 "1,ftp-lb-affinity,case-restore", "--out", str(tmp_path / "room")]) == 0
+    assert (
+        main(
+            [
+                "workshop",
+                "make",
+                "--learners",
+                str(names),
+                "--kinds",
+                "1,ftp-lb-affinity,case-restore",
+                "--out",
+                str(tmp_path / "room"),
+            ]
+        )
+        == 0
+    )
     monkeypatch.setenv("LABKIT_PROGRESS", str(tmp_path / "progress.json"))
     nb = nbformat.read(str(tmp_path / "room" / "ada" / NOTEBOOK), as_version=4)
     scope: dict = {}
@@ -108,4 +154,5 @@ def test_a_generated_notebook_runs_cell_by_cell(tmp_path, monkeypatch, capsys):
     assert said.count("Ticket (") == 3 and said.count("[FAIL] no changes yet") == 2  # an empty console, [...]
     assert "[FAIL] no answer yet — answer one of: works" in said and "hint 1" not in said
     from labkit.course.store import load_progress
+
     assert load_progress().exercises == {}  # nothing handed in, no attempt counted

@@ -35,8 +35,11 @@ def test_the_layout_section_is_found_and_lists_the_model():
 
 
 def test_every_path_the_layout_lists_exists():
-    missing = [path for path in layout_entries()
-               if not ((ROOT / path).is_dir() if path.endswith("/") else (ROOT / path).is_file())]
+    missing = [
+        path
+        for path in layout_entries()
+        if not ((ROOT / path).is_dir() if path.endswith("/") else (ROOT / path).is_file())
+    ]
     assert not missing, f"README's layout lists what is not in the tree: {missing}"
 
 
@@ -51,8 +54,11 @@ def test_every_module_the_layout_names_for_a_folder_is_in_that_folder():
 
 def test_every_labkit_package_is_listed():
     listed = set(layout_entries())
-    packages = sorted(f"{p.parent.relative_to(ROOT).as_posix()}/" for p in (ROOT / "labkit").rglob("__init__.py")
-                      if "__pycache__" not in p.parts and p.parent != ROOT / "labkit")
+    packages = sorted(
+        f"{p.parent.relative_to(ROOT).as_posix()}/"
+        for p in (ROOT / "labkit").rglob("__init__.py")
+        if "__pycache__" not in p.parts and p.parent != ROOT / "labkit"
+    )
     assert len(packages) > 10
     unlisted = [p for p in packages if p not in listed]
     assert not unlisted, f"README's layout does not list these packages: {unlisted}"

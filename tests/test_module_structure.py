@@ -46,7 +46,7 @@ def imported_modules(name: str, *, function_level: bool = True) -> set[str]:
     found = set()
     for node in nodes:
         if isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
+            base = package[: len(package) - node.level + 1] if node.level else []
             target = ".".join(base + ([node.module] if node.module else []))
             for alias in node.names:
                 if f"{target}.{alias.name}" in MODULES:
@@ -93,8 +93,15 @@ def cycles(names: list[str]) -> list[list[str]]:
 
 # --- 1. the Windows command interpreter apart from the writers --------------------------------
 
-INTERPRETER = {"labkit.model.commands", "labkit.model.route_exe", "labkit.model.reg_exe", "labkit.model.netsh",
-               "labkit.model.netsh_syntax", "labkit.model.route_edits", "labkit.model.cmdline"}
+INTERPRETER = {
+    "labkit.model.commands",
+    "labkit.model.route_exe",
+    "labkit.model.reg_exe",
+    "labkit.model.netsh",
+    "labkit.model.netsh_syntax",
+    "labkit.model.route_edits",
+    "labkit.model.cmdline",
+}
 WRITERS = ("labkit.model.setting_commands", "labkit.model.console.route_print", "labkit.model.console.netsh_show")
 
 
@@ -107,6 +114,7 @@ def test_the_command_strings_come_from_the_writers_module_and_stay_importable_fr
     from labkit import model
     from labkit.model import commands
     from labkit.model import setting_commands as writers
+
     functions = [name for name in writers.__all__ if callable(getattr(writers, name))]
     assert len(functions) == 7
     for name in functions:
@@ -122,12 +130,14 @@ def test_each_program_a_learner_types_is_read_by_its_own_module():
     from labkit.model.netsh import netsh
     from labkit.model.reg_exe import reg_exe
     from labkit.model.route_exe import route_exe
+
     source = inspect.getsource(commands.run_command)
     assert all(f.__name__ in source for f in (netsh, reg_exe, route_exe))
     assert not {"labkit.model.netsh", "labkit.model.route_exe"} & imported_modules("labkit.model.setting_commands")
 
 
 # --- 2. the FTP session, its fixes (a Fix type) and its risks --------------------------------
+
 
 def without_helper(net: Network) -> Network:
     return net.with_node(replace(net.node("fw"), ftp_helper=None))
@@ -140,10 +150,14 @@ def two_snat_addresses(net: Network) -> Network:
 
 
 FAILING_SESSIONS = [
-    ("ftp-nat-ftps", {}, None), ("ftp-nat-ftps-partial", {}, None), ("ftp-load-balancer", {}, None),
-    ("ftp-nat-seed", {"tls": "implicit"}, None), ("ftp-nat-ftps-implicit", {"tls": "explicit", "ccc": True}, None),
+    ("ftp-nat-ftps", {}, None),
+    ("ftp-nat-ftps-partial", {}, None),
+    ("ftp-load-balancer", {}, None),
+    ("ftp-nat-seed", {"tls": "implicit"}, None),
+    ("ftp-nat-ftps-implicit", {"tls": "explicit", "ccc": True}, None),
     ("ftp-active-client-nat", {"tls": "explicit", "ccc": True}, None),
-    ("ftp-nat-seed", {"trust_pasv_address": True}, without_helper), ("ftp-load-balancer", {}, two_snat_addresses),
+    ("ftp-nat-seed", {"trust_pasv_address": True}, without_helper),
+    ("ftp-load-balancer", {}, two_snat_addresses),
 ]
 """Failed sessions that between them make the kit try every kind of change a fix can make."""
 NO_FIX_WORKS = [FAILING_SESSIONS[3], FAILING_SESSIONS[4]]
@@ -159,6 +173,7 @@ def candidate_fixes_of(monkeypatch, scenario: str, changes: dict, edit):
         fixes = original(*args, **kwargs)
         offered.extend(fixes)
         return fixes
+
     monkeypatch.setattr(ftp_module, "candidate_fixes", recording)
     net = load_scenario(scenario)
     net = edit(net) if edit else net
@@ -168,13 +183,20 @@ def candidate_fixes_of(monkeypatch, scenario: str, changes: dict, edit):
 
 def test_the_failing_sessions_try_every_change_a_fix_can_make(monkeypatch):
     import labkit.model.ftp_fixes as fixes_module
+
     tried = set()
     for scenario, changes, edit in FAILING_SESSIONS:
         tried |= {fix.change.func for fix in candidate_fixes_of(monkeypatch, scenario, changes, edit)[3]}
         monkeypatch.undo()
-    changes = {f for name, f in vars(fixes_module).items() if inspect.isfunction(f) and not name.startswith("_")
-               and f.__module__ == fixes_module.__name__ and list(inspect.signature(f).parameters)[:2] == ["net", "settings"]
-               and f is not fixes_module.fixes_that_work}
+    changes = {
+        f
+        for name, f in vars(fixes_module).items()
+        if inspect.isfunction(f)
+        and not name.startswith("_")
+        and f.__module__ == fixes_module.__name__
+        and list(inspect.signature(f).parameters)[:2] == ["net", "settings"]
+        and f is not fixes_module.fixes_that_work
+    }
     assert len(changes) == 8 and tried == changes
 
 
@@ -196,8 +218,11 @@ def test_every_ftp_fix_is_a_frozen_fix_whose_change_is_a_named_function(monkeypa
 def test_each_fix_or_pair_offered_makes_the_session_work_when_applied(monkeypatch, scenario, changes, edit):
     net, settings, result, offered = candidate_fixes_of(monkeypatch, scenario, changes, edit)
     by_text = {fix.text: fix for fix in offered}
-    made_of_fixes = [[by_text[t] for t in str(r).split(", together with: ")] for r in result.remedies
-                     if all(t in by_text for t in str(r).split(", together with: "))]
+    made_of_fixes = [
+        [by_text[t] for t in str(r).split(", together with: ")]
+        for r in result.remedies
+        if all(t in by_text for t in str(r).split(", together with: "))
+    ]
     assert made_of_fixes
     for fixes in made_of_fixes:
         fixed_net, fixed_settings = net, settings
@@ -213,6 +238,7 @@ def test_the_ftp_fix_search_does_not_import_the_session_it_replays():
 
 # --- 3. the scenario package: schema, building, YAML I/O -------------------------------------
 
+
 def test_nothing_outside_labkit_scenario_imports_a_private_name_from_it():
     offenders = []
     for name, path in MODULES.items():
@@ -222,18 +248,26 @@ def test_nothing_outside_labkit_scenario_imports_a_private_name_from_it():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and "scenario" in (node.module or "").split("."):
                 offenders += [f"{name}: {a.name}" for a in node.names if a.name.startswith("_")]
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__") \
-                    and isinstance(node.value, ast.Name) and node.value.id == "scenario":
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "scenario"
+            ):
                 offenders.append(f"{name}: scenario.{node.attr}")
     assert not offenders
 
 
-@pytest.mark.parametrize("module, must_not_import", [
-    ("labkit.scenario.schema", {"labkit.scenario.build", "labkit.scenario.read", "labkit.scenario.write"}),
-    ("labkit.scenario.build", {"labkit.scenario.read", "labkit.scenario.write"}),
-    ("labkit.scenario.read", {"labkit.scenario.schema", "labkit.scenario.build", "labkit.scenario.write"}),
-    ("labkit.scenario.write", {"labkit.scenario.schema", "labkit.scenario.build", "labkit.scenario.read"}),
-])
+@pytest.mark.parametrize(
+    "module, must_not_import",
+    [
+        ("labkit.scenario.schema", {"labkit.scenario.build", "labkit.scenario.read", "labkit.scenario.write"}),
+        ("labkit.scenario.build", {"labkit.scenario.read", "labkit.scenario.write"}),
+        ("labkit.scenario.read", {"labkit.scenario.schema", "labkit.scenario.build", "labkit.scenario.write"}),
+        ("labkit.scenario.write", {"labkit.scenario.schema", "labkit.scenario.build", "labkit.scenario.read"}),
+    ],
+)
 def test_scenario_schema_building_and_yaml_io_are_separate_modules(module, must_not_import):
     assert not imported_modules(module) & must_not_import
     if module in ("labkit.scenario.schema", "labkit.scenario.build"):
@@ -241,6 +275,7 @@ def test_scenario_schema_building_and_yaml_io_are_separate_modules(module, must_
 
 
 # --- 4. no import cycle inside labkit.model --------------------------------------------------
+
 
 def test_labkit_model_has_no_import_cycle_not_even_through_imports_inside_functions():
     model = [n for n in MODULES if n == "labkit.model" or n.startswith("labkit.model.")]
@@ -265,8 +300,11 @@ def test_host_does_not_import_routes():
 
 # --- no model module over ~400 lines --------------------------------------------------------
 
+
 def test_no_model_module_is_over_400_lines():
-    sizes = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
-             for p in (LABKIT / "model").rglob("*.py")}
+    sizes = {
+        str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in (LABKIT / "model").rglob("*.py")
+    }
     over = {path for path, lines in sizes.items() if lines > MAX_LINES}
     assert over == OVER_LIMIT_ELSEWHERE, {p: sizes[p] for p in over ^ OVER_LIMIT_ELSEWHERE}

@@ -8,8 +8,18 @@ import pytest
 import yaml
 
 from labkit.cli import main
-from labkit.model import (EVENT_18, ClusterMode, Disposition, Gateway, WindowsDialog, cluster_mac,
-                          cluster_share, restart, trace, validate_network)
+from labkit.model import (
+    EVENT_18,
+    ClusterMode,
+    Disposition,
+    Gateway,
+    WindowsDialog,
+    cluster_mac,
+    cluster_share,
+    restart,
+    trace,
+    validate_network,
+)
 from labkit.scenario import SCENARIO_DIR, ScenarioError, load_scenario, parse_scenario, to_yaml, warnings
 
 # The two "Microsoft TCP/IP" dialog texts exactly as the field notes give them.
@@ -17,9 +27,12 @@ MULTIPLE_GATEWAYS = (
     "Warning – Multiple default gateways are intended to provide redundancy to a single network (such as an "
     "intranet or the Internet). They will not function properly when the gateways are on two separate, "
     "disjoint networks (such as one on your intranet and one on the Internet). Do you want to save this "
-    "configuration?")
-OFF_SUBNET = ("Warning – The default gateway is not on the same network segment (subnet) that is defined by "
-              "the IP address and subnet mask. Do you want to save this configuration?")
+    "configuration?"
+)
+OFF_SUBNET = (
+    "Warning – The default gateway is not on the same network segment (subnet) that is defined by "
+    "the IP address and subnet mask. Do you want to save this configuration?"
+)
 
 
 def run(capsys, *argv):
@@ -34,10 +47,12 @@ def dialogs(net):
 
 # --- item 5: Windows's own gateway dialogs ---------------------------------------------------
 
+
 def test_gateway_on_a_second_nic_of_one_subnet_shows_the_multiple_gateways_dialog_and_still_works():
     net = load_scenario("nlb-same-subnet")
-    assert dialogs(net) == [(f"nodes.{n}.interfaces", WindowsDialog.MULTIPLE_GATEWAYS, ("PRIVATE NIC",))
-                            for n in ("web1", "web2")]
+    assert dialogs(net) == [
+        (f"nodes.{n}.interfaces", WindowsDialog.MULTIPLE_GATEWAYS, ("PRIVATE NIC",)) for n in ("web1", "web2")
+    ]
     problem = next(p for p in validate_network(net) if p.dialog)
     assert problem.severity == "warning" and "saves and works" in problem.message
     assert "10.10.0.0/24" in problem.message
@@ -47,8 +62,9 @@ def test_gateway_on_a_second_nic_of_one_subnet_shows_the_multiple_gateways_dialo
 
 def test_gateways_on_disjoint_subnets_show_the_same_dialog_on_the_second_nic():
     net = load_scenario("nlb-three-nics")
-    assert dialogs(net) == [(f"nodes.{n}.interfaces", WindowsDialog.MULTIPLE_GATEWAYS, ("NLB WEB NIC",))
-                            for n in ("web1", "web2")]
+    assert dialogs(net) == [
+        (f"nodes.{n}.interfaces", WindowsDialog.MULTIPLE_GATEWAYS, ("NLB WEB NIC",)) for n in ("web1", "web2")
+    ]
 
 
 def test_one_default_gateway_on_one_nic_shows_no_dialog():
@@ -58,15 +74,17 @@ def test_one_default_gateway_on_one_nic_shows_no_dialog():
 
 def test_two_gateways_on_the_same_nic_show_no_multiple_gateways_dialog():
     net = load_scenario("nlb-intranet")
-    net = net.with_interface("web1", "private", gateways=(Gateway(IPv4Address("172.16.2.1")),
-                                                          Gateway(IPv4Address("172.16.2.2"))))
+    net = net.with_interface(
+        "web1", "private", gateways=(Gateway(IPv4Address("172.16.2.1")), Gateway(IPv4Address("172.16.2.2")))
+    )
     assert dialogs(net) == []
 
 
 def test_gateway_off_the_nic_subnet_shows_the_not_on_the_same_segment_dialog():
     net = load_scenario("nlb-intranet").with_interface("web1", "private", gateways=(Gateway(IPv4Address("10.99.0.1")),))
-    assert dialogs(net) == [("nodes.web1.interfaces.private.gateways[0]", WindowsDialog.GATEWAY_OFF_SUBNET,
-                             ("PRIVATE NIC",))]
+    assert dialogs(net) == [
+        ("nodes.web1.interfaces.private.gateways[0]", WindowsDialog.GATEWAY_OFF_SUBNET, ("PRIVATE NIC",))
+    ]
 
 
 def test_dialog_texts_are_the_field_notes_texts_verbatim():
@@ -90,6 +108,7 @@ def test_validate_prints_windows_dialog_texts(capsys, tmp_path):
 
 # --- item 6: members that disagree, the three-NIC lesson --------------------------------------
 
+
 def test_members_configured_differently_fail_one_of_two_connections():
     share = cluster_share(load_scenario("nlb-inconsistent-nodes"), "web")
     assert share.members == ("web1", "web2")
@@ -97,9 +116,11 @@ def test_members_configured_differently_fail_one_of_two_connections():
     assert (len(share.failed), share.total) == (5, 10)
     assert share.fails("web1") == () and share.fails("web2") == share.clients
     assert share.disagree
-    assert set(share.failing_now) == {c for c in share.clients
-                                     if not trace(load_scenario("nlb-inconsistent-nodes"), c, "10.10.0.100",
-                                                  reply=True).reply.succeeded}
+    assert set(share.failing_now) == {
+        c
+        for c in share.clients
+        if not trace(load_scenario("nlb-inconsistent-nodes"), c, "10.10.0.100", reply=True).reply.succeeded
+    }
     assert [d.setting for d in share.differences] == ["static routes"]
     assert "5 of 10 client connections fail (50%)" in share.summary and "the members disagree" in share.summary
 
@@ -131,7 +152,8 @@ def test_event_18_text_is_microsofts():
         "NLB cluster [10.11.0.100]: NLB detected duplicate cluster subnets. This may be due to network "
         "partitioning, which prevents NLB heartbeats of one or more hosts from reaching the other cluster "
         "hosts. Although NLB operations have resumed properly, please investigate the cause of the network "
-        "partitioning.")
+        "partitioning."
+    )
 
 
 def test_share_leaves_out_members_that_are_down():
@@ -154,13 +176,16 @@ def test_a_reboot_drops_routes_added_without_p_and_the_members_start_to_disagree
 def test_validate_shows_the_share_of_connections_that_fail(capsys):
     code, out, _ = run(capsys, "validate", "nlb-inconsistent-nodes")
     assert code == 0
-    assert ("nlb: cluster web (10.10.0.100, unicast mode): 5 of 10 client connections fail (50%) when NLB "
-            "spreads them over both members; the members disagree") in out
+    assert (
+        "nlb: cluster web (10.10.0.100, unicast mode): 5 of 10 client connections fail (50%) when NLB "
+        "spreads them over both members; the members disagree"
+    ) in out
     assert "  web2 fails pc1, pc2, pc3, pc4, db1" in out.splitlines()
     assert "configured differently, static routes: web1 10.20.0.0/16 via 10.10.0.1" in out
 
 
 # --- item 7: NLB modes and the unicast host-to-host rule --------------------------------------
+
 
 def test_unicast_cluster_host_cannot_reach_another_over_the_cluster_nic():
     net = load_scenario("nlb-intranet")
@@ -213,8 +238,9 @@ def test_cluster_mode_defaults_to_unicast_is_validated_and_round_trips():
     raw["clusters"]["web"]["mode"] = "broadcast"
     with pytest.raises(ScenarioError) as err:
         parse_scenario(yaml.safe_dump(raw), "x.yaml")
-    assert str(err.value) == ("x.yaml: clusters.web.mode: expected 'unicast', 'multicast' or 'igmp-multicast', "
-                              "got 'broadcast'")
+    assert str(err.value) == (
+        "x.yaml: clusters.web.mode: expected 'unicast', 'multicast' or 'igmp-multicast', got 'broadcast'"
+    )
     raw["clusters"]["web"]["mode"] = "igmp-multicast"
     net = parse_scenario(yaml.safe_dump(raw), "x.yaml")
     assert net.cluster("web").mode is ClusterMode.IGMP_MULTICAST

@@ -49,8 +49,13 @@ def _third_party_imports(*folders: str) -> dict[str, Path]:
     for folder in folders:
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                         [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
+                    else []
+                )
                 for name in names:
                     top = name.split(".")[0]
                     local = (path.parent / f"{top}.py").exists()  # a helper module beside it (tools/nbgen.py)
@@ -65,8 +70,9 @@ def test_every_module_the_code_tools_and_tests_import_is_declared():
         declared |= _extra_closure(extra)
     for module, where in _third_party_imports("labkit", "tools", "tests").items():
         distribution = DISTRIBUTION.get(module, module).lower()
-        assert distribution in declared or BROUGHT_BY.get(distribution) in declared, \
+        assert distribution in declared or BROUGHT_BY.get(distribution) in declared, (
             f"{where} imports {module}, which pyproject.toml does not declare"
+        )
 
 
 def test_a_plotting_user_does_not_get_jupyterlab():
@@ -90,8 +96,23 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "labkit", source / "labkit", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-                            "-q", str(source), "-w", str(out)], capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-q",
+            str(source),
+            "-w",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr[-2000:]
     return next(out.glob("labkit-*.whl"))
 
@@ -110,25 +131,42 @@ def test_an_installed_wheel_loads_and_traces_a_shipped_scenario_outside_the_chec
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LABKIT_DATA", "VIRTUAL_ENV")}
-    install = subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", str(wheel)],
-                             capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
-    if install.returncode != 0 and re.search(r"(?i)could not find a version|connection|network|resolve", install.stderr):
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=tmp_path,
+    )
+    if install.returncode != 0 and re.search(
+        r"(?i)could not find a version|connection|network|resolve", install.stderr
+    ):
         pytest.skip(f"pip cannot fetch pydantic/pyyaml here (offline): {install.stderr.strip()[-200:]}")
     assert install.returncode == 0, install.stderr[-2000:]
-    code = ("import sys, labkit\n"
-            "assert str(labkit.__file__).startswith(sys.prefix), labkit.__file__\n"
-            "assert not any(p and __import__('pathlib').Path(p).resolve() == __import__('pathlib').Path(sys.argv[1])"
-            " for p in sys.path)\n"
-            "net = labkit.load_scenario('nlb-intranet')\n"
-            "print(labkit.trace(net, 'pc1', '10.10.0.100').disposition.name)\n"
-            "print(len(labkit.shipped_scenarios()))\n"
-            "print(labkit.shipped_file('cases', 'dcdiag-seed.txt').is_file())\n")
-    run = subprocess.run([str(python), "-c", code, str(ROOT)], capture_output=True, text=True, timeout=120,
-                         env=env, cwd=tmp_path)
+    code = (
+        "import sys, labkit\n"
+        "assert str(labkit.__file__).startswith(sys.prefix), labkit.__file__\n"
+        "assert not any(p and __import__('pathlib').Path(p).resolve() == __import__('pathlib').Path(sys.argv[1])"
+        " for p in sys.path)\n"
+        "net = labkit.load_scenario('nlb-intranet')\n"
+        "print(labkit.trace(net, 'pc1', '10.10.0.100').disposition.name)\n"
+        "print(len(labkit.shipped_scenarios()))\n"
+        "print(labkit.shipped_file('cases', 'dcdiag-seed.txt').is_file())\n"
+    )
+    run = subprocess.run(
+        [str(python), "-c", code, str(ROOT)], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     disposition, count, case = run.stdout.split()
     assert disposition == "ACCEPTED" and int(count) == len(list((ROOT / "labkit/data/scenarios").glob("*.yaml")))
     assert case == "True"
-    cli = subprocess.run([str(venv / "bin" / "labkit"), "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100"],
-                         capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    cli = subprocess.run(
+        [str(venv / "bin" / "labkit"), "trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
     assert cli.returncode == 0 and "ACCEPTED" in cli.stdout, cli.stderr

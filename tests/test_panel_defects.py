@@ -10,6 +10,7 @@ CASES = DATA_DIR / "cases"
 
 def panel():
     from labkit.widgets import DcdiagPanel
+
     report = parse_dcdiag(read_text(CASES / "dcdiag-seed.txt"))
     clean = parse_replsummary(read_text(CASES / "replsummary-clean.txt"))
     failing = parse_replsummary(read_text(CASES / "replsummary-failing.txt"))
@@ -43,6 +44,7 @@ def test_level_2003_with_dfsr_is_a_contradiction():
 
 def test_no_attached_backup_disk_is_never_a_working_restore():
     from labkit.widgets import RestorePanel
+
     restore = RestorePanel(load_layout(CASES / "restore-usb-stick.yaml"))
     restore.attached["WinRE USB stick"].value = False
     assert "RESTORE WILL WORK" in restore.verdict.value
@@ -53,8 +55,12 @@ def test_no_attached_backup_disk_is_never_a_working_restore():
 
 def test_the_boot_disk_dropdown_never_shows_a_blank_choice():
     from labkit.widgets import RestorePanel
-    restore = RestorePanel(load_layout(CASES / "restore-usb-stick.yaml").__class__(
-        load_layout(CASES / "restore-usb-stick.yaml").backup, load_layout(CASES / "restore-usb-stick.yaml").target))
+
+    restore = RestorePanel(
+        load_layout(CASES / "restore-usb-stick.yaml").__class__(
+            load_layout(CASES / "restore-usb-stick.yaml").backup, load_layout(CASES / "restore-usb-stick.yaml").target
+        )
+    )
     assert restore.boot.label == "not given"
 
 
@@ -64,9 +70,11 @@ def test_labkit_is_imported():  # the panels are reached through the package, as
 
 # Issue 10, user-reported defects in the host and FTP panels (the browser test checks the same in Chromium).
 
+
 def _gateway_choice_panel():
     from labkit.views import Flow
     from labkit.widgets import HostPanel
+
     return HostPanel(labkit.load_scenario("gateway-choice"), "H", Flow("H", "198.51.100.80"))
 
 
@@ -74,11 +82,19 @@ def test_panel_texts_wrap_between_words_not_inside_them():
     # JupyterLab breaks output text anywhere (word-break: break-all): "NLB NI" / "C". Every text
     # block a panel writes asks for breaks between words.
     from labkit.widgets import FtpExplorer
+
     host = _gateway_choice_panel()
     explorer = FtpExplorer(labkit.load_scenario("ftp-nat-seed"))
     dcdiag = panel()
-    blocks = [host.verdict.value, host.commands.value, host.trace_text.value, host.settings_error.value,
-              explorer.outcome.value, explorer.text.value, dcdiag.verdict.value]
+    blocks = [
+        host.verdict.value,
+        host.commands.value,
+        host.trace_text.value,
+        host.settings_error.value,
+        explorer.outcome.value,
+        explorer.text.value,
+        dcdiag.verdict.value,
+    ]
     for block in blocks:
         assert block and block.count("word-break:normal") >= block.count("<pre") + block.count("<div"), block[:200]
 

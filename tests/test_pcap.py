@@ -51,8 +51,14 @@ def _assert_sequence_numbers_consistent(packets, where):
 def test_seed_227_on_both_sides_of_the_firewall(tmp_path):
     result = labkit.ftp_session(labkit.load_scenario("ftp-nat-seed"))
     files = {p.name: p for p in result.write_pcap(tmp_path)}
-    assert list(files) == ["01-client-wan.pcap", "02-isp-customers.pcap", "03-isp-edge.pcap",
-                           "04-fw-wan.pcap", "05-fw-lan.pcap", "06-ftpsrv-lan.pcap"]
+    assert list(files) == [
+        "01-client-wan.pcap",
+        "02-isp-customers.pcap",
+        "03-isp-edge.pcap",
+        "04-fw-wan.pcap",
+        "05-fw-lan.pcap",
+        "06-ftpsrv-lan.pcap",
+    ]
     outside, inside = _read(files["04-fw-wan.pcap"]), _read(files["05-fw-lan.pcap"])
     assert SEED_PUBLIC in _payloads(outside) and SEED_PRIVATE not in _payloads(outside)
     assert SEED_PRIVATE in _payloads(inside) and SEED_PUBLIC not in _payloads(inside)
@@ -62,9 +68,14 @@ def test_seed_227_on_both_sides_of_the_firewall(tmp_path):
 
 
 def test_every_capture_point_has_consistent_sequence_numbers(tmp_path):
-    cases = [("ftp-nat-seed", None), ("ftp-nat-ftps", None), ("ftp-active-client-nat", None),
-             ("ftp-load-balancer", None), ("ftp-nat-seed", {"mode": "epsv"}),
-             ("ftp-nat-seed", {"mode": "active", "tls": "explicit"})]
+    cases = [
+        ("ftp-nat-seed", None),
+        ("ftp-nat-ftps", None),
+        ("ftp-active-client-nat", None),
+        ("ftp-load-balancer", None),
+        ("ftp-nat-seed", {"mode": "epsv"}),
+        ("ftp-nat-seed", {"mode": "active", "tls": "explicit"}),
+    ]
     for number, (name, changes) in enumerate(cases):
         net = labkit.load_scenario(name)
         result = labkit.ftp_session(net, settings=replace(net.ftp.settings, **(changes or {})))
@@ -97,8 +108,10 @@ def test_the_helper_rewrite_shifts_later_sequence_numbers_by_one_byte():
     sees every later server byte one further on, as Linux's seqadj does."""
     result = labkit.ftp_session(labkit.load_scenario("ftp-nat-seed"))
     points = {p.name: packets for p, packets in capture_points(result).items()}
+
     def last_server_seq(name):
         return max(w.seq for w in points[name] if w.sport == 21 and w.dport == 49152)
+
     assert last_server_seq("fw-wan") == last_server_seq("fw-lan") + 1
 
 
@@ -126,8 +139,9 @@ def test_a_connection_to_a_port_nobody_listens_on_is_reset(tmp_path):
     else:
         pytest.fail("no client port makes the load balancer pick the other backend")
     packets = _read(result.write_pcap(tmp_path)[0])
-    data = [str(p[TCP].flags) for p in packets if TCP in p and p[TCP].sport == port or
-            TCP in p and p[TCP].dport == port]
+    data = [
+        str(p[TCP].flags) for p in packets if TCP in p and p[TCP].sport == port or TCP in p and p[TCP].dport == port
+    ]
     assert data == ["S", "RA"]
 
 
@@ -150,8 +164,24 @@ def test_cli_pcap_options(tmp_path, capsys):
     assert main(["ftp", "ftp-nat-seed", "--pcap", str(tmp_path / "ftp")]) == 0
     out = capsys.readouterr().out
     assert "pcap: wrote 6 files" in out and (tmp_path / "ftp" / "04-fw-wan.pcap").exists()
-    assert main(["trace", "ftp-nat-seed", "--from", "client", "--to", "193.211.10.27", "--dport", "21",
-                 "--reply", "--pcap", str(tmp_path / "trace")]) == 0
+    assert (
+        main(
+            [
+                "trace",
+                "ftp-nat-seed",
+                "--from",
+                "client",
+                "--to",
+                "193.211.10.27",
+                "--dport",
+                "21",
+                "--reply",
+                "--pcap",
+                str(tmp_path / "trace"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "trace" / "01-client-wan.pcap").exists()
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -165,14 +195,33 @@ def test_wireshark_reads_the_227_on_both_sides_and_flags_nothing(tmp_path):
     files = {p.name: p for p in result.write_pcap(tmp_path / "seed")}
     seen = {}
     for name in ("04-fw-wan.pcap", "05-fw-lan.pcap"):
-        seen[name] = _tshark(files[name], "-Y", "ftp.response.code == 227", "-T", "fields",
-                             "-e", "ftp.passive.ip", "-e", "ftp.passive.port").split()
+        seen[name] = _tshark(
+            files[name],
+            "-Y",
+            "ftp.response.code == 227",
+            "-T",
+            "fields",
+            "-e",
+            "ftp.passive.ip",
+            "-e",
+            "ftp.passive.port",
+        ).split()
     assert seen == {"04-fw-wan.pcap": ["193.211.10.27", "51976"], "05-fw-lan.pcap": ["192.168.1.32", "51976"]}
     tls = labkit.ftp_session(labkit.load_scenario("ftp-nat-ftps"))
     for path in [*files.values(), *tls.write_pcap(tmp_path / "tls")]:
         # bad checksums, sequence or ACK anomalies, malformed TLS records: none
-        assert _tshark(path, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y",
-                       "tcp.analysis.flags || _ws.expert.severity >= warning || _ws.malformed") == "", path
+        assert (
+            _tshark(
+                path,
+                "-o",
+                "ip.check_checksum:TRUE",
+                "-o",
+                "tcp.check_checksum:TRUE",
+                "-Y",
+                "tcp.analysis.flags || _ws.expert.severity >= warning || _ws.malformed",
+            )
+            == ""
+        ), path
     assert "Client Hello" in _tshark(tmp_path / "tls" / "01-client-wan.pcap")
 
 

@@ -45,8 +45,9 @@ def test_no_label_overlaps_anything_in_the_compare_view(name):
         on_reply, split = paths_part_at(before, after)
         shown = after.reply if on_reply else after
         # the compare panel's view: your settings over the flow as written; and the two side by side
-        overlay = network_picture(changed, after, ghost=before,
-                                  divergence=shown.hops[split].node if split is not None else None)
+        overlay = network_picture(
+            changed, after, ghost=before, divergence=shown.hops[split].node if split is not None else None
+        )
         side_by_side = comparison_picture(net, before, changed, after, ("as written", "with your settings"))
         assert collisions(overlay) == [], f"{name}: {source} -> {dst}"
         assert collisions(side_by_side) == [], f"{name}: {source} -> {dst}"
@@ -76,8 +77,8 @@ def test_placement_moves_a_label_off_a_taken_spot():
 def test_the_svg_pins_each_line_to_its_measured_width():
     picture = Picture(labels=[Label("nic", ("NLB NIC", "10.10.0.21/24"), 5, 5, 12)])
     svg = to_svg(picture)
-    assert f'textLength="{text_width("10.10.0.21/24", 12):.1f}"'.replace(".0\"", "\"") in svg
-    assert "font-size=\"12\"" in svg and "<text" in svg
+    assert f'textLength="{text_width("10.10.0.21/24", 12):.1f}"'.replace('.0"', '"') in svg
+    assert 'font-size="12"' in svg and "<text" in svg
 
 
 def test_text_is_at_least_11_px():
@@ -115,10 +116,13 @@ def test_the_rewritten_227_is_the_loudest_thing_in_the_ftp_diagram():
 def test_panels_draw_svg_not_images():
     from labkit.views import Flow
     from labkit.widgets import ComparePanel, FtpExplorer, HostPanel
+
     net = load_scenario("nlb-intranet")
-    for panel in (HostPanel(net, "web1", Flow("pc1", "10.10.0.100")),
-                  ComparePanel(net, "web1", Flow("pc1", "10.10.0.100")),
-                  FtpExplorer(load_scenario("ftp-nat-seed"))):
+    for panel in (
+        HostPanel(net, "web1", Flow("pc1", "10.10.0.100")),
+        ComparePanel(net, "web1", Flow("pc1", "10.10.0.100")),
+        FtpExplorer(load_scenario("ftp-nat-seed")),
+    ):
         value = panel.picture.image.value
         assert "<svg" in value and "<image" not in value and "data:image" not in value
 
@@ -137,6 +141,6 @@ def test_each_name_is_nearer_its_own_node_than_any_other(name):
         nodes = {m.id[5:]: m.box for m in picture.marks if m.id.startswith("node:")}
         for label in picture.labels:
             if label.id.startswith("node-label:"):
-                own = label.id[len("node-label:"):]
+                own = label.id[len("node-label:") :]
                 nearest = min(nodes, key=lambda n: (_gap(label.box, nodes[n]), n != own))
                 assert nearest == own, f"{name}: {source} -> {dst}: the name {own} sits nearest {nearest}"

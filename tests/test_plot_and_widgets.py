@@ -4,11 +4,10 @@ panels driven from Python (no display)."""
 import pytest
 
 from conftest import without_static_routes
-
 from labkit.model import run_command, select_route, trace
-from labkit.views import Flow, ftp_view, host_view
 from labkit.plot import comparison_picture, first_divergence, ftp_picture, lanes, network_picture, route_choice_rows
 from labkit.scenario import load_scenario
+from labkit.views import Flow, ftp_view, host_view
 
 WEAK_SEND = 'netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled'
 
@@ -82,8 +81,10 @@ def test_route_choice_table_says_why_the_winner_won():
 
 # --- widgets ----------------------------------------------------------------------------------
 
+
 def test_host_panel_weakhostsend_turns_the_blocked_reply_into_accepted():
     from labkit.widgets import HostPanel
+
     net = without_static_routes()
     member = trace(net, "pc1", "10.10.0.100").last_hop.node
     panel = HostPanel(net, member, Flow("pc1", "10.10.0.100"))
@@ -103,11 +104,14 @@ def test_host_panel_weakhostsend_turns_the_blocked_reply_into_accepted():
 
 def test_host_panel_keeps_the_last_good_picture_on_bad_input():
     from labkit.widgets import HostPanel
+
     net = without_static_routes()
     panel = HostPanel(net, "web1", Flow("pc1", "10.10.0.100"))
     good = panel.picture.image.value
     panel.gateways["private"].value = "10.0.0.300"
-    assert "expected an IPv4 gateway like 10.10.0.1, got &#x27;10.0.0.300&#x27;" in panel.gateway_errors["private"].value
+    assert (
+        "expected an IPv4 gateway like 10.10.0.1, got &#x27;10.0.0.300&#x27;" in panel.gateway_errors["private"].value
+    )
     panel.flow_to.value = "10.10.0.999"
     assert "expected an IPv4 destination" in panel.flow_error.value
     assert panel.picture.image.value == good
@@ -120,6 +124,7 @@ def test_host_panel_keeps_the_last_good_picture_on_bad_input():
 
 def test_ftp_explorer_shows_the_rewrite_then_the_tls_failure():
     from labkit.widgets import FtpExplorer
+
     explorer = FtpExplorer(load_scenario("ftp-nat-seed"))
     assert explorer.view.result.succeeded and "✔ SUCCESS" in explorer.outcome.value
     assert "(193,211,10,27,203,8)" in explorer.text.value
@@ -138,6 +143,7 @@ def test_ftp_explorer_shows_the_rewrite_then_the_tls_failure():
 
 def test_step_through_walks_hops_one_at_a_time():
     from labkit.widgets import StepThrough
+
     net = without_static_routes()
     stepper = StepThrough(net, trace(net, "pc1", "10.10.0.100", reply=True))
     assert stepper.update().startswith("request hop 1: pc1")
@@ -151,6 +157,7 @@ def test_step_through_walks_hops_one_at_a_time():
 
 def test_compare_panel_draws_both_sides():
     from labkit.widgets import ComparePanel
+
     net = without_static_routes()
     member = trace(net, "pc1", "10.10.0.100").last_hop.node
     panel = ComparePanel(net, member, Flow("pc1", "10.10.0.100"))
@@ -165,6 +172,7 @@ def test_compare_panel_draws_both_sides():
 
 def test_the_command_a_panel_shows_does_what_the_panel_did():
     from labkit.widgets import HostPanel
+
     net = without_static_routes()
     panel = HostPanel(net, "web1", Flow("pc1", "10.10.0.100"))
     panel.switches[("nlb", "weakhostsend")].value = True
@@ -185,33 +193,39 @@ def test_gateway_field_warns_like_windows_and_refuses_impossible_gateways():
     assert broadcast.network == net  # refused: the last valid settings stay
 
 
-@pytest.mark.parametrize("line,expected", [
-    ('netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled', "this box takes static routes"),
-    ("route print", "this box takes static routes"),
-    ("10.20.0.0/16 via 10.10.0.1 metric x", "metric must be a number from 1 to 9999, got 'x'"),
-    ("10.20.0.0/16 via 10.10.0.1 metric -5", "metric must be a number from 1 to 9999"),
-    ("10.20.0.0/16 via 10.10.0.1 on NLB NIC", 'an interface name with spaces needs quotes: on "NLB NIC"'),
-    ("10.20.0.0/16 via 10.10.0.1 on WAN", "no interface 'WAN'"),
-])
+@pytest.mark.parametrize(
+    "line,expected",
+    [
+        ('netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled', "this box takes static routes"),
+        ("route print", "this box takes static routes"),
+        ("10.20.0.0/16 via 10.10.0.1 metric x", "metric must be a number from 1 to 9999, got 'x'"),
+        ("10.20.0.0/16 via 10.10.0.1 metric -5", "metric must be a number from 1 to 9999"),
+        ("10.20.0.0/16 via 10.10.0.1 on NLB NIC", 'an interface name with spaces needs quotes: on "NLB NIC"'),
+        ("10.20.0.0/16 via 10.10.0.1 on WAN", "no interface 'WAN'"),
+    ],
+)
 def test_routes_box_messages(line, expected):
     view = host_view(without_static_routes(), "web1", Flow("pc1", "10.10.0.100"), routes=line)
     assert expected in view.errors["routes"], view.errors
 
 
 def test_routes_box_accepts_the_nic_label_in_quotes():
-    view = host_view(without_static_routes(), "web1", Flow("pc1", "10.10.0.100"),
-                     routes='10.20.0.0/16 via 10.10.0.1 on "NLB NIC"')
+    view = host_view(
+        without_static_routes(), "web1", Flow("pc1", "10.10.0.100"), routes='10.20.0.0/16 via 10.10.0.1 on "NLB NIC"'
+    )
     assert not view.errors and view.network.node("web1").routes[0].interface == "nlb"
 
 
 def test_router_switches_are_not_offered():
     from labkit.widgets import HostPanel
+
     panel = HostPanel(load_scenario("nlb-intranet"), "core", Flow("pc1", "10.10.0.100"))
     assert all(box.disabled for box in panel.switches.values())
 
 
 def test_ftp_explorer_settings_reach_every_backend_and_ccc_needs_tls():
     from labkit.widgets import FtpExplorer
+
     explorer = FtpExplorer(load_scenario("ftp-load-balancer"))
     explorer.passive.value = "60000-60009"
     assert "229" not in explorer.text.value and "(203,0,113,80,234,96)" in explorer.text.value  # 60000 = 234*256+96
@@ -224,6 +238,7 @@ def test_ftp_explorer_settings_reach_every_backend_and_ccc_needs_tls():
 
 def test_ftp_explorer_forward_box_starts_as_the_scenario_is_and_can_undo_it():
     from labkit.widgets import FtpExplorer
+
     explorer = FtpExplorer(load_scenario("ftp-nat-ftps-fixed"))
     assert explorer.forward.value is True and explorer.view.result.succeeded
     explorer.forward.value = False
@@ -244,6 +259,7 @@ def test_ftp_diagram_ends_a_dropped_connection_where_it_was_dropped():
 def test_compare_panel_marks_where_the_reply_paths_part():
     from labkit.plot.picture import boxes_overlap
     from labkit.widgets import ComparePanel
+
     net = without_static_routes()
     member = trace(net, "pc1", "10.10.0.100").last_hop.node
     panel = ComparePanel(net, member, Flow("pc1", "10.10.0.100"))

@@ -36,8 +36,10 @@ def test_environment_yml_installs_the_package_extras_the_makefile_installs():
 
 
 def test_import_labkit_stays_light():
-    code = ("import labkit, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'matplotlib','ipywidgets','IPython','jupyter_core','pydantic','yaml'}))")
+    code = (
+        "import labkit, sys; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'matplotlib','ipywidgets','IPython','jupyter_core','pydantic','yaml'}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -56,8 +58,9 @@ def test_notebooks_are_executed_with_one_kernel_and_no_widget_state():
                 assert cell["execution_count"] is not None, f"{path}: a code cell was not executed"
                 tags = cell.get("metadata", {}).get("tags", [])
                 assert "nbval-skip" not in tags, f"{path}: cells may not be skipped"
-                assert cell["outputs"] or "nbval-ignore-output" in tags or \
-                    not cell_prints(cell), f"{path}: a printing cell has no stored output"
+                assert cell["outputs"] or "nbval-ignore-output" in tags or not cell_prints(cell), (
+                    f"{path}: a printing cell has no stored output"
+                )
 
 
 def cell_prints(cell) -> bool:
@@ -71,9 +74,17 @@ def test_ci_runs_make_test_and_nbval_is_strict():
     assert "--nbval " in (ROOT / "Makefile").read_text()
 
 
-COURSE = ["00-start-here", "01-strong-vs-weak-host", "02-gateway-selection", "03-nlb-two-nics",
-          "04-ftp-active-passive", "05-ftp-nat-tls-load-balancers", "06-case-files", "07-your-own-server",
-          "08-troubleshooting-lab"]
+COURSE = [
+    "00-start-here",
+    "01-strong-vs-weak-host",
+    "02-gateway-selection",
+    "03-nlb-two-nics",
+    "04-ftp-active-passive",
+    "05-ftp-nat-tls-load-balancers",
+    "06-case-files",
+    "07-your-own-server",
+    "08-troubleshooting-lab",
+]
 
 
 def test_the_course_notebooks_exist():

@@ -3,15 +3,13 @@
 import os
 import subprocess
 import sys
-
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from labkit.model import (PROFILES, Disposition, Gateway, Interface, Network, Node, Route, profile,
-                          select_route, trace)
+from labkit.model import PROFILES, Disposition, Gateway, Interface, Network, Node, Route, profile, select_route, trace
 from labkit.model.routes import effective_metric
 
 VISTA_PLUS = [name for name, p in PROFILES.items() if p.host_model_configurable]
@@ -26,16 +24,26 @@ def routed_hosts(draw):
     """A host with two NICs (own subnets) and a handful of static routes via their routers."""
     os = profile(draw(st.sampled_from(VISTA_PLUS)))
     nics = (
-        Interface("a", "NIC A", "sa", (IPv4Interface("192.168.1.10/24"),),
-                  speed=draw(st.sampled_from([10, 100, 1000, 10000]))),
-        Interface("b", "NIC B", "sb", (IPv4Interface("192.168.2.10/24"),),
-                  metric=draw(st.one_of(st.none(), st.integers(1, 500)))),
+        Interface(
+            "a", "NIC A", "sa", (IPv4Interface("192.168.1.10/24"),), speed=draw(st.sampled_from([10, 100, 1000, 10000]))
+        ),
+        Interface(
+            "b",
+            "NIC B",
+            "sb",
+            (IPv4Interface("192.168.2.10/24"),),
+            metric=draw(st.one_of(st.none(), st.integers(1, 500))),
+        ),
     )
     routes = []
     for _ in range(draw(st.integers(1, 6))):
         # Destinations and metrics from small sets too, so that equal routes (ties) really occur.
-        net = draw(st.one_of(st.sampled_from(FEW_NETWORKS),
-                             st.builds(lambda a, p: IPv4Network((int(a), p), strict=False), addresses, prefixes)))
+        net = draw(
+            st.one_of(
+                st.sampled_from(FEW_NETWORKS),
+                st.builds(lambda a, p: IPv4Network((int(a), p), strict=False), addresses, prefixes),
+            )
+        )
         key = draw(st.sampled_from("ab"))
         gw = IPv4Address("192.168.1.1" if key == "a" else "192.168.2.1")
         routes.append(Route(net, gw, key, draw(st.one_of(st.sampled_from([1, 5, 10]), st.integers(1, 9999)))))
@@ -79,16 +87,25 @@ def test_a_faster_link_never_gets_a_higher_automatic_metric(name, s1, s2):
 
 def multihomed(n_nics: int, weak: bool, os="windows-2008r2"):
     """Host H with one NIC per segment; on each segment a sender that uses H as its gateway."""
-    nics = tuple(Interface(f"n{i}", f"NIC {i}", f"s{i}", (IPv4Interface(f"10.{i}.0.10/24"),),
-                           weakhostreceive=weak) for i in range(n_nics))
+    nics = tuple(
+        Interface(f"n{i}", f"NIC {i}", f"s{i}", (IPv4Interface(f"10.{i}.0.10/24"),), weakhostreceive=weak)
+        for i in range(n_nics)
+    )
     nodes = [Node("H", profile(os), nics)]
     for i in range(n_nics):
         sender_routes = tuple(
             Route(IPv4Network(f"10.{j}.0.10/32"), IPv4Address(f"10.{i}.0.10"), "lan", 1)
-            for j in range(n_nics) if j != i)
-        nodes.append(Node(f"S{i}", profile("windows-2008r2"),
-                          (Interface("lan", "lan", f"s{i}", (IPv4Interface(f"10.{i}.0.50/24"),)),),
-                          sender_routes))
+            for j in range(n_nics)
+            if j != i
+        )
+        nodes.append(
+            Node(
+                f"S{i}",
+                profile("windows-2008r2"),
+                (Interface("lan", "lan", f"s{i}", (IPv4Interface(f"10.{i}.0.50/24"),)),),
+                sender_routes,
+            )
+        )
     return Network(tuple(nodes))
 
 
@@ -106,10 +123,10 @@ def test_a_weak_host_accepts_its_addresses_on_any_interface_a_strong_one_only_on
 
 
 def two_nic_server(os, weak_nlb: bool, forwarding: bool):
-    nlb = Interface("nlb", "NLB NIC", "s1", (IPv4Interface("10.10.0.21/24"),),
-                    weakhostsend=weak_nlb, forwarding=forwarding)
-    mgmt = Interface("mgmt", "Mgmt NIC", "s2", (IPv4Interface("10.20.0.21/24"),),
-                     (Gateway(IPv4Address("10.20.0.1")),))
+    nlb = Interface(
+        "nlb", "NLB NIC", "s1", (IPv4Interface("10.10.0.21/24"),), weakhostsend=weak_nlb, forwarding=forwarding
+    )
+    mgmt = Interface("mgmt", "Mgmt NIC", "s2", (IPv4Interface("10.20.0.21/24"),), (Gateway(IPv4Address("10.20.0.1")),))
     return Node("H", profile(os), (nlb, mgmt))
 
 
@@ -117,9 +134,14 @@ def two_nic_server(os, weak_nlb: bool, forwarding: bool):
 @given(st.sampled_from(VISTA_PLUS), st.booleans(), st.booleans(), addresses)
 def test_strong_host_send_never_leaves_by_a_nic_that_does_not_own_the_source(os, weak, fwd, dst):
     h = two_nic_server(os, weak, fwd)
-    router = Node("R", profile("linux"), (
-        Interface("a", "a", "s1", (IPv4Interface("10.10.0.1/24"),), forwarding=True),
-        Interface("b", "b", "s2", (IPv4Interface("10.20.0.1/24"),), forwarding=True)))
+    router = Node(
+        "R",
+        profile("linux"),
+        (
+            Interface("a", "a", "s1", (IPv4Interface("10.10.0.1/24"),), forwarding=True),
+            Interface("b", "b", "s2", (IPv4Interface("10.20.0.1/24"),), forwarding=True),
+        ),
+    )
     result = trace(Network((h, router)), "H", dst, src="10.10.0.21")
     first = result.hops[0]
     if first.out_iface is not None and first.out_iface != "nlb":
@@ -130,9 +152,19 @@ def test_strong_host_send_never_leaves_by_a_nic_that_does_not_own_the_source(os,
 
 def test_traces_are_the_same_in_every_process():
     """No hash seed, dict order or clock leaks into a trace (nbval compares them as text)."""
-    code = ("import labkit; net = labkit.load_scenario('nlb-inconsistent-nodes');"
-            "print('\\n'.join(str(labkit.trace(net, pc, '10.10.0.100', reply=True)) "
-            "for pc in ('pc1', 'pc2', 'pc3', 'pc4')))")
-    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    code = (
+        "import labkit; net = labkit.load_scenario('nlb-inconsistent-nodes');"
+        "print('\\n'.join(str(labkit.trace(net, pc, '10.10.0.100', reply=True)) "
+        "for pc in ('pc1', 'pc2', 'pc3', 'pc4')))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
     assert len(outputs) == 1 and "STRONG_SEND_BLOCKED" in outputs.pop()

@@ -50,8 +50,12 @@ def test_notebooks_use_only_the_public_vocabulary(path):
 
 def test_the_checker_finds_a_private_import():
     tree = ast.parse("from labkit.model.ftp_protocol import parse_227\nimport labkit.scenario\nlabkit.model.trace")
-    assert _private_uses(tree) == ["from labkit.model.ftp_protocol import …", "labkit.parse_227 is not exported",
-                                   "import labkit.scenario", "labkit.model"]
+    assert _private_uses(tree) == [
+        "from labkit.model.ftp_protocol import …",
+        "labkit.parse_227 is not exported",
+        "import labkit.scenario",
+        "labkit.model",
+    ]
 
 
 def test_every_exported_name_resolves_in_a_fresh_interpreter():

@@ -7,9 +7,22 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 import pytest
 
-from labkit.model import (CommandError, Disposition, Gateway, Interface, Node, Route,
-                          netsh_show_route, profile, registry_value, restart, route_print,
-                          run_command, select_route, trace)
+from labkit.model import (
+    CommandError,
+    Disposition,
+    Gateway,
+    Interface,
+    Node,
+    Route,
+    netsh_show_route,
+    profile,
+    registry_value,
+    restart,
+    route_print,
+    run_command,
+    select_route,
+    trace,
+)
 from labkit.model.routes import GATEWAY_ERROR, MASK_ERROR
 
 A = IPv4Address
@@ -28,6 +41,7 @@ def first_route(t):
 
 
 # --- Topology N: NLB dual NIC ---------------------------------------------------------------
+
 
 def test_N1_same_subnet_client_reply_leaves_nlb_nic_on_link(topology_n):
     request, reply = reply_of(topology_n, "C1")
@@ -72,8 +86,9 @@ def test_N5_weakhostsend_on_nlb_nic_same_path_as_N4(topology_n):
     weak = reply_of(topology_n.with_interface("H", "nlb", weakhostsend=True), "C2")[1]
     fwd = reply_of(topology_n.with_interface("H", "nlb", forwarding=True), "C2")[1]
     _leaves_mgmt_via_router(weak)
-    assert [(h.node, h.in_iface, h.out_iface) for h in weak.hops] == \
-        [(h.node, h.in_iface, h.out_iface) for h in fwd.hops]
+    assert [(h.node, h.in_iface, h.out_iface) for h in weak.hops] == [
+        (h.node, h.in_iface, h.out_iface) for h in fwd.hops
+    ]
 
 
 def test_N6_weakhostsend_on_mgmt_nic_only_does_not_help(topology_n):
@@ -83,8 +98,7 @@ def test_N6_weakhostsend_on_mgmt_nic_only_does_not_help(topology_n):
 
 
 def test_N7_static_route_on_nlb_nic_fixes_reply(topology_n):
-    h, answer = run_command(topology_n.node("H"),
-                            'netsh interface ipv4 add route 10.30.0.0/16 "NLB NIC" 10.10.0.1')
+    h, answer = run_command(topology_n.node("H"), 'netsh interface ipv4 add route 10.30.0.0/16 "NLB NIC" 10.10.0.1')
     assert answer == "Ok."
     _, reply = reply_of(topology_n.with_node(h), "C2")
     assert reply.accepted
@@ -128,6 +142,7 @@ def test_N11_frame_delivered_to_mgmt_nic_strong_receive(topology_n):
 
 # --- Topology R: receive side ------------------------------------------------------------
 
+
 def test_R1_2008_defaults_drop(topology_r):
     result = trace(topology_r, "S", "192.168.2.10")
     assert result.disposition is Disposition.STRONG_RECEIVE_DROPPED
@@ -149,9 +164,17 @@ def test_R5_windows_2003_accepts(topology_r):
 
 # --- Topology M: metrics and table mechanics -------------------------------------------------
 
+
 def nic(key, address, gateways=(), speed=1000.0, metric=None):
-    return Interface(key, key.upper(), f"seg-{key}", (IPv4Interface(address),),
-                     tuple(Gateway(A(g), m) for g, m in gateways), metric=metric, speed=speed)
+    return Interface(
+        key,
+        key.upper(),
+        f"seg-{key}",
+        (IPv4Interface(address),),
+        tuple(Gateway(A(g), m) for g, m in gateways),
+        metric=metric,
+        speed=speed,
+    )
 
 
 def host(os="windows-2008r2", interfaces=(), routes=(), binding_order=()):
@@ -161,9 +184,13 @@ def host(os="windows-2008r2", interfaces=(), routes=(), binding_order=()):
 def test_M1_longest_prefix_beats_metric():
     a = nic("a", "192.168.1.10/24", metric=10)
     b = nic("b", "192.168.2.10/24", metric=44)
-    node = host(interfaces=(a, b), routes=(
-        Route(IPv4Network("10.0.0.0/8"), A("192.168.1.1"), "a", 1),
-        Route(IPv4Network("10.30.0.0/16"), A("192.168.2.1"), "b", 256)))
+    node = host(
+        interfaces=(a, b),
+        routes=(
+            Route(IPv4Network("10.0.0.0/8"), A("192.168.1.1"), "a", 1),
+            Route(IPv4Network("10.30.0.0/16"), A("192.168.2.1"), "b", 256),
+        ),
+    )
     choice = select_route(node, A("10.30.1.1"))
     assert [c.metric for c in choice.candidates] == [300, 11]
     assert choice.winner.route.interface == "b"
@@ -215,8 +242,9 @@ def test_M8_route_add_mask_invalid():
     with pytest.raises(CommandError) as err:
         run_command(node, "route ADD 157.0.0.0 MASK 155.0.0.0 157.55.80.1 IF 1")
     assert err.value.message == MASK_ERROR  # Windows's text; str() adds the kit's hint
-    assert err.value.message == ("The route addition failed: The specified mask parameter is invalid. "
-                              "(Destination & Mask) != Destination.")
+    assert err.value.message == (
+        "The route addition failed: The specified mask parameter is invalid. (Destination & Mask) != Destination."
+    )
 
 
 def test_M9_route_add_gateway_not_on_local_subnet():
@@ -224,8 +252,10 @@ def test_M9_route_add_gateway_not_on_local_subnet():
     with pytest.raises(CommandError) as err:
         run_command(node, "route add 10.41.0.0 mask 255.255.0.0 10.99.0.1")
     assert err.value.message == GATEWAY_ERROR  # Windows's text; str() adds the kit's hint
-    assert err.value.message.startswith("The route addition failed: Either the interface index is wrong "
-                                     "or the gateway does not lie on the same network as the interface.")
+    assert err.value.message.startswith(
+        "The route addition failed: Either the interface index is wrong "
+        "or the gateway does not lie on the same network as the interface."
+    )
 
 
 def test_M10_persistent_route_survives_restart():
@@ -264,8 +294,14 @@ Network Destination        Netmask          Gateway       Interface  Metric
 
 
 def m12_node():
-    lan = Interface("lan", "Local Area Connection", "lan", (IPv4Interface("192.168.23.154/24"),),
-                    (Gateway(A("192.168.23.1")),), speed=1000)
+    lan = Interface(
+        "lan",
+        "Local Area Connection",
+        "lan",
+        (IPv4Interface("192.168.23.154/24"),),
+        (Gateway(A("192.168.23.1")),),
+        speed=1000,
+    )
     return Node("srv", profile("windows-2008"), (lan,))
 
 
@@ -275,7 +311,8 @@ def test_M12_route_print_matches_2008_capture():
     assert active == M12_ACTIVE_ROUTES
     assert printed.split("Persistent Routes:\n")[1].splitlines()[:2] == [
         "  Network Address          Netmask  Gateway Address  Metric",
-        "          0.0.0.0          0.0.0.0     192.168.23.1  Default"]
+        "          0.0.0.0          0.0.0.0     192.168.23.1  Default",
+    ]
 
 
 def test_M13_netsh_show_route_shows_route_metric_only():
@@ -289,8 +326,9 @@ def test_M14_binding_order_does_not_change_routing_on_2008():
     a = nic("a", "192.168.1.10/24", [("192.168.1.1", None)])
     b = nic("b", "192.168.2.10/24", [("192.168.2.1", None)])
     for dst in ("8.8.8.8", "192.168.2.77"):
-        choices = [select_route(host(interfaces=(a, b), binding_order=order), A(dst))
-                   for order in (("a", "b"), ("b", "a"))]
+        choices = [
+            select_route(host(interfaces=(a, b), binding_order=order), A(dst)) for order in (("a", "b"), ("b", "a"))
+        ]
         assert choices[0] == choices[1]
         assert choices[0].tie_broken_by is None
     assert select_route(host(interfaces=(a, b)), A("8.8.8.8")).tie  # still reported as a tie

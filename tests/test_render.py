@@ -53,9 +53,13 @@ def _verdict():
 
 def _results():
     net = load_scenario("nlb-intranet")
-    return [trace(net, "pc1", "10.10.0.21", reply=True), ftp_session(load_scenario("ftp-nat-ftps")),
-            select_route(net.node("web1"), IPv4Address("10.20.5.5")),
-            _verdict(), preflight(load_layout(CASES / "restore-boot-disk-too-small.yaml"))]
+    return [
+        trace(net, "pc1", "10.10.0.21", reply=True),
+        ftp_session(load_scenario("ftp-nat-ftps")),
+        select_route(net.node("web1"), IPv4Address("10.20.5.5")),
+        _verdict(),
+        preflight(load_layout(CASES / "restore-boot-disk-too-small.yaml")),
+    ]
 
 
 def test_the_text_of_a_trace_is_the_renderers():
@@ -63,13 +67,15 @@ def test_the_text_of_a_trace_is_the_renderers():
     result = trace(net, "pc1", "10.10.0.100", reply=True)
     assert str(result) == render.trace_text(result)
     assert result.lines("  ") == render.trace_lines(result, "  ")
-    assert str(result).splitlines()[-len(result.reply.lines("  ")):] == result.reply.lines("  ")
+    assert str(result).splitlines()[-len(result.reply.lines("  ")) :] == result.reply.lines("  ")
 
 
 def test_step_through_pages_and_the_trace_share_hop_and_step_lines():
     pytest.importorskip("ipywidgets")
-    from labkit.widgets import StepThrough
     from test_edge_cases import SAME_SUBNET_WITH_MONITOR
+
+    from labkit.widgets import StepThrough
+
     net = parse_scenario(SAME_SUBNET_WITH_MONITOR)
     result = trace(net, "web1", "10.10.0.98", reply=True)
     pages = StepThrough(net, result).items
@@ -95,7 +101,7 @@ def test_html_escapes_what_scenarios_contain_and_shows_the_disposition():
     assert {tag for tag, _ in page.tags} <= {"div", "span", "b", "ol", "ul", "li"}
     shown = "".join(page.text)
     assert result.disposition.value == "NO_ROUTE" and "NO_ROUTE" in shown
-    assert '<script>alert(1)</script>' in shown  # the learner reads the label as typed
+    assert "<script>alert(1)</script>" in shown  # the learner reads the label as typed
     for step in (s for hop in result.hops for s in hop.steps):
         assert str(step.detail) in shown
 
@@ -154,6 +160,7 @@ def test_route_choice_text_with_the_node_uses_its_labels():
 def test_import_labkit_does_not_load_the_renderer():
     import subprocess
     import sys
+
     code = "import sys, labkit; labkit.trace; print('labkit.render' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

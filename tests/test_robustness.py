@@ -46,16 +46,19 @@ def written(tmp_path, text: str, name: str = "s.yaml") -> Path:
 @pytest.fixture
 def quick():
     """A block that must finish well inside a second or two (the slow paths took 7-115 s)."""
+
     class Clock:
         def __enter__(self):
             self.start = time.perf_counter()
 
         def __exit__(self, *exc):
             self.seconds = time.perf_counter() - self.start
+
     return Clock()
 
 
 # --- item 6: one LabkitError base, --debug, the public vocabulary -----------------------------
+
 
 def test_every_error_the_kit_raises_about_input_is_a_labkit_error_and_keeps_its_old_base():
     from labkit.cases.restore import LayoutError
@@ -66,8 +69,20 @@ def test_every_error_the_kit_raises_about_input_is_a_labkit_error_and_keeps_its_
     from labkit.model.ftp import FtpError
     from labkit.model.ftp_protocol import FtpSyntaxError
     from labkit.model.routes import RouteRefused
-    for error in (ScenarioError, CommandError, TraceError, FtpError, FtpSyntaxError, DcdiagInputError, LayoutError,
-                  ConsoleError, ImportInputError, RouteRefused, AnswerFormatError):
+
+    for error in (
+        ScenarioError,
+        CommandError,
+        TraceError,
+        FtpError,
+        FtpSyntaxError,
+        DcdiagInputError,
+        LayoutError,
+        ConsoleError,
+        ImportInputError,
+        RouteRefused,
+        AnswerFormatError,
+    ):
         assert issubclass(error, LabkitError) and issubclass(error, ValueError), error
     assert labkit.LabkitError is LabkitError
 
@@ -83,6 +98,7 @@ def test_a_kit_error_exits_2_in_one_line_and_debug_adds_the_traceback(capsys):
 
 def test_a_bug_exits_1_asking_for_a_report_and_debug_shows_where(capsys, monkeypatch):
     import labkit.cli as cli
+
     monkeypatch.setattr(cli, "cmd_validate", lambda args: {}["bug"])
     code, out, err = run(capsys, "validate", "nlb-intranet")
     assert code == 1 and err.count("\n") == 1 and "please report it" in err and "--debug" in err
@@ -91,12 +107,20 @@ def test_a_bug_exits_1_asking_for_a_report_and_debug_shows_where(capsys, monkeyp
 
 
 def test_labkit_exports_what_the_notebooks_use_and_load_checks_works_in_a_fresh_interpreter(tmp_path):
-    code = ("import labkit\n"
-            "net, checks = labkit.load_checks('nlb-intranet')\n"
-            "print(len(checks) > 0, labkit.scenario.load_checks is not None)\n"
-            "print(labkit.shipped_file('cases', 'dcdiag-seed.txt').name)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True,
-                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    code = (
+        "import labkit\n"
+        "net, checks = labkit.load_checks('nlb-intranet')\n"
+        "print(len(checks) > 0, labkit.scenario.load_checks is not None)\n"
+        "print(labkit.shipped_file('cases', 'dcdiag-seed.txt').name)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert out.stdout.split() == ["True", "True", "dcdiag-seed.txt"]
     for name in ("load_checks", "warnings", "shipped_file", "LabkitError"):
         assert name in labkit.__all__
@@ -106,6 +130,7 @@ def test_labkit_exports_what_the_notebooks_use_and_load_checks_works_in_a_fresh_
 
 def test_warnings_are_problem_objects_with_path_message_and_dialog():
     from labkit.model import Problem
+
     found = labkit.warnings(load_scenario("nlb-same-subnet"))
     assert found and all(isinstance(p, Problem) for p in found)
     assert all(p.path and p.message and p.severity == "warning" for p in found)
@@ -113,6 +138,7 @@ def test_warnings_are_problem_objects_with_path_message_and_dialog():
 
 
 # --- item 10: tracebacks on bad input ---------------------------------------------------------
+
 
 def test_a_complex_yaml_key_is_one_line_naming_the_line(tmp_path, capsys):
     path = written(tmp_path, NLB.replace("name: nlb-intranet", "name: nlb-intranet\n? [a, b]\n: 1", 1))
@@ -123,8 +149,12 @@ def test_a_complex_yaml_key_is_one_line_naming_the_line(tmp_path, capsys):
 def test_an_integer_of_thousands_of_digits_is_refused_not_a_traceback(tmp_path, capsys, where):
     huge = "9" * 5000
     if where == "metric":
-        path = written(tmp_path, NLB.replace("metric: 1\n", f"metric: {huge}\n", 1) if "metric: 1\n" in NLB
-                       else NLB.replace("    interfaces:\n", f"    dead_gateway_detection: {huge}\n    interfaces:\n", 1))
+        path = written(
+            tmp_path,
+            NLB.replace("metric: 1\n", f"metric: {huge}\n", 1)
+            if "metric: 1\n" in NLB
+            else NLB.replace("    interfaces:\n", f"    dead_gateway_detection: {huge}\n    interfaces:\n", 1),
+        )
         assert "digits" in one_line_error(capsys, "validate", str(path))
     elif where == "dcdiag problem":
         report = parse_dcdiag(f"Starting test: VerifyEnterpriseReferences\n[{huge}] Problem: x\n")
@@ -148,6 +178,7 @@ def test_a_scenario_name_over_255_bytes_is_one_line(capsys):
 
 # --- item 11: hangs and memory ----------------------------------------------------------------
 
+
 def _bomb(levels: int = 8) -> str:
     lines = ['b0: &b0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"b{i}: &b{i} [" + ", ".join([f"*b{i - 1}"] * 9) + "]" for i in range(1, levels + 1)]
@@ -163,17 +194,23 @@ def test_an_alias_bomb_is_refused_at_once(where, quick):
     if where in target:
         text = f"name: bomb\nx-anchors:\n    {anchors}\n{target[where]}\n"
     elif where == "addresses":
-        text = f"name: bomb\nx-anchors:\n    {anchors}\nnodes:\n  h:\n    interfaces:\n      a:\n        addresses: *b8\n"
+        text = (
+            f"name: bomb\nx-anchors:\n    {anchors}\nnodes:\n  h:\n    interfaces:\n      a:\n        addresses: *b8\n"
+        )
     else:
-        text = (f"name: bomb\nx-anchors:\n    {anchors}\nnodes: {yaml.safe_dump(raw['nodes'], default_flow_style=True)}"
-                f"clusters:\n  web:\n    ip: 10.10.0.100\n    members: *b8\n")
+        text = (
+            f"name: bomb\nx-anchors:\n    {anchors}\nnodes: {yaml.safe_dump(raw['nodes'], default_flow_style=True)}"
+            f"clusters:\n  web:\n    ip: 10.10.0.100\n    members: *b8\n"
+        )
     with quick, pytest.raises(ScenarioError, match="values once its aliases"):
         parse_scenario(text)
     assert quick.seconds < 1
 
 
 def test_an_alias_bomb_in_a_restore_layout_is_refused_at_once(tmp_path, quick):
-    path = written(tmp_path, f"x:\n    {_bomb().replace(chr(10), chr(10) + '    ')}\nbackup: *b8\ntarget: []\n", "l.yaml")
+    path = written(
+        tmp_path, f"x:\n    {_bomb().replace(chr(10), chr(10) + '    ')}\nbackup: *b8\ntarget: []\n", "l.yaml"
+    )
     with quick, pytest.raises(ScenarioError, match="aliases"):
         load_layout(path)
     assert quick.seconds < 1
@@ -223,10 +260,16 @@ def test_echoed_values_are_cut_short(tmp_path, capsys):
 
 def test_panel_fields_are_bounded_and_never_echo_a_whole_paste(quick):
     from labkit.views import Flow, host_view
+
     net = load_scenario("nlb-intranet")
     with quick:
-        view = host_view(net, "web1", Flow("pc1", "10.10.0.100"), gateways={"nlb": "10.0.0.1, " * 100_000},
-                         routes="10.40.0.0/16 via 10.10.0.1\n" * 100_000)
+        view = host_view(
+            net,
+            "web1",
+            Flow("pc1", "10.10.0.100"),
+            gateways={"nlb": "10.0.0.1, " * 100_000},
+            routes="10.40.0.0/16 via 10.10.0.1\n" * 100_000,
+        )
     assert "gateway:nlb" in view.errors and "routes" in view.errors and quick.seconds < 1
     junk = host_view(net, "web1", Flow("pc1", "10.10.0.100"), gateways={"nlb": "x" * 400})
     assert len(junk.errors["gateway:nlb"]) < 200
@@ -234,9 +277,11 @@ def test_panel_fields_are_bounded_and_never_echo_a_whole_paste(quick):
 
 # --- item 12: panels and graders --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("address", ["0.0.0.0", "127.0.0.1", "224.0.0.5", "255.255.255.255", "192.168.1.0"])
 def test_ftp_view_refuses_an_external_address_no_client_can_reach(address):
     from labkit.views import ftp_view
+
     net = load_scenario("ftp-nat-seed")
     view = ftp_view(net, net.ftp.settings, external_address=address)
     assert "external_address" in view.errors and address in view.errors["external_address"]
@@ -254,22 +299,31 @@ def test_validate_refuses_such_an_external_address_naming_file_and_key(tmp_path,
 
 @pytest.mark.parametrize("answer", [193, True, None, ("0.0.0.0", True), ("224.0.0.1", True), "huge int"])
 def test_the_ftp_fix_grader_answers_odd_answers(answer):
-    answer = 10 ** 5000 if answer == "huge int" else answer
+    answer = 10**5000 if answer == "huge int" else answer
     feedback = labkit.course.exercises()["05.2"].grade(answer)
     assert not feedback.passed and str(feedback)
 
 
 def test_grade_commands_reports_a_change_that_makes_a_destination_a_network_address():
     from labkit.checks import grade_commands
+
     net = load_scenario("gateway-choice")
-    result = grade_commands(net, "H", ["route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1"], name="x",
-                            flows=[("H", "10.50.0.0")], hint="h", right="r")
+    result = grade_commands(
+        net,
+        "H",
+        ["route -p add 10.50.0.0 mask 255.255.0.0 192.168.1.1"],
+        name="x",
+        flows=[("H", "10.50.0.0")],
+        hint="h",
+        right="r",
+    )
     assert not result.passed and "cannot be sent" in result.message
 
 
 def test_arabic_indic_digits_are_not_ports_or_metrics():
     from labkit.model.ports import PortRange
     from labkit.views import ftp_view
+
     with pytest.raises(ValueError):
         PortRange.parse("٣-٥")
     net = load_scenario("ftp-nat-seed")
@@ -282,10 +336,13 @@ def test_arabic_indic_digits_are_not_ports_or_metrics():
 
 # --- item 13: round trip, keys with newlines, the file in node errors ------------------------
 
+
 def test_to_yaml_round_trips_a_linux_router_with_static_routes():
-    net = parse_scenario("name: lx\nnodes:\n  r1:\n    role: router\n    interfaces:\n"
-                         "      a: {addresses: [10.0.0.1/24]}\n"
-                         "    routes:\n      - {destination: 10.9.0.0/16, gateway: 10.0.0.254}\n")
+    net = parse_scenario(
+        "name: lx\nnodes:\n  r1:\n    role: router\n    interfaces:\n"
+        "      a: {addresses: [10.0.0.1/24]}\n"
+        "    routes:\n      - {destination: 10.9.0.0/16, gateway: 10.0.0.254}\n"
+    )
     assert net.node("r1").routes[0].metric == 0
     assert parse_scenario(to_yaml(net)) == net
 
@@ -302,6 +359,7 @@ def test_trace_from_an_unknown_node_names_the_file(tmp_path, capsys):
 
 
 # --- item 14: shipped names stay in the package; no file content echoed -----------------------
+
 
 def test_a_shipped_name_cannot_escape_the_package(tmp_path, monkeypatch, capsys):
     outside = written(tmp_path, NLB, "x.yaml")
@@ -320,8 +378,13 @@ def test_a_file_that_is_not_a_scenario_is_never_echoed(tmp_path, capsys):
 
 def test_build_course_refuses_the_current_folder(tmp_path):
     (tmp_path / "keep.txt").write_text("mine")
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "build_course.py"), "--skip-check", "--out", "."],
-                          capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_course.py"), "--skip-check", "--out", "."],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode != 0 and "Refusing" in done.stderr and (tmp_path / "keep.txt").read_text() == "mine"
 
 
@@ -333,6 +396,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 def notebook_sections(path: Path) -> list[tuple[str, list[dict]]]:
     """A notebook cut at each '## ' heading: (heading, its code cells)."""
     import json
+
     out = []
     for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
         text = "".join(cell["source"])

@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from labkit.model import Disposition, profile, run_command, trace
 from conftest import DATA, without_static_routes
+from labkit.model import Disposition, profile, run_command, trace
 from labkit.scenario import SCENARIO_DIR, load_scenario, parse_scenario, shipped_scenarios, to_yaml
 
 REMEDIES = {
@@ -16,8 +16,7 @@ REMEDIES = {
 
 def test_the_five_designs_from_the_seed_are_shipped_with_descriptions():
     names = shipped_scenarios()
-    for expected in ("nlb-intranet", "nlb-internet", "nlb-same-subnet", "nlb-three-nics",
-                     "nlb-inconsistent-nodes"):
+    for expected in ("nlb-intranet", "nlb-internet", "nlb-same-subnet", "nlb-three-nics", "nlb-inconsistent-nodes"):
         assert expected in names
     for name in names:
         net = load_scenario(name)
@@ -186,15 +185,14 @@ nodes:
     assert result.disposition is Disposition.LOOP
 
 
-
-
 def test_host_routes_only_with_forwarding_on_the_arrival_nic():
     net = load_scenario(DATA / "not-a-router.yaml")
     blocked = trace(net, "S", "10.2.0.30")
     assert blocked.disposition is Disposition.NOT_FORWARDED
-    assert 'forwarding=enabled' in blocked.hint and '"a"' in blocked.hint
-    assert trace(net.with_interface("H", "b", forwarding=True), "S", "10.2.0.30").disposition \
-        is Disposition.NOT_FORWARDED
+    assert "forwarding=enabled" in blocked.hint and '"a"' in blocked.hint
+    assert (
+        trace(net.with_interface("H", "b", forwarding=True), "S", "10.2.0.30").disposition is Disposition.NOT_FORWARDED
+    )
     routed = trace(net.with_interface("H", "a", forwarding=True), "S", "10.2.0.30")
     assert routed.accepted and [h.node for h in routed.hops] == ["S", "H", "T"]
 

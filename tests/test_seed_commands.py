@@ -49,27 +49,35 @@ TYPOGRAPHIC = {
     SEED_COMMAND_LINES[2]: ("nlb-intranet", 'netsh interface ipv4 add route 10.30.0.0/16 "NLB NIC" 10.10.0.1'),
     SEED_COMMAND_LINES[3]: ("nlb-intranet", 'netsh interface ipv4 add route 10.20.0.0/16 "NLB NIC" 10.10.0.1'),
     SEED_COMMAND_LINES[8]: ("nlb-intranet", 'netsh interface ipv4 set interface "NLB NIC" forwarding=enabled'),
-    SEED_COMMAND_LINES[11]: ("nlb-internet",
-                             'netsh interface ipv4 add route 10.20.0.0/16 "PRIVATE NIC" 172.16.2.1'),
+    SEED_COMMAND_LINES[11]: ("nlb-internet", 'netsh interface ipv4 add route 10.20.0.0/16 "PRIVATE NIC" 172.16.2.1'),
 }
 # Refused because the name has a space and no quotes: (the command the hint gives, interface, switch).
 UNQUOTED = {
-    SEED_COMMAND_LINES[4]: ('netsh interface ipv4 set interface "Private NIC" weakhostsend=enabled',
-                            "private", "weakhostsend"),
-    SEED_COMMAND_LINES[5]: ('netsh interface ipv4 set interface "Private NIC" weakhostreceive=enabled',
-                            "private", "weakhostreceive"),
-    SEED_COMMAND_LINES[6]: ('netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled',
-                            "nlb", "weakhostsend"),
-    SEED_COMMAND_LINES[7]: ('netsh interface ipv4 set interface "NLB NIC" weakhostreceive=enabled',
-                            "nlb", "weakhostreceive"),
+    SEED_COMMAND_LINES[4]: (
+        'netsh interface ipv4 set interface "Private NIC" weakhostsend=enabled',
+        "private",
+        "weakhostsend",
+    ),
+    SEED_COMMAND_LINES[5]: (
+        'netsh interface ipv4 set interface "Private NIC" weakhostreceive=enabled',
+        "private",
+        "weakhostreceive",
+    ),
+    SEED_COMMAND_LINES[6]: ('netsh interface ipv4 set interface "NLB NIC" weakhostsend=enabled', "nlb", "weakhostsend"),
+    SEED_COMMAND_LINES[7]: (
+        'netsh interface ipv4 set interface "NLB NIC" weakhostreceive=enabled',
+        "nlb",
+        "weakhostreceive",
+    ),
 }
 SHOW_VERBOSE = SEED_COMMAND_LINES[9]
 # netsh's own message for a word it cannot use (public console captures). The notes' names
 # without quotes put "NIC" where `forwarding=` expects enabled or disabled.
-NOT_VALID_NIC = ("'NIC' is not a valid argument for this command. "
-                 "The syntax supplied for this command is not valid. Check help for the correct syntax.")
-STATIC_ROUTES = {"nlb-intranet": ("10.30.0.0", "10.20.0.0"), "nlb-internet": ("10.20.0.0",),
-                 "nlb-same-subnet": ()}
+NOT_VALID_NIC = (
+    "'NIC' is not a valid argument for this command. "
+    "The syntax supplied for this command is not valid. Check help for the correct syntax."
+)
+STATIC_ROUTES = {"nlb-intranet": ("10.30.0.0", "10.20.0.0"), "nlb-internet": ("10.20.0.0",), "nlb-same-subnet": ()}
 
 
 def before_the_routes(name):
@@ -151,8 +159,11 @@ def test_seed_typographic_quotes_are_refused_and_the_hint_is_the_straight_quoted
     else:
         [route] = web1.routes
         destination, label, gateway = fixed.split()[5], fixed.split('"')[1], fixed.split()[-1]
-        assert (str(route.destination), web1.interface(route.interface).label, str(route.gateway)) == \
-            (destination, label, gateway)
+        assert (str(route.destination), web1.interface(route.interface).label, str(route.gateway)) == (
+            destination,
+            label,
+            gateway,
+        )
         assert route.persistent and route.metric == 256  # netsh's default route metric
 
 
@@ -199,8 +210,7 @@ def test_seed_show_interface_l_verbose_prints_each_nic_verbose_block():
         assert "Weak Host Sends                    : disabled" in block.splitlines()
         assert "Weak Host Receives                 : disabled" in block.splitlines()
         assert "Forwarding                         : disabled" in block.splitlines()
-    _, after = apply_command(apply_command(net, "web1", UNQUOTED[SEED_COMMAND_LINES[6]][0])[0], "web1",
-                             SHOW_VERBOSE)
+    _, after = apply_command(apply_command(net, "web1", UNQUOTED[SEED_COMMAND_LINES[6]][0])[0], "web1", SHOW_VERBOSE)
     nlb = after.split("\nInterface NLB NIC Parameters\n")[1].split("\n\n")[0]
     assert "Weak Host Sends                    : enabled" in nlb.splitlines()
 

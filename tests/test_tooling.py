@@ -37,8 +37,10 @@ def _model_contract() -> dict:
 
 
 def test_import_labkit_loads_no_part_of_the_kit_until_a_name_is_used():
-    code = ("import sys, labkit; before = sorted(sys.modules); labkit.trace; labkit.run_console\n"
-            "print(' '.join(before)); print(' '.join(sorted(sys.modules)))")
+    code = (
+        "import sys, labkit; before = sorted(sys.modules); labkit.trace; labkit.run_console\n"
+        "print(' '.join(before)); print(' '.join(sorted(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, check=True)
     before, after = (set(line.split()) for line in out.stdout.splitlines())
     assert {m for m in before if m.startswith("labkit")} == {"labkit", "labkit.errors"}
@@ -52,6 +54,7 @@ def test_every_public_name_of_labkit_resolves():
         assert getattr(labkit, name) is not None, name
         assert name in dir(labkit), name
     from labkit import ConsoleResult, Network, Trace, course, run_console, trace  # noqa: F401 (the names resolve)
+
     with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
         labkit.not_a_name  # noqa: B018 (the lookup is the test)
 
@@ -65,8 +68,11 @@ def test_the_layering_contracts_are_kept():
 
 def test_the_model_contract_names_every_part_of_labkit_above_the_model():
     below = {"model", "errors"}
-    parts = {p.stem for p in (ROOT / "labkit").iterdir()
-             if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()}
+    parts = {
+        p.stem
+        for p in (ROOT / "labkit").iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()
+    }
     forbidden = set(_model_contract()["forbidden_modules"])
     assert {f"labkit.{part}" for part in parts - below} <= forbidden
     assert {"os", "io", "pathlib", "subprocess", "socket", "yaml", "pydantic", "ipywidgets", "matplotlib"} <= forbidden

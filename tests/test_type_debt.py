@@ -20,21 +20,35 @@ from labkit.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 MYPY = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
-PAID = ("labkit.capture", "labkit.importer", "labkit.kernel_lab", "labkit.live", "labkit.workshop",
-        "labkit.plot", "labkit.browser_bench", "labkit.model.console")
+PAID = (
+    "labkit.capture",
+    "labkit.importer",
+    "labkit.kernel_lab",
+    "labkit.live",
+    "labkit.workshop",
+    "labkit.plot",
+    "labkit.browser_bench",
+    "labkit.model.console",
+)
 
 
 def _covers(pattern: str, package: str) -> bool:
     """Does a mypy override's module pattern reach the package or one of its modules?"""
     name = pattern.removesuffix(".*")
-    return name == package or name.startswith(package + ".") or (pattern.endswith(".*")
-                                                                 and package.startswith(name + "."))
+    return (
+        name == package or name.startswith(package + ".") or (pattern.endswith(".*") and package.startswith(name + "."))
+    )
 
 
 def test_the_paid_off_packages_are_on_no_type_debt_list():
-    loosened = [(o["module"], package) for o in MYPY.get("overrides", [])
-                if o.get("disable_error_code") or o.get("disallow_untyped_defs") is False
-                for package in PAID for pattern in o["module"] if _covers(pattern, package)]
+    loosened = [
+        (o["module"], package)
+        for o in MYPY.get("overrides", [])
+        if o.get("disable_error_code") or o.get("disallow_untyped_defs") is False
+        for package in PAID
+        for pattern in o["module"]
+        if _covers(pattern, package)
+    ]
     assert loosened == []
 
 
@@ -45,15 +59,29 @@ def test_the_console_is_held_to_the_models_strict_rule():
 
 def test_new_netroute_with_a_wildcard_alias_that_matches_nothing_is_powershells_not_found_error():
     net = load_scenario("nlb-intranet").with_os("web1", profile("windows-2019"))
-    result = run_console(net, "web1", 'New-NetRoute -DestinationPrefix 10.99.0.0/16 -InterfaceAlias "Zz*" '
-                                      "-NextHop 10.10.0.1", "powershell")
+    result = run_console(
+        net,
+        "web1",
+        'New-NetRoute -DestinationPrefix 10.99.0.0/16 -InterfaceAlias "Zz*" -NextHop 10.10.0.1',
+        "powershell",
+    )
     assert "No MSFT_NetRoute objects found with property 'InterfaceAlias' equal to 'Zz*'" in result.output
     assert result.network == net and not result.changed
 
 
 def test_tls_bytes_refuses_a_clear_text_packet_by_name():
-    packet = WirePacket(0.0, "02:00:00:00:00:01", "02:00:00:00:00:02", IPv4Address("10.0.0.1"),
-                        IPv4Address("10.0.0.2"), "tcp", 49152, 21, 64, payload=b"USER student\r\n")
+    packet = WirePacket(
+        0.0,
+        "02:00:00:00:00:01",
+        "02:00:00:00:00:02",
+        IPv4Address("10.0.0.1"),
+        IPv4Address("10.0.0.2"),
+        "tcp",
+        49152,
+        21,
+        64,
+        payload=b"USER student\r\n",
+    )
     with pytest.raises(ValueError, match="clear text"):
         tls_bytes(packet)
 

@@ -22,7 +22,7 @@ PACKAGE = Path(labkit.__file__).parent
 
 
 def repr_short(value) -> str:
-    return "a 5001-digit int" if isinstance(value, int) and value > 10 ** 100 else repr(value)
+    return "a 5001-digit int" if isinstance(value, int) and value > 10**100 else repr(value)
 
 
 def one_line_labkit_error(caught, *words):
@@ -33,10 +33,16 @@ def one_line_labkit_error(caught, *words):
 
 # --- PortRange -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, first, last, shown", [
-    ("21", 21, 21, "21"), ("51976-51999", 51976, 51999, "51976-51999"), (" 1 - 2 ", 1, 2, "1-2"),
-    ("65535", 65535, 65535, "65535"),
-])
+
+@pytest.mark.parametrize(
+    "text, first, last, shown",
+    [
+        ("21", 21, 21, "21"),
+        ("51976-51999", 51976, 51999, "51976-51999"),
+        (" 1 - 2 ", 1, 2, "1-2"),
+        ("65535", 65535, 65535, "65535"),
+    ],
+)
 def test_port_range_parses_what_a_learner_types_and_prints_the_familiar_form(text, first, last, shown):
     ports = PortRange(text)
     assert (ports.first, ports.last) == (first, last) and str(ports) == shown
@@ -54,7 +60,9 @@ def test_port_range_is_exact_hashable_and_knows_its_ports():
         ports.first = 1
 
 
-@pytest.mark.parametrize("bad", ["٣-٥", "0", "5-3", "70000", "21,22", "x", "", True, 2.5, 10 ** 5000, None, [21]], ids=repr_short)
+@pytest.mark.parametrize(
+    "bad", ["٣-٥", "0", "5-3", "70000", "21,22", "x", "", True, 2.5, 10**5000, None, [21]], ids=repr_short
+)
 def test_a_bad_port_range_is_one_line_port_range_error(bad):
     with pytest.raises(PortRangeError) as caught:
         PortRange.parse(bad)
@@ -78,6 +86,7 @@ def test_every_port_range_field_takes_text_or_a_pair_and_holds_a_port_range():
 
 def test_the_scenario_reads_and_writes_port_ranges_through_the_one_type():
     from labkit.scenario import to_dict
+
     net = labkit.load_scenario("ftp-nat-seed")
     rules = [r for n in net.nodes if n.firewall for r in n.firewall.rules if r.dport]
     forwards = [f for n in net.nodes if n.nat for f in n.nat.port_forwards]
@@ -96,17 +105,25 @@ nodes:
 """
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text)
-    assert str(caught.value) == ("<scenario>: nodes.a.ftp_server.passive_ports: expected ports from 1 to 65535, "
-                                 "low to high, got '5-3'")
+    assert str(caught.value) == (
+        "<scenario>: nodes.a.ftp_server.passive_ports: expected ports from 1 to 65535, low to high, got '5-3'"
+    )
 
 
 def _printers_and_parsers(path: Path) -> list[str]:
     names = {"parse_port_range", "in_range", "show_range", "_PORT_RANGE", "show_four"}
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.Assign)) and
-            ({node.name} if isinstance(node, ast.FunctionDef) else
-             {t.id for t in node.targets if isinstance(t, ast.Name)}) & names]
+    return [
+        f"{path.name}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.Assign))
+        and (
+            {node.name}
+            if isinstance(node, ast.FunctionDef)
+            else {t.id for t in node.targets if isinstance(t, ast.Name)}
+        )
+        & names
+    ]
 
 
 def test_one_port_range_parser_and_printer_in_the_package():
@@ -114,6 +131,7 @@ def test_one_port_range_parser_and_printer_in_the_package():
 
 
 # --- FourTuple -----------------------------------------------------------------------------------
+
 
 def test_four_tuple_prints_as_the_trace_shows_it_and_parses_back():
     four = FourTuple("10.10.0.5", 49152, "10.10.0.100", 80)
@@ -130,8 +148,16 @@ def test_four_tuple_reverse_equality_and_hash():
     assert len({four, FourTuple(*four), four.reverse()}) == 2
 
 
-@pytest.mark.parametrize("bad", ["10.0.0.1:80", "10.0.0.1:x -> 10.0.0.2:80", "10.0.0 -> 10.0.0.2",
-                                 "10.0.0.1:٨٠ -> 10.0.0.2:80", "10.0.0.1:99999 -> 10.0.0.2:80"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "10.0.0.1:80",
+        "10.0.0.1:x -> 10.0.0.2:80",
+        "10.0.0 -> 10.0.0.2",
+        "10.0.0.1:٨٠ -> 10.0.0.2:80",
+        "10.0.0.1:99999 -> 10.0.0.2:80",
+    ],
+)
 def test_a_bad_four_tuple_is_one_line_four_tuple_error(bad):
     with pytest.raises(FourTupleError) as caught:
         FourTuple.parse(bad)
@@ -140,16 +166,17 @@ def test_a_bad_four_tuple_is_one_line_four_tuple_error(bad):
 
 def test_traces_and_connection_tracking_use_the_four_tuple():
     from labkit.model import trace
+
     net = labkit.load_scenario("ftp-nat-seed")
     result = trace(net, net.ftp.client, net.ftp.address, proto="tcp", dport=21, reply=True)
     sessions = result.state.sessions
-    assert sessions and all(isinstance(s.original, FourTuple) and isinstance(s.translated, FourTuple)
-                            for s in sessions)
+    assert sessions and all(isinstance(s.original, FourTuple) and isinstance(s.translated, FourTuple) for s in sessions)
     nat = [s for s in sessions if s.natted]
     assert nat and any(f"{s.original} → {s.translated}" in str(result) for s in nat)
 
 
 # --- InterfaceRef --------------------------------------------------------------------------------
+
 
 def test_interface_ref_parses_node_dot_interface_and_prints_it_back():
     ref = InterfaceRef("web1.nlb")
@@ -169,20 +196,24 @@ def test_cluster_members_and_a_checks_egress_are_interface_refs():
     from labkit.checks import run_check
     from labkit.model import Cluster
     from labkit.scenario import load_checks
+
     net = labkit.load_scenario("nlb-intranet")
     assert all(isinstance(m, InterfaceRef) for c in net.clusters for m in c.members)
     cluster = net.clusters[0]
-    assert Cluster(cluster.name, cluster.ip, tuple(map(str, cluster.members))) == \
-        Cluster(cluster.name, cluster.ip, tuple(tuple(m) for m in cluster.members))
+    assert Cluster(cluster.name, cluster.ip, tuple(map(str, cluster.members))) == Cluster(
+        cluster.name, cluster.ip, tuple(tuple(m) for m in cluster.members)
+    )
     _, checks = load_checks(labkit.shipped_file("scenarios", "nlb-intranet.yaml"))
     egress = [c for c in checks if c.egress is not None]
     assert egress and all(isinstance(c.egress, InterfaceRef) for c in egress)
     from dataclasses import replace
+
     as_text = replace(egress[0], egress=str(egress[0].egress))  # a notebook may write the text
     assert run_check(net, as_text).passed == run_check(net, egress[0]).passed
 
 
 # --- strings where a learner types them ----------------------------------------------------------
+
 
 def test_select_route_takes_the_destination_as_text():
     node = labkit.load_scenario("gateway-choice").node("H")
@@ -206,6 +237,7 @@ def test_node_with_interface_changes_one_interface():
     node = net.node("web1")
     changed = node.with_interface("nlb", weakhostsend=True)
     from dataclasses import replace
+
     assert changed.interface("nlb") == replace(node.interface("nlb"), weakhostsend=True)
     assert [i.key for i in changed.interfaces] == [i.key for i in node.interfaces]
     assert [i for i in changed.interfaces if i.key != "nlb"] == [i for i in node.interfaces if i.key != "nlb"]
@@ -219,7 +251,11 @@ def test_no_module_rewrites_one_interface_with_a_comprehension():
     hits = []
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.GeneratorExp) and isinstance(node.elt, ast.IfExp) and \
-                    "interfaces" in ast.unparse(node.generators[0].iter) and ".key ==" in ast.unparse(node.elt.test):
+            if (
+                isinstance(node, ast.GeneratorExp)
+                and isinstance(node.elt, ast.IfExp)
+                and "interfaces" in ast.unparse(node.generators[0].iter)
+                and ".key ==" in ast.unparse(node.elt.test)
+            ):
                 hits.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert hits == []

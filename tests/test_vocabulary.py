@@ -45,10 +45,36 @@ from labkit.scenario import ScenarioError, parse_scenario, schema
 
 PACKAGE = Path(labkit.__file__).parent
 
-VOCABULARIES = (FtpMode, TlsMode, Prot, ServerSoftware, Certificate, OnCccRefused, RuleAction, Direction,
-                LbAffinity, NlbAffinity, Severity, FtpOutcome, FtpChannel, VerdictKind, RestoreOutcome, DiskKind,
-                Sysvol, Role, Disposition, Outcome, Action, RouteOrigin, ClusterMode, Kind, NatCause, Tracked,
-                SourceRule, WeakBasis)
+VOCABULARIES = (
+    FtpMode,
+    TlsMode,
+    Prot,
+    ServerSoftware,
+    Certificate,
+    OnCccRefused,
+    RuleAction,
+    Direction,
+    LbAffinity,
+    NlbAffinity,
+    Severity,
+    FtpOutcome,
+    FtpChannel,
+    VerdictKind,
+    RestoreOutcome,
+    DiskKind,
+    Sysvol,
+    Role,
+    Disposition,
+    Outcome,
+    Action,
+    RouteOrigin,
+    ClusterMode,
+    Kind,
+    NatCause,
+    Tracked,
+    SourceRule,
+    WeakBasis,
+)
 
 
 @pytest.mark.parametrize("vocabulary", VOCABULARIES, ids=lambda v: v.__name__)
@@ -69,17 +95,26 @@ def _allowed(annotation) -> set[str]:
 
 
 SCHEMA_FIELDS = [
-    (schema.FtpSettingsSpec, "mode", FtpMode), (schema.FtpSettingsSpec, "tls", TlsMode),
-    (schema.FtpSettingsSpec, "prot", Prot), (schema.FtpSettingsSpec, "on_ccc_refused", OnCccRefused),
-    (schema.FtpServerSpec, "software", ServerSoftware), (schema.FtpServerSpec, "tls", TlsMode),
+    (schema.FtpSettingsSpec, "mode", FtpMode),
+    (schema.FtpSettingsSpec, "tls", TlsMode),
+    (schema.FtpSettingsSpec, "prot", Prot),
+    (schema.FtpSettingsSpec, "on_ccc_refused", OnCccRefused),
+    (schema.FtpServerSpec, "software", ServerSoftware),
+    (schema.FtpServerSpec, "tls", TlsMode),
     (schema.FtpServerSpec, "certificate", Certificate),
-    (schema.RuleSpec, "action", RuleAction), (schema.RuleSpec, "direction", Direction),
-    (schema.FirewallSpec, "default_in", RuleAction), (schema.FirewallSpec, "default_out", RuleAction),
+    (schema.RuleSpec, "action", RuleAction),
+    (schema.RuleSpec, "direction", Direction),
+    (schema.FirewallSpec, "default_in", RuleAction),
+    (schema.FirewallSpec, "default_out", RuleAction),
     (schema.FirewallSpec, "default_forward", RuleAction),
-    (schema.LoadBalancerSpec, "affinity", LbAffinity), (schema.ClusterSpec, "affinity", NlbAffinity),
-    (schema.ClusterSpec, "mode", ClusterMode), (schema.NodeSpec, "role", Role),
-    (schema.FlowExpectSpec, "disposition", Disposition), (schema.ReplyExpectSpec, "disposition", Disposition),
-    (schema.ReplyExpectSpec, "reply", Outcome), (schema.FtpExpectSpec, "ftp", FtpOutcome),
+    (schema.LoadBalancerSpec, "affinity", LbAffinity),
+    (schema.ClusterSpec, "affinity", NlbAffinity),
+    (schema.ClusterSpec, "mode", ClusterMode),
+    (schema.NodeSpec, "role", Role),
+    (schema.FlowExpectSpec, "disposition", Disposition),
+    (schema.ReplyExpectSpec, "disposition", Disposition),
+    (schema.ReplyExpectSpec, "reply", Outcome),
+    (schema.FtpExpectSpec, "ftp", FtpOutcome),
 ]
 
 
@@ -96,6 +131,7 @@ def test_a_traces_outcome_is_its_disposition_or_the_wrong_node_and_the_schema_ta
 
 def test_the_case_file_schema_takes_disk_kinds_from_the_enum():
     from labkit.cases.files import DiskSpec
+
     assert _allowed(DiskSpec.model_fields["kind"].annotation) == set(DiskKind.values())
 
 
@@ -109,16 +145,28 @@ ftp: {client: a, server: b, address: 10.0.0.2}
 """
 
 
-@pytest.mark.parametrize("where, key, vocabulary", [
-    ("ftp", "mode", FtpMode), ("ftp", "tls", TlsMode), ("ftp", "prot", Prot), ("ftp", "on_ccc_refused", OnCccRefused),
-    ("server", "software", ServerSoftware), ("server", "certificate", Certificate),
-    ("rule", "direction", Direction), ("rule", "action", RuleAction),
-])
+@pytest.mark.parametrize(
+    "where, key, vocabulary",
+    [
+        ("ftp", "mode", FtpMode),
+        ("ftp", "tls", TlsMode),
+        ("ftp", "prot", Prot),
+        ("ftp", "on_ccc_refused", OnCccRefused),
+        ("server", "software", ServerSoftware),
+        ("server", "certificate", Certificate),
+        ("rule", "direction", Direction),
+        ("rule", "action", RuleAction),
+    ],
+)
 def test_a_bad_value_is_one_line_naming_the_key_and_every_allowed_value(where, key, vocabulary):
     import yaml
+
     raw = yaml.safe_load(SCENARIO)
-    target = {"ftp": raw["ftp"], "server": raw["nodes"]["b"]["ftp_server"],
-              "rule": raw["nodes"]["a"]["firewall"]["rules"][0]}[where]
+    target = {
+        "ftp": raw["ftp"],
+        "server": raw["nodes"]["b"]["ftp_server"],
+        "rule": raw["nodes"]["a"]["firewall"]["rules"][0],
+    }[where]
     for value in vocabulary.values():  # every member is accepted...
         target[key] = value
         parse_scenario(yaml.safe_dump(raw))
@@ -132,6 +180,7 @@ def test_a_bad_value_is_one_line_naming_the_key_and_every_allowed_value(where, k
 
 def _cli_choices(command: str) -> dict[str, tuple]:
     from labkit.cli import build_parser
+
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices[command]
     return {a.option_strings[0]: tuple(a.choices) for a in sub._actions if a.choices and a.option_strings}
@@ -150,25 +199,32 @@ def test_the_widget_options_come_from_the_vocabularies():
     from labkit.cases.files import read_text
     from labkit.scenario import DATA_DIR
     from labkit.widgets import DcdiagPanel, FtpExplorer
+
     explorer = FtpExplorer(labkit.load_scenario("ftp-load-balancer"))
     assert tuple(explorer.mode.options) == FtpMode.values() and tuple(explorer.tls.options) == TlsMode.values()
     assert tuple(explorer.prot.options) == Prot.values() and tuple(explorer.affinity.options) == LbAffinity.values()
     cases = DATA_DIR / "cases"
-    dcdiag = DcdiagPanel(parse_dcdiag(read_text(cases / "dcdiag-seed.txt")),
-                         parse_replsummary(read_text(cases / "replsummary-clean.txt")),
-                         parse_replsummary(read_text(cases / "replsummary-failing.txt")))
+    dcdiag = DcdiagPanel(
+        parse_dcdiag(read_text(cases / "dcdiag-seed.txt")),
+        parse_replsummary(read_text(cases / "replsummary-clean.txt")),
+        parse_replsummary(read_text(cases / "replsummary-failing.txt")),
+    )
     assert tuple(dcdiag.sysvol.options) == Sysvol.values()
 
 
 def test_the_course_answer_choices_come_from_the_vocabularies():
     from labkit.course.catalogue import case_files, ftp_nat_tls
+
     assert case_files.VERDICTS == VerdictKind.values()
-    assert next(e for e in ftp_nat_tls.EXERCISES if e.key == "05.3").reader.expected_format == \
-        f"one of {', '.join(map(repr, LbAffinity.values()))}"
+    assert (
+        next(e for e in ftp_nat_tls.EXERCISES if e.key == "05.3").reader.expected_format
+        == f"one of {', '.join(map(repr, LbAffinity.values()))}"
+    )
 
 
 def test_dead_vocabulary_code_is_gone():
     from labkit.model import ftp_protocol, middlebox
+
     for name in ("MODES", "TLS_MODES", "SOFTWARE", "CCC_REFUSED"):
         assert not hasattr(ftp_protocol, name), name
     for name in ("DIRECTIONS", "parse_port_range", "in_range", "show_range", "show_four", "reverse", "Four"):
@@ -178,8 +234,11 @@ def test_dead_vocabulary_code_is_gone():
 
 def _string_collections(path: Path):
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and node.elts and \
-                all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        if (
+            isinstance(node, (ast.Tuple, ast.List, ast.Set))
+            and node.elts
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+        ):
             yield node.lineno, {e.value for e in node.elts}
 
 
@@ -188,8 +247,11 @@ def test_no_module_types_out_a_vocabulary_again():
     copies = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for line, values in _string_collections(path):
-            copies += [f"{path.relative_to(PACKAGE)}:{line}: {v.__name__}" for v in VOCABULARIES
-                       if len(v) > 1 and {m.value for m in v} <= values]
+            copies += [
+                f"{path.relative_to(PACKAGE)}:{line}: {v.__name__}"
+                for v in VOCABULARIES
+                if len(v) > 1 and {m.value for m in v} <= values
+            ]
     assert copies == []
 
 
@@ -199,6 +261,7 @@ def test_constructors_read_a_members_text_and_refuse_anything_else_in_one_line()
     assert FtpClientSettings(mode="epsv", tls="explicit").mode is FtpMode.EPSV
     assert FtpServerSettings(software="vsftpd").software is ServerSoftware.VSFTPD
     from ipaddress import IPv4Address
+
     assert LoadBalancer(IPv4Address("10.0.0.1"), (), affinity="client-ip").affinity is LbAffinity.CLIENT_IP
     with pytest.raises(ChoiceError) as caught:
         FtpClientSettings(mode="pasv")
@@ -212,6 +275,7 @@ def test_a_scenario_round_trips_with_enum_values_written_as_plain_text():
     import yaml
 
     from labkit.scenario import to_dict, to_yaml
+
     net = labkit.load_scenario("ftp-load-balancer")
     text = to_yaml(net)
     assert "!!python" not in text and parse_scenario(text) == net
@@ -222,6 +286,7 @@ def test_a_scenario_round_trips_with_enum_values_written_as_plain_text():
         if isinstance(value, list):
             return all(plain(v) for v in value)
         return not isinstance(value, StrEnum)
+
     assert plain(to_dict(net)) and yaml.safe_dump(to_dict(net))
 
 
@@ -230,6 +295,7 @@ def test_a_reply_at_the_wrong_nlb_member_is_the_traces_own_outcome():
 
     from labkit.checks import ReplyCheck
     from labkit.model import Flow, trace
+
     net = parse_scenario(SAME_SUBNET_WITH_MONITOR)
     result = trace(net, "web1", "10.10.0.98", reply=True)
     assert result.outcome is Outcome.ACCEPTED and result.reply.outcome is Outcome.ACCEPTED_BY_WRONG_NODE

@@ -10,13 +10,17 @@ from labkit.model.cmdline import OWN_WORDING
 from labkit.scenario import load_scenario
 
 NOTES_ROUTE = "Route add -p 10.30.0.0 mask 255.255.0.0 10.10.0.1"
-NOT_VALID = ("'NIC' is not a valid argument for this command. "
-             "The syntax supplied for this command is not valid. Check help for the correct syntax.")
+NOT_VALID = (
+    "'NIC' is not a valid argument for this command. "
+    "The syntax supplied for this command is not valid. Check help for the correct syntax."
+)
 
 
 def web1_without_static_routes():
-    node, _ = run_command(load_scenario("nlb-intranet").node("web1"),
-                          "route delete 10.30.0.0 mask 255.255.0.0 && route delete 10.20.0.0 mask 255.255.0.0")
+    node, _ = run_command(
+        load_scenario("nlb-intranet").node("web1"),
+        "route delete 10.30.0.0 mask 255.255.0.0 && route delete 10.20.0.0 mask 255.255.0.0",
+    )
     assert node.routes == ()
     return node
 
@@ -28,14 +32,18 @@ def the_route(node, destination):
 
 # --- item 1: route.exe's switches and keywords --------------------------------------------
 
-@pytest.mark.parametrize("command", [
-    NOTES_ROUTE,
-    "route -p add 10.30.0.0 mask 255.255.0.0 10.10.0.1",
-    "ROUTE ADD /P 10.30.0.0 MASK 255.255.0.0 10.10.0.1",
-    "route add 10.30.0.0 mask 255.255.0.0 10.10.0.1 -p",
-    "route -4 add -p 10.30.0.0 mask 255.255.0.0 10.10.0.1 METRIC 1",
-    "route.exe Add -P 10.30.0.0 Mask 255.255.0.0 10.10.0.1",
-])
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        NOTES_ROUTE,
+        "route -p add 10.30.0.0 mask 255.255.0.0 10.10.0.1",
+        "ROUTE ADD /P 10.30.0.0 MASK 255.255.0.0 10.10.0.1",
+        "route add 10.30.0.0 mask 255.255.0.0 10.10.0.1 -p",
+        "route -4 add -p 10.30.0.0 mask 255.255.0.0 10.10.0.1 METRIC 1",
+        "route.exe Add -P 10.30.0.0 Mask 255.255.0.0 10.10.0.1",
+    ],
+)
 def test_route_exe_takes_p_before_or_after_the_command_word_and_keywords_in_any_case(command):
     node, answer = run_command(web1_without_static_routes(), command)
     assert answer == " OK!"
@@ -50,14 +58,23 @@ def test_route_exe_without_p_anywhere_adds_a_route_that_a_restart_removes():
     assert restart(node).routes == ()
 
 
-@pytest.mark.parametrize("command,message,hint", [
-    ("route add -f 10.30.0.0 mask 255.255.0.0 10.10.0.1", "route -f (clear all gateway routes) is not modelled",
-     "route delete"),
-    ("route add -x 10.30.0.0 mask 255.255.0.0 10.10.0.1", "route: unknown switch -x", "-p, -f and -4"),
-    ("route add -6 10.30.0.0 mask 255.255.0.0 10.10.0.1", "labkit models IPv4 only", "-4"),
-    ("route add 10.30.0.0 mask 255.255.0.0 10.10.0.1 10.10.0.2", "unexpected argument '10.10.0.2'",
-     "MASK netmask gateway"),
-])
+@pytest.mark.parametrize(
+    "command,message,hint",
+    [
+        (
+            "route add -f 10.30.0.0 mask 255.255.0.0 10.10.0.1",
+            "route -f (clear all gateway routes) is not modelled",
+            "route delete",
+        ),
+        ("route add -x 10.30.0.0 mask 255.255.0.0 10.10.0.1", "route: unknown switch -x", "-p, -f and -4"),
+        ("route add -6 10.30.0.0 mask 255.255.0.0 10.10.0.1", "labkit models IPv4 only", "-4"),
+        (
+            "route add 10.30.0.0 mask 255.255.0.0 10.10.0.1 10.10.0.2",
+            "unexpected argument '10.10.0.2'",
+            "MASK netmask gateway",
+        ),
+    ],
+)
 def test_route_exe_switches_after_the_command_word_are_read_as_switches(command, message, hint):
     with pytest.raises(CommandError) as err:
         run_command(web1_without_static_routes(), command)
@@ -73,8 +90,9 @@ def test_route_exe_4_switch_does_not_exist_on_windows_2003():
 
 def test_cli_reads_the_field_notes_route_add_on_nlb_intranet(capsys):
     # nlb-intranet ships with this very route, so Windows answers "already exists" (exit 2, one line) ...
-    code = main(["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--reply",
-                 "--run", f"web1: {NOTES_ROUTE}"])
+    code = main(
+        ["trace", "nlb-intranet", "--from", "pc1", "--to", "10.10.0.100", "--reply", "--run", f"web1: {NOTES_ROUTE}"]
+    )
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert "The route addition failed: The object already exists. Hint: web1 already has this route" in err
@@ -94,11 +112,14 @@ def test_cli_reads_the_field_notes_route_add_on_nlb_intranet(capsys):
 
 # --- item 2: cmd.exe's quotes, netsh's names ------------------------------------------------
 
+
 def test_cmd_exe_takes_only_straight_double_quotes_as_quotes():
-    assert split_command_line('netsh x "NLB NIC" name="PRIVATE NIC" y') == \
-        [["netsh", "x", "NLB NIC", "name=PRIVATE NIC", "y"]]
-    assert split_command_line("netsh x \u201cNLB NIC\u201d \u2018a b\u2019 y") == \
-        [["netsh", "x", "\u201cNLB", "NIC\u201d", "\u2018a", "b\u2019", "y"]]
+    assert split_command_line('netsh x "NLB NIC" name="PRIVATE NIC" y') == [
+        ["netsh", "x", "NLB NIC", "name=PRIVATE NIC", "y"]
+    ]
+    assert split_command_line("netsh x \u201cNLB NIC\u201d \u2018a b\u2019 y") == [
+        ["netsh", "x", "\u201cNLB", "NIC\u201d", "\u2018a", "b\u2019", "y"]
+    ]
     assert split_command_line("\u00a0 \u00a0 route print") == [["route", "print"]]
 
 
@@ -141,6 +162,7 @@ def test_netsh_checks_values_and_names_its_required_parameters():
 
 # --- item 3: show interface l=verbose, route print -p, netsh's default metric ------------
 
+
 def verbose_block(text, label):
     block = text.split(f"Interface {label} Parameters\n")[1].split("\n\n")[0]
     assert block.startswith("-" * 46 + "\n")
@@ -148,34 +170,64 @@ def verbose_block(text, label):
 
 
 def test_show_interface_l_verbose_prints_a_verbose_block_for_every_interface():
-    node, _ = run_command(web1_without_static_routes(),
-                          'netsh interface ipv4 set interface "PRIVATE NIC" weakhostsend=enabled forwarding=enabled')
+    node, _ = run_command(
+        web1_without_static_routes(),
+        'netsh interface ipv4 set interface "PRIVATE NIC" weakhostsend=enabled forwarding=enabled',
+    )
     node, text = run_command(node, "netsh interface ipv4 show interface l=verbose")
     assert "Idx     Met" not in text  # not the short table
     nlb, private = verbose_block(text, "NLB NIC"), verbose_block(text, "PRIVATE NIC")
     assert (nlb["IfIndex"], nlb["Metric"], nlb["Link MTU"]) == ("11", "10", "1500 bytes")
     assert (nlb["Weak Host Sends"], nlb["Weak Host Receives"], nlb["Forwarding"]) == ("disabled",) * 3
-    assert (private["Weak Host Sends"], private["Weak Host Receives"], private["Forwarding"]) == \
-        ("enabled", "disabled", "enabled")
+    assert (private["Weak Host Sends"], private["Weak Host Receives"], private["Forwarding"]) == (
+        "enabled",
+        "disabled",
+        "enabled",
+    )
     assert private["Use Automatic Metric"] == "enabled"
     # Windows Server 2008 R2's field list, in its order (IfLuid and Reachable Time made up, fixed).
     assert list(nlb) == [
-        "IfLuid", "IfIndex", "State", "Metric", "Link MTU", "Reachable Time", "Base Reachable Time", "Retransmission Interval",
-        "DAD Transmits", "Site Prefix Length", "Site Id", "Forwarding", "Advertising", "Neighbor Discovery",
-        "Neighbor Unreachability Detection", "Router Discovery", "Managed Address Configuration",
-        "Other Stateful Configuration", "Weak Host Sends", "Weak Host Receives", "Use Automatic Metric",
-        "Ignore Default Routes", "Advertised Router Lifetime", "Advertise Default Route", "Current Hop Limit",
-        "Force ARPND Wake up patterns", "Directed MAC Wake up patterns"]
+        "IfLuid",
+        "IfIndex",
+        "State",
+        "Metric",
+        "Link MTU",
+        "Reachable Time",
+        "Base Reachable Time",
+        "Retransmission Interval",
+        "DAD Transmits",
+        "Site Prefix Length",
+        "Site Id",
+        "Forwarding",
+        "Advertising",
+        "Neighbor Discovery",
+        "Neighbor Unreachability Detection",
+        "Router Discovery",
+        "Managed Address Configuration",
+        "Other Stateful Configuration",
+        "Weak Host Sends",
+        "Weak Host Receives",
+        "Use Automatic Metric",
+        "Ignore Default Routes",
+        "Advertised Router Lifetime",
+        "Advertise Default Route",
+        "Current Hop Limit",
+        "Force ARPND Wake up patterns",
+        "Directed MAC Wake up patterns",
+    ]
     assert text.rstrip().endswith("Directed MAC Wake up patterns      : disabled")  # Windows's text, nothing added
     assert run_command(node, "netsh int ipv4 show interfaces level=verbose")[1] == text
 
 
-@pytest.mark.parametrize("os_name,first_extra,last", [
-    ("windows-2008", "Compartment Id", "Ignore Default Routes"),
-    ("windows-2008r2", None, "Directed MAC Wake up patterns"),
-    ("windows-2012r2", None, "ECN capability"),
-    ("windows-2022", None, "DHCP/Static IP coexistence"),
-])
+@pytest.mark.parametrize(
+    "os_name,first_extra,last",
+    [
+        ("windows-2008", "Compartment Id", "Ignore Default Routes"),
+        ("windows-2008r2", None, "Directed MAC Wake up patterns"),
+        ("windows-2012r2", None, "ECN capability"),
+        ("windows-2022", None, "DHCP/Static IP coexistence"),
+    ],
+)
 def test_show_interface_verbose_block_follows_each_windows_version(os_name, first_extra, last):
     node = load_scenario("nlb-intranet").with_os("web1", profile(os_name)).node("web1")
     fields = list(verbose_block(run_command(node, 'netsh interface ipv4 show interface "NLB NIC"')[1], "NLB NIC"))
@@ -193,25 +245,31 @@ def test_show_interface_with_a_name_prints_its_block_and_level_normal_the_table(
 
 
 def test_route_print_p_shows_the_persistent_routes_only():
-    node, _ = run_command(web1_without_static_routes(),
-                          f"{NOTES_ROUTE} && route add 10.40.0.0 mask 255.255.0.0 10.10.0.1")
+    node, _ = run_command(
+        web1_without_static_routes(), f"{NOTES_ROUTE} && route add 10.40.0.0 mask 255.255.0.0 10.10.0.1"
+    )
     for command in ("route print -p", "route -p print", "ROUTE /P PRINT -4"):
         text = run_command(node, command)[1]
-        assert text == "\n".join([
-            "=" * 75,
-            "Persistent Routes:",
-            "  Network Address          Netmask  Gateway Address  Metric",
-            "          0.0.0.0          0.0.0.0       172.16.2.1  Default",
-            "        10.30.0.0      255.255.0.0        10.10.0.1  1",
-            "=" * 75])
+        assert text == "\n".join(
+            [
+                "=" * 75,
+                "Persistent Routes:",
+                "  Network Address          Netmask  Gateway Address  Metric",
+                "          0.0.0.0          0.0.0.0       172.16.2.1  Default",
+                "        10.30.0.0      255.255.0.0        10.10.0.1  1",
+                "=" * 75,
+            ]
+        )
         assert route_print(node).endswith(text[76:])  # the same block as at the end of route print
     assert "Active Routes:" in run_command(node, "route print")[1]
 
 
 def test_netsh_add_route_without_metric_gets_route_metric_256_and_route_exe_1():
-    node, answer = run_command(web1_without_static_routes(),
-                               'netsh interface ipv4 add route 10.30.0.0/16 "NLB NIC" 10.10.0.1 && '
-                               "route add 10.20.0.0 mask 255.255.0.0 10.10.0.1")
+    node, answer = run_command(
+        web1_without_static_routes(),
+        'netsh interface ipv4 add route 10.30.0.0/16 "NLB NIC" 10.10.0.1 && '
+        "route add 10.20.0.0 mask 255.255.0.0 10.10.0.1",
+    )
     assert answer == "Ok.\n OK!"
     assert the_route(node, "10.30.0.0/16").metric == 256 and the_route(node, "10.20.0.0/16").metric == 1
     shown = run_command(node, "netsh interface ipv4 show route")[1]
@@ -230,6 +288,7 @@ def test_apply_command_refusals_keep_the_network_unchanged():
 
 def test_set_interface_metric_is_shown_in_the_verbose_block_and_runs_back_from_node_commands():
     from labkit.model import node_commands
+
     node, answer = run_command(web1_without_static_routes(), 'netsh interface ipv4 set interface "NLB NIC" metric=5')
     assert answer == "Ok." and node.interface("nlb").metric == 5
     block = verbose_block(run_command(node, "netsh interface ipv4 show interface l=verbose")[1], "NLB NIC")

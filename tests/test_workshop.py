@@ -20,6 +20,7 @@ import nbformat
 import pytest
 import requests
 import yaml
+from test_browser import browser  # noqa: F401 (the headless Chromium fixture)
 
 from conftest import ROOT, free_port
 from labkit.course.editions import STUB_HEADER
@@ -27,7 +28,6 @@ from labkit.workshop import client
 from labkit.workshop.hub import CULLER, CULLER_SCOPES, configure, prepare_server, proxy_command
 from labkit.workshop.serve import launched
 from labkit.workshop.settings import WorkshopError, settings_from_env
-from test_browser import browser  # noqa: F401 (the headless Chromium fixture)
 
 LEARNER_PW = "room-4-password"
 TEACHER_PW = "the-instructor-has-a-much-longer-password"
@@ -35,24 +35,34 @@ STOP_SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM}
 
 
 def _env(tmp_path: Path, **extra) -> dict:
-    return {"WORKSHOP_PASSWORD": LEARNER_PW, "INSTRUCTOR_PASSWORD": TEACHER_PW,
-            "HUB_PORT": str(free_port()), "HUB_API_PORT": str(free_port()), "PROXY_API_PORT": str(free_port()),
-            "WORKSHOP_STATE": str(tmp_path / "state"), "WORKSHOP_FOLDERS": str(tmp_path / "learners"),
-            **extra}
+    return {
+        "WORKSHOP_PASSWORD": LEARNER_PW,
+        "INSTRUCTOR_PASSWORD": TEACHER_PW,
+        "HUB_PORT": str(free_port()),
+        "HUB_API_PORT": str(free_port()),
+        "PROXY_API_PORT": str(free_port()),
+        "WORKSHOP_STATE": str(tmp_path / "state"),
+        "WORKSHOP_FOLDERS": str(tmp_path / "learners"),
+        **extra,
+    }
 
 
 # --- settings: one-line errors ----------------------------------------------------------------
 
-@pytest.mark.parametrize("change, message", [
-    ({"WORKSHOP_PASSWORD": ""}, "WORKSHOP_PASSWORD is not set"),
-    ({"WORKSHOP_PASSWORD": "short"}, "WORKSHOP_PASSWORD is 5 characters long"),
-    ({"INSTRUCTOR_PASSWORD": "too-short-for-an-admin"}, "needs at least 32"),
-    ({"INSTRUCTOR_PASSWORD": LEARNER_PW * 3, "WORKSHOP_PASSWORD": LEARNER_PW * 3}, "must differ"),
-    ({"HUB_PORT": "80a"}, "HUB_PORT='80a'"),
-    ({"HUB_IP": "room-pc"}, "HUB_IP='room-pc'"),
-    ({"CULL_TIMEOUT": "5"}, "CULL_TIMEOUT='5'"),
-    ({"WORKSHOP_NOTEBOOKS": "/nonexistent"}, "WORKSHOP_NOTEBOOKS"),
-])
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"WORKSHOP_PASSWORD": ""}, "WORKSHOP_PASSWORD is not set"),
+        ({"WORKSHOP_PASSWORD": "short"}, "WORKSHOP_PASSWORD is 5 characters long"),
+        ({"INSTRUCTOR_PASSWORD": "too-short-for-an-admin"}, "needs at least 32"),
+        ({"INSTRUCTOR_PASSWORD": LEARNER_PW * 3, "WORKSHOP_PASSWORD": LEARNER_PW * 3}, "must differ"),
+        ({"HUB_PORT": "80a"}, "HUB_PORT='80a'"),
+        ({"HUB_IP": "room-pc"}, "HUB_IP='room-pc'"),
+        ({"CULL_TIMEOUT": "5"}, "CULL_TIMEOUT='5'"),
+        ({"WORKSHOP_NOTEBOOKS": "/nonexistent"}, "WORKSHOP_NOTEBOOKS"),
+    ],
+)
 def test_bad_settings_are_one_line_errors(tmp_path, change, message):
     with pytest.raises(WorkshopError) as caught:
         settings_from_env(_env(tmp_path, **change))
@@ -61,16 +71,24 @@ def test_bad_settings_are_one_line_errors(tmp_path, change, message):
 
 def test_the_launcher_refuses_a_missing_password_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("WORKSHOP_PASSWORD", "INSTRUCTOR_PASSWORD")}
-    done = subprocess.run([sys.executable, "-m", "labkit.workshop", "serve"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "labkit.workshop", "serve"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "WORKSHOP_PASSWORD is not set" in done.stderr
 
 
 # --- the hub's configuration --------------------------------------------------------------------
 
+
 def _config(tmp_path, **extra):
     from traitlets.config import Config
+
     c = Config()
     settings = settings_from_env(_env(tmp_path, **extra))
     configure(c, settings)
@@ -82,8 +100,11 @@ def test_the_hub_listens_on_loopback_and_keeps_its_state_out_of_the_checkout(tmp
     assert c.JupyterHub.bind_url == f"http://127.0.0.1:{settings.port}"
     assert c.JupyterHub.hub_bind_url.startswith("http://127.0.0.1:")
     assert c.ConfigurableHTTPProxy.api_url.startswith("http://127.0.0.1:")
-    for state_file in (c.JupyterHub.db_url.removeprefix("sqlite:///"), c.JupyterHub.cookie_secret_file,
-                       c.ConfigurableHTTPProxy.pid_file):
+    for state_file in (
+        c.JupyterHub.db_url.removeprefix("sqlite:///"),
+        c.JupyterHub.cookie_secret_file,
+        c.ConfigurableHTTPProxy.pid_file,
+    ):
         assert Path(state_file).parent == tmp_path / "state"
     assert c.ConfigurableHTTPProxy.command == [str(proxy_command())]
     default_state = settings_from_env({"WORKSHOP_PASSWORD": LEARNER_PW, "INSTRUCTOR_PASSWORD": TEACHER_PW}).state
@@ -112,12 +133,14 @@ def test_idle_servers_are_culled_by_the_idle_culler_service_with_its_own_role(tm
 
 
 def _spawner(name: str):
-    return types.SimpleNamespace(user=types.SimpleNamespace(name=name), environment={},
-                                 log=types.SimpleNamespace(info=lambda *a: None))
+    return types.SimpleNamespace(
+        user=types.SimpleNamespace(name=name), environment={}, log=types.SimpleNamespace(info=lambda *a: None)
+    )
 
 
 def test_each_learner_gets_the_student_edition_once_and_keeps_their_work(tmp_path):
     import asyncio
+
     _, settings = _config(tmp_path)
     ada = _spawner("ada")
     asyncio.run(prepare_server(ada, settings))
@@ -138,6 +161,7 @@ def test_each_learner_gets_the_student_edition_once_and_keeps_their_work(tmp_pat
 
 # --- the hub for real ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def proxy():
     """configurable-http-proxy in workshop/node_modules (installed here with npm ci if missing)."""
@@ -145,8 +169,13 @@ def proxy():
         npm = shutil.which("npm")
         if npm is None:
             pytest.skip("npm not found: install Node.js 20+ and npm to run the hub tests (apt-get install npm)")
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT / "workshop", check=True, timeout=300,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=ROOT / "workshop",
+            check=True,
+            timeout=300,
+            stdout=subprocess.DEVNULL,
+        )
     return proxy_command()
 
 
@@ -154,6 +183,7 @@ def _processes_under(folder: Path) -> list[str]:
     """Processes working in `folder` (the hub, proxy and culler in its state folder; servers and
     kernels in the learners' folders)."""
     import psutil
+
     found = []
     for process in psutil.process_iter(["pid", "cwd", "cmdline"]):
         cwd = process.info["cwd"] or ""
@@ -195,8 +225,14 @@ def test_a_culled_learner_finds_their_work_and_sigterm_stops_everything(tmp_path
         token = client.new_token(ada, base, "ada")
         notebook = client.server_api(base, "ada", token, "GET", "contents/01-strong-vs-weak-host.ipynb").json()
         notebook["content"]["cells"][0]["source"] = "ada's notes"
-        saved = client.server_api(base, "ada", token, "PUT", "contents/01-strong-vs-weak-host.ipynb",
-                                  json={"type": "notebook", "content": notebook["content"]})
+        saved = client.server_api(
+            base,
+            "ada",
+            token,
+            "PUT",
+            "contents/01-strong-vs-weak-host.ipynb",
+            json={"type": "notebook", "content": notebook["content"]},
+        )
         assert saved.status_code == 200
         deadline = time.monotonic() + 90
         while client.server_state(ada, base, "ada") is not None:
@@ -275,11 +311,13 @@ def _fetch_status(page, path: str) -> int:
 
 # --- for classes that outgrow one machine -------------------------------------------------------
 
+
 def _makefile_extras(stamp: str) -> set[str]:
     """The extras the Makefile installs in the recipe that makes the venv stamp `stamp`."""
     makefile = (ROOT / "Makefile").read_text()
-    found = re.search(rf"^\$\(VENV\)/{re.escape(stamp)}:[^\n]*\n(?:\t[^\n]*\n)*?\t[^\n]*install -e '\.\[([a-z,]+)\]'",
-                      makefile, re.M)
+    found = re.search(
+        rf"^\$\(VENV\)/{re.escape(stamp)}:[^\n]*\n(?:\t[^\n]*\n)*?\t[^\n]*install -e '\.\[([a-z,]+)\]'", makefile, re.M
+    )
     assert found, stamp
     return set(found.group(1).split(","))
 
@@ -289,7 +327,9 @@ def test_the_image_installs_what_make_lab_installs_and_the_student_edition():
     installed = re.search(r'pip install[^\n]*"\.\[([a-z,]+)\]"', dockerfile)
     assert installed, "the Dockerfile must pip install the kit with its extras"
     assert set(installed.group(1).split(",")) == _makefile_extras(".installed") - {"test"}
-    assert re.search(r'pip install[^\n]*"jupyterhub==5\.', dockerfile), "jupyterhub-singleuser, same major as the chart's hub"
+    assert re.search(r'pip install[^\n]*"jupyterhub==5\.', dockerfile), (
+        "jupyterhub-singleuser, same major as the chart's hub"
+    )
     for source in re.findall(r"^COPY (?!--from)(\S+)", dockerfile, re.M):
         assert (ROOT / source).exists(), f"Dockerfile copies {source}, which is not in the checkout"
     assert "python -m labkit.course student-copy notebooks /opt/labkit/student" in dockerfile
@@ -302,6 +342,7 @@ def test_the_student_copy_of_a_student_edition_is_stable(tmp_path):
     """The image copies /opt/labkit/student into each home at every start: a second copy must keep
     the learner's notebooks and announce no 'course update'."""
     from labkit.course.editions import copy_student_edition
+
     copy_student_edition(ROOT / "notebooks", tmp_path / "image")
     first = copy_student_edition(tmp_path / "image", tmp_path / "home")
     again = copy_student_edition(tmp_path / "image", tmp_path / "home")
@@ -310,10 +351,15 @@ def test_the_student_copy_of_a_student_edition_is_stable(tmp_path):
 
 # The chart's documented keys used here (zero-to-jupyterhub-k8s jupyterhub/values.schema.yaml).
 Z2JH_KEYS = {
-    ("singleuser", "image", "name"): str, ("singleuser", "image", "tag"): str,
-    ("singleuser", "defaultUrl"): str, ("singleuser", "cmd"): str,
-    ("singleuser", "storage", "homeMountPath"): str, ("singleuser", "memory", "guarantee"): str,
-    ("cull", "enabled"): bool, ("cull", "timeout"): int, ("cull", "every"): int,
+    ("singleuser", "image", "name"): str,
+    ("singleuser", "image", "tag"): str,
+    ("singleuser", "defaultUrl"): str,
+    ("singleuser", "cmd"): str,
+    ("singleuser", "storage", "homeMountPath"): str,
+    ("singleuser", "memory", "guarantee"): str,
+    ("cull", "enabled"): bool,
+    ("cull", "timeout"): int,
+    ("cull", "every"): int,
     ("hub", "config", "JupyterHub", "authenticator_class"): str,
     ("hub", "config", "Authenticator", "admin_users"): list,
     ("hub", "config", "Authenticator", "allow_all"): bool,
@@ -323,6 +369,7 @@ Z2JH_TOP_LEVEL = {"hub", "proxy", "singleuser", "cull", "prePuller", "scheduling
 
 def test_the_zero_to_jupyterhub_values_use_the_image_url_and_culler_of_the_one_machine_hub():
     from labkit.workshop.hub import STUDENT_START
+
     values = yaml.safe_load((ROOT / "workshop" / "z2jh-values.yaml").read_text())
     assert set(values) <= Z2JH_TOP_LEVEL
     for path, kind in Z2JH_KEYS.items():

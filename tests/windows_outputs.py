@@ -6,20 +6,27 @@ importer can be round-tripped before the simulated console exists. MACs follow t
 from __future__ import annotations
 
 LABELS = {
-    "host": "Host Name . . . . . . . . . . . . : ", "suffix": "Primary Dns Suffix  . . . . . . . : ",
-    "node": "Node Type . . . . . . . . . . . . : ", "routing": "IP Routing Enabled. . . . . . . . : ",
-    "wins": "WINS Proxy Enabled. . . . . . . . : ", "conn": "Connection-specific DNS Suffix  . : ",
-    "desc": "Description . . . . . . . . . . . : ", "mac": "Physical Address. . . . . . . . . : ",
-    "dhcp": "DHCP Enabled. . . . . . . . . . . : ", "auto": "Autoconfiguration Enabled . . . . : ",
-    "ipv4": "IPv4 Address. . . . . . . . . . . : ", "mask": "Subnet Mask . . . . . . . . . . . : ",
-    "gw": "Default Gateway . . . . . . . . . : ", "netbios": "NetBIOS over Tcpip. . . . . . . . : ",
+    "host": "Host Name . . . . . . . . . . . . : ",
+    "suffix": "Primary Dns Suffix  . . . . . . . : ",
+    "node": "Node Type . . . . . . . . . . . . : ",
+    "routing": "IP Routing Enabled. . . . . . . . : ",
+    "wins": "WINS Proxy Enabled. . . . . . . . : ",
+    "conn": "Connection-specific DNS Suffix  . : ",
+    "desc": "Description . . . . . . . . . . . : ",
+    "mac": "Physical Address. . . . . . . . . : ",
+    "dhcp": "DHCP Enabled. . . . . . . . . . . : ",
+    "auto": "Autoconfiguration Enabled . . . . : ",
+    "ipv4": "IPv4 Address. . . . . . . . . . . : ",
+    "mask": "Subnet Mask . . . . . . . . . . . : ",
+    "gw": "Default Gateway . . . . . . . . . : ",
+    "netbios": "NetBIOS over Tcpip. . . . . . . . : ",
 }
 LEGACY = {"ipv4": "IP Address. . . . . . . . . . . . : ", "dhcp": "Dhcp Enabled. . . . . . . . . . . : "}
 
 
 def kit_mac(node, iface) -> str:
     index = node.if_index(iface.key)
-    return f"00-15-5D-00-{index >> 8 & 0xff:02X}-{index & 0xff:02X}"
+    return f"00-15-5D-00-{index >> 8 & 0xFF:02X}-{index & 0xFF:02X}"
 
 
 def ipconfig_all(node, crlf: bool = False) -> str:
@@ -27,19 +34,33 @@ def ipconfig_all(node, crlf: bool = False) -> str:
     indent = " " * (8 if legacy else 3)
     labels = {**LABELS, **(LEGACY if legacy else {})}
     routing = "Yes" if legacy and any(i.forwarding for i in node.interfaces) else "No"
-    lines = ["", "Windows IP Configuration", "",
-             f"{indent}{labels['host']}{node.name}", f"{indent}{labels['suffix']}",
-             f"{indent}{labels['node']}Hybrid", f"{indent}{labels['routing']}{routing}",
-             f"{indent}{labels['wins']}No", ""]
+    lines = [
+        "",
+        "Windows IP Configuration",
+        "",
+        f"{indent}{labels['host']}{node.name}",
+        f"{indent}{labels['suffix']}",
+        f"{indent}{labels['node']}Hybrid",
+        f"{indent}{labels['routing']}{routing}",
+        f"{indent}{labels['wins']}No",
+        "",
+    ]
     for iface in node.interfaces:
-        lines += [f"Ethernet adapter {iface.label}:", "", f"{indent}{labels['conn']}",
-                  f"{indent}{labels['desc']}{iface.label}", f"{indent}{labels['mac']}{kit_mac(node, iface)}",
-                  f"{indent}{labels['dhcp']}No"]
+        lines += [
+            f"Ethernet adapter {iface.label}:",
+            "",
+            f"{indent}{labels['conn']}",
+            f"{indent}{labels['desc']}{iface.label}",
+            f"{indent}{labels['mac']}{kit_mac(node, iface)}",
+            f"{indent}{labels['dhcp']}No",
+        ]
         if not legacy:
             lines.append(f"{indent}{labels['auto']}Yes")
         for address in iface.addresses:
-            lines += [f"{indent}{labels['ipv4']}{address.ip}{'' if legacy else '(Preferred)'}",
-                      f"{indent}{labels['mask']}{address.netmask}"]
+            lines += [
+                f"{indent}{labels['ipv4']}{address.ip}{'' if legacy else '(Preferred)'}",
+                f"{indent}{labels['mask']}{address.netmask}",
+            ]
         gateways = [str(g.address) for g in iface.gateways] or [""]
         lines.append(f"{indent}{labels['gw']}{gateways[0]}")
         lines += [" " * (len(indent) + 36) + g for g in gateways[1:]]

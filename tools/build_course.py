@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from labkit.course.editions import EXERCISE_TAG, SOLUTION_TAG, student_edition, stub_for
+from labkit.course.editions import EXERCISE_TAG, SOLUTION_TAG, stub_for, student_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "course_template"
@@ -36,8 +36,10 @@ def for_reading(nb, edition: str):
         tags = cell.metadata.get("tags", [])
         if PANEL_TAG in tags:
             cell.outputs = [_static(output) for output in cell.outputs if _static(output) is not None] or [
-                nbformat.v4.new_output("stream", text="(an interactive panel appears here when the notebook "
-                                                      "runs in JupyterLab)\n")]
+                nbformat.v4.new_output(
+                    "stream", text="(an interactive panel appears here when the notebook runs in JupyterLab)\n"
+                )
+            ]
         if edition == "student":
             if SOLUTION_TAG in tags:
                 cell.source, cell.outputs = stub_for(cell.source), []
@@ -72,8 +74,9 @@ def title_of(nb, fallback: str) -> str:
 
 def check(notebooks: Path) -> bool:
     print(f"Checking {notebooks} with nbval (strict) before building...", flush=True)
-    result = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider",
-                             str(notebooks)], cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider", str(notebooks)], cwd=ROOT
+    )
     return result.returncode == 0
 
 
@@ -88,12 +91,15 @@ th { background: #f3f3f3; } a { color: #0b57d0; } .note { color: #555; font-size
 def _refuse_foreign(out: Path) -> None:
     """Only a folder this script made (or an empty or missing one) may be replaced."""
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise SystemExit(f"Refusing to write the course into {out}: it is not empty and not a course build "
-                         f"(no {MARKER} in it). Choose a new folder.")
+        raise SystemExit(
+            f"Refusing to write the course into {out}: it is not empty and not a course build "
+            f"(no {MARKER} in it). Choose a new folder."
+        )
 
 
 def build(notebooks: Path, out: Path) -> None:
     from nbconvert import HTMLExporter
+
     paths = sorted(notebooks.glob("*.ipynb"))
     _refuse_foreign(out)
     if out.exists():
@@ -116,7 +122,8 @@ def build(notebooks: Path, out: Path) -> None:
         f"<tr><td>{html.escape(title)}</td>"
         f"<td><a href='html/student/{stem}.html'>read</a> · <a href='student/{stem}.ipynb'>notebook</a></td>"
         f"<td><a href='html/instructor/{stem}.html'>read</a> · <a href='instructor/{stem}.ipynb'>notebook</a></td></tr>"
-        for stem, title in rows)
+        for stem, title in rows
+    )
     (out / "index.html").write_text(
         "<!doctype html><html lang='en'><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>labkit course</title>"
@@ -126,7 +133,9 @@ def build(notebooks: Path, out: Path) -> None:
         "<code>None</code>); the <b>instructor edition</b> has every solution filled in and checked. "
         "<i>Read</i> opens a page in the browser; <i>notebook</i> downloads it for JupyterLab.</p>"
         "<table><tr><th>lesson</th><th>student edition</th><th>instructor edition (solutions)</th></tr>"
-        f"{links}</table></html>", encoding="utf-8")
+        f"{links}</table></html>",
+        encoding="utf-8",
+    )
     print(f"Built {len(rows)} notebooks into {out}")
 
 

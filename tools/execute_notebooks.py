@@ -20,8 +20,7 @@ def execute(path: Path) -> None:
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
     # A fresh progress file per notebook, as nbval runs it (tests/conftest.py): outputs match.
     os.environ["LABKIT_PROGRESS"] = str(Path(tempfile.mkdtemp(prefix="labkit-progress-")) / "progress.json")
-    NotebookClient(nb, kernel_name=KERNEL, timeout=120,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, kernel_name=KERNEL, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
 

@@ -9,8 +9,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from nbgen import code, md, solution, widget, write  # noqa: E402
 
 from labkit.course.catalogue.troubleshooting_lab import CHALLENGES  # noqa: E402
-from labkit.labs import DEFAULT_LEARNER  # noqa: E402
-from labkit.labs import challenge  # noqa: E402
+from labkit.labs import (
+    DEFAULT_LEARNER,  # noqa: E402
+    challenge,  # noqa: E402
+)
 
 OUT = Path(__file__).resolve().parents[1] / "notebooks" / "08-troubleshooting-lab.ipynb"
 
@@ -20,11 +22,15 @@ def fix(key):
 
 
 SETUPS = {
-    "08.1": ("Setup: two Windows Server 2008 R2 web servers in an NLB cluster, each with an NLB NIC and a "
-             "private NIC. Design: the default gateway on the private NIC, persistent routes on the NLB NIC."),
+    "08.1": (
+        "Setup: two Windows Server 2008 R2 web servers in an NLB cluster, each with an NLB NIC and a "
+        "private NIC. Design: the default gateway on the private NIC, persistent routes on the NLB NIC."
+    ),
     "08.2": "Setup: the same web farm design; a monitoring server sits on a management network behind the private router.",
-    "08.3": ("Setup: the farm now faces the internet: the default gateway belongs on the NLB NIC, and the private "
-             "NIC reaches the management network by a persistent route."),
+    "08.3": (
+        "Setup: the farm now faces the internet: the default gateway belongs on the NLB NIC, and the private "
+        "NIC reaches the management network by a persistent route."
+    ),
 }
 INVESTIGATE = {"08.1": "route print", "08.2": "ipconfig /all", "08.3": "route print"}
 
@@ -45,7 +51,9 @@ it with real Windows commands. Then the check grades your fix like a senior admi
 Your variant is your own: addresses, names and the broken node come from your name, so your
 neighbour's answer will not fit. Nothing here sends a packet; it is all simulated.
 """),
-    md("Setup: load the kit and your name (the workshop sets `LABKIT_LEARNER`; without it everyone gets the same variant)."),
+    md(
+        "Setup: load the kit and your name (the workshop sets `LABKIT_LEARNER`; without it everyone gets the same variant)."
+    ),
     code("""
 import labkit
 
@@ -58,15 +66,23 @@ for key, kind in CHALLENGES.items():
     lab = challenge(kind, DEFAULT_LEARNER)
     cells += [
         md(f"## Challenge {n} ({difficulty[key]})\n\n{SETUPS[key]}"),
-        code(f'import labkit\n\nlab{n} = labkit.challenge("{kind}", seed=labkit.learner())\nprint(lab{n})\n'
-             f'print("Work on:", lab{n}.node)'),
-        md(f"The console of the broken server: type commands and press Enter. Your changes stay in this console "
-           f"(`console{n}.network`); `console{n}.script()` shows them as a script."),
+        code(
+            f'import labkit\n\nlab{n} = labkit.challenge("{kind}", seed=labkit.learner())\nprint(lab{n})\n'
+            f'print("Work on:", lab{n}.node)'
+        ),
+        md(
+            f"The console of the broken server: type commands and press Enter. Your changes stay in this console "
+            f"(`console{n}.network`); `console{n}.script()` shows them as a script."
+        ),
         widget(f"console{n} = lab{n}.console()\nconsole{n}"),
-        md(f"The same console function, printed here so this page shows what `{INVESTIGATE[key]}` says on your server:"),
+        md(
+            f"The same console function, printed here so this page shows what `{INVESTIGATE[key]}` says on your server:"
+        ),
         code(f'print(labkit.run_console(lab{n}.broken, lab{n}.node, "{INVESTIGATE[key]}").output)'),
-        md(f"**Your fix.** Put the commands you used in a list (or write `answer_{n} = console{n}` to hand in "
-           f"what you typed in the console). Stuck after a try? `print(lab{n}.hint())` gives one more step per attempt."),
+        md(
+            f"**Your fix.** Put the commands you used in a list (or write `answer_{n} = console{n}` to hand in "
+            f"what you typed in the console). Stuck after a try? `print(lab{n}.hint())` gives one more step per attempt."
+        ),
         solution(f"answer_{n} = {fix(key)}"),
         code(f'print(labkit.course.check("{key}", answer_{n}))'),
     ]
@@ -78,7 +94,9 @@ Each check ends with the lesson of the field notes behind the fault. Your attemp
 the first try to the fix, and the commands that fixed it are in this folder's `.labkit-progress.json`;
 the instructor's `labkit workshop report` reads them. More kinds: `labkit.challenge_kinds()`.
 """),
-    code("from labkit import challenge_kinds\nfor name, what in challenge_kinds().items():\n    print(f\"{name:<24} {what}\")"),
+    code(
+        'from labkit import challenge_kinds\nfor name, what in challenge_kinds().items():\n    print(f"{name:<24} {what}")'
+    ),
 ]
 write(OUT, cells)
 print("wrote", OUT)

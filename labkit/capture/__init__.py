@@ -19,13 +19,23 @@ KERNEL_SEED_CAPTURE = SHIPPED_CAPTURES / "kernel-lab-ftp-nat-seed"
 def write_pcap(result, directory):
     """One pcap per capture point of an FtpResult or a Trace; returns the paths written."""
     from .pcap import write_pcap as _write
+
     return _write(result, directory)
 
 
 def ftp_lines(path, code=None):
     """The clear-text FTP lines in a pcap (the model's or tcpdump's); see labkit.capture.pcap."""
     from .pcap import ftp_lines as _lines
+
     return _lines(path, code)
 
 
-__all__ = ["KERNEL_SEED_CAPTURE", "SHIPPED_CAPTURES", "CapturePoint", "WirePacket", "capture_points", "ftp_lines", "write_pcap"]
+__all__ = [
+    "KERNEL_SEED_CAPTURE",
+    "SHIPPED_CAPTURES",
+    "CapturePoint",
+    "WirePacket",
+    "capture_points",
+    "ftp_lines",
+    "write_pcap",
+]

@@ -25,6 +25,7 @@ def _noise(label: str, size: int) -> bytes:
 def _app_record(label: str, size: int, content_type: int = 23) -> bytes:
     """A TLS 1.3 record of `size` bytes in all (header included)."""
     from scapy.layers.tls.record import TLS, TLSApplicationData
+
     return bytes(TLS(type=content_type, version=0x0303, msg=[TLSApplicationData(data=_noise(label, size - 5))]))
 
 
@@ -32,6 +33,7 @@ def tls_bytes(packet: WirePacket) -> bytes:
     """The TLS records a packet carries in place of its clear-text payload."""
     from scapy.layers.tls.handshake import TLSClientHello, TLSServerHello
     from scapy.layers.tls.record import TLS, TLSChangeCipherSpec
+
     if packet.tls is None:
         raise ValueError("tls_bytes: this packet carries clear text (its tls label is None)")
     kind, _, who = packet.tls.partition(":")
@@ -62,8 +64,15 @@ def to_scapy(packet: WirePacket):
 
     ip = IP(src=str(packet.src), dst=str(packet.dst), ttl=packet.ttl)
     if packet.proto == "tcp":
-        layer = ip / TCP(sport=packet.sport, dport=packet.dport, flags=packet.flags, seq=packet.seq,
-                         ack=packet.ack, window=64240, options=[])
+        layer = ip / TCP(
+            sport=packet.sport,
+            dport=packet.dport,
+            flags=packet.flags,
+            seq=packet.seq,
+            ack=packet.ack,
+            window=64240,
+            options=[],
+        )
         data = tls_bytes(packet) if packet.tls else packet.payload
     elif packet.proto == "udp":
         layer, data = ip / UDP(sport=packet.sport, dport=packet.dport), packet.payload

@@ -73,7 +73,7 @@ class WirePacket:
 
 def mac_of(node: str, interface: str) -> str:
     digest = hashlib.blake2s(f"{node}/{interface}".encode(), digest_size=5).hexdigest()
-    return "02:" + ":".join(digest[i:i + 2] for i in range(0, 10, 2))
+    return "02:" + ":".join(digest[i : i + 2] for i in range(0, 10, 2))
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,32 @@ def _crossings(result: Trace) -> list[_Crossing]:
     for i, hop in enumerate(hops):
         if hop.in_iface is not None and i > 0:
             prev = hops[i - 1]
-            out.append(_Crossing(CapturePoint(hop.node, hop.in_iface), i, "in", four,
-                                 mac_of(prev.node, prev.out_iface or "?"), mac_of(hop.node, hop.in_iface),
-                                 65 - i))
+            out.append(
+                _Crossing(
+                    CapturePoint(hop.node, hop.in_iface),
+                    i,
+                    "in",
+                    four,
+                    mac_of(prev.node, prev.out_iface or "?"),
+                    mac_of(hop.node, hop.in_iface),
+                    65 - i,
+                )
+            )
         four = _translated(result, hop.node, four)
         last = i == len(hops) - 1
         if hop.out_iface is not None and not last:
             nxt = hops[i + 1]
-            out.append(_Crossing(CapturePoint(hop.node, hop.out_iface), i, "out", four,
-                                 mac_of(hop.node, hop.out_iface), mac_of(nxt.node, nxt.in_iface or "?"), 64 - i))
+            out.append(
+                _Crossing(
+                    CapturePoint(hop.node, hop.out_iface),
+                    i,
+                    "out",
+                    four,
+                    mac_of(hop.node, hop.out_iface),
+                    mac_of(nxt.node, nxt.in_iface or "?"),
+                    64 - i,
+                )
+            )
     return out
 
 
@@ -143,13 +160,22 @@ class _Capture:
     def emit(self, crossings: list[_Crossing], proto: str, **fields) -> None:
         for c in crossings:
             src, sport, dst, dport = c.four
-            packet = WirePacket(self.clock + c.hop * HOP_DELAY, c.src_mac, c.dst_mac, src, dst, proto, sport,
-                                dport, c.ttl, **fields)
+            packet = WirePacket(
+                self.clock + c.hop * HOP_DELAY, c.src_mac, c.dst_mac, src, dst, proto, sport, dport, c.ttl, **fields
+            )
             self.packets.setdefault(c.point, []).append(packet)
         self.tick()
 
-    def segment(self, conn: _Connection, side: str, flags: str, payload: bytes | list[bytes] = b"", *,
-                tls: str | None = None, length: int | None = None) -> None:
+    def segment(
+        self,
+        conn: _Connection,
+        side: str,
+        flags: str,
+        payload: bytes | list[bytes] = b"",
+        *,
+        tls: str | None = None,
+        length: int | None = None,
+    ) -> None:
         """A TCP segment from `side` (payload: one for all points, or one per crossing);
         each point numbers it from its own byte counts."""
         crossings = conn.forward if side == "client" else conn.backward
@@ -160,11 +186,26 @@ class _Capture:
             seq = ISN[side] + conn.sent.get((c.point, side), 0)
             ack = ISN[other] + conn.sent.get((c.point, other), 0) if "A" in flags else 0
             src, sport, dst, dport = c.four
-            packet = WirePacket(self.clock + c.hop * HOP_DELAY, c.src_mac, c.dst_mac, src, dst, "tcp", sport,
-                                dport, c.ttl, flags, seq, ack, data, tls=tls)
+            packet = WirePacket(
+                self.clock + c.hop * HOP_DELAY,
+                c.src_mac,
+                c.dst_mac,
+                src,
+                dst,
+                "tcp",
+                sport,
+                dport,
+                c.ttl,
+                flags,
+                seq,
+                ack,
+                data,
+                tls=tls,
+            )
             self.packets.setdefault(c.point, []).append(packet)
-            conn.sent[(c.point, side)] = conn.sent.get((c.point, side), 0) + size + \
-                (1 if "S" in flags or "F" in flags else 0)
+            conn.sent[(c.point, side)] = (
+                conn.sent.get((c.point, side), 0) + size + (1 if "S" in flags or "F" in flags else 0)
+            )
         self.tick()
 
     def ordered(self, first: list[CapturePoint]) -> dict[CapturePoint, tuple[WirePacket, ...]]:
@@ -211,7 +252,7 @@ def _deliver(cap: _Capture, conn: _Connection, step: FtpStep, side: str, tls: bo
     else:
         rewrites = {r.node: r.after for r in step.rewrites}
         text, payloads = step.sent, []
-        for c in (conn.forward if side == "client" else conn.backward):
+        for c in conn.forward if side == "client" else conn.backward:
             if c.side == "out" and c.point.node in rewrites:
                 text = rewrites.pop(c.point.node)
             payloads.append(_line(text))
@@ -283,8 +324,12 @@ def _session_packets(result: FtpResult) -> _Capture:
             continue
         passive = step.sender == result.client
         port = _listening_port(result.steps, number - 1, passive)
-        listening = (data.accepted and data.last_hop.node == step.receiver
-                     and data.delivered is not None and data.delivered.dport == port)
+        listening = (
+            data.accepted
+            and data.last_hop.node == step.receiver
+            and data.delivered is not None
+            and data.delivered.dport == port
+        )
         dconn = _connection(data)
         if not _handshake(cap, dconn, data, listening) or number == result.failed_step:
             if listening and data.reply is not None and data.reply.succeeded:

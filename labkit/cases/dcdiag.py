@@ -8,21 +8,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .dcdiag_tests import FailedTest, OtherFailure, explain
 from ..errors import LabkitError
 from ..model.vocabulary import Vocabulary, settle
+from .dcdiag_tests import FailedTest, OtherFailure, explain
 
 KB_FALSE_POSITIVE = "KB 2512643 (DCDIAG.EXE /E or /A or /C expected errors)"
 BACKLINK = "msDFSR-ComputerReferenceBL"
 LEVELS = ("2000", "2003", "2008", "2008R2", "2012", "2012R2", "2016")
 
 DFSRMIG_STATES = {
-    0: ("Start", "FRS replicates SYSVOL; no DFSR objects yet. Only a domain raised to level 2008 or higher from "
-                 "2003 (FRS) starts here: a domain created at level 2008 or higher uses DFSR from the start."),
-    1: ("Prepared", "DFSR builds and syncs a copy (SYSVOL_DFSR) beside FRS; the SYSVOL share is still FRS's. "
-                    "Rollback to Start is possible."),
-    2: ("Redirected", "The SYSVOL and NETLOGON shares now point to DFSR's copy; FRS still runs. "
-                      "Rollback is possible."),
+    0: (
+        "Start",
+        "FRS replicates SYSVOL; no DFSR objects yet. Only a domain raised to level 2008 or higher from "
+        "2003 (FRS) starts here: a domain created at level 2008 or higher uses DFSR from the start.",
+    ),
+    1: (
+        "Prepared",
+        "DFSR builds and syncs a copy (SYSVOL_DFSR) beside FRS; the SYSVOL share is still FRS's. "
+        "Rollback to Start is possible.",
+    ),
+    2: ("Redirected", "The SYSVOL and NETLOGON shares now point to DFSR's copy; FRS still runs. Rollback is possible."),
     3: ("Eliminated", "FRS is removed for SYSVOL. Irreversible: there is no way back."),
 }
 
@@ -86,6 +91,7 @@ class DcdiagReport:
 @dataclass(frozen=True)
 class SectionCount:
     """Failed and total replication attempts in one section of repadmin /replsummary."""
+
     fails: int = 0
     total: int = 0
 
@@ -113,8 +119,10 @@ class ReplicationSummary:
         return bool(self.source.total or self.destination.total)
 
     def describe(self) -> str:
-        return (f"Source DSA section: {self.source} attempts failed; Destination DSA section: "
-                f"{self.destination} attempts failed")
+        return (
+            f"Source DSA section: {self.source} attempts failed; Destination DSA section: "
+            f"{self.destination} attempts failed"
+        )
 
 
 class Sysvol(Vocabulary):
@@ -162,49 +170,69 @@ class Verdict:
 
     def __str__(self) -> str:
         from ..render import verdict_text
+
         return verdict_text(self)
 
     def __repr__(self) -> str:
         from ..render import verdict_repr
+
         return verdict_repr(self)
 
     def _repr_html_(self) -> str:
         from ..render import verdict_html
+
         return verdict_html(self)
 
     def to_dict(self) -> dict:
-        return {"verdict": self.kind, "inferred": self.inferred, "reason": self.reason,
-                "next_steps": list(self.next_steps), "why": list(self.why), "references": list(self.references),
-                "other_failed_tests": [f.to_dict() for f in self.other_failures]}
+        return {
+            "verdict": self.kind,
+            "inferred": self.inferred,
+            "reason": self.reason,
+            "next_steps": list(self.next_steps),
+            "why": list(self.why),
+            "references": list(self.references),
+            "other_failed_tests": [f.to_dict() for f in self.other_failures],
+        }
 
 
-_FIELDS = {"base object": "base_object", "base object description": "base_description",
-           "value object attribute name": "attribute", "value object description": "value_description",
-           "recommended action": "action"}
+_FIELDS = {
+    "base object": "base_object",
+    "base object description": "base_description",
+    "value object attribute name": "attribute",
+    "value object description": "value_description",
+    "recommended action": "action",
+}
 
 
 def functional_level(text: str) -> str:
     """'2008R2' from '2008 R2', 'Windows2008R2Domain' or 'Windows Server 2008 R2'."""
     level = re.sub(r"(?i)windows|server|domain|mode|\s", "", text).upper()
     if level not in LEVELS:
-        raise DcdiagInputError(f"--dfl: expected a domain functional level ({', '.join(LEVELS)}, or the "
-                               f"DomainMode text such as Windows2008R2Domain), got {text!r}")
+        raise DcdiagInputError(
+            f"--dfl: expected a domain functional level ({', '.join(LEVELS)}, or the "
+            f"DomainMode text such as Windows2008R2Domain), got {text!r}"
+        )
     return level
 
 
 def _bounded(text: object, tool: str) -> None:
     if isinstance(text, str) and len(text) > MAX_TEXT:
-        raise DcdiagInputError(f"more than {MAX_TEXT:,} characters: longer than any {tool} output this kit reads",
-                               tool)
+        raise DcdiagInputError(f"more than {MAX_TEXT:,} characters: longer than any {tool} output this kit reads", tool)
 
 
 def parse_dcdiag(text: str) -> DcdiagReport:
     """The VerifyEnterpriseReferences problems and the failed tests in dcdiag output."""
     _bounded(text, "dcdiag")
-    if not isinstance(text, str) or not re.search(r"(?i)(starting test:|directory server diagnosis|\[\d+\]\s*problem:"
-                                                  r"|passed test|failed test)", text):
-        raise DcdiagInputError("this does not look like dcdiag output (no 'Starting test', 'Problem:', "
-                               "'passed test' or 'failed test' lines)", "dcdiag")
+    if not isinstance(text, str) or not re.search(
+        r"(?i)(starting test:|directory server diagnosis|\[\d+\]\s*problem:"
+        r"|passed test|failed test)",
+        text,
+    ):
+        raise DcdiagInputError(
+            "this does not look like dcdiag output (no 'Starting test', 'Problem:', "
+            "'passed test' or 'failed test' lines)",
+            "dcdiag",
+        )
     problems, current, failures, block = [], None, [], None
     for raw in text.splitlines():
         line = raw.strip().strip("\u201c\u201d")
@@ -233,19 +261,26 @@ def parse_dcdiag(text: str) -> DcdiagReport:
                 current[key] = value.strip().strip('"\u201c\u201d')
     if current:
         problems.append(current)
-    servers = tuple(dict.fromkeys(m.group(1).split("\\")[-1]
-                                  for m in re.finditer(r"(?i)Testing server:\s*(\S+)", text)))
-    return DcdiagReport(tuple(ReferenceProblem(**p) for p in problems), tuple(failures), servers,
-                        bool(re.search(r"(?i)test:\s*VerifyEnterpriseReferences", text)),
-                        bool(re.search(r"(?i)(passed|failed) test\s+VerifyEnterpriseReferences", text)))
+    servers = tuple(
+        dict.fromkeys(m.group(1).split("\\")[-1] for m in re.finditer(r"(?i)Testing server:\s*(\S+)", text))
+    )
+    return DcdiagReport(
+        tuple(ReferenceProblem(**p) for p in problems),
+        tuple(failures),
+        servers,
+        bool(re.search(r"(?i)test:\s*VerifyEnterpriseReferences", text)),
+        bool(re.search(r"(?i)(passed|failed) test\s+VerifyEnterpriseReferences", text)),
+    )
 
 
 def parse_replsummary(text: str) -> ReplicationSummary:
     """Fails/total and errors from `repadmin /replsummary`."""
     _bounded(text, "repadmin")
     if not isinstance(text, str) or not re.search(r"(?i)(source dsa|destination dsa|replication summary)", text):
-        raise DcdiagInputError("this does not look like repadmin /replsummary output (no 'Source DSA' or "
-                               "'Destination DSA' section)", "repadmin")
+        raise DcdiagInputError(
+            "this does not look like repadmin /replsummary output (no 'Source DSA' or 'Destination DSA' section)",
+            "repadmin",
+        )
     counts = {"source": [0, 0], "destination": [0, 0]}
     dcs, section = [], None
     for line in text.splitlines():
@@ -264,10 +299,16 @@ def parse_replsummary(text: str) -> ReplicationSummary:
     # repadmin lists DCs it could not even ask under this heading, as "<error> - <DC>".
     section = re.search(r"(?is)operational errors trying to retrieve replication information:(.*)", text)
     if section:
-        errors += [f"cannot reach {m.group(2)} (error {m.group(1)})"
-                   for m in re.finditer(r"(?m)^\s*(\d{1,10})\s*-\s*(\S+)", section.group(1))]
-    return ReplicationSummary(SectionCount(*counts["source"]), SectionCount(*counts["destination"]),
-                              tuple(dict.fromkeys(errors)), tuple(dict.fromkeys(dcs)))
+        errors += [
+            f"cannot reach {m.group(2)} (error {m.group(1)})"
+            for m in re.finditer(r"(?m)^\s*(\d{1,10})\s*-\s*(\S+)", section.group(1))
+        ]
+    return ReplicationSummary(
+        SectionCount(*counts["source"]),
+        SectionCount(*counts["destination"]),
+        tuple(dict.fromkeys(errors)),
+        tuple(dict.fromkeys(dcs)),
+    )
 
 
 def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = ()) -> Verdict:
@@ -287,68 +328,123 @@ def contradiction(state: DomainState) -> str | None:
     migrating = state.dfsrmig_state in (1, 2, 3)
     if level in ("2000", "2003") and (state.sysvol is Sysvol.DFSR or migrating):
         what = "SYSVOL on DFSR" if state.sysvol is Sysvol.DFSR else f"dfsrmig state {state.dfsrmig_state}"
-        return (f"{what} needs domain functional level 2008 or higher, but the level is {level}: DFSR can "
-                "replicate SYSVOL, and dfsrmig can run, only from level 2008 on")
-    if (state.sysvol is Sysvol.FRS and state.dfsrmig_state in (2, 3)) or \
-            (state.sysvol is Sysvol.DFSR and state.dfsrmig_state == 0):
+        return (
+            f"{what} needs domain functional level 2008 or higher, but the level is {level}: DFSR can "
+            "replicate SYSVOL, and dfsrmig can run, only from level 2008 on"
+        )
+    if (state.sysvol is Sysvol.FRS and state.dfsrmig_state in (2, 3)) or (
+        state.sysvol is Sysvol.DFSR and state.dfsrmig_state == 0
+    ):
         name = DFSRMIG_STATES[state.dfsrmig_state][0]
-        return (f"SYSVOL replicated by {state.sysvol.upper()} contradicts dfsrmig state {state.dfsrmig_state} "
-                f"({name}): from Redirected on, DFSR serves SYSVOL; at Start, FRS does")
+        return (
+            f"SYSVOL replicated by {state.sysvol.upper()} contradicts dfsrmig state {state.dfsrmig_state} "
+            f"({name}): from Redirected on, DFSR serves SYSVOL; at Start, FRS does"
+        )
     return None
 
 
 def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...]) -> Verdict:
-    backlink = [p for p in report.problems if p.attribute.lower() == BACKLINK.lower()
-                and "missing expected value" in p.problem.lower()]
+    backlink = [
+        p
+        for p in report.problems
+        if p.attribute.lower() == BACKLINK.lower() and "missing expected value" in p.problem.lower()
+    ]
     others = [p for p in report.problems if p not in backlink]
     if report.ran_verify_enterprise_references and not report.finished_verify_enterprise_references:
-        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the output stops before VerifyEnterpriseReferences reports its result "
-                       "(no 'passed test' or 'failed test' line): it is cut off",
-                       ("run dcdiag /c again and save all of it: dcdiag /c > dcdiag.txt",))
+        return Verdict(
+            VerdictKind.NEEDS_MORE_DATA,
+            "the output stops before VerifyEnterpriseReferences reports its result "
+            "(no 'passed test' or 'failed test' line): it is cut off",
+            ("run dcdiag /c again and save all of it: dcdiag /c > dcdiag.txt",),
+        )
     if not report.ran_verify_enterprise_references:
-        return Verdict(VerdictKind.NEEDS_MORE_DATA, "this output does not include the VerifyEnterpriseReferences test",
-                       ("the test runs only with dcdiag /c or dcdiag /test:VerifyEnterpriseReferences",))
+        return Verdict(
+            VerdictKind.NEEDS_MORE_DATA,
+            "this output does not include the VerifyEnterpriseReferences test",
+            ("the test runs only with dcdiag /c or dcdiag /test:VerifyEnterpriseReferences",),
+        )
     if not report.problems:
         return Verdict(VerdictKind.NOTHING_TO_EXPLAIN, "VerifyEnterpriseReferences reported no problem")
     if others:
         names = ", ".join(sorted({f"{p.attribute or p.problem} on {p.dc}" for p in others}))
-        return Verdict(VerdictKind.REAL_PROBLEM, f"other references are missing too ({names}): not the known false positive",
-                       ("check AD replication first: repadmin /replsummary and repadmin /showrepl",))
+        return Verdict(
+            VerdictKind.REAL_PROBLEM,
+            f"other references are missing too ({names}): not the known false positive",
+            ("check AD replication first: repadmin /replsummary and repadmin /showrepl",),
+        )
     level = functional_level(state.functional_level) if state.functional_level else ""
     if not level:
-        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the domain functional level decides whether DCDIAG expects DFSR back-links",
-                       ("find the domain functional level (Active Directory Domains and Trusts, or "
-                        "Get-ADDomain | Select DomainMode); pass --dfl",))
+        return Verdict(
+            VerdictKind.NEEDS_MORE_DATA,
+            "the domain functional level decides whether DCDIAG expects DFSR back-links",
+            (
+                "find the domain functional level (Active Directory Domains and Trusts, or "
+                "Get-ADDomain | Select DomainMode); pass --dfl",
+            ),
+        )
     if level in ("2000", "2003"):
-        return Verdict(VerdictKind.REAL_PROBLEM, f"not documented: KB 2512643 describes this message only at domain "
-                       f"functional level 2008 or higher, so the kit infers that at level {level} the 2008 R2 DCDIAG "
-                       "does not expect DFSR back-links. If so, this is not the known false positive and more "
-                       "likely a real problem",
-                       ("confirm the level first: Get-ADDomain | Select DomainMode (or Active Directory Domains "
-                        "and Trusts)", "check replication and the DC account objects"), inferred=True)
+        return Verdict(
+            VerdictKind.REAL_PROBLEM,
+            f"not documented: KB 2512643 describes this message only at domain "
+            f"functional level 2008 or higher, so the kit infers that at level {level} the 2008 R2 DCDIAG "
+            "does not expect DFSR back-links. If so, this is not the known false positive and more "
+            "likely a real problem",
+            (
+                "confirm the level first: Get-ADDomain | Select DomainMode (or Active Directory Domains and Trusts)",
+                "check replication and the DC account objects",
+            ),
+            inferred=True,
+        )
     migrated = state.sysvol is Sysvol.DFSR or (state.dfsrmig_state in (1, 2, 3))
     if state.sysvol is None and state.dfsrmig_state is None:
-        return Verdict(VerdictKind.NEEDS_MORE_DATA, "whether SYSVOL still replicates with FRS decides it",
-                       ("run dfsrmig /GetGlobalState (no global state: migration not started, FRS)",))
+        return Verdict(
+            VerdictKind.NEEDS_MORE_DATA,
+            "whether SYSVOL still replicates with FRS decides it",
+            ("run dfsrmig /GetGlobalState (no global state: migration not started, FRS)",),
+        )
     if migrated:
-        where = ("SYSVOL migration has reached Prepared: FRS still serves SYSVOL, but DFSR's member objects are "
-                 "created from Prepared on (the kit's inference from the schema)" if state.dfsrmig_state == 1 else
-                 "SYSVOL is already on DFSR" + (f" (dfsrmig state {DFSRMIG_STATES[state.dfsrmig_state][0]})"
-                                                if state.dfsrmig_state in DFSRMIG_STATES else ""))
-        return Verdict(VerdictKind.REAL_PROBLEM, f"{where}, so the {BACKLINK} back-link should "
-                       "exist; its absence means the DFSR member objects are missing or not replicated",
-                       ("dfsrmig /GetMigrationState", "repadmin /replsummary", "check CN=Topology under "
-                        "CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System"), inferred=state.dfsrmig_state == 1)
+        where = (
+            "SYSVOL migration has reached Prepared: FRS still serves SYSVOL, but DFSR's member objects are "
+            "created from Prepared on (the kit's inference from the schema)"
+            if state.dfsrmig_state == 1
+            else "SYSVOL is already on DFSR"
+            + (
+                f" (dfsrmig state {DFSRMIG_STATES[state.dfsrmig_state][0]})"
+                if state.dfsrmig_state in DFSRMIG_STATES
+                else ""
+            )
+        )
+        return Verdict(
+            VerdictKind.REAL_PROBLEM,
+            f"{where}, so the {BACKLINK} back-link should "
+            "exist; its absence means the DFSR member objects are missing or not replicated",
+            (
+                "dfsrmig /GetMigrationState",
+                "repadmin /replsummary",
+                "check CN=Topology under CN=Domain System Volume,CN=DFSR-GlobalSettings,CN=System",
+            ),
+            inferred=state.dfsrmig_state == 1,
+        )
     if state.replication is None:
-        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the pattern fits the false positive, but only healthy replication rules out "
-                       "a real fault", ("run repadmin /replsummary and pass its output",))
+        return Verdict(
+            VerdictKind.NEEDS_MORE_DATA,
+            "the pattern fits the false positive, but only healthy replication rules out a real fault",
+            ("run repadmin /replsummary and pass its output",),
+        )
     if not state.replication.attempts and not state.replication.errors:
-        return Verdict(VerdictKind.NEEDS_MORE_DATA, "the replication summary lists no replication attempts",
-                       ("run repadmin /replsummary on a DC and pass its whole output",))
+        return Verdict(
+            VerdictKind.NEEDS_MORE_DATA,
+            "the replication summary lists no replication attempts",
+            ("run repadmin /replsummary on a DC and pass its whole output",),
+        )
     if not state.replication.clean:
-        return Verdict(VerdictKind.REAL_PROBLEM, f"replication is failing ({state.replication.describe()}; "
-                       f"{'; '.join(state.replication.errors) or 'see repadmin'}): "
-                       "fix that first, then run dcdiag again", ("repadmin /showrepl on the failing DCs",))
+        return Verdict(
+            VerdictKind.REAL_PROBLEM,
+            f"replication is failing ({state.replication.describe()}; "
+            f"{'; '.join(state.replication.errors) or 'see repadmin'}): "
+            "fix that first, then run dcdiag again",
+            ("repadmin /showrepl on the failing DCs",),
+        )
     affected = {p.dc.lower() for p in backlink}
     tested = {dc.lower() for dc in (*report.servers, *all_dcs)} | affected
     missing = [dc for dc in (all_dcs or report.servers) if dc.lower() not in affected]
@@ -356,15 +452,29 @@ def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str
     short = {dc.split(".")[0] for dc in tested}
     untested = list(dict.fromkeys(dc for dc in state.replication.dcs if dc.lower().split(".")[0] not in short))
     if missing:
-        return Verdict(VerdictKind.REAL_PROBLEM, f"the back-link is reported missing only on some DCs, not on {', '.join(missing)}: "
-                       "the false positive hits every DC alike", ("compare the DC account objects",))
-    return Verdict(VerdictKind.FALSE_POSITIVE,
-                   f"domain functional level {level}, SYSVOL still on FRS and clean replication: the "
-                   f"2008/2008 R2 DCDIAG assumes DFSR and expects {BACKLINK} on every DC (the label 'SYSVOL FRS Member "
-                   "Object' is misleading). The message is harmless",
-                   ("this message is harmless; migrate SYSVOL to DFSR anyway (dfsrmig), which also makes it go "
-                    "away; see why below",
-                    *([f"this output covers only {', '.join(all_dcs or report.servers or sorted(tested))}: run "
-                       f"dcdiag /c /e to confirm the same message on {', '.join(untested)}"] if untested else [])),
-                   (KB_FALSE_POSITIVE, "KB 4025991 (Windows Server version 1709 no longer supports FRS)"),
-                   WHY_MIGRATE)
+        return Verdict(
+            VerdictKind.REAL_PROBLEM,
+            f"the back-link is reported missing only on some DCs, not on {', '.join(missing)}: "
+            "the false positive hits every DC alike",
+            ("compare the DC account objects",),
+        )
+    return Verdict(
+        VerdictKind.FALSE_POSITIVE,
+        f"domain functional level {level}, SYSVOL still on FRS and clean replication: the "
+        f"2008/2008 R2 DCDIAG assumes DFSR and expects {BACKLINK} on every DC (the label 'SYSVOL FRS Member "
+        "Object' is misleading). The message is harmless",
+        (
+            "this message is harmless; migrate SYSVOL to DFSR anyway (dfsrmig), which also makes it go "
+            "away; see why below",
+            *(
+                [
+                    f"this output covers only {', '.join(all_dcs or report.servers or sorted(tested))}: run "
+                    f"dcdiag /c /e to confirm the same message on {', '.join(untested)}"
+                ]
+                if untested
+                else []
+            ),
+        ),
+        (KB_FALSE_POSITIVE, "KB 4025991 (Windows Server version 1709 no longer supports FRS)"),
+        WHY_MIGRATE,
+    )

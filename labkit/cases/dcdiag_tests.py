@@ -31,7 +31,9 @@ class OtherFailure:
     meaning: str
 
     def __str__(self) -> str:
-        return f"{self.test} on {self.server}: " + (f"expected ({KB_EXPECTED}): " if self.expected else "") + self.meaning
+        return (
+            f"{self.test} on {self.server}: " + (f"expected ({KB_EXPECTED}): " if self.expected else "") + self.meaning
+        )
 
     def to_dict(self) -> dict:
         return {"server": self.server, "test": self.test, "expected": self.expected, "meaning": self.meaning}
@@ -39,16 +41,25 @@ class OtherFailure:
 
 # (tests, what the output must contain, what it means): the expected failures of KB 2512643.
 _KB_PATTERNS = (
-    (("services",), r"invalid service type:\s*rpcss",
-     "the 2008/2008 R2 DCDIAG expects RpcSs to run as a shared process; a Windows Server 2003 DC runs it as "
-     "its own process. On a 2003 DC leave the service as it is; on a 2008 or later DC look into it"),
-    (("frsevent", "dfsrevent", "kccevent", "systemlog"), r"0x6ba|could not be queried",
-     "DCDIAG could not read this DC's event log remotely (error 0x6ba, the RPC server is unavailable): the "
-     "Remote Event Log Management firewall rules are off by default on 2008/2008 R2. The log itself was not "
-     "checked: enable those rules (wf.msc) and run the test again"),
-    (("outboundsecurechannels",), r"trust object",
-     "the 2008/2008 R2 DCDIAG does not test trusts correctly; test them with nltest /sc_query:<domain> "
-     "or netdom trust <domain> /domain:<other> /verify instead"),
+    (
+        ("services",),
+        r"invalid service type:\s*rpcss",
+        "the 2008/2008 R2 DCDIAG expects RpcSs to run as a shared process; a Windows Server 2003 DC runs it as "
+        "its own process. On a 2003 DC leave the service as it is; on a 2008 or later DC look into it",
+    ),
+    (
+        ("frsevent", "dfsrevent", "kccevent", "systemlog"),
+        r"0x6ba|could not be queried",
+        "DCDIAG could not read this DC's event log remotely (error 0x6ba, the RPC server is unavailable): the "
+        "Remote Event Log Management firewall rules are off by default on 2008/2008 R2. The log itself was not "
+        "checked: enable those rules (wf.msc) and run the test again",
+    ),
+    (
+        ("outboundsecurechannels",),
+        r"trust object",
+        "the 2008/2008 R2 DCDIAG does not test trusts correctly; test them with nltest /sc_query:<domain> "
+        "or netdom trust <domain> /domain:<other> /verify instead",
+    ),
 )
 
 # What each test checks, from the dcdiag command reference (Microsoft Learn).
@@ -87,7 +98,10 @@ def explain(failure: FailedTest) -> OtherFailure:
         if test in tests and re.search(pattern, failure.output, re.I):
             return OtherFailure(failure.server, failure.test, True, meaning)
     checks = _CHECKS.get(test)
-    meaning = (f"not one of {KB_EXPECTED}'s expected failures. It checks {checks}: look into it on its own"
-               if checks else f"not one of {KB_EXPECTED}'s expected failures, and not a test the kit knows: "
-               "read its output (dcdiag /? lists the tests)")
+    meaning = (
+        f"not one of {KB_EXPECTED}'s expected failures. It checks {checks}: look into it on its own"
+        if checks
+        else f"not one of {KB_EXPECTED}'s expected failures, and not a test the kit knows: "
+        "read its output (dcdiag /? lists the tests)"
+    )
     return OtherFailure(failure.server, failure.test, False, meaning)

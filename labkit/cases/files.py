@@ -45,7 +45,9 @@ def read_text(path: str | os.PathLike) -> str:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except (OSError, ValueError) as err:
-        raise ScenarioError(clip(path, 120), [f"cannot read the file: {getattr(err, 'strerror', None) or err}"]) from None
+        raise ScenarioError(
+            clip(path, 120), [f"cannot read the file: {getattr(err, 'strerror', None) or err}"]
+        ) from None
     if len(data) > MAX_BYTES:
         raise ScenarioError(str(path), [f"more than {MAX_BYTES:,} bytes: far larger than the outputs this kit reads"])
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
@@ -58,7 +60,10 @@ def read_text(path: str | os.PathLike) -> str:
 def load_layout(path: str | os.PathLike) -> Layout:
     spec = validate_yaml(read_text(path), str(path), LayoutSpec, "a mapping with 'backup' and 'target' disk lists")
     try:
-        return Layout(tuple(Disk(**dict(d)) for d in spec.backup), tuple(Disk(**dict(d)) for d in spec.target),
-                      spec.bios_boot_disk)
+        return Layout(
+            tuple(Disk(**dict(d)) for d in spec.backup),
+            tuple(Disk(**dict(d)) for d in spec.target),
+            spec.bios_boot_disk,
+        )
     except LayoutError as err:
         raise ScenarioError(str(path), [str(err)]) from None

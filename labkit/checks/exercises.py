@@ -21,8 +21,8 @@ from ..model import (
     ftp_session,
     trace,
 )
-from ..model.setting_commands import netsh_set_switch
 from ..model.ftp_settings import with_ftp_settings
+from ..model.setting_commands import netsh_set_switch
 from .kinds import Check, CheckResult
 
 # --- the exercise the field notes leave to the reader ---------------------------------------------
@@ -78,8 +78,10 @@ def _switch_answer(net: Network, node: str, answer) -> tuple[frozenset[Switch] |
         for nic, switch in answer:
             key = names.get(str(nic).lower())
             if key is None:
-                return None, (f"there is no NIC {shorten(nic)} on {node} (use one of: "
-                              f"{', '.join(repr(i.key) for i in net.node(node).interfaces)})")
+                return None, (
+                    f"there is no NIC {shorten(nic)} on {node} (use one of: "
+                    f"{', '.join(repr(i.key) for i in net.node(node).interfaces)})"
+                )
             if str(switch).lower() not in SWITCHES:
                 return None, f"{shorten(switch)} is not a switch (use weakhostsend, weakhostreceive or forwarding)"
             chosen.add((key, str(switch).lower()))
@@ -100,22 +102,37 @@ def grade_switches(net: Network, node: str, answer, works) -> CheckResult:
     minimal = minimal_switch_sets(net, node, works)
     shown = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(chosen)) or "no switches"
     if not works(with_switches(net, node, chosen)):
-        return CheckResult(check, False, still_wrong(
-            f"with {shown} the reply still does not arrive", "which NIC owns the reply's source address, and "
-            "which switch lets a packet with that source leave by another NIC?"))
+        return CheckResult(
+            check,
+            False,
+            still_wrong(
+                f"with {shown} the reply still does not arrive",
+                "which NIC owns the reply's source address, and "
+                "which switch lets a packet with that source leave by another NIC?",
+            ),
+        )
     if chosen in minimal:
         note = ""
         if any(s == "forwarding" for _, s in chosen):
-            note = (" (it works, but forwarding also makes the NIC route whatever arrives on it: "
-                    "weakhostsend is the narrower choice)")
+            note = (
+                " (it works, but forwarding also makes the NIC route whatever arrives on it: "
+                "weakhostsend is the narrower choice)"
+            )
         return CheckResult(check, True, right_text(f"{shown} is enough, and no switch in it can be left out{note}"))
     extra = set(chosen) - set(next(m for m in minimal if m <= chosen))
     why = "; ".join(f'{s} on "{label[k]}" {WHY_FEWER[s]}' for k, s in sorted(extra))
     commands = [netsh_set_switch(net.node(node).interface(k), s, False) for k, s in sorted(extra)]
     leave_out = ", ".join(f'{s} on "{label[k]}"' for k, s in sorted(extra))
-    return CheckResult(check, False, not_minimal(
-        leave_out, f"Each extra switch widens what the server accepts or sends ({why}); the field notes ask for "
-                   f"only what you need ({'; '.join(commands)})", joined=". "))
+    return CheckResult(
+        check,
+        False,
+        not_minimal(
+            leave_out,
+            f"Each extra switch widens what the server accepts or sends ({why}); the field notes ask for "
+            f"only what you need ({'; '.join(commands)})",
+            joined=". ",
+        ),
+    )
 
 
 def _commands(answer) -> tuple[list[str] | None, str | None]:
@@ -128,8 +145,18 @@ def _commands(answer) -> tuple[list[str] | None, str | None]:
     return list(answer), None
 
 
-def grade_commands(net: Network, node: str, answer, *, name: str, flows, hint: str, right: str,
-                   one_default_gateway: bool = False, like: str | None = None) -> CheckResult:
+def grade_commands(
+    net: Network,
+    node: str,
+    answer,
+    *,
+    name: str,
+    flows,
+    hint: str,
+    right: str,
+    one_default_gateway: bool = False,
+    like: str | None = None,
+) -> CheckResult:
     """Run a learner's Windows commands on `node`, then check that every (source, destination)
     flow (a Flow, or a (source, destination) pair) gets its reply. Optionally: only one default
     gateway left on the node; the same static routes and gateways as node `like` (the same
@@ -171,13 +198,18 @@ def grade_commands(net: Network, node: str, answer, *, name: str, flows, hint: s
         mine = sorted((str(r.destination), str(r.gateway), r.persistent) for r in result.routes)
         theirs = sorted((str(r.destination), str(r.gateway), r.persistent) for r in model.routes)
         if mine != theirs or [i.gateways for i in result.interfaces] != [i.gateways for i in model.interfaces]:
-            wrong.append(f"{node} is not configured like {like} (compare their routes and gateways; "
-                         "use route -p so the routes survive a restart)")
+            wrong.append(
+                f"{node} is not configured like {like} (compare their routes and gateways; "
+                "use route -p so the routes survive a restart)"
+            )
     if any(not r.persistent for r in result.routes):
         wrong.append("a route without -p disappears at the next restart")
     if wrong:
-        return CheckResult(check, False, still_wrong("; ".join(wrong), hint,
-                                                     right_so_far=f"{', '.join(done)} get their answer" if done else ""))
+        return CheckResult(
+            check,
+            False,
+            still_wrong("; ".join(wrong), hint, right_so_far=f"{', '.join(done)} get their answer" if done else ""),
+        )
     return CheckResult(check, True, right_text(right))
 
 
@@ -186,33 +218,46 @@ def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, na
     forwarding the passive range."""
     check = Check(name)
     if external_address is None and forward_range is None:
-        return CheckResult(check, False, not_answered("the client needs the public address AND a way in for the "
-                                                      "data connection"))
+        return CheckResult(
+            check, False, not_answered("the client needs the public address AND a way in for the data connection")
+        )
     if external_address is not None and not isinstance(external_address, str):
-        return CheckResult(check, False, still_wrong('write the address as text in quotes, e.g. "203.0.113.7", '
-                                                     f"not {shorten(external_address)}"))
-    changed, settings, errors = with_ftp_settings(net, settings, external_address=external_address or "",
-                                                  forward_range=bool(forward_range))
+        return CheckResult(
+            check,
+            False,
+            still_wrong(f'write the address as text in quotes, e.g. "203.0.113.7", not {shorten(external_address)}'),
+        )
+    changed, settings, errors = with_ftp_settings(
+        net, settings, external_address=external_address or "", forward_range=bool(forward_range)
+    )
     if errors:
         return CheckResult(check, False, still_wrong("; ".join(errors.values())))
     session = ftp_session(changed, settings=settings)
     if session.succeeded:
-        return CheckResult(check, True, right_text("the server announces its public address and the firewall "
-                                                   "forwards the small passive range"))
+        return CheckResult(
+            check,
+            True,
+            right_text("the server announces its public address and the firewall forwards the small passive range"),
+        )
     right = []  # only the halves that are right on their own: a wrong address is never "right so far"
     if external_address and net.ftp is not None and external_address.strip() == str(net.ftp.address):
         right.append(f"the server announces {external_address.strip()}, the address the client dials")
     if forward_range is True:
         right.append("the passive range is forwarded")
-    return CheckResult(check, False, still_wrong(session.reason, "the client needs the public address AND a way in",
-                                                 right_so_far=", ".join(right)))
+    return CheckResult(
+        check,
+        False,
+        still_wrong(session.reason, "the client needs the public address AND a way in", right_so_far=", ".join(right)),
+    )
 
 
 def reply_accepted(source: str, destination: str, **flow):
     """A goal for `minimal_switch_sets`: the flow's reply reaches the node that asked."""
+
     def works(net: Network) -> bool:
         result = trace(net, Flow(source, destination, reply=True, **flow))
         return result.reply is not None and result.reply.succeeded
+
     return works
 
 
@@ -221,6 +266,7 @@ def grade_source_address(net: Network, node: str, destination: str, answer, *, n
     A wrong answer is compared with the model's pick by the rule that decided (KB 969029)."""
     from ..model import choose_source, select_route
     from ..model.addressing import common_prefix_length
+
     check = Check(name)
     hint = "look at the outgoing NIC's addresses and count the leading bits each shares with the next hop"
     if answer is None or answer is Ellipsis:
@@ -245,7 +291,9 @@ def grade_source_address(net: Network, node: str, destination: str, answer, *, n
     elif not host.os.ranked_source_selection:
         why = f"{host.os.display} takes the first address of the NIC"
     else:
-        why = (f"{given} shares {common_prefix_length(given, hop)} leading bits with the next hop {hop}, "
-               f"{picked} shares {common_prefix_length(picked, hop)}; the order of the addresses is not "
-               f"one of the KB 969029 rules on {host.os.display}")
+        why = (
+            f"{given} shares {common_prefix_length(given, hop)} leading bits with the next hop {hop}, "
+            f"{picked} shares {common_prefix_length(picked, hop)}; the order of the addresses is not "
+            f"one of the KB 969029 rules on {host.os.display}"
+        )
     return CheckResult(check, False, still_wrong(f"you answered {given}: {why}", hint))

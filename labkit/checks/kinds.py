@@ -39,8 +39,9 @@ class Check:
         """Passed when nothing is wrong; otherwise right so far, still wrong, and the hint."""
         if not wrong:
             return CheckResult(self, True, self.pass_text or right_text(right))
-        return CheckResult(self, False, still_wrong("; ".join(wrong), self.hint, right_so_far=right,
-                                                    lead=self.fail_text))
+        return CheckResult(
+            self, False, still_wrong("; ".join(wrong), self.hint, right_so_far=right, lead=self.fail_text)
+        )
 
 
 @dataclass(frozen=True, repr=False)
@@ -101,8 +102,14 @@ class FtpCheck(Check):
         return self.verdict(wrong, right="" if wrong else f"the FTP session ends in {got}")
 
 
-def _run_flow(check: Check, net: Network, flow: Flow, disposition: str | None, reply: str | None,
-              egress: InterfaceRef | str | None) -> CheckResult:
+def _run_flow(
+    check: Check,
+    net: Network,
+    flow: Flow,
+    disposition: str | None,
+    reply: str | None,
+    egress: InterfaceRef | str | None,
+) -> CheckResult:
     """The request's disposition, the reply's, and the NIC the reply (or the request) leaves by."""
     try:
         result = trace(net, flow)
@@ -112,19 +119,22 @@ def _run_flow(check: Check, net: Network, flow: Flow, disposition: str | None, r
     if disposition is not None:
         got = result.disposition.value
         (right if got == disposition else wrong).append(
-            f"the request ends {got}" + ("" if got == disposition else f" (expected {disposition}): {result.reason}"))
+            f"the request ends {got}" + ("" if got == disposition else f" (expected {disposition}): {result.reason}")
+        )
     shown = result.reply if reply is not None or (egress and result.reply) else result
     if reply is not None:
         got = _reply_outcome(result)
         (right if got == reply else wrong).append(
-            f"the reply ends {got}" + ("" if got == reply else
-                                       f" (expected {reply}): {shown.reason if shown else 'no reply'}"))
+            f"the reply ends {got}"
+            + ("" if got == reply else f" (expected {reply}): {shown.reason if shown else 'no reply'}")
+        )
     if egress is not None and shown is not None:
         node, out = shown.hops[0].node, shown.hops[0].out_iface
         expected = InterfaceRef.parse(egress)
         left_by = InterfaceRef(node, out) if out else f"{node} (it never left)"
         (right if left_by == expected else wrong).append(
-            f"it leaves by {left_by}" + ("" if left_by == expected else f" (expected {expected})"))
+            f"it leaves by {left_by}" + ("" if left_by == expected else f" (expected {expected})")
+        )
     return check.verdict(wrong, right="; ".join(right))
 
 

@@ -18,6 +18,7 @@ __all__ = ["Feedback", "check", "exercises", "progress", "solution"]
 
 def exercises() -> dict:
     from .catalogue import EXERCISES
+
     return EXERCISES
 
 
@@ -31,6 +32,7 @@ def _exercise(key: str):
 def check(key: str, answer) -> Feedback:
     """Grade an answer, say what is right or still wrong, and remember the attempt."""
     from .store import record
+
     feedback = _exercise(key).grade(answer)
     if feedback.answered:
         record(feedback.key, answer, feedback.passed)
@@ -40,11 +42,14 @@ def check(key: str, answer) -> Feedback:
 def solution(key: str) -> str:
     """The solution, once you have tried: after a wrong attempt (or after passing)."""
     from .store import load_progress, record_solution_shown
+
     exercise = _exercise(key)
     attempts = load_progress().get(exercise.key)
     if attempts.tries == 0:
-        return (f"{exercise.title} ({exercise.key}): try it once first — put your answer in the cell, run the "
-                "check, and if it is not right yet, ask again. Hint: " + exercise.hint)
+        return (
+            f"{exercise.title} ({exercise.key}): try it once first — put your answer in the cell, run the "
+            "check, and if it is not right yet, ask again. Hint: " + exercise.hint
+        )
     record_solution_shown(exercise.key)
     return f"{exercise.title} ({exercise.key}), one right answer:\n{exercise.solution}"
 
@@ -52,4 +57,5 @@ def solution(key: str) -> str:
 def progress():
     """Which exercises you have passed so far (kept in this folder, in .labkit-progress.json)."""
     from .report import progress_report
+
     return progress_report()

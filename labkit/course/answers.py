@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address
+
 from ..errors import LabkitError, shorten
 
 MAX_ANSWER_CHARS = 2_000
@@ -31,8 +32,7 @@ class AnswerReader:
 
     def __call__(self, answer: object) -> object:
         if isinstance(answer, str) and len(answer) > MAX_ANSWER_CHARS:
-            raise AnswerFormatError(f"that answer is {len(answer):,} characters long; "
-                                    f"expected {self.expected_format}")
+            raise AnswerFormatError(f"that answer is {len(answer):,} characters long; expected {self.expected_format}")
         try:
             return self.read(answer)
         except AnswerFormatError:
@@ -68,6 +68,7 @@ def choice(*options: str) -> AnswerReader:
 def disposition() -> AnswerReader:
     """A trace's ending as the kit prints it; `"strong send blocked"` counts as STRONG_SEND_BLOCKED."""
     from ..model import Disposition
+
     names = [d.value for d in Disposition]
     reader = choice(*names)
     return AnswerReader(f"one of {', '.join(names)} (spaces or underscores both fine)", reader.read)
@@ -128,5 +129,6 @@ def names(*known: str) -> AnswerReader:
             chosen.add(name)
         return frozenset(chosen)
 
-    return AnswerReader(f"names separated by commas, e.g. 'pc1, pc2' (from: {listed})" if known
-                        else "names separated by commas", read)
+    return AnswerReader(
+        f"names separated by commas, e.g. 'pc1, pc2' (from: {listed})" if known else "names separated by commas", read
+    )

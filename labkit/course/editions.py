@@ -43,6 +43,7 @@ def stub_for(source: str) -> str:
 def student_edition(nb):
     """A copy of an instructor notebook (an nbformat node) with stubs for solutions and no outputs."""
     import nbformat
+
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -76,8 +77,10 @@ class CopyReport:
         if self.kept:
             lines.append(f"Kept your work in {len(self.kept)} notebook(s) (never overwritten).")
         for name in self.updates:
-            lines.append(f"The course changed {name}: the new version is beside yours as "
-                         f"'{Path(name).stem} (course update).ipynb'.")
+            lines.append(
+                f"The course changed {name}: the new version is beside yours as "
+                f"'{Path(name).stem} (course update).ipynb'."
+            )
         return "\n".join(lines) or "Nothing to copy."
 
 
@@ -85,6 +88,7 @@ def copy_student_edition(source: Path, destination: Path) -> CopyReport:
     """Write the student edition of every notebook in `source` into `destination`, keeping every
     notebook the learner already has there."""
     import nbformat
+
     destination.mkdir(parents=True, exist_ok=True)
     written, kept, updates = [], [], []
     for path in sorted(source.glob("*.ipynb")):

@@ -32,6 +32,7 @@ def _mark(progress: Progress, key: str) -> str:
 
 def progress_report(progress: Progress | None = None) -> ProgressReport:
     from .catalogue import EXERCISES
+
     progress = progress if progress is not None else load_progress()
     by_notebook: dict[str, list[tuple[str, str]]] = {}
     for key in EXERCISES:

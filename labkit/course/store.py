@@ -50,10 +50,14 @@ class Progress:
     def with_attempt(self, key: str, answer: object, passed: bool, now: float) -> Progress:
         old = self.get(key)
         shown = repr(answer)
-        new = replace(old, tries=old.tries + 1, passed=old.passed or passed,
-                      first_try=old.first_try or now,
-                      passed_at=old.passed_at or (now if passed else None),
-                      last_answer=shown if len(shown) <= MAX_ANSWER_CHARS else shown[:MAX_ANSWER_CHARS - 3] + "...")
+        new = replace(
+            old,
+            tries=old.tries + 1,
+            passed=old.passed or passed,
+            first_try=old.first_try or now,
+            passed_at=old.passed_at or (now if passed else None),
+            last_answer=shown if len(shown) <= MAX_ANSWER_CHARS else shown[: MAX_ANSWER_CHARS - 3] + "...",
+        )
         return Progress({**self.exercises, key: new})
 
     def with_lab_attempt(self, key: str, seed: str, commands, passed: bool, now: float) -> Progress:
@@ -62,10 +66,14 @@ class Progress:
         step = self.with_attempt(key, list(commands), passed, now)
         new = step.get(key)
         keep = old.passed and old.commands
-        new = replace(new, seed=str(seed)[:MAX_ANSWER_CHARS],
-                      commands=old.commands if keep else tuple(str(c)[:MAX_ANSWER_CHARS] for c in commands[:20]),
-                      seconds=old.seconds if old.passed else
-                      (round(now - new.first_try, 1) if passed and new.first_try else None))
+        new = replace(
+            new,
+            seed=str(seed)[:MAX_ANSWER_CHARS],
+            commands=old.commands if keep else tuple(str(c)[:MAX_ANSWER_CHARS] for c in commands[:20]),
+            seconds=old.seconds
+            if old.passed
+            else (round(now - new.first_try, 1) if passed and new.first_try else None),
+        )
         return Progress({**step.exercises, key: new})
 
     def with_solution_shown(self, key: str) -> Progress:
@@ -80,8 +88,13 @@ def load_progress(path: Path | None = None) -> Progress:
             return Progress()
         raw = json.loads(path.read_text(encoding="utf-8"))
         known = set(Attempts.__dataclass_fields__)
-        return Progress({str(k): _attempts({f: v for f, v in entry.items() if f in known})
-                         for k, entry in raw.get("exercises", {}).items() if isinstance(entry, dict)})
+        return Progress(
+            {
+                str(k): _attempts({f: v for f, v in entry.items() if f in known})
+                for k, entry in raw.get("exercises", {}).items()
+                if isinstance(entry, dict)
+            }
+        )
     except (OSError, ValueError, TypeError, AttributeError):
         return Progress()
 

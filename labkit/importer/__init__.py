@@ -42,14 +42,16 @@ class ImportResult:
 
     def to_yaml(self) -> str:
         from ..scenario import to_yaml
+
         head = ["# Scenario written by `labkit import`" + (" (anonymised)" if self.anonymised else "") + "."]
         if not self.anonymised:
             head += [f"#   {os.path.basename(source)}: {kind}" for source, kind in self.sources]
         head.append("# What the outputs cannot tell (not guessed; check and edit):")
         head += [f"#   - {_one_line(note)}" for note in self.unknowns] or ["#   - nothing"]
         head.append("# Warnings (labkit lint):")
-        head += [f"#   - {_one_line(w.path)}: {_one_line(w.message)} (why: {_one_line(w.why)})"
-                 for w in self.warnings] or ["#   - none"]
+        head += [
+            f"#   - {_one_line(w.path)}: {_one_line(w.message)} (why: {_one_line(w.why)})" for w in self.warnings
+        ] or ["#   - none"]
         return "\n".join(head) + "\n" + to_yaml(self.network)
 
     def lines(self) -> list[str]:
@@ -84,13 +86,16 @@ def read_source(source) -> tuple[str, bytes]:
         with open(name, "rb") as handle:
             return name, handle.read(MAX_BYTES + 1)
     except OSError as err:
-        raise ImportInputError(name, f"cannot read it ({err.strerror or err}); expected a saved command output") \
-            from None
+        raise ImportInputError(
+            name, f"cannot read it ({err.strerror or err}); expected a saved command output"
+        ) from None
 
 
 _PARSERS = {
-    Kind.IPCONFIG_ALL: "parse_ipconfig_all", Kind.ROUTE_PRINT: "parse_route_print",
-    Kind.NETSH_VERBOSE: "parse_netsh_verbose", Kind.NETSH_TABLE: "parse_netsh_table",
+    Kind.IPCONFIG_ALL: "parse_ipconfig_all",
+    Kind.ROUTE_PRINT: "parse_route_print",
+    Kind.NETSH_VERBOSE: "parse_netsh_verbose",
+    Kind.NETSH_TABLE: "parse_netsh_table",
     Kind.NET_IP_INTERFACE: "parse_net_ip_interface",
 }
 
@@ -98,16 +103,19 @@ _PARSERS = {
 def parse_text(text: str, source: str):
     """(the parsed output, its Kind) for one decoded text."""
     from . import parsers
+
     kind = identify(text, source)
     return getattr(parsers, _PARSERS[kind])(text, source), kind
 
 
-def import_texts(named: list[tuple[str, bytes]], *, nlb=(), anonymise: bool = False, seed: int = 0,
-                 title: str = "") -> ImportResult:
+def import_texts(
+    named: list[tuple[str, bytes]], *, nlb=(), anonymise: bool = False, seed: int = 0, title: str = ""
+) -> ImportResult:
     """The pure core: (name, bytes) of each output -> ImportResult."""
-    from .anonymise import anonymise as rewrite
     from ..model import Severity, validate_network
+    from .anonymise import anonymise as rewrite
     from .assemble import assemble, group
+
     if not named:
         raise ImportInputError("labkit import", "no input given; expected the output of ipconfig /all and route print")
     parsed, kinds = [], []
@@ -123,8 +131,10 @@ def import_texts(named: list[tuple[str, bytes]], *, nlb=(), anonymise: bool = Fa
     net, more = assemble(servers, cluster_ips, title)
     problems = [p for p in validate_network(net) if p.severity is Severity.ERROR]
     if problems:
-        raise ImportInputError(", ".join(n for n, _ in named), f"these outputs describe a server the kit cannot "
-                                                              f"model ({problems[0]}); expected one server's outputs")
+        raise ImportInputError(
+            ", ".join(n for n, _ in named),
+            f"these outputs describe a server the kit cannot model ({problems[0]}); expected one server's outputs",
+        )
     unknowns = tuple(notes + more)
     return ImportResult(net, tuple(kinds), unknowns, tuple(lint(net)), anonymise)
 

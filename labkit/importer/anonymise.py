@@ -24,8 +24,13 @@ from .build import ServerOutputs
 from .parsers import NicOutput
 
 _KEPT = (IPv4Network("0.0.0.0/8"), IPv4Network("127.0.0.0/8"), IPv4Network("224.0.0.0/3"))
-_PRIVATE = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"),
-            IPv4Network("169.254.0.0/16"), IPv4Network("100.64.0.0/10"))
+_PRIVATE = (
+    IPv4Network("10.0.0.0/8"),
+    IPv4Network("172.16.0.0/12"),
+    IPv4Network("192.168.0.0/16"),
+    IPv4Network("169.254.0.0/16"),
+    IPv4Network("100.64.0.0/10"),
+)
 _PUBLIC_INTO = IPv4Network("100.64.0.0/10")
 
 
@@ -62,8 +67,9 @@ class AddressMap:
     def network(self, network: IPv4Network) -> IPv4Network:
         if network.prefixlen == 32:
             return IPv4Network(self.address(network.network_address))
-        return IPv4Network(f"{IPv4Address(self._map(int(network.network_address), network.prefixlen))}/"
-                           f"{network.prefixlen}")
+        return IPv4Network(
+            f"{IPv4Address(self._map(int(network.network_address), network.prefixlen))}/{network.prefixlen}"
+        )
 
     def interface(self, value: IPv4Interface) -> IPv4Interface:
         return IPv4Interface(f"{self.address(value.ip)}/{value.network.prefixlen}")
@@ -77,8 +83,9 @@ def _mac(mac: str, n: int, k: int, amap: AddressMap) -> str:
     return f"00-15-5D-00-{n:02X}-{k:02X}" if mac else ""
 
 
-def anonymise(servers: list[ServerOutputs], seed: int = 0,
-              extra: tuple[IPv4Address, ...] = ()) -> tuple[list[ServerOutputs], tuple[IPv4Address, ...]]:
+def anonymise(
+    servers: list[ServerOutputs], seed: int = 0, extra: tuple[IPv4Address, ...] = ()
+) -> tuple[list[ServerOutputs], tuple[IPv4Address, ...]]:
     """The outputs with addresses and names rewritten, and `extra` addresses (the --nlb ones) mapped alike."""
     subnets = {a.network for s in servers for ad in s.ipconfig.adapters for a in ad.addresses}
     for salt in range(16):
@@ -109,21 +116,55 @@ def _server(outputs: ServerOutputs, n: int, amap: AddressMap) -> ServerOutputs:
     names = {a.name.lower(): f"NIC {k}" for k, a in enumerate(ipconfig.adapters, 1)}
     macs = {a.mac: _mac(a.mac, n, k, amap) for k, a in enumerate(ipconfig.adapters, 1) if a.mac}
     descriptions = {a.description: f"Network adapter {k}" for k, a in enumerate(ipconfig.adapters, 1)}
-    adapters = tuple(replace(a, name=names[a.name.lower()], description=descriptions[a.description],
-                             mac=macs.get(a.mac, ""), addresses=tuple(map(amap.interface, a.addresses)),
-                             gateways=tuple(map(amap.address, a.gateways)),
-                             autoconfigured=tuple(map(amap.address, a.autoconfigured)))
-                     for a in ipconfig.adapters)
-    listed = tuple(replace(i, mac=macs.get(i.mac, "") if i.mac in macs else "",
-                           description=descriptions.get(i.description, "Other adapter"))
-                   for i in routes.interfaces)
-    active = tuple(replace(r, destination=amap.network(r.destination), interface=amap.address(r.interface),
-                           gateway=None if r.gateway is None else amap.address(r.gateway)) for r in routes.active)
-    persistent = tuple(replace(r, destination=amap.network(r.destination), gateway=amap.address(r.gateway))
-                       for r in routes.persistent)
-    nics = tuple((NicOutput(o.kind, tuple(replace(nic, name=names.get(nic.name.lower(), f"Other NIC {k}"))
-                                          for k, nic in enumerate(o.nics, 1)), o.versions), f"output {m}")
-                 for m, (o, _) in enumerate(outputs.nics, 1))
-    return ServerOutputs(replace(ipconfig, host_name=f"host{n}", adapters=adapters), f"host{n} ipconfig /all",
-                         replace(routes, interfaces=listed, active=active, persistent=persistent),
-                         f"host{n} route print", nics)
+    adapters = tuple(
+        replace(
+            a,
+            name=names[a.name.lower()],
+            description=descriptions[a.description],
+            mac=macs.get(a.mac, ""),
+            addresses=tuple(map(amap.interface, a.addresses)),
+            gateways=tuple(map(amap.address, a.gateways)),
+            autoconfigured=tuple(map(amap.address, a.autoconfigured)),
+        )
+        for a in ipconfig.adapters
+    )
+    listed = tuple(
+        replace(
+            i,
+            mac=macs.get(i.mac, "") if i.mac in macs else "",
+            description=descriptions.get(i.description, "Other adapter"),
+        )
+        for i in routes.interfaces
+    )
+    active = tuple(
+        replace(
+            r,
+            destination=amap.network(r.destination),
+            interface=amap.address(r.interface),
+            gateway=None if r.gateway is None else amap.address(r.gateway),
+        )
+        for r in routes.active
+    )
+    persistent = tuple(
+        replace(r, destination=amap.network(r.destination), gateway=amap.address(r.gateway)) for r in routes.persistent
+    )
+    nics = tuple(
+        (
+            NicOutput(
+                o.kind,
+                tuple(
+                    replace(nic, name=names.get(nic.name.lower(), f"Other NIC {k}")) for k, nic in enumerate(o.nics, 1)
+                ),
+                o.versions,
+            ),
+            f"output {m}",
+        )
+        for m, (o, _) in enumerate(outputs.nics, 1)
+    )
+    return ServerOutputs(
+        replace(ipconfig, host_name=f"host{n}", adapters=adapters),
+        f"host{n} ipconfig /all",
+        replace(routes, interfaces=listed, active=active, persistent=persistent),
+        f"host{n} route print",
+        nics,
+    )

@@ -20,11 +20,20 @@ from ..model.routes import interface_for_gateway
 from .parsers import ActiveRow, Adapter, IpconfigAll, NicOutput, NicSettings, RoutePrint
 from .text import ImportInputError
 
-_VISTA_PLUS = ("windows-2008r2", "windows-2008", "windows-2012", "windows-2012r2", "windows-2016",
-               "windows-2019", "windows-2022")
+_VISTA_PLUS = (
+    "windows-2008r2",
+    "windows-2008",
+    "windows-2012",
+    "windows-2012r2",
+    "windows-2016",
+    "windows-2019",
+    "windows-2022",
+)
 """Vista and later, the kit's default (2008 R2) first: it is taken when the outputs allow it."""
-_LOOPBACK_FAMILY = {306: frozenset({"windows-2008", "windows-2008r2", "windows-2012", "windows-2012r2"}),
-                    331: frozenset({"windows-2016", "windows-2019", "windows-2022"})}
+_LOOPBACK_FAMILY = {
+    306: frozenset({"windows-2008", "windows-2008r2", "windows-2012", "windows-2012r2"}),
+    331: frozenset({"windows-2016", "windows-2019", "windows-2022"}),
+}
 """Loopback routes show 256 + the loopback metric: 50 until 2012 R2, 75 from 2016."""
 _SPEEDS = (1000, 10_000, 100, 100_000, 40_000, 2500, 25_000, 150, 50, 10, 2, 0.4)
 """Link speeds tried (1 Gb/s first, the kit's default) to keep an automatic metric automatic."""
@@ -63,9 +72,11 @@ def guess_os(outputs: ServerOutputs) -> tuple[str, list[str]]:
     notes = []
     if len(candidates) > 1:
         others = ", ".join(profile(n).display for n in _VISTA_PLUS if n in candidates and n != chosen)
-        notes.append(f"Windows version: the outputs fit {profile(chosen).display} and also {others}; "
-                     f"the scenario says {chosen} (set os: if you know better; the kit treats versions "
-                     "with the same metric table alike)")
+        notes.append(
+            f"Windows version: the outputs fit {profile(chosen).display} and also {others}; "
+            f"the scenario says {chosen} (set os: if you know better; the kit treats versions "
+            "with the same metric table alike)"
+        )
     return chosen, notes
 
 
@@ -82,9 +93,13 @@ def _settings_for(adapter: Adapter, index: int | None, outputs: ServerOutputs) -
 
 
 def _merge(one: NicSettings, other: NicSettings) -> NicSettings:
-    return NicSettings(one.name, *(getattr(one, k) if getattr(one, k) is not None else getattr(other, k)
-                                   for k in ("index", "metric", "automatic_metric", "forwarding", "weakhostsend",
-                                             "weakhostreceive")))
+    return NicSettings(
+        one.name,
+        *(
+            getattr(one, k) if getattr(one, k) is not None else getattr(other, k)
+            for k in ("index", "metric", "automatic_metric", "forwarding", "weakhostsend", "weakhostreceive")
+        ),
+    )
 
 
 def _index(adapter: Adapter, routes: RoutePrint) -> int | None:
@@ -92,8 +107,11 @@ def _index(adapter: Adapter, routes: RoutePrint) -> int | None:
         for listed in routes.interfaces:
             if listed.mac == adapter.mac[:17]:
                 return listed.index
-    matches = [listed.index for listed in routes.interfaces
-               if adapter.description and listed.description == adapter.description]
+    matches = [
+        listed.index
+        for listed in routes.interfaces
+        if adapter.description and listed.description == adapter.description
+    ]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -107,8 +125,9 @@ def _system_destinations(iface_addresses) -> set[IPv4Network]:
     return out
 
 
-def _interface_metric(adapter: Adapter, rows: list[ActiveRow], os_name: str, settings: NicSettings | None,
-                      source: str) -> int:
+def _interface_metric(
+    adapter: Adapter, rows: list[ActiveRow], os_name: str, settings: NicSettings | None, source: str
+) -> int:
     if settings is not None and settings.metric is not None:
         return settings.metric
     own = {a.ip for a in adapter.addresses}
@@ -116,9 +135,12 @@ def _interface_metric(adapter: Adapter, rows: list[ActiveRow], os_name: str, set
     for row in rows:
         if row.interface in own and row.destination in nets and (row.gateway is None or row.gateway in own):
             return row.metric - (SYSTEM_ROUTE_METRIC if os_name != "windows-2003" else 0)
-    raise ImportInputError(source, f'route print has no on-link route for "{adapter.name}" '
-                                   f"({', '.join(map(str, own))}); do the route print and ipconfig /all "
-                                   "come from the same server?")
+    raise ImportInputError(
+        source,
+        f'route print has no on-link route for "{adapter.name}" '
+        f"({', '.join(map(str, own))}); do the route print and ipconfig /all "
+        "come from the same server?",
+    )
 
 
 def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
@@ -132,8 +154,9 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
         if adapter.disconnected and "Tunnel" not in adapter.kind:
             notes.append(f'"{adapter.name}": media disconnected, so left out (Windows keeps no routes for it)')
     if not used:
-        raise ImportInputError(outputs.ipconfig_source, "no connected adapter with an IPv4 address; "
-                                                        "expected ipconfig /all of the server")
+        raise ImportInputError(
+            outputs.ipconfig_source, "no connected adapter with an IPv4 address; expected ipconfig /all of the server"
+        )
     interfaces, owner = [], {}
     keys: set[str] = set()
     for adapter in used:
@@ -152,23 +175,36 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
         elif os_name == "windows-2003":
             switches["forwarding"] = ipconfig.ip_routing
         if index is not None and not 2 <= index <= 9999:
-            notes.append(f'"{adapter.name}": interface index {index} ({index:#x}) is outside the 2-9999 the kit '
-                         "numbers with, so the kit numbers it itself")
-        iface = Interface(key=key, label=adapter.name, segment=None, addresses=adapter.addresses,
-                          index=index if index is not None and 2 <= index <= 9999 else None)
+            notes.append(
+                f'"{adapter.name}": interface index {index} ({index:#x}) is outside the 2-9999 the kit '
+                "numbers with, so the kit numbers it itself"
+            )
+        iface = Interface(
+            key=key,
+            label=adapter.name,
+            segment=None,
+            addresses=adapter.addresses,
+            index=index if index is not None and 2 <= index <= 9999 else None,
+        )
         iface = with_switches(iface, switches)
         iface = replace(iface, **_metric_fields(os, metric, settings))
         interfaces.append(iface)
         owner.update({a.ip: key for a in adapter.addresses})
         if adapter.autoconfigured:
-            notes.append(f'"{adapter.name}": {", ".join(map(str, adapter.autoconfigured))} is an address Windows '
-                         "gave itself because no DHCP server answered")
+            notes.append(
+                f'"{adapter.name}": {", ".join(map(str, adapter.autoconfigured))} is an address Windows '
+                "gave itself because no DHCP server answered"
+            )
     if not outputs.nics:
-        notes.append("interface metrics: whether each is automatic is not in these outputs, so the numbers route "
-                     "print implies are kept (automatic where a 1 Gb/s link would give the same number)")
+        notes.append(
+            "interface metrics: whether each is automatic is not in these outputs, so the numbers route "
+            "print implies are kept (automatic where a 1 Gb/s link would give the same number)"
+        )
     if not outputs.nics and os_name != "windows-2003":
-        notes.append("per-NIC switches (forwarding, weakhostsend, weakhostreceive): not in these outputs, so "
-                     "the Windows defaults are assumed; add netsh interface ipv4 show interface l=verbose")
+        notes.append(
+            "per-NIC switches (forwarding, weakhostsend, weakhostreceive): not in these outputs, so "
+            "the Windows defaults are assumed; add netsh interface ipv4 show interface l=verbose"
+        )
     node = Node(name=name, os=os, interfaces=tuple(interfaces))
     node, more = _gateways_and_routes(node, outputs, owner)
     return node, notes + more
@@ -176,8 +212,12 @@ def build_node(outputs: ServerOutputs, name: str) -> tuple[Node, list[str]]:
 
 def with_switches(iface: Interface, switches: Mapping[str, bool]) -> Interface:
     """`iface` with its per-NIC switches set from `switches` (interface_defaults' keys)."""
-    return replace(iface, weakhostsend=switches["weakhostsend"], weakhostreceive=switches["weakhostreceive"],
-                   forwarding=switches["forwarding"])
+    return replace(
+        iface,
+        weakhostsend=switches["weakhostsend"],
+        weakhostreceive=switches["weakhostreceive"],
+        forwarding=switches["forwarding"],
+    )
 
 
 def _metric_fields(os, metric: int, settings: NicSettings | None) -> dict:
@@ -217,31 +257,56 @@ def _gateways_and_routes(node: Node, outputs: ServerOutputs, owner: dict) -> tup
             automatic = node.os.static_gateway_metric
             gateways[key].append(_gateway(row.gateway, metric, saved, ifm if automatic is None else automatic))
             continue
-        static.append(Route(row.destination, None if on_link else row.gateway, key,
-                            saved.metric if saved is not None and saved.metric is not None else metric,
-                            RouteOrigin.STATIC, saved is not None))
-    for (key, gw) in typed:
+        static.append(
+            Route(
+                row.destination,
+                None if on_link else row.gateway,
+                key,
+                saved.metric if saved is not None and saved.metric is not None else metric,
+                RouteOrigin.STATIC,
+                saved is not None,
+            )
+        )
+    for key, gw in typed:
         if gw not in {g.address for g in gateways[key]}:
             gateways[key].append(Gateway(gw))
-            notes.append(f"default gateway {gw}: ipconfig /all lists it but route print shows no default route "
-                         "through it; imported with an automatic metric")
+            notes.append(
+                f"default gateway {gw}: ipconfig /all lists it but route print shows no default route "
+                "through it; imported with an automatic metric"
+            )
     if not routes.persistent_shown:
-        notes.append("route print has no Persistent Routes section (an excerpt?), so which static routes and "
-                     "gateways survive a restart is not known: static routes are taken as not persistent")
-    node = replace(node, interfaces=tuple(replace(i, gateways=_in_ipconfig_order(gateways[i.key],
-                                                                                 by_name[i.label].gateways))
-                                          for i in node.interfaces))
+        notes.append(
+            "route print has no Persistent Routes section (an excerpt?), so which static routes and "
+            "gateways survive a restart is not known: static routes are taken as not persistent"
+        )
+    node = replace(
+        node,
+        interfaces=tuple(
+            replace(i, gateways=_in_ipconfig_order(gateways[i.key], by_name[i.label].gateways)) for i in node.interfaces
+        ),
+    )
     for saved in routes.persistent:
-        if (saved.destination, saved.gateway) in matched or saved.destination == default and any(
-                g.address == saved.gateway for i in node.interfaces for g in i.gateways):
+        if (
+            (saved.destination, saved.gateway) in matched
+            or saved.destination == default
+            and any(g.address == saved.gateway for i in node.interfaces for g in i.gateways)
+        ):
             continue
         key = interface_for_gateway(node, saved.gateway)
         if key is None:
-            notes.append(f"persistent route {saved.destination} via {saved.gateway}: its gateway is on no subnet "
-                         "of the server, so Windows does not use it; left out")
+            notes.append(
+                f"persistent route {saved.destination} via {saved.gateway}: its gateway is on no subnet "
+                "of the server, so Windows does not use it; left out"
+            )
             continue
-        static.append(Route(saved.destination, saved.gateway, key,
-                            saved.metric if saved.metric is not None else node.os.static_route_metric))
+        static.append(
+            Route(
+                saved.destination,
+                saved.gateway,
+                key,
+                saved.metric if saved.metric is not None else node.os.static_route_metric,
+            )
+        )
     return replace(node, routes=tuple(static)), notes
 
 

@@ -11,23 +11,37 @@ from dataclasses import dataclass
 from ..model import Network, Role, Severity, cluster_share, validate_network
 from ..model.network import ProblemTopic
 
-WHY_ONE_GATEWAY = ("only one default gateway is used for all off-subnet traffic; set it on one NIC and reach the "
-                   "other networks with persistent static routes (field notes; KB 159168, KB 157025)")
-WHY_OFF_SUBNET = ("a gateway must satisfy (gateway AND mask) = (address AND mask), else Windows warns and the "
-                  "gateway is reached only if something on the segment answers ARP for it (Microsoft TechNet "
-                  "cc940125, troubleshooting default gateways; the field notes quote Windows's dialog)")
-WHY_PERSISTENT = ("a route added without -p is gone after the next restart; the field notes: the routes must be "
-                  "persistent or they will not survive a reboot (Microsoft's route command page: -p makes it persistent)")
-WHY_WEAK_EVERYWHERE = ("weakhostsend and weakhostreceive on every NIC turn a 2008 server back into 2003's weak host "
-                       "behaviour; the field notes: enable only what you need (weak host receive also makes a "
-                       "multihomed host easier to attack, Cable Guy, TechNet Magazine, Sept 2007)")
-WHY_FORWARDING_NLB = ("forwarding on the NLB NIC makes replies work (KB 4494444) but lets that NIC route to wherever "
-                      "the default gateway reaches; the field notes prefer persistent static routes, or weak host "
-                      "send only where needed, to keep client traffic separated")
-WHY_MIXED = ("the field notes: do not mix static routes with forwarding to achieve the same thing; it makes the "
-             "path hard to predict and to keep alike on every node")
-WHY_ALIKE = ("the field notes: give every NIC the exact same configuration on every node; NLB hands each "
-             "client to one node, so a node configured differently fails its share of the clients (1 of x)")
+WHY_ONE_GATEWAY = (
+    "only one default gateway is used for all off-subnet traffic; set it on one NIC and reach the "
+    "other networks with persistent static routes (field notes; KB 159168, KB 157025)"
+)
+WHY_OFF_SUBNET = (
+    "a gateway must satisfy (gateway AND mask) = (address AND mask), else Windows warns and the "
+    "gateway is reached only if something on the segment answers ARP for it (Microsoft TechNet "
+    "cc940125, troubleshooting default gateways; the field notes quote Windows's dialog)"
+)
+WHY_PERSISTENT = (
+    "a route added without -p is gone after the next restart; the field notes: the routes must be "
+    "persistent or they will not survive a reboot (Microsoft's route command page: -p makes it persistent)"
+)
+WHY_WEAK_EVERYWHERE = (
+    "weakhostsend and weakhostreceive on every NIC turn a 2008 server back into 2003's weak host "
+    "behaviour; the field notes: enable only what you need (weak host receive also makes a "
+    "multihomed host easier to attack, Cable Guy, TechNet Magazine, Sept 2007)"
+)
+WHY_FORWARDING_NLB = (
+    "forwarding on the NLB NIC makes replies work (KB 4494444) but lets that NIC route to wherever "
+    "the default gateway reaches; the field notes prefer persistent static routes, or weak host "
+    "send only where needed, to keep client traffic separated"
+)
+WHY_MIXED = (
+    "the field notes: do not mix static routes with forwarding to achieve the same thing; it makes the "
+    "path hard to predict and to keep alike on every node"
+)
+WHY_ALIKE = (
+    "the field notes: give every NIC the exact same configuration on every node; NLB hands each "
+    "client to one node, so a node configured differently fails its share of the clients (1 of x)"
+)
 
 
 @dataclass(frozen=True)
@@ -59,25 +73,45 @@ def lint(net: Network) -> list[LintWarning]:
         for n, route in enumerate(node.routes):
             if not route.persistent:
                 via = "on-link" if route.gateway is None else f"via {route.gateway}"
-                out.append(LintWarning(f"{base}.routes[{n}]", f"the static route to {route.destination} {via} is not "
-                                       "persistent", WHY_PERSISTENT))
-        if node.os.host_model_configurable and len(node.interfaces) > 1 and all(
-                i.weakhostsend and i.weakhostreceive for i in node.interfaces):
-            out.append(LintWarning(f"{base}.interfaces", "weakhostsend and weakhostreceive are enabled on every NIC",
-                                   WHY_WEAK_EVERYWHERE))
+                out.append(
+                    LintWarning(
+                        f"{base}.routes[{n}]",
+                        f"the static route to {route.destination} {via} is not persistent",
+                        WHY_PERSISTENT,
+                    )
+                )
+        if (
+            node.os.host_model_configurable
+            and len(node.interfaces) > 1
+            and all(i.weakhostsend and i.weakhostreceive for i in node.interfaces)
+        ):
+            out.append(
+                LintWarning(
+                    f"{base}.interfaces",
+                    "weakhostsend and weakhostreceive are enabled on every NIC",
+                    WHY_WEAK_EVERYWHERE,
+                )
+            )
         forwarding = [i for i in node.interfaces if i.forwarding]
         for iface in forwarding:
             if (node.name, iface.key) in cluster_nics:
-                out.append(LintWarning(f"{base}.interfaces.{iface.key}.forwarding",
-                                       f'forwarding is enabled on the NLB NIC "{iface.label}"', WHY_FORWARDING_NLB))
+                out.append(
+                    LintWarning(
+                        f"{base}.interfaces.{iface.key}.forwarding",
+                        f'forwarding is enabled on the NLB NIC "{iface.label}"',
+                        WHY_FORWARDING_NLB,
+                    )
+                )
         if forwarding and node.routes:
             names = ", ".join(f'"{i.label}"' for i in forwarding)
-            out.append(LintWarning(f"{base}", f"static routes and forwarding (on {names}) are both in use",
-                                   WHY_MIXED))
+            out.append(LintWarning(f"{base}", f"static routes and forwarding (on {names}) are both in use", WHY_MIXED))
     for cluster in net.clusters:
         members = {n for n, _ in cluster.members}
         if len(members) > 1:
             for difference in cluster_share(net, cluster.name, clients=()).differences:
-                out.append(LintWarning(f"clusters.{cluster.name}", f"the nodes are configured differently: {difference}",
-                                       WHY_ALIKE))
+                out.append(
+                    LintWarning(
+                        f"clusters.{cluster.name}", f"the nodes are configured differently: {difference}", WHY_ALIKE
+                    )
+                )
     return out

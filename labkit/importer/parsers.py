@@ -25,6 +25,7 @@ def _ipv4(text: str) -> IPv4Address | None:
 
 # --- ipconfig /all -----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Adapter:
     name: str
@@ -85,15 +86,23 @@ def parse_ipconfig_all(text: str, source: str) -> IpconfigAll:
             adapters[-1]["fields"][-1][-1] += line.strip()  # an 80-column console wrapped a long value
             continue
         if adapters or host:
-            raise ImportInputError(source, f"line {number}: expected an ipconfig /all line such as "
-                                           f"'   IPv4 Address. . . : 10.0.0.20', got {line.strip()[:60]!r}")
+            raise ImportInputError(
+                source,
+                f"line {number}: expected an ipconfig /all line such as "
+                f"'   IPv4 Address. . . : 10.0.0.20', got {line.strip()[:60]!r}",
+            )
     if "Host Name" not in host:
         raise ImportInputError(source, "no Host Name line before the adapters; expected ipconfig /all")
     if not adapters:
-        raise ImportInputError(source, "no adapter section (such as 'Ethernet adapter Ethernet:'); "
-                                       "is the ipconfig /all output cut off?")
-    return IpconfigAll(host["Host Name"], legacy, host.get("IP Routing Enabled", "No").lower() == "yes",
-                       tuple(_adapter(a, source) for a in adapters))
+        raise ImportInputError(
+            source, "no adapter section (such as 'Ethernet adapter Ethernet:'); is the ipconfig /all output cut off?"
+        )
+    return IpconfigAll(
+        host["Host Name"],
+        legacy,
+        host.get("IP Routing Enabled", "No").lower() == "yes",
+        tuple(_adapter(a, source) for a in adapters),
+    )
 
 
 def _adapter(raw: dict, source: str) -> Adapter:
@@ -120,8 +129,10 @@ def _adapter(raw: dict, source: str) -> Adapter:
             try:
                 addresses.append(IPv4Interface(f"{pending}/{first}"))
             except ValueError:
-                raise ImportInputError(source, f'adapter "{raw["name"]}": expected a subnet mask like '
-                                               f"255.255.255.0 for {pending}, got {first!r}") from None
+                raise ImportInputError(
+                    source,
+                    f'adapter "{raw["name"]}": expected a subnet mask like 255.255.255.0 for {pending}, got {first!r}',
+                ) from None
             pending = None
         elif label == "Default Gateway":
             candidates = [re.sub(r"\(.*\)$", "", g).strip() for g in given]
@@ -129,16 +140,26 @@ def _adapter(raw: dict, source: str) -> Adapter:
     if pending is not None:
         raise _no_mask(raw["name"], pending, source)
     media = values.get("Media State", "")
-    return Adapter(raw["name"], raw["kind"], values.get("Description", ""), values.get("Physical Address", "").upper(),
-                   tuple(addresses), tuple(gateways), media.lower() == "media disconnected", tuple(auto))
+    return Adapter(
+        raw["name"],
+        raw["kind"],
+        values.get("Description", ""),
+        values.get("Physical Address", "").upper(),
+        tuple(addresses),
+        tuple(gateways),
+        media.lower() == "media disconnected",
+        tuple(auto),
+    )
 
 
 def _no_mask(name: str, address: IPv4Address, source: str) -> ImportInputError:
-    return ImportInputError(source, f'adapter "{name}": {address} has no Subnet Mask line after it; '
-                                    "is the ipconfig /all output cut off?")
+    return ImportInputError(
+        source, f'adapter "{name}": {address} has no Subnet Mask line after it; is the ipconfig /all output cut off?'
+    )
 
 
 # --- route print -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ListedInterface:
@@ -190,14 +211,16 @@ def parse_route_print(text: str, source: str) -> RoutePrint:
             break
         found = _LISTED.match(line)
         if found is None:
-            raise ImportInputError(source, f"line {start + 1}: expected an Interface List line like "
-                                           f"' 12...00 15 5d 01 02 03 ......Description', got {line.strip()[:60]!r}")
+            raise ImportInputError(
+                source,
+                f"line {start + 1}: expected an Interface List line like "
+                f"' 12...00 15 5d 01 02 03 ......Description', got {line.strip()[:60]!r}",
+            )
         index = int(found["hex"], 16) if found["hex"] else int(found["dec"])
         rest = found["rest"]
         mac = _MAC.match(rest)
         description = rest[24:] if not found["hex"] else re.sub(r"^[0-9a-fA-F .]*?\.+ ?", "", rest)
-        interfaces.append(ListedInterface(index, mac[1].replace(" ", "-").upper() if mac else "",
-                                          description.strip()))
+        interfaces.append(ListedInterface(index, mac[1].replace(" ", "-").upper() if mac else "", description.strip()))
         start += 1
     active_at = lines.index("Active Routes:")
     if "Persistent Routes:" in lines[active_at:]:
@@ -205,10 +228,12 @@ def parse_route_print(text: str, source: str) -> RoutePrint:
     elif RULE in lines[active_at:]:
         persistent_at = lines.index(RULE, active_at)  # an excerpt: the active table alone, closed
     else:
-        raise ImportInputError(source, "the active routes end without the closing ===== line and no "
-                                       "'Persistent Routes:' follows; is the route print output cut off?")
-    active = [_active_row(n + 1, lines[n], source) for n in range(active_at + 1, persistent_at)
-              if _is_row(lines[n])]
+        raise ImportInputError(
+            source,
+            "the active routes end without the closing ===== line and no "
+            "'Persistent Routes:' follows; is the route print output cut off?",
+        )
+    active = [_active_row(n + 1, lines[n], source) for n in range(active_at + 1, persistent_at) if _is_row(lines[n])]
     persistent = []
     for n in range(persistent_at + 1, len(lines)):
         if lines[n] in (RULE, "") or lines[n].startswith("IPv6"):
@@ -238,8 +263,11 @@ def _active_row(number: int, line: str, source: str) -> ActiveRow:
         gw = None if gateway == "On-link" else IPv4Address(gateway)
         return ActiveRow(_network(dest, mask), gw, IPv4Address(interface), int(metric))
     except ValueError:
-        raise ImportInputError(source, f"line {number}: expected an active route (destination, netmask, gateway, "
-                                       f"interface, metric), got {line.strip()[:70]!r}") from None
+        raise ImportInputError(
+            source,
+            f"line {number}: expected an active route (destination, netmask, gateway, "
+            f"interface, metric), got {line.strip()[:70]!r}",
+        ) from None
 
 
 def _persistent_row(number: int, line: str, source: str) -> PersistentRow:
@@ -250,11 +278,15 @@ def _persistent_row(number: int, line: str, source: str) -> PersistentRow:
         dest, mask, gateway, metric = words
         return PersistentRow(_network(dest, mask), IPv4Address(gateway), None if metric == "Default" else int(metric))
     except ValueError:
-        raise ImportInputError(source, f"line {number}: expected a persistent route (network address, netmask, "
-                                       f"gateway address, metric), got {line.strip()[:70]!r}") from None
+        raise ImportInputError(
+            source,
+            f"line {number}: expected a persistent route (network address, netmask, "
+            f"gateway address, metric), got {line.strip()[:70]!r}",
+        ) from None
 
 
 # --- per-NIC switches: netsh and Get-NetIPInterface --------------------------------------------
+
 
 @dataclass(frozen=True)
 class NicSettings:
@@ -280,8 +312,15 @@ class NicOutput:
     notes: tuple[str, ...] = field(default=())
 
 
-_VISTA_PLUS = ("windows-2008", "windows-2008r2", "windows-2012", "windows-2012r2", "windows-2016",
-               "windows-2019", "windows-2022")
+_VISTA_PLUS = (
+    "windows-2008",
+    "windows-2008r2",
+    "windows-2012",
+    "windows-2012r2",
+    "windows-2016",
+    "windows-2019",
+    "windows-2022",
+)
 _NETSH_NEEDED = ("IfIndex", "Metric", "Forwarding", "Weak Host Sends", "Weak Host Receives")
 
 
@@ -313,16 +352,22 @@ def parse_netsh_verbose(text: str, source: str) -> NicOutput:
     for name, fields in blocks:
         missing = [label for label in _NETSH_NEEDED if label not in fields]
         if missing:
-            raise ImportInputError(source, f'"Interface {name} Parameters" has no {missing[0]} line; '
-                                           "is the netsh output cut off?")
+            raise ImportInputError(
+                source, f'"Interface {name} Parameters" has no {missing[0]} line; is the netsh output cut off?'
+            )
         where = f'interface "{name}"'
         automatic = fields.get("Use Automatic Metric")
-        nics.append(NicSettings(name, _number(fields["IfIndex"], where, source),
-                                _number(fields["Metric"], where, source),
-                                None if automatic is None else _flag(automatic, where, source),
-                                _flag(fields["Forwarding"], where, source),
-                                _flag(fields["Weak Host Sends"], where, source),
-                                _flag(fields["Weak Host Receives"], where, source)))
+        nics.append(
+            NicSettings(
+                name,
+                _number(fields["IfIndex"], where, source),
+                _number(fields["Metric"], where, source),
+                None if automatic is None else _flag(automatic, where, source),
+                _flag(fields["Forwarding"], where, source),
+                _flag(fields["Weak Host Sends"], where, source),
+                _flag(fields["Weak Host Receives"], where, source),
+            )
+        )
         generations.add(_netsh_generation(fields))
     loopback = [n for n in nics if n.name.startswith("Loopback Pseudo-Interface")]
     versions = frozenset.intersection(*generations) if generations else None
@@ -374,17 +419,33 @@ def parse_net_ip_interface(text: str, source: str) -> NicOutput:
         name = fields.get("InterfaceAlias") or fields.get("ifAlias")
         index = fields.get("ifIndex") or fields.get("InterfaceIndex")
         if not name or index is None or "InterfaceMetric" not in fields or "Forwarding" not in fields:
-            raise ImportInputError(source, "a Get-NetIPInterface object lacks InterfaceAlias, ifIndex, "
-                                           "InterfaceMetric or Forwarding; is the output cut off?")
+            raise ImportInputError(
+                source,
+                "a Get-NetIPInterface object lacks InterfaceAlias, ifIndex, "
+                "InterfaceMetric or Forwarding; is the output cut off?",
+            )
         if name.startswith("Loopback Pseudo-Interface"):
             continue
         where = f'interface "{name}"'
         flags = {key: _flag(fields[ps], where, source) for ps, key in _PS_FLAGS.items() if ps in fields}
         automatic = fields.get("AutomaticMetric")
-        nics.append(NicSettings(name, _number(index, where, source), _number(fields["InterfaceMetric"], where, source),
-                                None if automatic is None else _flag(automatic, where, source), **flags))
+        nics.append(
+            NicSettings(
+                name,
+                _number(index, where, source),
+                _number(fields["InterfaceMetric"], where, source),
+                None if automatic is None else _flag(automatic, where, source),
+                **flags,
+            )
+        )
     if not nics:
-        raise ImportInputError(source, "no IPv4 interface in the Get-NetIPInterface output; expected "
-                                       "Get-NetIPInterface -AddressFamily IPv4 | Format-List *")
-    return NicOutput("Get-NetIPInterface", tuple(nics),
-                     frozenset({"windows-2012", "windows-2012r2", "windows-2016", "windows-2019", "windows-2022"}))
+        raise ImportInputError(
+            source,
+            "no IPv4 interface in the Get-NetIPInterface output; expected "
+            "Get-NetIPInterface -AddressFamily IPv4 | Format-List *",
+        )
+    return NicOutput(
+        "Get-NetIPInterface",
+        tuple(nics),
+        frozenset({"windows-2012", "windows-2012r2", "windows-2016", "windows-2019", "windows-2022"}),
+    )

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+
 from ..errors import LabkitError
 
 MAX_BYTES = 1_000_000
 """The largest input read: a busy server's `route print` is a few tens of kB; a 10 MB paste is a mistake."""
 
-EXPECTED = ("the output of ipconfig /all, route print, netsh interface ipv4 show interface(s) "
-            "or Get-NetIPInterface | Format-List *")
+EXPECTED = (
+    "the output of ipconfig /all, route print, netsh interface ipv4 show interface(s) "
+    "or Get-NetIPInterface | Format-List *"
+)
 
 
 class ImportInputError(LabkitError, ValueError):
@@ -39,8 +42,10 @@ def decode(data: bytes, source: str) -> str:
     """The text of a saved command output: UTF-16 (with or without BOM), UTF-8 or an OEM code page,
     with CRLF turned into LF and trailing spaces removed."""
     if len(data) > MAX_BYTES:
-        raise ImportInputError(source, f"{len(data):,} bytes is too much (labkit reads at most "
-                                       f"{MAX_BYTES:,}); expected {EXPECTED}, a few kB")
+        raise ImportInputError(
+            source,
+            f"{len(data):,} bytes is too much (labkit reads at most {MAX_BYTES:,}); expected {EXPECTED}, a few kB",
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _utf16(data, "utf-16", source)
     elif data.startswith(b"\xef\xbb\xbf"):
@@ -54,8 +59,9 @@ def decode(data: bytes, source: str) -> str:
             text = data.decode("cp437")  # cmd.exe's `>` writes the OEM code page (437 on en-US)
     bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n\f") or ch == "\ufffd")
     if bad > max(2, len(text) // 100):
-        raise ImportInputError(source, f"this is not text ({bad} control or undecodable characters); "
-                                       f"expected {EXPECTED}, saved as text")
+        raise ImportInputError(
+            source, f"this is not text ({bad} control or undecodable characters); expected {EXPECTED}, saved as text"
+        )
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
@@ -64,8 +70,7 @@ def _utf16(data: bytes, codec: str, source: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError:
-        raise ImportInputError(source, f"it starts like UTF-16 text but does not decode; expected {EXPECTED}") \
-            from None
+        raise ImportInputError(source, f"it starts like UTF-16 text but does not decode; expected {EXPECTED}") from None
 
 
 _NETSH_BLOCK = re.compile(r"^Interface .+ Parameters$", re.M)
@@ -78,11 +83,13 @@ def identify(text: str, source: str) -> Kind:
     """Which command printed this text, from its English headings."""
     if re.search(r"^Windows IP Configuration$", text, re.M):
         if not re.search(r"^ +Host Name[ .]*: ", text, re.M):
-            raise ImportInputError(source, "this is plain ipconfig (it has no Host Name line); expected the "
-                                           "output of ipconfig /all")
+            raise ImportInputError(
+                source, "this is plain ipconfig (it has no Host Name line); expected the output of ipconfig /all"
+            )
         return Kind.IPCONFIG_ALL
     if re.search(r"^Active Routes:$", text, re.M) and (
-            re.search(r"^Interface List$", text, re.M) or re.search(r"^Network Destination +Netmask", text, re.M)):
+        re.search(r"^Interface List$", text, re.M) or re.search(r"^Network Destination +Netmask", text, re.M)
+    ):
         return Kind.ROUTE_PRINT
     if _NETSH_BLOCK.search(text):
         return Kind.NETSH_VERBOSE
@@ -91,8 +98,11 @@ def identify(text: str, source: str) -> Kind:
     if len(_PS_PROPERTY.findall(text)) >= 2 and re.search(r"^Forwarding\s+: ", text, re.M):
         return Kind.NET_IP_INTERFACE
     if re.search(r"^ifIndex +InterfaceAlias +AddressFamily", text, re.M):
-        raise ImportInputError(source, "this is Get-NetIPInterface's table, which leaves out the switches; "
-                                       "expected Get-NetIPInterface | Format-List *")
+        raise ImportInputError(
+            source,
+            "this is Get-NetIPInterface's table, which leaves out the switches; "
+            "expected Get-NetIPInterface | Format-List *",
+        )
     raise ImportInputError(source, _unrecognised(text))
 
 
@@ -109,5 +119,7 @@ def _unrecognised(text: str) -> str:
         what = "netsh in another language"
     else:
         return f"found none of the English headings of {EXPECTED} (first line: {first!r})"
-    return (f"this looks like {what} (first line: {first!r}); labkit reads the English (en-US) "
-            f"output only: expected {EXPECTED}")
+    return (
+        f"this looks like {what} (first line: {first!r}); labkit reads the English (en-US) "
+        f"output only: expected {EXPECTED}"
+    )

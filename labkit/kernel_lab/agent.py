@@ -44,19 +44,28 @@ def serve(cfg: dict) -> None:
     class QuickPassive(PassiveDTP):
         timeout = DATA_TIMEOUT
 
-    settings = {"authorizer": authorizer, "active_dtp": QuickActive, "passive_dtp": QuickPassive,
-                "passive_ports": [cfg["passive_port"]], "masquerade_address": cfg["masquerade_address"],
-                "permit_foreign_addresses": cfg["permit_foreign_addresses"],
-                "permit_privileged_ports": cfg["permit_privileged_ports"]}
+    settings = {
+        "authorizer": authorizer,
+        "active_dtp": QuickActive,
+        "passive_dtp": QuickPassive,
+        "passive_ports": [cfg["passive_port"]],
+        "masquerade_address": cfg["masquerade_address"],
+        "permit_foreign_addresses": cfg["permit_foreign_addresses"],
+        "permit_privileged_ports": cfg["permit_privileged_ports"],
+    }
     base = FTPHandler
     if cfg["tls"]:
         from pyftpdlib.handlers import TLS_FTPHandler
+
         ca = trustme.CA()
         ca.cert_pem.write_to_path(str(work / "ca.pem"))
         ca.issue_cert(*cfg["names"]).private_key_and_cert_chain_pem.write_to_path(str(work / "server.pem"))
         base = TLS_FTPHandler
-        settings.update(certfile=str(work / "server.pem"), tls_control_required=cfg["tls_control_required"],
-                        tls_data_required=cfg["tls_data_required"])
+        settings.update(
+            certfile=str(work / "server.pem"),
+            tls_control_required=cfg["tls_control_required"],
+            tls_data_required=cfg["tls_data_required"],
+        )
     server = FTPServer((cfg["host"], cfg["port"]), type("Handler", (base,), settings))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("ready", flush=True)
@@ -72,8 +81,9 @@ def client(cfg: dict) -> dict:
     out = {"transcript": transcript, "outcome": "failure", "failed_at": None, "error": None}
     context = ssl.create_default_context(cafile=cfg["ca_file"]) if cfg["tls"] == "explicit" else None
     if context is not None:
-        ftp: ftplib.FTP = ftplib.FTP_TLS(context=context, timeout=CONTROL_TIMEOUT,
-                                         source_address=("", cfg["control_sport"]))
+        ftp: ftplib.FTP = ftplib.FTP_TLS(
+            context=context, timeout=CONTROL_TIMEOUT, source_address=("", cfg["control_sport"])
+        )
     else:
         ftp = ftplib.FTP(timeout=CONTROL_TIMEOUT, source_address=("", cfg["control_sport"]))
     # typeshed's ftplib.FTP lacks this class attribute (CPython added it with bpo-43285)
@@ -151,8 +161,9 @@ def _control_socket(ftp: ftplib.FTP) -> socket.socket:
     return ftp.sock
 
 
-def _listing(ftp: ftplib.FTP, send: Callable[[str], str], transcript: list[list[str]], cfg: dict,
-             context: ssl.SSLContext | None) -> None:
+def _listing(
+    ftp: ftplib.FTP, send: Callable[[str], str], transcript: list[list[str]], cfg: dict, context: ssl.SSLContext | None
+) -> None:
     """LIST over a data connection; `context` protects it (PROT P), None leaves it clear."""
     control = _control_socket(ftp)
     mode, peer = cfg["mode"], control.getpeername()[0]
@@ -167,8 +178,9 @@ def _listing(ftp: ftplib.FTP, send: Callable[[str], str], transcript: list[list[
                 _, port = ftplib.parse229(send("EPSV"), control.getpeername())
                 target = peer
             try:
-                conn = socket.create_connection((target, port), timeout=DATA_TIMEOUT,
-                                                source_address=("", cfg["data_port"]))
+                conn = socket.create_connection(
+                    (target, port), timeout=DATA_TIMEOUT, source_address=("", cfg["data_port"])
+                )
             except OSError as err:
                 raise _DataFailed(f"connect to {target}:{port}: {type(err).__name__}: {err}") from None
         else:

@@ -44,8 +44,10 @@ def cannot_build(net: Network, server: str) -> str | None:
     """Why this network cannot be built faithfully in namespaces, or None."""
     for node in net.nodes:
         if node.load_balancer is not None:
-            return (f"{node.name} is a load balancer: the model picks backends with its own hash, "
-                    "which nftables cannot reproduce")
+            return (
+                f"{node.name} is a load balancer: the model picks backends with its own hash, "
+                "which nftables cannot reproduce"
+            )
         if node.role is Role.HOST and len([i for i in node.interfaces if i.segment]) > 1:
             return f"{node.name} has several NICs: Linux hosts use the weak host model, Windows the strong one"
         if node.routes:
@@ -55,7 +57,7 @@ def cannot_build(net: Network, server: str) -> str | None:
                 return f"{node.name} has a loopback adapter, which the lab does not build"
             if not _IFNAME.fullmatch(iface.key):
                 return f"{node.name}'s interface name {iface.key!r} is not a valid Linux interface name"
-        for forward in (node.nat.port_forwards if node.nat else ()):
+        for forward in node.nat.port_forwards if node.nat else ():
             if forward.to_port is not None and forward.ports.size > 1:
                 return f"{node.name} forwards a port range to other ports, which the lab does not build"
     ss = server_settings(net, server)
@@ -101,8 +103,10 @@ def _match(rule: Rule) -> str:
 
 def _filter_chain(firewall: Firewall, direction: str, hook: str) -> list[str]:
     policy = {"in": firewall.default_in, "out": firewall.default_out, "forward": firewall.default_forward}[direction]
-    lines = [f"  chain {hook} {{", f"    type filter hook {hook} priority filter; "
-             f"policy {'accept' if policy == 'allow' else 'drop'};"]
+    lines = [
+        f"  chain {hook} {{",
+        f"    type filter hook {hook} priority filter; policy {'accept' if policy == 'allow' else 'drop'};",
+    ]
     if firewall.stateful:
         lines.append("    ct state established,related accept")
     if direction != "forward":
@@ -111,7 +115,9 @@ def _filter_chain(firewall: Firewall, direction: str, hook: str) -> list[str]:
         if rule.direction in (direction, "any"):
             if direction == "in" and rule.out_interface or direction == "out" and rule.in_interface:
                 continue  # cannot match here (the model's rule needs the other interface)
-            lines.append(f"    {_match(rule)} {'accept' if rule.action == 'allow' else 'drop'}".replace("     ", "    "))
+            lines.append(
+                f"    {_match(rule)} {'accept' if rule.action == 'allow' else 'drop'}".replace("     ", "    ")
+            )
     lines.append("  }")
     return lines
 
@@ -123,16 +129,24 @@ def ruleset(node: Node) -> str | None:
     lines = ["table ip labkit {"]
     if node.ftp_helper is not None:
         ports = ", ".join(str(p) for p in node.ftp_helper.ports)
-        lines += ['  ct helper ftp-watch {', '    type "ftp" protocol tcp;', "  }",
-                  "  chain helpers {", "    type filter hook prerouting priority filter; policy accept;",
-                  f'    tcp dport {{ {ports} }} ct helper set "ftp-watch"', "  }"]
+        lines += [
+            "  ct helper ftp-watch {",
+            '    type "ftp" protocol tcp;',
+            "  }",
+            "  chain helpers {",
+            "    type filter hook prerouting priority filter; policy accept;",
+            f'    tcp dport {{ {ports} }} ct helper set "ftp-watch"',
+            "  }",
+        ]
     if node.nat is not None:
         lines += ["  chain dstnat {", "    type nat hook prerouting priority dstnat; policy accept;"]
         for forward in node.nat.port_forwards:
             own = ", ".join(str(a.ip) for a in node.interface(forward.interface).addresses)
             target = str(forward.to) + (f":{forward.to_port}" if forward.to_port is not None else "")
-            lines.append(f'    iifname "{forward.interface}" ip daddr {{ {own} }} meta l4proto {forward.proto} '
-                         f"th dport {forward.ports} dnat to {target}")
+            lines.append(
+                f'    iifname "{forward.interface}" ip daddr {{ {own} }} meta l4proto {forward.proto} '
+                f"th dport {forward.ports} dnat to {target}"
+            )
         lines += ["  }", "  chain srcnat {", "    type nat hook postrouting priority srcnat; policy accept;"]
         lines += [f'    oifname "{key}" masquerade' for key in node.nat.masquerade]
         lines.append("  }")

@@ -28,8 +28,16 @@ from ..model.host import Role
 from ..model.network import Network
 from ..model.ports import PortRange
 from . import build
-from .netns import (STARTUP_SECONDS, LabError, Namespaces, ensure_ftp_helper, first_line, on_termination,
-                    remove_stale, requirements_problem)
+from .netns import (
+    STARTUP_SECONDS,
+    LabError,
+    Namespaces,
+    ensure_ftp_helper,
+    first_line,
+    on_termination,
+    remove_stale,
+    requirements_problem,
+)
 
 SESSION_TIMEOUT = 40
 CONTROL_SPORT = 49152  # the model's EPHEMERAL_PORT: same tuples in both captures
@@ -56,13 +64,18 @@ class Comparison:
 
     @property
     def agree(self) -> bool:
-        return (self.model.outcome, self.model.failed_at, self.model.passive_reply) == \
-            (self.kernel.outcome, self.kernel.failed_at, self.kernel.passive_reply)
+        return (self.model.outcome, self.model.failed_at, self.model.passive_reply) == (
+            self.kernel.outcome,
+            self.kernel.failed_at,
+            self.kernel.passive_reply,
+        )
 
     def __str__(self) -> str:
-        lines = [f"{self.case}: {'AGREE' if self.agree else 'DISAGREE'}",
-                 f"  model : {self.model.show()}; 227/229 received: {self.model.passive_reply or '-'}",
-                 f"  kernel: {self.kernel.show()}; 227/229 received: {self.kernel.passive_reply or '-'}"]
+        lines = [
+            f"{self.case}: {'AGREE' if self.agree else 'DISAGREE'}",
+            f"  model : {self.model.show()}; 227/229 received: {self.model.passive_reply or '-'}",
+            f"  kernel: {self.kernel.show()}; 227/229 received: {self.kernel.passive_reply or '-'}",
+        ]
         if self.kernel.detail:
             lines.append(f"  kernel detail: {self.kernel.detail}")
         if self.captures:
@@ -75,12 +88,20 @@ def as_built(net: Network, server: str) -> Network:
     node = net.node(server)
     ss = build.server_settings(net, server)
     port = ss.passive_pool(node.os.is_windows)[0]
-    return net.with_node(replace(node, ftp_server=replace(ss, software=ServerSoftware.PYFTPDLIB, passive_ports=PortRange(port))))
+    return net.with_node(
+        replace(node, ftp_server=replace(ss, software=ServerSoftware.PYFTPDLIB, passive_ports=PortRange(port)))
+    )
 
 
 def model_outcome(result: FtpResult) -> Outcome:
-    passive = next((s.received for s in result.steps if s.channel == "control" and s.sender != result.client
-                    and s.received[:3] in ("227", "229")), None)
+    passive = next(
+        (
+            s.received
+            for s in result.steps
+            if s.channel == "control" and s.sender != result.client and s.received[:3] in ("227", "229")
+        ),
+        None,
+    )
     if result.succeeded:
         return Outcome("success", None, passive)
     if result.failed_step is None:  # a failure the model could not place on a step
@@ -91,14 +112,19 @@ def model_outcome(result: FtpResult) -> Outcome:
     elif step.trace is not None:
         where = "control"
     else:
-        where = next(s.sent.split()[0].upper() for s in reversed(result.steps[:result.failed_step])
-                     if s.channel == "control" and s.sender == result.client and s.trace is None)
+        where = next(
+            s.sent.split()[0].upper()
+            for s in reversed(result.steps[: result.failed_step])
+            if s.channel == "control" and s.sender == result.client and s.trace is None
+        )
     return Outcome("failure", where, passive, result.reason)
 
 
 def kernel_outcome(report: dict) -> Outcome:
-    passive = next((reply for sent, reply in report["transcript"] if sent in ("PASV", "EPSV")
-                    and reply[:3] in ("227", "229")), None)
+    passive = next(
+        (reply for sent, reply in report["transcript"] if sent in ("PASV", "EPSV") and reply[:3] in ("227", "229")),
+        None,
+    )
     return Outcome(report["outcome"], report["failed_at"], passive, report.get("error") or "")
 
 
@@ -106,9 +132,17 @@ def kernel_version() -> str:
     return f"Linux {platform.release()}"
 
 
-def run(net: Network, settings: FtpClientSettings | None = None, *, client: str | None = None,
-        server: str | None = None, address: str | None = None, case: str = "",
-        captures: Path | str | None = None, progress: Callable[[str], object] | None = None) -> Comparison:
+def run(
+    net: Network,
+    settings: FtpClientSettings | None = None,
+    *,
+    client: str | None = None,
+    server: str | None = None,
+    address: str | None = None,
+    case: str = "",
+    captures: Path | str | None = None,
+    progress: Callable[[str], object] | None = None,
+) -> Comparison:
     """Build, run, capture, compare, and remove everything (also on error, Ctrl-C and SIGTERM)."""
     problem = requirements_problem()
     if problem:
@@ -134,8 +168,13 @@ def run(net: Network, settings: FtpClientSettings | None = None, *, client: str 
         say(f"building {len(net.nodes)} namespaces ({lab.tag}-*)")
         _build(lab, built)
         folder.mkdir(parents=True, exist_ok=True)
-        dumps = lab.captures([(lab.names[node.name], iface.key, folder / f"{node.name}-{iface.key}.pcap")
-                              for node in built.nodes for iface in node.interfaces])
+        dumps = lab.captures(
+            [
+                (lab.names[node.name], iface.key, folder / f"{node.name}-{iface.key}.pcap")
+                for node in built.nodes
+                for iface in node.interfaces
+            ]
+        )
         say("capturing; starting the server")
         report = _session(lab, built, client, server, dialled, settings, work)
         lab.stop_captures(dumps)
@@ -184,30 +223,66 @@ def _agent_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
 
 
-def _session(lab: Namespaces, net: Network, client: str, server: str, address: IPv4Address,
-             settings: FtpClientSettings, work: Path) -> dict:
+def _session(
+    lab: Namespaces,
+    net: Network,
+    client: str,
+    server: str,
+    address: IPv4Address,
+    settings: FtpClientSettings,
+    work: Path,
+) -> dict:
     ss = build.server_settings(net, server)
     server_ip = net.node(server).addresses[0].ip
     agent = [sys.executable, "-m", "labkit.kernel_lab.agent"]
-    cfg = {"workdir": str(work), "host": str(server_ip), "port": ss.port, "passive_port": ss.passive_pool(net.node(server).os.is_windows)[0],
-           "masquerade_address": str(ss.external_address) if ss.external_address else None,
-           "permit_foreign_addresses": ss.permit_foreign_addresses,
-           "permit_privileged_ports": ss.permit_privileged_ports, "tls": ss.tls == "explicit",
-           "tls_control_required": ss.tls_required_control, "tls_data_required": ss.tls_required_data,
-           "names": sorted({str(server_ip), str(address)})}
-    srv = lab.start(lab.names[server], [*agent, "server", json.dumps(cfg)], stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE, text=True, env=_agent_env())
+    cfg = {
+        "workdir": str(work),
+        "host": str(server_ip),
+        "port": ss.port,
+        "passive_port": ss.passive_pool(net.node(server).os.is_windows)[0],
+        "masquerade_address": str(ss.external_address) if ss.external_address else None,
+        "permit_foreign_addresses": ss.permit_foreign_addresses,
+        "permit_privileged_ports": ss.permit_privileged_ports,
+        "tls": ss.tls == "explicit",
+        "tls_control_required": ss.tls_required_control,
+        "tls_data_required": ss.tls_required_data,
+        "names": sorted({str(server_ip), str(address)}),
+    }
+    srv = lab.start(
+        lab.names[server],
+        [*agent, "server", json.dumps(cfg)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_agent_env(),
+    )
     if first_line(srv.stdout, STARTUP_SECONDS).strip() != "ready":
         srv.kill()
         said = srv.stderr.read() if srv.stderr is not None else ""
         raise LabError(f"the FTP server in {lab.names[server]} did not start: {said.strip()[-300:]}")
     port = settings.port if settings.port is not None else ss.port
-    ccfg = {"address": str(address), "port": port, "mode": settings.mode, "tls": settings.tls, "prot": settings.prot,
-            "ccc": settings.ccc, "on_ccc_refused": settings.on_ccc_refused,
-            "type_before_data": settings.type_before_data, "trust_pasv_address": settings.trust_pasv_address,
-            "data_port": settings.data_port, "control_sport": CONTROL_SPORT, "ca_file": str(work / "ca.pem")}
-    cli = lab.start(lab.names[client], [*agent, "client", json.dumps(ccfg)], stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE, text=True, env=_agent_env())
+    ccfg = {
+        "address": str(address),
+        "port": port,
+        "mode": settings.mode,
+        "tls": settings.tls,
+        "prot": settings.prot,
+        "ccc": settings.ccc,
+        "on_ccc_refused": settings.on_ccc_refused,
+        "type_before_data": settings.type_before_data,
+        "trust_pasv_address": settings.trust_pasv_address,
+        "data_port": settings.data_port,
+        "control_sport": CONTROL_SPORT,
+        "ca_file": str(work / "ca.pem"),
+    }
+    cli = lab.start(
+        lab.names[client],
+        [*agent, "client", json.dumps(ccfg)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_agent_env(),
+    )
     try:
         out, err = cli.communicate(timeout=SESSION_TIMEOUT)
     except subprocess.TimeoutExpired:

@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from ..errors import LabkitError
 
 PREFIX = "labkit-"
@@ -128,8 +129,10 @@ class Namespaces:
         _run(["ip", "netns", "exec", ns, "nft", "-f", "-"], f"nftables rules in {ns}", input=ruleset)
 
     def veth(self, ns_a: str, name_a: str, ns_b: str, name_b: str) -> None:
-        _run(["ip", "link", "add", name_a, "netns", ns_a, "type", "veth", "peer", "name", name_b,
-              "netns", ns_b], f"veth {name_a}/{name_b}")
+        _run(
+            ["ip", "link", "add", name_a, "netns", ns_a, "type", "veth", "peer", "name", name_b, "netns", ns_b],
+            f"veth {name_a}/{name_b}",
+        )
 
     def start(self, ns: str, args: list[str], **kw) -> subprocess.Popen:
         process = subprocess.Popen(["ip", "netns", "exec", ns, *args], **kw)
@@ -138,10 +141,34 @@ class Namespaces:
 
     def captures(self, where: list[tuple[str, str, Path]]) -> list[subprocess.Popen]:
         """tcpdump on each (namespace, interface, file), all listening when this returns."""
-        started = [(ns, interface, self.start(
-            ns, ["tcpdump", "--immediate-mode", "-Z", "root", "-i", interface, "-n", "-U", "-s", "0", "-w",
-                 str(path), "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)) for ns, interface, path in where]
+        started = [
+            (
+                ns,
+                interface,
+                self.start(
+                    ns,
+                    [
+                        "tcpdump",
+                        "--immediate-mode",
+                        "-Z",
+                        "root",
+                        "-i",
+                        interface,
+                        "-n",
+                        "-U",
+                        "-s",
+                        "0",
+                        "-w",
+                        str(path),
+                        "tcp",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+            for ns, interface, path in where
+        ]
         for ns, interface, process in started:
             line = first_line(process.stderr, STARTUP_SECONDS)
             if "listening on" not in line:
@@ -182,6 +209,7 @@ class Interrupted(KeyboardInterrupt):
 
 def on_termination():
     """Turn SIGTERM (and SIGHUP) into an exception while the lab runs; returns a restorer."""
+
     def raise_interrupted(signum, _frame):
         raise Interrupted(f"stopped by signal {signum}")
 
@@ -190,4 +218,5 @@ def on_termination():
     def restore() -> None:
         for sig, handler in before.items():
             signal.signal(sig, handler)
+
     return restore

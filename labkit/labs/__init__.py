@@ -25,22 +25,52 @@ class LabError(ValueError):
 
 def _library() -> dict:
     from . import cases, ftp_faults
-    from .faults import Kind, NETWORK_KINDS
-    more = (Kind("ftp-external-address", 2, lambda rng, s: ftp_faults.external_address(rng),
-                 "FTP external address not set behind NAT"),
-            Kind("ftp-passive-range", 2, lambda rng, s: ftp_faults.passive_range(rng), "passive range not forwarded"),
-            Kind("ftp-trusting-client", 3, lambda rng, s: ftp_faults.trusting_client(rng),
-                 "a client that trusts 227 behind a TLS-blind helper"),
-            Kind("ftp-lb-affinity", 3, lambda rng, s: ftp_faults.lb_affinity(rng),
-                 "a load balancer without client-IP affinity"),
-            Kind("case-dcdiag", 2, lambda rng, s: cases.dcdiag_case(rng), "diagnosis only: the DCDIAG phantom error"),
-            Kind("case-restore", 2, lambda rng, s: cases.restore_case(rng), "diagnosis only: a bare-metal restore"))
+    from .faults import NETWORK_KINDS, Kind
+
+    more = (
+        Kind(
+            "ftp-external-address",
+            2,
+            lambda rng, s: ftp_faults.external_address(rng),
+            "FTP external address not set behind NAT",
+        ),
+        Kind("ftp-passive-range", 2, lambda rng, s: ftp_faults.passive_range(rng), "passive range not forwarded"),
+        Kind(
+            "ftp-trusting-client",
+            3,
+            lambda rng, s: ftp_faults.trusting_client(rng),
+            "a client that trusts 227 behind a TLS-blind helper",
+        ),
+        Kind(
+            "ftp-lb-affinity",
+            3,
+            lambda rng, s: ftp_faults.lb_affinity(rng),
+            "a load balancer without client-IP affinity",
+        ),
+        Kind("case-dcdiag", 2, lambda rng, s: cases.dcdiag_case(rng), "diagnosis only: the DCDIAG phantom error"),
+        Kind("case-restore", 2, lambda rng, s: cases.restore_case(rng), "diagnosis only: a bare-metal restore"),
+    )
     return {**NETWORK_KINDS, **{k.name: k for k in more}}
 
 
-KINDS = ("missing-route", "wrong-metric", "lost-after-reboot", "inconsistent-node", "gateway-on-nlb-nic",
-         "weakhostsend-wrong-nic", "dead-gateway-udp", "ftp-external-address", "ftp-passive-range",
-         "two-gateways", "skipassource", "forwarding", "ftp-trusting-client", "ftp-lb-affinity", "case-dcdiag", "case-restore")
+KINDS = (
+    "missing-route",
+    "wrong-metric",
+    "lost-after-reboot",
+    "inconsistent-node",
+    "gateway-on-nlb-nic",
+    "weakhostsend-wrong-nic",
+    "dead-gateway-udp",
+    "ftp-external-address",
+    "ftp-passive-range",
+    "two-gateways",
+    "skipassource",
+    "forwarding",
+    "ftp-trusting-client",
+    "ftp-lb-affinity",
+    "case-dcdiag",
+    "case-restore",
+)
 FIX_KINDS = tuple(k for k in KINDS if not k.startswith("case-"))
 
 
@@ -69,6 +99,7 @@ def learner() -> str:
     """The seed of this learner's variants: their name when the workshop set LABKIT_LEARNER, else a
     fixed default (so a notebook read on its own gives everyone the same variant)."""
     import os
+
     return os.environ.get("LABKIT_LEARNER", "").strip() or DEFAULT_LEARNER
 
 
@@ -93,6 +124,7 @@ def _build(kind: str, seed: str) -> Challenge:
 def proof(lab: Challenge) -> str | None:
     """Why this variant is not broken as intended or not fixed by its fix; None when it is sound."""
     from .grading import State, grade, outcomes
+
     if lab.broken is None:
         return None if lab.fix and lab.fix[0] in lab.extra.get("answers", ()) else "no expected answer"
     before = outcomes(lab, State(lab.broken))

@@ -86,6 +86,7 @@ def _whole_line(challenge: Challenge, state: State, line: str, refusal: str) -> 
     """A chained line is judged as a whole: KB 975808's `delete address … && add address …
     skipassource=true` passes through a moment without the cluster IP, which NLB tolerates."""
     from ..model import CommandError, run_command, validate_network
+
     try:
         node, _ = run_command(state.net.node(challenge.node), line)
     except CommandError as err:
@@ -102,8 +103,12 @@ def flow_works(state: State, need: Requirement) -> tuple[bool, str]:
     if need.strong_host is not None:
         node = net.node(need.strong_host)
         defaults = interface_defaults(node.os, node.role)
-        wide = [f'{s} on "{i.label}"' for i in node.interfaces for s in ("weakhostsend", "forwarding")
-                if getattr(i, s) and not defaults[s]]
+        wide = [
+            f'{s} on "{i.label}"'
+            for i in node.interfaces
+            for s in ("weakhostsend", "forwarding")
+            if getattr(i, s) and not defaults[s]
+        ]
         return (not wide, "enabled: " + ", ".join(wide) if wide else "")
     if need.ftp is not None:
         settings = replace(need.ftp, **{k: v for k, v in state.clients if k in CLIENT_FIELDS})
@@ -143,8 +148,9 @@ def _before(challenge: Challenge) -> dict[str, tuple[bool, str]]:
 
 def _passes(challenge: Challenge, before: dict, state: State) -> bool:
     after = outcomes(challenge, state)
-    return all(after[name][0] for name in challenge.symptom) and \
-        not any(before[n][0] and not after[n][0] for n in after)
+    return all(after[name][0] for name in challenge.symptom) and not any(
+        before[n][0] and not after[n][0] for n in after
+    )
 
 
 def _replay(challenge: Challenge, lines) -> State | None:
@@ -164,8 +170,12 @@ def grade(challenge: Challenge, answer) -> Grade:
     if problem:
         return Grade(False, still_wrong(problem))
     if not lines:
-        return Grade(False, not_answered("investigate with the console, then list the commands you used",
-                                         what="changes", labelled=False))
+        return Grade(
+            False,
+            not_answered(
+                "investigate with the console, then list the commands you used", what="changes", labelled=False
+            ),
+        )
     return _grade_lines(challenge, tuple(lines))
 
 
@@ -179,8 +189,9 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
         if why:
             refused.append(why)
     if refused:
-        return Grade(False, still_wrong("these would not run on the real server: " + "; ".join(refused)),
-                     refused=tuple(refused))
+        return Grade(
+            False, still_wrong("these would not run on the real server: " + "; ".join(refused)), refused=tuple(refused)
+        )
     before, after = outcomes(challenge, State(challenge.broken)), outcomes(challenge, state)
     still = [n for n in challenge.symptom if not after[n][0]]
     broken = [n for n in after if before[n][0] and not after[n][0]]
@@ -195,14 +206,19 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
     needless = _not_needed(challenge, before, lines)
     if needless:
         names = "; ".join(f"{line!r} ({why_not_needed(line)})" for line, _ in needless)
-        return Grade(False, not_minimal(names, "the symptom is gone and every other flow works without it"), fixed=fixed,
-                     not_needed=tuple(line for line, _ in needless))
+        return Grade(
+            False,
+            not_minimal(names, "the symptom is gone and every other flow works without it"),
+            fixed=fixed,
+            not_needed=tuple(line for line, _ in needless),
+        )
     return Grade(True, right(f"{challenge.cause} Lesson: {challenge.lesson}"), fixed=fixed)
 
 
 def why_not_needed(line: str) -> str:
     """Why an unneeded change still costs something, in the words of the field notes' advice."""
     from ..checks import WHY_FEWER
+
     low = line.lower()
     for switch, widens in WHY_FEWER.items():
         if f"{switch}=enabled" in low:
@@ -223,8 +239,7 @@ def _diagnosis(challenge: Challenge, answer) -> Grade:
     if given not in choices:
         return Grade(False, still_wrong(f"{str(answer)!r} is not one of: {', '.join(choices)}"))
     if given == challenge.fix[0]:
-        return Grade(True, right(f"{challenge.fix[0]} — {challenge.cause}. Lesson: {challenge.lesson}"),
-                     fixed=(given,))
+        return Grade(True, right(f"{challenge.fix[0]} — {challenge.cause}. Lesson: {challenge.lesson}"), fixed=(given,))
     return Grade(False, still_wrong(f"not {given} — look again at the evidence"))
 
 
@@ -244,16 +259,18 @@ def hint_for(challenge: Challenge, attempts: int | None = None) -> str:
     """Hints come in steps: one more after each failed attempt (the last is nearly the answer)."""
     if attempts is None:
         from ..course.store import load_progress
+
         attempts = load_progress().get(challenge.key).tries
     if attempts < 1:
         return "Try first: investigate with the console, then check your changes. Hints come after an attempt."
-    shown = challenge.hints[:min(attempts, len(challenge.hints))]
+    shown = challenge.hints[: min(attempts, len(challenge.hints))]
     return "\n".join(f"hint {n}: {text}" for n, text in enumerate(shown, 1))
 
 
 def check_and_record(challenge: Challenge, answer) -> Grade:
     """Grade, keep the attempt (and the commands) in the learner's progress file, print the feedback."""
     from ..course.store import record_lab
+
     result = grade(challenge, answer)
     if challenge.broken is None:
         lines = None if answer is None or answer is Ellipsis else [(str(answer), "")]

@@ -18,8 +18,14 @@ from ipaddress import IPv4Address
 from ..model.middlebox import Direction, LbAffinity, PortForward, Rule, RuleAction
 from ..model.ports import PortRange
 
-VOCABULARY = ("iis external-address ADDRESS", "firewall forward FIRST-LAST", "client passive-address control",
-              "client tls none", "client timeout SECONDS", "balancer affinity client-ip")
+VOCABULARY = (
+    "iis external-address ADDRESS",
+    "firewall forward FIRST-LAST",
+    "client passive-address control",
+    "client tls none",
+    "client timeout SECONDS",
+    "balancer affinity client-ip",
+)
 
 
 class SettingsError(ValueError):
@@ -48,8 +54,9 @@ def apply_setting(challenge, state, line: str):
         node = net.node(server)
         if node.ftp_server.external_address == address:
             raise SettingsError(f"{line!r} changed nothing: the server already announces {address}")
-        return replace(state, net=net.with_node(replace(node, ftp_server=replace(node.ftp_server,
-                                                                                 external_address=address))))
+        return replace(
+            state, net=net.with_node(replace(node, ftp_server=replace(node.ftp_server, external_address=address)))
+        )
     if owner == "firewall" and len(words) == 3 and words[1].lower() == "forward":
         return replace(state, net=_forward(net, challenge.extra["firewall"], server, words[2], line))
     if owner == "client" and words[1:] == ["passive-address", "control"]:
@@ -64,8 +71,10 @@ def apply_setting(challenge, state, line: str):
         box = next(n for n in net.nodes if n.load_balancer is not None)
         if box.load_balancer.affinity is LbAffinity.CLIENT_IP:
             raise SettingsError(f"{line!r} changed nothing: the balancer already has client-IP affinity")
-        return replace(state, net=net.with_node(replace(box, load_balancer=replace(box.load_balancer,
-                                                                                   affinity=LbAffinity.CLIENT_IP))))
+        return replace(
+            state,
+            net=net.with_node(replace(box, load_balancer=replace(box.load_balancer, affinity=LbAffinity.CLIENT_IP))),
+        )
     raise SettingsError(f"{line!r} — {_usage(allowed)}")
 
 
@@ -90,12 +99,28 @@ def _forward(net, firewall: str, server: str, ports: str, line: str):
         raise SettingsError(f"{line!r} changed nothing: those ports are already forwarded")
     wan = box.nat.masquerade[0]
     forward = PortForward(wan, "tcp", PortRange(low, high), target)
-    rule = Rule(RuleAction.ALLOW, Direction.FORWARD, wan, None, "tcp", None, _host(target), None, forward.ports,
-                "FTP passive range")
-    return net.with_node(replace(box, nat=replace(box.nat, port_forwards=(forward,) + box.nat.port_forwards),
-                                 firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules)))
+    rule = Rule(
+        RuleAction.ALLOW,
+        Direction.FORWARD,
+        wan,
+        None,
+        "tcp",
+        None,
+        _host(target),
+        None,
+        forward.ports,
+        "FTP passive range",
+    )
+    return net.with_node(
+        replace(
+            box,
+            nat=replace(box.nat, port_forwards=(forward,) + box.nat.port_forwards),
+            firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules),
+        )
+    )
 
 
 def _host(address):
     from ipaddress import IPv4Network
+
     return IPv4Network(f"{address}/32")

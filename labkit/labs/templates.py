@@ -141,6 +141,7 @@ def shipped_variant(name: str, mapping: dict[str, str]):
     """A shipped scenario with its addresses replaced (longest first, so no prefix eats another)."""
     from .. import load_scenario
     from ..scenario import parse_scenario, to_yaml
+
     text = to_yaml(load_scenario(name))
     olds = sorted(mapping, key=len, reverse=True)
     for n, old in enumerate(olds):

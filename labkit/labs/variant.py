@@ -77,15 +77,18 @@ class Challenge:
     def console(self):
         """The simulated console on the broken server (a widget)."""
         from .. import console
+
         return console(self.broken, self.node, self.shell)
 
     def check(self, answer):
         """Grade the learner's fix (a list of command lines), record the attempt, print feedback."""
         from .grading import check_and_record
+
         return check_and_record(self, answer)
 
     def hint(self, attempts: int | None = None) -> str:
         from .grading import hint_for
+
         return hint_for(self, attempts)
 
     def __str__(self) -> str:

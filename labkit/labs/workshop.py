@@ -32,8 +32,9 @@ def read_learners(path: Path) -> list[str]:
     names = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
     for number, name in enumerate(names, 1):
         if not NAME.match(name):
-            raise WorkshopError(f"{path}: learner {number} {name!r}: expected letters, digits, space, . _ - "
-                                "(at most 64 characters)")
+            raise WorkshopError(
+                f"{path}: learner {number} {name!r}: expected letters, digits, space, . _ - (at most 64 characters)"
+            )
     if not names:
         raise WorkshopError(f"{path}: expected one learner name a line, found none")
     if len(set(n.lower() for n in names)) != len(names):
@@ -47,8 +48,9 @@ def parse_kinds(text: str) -> list[str]:
     kinds = [k.strip() for k in text.split(",") if k.strip()]
     bad = [k for k in kinds if k not in KINDS and k not in ("1", "2", "3")]
     if not kinds or bad:
-        raise WorkshopError(f"--kinds: expected a comma-separated list of levels (1,2,3) or kinds "
-                            f"({', '.join(KINDS)}), got {text!r}")
+        raise WorkshopError(
+            f"--kinds: expected a comma-separated list of levels (1,2,3) or kinds ({', '.join(KINDS)}), got {text!r}"
+        )
     return kinds
 
 
@@ -63,25 +65,34 @@ def _kind_arg(kind: str):
 def learner_notebook(learner: str, kinds: list[str]):
     """The challenge notebook for one learner (nbformat object)."""
     import nbformat as nbf
-    cells = [nbf.v4.new_markdown_cell(
-        f"# Break-fix lab for {learner}\n\nEach section is a ticket. Investigate on the broken server with the "
-        "console (ipconfig /all, route print, netsh interface ipv4 show …), fix it with real commands, then "
-        "list the commands you used in `check`. Hints come after an attempt: `lab.hint()`."),
-        nbf.v4.new_code_cell(f"import labkit\nLEARNER = {learner!r}")]
+
+    cells = [
+        nbf.v4.new_markdown_cell(
+            f"# Break-fix lab for {learner}\n\nEach section is a ticket. Investigate on the broken server with the "
+            "console (ipconfig /all, route print, netsh interface ipv4 show …), fix it with real commands, then "
+            "list the commands you used in `check`. Hints come after an attempt: `lab.hint()`."
+        ),
+        nbf.v4.new_code_cell(f"import labkit\nLEARNER = {learner!r}"),
+    ]
     for number, kind in enumerate(kinds, 1):
         lab = challenge(_kind_arg(kind), learner)
         var = f"lab{number}"
         cells.append(nbf.v4.new_markdown_cell(f"## Challenge {number}: {lab.title}"))
-        cells.append(nbf.v4.new_code_cell(f"{var} = labkit.challenge({kind_literal(kind)}, seed=LEARNER)\n"
-                                          f"print({var})"))
+        cells.append(
+            nbf.v4.new_code_cell(f"{var} = labkit.challenge({kind_literal(kind)}, seed=LEARNER)\nprint({var})")
+        )
         if lab.broken is None:
             cells.append(nbf.v4.new_code_cell(f"print({var}.extra['answers'])  # answer one of these"))
             cells.append(nbf.v4.new_code_cell(f"{var}.check(...)  # your answer in quotes"))
         elif lab.settings:
             from .settings import VOCABULARY
-            cells.append(nbf.v4.new_markdown_cell("This fix is made in settings (IIS Manager, the firewall, the "
-                                                  "client), written as short lines: " +
-                                                  "; ".join(f"`{v}`" for v in VOCABULARY)))
+
+            cells.append(
+                nbf.v4.new_markdown_cell(
+                    "This fix is made in settings (IIS Manager, the firewall, the "
+                    "client), written as short lines: " + "; ".join(f"`{v}`" for v in VOCABULARY)
+                )
+            )
             cells.append(nbf.v4.new_code_cell(f"{var}.check([...])  # your settings lines"))
         else:
             cells.append(nbf.v4.new_code_cell(f"console{number} = {var}.console()\nconsole{number}"))
@@ -96,15 +107,17 @@ def kind_literal(kind: str) -> str:
 
 
 def answer_key(learners: list[str], kinds: list[str]) -> str:
-    lines = ["# Answer key (instructor only)", "",
-             "Rebuild any variant with `labkit.challenge(KIND, seed=NAME)`.", ""]
+    lines = ["# Answer key (instructor only)", "", "Rebuild any variant with `labkit.challenge(KIND, seed=NAME)`.", ""]
     for learner in learners:
         lines.append(f"## {learner}")
         for kind in kinds:
             lab = challenge(_kind_arg(kind), learner)
             where = f" on {lab.node}" if lab.node else ""
-            lines += [f"- **{lab.kind}**{where}: {lab.ticket}", f"  - cause: {lab.cause}",
-                      *(f"  - fix: `{line}`" for line in lab.fix)]
+            lines += [
+                f"- **{lab.kind}**{where}: {lab.ticket}",
+                f"  - cause: {lab.cause}",
+                *(f"  - fix: `{line}`" for line in lab.fix),
+            ]
         lines.append("")
     return "\n".join(lines)
 
@@ -114,8 +127,10 @@ def make(learners_file: Path, kinds_text: str, out: Path) -> str:
     try:
         import nbformat as nbf
     except ImportError:
-        raise WorkshopError("labkit workshop make writes notebooks with nbformat: install the lab extra "
-                            "(pip install -e '.[lab]', or make lab)") from None
+        raise WorkshopError(
+            "labkit workshop make writes notebooks with nbformat: install the lab extra "
+            "(pip install -e '.[lab]', or make lab)"
+        ) from None
     try:
         notebooks = {name: learner_notebook(name, kinds) for name in learners}
         key = answer_key(learners, kinds)
@@ -131,8 +146,10 @@ def make(learners_file: Path, kinds_text: str, out: Path) -> str:
         (out / KEY).write_text(key, encoding="utf-8")
     except OSError as err:
         raise WorkshopError(f"{out}: cannot write there ({err.strerror or err})") from None
-    return (f"wrote {len(learners)} challenge notebooks ({', '.join(kinds)}) under {out}/<learner>/{NOTEBOOK} "
-            f"and the answer key {out / KEY}")
+    return (
+        f"wrote {len(learners)} challenge notebooks ({', '.join(kinds)}) under {out}/<learner>/{NOTEBOOK} "
+        f"and the answer key {out / KEY}"
+    )
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,7 @@ class Row:
 def read_progress(folder: Path) -> list[Row]:
     """Every learner's lab rows from the progress files under `folder` (one sub-folder a learner)."""
     from ..course.store import load_progress
+
     folder = Path(folder)
     if not folder.is_dir():
         raise WorkshopError(f"{folder}: expected a folder holding one sub-folder per learner")
@@ -157,8 +175,7 @@ def read_progress(folder: Path) -> list[Row]:
         learner = marker.read_text(encoding="utf-8").strip() if marker.is_file() else path.parent.name
         for key, attempts in sorted(load_progress(path).exercises.items()):
             if key.startswith("lab:"):
-                rows.append(Row(learner, key[4:], attempts.passed, attempts.tries, attempts.seconds,
-                                attempts.commands))
+                rows.append(Row(learner, key[4:], attempts.passed, attempts.tries, attempts.seconds, attempts.commands))
     return rows
 
 
@@ -168,8 +185,10 @@ def report_lines(rows: list[Row]) -> list[str]:
     out = [f"{'learner':<16} {'challenge':<24} {'fixed':<5} {'tries':>5} {'time':>7}  commands"]
     for r in rows:
         time = f"{r.seconds / 60:.1f}m" if r.seconds is not None else "-"
-        out.append(f"{r.learner[:16]:<16} {r.challenge[:24]:<24} {'yes' if r.passed else 'no':<5} {r.tries:>5} "
-                   f"{time:>7}  {' | '.join(r.commands) or '-'}")
+        out.append(
+            f"{r.learner[:16]:<16} {r.challenge[:24]:<24} {'yes' if r.passed else 'no':<5} {r.tries:>5} "
+            f"{time:>7}  {' | '.join(r.commands) or '-'}"
+        )
     fixed = sum(r.passed for r in rows)
     out.append(f"{fixed} of {len(rows)} challenges attempted were fixed")
     return out

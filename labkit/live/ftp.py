@@ -34,9 +34,15 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def local_ftp_server(*, passive_ports: range | None = None, masquerade_address: str | None = None,
-                     tls: bool = True, tls_control_required: bool = False, tls_data_required: bool = False,
-                     permit_foreign_addresses: bool = False) -> Iterator[LiveServer]:
+def local_ftp_server(
+    *,
+    passive_ports: range | None = None,
+    masquerade_address: str | None = None,
+    tls: bool = True,
+    tls_control_required: bool = False,
+    tls_data_required: bool = False,
+    permit_foreign_addresses: bool = False,
+) -> Iterator[LiveServer]:
     """Run pyftpdlib on 127.0.0.1 (an ephemeral port) for the length of a `with` block."""
     import trustme
     from pyftpdlib.authorizers import DummyAuthorizer
@@ -55,16 +61,22 @@ def local_ftp_server(*, passive_ports: range | None = None, masquerade_address: 
         ca = trustme.CA()
         ca_file = Path(tmp, "ca.pem")
         ca.cert_pem.write_to_path(str(ca_file))
-        settings = {"authorizer": authorizer, "passive_ports": passive_ports,
-                    "masquerade_address": masquerade_address, "permit_foreign_addresses": permit_foreign_addresses}
+        settings = {
+            "authorizer": authorizer,
+            "passive_ports": passive_ports,
+            "masquerade_address": masquerade_address,
+            "permit_foreign_addresses": permit_foreign_addresses,
+        }
         if tls:
             from pyftpdlib.handlers import TLS_FTPHandler
+
             cert = ca.issue_cert(LOOPBACK, "localhost")
             cert_file = Path(tmp, "server.pem")
             cert.private_key_and_cert_chain_pem.write_to_path(str(cert_file))
             base = TLS_FTPHandler
-            settings.update(certfile=str(cert_file), tls_control_required=tls_control_required,
-                            tls_data_required=tls_data_required)
+            settings.update(
+                certfile=str(cert_file), tls_control_required=tls_control_required, tls_data_required=tls_data_required
+            )
         else:
             base = FTPHandler
         # A fresh subclass per server: TLS_FTPHandler caches its SSL context on the class.
@@ -94,9 +106,16 @@ def _restore(log: logging.Logger, disabled: bool) -> Iterator[None]:
         log.disabled = disabled
 
 
-def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", prot: str = "P",
-               trust_pasv_address: bool = False, ccc: bool = False,
-               on_ccc_refused: str = "stop") -> list[tuple[str, str]]:
+def run_client(
+    server: LiveServer,
+    *,
+    mode: str = "passive",
+    tls: str = "none",
+    prot: str = "P",
+    trust_pasv_address: bool = False,
+    ccc: bool = False,
+    on_ccc_refused: str = "stop",
+) -> list[tuple[str, str]]:
     """Log in, LIST, QUIT; return [(what the client sent, the server's reply line)].
 
     The data connection is opened the way ftplib does it (passive: connect, then LIST;
@@ -109,8 +128,9 @@ def run_client(server: LiveServer, *, mode: str = "passive", tls: str = "none", 
     if ccc and tls != "explicit":
         raise ValueError("CCC needs tls='explicit'")
     if on_ccc_refused not in OnCccRefused.values():
-        raise ValueError(f"on_ccc_refused must be {' or '.join(map(repr, OnCccRefused.values()))}, "
-                         f"got {on_ccc_refused!r}")
+        raise ValueError(
+            f"on_ccc_refused must be {' or '.join(map(repr, OnCccRefused.values()))}, got {on_ccc_refused!r}"
+        )
     if trust_pasv_address and not server.host.startswith("127."):
         raise ValueError("the live runner only ever dials loopback addresses")
     if tls not in ("none", "explicit"):
@@ -160,8 +180,14 @@ def _control_socket(ftp: ftplib.FTP) -> socket.socket:
     return ftp.sock
 
 
-def _list(ftp: ftplib.FTP, send: Callable[[str], str], transcript: list[tuple[str, str]], mode: str,
-          context: ssl.SSLContext | None, trust: bool) -> str:
+def _list(
+    ftp: ftplib.FTP,
+    send: Callable[[str], str],
+    transcript: list[tuple[str, str]],
+    mode: str,
+    context: ssl.SSLContext | None,
+    trust: bool,
+) -> str:
     """LIST over a data connection; `context` protects it (PROT P), None leaves it clear."""
     control = _control_socket(ftp)
     peer = control.getpeername()[0]
@@ -211,6 +237,9 @@ def transcript_codes(transcript: list[tuple[str, str]]) -> list[tuple[str, str]]
     when LIST wins the race (a documented race, reference notes on FTP §1.1): both mean
     'transfer starting', so 150 is read as 125.
     """
-    pairs = [(sent.split()[0].upper() if sent != "(connect)" else sent, reply[:3])
-             for sent, reply in transcript if sent != "(data)"]
+    pairs = [
+        (sent.split()[0].upper() if sent != "(connect)" else sent, reply[:3])
+        for sent, reply in transcript
+        if sent != "(data)"
+    ]
     return [(verb, "125" if (verb, code) == ("LIST", "150") else code) for verb, code in pairs]

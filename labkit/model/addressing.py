@@ -27,8 +27,9 @@ def parse_ipv4_prefix(value) -> IPv4Interface:
             raise ValueError
         return IPv4Interface(text)
     except ValueError:
-        raise AddressError(f"expected an address with its prefix length like 10.10.0.21/24, "
-                         f"got {shorten(value)}") from None
+        raise AddressError(
+            f"expected an address with its prefix length like 10.10.0.21/24, got {shorten(value)}"
+        ) from None
 
 
 def common_prefix_length(a: IPv4Address, b: IPv4Address) -> int:

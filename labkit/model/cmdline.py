@@ -53,7 +53,7 @@ def split_command_line(line: str) -> list[list[str]]:
                 commands[-1].append(word)
             word, in_word = "", False
             commands.append([])
-            if text[i + 1:i + 2] == "&":
+            if text[i + 1 : i + 2] == "&":
                 i += 1
         elif char in " \t" and not quoted:
             if in_word:

@@ -18,13 +18,34 @@ from .host import Node
 from .netsh import netsh
 from .reg_exe import reg_exe
 from .route_exe import route_exe
-from .setting_commands import (forwarding_command, netsh_add_route, netsh_set_switch, node_commands, registry_value,
-                               route_exe_add, skip_as_source_commands)
+from .setting_commands import (
+    forwarding_command,
+    netsh_add_route,
+    netsh_set_switch,
+    node_commands,
+    registry_value,
+    route_exe_add,
+    skip_as_source_commands,
+)
 
-__all__ = ["CommandError", "apply_command", "forwarding_command", "netsh_add_route", "netsh_set_switch",
-           "netsh_show_interface", "netsh_show_interfaces", "netsh_show_route", "node_commands",
-           "registry_value", "restart", "route_exe_add", "route_print", "run_command", "skip_as_source_commands",
-           "split_command_line"]
+__all__ = [
+    "CommandError",
+    "apply_command",
+    "forwarding_command",
+    "netsh_add_route",
+    "netsh_set_switch",
+    "netsh_show_interface",
+    "netsh_show_interfaces",
+    "netsh_show_route",
+    "node_commands",
+    "registry_value",
+    "restart",
+    "route_exe_add",
+    "route_print",
+    "run_command",
+    "skip_as_source_commands",
+    "split_command_line",
+]
 
 
 def restart(node: Node) -> Node:
@@ -39,8 +60,9 @@ def run_command(node: Node, line: str) -> tuple[Node, str]:
     Windows would print.
     """
     if not node.os.is_windows:
-        raise CommandError(f"{node.name} runs {node.os.display}: labkit models Windows commands only "
-                           "(route, netsh, reg)")
+        raise CommandError(
+            f"{node.name} runs {node.os.display}: labkit models Windows commands only (route, netsh, reg)"
+        )
     answers = []
     for words in split_command_line(line):
         program = words[0].lower().removesuffix(".exe")
@@ -63,6 +85,7 @@ def apply_command(net, node: str, line: str):
     that stops forwarding, ...) is refused like a command Windows refuses.
     """
     from .network import Severity, validate_network  # network imports this module's neighbours
+
     changed, answer = run_command(net.node(node), line)
     result = net.with_node(changed)
     errors = [p for p in validate_network(result) if p.severity is Severity.ERROR]

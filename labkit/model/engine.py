@@ -20,27 +20,35 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address
 
+from ..errors import LabkitError
 from .addressing import parse_ipv4
+from .flow import DEFAULT_PORTS, EPHEMERAL_PORT, PROTOCOLS, Flow, FlowError
 from .middlebox import Conntrack
 from .network import Network
 from .remedies import cluster_source_remedies, tried_remedies
 from .source_selection import choose_source
 from .trace import Trace
 from .walk import walk_from
-from .flow import DEFAULT_PORTS, EPHEMERAL_PORT, PROTOCOLS, Flow, FlowError
-from ..errors import LabkitError
 
-__all__ = ["DEFAULT_PORTS", "EPHEMERAL_PORT", "PROTOCOLS", "TraceError", "choose_source", "trace",
-           "unicast_problem"]
+__all__ = ["DEFAULT_PORTS", "EPHEMERAL_PORT", "PROTOCOLS", "TraceError", "choose_source", "trace", "unicast_problem"]
 
 
 class TraceError(LabkitError, ValueError):
     """The question cannot be asked (unknown node, a source the node does not own, ...)."""
 
 
-def trace(net: Network, start: str | Flow, dst: IPv4Address | str | None = None, *,
-          src: IPv4Address | str | None = None, proto: str = "tcp", dport: int | None = None,
-          sport: int | None = None, reply: bool = False, state: Conntrack | None = None) -> Trace:
+def trace(
+    net: Network,
+    start: str | Flow,
+    dst: IPv4Address | str | None = None,
+    *,
+    src: IPv4Address | str | None = None,
+    proto: str = "tcp",
+    dport: int | None = None,
+    sport: int | None = None,
+    reply: bool = False,
+    state: Conntrack | None = None,
+) -> Trace:
     """Trace one packet from node `start` to `dst`; with reply=True, also the answer.
     `trace(net, flow)` asks the same of a `Flow` (its `reply` says whether the answer is traced).
 
@@ -66,8 +74,9 @@ def trace(net: Network, start: str | Flow, dst: IPv4Address | str | None = None,
     if src is not None:
         src = _unicast(net, src, "source")
         if not node.owns(src):
-            raise TraceError(f"{src} is not an address of {start} (its addresses: "
-                             f"{', '.join(str(a.ip) for a in node.addresses)})")
+            raise TraceError(
+                f"{src} is not an address of {start} (its addresses: {', '.join(str(a.ip) for a in node.addresses)})"
+            )
     if node.down:
         raise TraceError(f"{start} is marked down: it sends nothing")
     sport, dport = flow.ports
@@ -96,8 +105,12 @@ def _unicast(net: Network, value, what: str) -> IPv4Address:
 def unicast_problem(net: Network, address: IPv4Address) -> str | None:
     """Why a packet cannot be sent to `address` in `net` ("is not a unicast address", "is the
     network address of 10.10.0.0/24", ...), or None when it can."""
-    if address.is_multicast or address.is_loopback or address.is_unspecified or \
-            address == IPv4Address("255.255.255.255"):
+    if (
+        address.is_multicast
+        or address.is_loopback
+        or address.is_unspecified
+        or address == IPv4Address("255.255.255.255")
+    ):
         return "is not a unicast address"
     special = net.subnet_edges.get(address)
     return f"is {special}" if special else None
@@ -105,6 +118,7 @@ def unicast_problem(net: Network, address: IPv4Address) -> str | None:
 
 def _solve(net: Network, start: str, dst, src, proto, sport, dport, state: Conntrack) -> Trace:
     """One direction, with its remedies tried out."""
+
     def rerun(changed: Network) -> Trace:
         return walk_from(changed, changed.node(start), dst, src, proto, sport, dport, state)
 
@@ -136,18 +150,27 @@ def _request_and_reply(net: Network, question) -> Trace:
         return replace(request, reply=None)
     responder = request.last_hop.node
     seen = request.delivered
-    back = walk_from(net, net.node(responder), seen.src, seen.dst, seen.proto, seen.dport, seen.sport,
-                request.state)
+    back = walk_from(net, net.node(responder), seen.src, seen.dst, seen.proto, seen.dport, seen.sport, request.state)
     cluster_fix = cluster_source_remedies(net, start, request.src)
     if back.accepted and back.last_hop.node != start:
-        back = replace(back, expected_at=start, relied_on=(), remedies=tuple(cluster_fix),
-                       reason=f"the reply reached {back.last_hop.node}, not {start} which sent the request: "
-                              f"{back.last_hop.node} has no such connection and discards it (TCP answers "
-                              "with a reset), so the exchange fails")
+        back = replace(
+            back,
+            expected_at=start,
+            relied_on=(),
+            remedies=tuple(cluster_fix),
+            reason=f"the reply reached {back.last_hop.node}, not {start} which sent the request: "
+            f"{back.last_hop.node} has no such connection and discards it (TCP answers "
+            "with a reset), so the exchange fails",
+        )
     elif back.accepted and cluster_fix:
-        back = replace(back, relied_on=back.relied_on + (
-            f"luck: NLB's hash handed the reply for cluster IP {request.src} to {start}; a peer that "
-            "hashes to another member gets no answer",))
+        back = replace(
+            back,
+            relied_on=back.relied_on
+            + (
+                f"luck: NLB's hash handed the reply for cluster IP {request.src} to {start}; a peer that "
+                "hashes to another member gets no answer",
+            ),
+        )
     elif not back.accepted:
         back = replace(back, remedies=back.remedies + tuple(cluster_fix))
     return replace(request, reply=back)

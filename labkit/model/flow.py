@@ -90,8 +90,10 @@ class Flow:
         """(source port, destination port) as the packet carries them: defaults filled in."""
         if self.proto == "icmp":
             return None, None
-        return (EPHEMERAL_PORT if self.sport is None else self.sport,
-                DEFAULT_PORTS[self.proto] if self.dport is None else self.dport)
+        return (
+            EPHEMERAL_PORT if self.sport is None else self.sport,
+            DEFAULT_PORTS[self.proto] if self.dport is None else self.dport,
+        )
 
     def __str__(self) -> str:
         via = f" from {self.src}" if self.src else ""

@@ -16,18 +16,31 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address
 
+from ..errors import LabkitError
 from .engine import EPHEMERAL_PORT
 from .ftp_data import check_data, data_problem, helper_trouble
 from .ftp_fixes import candidate_fixes, fixes_that_work
 from .ftp_play import SessionFailure, SessionInPlay
 from .ftp_ports import PortCoverage, merged, pieces, port_ranges_in
-from .ftp_protocol import (FtpClientSettings, FtpMode, OnCccRefused, Prot, ServerSoftware, TlsMode,
-                           connects_at_port_command, eprt_argument, parse_227, parse_229, parse_eprt_argument,
-                           parse_port_argument, reply_text, six_numbers)
+from .ftp_protocol import (
+    FtpClientSettings,
+    FtpMode,
+    OnCccRefused,
+    Prot,
+    ServerSoftware,
+    TlsMode,
+    connects_at_port_command,
+    eprt_argument,
+    parse_227,
+    parse_229,
+    parse_eprt_argument,
+    parse_port_argument,
+    reply_text,
+    six_numbers,
+)
 from .ftp_result import FtpOutcome, FtpResult, FtpStep
 from .ftp_risks import risks
 from .network import Network
-from ..errors import LabkitError
 
 __all__ = ["FtpError", "FtpResult", "FtpStep", "ftp_session"]
 
@@ -39,9 +52,15 @@ class FtpError(LabkitError, ValueError):
     """The session cannot be set up as asked (unknown node, no FTP server, bad setting)."""
 
 
-def ftp_session(net: Network, client: str | None = None, server: str | None = None,
-                address: IPv4Address | str | None = None, settings: FtpClientSettings | None = None,
-                *, check_fixes: bool = True) -> FtpResult:
+def ftp_session(
+    net: Network,
+    client: str | None = None,
+    server: str | None = None,
+    address: IPv4Address | str | None = None,
+    settings: FtpClientSettings | None = None,
+    *,
+    check_fixes: bool = True,
+) -> FtpResult:
     """Play an FTP session (login, one LIST, QUIT) and say where and why it breaks."""
     setup = net.ftp
     client = client or (setup.client if setup else None)
@@ -70,16 +89,31 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
     else:
         outcome, failed, reason = FtpOutcome.FAILURE, failure.at or len(session.steps), failure.reason
         if coverage is not None and coverage.partial:
-            reason = (f"this session {coverage} of the server's passive range; when the server picks "
-                      f"port {session.passive_port}: {reason}")
-    result = FtpResult(client, session.server, session.address, settings, tuple(session.steps), outcome,
-                       failed, reason, (), risks(session), coverage)
+            reason = (
+                f"this session {coverage} of the server's passive range; when the server picks "
+                f"port {session.passive_port}: {reason}"
+            )
+    result = FtpResult(
+        client,
+        session.server,
+        session.address,
+        settings,
+        tuple(session.steps),
+        outcome,
+        failed,
+        reason,
+        (),
+        risks(session),
+        coverage,
+    )
     if outcome is FtpOutcome.FAILURE and check_fixes:
+
         def succeeds(changed: Network, changed_settings: FtpClientSettings) -> bool:
             try:  # the replay is a whole session
                 return ftp_session(changed, client, server, address, changed_settings, check_fixes=False).succeeded
             except FtpError:
                 return False
+
         candidates = candidate_fixes(net, client, server, address, settings, session, coverage)
         fixes = fixes_that_work(net, settings, candidates, succeeds)
         broken = session.steps[failed - 1].trace
@@ -89,10 +123,12 @@ def ftp_session(net: Network, client: str | None = None, server: str | None = No
     return result
 
 
-def _run(net: Network, client: str, server: str, address: IPv4Address, settings: FtpClientSettings,
-         passive_port: int | None) -> tuple[SessionInPlay, SessionFailure | None]:
-    session = SessionInPlay(net, client, address, settings, server, net.node(server).ftp_server,
-                       passive_port=passive_port)
+def _run(
+    net: Network, client: str, server: str, address: IPv4Address, settings: FtpClientSettings, passive_port: int | None
+) -> tuple[SessionInPlay, SessionFailure | None]:
+    session = SessionInPlay(
+        net, client, address, settings, server, net.node(server).ftp_server, passive_port=passive_port
+    )
     try:
         _play(session)
     except SessionFailure as failure:
@@ -108,11 +144,18 @@ def _cover(net, client, server, address, settings, first: SessionInPlay, first_f
     """
     ss = first.ss
     pool = ss.passive_pool(net.node(first.server).os.is_windows)
-    runs = [(piece, (first, first_failure) if piece.first == pool.first else
-             _run(net, client, server, address, settings, piece.first))
-            for piece in pieces(pool, port_ranges_in(net))]
-    coverage = PortCoverage(pool, ss.picks_passive_port,
-                            merged([piece for piece, (_, failure) in runs if failure is None]))
+    runs = [
+        (
+            piece,
+            (first, first_failure)
+            if piece.first == pool.first
+            else _run(net, client, server, address, settings, piece.first),
+        )
+        for piece in pieces(pool, port_ranges_in(net))
+    ]
+    coverage = PortCoverage(
+        pool, ss.picks_passive_port, merged([piece for piece, (_, failure) in runs if failure is None])
+    )
     shown, failure = first, first_failure
     if coverage.partial:
         shown, failure = next(run for _, run in runs if run[1] is not None)
@@ -128,8 +171,10 @@ def _play(s: SessionInPlay) -> None:
         s.encrypted_from_here()
     s.reply(reply_text(sw, "greeting"))
     if s.cs.tls is TlsMode.IMPLICIT:
-        s.note(f"implicit FTPS on port {s.control_port}: the TLS handshake came first; the greeting and "
-               "everything after it is encrypted (no AUTH TLS)")
+        s.note(
+            f"implicit FTPS on port {s.control_port}: the TLS handshake came first; the greeting and "
+            "everything after it is encrypted (no AUTH TLS)"
+        )
     if s.cs.tls is TlsMode.EXPLICIT:
         answer = s.exchange("AUTH TLS", reply_text(sw, "auth" if s.ss.tls is TlsMode.EXPLICIT else "no_tls"))
         if not answer.startswith("234"):
@@ -164,14 +209,20 @@ def _clear_command_channel(s: SessionInPlay, sw: ServerSoftware) -> None:
     answer = s.exchange("CCC", reply_text(sw, "ccc_ok" if s.ss.ccc else "ccc"))
     if answer.startswith("200"):
         s.protected = False  # the 200 and TLS's close_notify were still encrypted: helpers resync later
-        s.note("the control channel is clear text again; each FTP helper reads it again from the second "
-               "clear-text line in each direction")
+        s.note(
+            "the control channel is clear text again; each FTP helper reads it again from the second "
+            "clear-text line in each direction"
+        )
         return
     if s.cs.on_ccc_refused is OnCccRefused.STOP:
-        raise SessionFailure(f"{s.server} refuses CCC ({answer}); the client stops here, as Python's ftplib does "
-                       "(its ccc() raises error_perm on a 5xx reply; client setting on_ccc_refused: stop)")
-    s.note(f"{s.server} refuses CCC: the client carries on (on_ccc_refused: continue) and the control "
-           "channel stays encrypted")
+        raise SessionFailure(
+            f"{s.server} refuses CCC ({answer}); the client stops here, as Python's ftplib does "
+            "(its ccc() raises error_perm on a 5xx reply; client setting on_ccc_refused: stop)"
+        )
+    s.note(
+        f"{s.server} refuses CCC: the client carries on (on_ccc_refused: continue) and the control "
+        "channel stays encrypted"
+    )
 
 
 def _passive(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
@@ -182,8 +233,11 @@ def _passive(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
         received = s.exchange("PASV", reply_text(sw, "pasv", six=six_numbers(advertised, port)))
         ip, port = parse_227(received)
         dial = ip if s.cs.trust_pasv_address else s.address
-        s.note(f"the client dials the address in the 227 reply ({ip})" if s.cs.trust_pasv_address else
-               f"the client ignores the address in 227 ({ip}) and reuses the control connection's ({s.address})")
+        s.note(
+            f"the client dials the address in the 227 reply ({ip})"
+            if s.cs.trust_pasv_address
+            else f"the client ignores the address in 227 ({ip}) and reuses the control connection's ({s.address})"
+        )
     else:
         received = s.exchange("EPSV", reply_text(sw, "epsv", port=port))
         port, ip, dial = parse_229(received), None, s.address
@@ -197,23 +251,31 @@ def _passive(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
 
 def _active(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
     verb = mode.verb
-    argument = six_numbers(s.client_ip, s.cs.data_port) if verb == "PORT" else eprt_argument(s.client_ip, s.cs.data_port)
+    argument = (
+        six_numbers(s.client_ip, s.cs.data_port) if verb == "PORT" else eprt_argument(s.client_ip, s.cs.data_port)
+    )
     received = s.command(f"{verb} {argument}")
     parse = parse_port_argument if verb == "PORT" else parse_eprt_argument
     ip, port = parse(received.split(None, 1)[1])
     if ip != s.seen_client and not s.ss.permit_foreign_addresses:
         s.reply(reply_text(sw, "foreign", addr=ip, port=port))
         trouble = helper_trouble(s)
-        setting = {ServerSoftware.PYFTPDLIB: "permit_foreign_addresses=False",
-                   ServerSoftware.VSFTPD: "port_promiscuous=NO", ServerSoftware.IIS: "matchClientAddressForPort"}[sw]
-        raise SessionFailure(f"{s.server} refuses to connect to {ip}: it is not the client's address as the "
-                       f"server sees it ({s.seen_client}). That is the server's own policy ({setting}), "
-                       "bounce protection against the attack RFC 2577 describes"
-                       + (f" (and: {trouble})" if trouble else ""))
+        setting = {
+            ServerSoftware.PYFTPDLIB: "permit_foreign_addresses=False",
+            ServerSoftware.VSFTPD: "port_promiscuous=NO",
+            ServerSoftware.IIS: "matchClientAddressForPort",
+        }[sw]
+        raise SessionFailure(
+            f"{s.server} refuses to connect to {ip}: it is not the client's address as the "
+            f"server sees it ({s.seen_client}). That is the server's own policy ({setting}), "
+            "bounce protection against the attack RFC 2577 describes" + (f" (and: {trouble})" if trouble else "")
+        )
     if port < 1024 and not s.ss.permit_privileged_ports:
         s.reply(reply_text(sw, "privileged", port=port))
-        raise SessionFailure(f"{s.server} refuses to connect to the privileged port {port} "
-                       "(RFC 2577 advises servers to refuse PORT to ports below 1024)")
+        raise SessionFailure(
+            f"{s.server} refuses to connect to the privileged port {port} "
+            "(RFC 2577 advises servers to refuse PORT to ports below 1024)"
+        )
     sport = s.ss.active_source_port(DATA_PORT_SERVER)
     ok = "active_ok" if verb == "PORT" else "eprt_ok"
     if connects_at_port_command(sw):

@@ -20,8 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
-from .ftp_protocol import (FtpSyntaxError, parse_227, parse_229, parse_eprt_argument,
-                           parse_port_argument, replace_eprt, replace_six_numbers)
+from .ftp_protocol import (
+    FtpSyntaxError,
+    parse_227,
+    parse_229,
+    parse_eprt_argument,
+    parse_port_argument,
+    replace_eprt,
+    replace_six_numbers,
+)
 from .middlebox import Expectation, Session
 from .network import Network
 
@@ -42,8 +49,13 @@ class HelperEvent:
     """The line was one the helper looks for (PORT, EPRT, 227, 229)."""
 
     def to_dict(self) -> dict:
-        return {"node": self.node, "kind": self.kind, "text": self.text, "after_tls": self.after_tls,
-                "carries_address": self.carries_address}
+        return {
+            "node": self.node,
+            "kind": self.kind,
+            "text": self.text,
+            "after_tls": self.after_tls,
+            "carries_address": self.carries_address,
+        }
 
 
 def interesting(text: str, way: str) -> bool:
@@ -51,8 +63,9 @@ def interesting(text: str, way: str) -> bool:
     return verb in ("PORT", "EPRT") if way == "original" else verb in ("227", "229")
 
 
-def read_line(net: Network, session: Session, text: str, way: str, *, protected: bool,
-              unsynced: str | None) -> tuple[str, HelperEvent | None, Expectation | None]:
+def read_line(
+    net: Network, session: Session, text: str, way: str, *, protected: bool, unsynced: str | None
+) -> tuple[str, HelperEvent | None, Expectation | None]:
     """(the line as it leaves the node, what the helper did, the data connection it expects).
 
     `way` is 'original' (client to server) or 'reply'; `unsynced` is None when the helper
@@ -63,25 +76,57 @@ def read_line(net: Network, session: Session, text: str, way: str, *, protected:
     verb = text.split()[0].upper() if text else ""
     wanted = interesting(text, way)
     if session.original.dport not in helper.ports:
-        return text, (HelperEvent(node.name, "other-port", f"{node.name}: the FTP helper watches port(s) "
-                                  f"{', '.join(map(str, helper.ports))}, not {session.original.dport}")
-                      if wanted else None), None
+        return (
+            text,
+            (
+                HelperEvent(
+                    node.name,
+                    "other-port",
+                    f"{node.name}: the FTP helper watches port(s) "
+                    f"{', '.join(map(str, helper.ports))}, not {session.original.dport}",
+                )
+                if wanted
+                else None
+            ),
+            None,
+        )
     if protected:
-        return text, (HelperEvent(node.name, "blind", f"{node.name}: the FTP helper cannot read the TLS-encrypted "
-                                  f"control channel: {verb} passes unseen, no rewrite, no expectation")
-                      if wanted else None), None
+        return (
+            text,
+            (
+                HelperEvent(
+                    node.name,
+                    "blind",
+                    f"{node.name}: the FTP helper cannot read the TLS-encrypted "
+                    f"control channel: {verb} passes unseen, no rewrite, no expectation",
+                )
+                if wanted
+                else None
+            ),
+            None,
+        )
     if unsynced is not None:
         if unsynced != "tls" and not wanted:
             return text, None, None
         side = "client" if way == "original" else "server"
         cause = "after TLS" if unsynced == "tls" else "of the connection"
-        return text, HelperEvent(
-            node.name, "unsynchronised",
-            f"{node.name}: first clear-text line from the {side} {cause}: the FTP helper does not read it "
-            f"(it reads only a line that starts where the last line it saw ended)"
-            + (f", so {verb} is not rewritten and nothing is expected" if wanted else
-               "; it reads this direction again from the next line"),
-            unsynced == "tls", wanted), None
+        return (
+            text,
+            HelperEvent(
+                node.name,
+                "unsynchronised",
+                f"{node.name}: first clear-text line from the {side} {cause}: the FTP helper does not read it "
+                f"(it reads only a line that starts where the last line it saw ended)"
+                + (
+                    f", so {verb} is not rewritten and nothing is expected"
+                    if wanted
+                    else "; it reads this direction again from the next line"
+                ),
+                unsynced == "tls",
+                wanted,
+            ),
+            None,
+        )
     if not wanted:
         return text, None, None
     try:
@@ -103,14 +148,20 @@ def _match(name: str, loose: bool, session: Session, text: str, way: str, verb: 
         real, master_src = real_server, server_sees
     where = "" if ip == own else f"the address in {verb} ({ip}) is not the packet's source ({own})"
     if where and not loose:
-        return text, HelperEvent(name, "not-recording", f"{name}: {where}: NOT RECORDING (no rewrite, "
-                                                        "no expectation)"), None
+        return (
+            text,
+            HelperEvent(name, "not-recording", f"{name}: {where}: NOT RECORDING (no rewrite, no expectation)"),
+            None,
+        )
     expected_at: IPv4Address = ip if where else peer_view
     if session.natted:
         to, snat_to = (real, port), master_src
-        new = {"PORT": lambda: replace_six_numbers(text, peer_view, port),
-               "227": lambda: replace_six_numbers(text, peer_view, port),
-               "EPRT": lambda: replace_eprt(text, peer_view, port), "229": lambda: text}[verb]()
+        new = {
+            "PORT": lambda: replace_six_numbers(text, peer_view, port),
+            "227": lambda: replace_six_numbers(text, peer_view, port),
+            "EPRT": lambda: replace_eprt(text, peer_view, port),
+            "229": lambda: text,
+        }[verb]()
     else:
         to, snat_to, new = (expected_at, port), None, text
     sender = "the client" if way == "original" else "the server"

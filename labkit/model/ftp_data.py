@@ -21,8 +21,9 @@ def helper_trouble(s: SessionInPlay) -> str | None:
 
 def skipped_after_tls(s: SessionInPlay) -> bool:
     """A helper let the PORT/EPRT/227/229 line pass unread because TLS had just ended."""
-    return any(e.kind == "unsynchronised" and e.after_tls and e.carries_address
-               for step in s.steps for e in step.helpers)
+    return any(
+        e.kind == "unsynchronised" and e.after_tls and e.carries_address for step in s.steps for e in step.helpers
+    )
 
 
 def check_data(s: SessionInPlay, result: Trace, port: int, dial, advertised, passive: bool, sw: ServerSoftware) -> None:
@@ -58,30 +59,43 @@ def data_problem(s: SessionInPlay, result: Trace, port: int, passive: bool) -> D
                 if s.blinded:
                     why += ", because the firewall's FTP helper could not read the TLS-encrypted 227 reply"
                 elif skipped_after_tls(s):
-                    why += (", because the firewall's FTP helper skipped the 227 reply: it was the first clear-text "
-                            "line from the server after CCC")
+                    why += (
+                        ", because the firewall's FTP helper skipped the 227 reply: it was the first clear-text "
+                        "line from the server after CCC"
+                    )
                 elif not s.helpers:
                     why += ", because nothing on the way rewrote it (no FTP helper, no external address on the server)"
         elif s.blinded:
             why += "; no FTP helper could read the encrypted control channel, so nothing expects this connection"
         elif skipped_after_tls(s):
-            why += ("; the FTP helper skipped the first clear-text line after CCC, so nothing expects this "
-                    "connection")
+            why += "; the FTP helper skipped the first clear-text line after CCC, so nothing expects this connection"
         trouble = helper_trouble(s)
         return DataProblem(f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else ""))
     landed = result.last_hop.node
     balancers = [h.node for h in result.hops if s.net.node(h.node).load_balancer is not None]
     if landed != target or result.delivered.dport != port:
-        return DataProblem(f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
-                           f"{target} listens on port {port}: nothing answers there" +
-                           (f" ({balancers[0]} picked another backend than the one that sent the 227)"
-                            if passive and balancers and landed != target else ""))
+        return DataProblem(
+            f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
+            f"{target} listens on port {port}: nothing answers there"
+            + (
+                f" ({balancers[0]} picked another backend than the one that sent the 227)"
+                if passive and balancers and landed != target
+                else ""
+            )
+        )
     if passive and s.ss.match_client_address and result.delivered.src != s.seen_client:
-        setting = {ServerSoftware.IIS: "IIS matchClientAddressForPasv", ServerSoftware.VSFTPD: "vsftpd pasv_promiscuous=NO",
-                   ServerSoftware.PYFTPDLIB: "pyftpdlib's permit_foreign_addresses=False"}[s.ss.software]
-        return DataProblem(f"the data connection comes from {result.delivered.src}, the control connection from "
-                           f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})", True)
+        setting = {
+            ServerSoftware.IIS: "IIS matchClientAddressForPasv",
+            ServerSoftware.VSFTPD: "vsftpd pasv_promiscuous=NO",
+            ServerSoftware.PYFTPDLIB: "pyftpdlib's permit_foreign_addresses=False",
+        }[s.ss.software]
+        return DataProblem(
+            f"the data connection comes from {result.delivered.src}, the control connection from "
+            f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})",
+            True,
+        )
     if result.reply is None or not result.reply.succeeded:
-        return DataProblem("the answer on the data connection does not get back: "
-                           f"{result.reply.reason if result.reply else ''}")
+        return DataProblem(
+            f"the answer on the data connection does not get back: {result.reply.reason if result.reply else ''}"
+        )
     return None

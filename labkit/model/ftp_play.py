@@ -94,10 +94,11 @@ class SessionInPlay:
     def _carry(self, sender: str, receiver: str, text: str, way: str) -> FtpStep:
         events, rewrites = [], []
         sent = text
-        for session in (self.helpers if way == "original" else list(reversed(self.helpers))):
+        for session in self.helpers if way == "original" else list(reversed(self.helpers)):
             key = (session.node, way)
-            new, event, expectation = read_line(self.net, session, text, way, protected=self.protected,
-                                                unsynced=self.unsynced.get(key))
+            new, event, expectation = read_line(
+                self.net, session, text, way, protected=self.protected, unsynced=self.unsynced.get(key)
+            )
             if self.protected:
                 self.unsynced[key] = "tls"
             else:
@@ -110,30 +111,50 @@ class SessionInPlay:
             if new != text:
                 rewrites.append(Rewrite(session.node, text, new))
                 text = new
-        return FtpStep(FtpChannel.CONTROL, sender, receiver, sent, text, None, tuple(e.text for e in events),
-                       tuple(rewrites), tuple(events))
+        return FtpStep(
+            FtpChannel.CONTROL,
+            sender,
+            receiver,
+            sent,
+            text,
+            None,
+            tuple(e.text for e in events),
+            tuple(rewrites),
+            tuple(events),
+        )
 
     # -- connections --------------------------------------------------------------------------
     def connect_control(self) -> None:
         port = self.control_port
         result = trace(self.net, self.client, self.address, proto="tcp", dport=port, reply=True, state=self.state)
         landed = result.last_hop.node if result.accepted else None
-        self.steps.append(FtpStep(FtpChannel.CONTROL, self.client, landed or self.server, f"connect to {self.address}:{port}",
-                                  arrival(result), result))
+        self.steps.append(
+            FtpStep(
+                FtpChannel.CONTROL,
+                self.client,
+                landed or self.server,
+                f"connect to {self.address}:{port}",
+                arrival(result),
+                result,
+            )
+        )
         if not result.accepted:
             raise SessionFailure(f"the control connection to {self.address}:{port} does not arrive: {result.reason}")
         server = self.net.node(landed)
         if server.ftp_server is None:
             raise SessionFailure(f"the control connection reached {landed}, where no FTP server listens")
         if landed != self.server:
-            self.steps[-1] = replace(self.steps[-1], notes=(f"the control connection landed on {landed}, "
-                                                            f"not {self.server}",))
+            self.steps[-1] = replace(
+                self.steps[-1], notes=(f"the control connection landed on {landed}, not {self.server}",)
+            )
         self.server, self.ss = landed, server.ftp_server
         if not result.reply.succeeded:
-            raise SessionFailure(f"the server's answer to the control connection does not get back: {result.reply.reason}")
+            raise SessionFailure(
+                f"the server's answer to the control connection does not get back: {result.reply.reason}"
+            )
         if self.cs.tls is TlsMode.IMPLICIT and self.ss.tls is not TlsMode.IMPLICIT:
             raise SessionFailure(f"{landed} offers no implicit TLS on port {IMPLICIT_PORT}")
-        created = result.state.sessions[len(self.state.sessions):]  # in path order
+        created = result.state.sessions[len(self.state.sessions) :]  # in path order
         self.helpers = [s for s in created if self.net.node(s.node).ftp_helper is not None]
         # Until a helper has seen a line end in each direction it cannot place the next one.
         self.unsynced = {(h.node, way): "start" for h in self.helpers for way in ("original", "reply")}
@@ -141,9 +162,12 @@ class SessionInPlay:
         self.client_ip, self.server_ip, self.seen_client = result.src, result.delivered.dst, result.delivered.src
 
     def data(self, sender: str, receiver: str, dst: IPv4Address, dport: int, *, src=None, sport=None) -> Trace:
-        result = trace(self.net, sender, dst, src=src, proto="tcp", sport=sport, dport=dport, reply=True,
-                       state=self.state)
-        self.steps.append(FtpStep(FtpChannel.DATA, sender, receiver, f"connect to {dst}:{dport}", arrival(result), result))
+        result = trace(
+            self.net, sender, dst, src=src, proto="tcp", sport=sport, dport=dport, reply=True, state=self.state
+        )
+        self.steps.append(
+            FtpStep(FtpChannel.DATA, sender, receiver, f"connect to {dst}:{dport}", arrival(result), result)
+        )
         if result.accepted and result.reply is not None and result.reply.succeeded:
             self.state = result.reply.state
         return result

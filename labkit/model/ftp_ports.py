@@ -49,9 +49,14 @@ class PortCoverage:
         return f"works for {k} of {n} ports (which: {self.which()})"
 
     def to_dict(self) -> dict:
-        return {"range": str(self.pool), "picks": self.picks, "ports": self.ports,
-                "working_ports": self.working_ports, "working": [str(r) for r in self.working],
-                "summary": str(self)}
+        return {
+            "range": str(self.pool),
+            "picks": self.picks,
+            "ports": self.ports,
+            "working_ports": self.working_ports,
+            "working": [str(r) for r in self.working],
+            "summary": str(self),
+        }
 
 
 def port_ranges_in(net: Network) -> list[PortRange]:

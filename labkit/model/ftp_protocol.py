@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address
+
 from ..errors import LabkitError
 from .ports import PortRange, port_range
 from .vocabulary import Vocabulary, settle
@@ -85,10 +86,13 @@ def parse_229(reply: str) -> int:
     start, end = reply.find("("), reply.rfind(")")
     if start < 0 or end < start:
         raise FtpSyntaxError(f"no (|||port|) in {reply!r}")
-    inner = reply[start + 1:end]
+    inner = reply[start + 1 : end]
     digits = inner[3:-1]
-    if len(inner) < 5 or len(set(inner[:3] + inner[-1])) != 1 or not (digits.isascii() and digits.isdigit()
-                                                                      and len(digits) <= 5):
+    if (
+        len(inner) < 5
+        or len(set(inner[:3] + inner[-1])) != 1
+        or not (digits.isascii() and digits.isdigit() and len(digits) <= 5)
+    ):
         raise FtpSyntaxError(f"expected (|||port|) in {reply!r}")
     port = int(digits)
     if not 0 < port <= 65535:
@@ -108,6 +112,7 @@ def replace_eprt(text: str, address: IPv4Address, port: int) -> str:
 
 
 # --- settings --------------------------------------------------------------------------------
+
 
 class FtpMode(Vocabulary):
     """How the data connection is set up: PASV, PORT, EPSV or EPRT."""
@@ -214,13 +219,17 @@ class FtpServerSettings:
     @property
     def picks_passive_port(self) -> str:
         """How the server picks a port from its passive range."""
-        return {ServerSoftware.PYFTPDLIB: "pyftpdlib: at random", ServerSoftware.VSFTPD: "vsftpd: at random",
-                ServerSoftware.IIS: "IIS: order not documented"}[self.software]
+        return {
+            ServerSoftware.PYFTPDLIB: "pyftpdlib: at random",
+            ServerSoftware.VSFTPD: "vsftpd: at random",
+            ServerSoftware.IIS: "IIS: order not documented",
+        }[self.software]
 
     def active_source_port(self, ephemeral: int) -> int:
         """The source port of an active-mode data connection."""
-        if self.software is ServerSoftware.IIS or (self.software is ServerSoftware.VSFTPD
-                                                   and self.connect_from_port_20):
+        if self.software is ServerSoftware.IIS or (
+            self.software is ServerSoftware.VSFTPD and self.connect_from_port_20
+        ):
             return 20
         return ephemeral
 
@@ -267,9 +276,12 @@ class FtpSetup:
 
 _REPLIES = {
     ServerSoftware.PYFTPDLIB: {
-        "greeting": "220 pyftpdlib ready.", "user": "331 Username ok, send password.",
-        "pass": "230 Login successful.", "type": "200 Type set to: ASCII.",
-        "pasv": "227 Entering passive mode ({six}).", "epsv": "229 Entering extended passive mode (|||{port}|).",
+        "greeting": "220 pyftpdlib ready.",
+        "user": "331 Username ok, send password.",
+        "pass": "230 Login successful.",
+        "type": "200 Type set to: ASCII.",
+        "pasv": "227 Entering passive mode ({six}).",
+        "epsv": "229 Entering extended passive mode (|||{port}|).",
         "active_ok": "200 Active data connection established.",
         "eprt_ok": "200 Active data connection established.",
         "active_fail": "425 Can't connect to specified address.",
@@ -278,43 +290,68 @@ _REPLIES = {
         "pasv_foreign": "425 Rejected data connection from foreign address {addr}:{port}.",
         "pasv_timeout": "421 Passive data channel timed out.",
         "transfer": "125 Data connection already open. Transfer starting.",
-        "done": "226 Transfer complete.", "quit": "221 Goodbye.",
-        "auth": "234 AUTH TLS successful.", "pbsz": "200 PBSZ=0 successful.",
-        "prot_P": "200 Protection set to Private", "prot_C": "200 Protection set to Clear",
-        "ccc": "500 Command \"CCC\" not understood.", "ccc_ok": "200 CCC command successful.",
+        "done": "226 Transfer complete.",
+        "quit": "221 Goodbye.",
+        "auth": "234 AUTH TLS successful.",
+        "pbsz": "200 PBSZ=0 successful.",
+        "prot_P": "200 Protection set to Private",
+        "prot_C": "200 Protection set to Clear",
+        "ccc": '500 Command "CCC" not understood.',
+        "ccc_ok": "200 CCC command successful.",
         "tls_control": "550 SSL/TLS required on the control channel.",
         "tls_data": "550 SSL/TLS required on the data channel.",
         "no_tls": "502 Unrecognized encryption type (use TLS or SSL).",
     },
     ServerSoftware.IIS: {
-        "greeting": "220 Microsoft FTP Service", "user": "331 Password required",
-        "pass": "230 User logged in.", "type": "200 Type set to A.",
-        "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
-        "active_ok": "200 PORT command successful.", "eprt_ok": "200 EPRT command successful.",
+        "greeting": "220 Microsoft FTP Service",
+        "user": "331 Password required",
+        "pass": "230 User logged in.",
+        "type": "200 Type set to A.",
+        "pasv": "227 Entering Passive Mode ({six}).",
+        "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
+        "active_ok": "200 PORT command successful.",
+        "eprt_ok": "200 EPRT command successful.",
         "active_fail": "425 Can't open data connection.",
-        "foreign": "501 Server cannot accept argument.", "privileged": "501 Server cannot accept argument.",
-        "pasv_foreign": "425 Can't open data connection.", "pasv_timeout": "425 Can't open data connection.",
-        "transfer": "125 Data connection already open; Transfer starting.", "done": "226 Transfer complete.",
-        "quit": "221 Goodbye.", "auth": "234 AUTH command ok. Expecting TLS Negotiation.",
-        "pbsz": "200 PBSZ command successful.", "prot_P": "200 PROT command successful.",
-        "prot_C": "200 PROT command successful.", "ccc": "534 Policy requires SSL.",
+        "foreign": "501 Server cannot accept argument.",
+        "privileged": "501 Server cannot accept argument.",
+        "pasv_foreign": "425 Can't open data connection.",
+        "pasv_timeout": "425 Can't open data connection.",
+        "transfer": "125 Data connection already open; Transfer starting.",
+        "done": "226 Transfer complete.",
+        "quit": "221 Goodbye.",
+        "auth": "234 AUTH command ok. Expecting TLS Negotiation.",
+        "pbsz": "200 PBSZ command successful.",
+        "prot_P": "200 PROT command successful.",
+        "prot_C": "200 PROT command successful.",
+        "ccc": "534 Policy requires SSL.",
         "ccc_ok": "200 CCC command successful.",
-        "tls_control": "534 Policy requires SSL.", "tls_data": "522 Data connections must be encrypted.",
+        "tls_control": "534 Policy requires SSL.",
+        "tls_data": "522 Data connections must be encrypted.",
         "no_tls": "504 Security mechanism not implemented.",
     },
     ServerSoftware.VSFTPD: {
-        "greeting": "220 (vsFTPd 3.0.3)", "user": "331 Please specify the password.",
-        "pass": "230 Login successful.", "type": "200 Switching to ASCII mode.",
-        "pasv": "227 Entering Passive Mode ({six}).", "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
+        "greeting": "220 (vsFTPd 3.0.3)",
+        "user": "331 Please specify the password.",
+        "pass": "230 Login successful.",
+        "type": "200 Switching to ASCII mode.",
+        "pasv": "227 Entering Passive Mode ({six}).",
+        "epsv": "229 Entering Extended Passive Mode (|||{port}|)",
         "active_ok": "200 PORT command successful. Consider using PASV.",
         "eprt_ok": "200 EPRT command successful. Consider using EPSV.",
         "active_fail": "425 Failed to establish connection.",
-        "foreign": "500 Illegal PORT command.", "privileged": "500 Illegal PORT command.",
-        "pasv_foreign": "425 Security: Bad IP connecting.", "pasv_timeout": "425 Failed to establish connection.",
-        "transfer": "150 Here comes the directory listing.", "done": "226 Directory send OK.",
-        "quit": "221 Goodbye.", "auth": "234 Proceed with negotiation.", "pbsz": "200 PBSZ set to 0.",
-        "prot_P": "200 PROT now Private.", "prot_C": "200 PROT now Clear.",
-        "ccc": "500 Unknown command.", "ccc_ok": "200 CCC command successful.",
+        "foreign": "500 Illegal PORT command.",
+        "privileged": "500 Illegal PORT command.",
+        "pasv_foreign": "425 Security: Bad IP connecting.",
+        "pasv_timeout": "425 Failed to establish connection.",
+        "transfer": "150 Here comes the directory listing.",
+        "done": "226 Directory send OK.",
+        "quit": "221 Goodbye.",
+        "auth": "234 Proceed with negotiation.",
+        "pbsz": "200 PBSZ set to 0.",
+        "prot_P": "200 PROT now Private.",
+        "prot_C": "200 PROT now Clear.",
+        "ccc": "500 Unknown command.",
+        "ccc_ok": "200 CCC command successful.",
         "tls_control": "530 Non-anonymous sessions must use encryption.",
         "tls_data": "522 Data connections must be encrypted.",
         "no_tls": "504 Unknown AUTH type.",

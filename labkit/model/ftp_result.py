@@ -7,7 +7,7 @@ from ipaddress import IPv4Address
 
 from .ftp_alg import HelperEvent
 from .ftp_ports import PortCoverage
-from .ftp_protocol import FtpClientSettings, TlsMode
+from .ftp_protocol import FtpClientSettings
 from .ftp_risks import Risk
 from .trace import Remedy, Trace
 from .vocabulary import Vocabulary
@@ -47,13 +47,18 @@ class FtpStep:
     """On the 227/229 reply: the passive ports the session works for."""
 
     def to_dict(self) -> dict:
-        return {"channel": self.channel, "from": self.sender, "to": self.receiver, "sent": self.sent,
-                "received": self.received,
-                "trace": self.trace.to_dict(with_reply=True) if self.trace else None,
-                "notes": list(self.notes),
-                "rewrites": [{"node": r.node, "before": r.before, "after": r.after} for r in self.rewrites],
-                "helpers": [e.to_dict() for e in self.helpers],
-                "passive_ports": self.ports.to_dict() if self.ports else None}
+        return {
+            "channel": self.channel,
+            "from": self.sender,
+            "to": self.receiver,
+            "sent": self.sent,
+            "received": self.received,
+            "trace": self.trace.to_dict(with_reply=True) if self.trace else None,
+            "notes": list(self.notes),
+            "rewrites": [{"node": r.node, "before": r.before, "after": r.after} for r in self.rewrites],
+            "helpers": [e.to_dict() for e in self.helpers],
+            "passive_ports": self.ports.to_dict() if self.ports else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,11 @@ class FtpResult:
     def hint(self) -> str:
         if self.remedies:
             return "; or ".join(str(r) for r in self.remedies)
-        return ("nothing to change" if self.succeeded else
-                "no setting, or pair of settings, that the kit knows of fixes this")
+        return (
+            "nothing to change"
+            if self.succeeded
+            else "no setting, or pair of settings, that the kit knows of fixes this"
+        )
 
     def commands_and_codes(self) -> list[tuple[str, str]]:
         """(command verb, reply code) pairs on the control channel: what a live run can confirm."""
@@ -98,24 +106,32 @@ class FtpResult:
     def write_pcap(self, directory) -> list:
         """One Wireshark-ready pcap per capture point (labkit.capture; needs the capture extra)."""
         from ..capture import write_pcap
+
         return write_pcap(self, directory)
 
     def to_dict(self) -> dict:
-        return {"outcome": self.outcome, "failed_step": self.failed_step, "reason": self.reason,
-                "hint": self.hint,
-                "passive_ports": self.passive_ports.to_dict() if self.passive_ports else None,
-                "steps": [s.to_dict() for s in self.steps],
-                "risks": [r.to_dict() for r in self.risks]}
+        return {
+            "outcome": self.outcome,
+            "failed_step": self.failed_step,
+            "reason": self.reason,
+            "hint": self.hint,
+            "passive_ports": self.passive_ports.to_dict() if self.passive_ports else None,
+            "steps": [s.to_dict() for s in self.steps],
+            "risks": [r.to_dict() for r in self.risks],
+        }
 
     # Words and layout live in labkit.render, imported when first asked for.
     def __str__(self) -> str:
         from ..render import ftp_text
+
         return ftp_text(self)
 
     def __repr__(self) -> str:
         from ..render import ftp_repr
+
         return ftp_repr(self)
 
     def _repr_html_(self) -> str:
         from ..render import ftp_html
+
         return ftp_html(self)

@@ -17,8 +17,7 @@ class Risk:
     result: str
 
     def to_dict(self) -> dict:
-        return {"risk": self.risk, "present": self.present, "mitigation": self.mitigation,
-                "result": self.result}
+        return {"risk": self.risk, "present": self.present, "mitigation": self.mitigation, "result": self.result}
 
 
 def risks(s) -> tuple[Risk, ...]:
@@ -29,16 +28,36 @@ def risks(s) -> tuple[Risk, ...]:
     limited = _peers_limited(s)
     return (
         Risk("Server connects to client", active, "use passive FTP (PASV/EPSV)", "client initiates connection"),
-        Risk("Dynamic ports in use", active or wide, "select a small fixed passive port range",
-             "fewer ports to open on the firewall"),
-        Risk("Server not verified", cs.tls is TlsMode.NONE or not trusted,
-             "use a certificate from a trusted CA (not self-signed)", "server can be verified"),
-        Risk("Authentication not encrypted", cs.tls is TlsMode.NONE, "use TLS for authentication (AUTH TLS or implicit)",
-             "authentication encrypted"),
-        Risk("Data not encrypted", cs.tls is TlsMode.NONE or cs.prot is Prot.C, "use TLS for data transport (PROT P)",
-             "data transport encrypted"),
-        Risk("Connections from & to unknown hosts", not limited,
-             "allow only trusted clients and servers in the firewall rules", "no more FTP from/to any host"),
+        Risk(
+            "Dynamic ports in use",
+            active or wide,
+            "select a small fixed passive port range",
+            "fewer ports to open on the firewall",
+        ),
+        Risk(
+            "Server not verified",
+            cs.tls is TlsMode.NONE or not trusted,
+            "use a certificate from a trusted CA (not self-signed)",
+            "server can be verified",
+        ),
+        Risk(
+            "Authentication not encrypted",
+            cs.tls is TlsMode.NONE,
+            "use TLS for authentication (AUTH TLS or implicit)",
+            "authentication encrypted",
+        ),
+        Risk(
+            "Data not encrypted",
+            cs.tls is TlsMode.NONE or cs.prot is Prot.C,
+            "use TLS for data transport (PROT P)",
+            "data transport encrypted",
+        ),
+        Risk(
+            "Connections from & to unknown hosts",
+            not limited,
+            "allow only trusted clients and servers in the firewall rules",
+            "no more FTP from/to any host",
+        ),
     )
 
 
@@ -51,8 +70,9 @@ def _peers_limited(s) -> bool:
         node = s.net.node(session.node)
         if node.firewall is None:
             continue
-        arrived = FourTuple(session.original.src, session.original.sport, session.translated.dst,
-                            session.translated.dport)
+        arrived = FourTuple(
+            session.original.src, session.original.sport, session.translated.dst, session.translated.dport
+        )
         direction = Direction.IN if node.name == s.server else Direction.FORWARD
         allowed, _, rule = node.firewall.decide(direction, session.in_iface, None, session.proto, arrived)
         if allowed and rule is not None and rule.limits_peers:

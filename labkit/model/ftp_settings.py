@@ -17,10 +17,16 @@ from .ports import port_range
 from .vocabulary import ChoiceError
 
 
-def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_address: str | None = None,
-                      passive_range: str | None = None, forward_range: bool | None = None,
-                      helper: bool | None = None, affinity: LbAffinity | str | None = None
-                      ) -> tuple[Network, FtpClientSettings, dict[str, str]]:
+def with_ftp_settings(
+    net: Network,
+    settings: FtpClientSettings,
+    *,
+    external_address: str | None = None,
+    passive_range: str | None = None,
+    forward_range: bool | None = None,
+    helper: bool | None = None,
+    affinity: LbAffinity | str | None = None,
+) -> tuple[Network, FtpClientSettings, dict[str, str]]:
     """(network, client settings, errors by field): None leaves a setting as the scenario has it."""
     errors: dict[str, str] = {}
     setup = net.ftp
@@ -33,15 +39,16 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
     changes: dict[str, Any] = {}
     if external_address is not None:
         try:
-            changes["external_address"] = (parse_ipv4(external_address, "address")
-                                           if external_address.strip() else None)
+            changes["external_address"] = parse_ipv4(external_address, "address") if external_address.strip() else None
         except ValueError as err:
             errors["external_address"] = str(err)
         else:
             problem = changes["external_address"] and unicast_problem(net, changes["external_address"])
             if problem:  # a client cannot dial it: the server may not announce it
-                errors["external_address"] = f"{changes.pop('external_address')} {problem}: expected the address " \
-                                             "the client dials, e.g. the firewall's public address"
+                errors["external_address"] = (
+                    f"{changes.pop('external_address')} {problem}: expected the address "
+                    "the client dials, e.g. the firewall's public address"
+                )
     if passive_range is not None:
         try:
             changes["passive_ports"] = port_range(passive_range)
@@ -59,8 +66,7 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
             changed = changed.with_node(replace(node, ftp_server=replace(node.ftp_server, **changes)))
     for node in changed.nodes:
         if node.nat is not None:
-            control = [pf for pf in node.nat.port_forwards if server.owns(pf.to)
-                       and ss.port in pf.ports]
+            control = [pf for pf in node.nat.port_forwards if server.owns(pf.to) and ss.port in pf.ports]
             if forward_range is not None and control and ss.passive_ports:
                 forwards = tuple(pf for pf in node.nat.port_forwards if pf.ports != ss.passive_ports)
                 rules = node.firewall.rules if node.firewall else ()
@@ -68,10 +74,25 @@ def with_ftp_settings(net: Network, settings: FtpClientSettings, *, external_add
                 if forward_range:
                     to = control[0].to
                     forwards += (PortForward(control[0].interface, "tcp", ss.passive_ports, to),)
-                    rules += (Rule(RuleAction.ALLOW, Direction.FORWARD, control[0].interface, None, "tcp", None, None, None,
-                                   ss.passive_ports, "passive range (panel)"),)
-                node = replace(node, nat=replace(node.nat, port_forwards=forwards),
-                               firewall=replace(node.firewall, rules=rules) if node.firewall else None)
+                    rules += (
+                        Rule(
+                            RuleAction.ALLOW,
+                            Direction.FORWARD,
+                            control[0].interface,
+                            None,
+                            "tcp",
+                            None,
+                            None,
+                            None,
+                            ss.passive_ports,
+                            "passive range (panel)",
+                        ),
+                    )
+                node = replace(
+                    node,
+                    nat=replace(node.nat, port_forwards=forwards),
+                    firewall=replace(node.firewall, rules=rules) if node.firewall else None,
+                )
             if helper is not None:
                 node = replace(node, ftp_helper=FtpHelper() if helper else None)
         if node.load_balancer is not None and affinity is not None:

@@ -13,7 +13,6 @@ from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
 from .vocabulary import Vocabulary, settle
 
-
 LOOPBACK = "loopback"
 """Key of the software loopback pseudo-interface every node has."""
 LOOPBACK_LABEL = "Loopback Pseudo-Interface 1"
@@ -24,9 +23,9 @@ _LIMITED_BROADCAST = IPv4Network("255.255.255.255/32")
 
 
 class RouteOrigin(Vocabulary):
-    SYSTEM = "system"      # on-link, host and broadcast routes the stack creates per address
-    GATEWAY = "gateway"    # a default gateway from the NIC's properties
-    STATIC = "static"      # route add / netsh add route
+    SYSTEM = "system"  # on-link, host and broadcast routes the stack creates per address
+    GATEWAY = "gateway"  # a default gateway from the NIC's properties
+    STATIC = "static"  # route add / netsh add route
     LOOPBACK = "loopback"  # 127.0.0.0/8 on the loopback pseudo-interface
 
 
@@ -200,8 +199,7 @@ class Node:
         try:
             return self._by_key[key]
         except KeyError:
-            raise KeyError(f"node {self.name!r} has no interface {key!r} "
-                           f"(it has: {', '.join(self._by_key)})") from None
+            raise KeyError(f"node {self.name!r} has no interface {key!r} (it has: {', '.join(self._by_key)})") from None
 
     def has_interface(self, key: str) -> bool:
         return key in self._by_key
@@ -275,8 +273,7 @@ def build_route_table(node: Node) -> tuple[Route, ...]:
             if net.prefixlen < 31 and os.is_windows:
                 onlink.append(IPv4Network(net.broadcast_address))
         # Two addresses in one subnet share its network and broadcast routes.
-        table.extend(Route(dest, None, iface.key, system, RouteOrigin.SYSTEM)
-                     for dest in dict.fromkeys(onlink))
+        table.extend(Route(dest, None, iface.key, system, RouteOrigin.SYSTEM) for dest in dict.fromkeys(onlink))
         if os.is_windows:
             table.append(Route(_MULTICAST, None, iface.key, system, RouteOrigin.SYSTEM))
             table.append(Route(_LIMITED_BROADCAST, None, iface.key, system, RouteOrigin.SYSTEM))
@@ -290,8 +287,11 @@ def build_route_table(node: Node) -> tuple[Route, ...]:
             table.append(Route(DEFAULT_ROUTE, gw.address, iface.key, metric, RouteOrigin.GATEWAY))
     table.extend(node.routes)
     loop_metric = os.system_route_metric if os.system_route_metric is not None else os.loopback_metric
-    loopback = ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32", "224.0.0.0/4",
-                "255.255.255.255/32") if os.is_windows else ("127.0.0.0/8",)
+    loopback = (
+        ("127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32", "224.0.0.0/4", "255.255.255.255/32")
+        if os.is_windows
+        else ("127.0.0.0/8",)
+    )
     for dest in loopback:
         table.append(Route(IPv4Network(dest), None, LOOPBACK, loop_metric, RouteOrigin.LOOPBACK))
     return tuple(table)

@@ -34,15 +34,26 @@ def weakness(node: Node, iface: Interface, direction: str) -> Weakness | None:
     if node.role is Role.ROUTER:
         return Weakness(f"{node.name} is a router", None, WeakBasis.ROUTER)
     if not node.os.host_model_configurable and node.os.weak_host:
-        return Weakness(f"{node.os.display} always uses the weak host model",
-                         f"the weak host model of {node.os.display} on {node.name}", WeakBasis.OS)
+        return Weakness(
+            f"{node.os.display} always uses the weak host model",
+            f"the weak host model of {node.os.display} on {node.name}",
+            WeakBasis.OS,
+        )
     switch = f"weakhost{direction}"
     if getattr(iface, switch):
-        return Weakness(f'{switch} is enabled on "{iface.label}"', f'{switch} on "{iface.label}" of {node.name}',
-                        WeakBasis.SWITCH, switch)
+        return Weakness(
+            f'{switch} is enabled on "{iface.label}"',
+            f'{switch} on "{iface.label}" of {node.name}',
+            WeakBasis.SWITCH,
+            switch,
+        )
     if iface.forwarding:
-        return Weakness(f'forwarding is enabled on "{iface.label}"', forwarding_credit(node, iface),
-                        WeakBasis.FORWARDING, "forwarding")
+        return Weakness(
+            f'forwarding is enabled on "{iface.label}"',
+            forwarding_credit(node, iface),
+            WeakBasis.FORWARDING,
+            "forwarding",
+        )
     return None
 
 

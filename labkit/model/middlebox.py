@@ -72,8 +72,7 @@ class FourTuple(_Four):
 
     __slots__ = ()
 
-    def __new__(cls, src: IPv4Address | str, sport: int | None, dst: IPv4Address | str,
-                dport: int | None) -> FourTuple:
+    def __new__(cls, src: IPv4Address | str, sport: int | None, dst: IPv4Address | str, dport: int | None) -> FourTuple:
         return super().__new__(cls, _address(src), _port(sport), _address(dst), _port(dport))
 
     @classmethod
@@ -81,8 +80,9 @@ class FourTuple(_Four):
         """ "10.10.0.5:49152 -> 10.10.0.100:80" (as str() prints it)."""
         left, arrow, right = str(text).partition("->")
         if not arrow:
-            raise FourTupleError(f"expected SRC:PORT -> DST:PORT like 10.10.0.5:49152 -> 10.10.0.100:80, "
-                                 f"got {shorten(text)}")
+            raise FourTupleError(
+                f"expected SRC:PORT -> DST:PORT like 10.10.0.5:49152 -> 10.10.0.100:80, got {shorten(text)}"
+            )
         (src, sport), (dst, dport) = _endpoint(left), _endpoint(right)
         return cls(src, sport, dst, dport)
 
@@ -143,25 +143,33 @@ class Rule:
         object.__setattr__(self, "sport", port_range(self.sport))
         object.__setattr__(self, "dport", port_range(self.dport))
 
-    def matches(self, direction: Direction, in_iface: str | None, out_iface: str | None, proto: str,
-                four: FourTuple) -> bool:
+    def matches(
+        self, direction: Direction, in_iface: str | None, out_iface: str | None, proto: str, four: FourTuple
+    ) -> bool:
         src, sport, dst, dport = four
-        return ((self.direction is Direction.ANY or self.direction == direction)
-                and (self.in_interface is None or self.in_interface == in_iface)
-                and (self.out_interface is None or self.out_interface == out_iface)
-                and (self.proto is None or self.proto == proto)
-                and (self.src is None or src in self.src)
-                and (self.dst is None or dst in self.dst)
-                and (self.sport is None or sport in self.sport)
-                and (self.dport is None or dport in self.dport))
+        return (
+            (self.direction is Direction.ANY or self.direction == direction)
+            and (self.in_interface is None or self.in_interface == in_iface)
+            and (self.out_interface is None or self.out_interface == out_iface)
+            and (self.proto is None or self.proto == proto)
+            and (self.src is None or src in self.src)
+            and (self.dst is None or dst in self.dst)
+            and (self.sport is None or sport in self.sport)
+            and (self.dport is None or dport in self.dport)
+        )
 
     def describe(self, number: int) -> str:
-        parts = [self.action, self.direction if self.direction is not Direction.ANY else "",
-                 self.proto or "", f"from {self.src}" if self.src else "",
-                 f"sport {self.sport}" if self.sport else "",
-                 f"to {self.dst}" if self.dst else "", f"dport {self.dport}" if self.dport else "",
-                 f"in {self.in_interface}" if self.in_interface else "",
-                 f"out {self.out_interface}" if self.out_interface else ""]
+        parts = [
+            self.action,
+            self.direction if self.direction is not Direction.ANY else "",
+            self.proto or "",
+            f"from {self.src}" if self.src else "",
+            f"sport {self.sport}" if self.sport else "",
+            f"to {self.dst}" if self.dst else "",
+            f"dport {self.dport}" if self.dport else "",
+            f"in {self.in_interface}" if self.in_interface else "",
+            f"out {self.out_interface}" if self.out_interface else "",
+        ]
         label = f" '{self.name}'" if self.name else ""
         return f"rule {number}{label} ({' '.join(p for p in parts if p)})"
 
@@ -183,14 +191,18 @@ class Firewall:
     def __post_init__(self) -> None:
         settle(self, default_in=RuleAction, default_out=RuleAction, default_forward=RuleAction)
 
-    def decide(self, direction: Direction, in_iface: str | None, out_iface: str | None, proto: str,
-               four: FourTuple) -> tuple[bool, str, Rule | None]:
+    def decide(
+        self, direction: Direction, in_iface: str | None, out_iface: str | None, proto: str, four: FourTuple
+    ) -> tuple[bool, str, Rule | None]:
         """(allowed, why, matching rule) for a new connection."""
         for number, rule in enumerate(self.rules, 1):
             if rule.matches(direction, in_iface, out_iface, proto, four):
                 return rule.action is RuleAction.ALLOW, rule.describe(number), rule
-        default = {Direction.IN: self.default_in, Direction.OUT: self.default_out,
-                   Direction.FORWARD: self.default_forward}[direction]
+        default = {
+            Direction.IN: self.default_in,
+            Direction.OUT: self.default_out,
+            Direction.FORWARD: self.default_forward,
+        }[direction]
         return default is RuleAction.ALLOW, f"no rule matches; default policy for {direction}: {default}", None
 
 
@@ -293,8 +305,13 @@ class Expectation:
 
     def matches(self, node: str, proto: str, four: FourTuple) -> bool:
         src, _, dst, dport = four
-        return (node == self.node and proto == "tcp" and dst == self.dst and dport == self.dport
-                and (self.src is None or src == self.src))
+        return (
+            node == self.node
+            and proto == "tcp"
+            and dst == self.dst
+            and dport == self.dport
+            and (self.src is None or src == self.src)
+        )
 
 
 @dataclass(frozen=True)

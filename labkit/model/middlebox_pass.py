@@ -42,13 +42,22 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
     lb = node.load_balancer
     if lb is not None and lb.balances(p.dst, p.dport):
         backend = lb.backend_for(p.src, p.sport)
-        steps.append(Step(BackendChosen(lb.vip, backend, lb.affinity, p.src,
-                                        p.sport if lb.affinity is LbAffinity.NONE else None, p.dst)))
+        steps.append(
+            Step(
+                BackendChosen(
+                    lb.vip, backend, lb.affinity, p.src, p.sport if lb.affinity is LbAffinity.NONE else None, p.dst
+                )
+            )
+        )
         walk.packet = replace(p, dst=backend)
         return False, False, True
-    for forward in (node.nat.port_forwards if node.nat else ()):
-        if forward.interface == iface.key and iface.owns(p.dst) and forward.proto == p.proto \
-                and p.dport in forward.ports:
+    for forward in node.nat.port_forwards if node.nat else ():
+        if (
+            forward.interface == iface.key
+            and iface.owns(p.dst)
+            and forward.proto == p.proto
+            and p.dport in forward.ports
+        ):
             new = FourTuple(p.src, p.sport, forward.to, forward.target(p.dport))
             steps.append(Step(NatRewrite(p.four, new, NatCause.PORT_FORWARD, iface.label)))
             walk.packet = p.with_four(new)
@@ -56,8 +65,7 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
     return False, False, False
 
 
-def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, balanced: bool,
-                steps: list[Step]) -> None:
+def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, balanced: bool, steps: list[Step]) -> None:
     """Source translation on the way out: a tracked connection's, or NAT for a new one."""
     p = walk.packet
     new_src, cause, where = None, None, None
@@ -82,15 +90,23 @@ def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, bal
         walk.packet = p.with_four(new)
 
 
-def remember(walk: Walk, node: Node, iface: Interface | None, arrived: Packet, known: bool,
-              related: bool) -> None:
+def remember(walk: Walk, node: Node, iface: Interface | None, arrived: Packet, known: bool, related: bool) -> None:
     if node.tracks_connections and not known:
-        walk.state = walk.state.with_session(Session(node.name, arrived.proto, arrived.four, walk.packet.four,
-                                                     iface.key if iface else None, related))
+        walk.state = walk.state.with_session(
+            Session(node.name, arrived.proto, arrived.four, walk.packet.four, iface.key if iface else None, related)
+        )
 
 
-def filter_packet(walk: Walk, node: Node, direction: str, in_key: str | None, out_key: str | None,
-            known: bool, related: bool, steps: list[Step]) -> Trace | None:
+def filter_packet(
+    walk: Walk,
+    node: Node,
+    direction: str,
+    in_key: str | None,
+    out_key: str | None,
+    known: bool,
+    related: bool,
+    steps: list[Step],
+) -> Trace | None:
     """The firewall's verdict; a DENIED trace, or None when the packet may pass."""
     firewall = node.firewall
     if firewall is None:
@@ -105,9 +121,11 @@ def filter_packet(walk: Walk, node: Node, direction: str, in_key: str | None, ou
     if allowed:
         return None
     walk.hops.append(Hop(node.name, in_key, out_key, tuple(steps)))
-    return walk.end(Disposition.DENIED,
-                    f"{node.name}'s firewall drops {p.proto.upper()} {p.four} ({direction}): {why}",
-                    _firewall_remedies(node, direction, in_key, out_key, p))
+    return walk.end(
+        Disposition.DENIED,
+        f"{node.name}'s firewall drops {p.proto.upper()} {p.four} ({direction}): {why}",
+        _firewall_remedies(node, direction, in_key, out_key, p),
+    )
 
 
 def local_out(walk: Walk, node: Node, out_key: str, steps: list[Step]) -> Trace | None:
@@ -130,6 +148,8 @@ def _firewall_remedies(node: Node, direction: str, in_key, out_key, p: Packet) -
         fields.append(f"in_interface: {in_key}")
     text = f"allow it in {node.name}'s firewall, e.g. a rule {{{', '.join(fields)}}}"
     if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == Direction.IN:
-        text += (f" (netsh advfirewall firewall add rule name=\"labkit {p.proto} {p.dport}\" dir=in "
-                 f"action=allow protocol={p.proto.upper()} localport={p.dport})")
+        text += (
+            f' (netsh advfirewall firewall add rule name="labkit {p.proto} {p.dport}" dir=in '
+            f"action=allow protocol={p.proto.upper()} localport={p.dport})"
+        )
     return [Remedy(text)]

@@ -71,8 +71,10 @@ class BackendChosen:
 
     def __str__(self) -> str:
         basis = f"client {self.client}" + (f" port {self.client_port}" if self.client_port is not None else "")
-        return (f"virtual IP {self.vip}: backend {self.backend} takes this connection (affinity {self.affinity}, "
-                f"from {basis}); dst {self.dst} → {self.backend}")
+        return (
+            f"virtual IP {self.vip}: backend {self.backend} takes this connection (affinity {self.affinity}, "
+            f"from {basis}); dst {self.dst} → {self.backend}"
+        )
 
 
 class Tracked(StrEnum):
@@ -95,4 +97,3 @@ class FirewallVerdict:
         if self.tracked is not None:
             return f"allowed: {self.tracked.value}"
         return f"{'allowed' if self.allowed else 'DENIED'} ({self.direction}): {self.why}"
-

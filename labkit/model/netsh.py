@@ -6,11 +6,22 @@ from __future__ import annotations
 
 from .addressing import parse_ipv4_prefix
 from .cmdline import CommandError, command_text, has_typographic_quotes, quoted_word, straight_quotes
-from .host import Node
-from .netsh_syntax import (ADD_ADDRESS, ADD_ROUTE, DELETE_ADDRESS, DELETE_ROUTE, SET_INTERFACE, SHOW_CONFIG,
-                           SHOW_INTERFACES, SHOW_ROUTE, SYNTAX_ERROR, interface_by_name, read_arguments)
-from .route_edits import add_route, command_address, command_number, delete_routes
 from .console.netsh_show import netsh_show_config, netsh_show_interface, netsh_show_interfaces, netsh_show_route
+from .host import Node
+from .netsh_syntax import (
+    ADD_ADDRESS,
+    ADD_ROUTE,
+    DELETE_ADDRESS,
+    DELETE_ROUTE,
+    SET_INTERFACE,
+    SHOW_CONFIG,
+    SHOW_INTERFACES,
+    SHOW_ROUTE,
+    SYNTAX_ERROR,
+    interface_by_name,
+    read_arguments,
+)
+from .route_edits import add_route, command_address, command_number, delete_routes
 from .routes import Route, RouteOrigin, parse_destination
 
 NETSH_ROUTE_METRIC = 256
@@ -20,14 +31,22 @@ NETSH_ROUTE_METRIC = 256
 # --- running netsh ----------------------------------------------------------------------------
 
 _VERBS = {verb: verb for verb in ("add", "delete", "set", "show")}
-_NOUNS = {"route": "route", "routes": "route", "interface": "interface", "interfaces": "interface",
-          "address": "address", "addresses": "address", "config": "config"}
+_NOUNS = {
+    "route": "route",
+    "routes": "route",
+    "interface": "interface",
+    "interfaces": "interface",
+    "address": "address",
+    "addresses": "address",
+    "config": "config",
+}
 # The other things Microsoft's `netsh interface` page lists after add/delete/set/show in the
 # ipv4 context: Windows knows them, labkit does not model them.
 _OTHER_NOUNS = frozenset(
     "arpcache compartment compartments destinationcache dnsservers dynamicportrange excludedportrange "
     "global icmpstats ipaddresses ipnettomedia ipstats joins neighbors offload subinterface subinterfaces "
-    "tcpconnections tcpstats udpconnections udpstats winsservers".split())
+    "tcpconnections tcpstats udpconnections udpstats winsservers".split()
+)
 
 
 def _word(typed: str, choices: dict[str, str], shortest: int) -> str | None:
@@ -41,13 +60,16 @@ def _word(typed: str, choices: dict[str, str], shortest: int) -> str | None:
 
 def _typographic_quotes(words: list[str]) -> CommandError:
     marked = [i for i, w in enumerate(words) if has_typographic_quotes(w)]
-    pieces = words[marked[0]:marked[-1] + 1]
-    received = (f"the separate words {', '.join(pieces[:-1])} and {pieces[-1]}" if len(pieces) > 1
-                else f"the word {pieces[0]}")
-    return CommandError(f"cmd.exe does not treat “ ” as quotes: netsh received {received}, quote marks "
-                        "included, finds no interface of that name and refuses the command",
-                        f"type straight double quotes: {straight_quotes(command_text(words))}",
-                        own_wording=True)
+    pieces = words[marked[0] : marked[-1] + 1]
+    received = (
+        f"the separate words {', '.join(pieces[:-1])} and {pieces[-1]}" if len(pieces) > 1 else f"the word {pieces[0]}"
+    )
+    return CommandError(
+        f"cmd.exe does not treat “ ” as quotes: netsh received {received}, quote marks "
+        "included, finds no interface of that name and refuses the command",
+        f"type straight double quotes: {straight_quotes(command_text(words))}",
+        own_wording=True,
+    )
 
 
 def netsh(node: Node, words: list[str]) -> tuple[Node, str]:
@@ -55,15 +77,23 @@ def netsh(node: Node, words: list[str]) -> tuple[Node, str]:
     if any(has_typographic_quotes(w) for w in words):
         raise _typographic_quotes(words)
     context = words[1:3]
-    not_found = CommandError(f"The following command was not found: {' '.join(words[1:])}.",
-                             "labkit models netsh interface ipv4 set interface, add|delete route, "
-                             "add|delete address and show route|interfaces|interface|config|addresses")
-    if len(context) < 2 or _word(context[0], {"interface": "interface"}, 3) is None or \
-            _word(context[1], {"ipv4": "ipv4", "ip": "ipv4"}, 2) is None:
+    not_found = CommandError(
+        f"The following command was not found: {' '.join(words[1:])}.",
+        "labkit models netsh interface ipv4 set interface, add|delete route, "
+        "add|delete address and show route|interfaces|interface|config|addresses",
+    )
+    if (
+        len(context) < 2
+        or _word(context[0], {"interface": "interface"}, 3) is None
+        or _word(context[1], {"ipv4": "ipv4", "ip": "ipv4"}, 2) is None
+    ):
         raise not_found
     if not node.os.forwarding_per_interface:
-        raise CommandError(not_found.message, f"{node.os.display} has no 'netsh interface ipv4' context "
-                                              "(it arrived with Vista / Server 2008); use route.exe")
+        raise CommandError(
+            not_found.message,
+            f"{node.os.display} has no 'netsh interface ipv4' context "
+            "(it arrived with Vista / Server 2008); use route.exe",
+        )
     verb = _word(words[3], _VERBS, 2) if len(words) > 3 else None
     noun = _word(words[4], _NOUNS, 3) if len(words) > 4 else None
     if verb is None:
@@ -71,8 +101,7 @@ def netsh(node: Node, words: list[str]) -> tuple[Node, str]:
     if noun is None and (len(words) < 5 or _word(words[4], {n: n for n in _OTHER_NOUNS}, 3) is None):
         raise not_found
     if noun is None:
-        raise CommandError(f"netsh interface ipv4 {' '.join(words[3:5])}: not modelled by labkit",
-                           not_found.hint)
+        raise CommandError(f"netsh interface ipv4 {' '.join(words[3:5])}: not modelled by labkit", not_found.hint)
     runner = _RUNNERS.get((verb, noun))
     if runner is None:
         raise CommandError(f"netsh interface ipv4 {verb} {noun}: not modelled by labkit", not_found.hint)
@@ -104,13 +133,16 @@ def _set_interface(node: Node, words: list[str], start: int) -> tuple[Node, str]
             changes["metric"] = command_number(value, "metric", 1, 9999)
             continue
         if name != "forwarding" and not node.os.host_model_configurable:
-            raise CommandError(f"{node.os.display} has no {name} setting for IPv4",
-                               "it always uses the weak host model")
+            raise CommandError(
+                f"{node.os.display} has no {name} setting for IPv4", "it always uses the weak host model"
+            )
         changes[name] = value == "enabled"
     if not changes:
-        raise CommandError("One or more essential parameters were not entered. Verify the required parameters, "
-                           f"and reenter them. {SYNTAX_ERROR}",
-                           "give weakhostsend=, weakhostreceive=, forwarding= or metric=")
+        raise CommandError(
+            "One or more essential parameters were not entered. Verify the required parameters, "
+            f"and reenter them. {SYNTAX_ERROR}",
+            "give weakhostsend=, weakhostreceive=, forwarding= or metric=",
+        )
     return node.with_interface(iface.key, **changes), "Ok."
 
 
@@ -123,8 +155,9 @@ def _route(node: Node, words: list[str], start: int, adding: bool) -> tuple[Node
     iface = interface_by_name(node, args["interface"])
     nexthop = command_address(args["nexthop"], "next hop") if "nexthop" in args else None
     if not adding:
-        return delete_routes(node, lambda r: r.destination == network and r.interface == iface.key
-                             and nexthop in (None, r.gateway), ""), "Ok."
+        return delete_routes(
+            node, lambda r: r.destination == network and r.interface == iface.key and nexthop in (None, r.gateway), ""
+        ), "Ok."
     metric = command_number(args["metric"], "metric", 0, 9999) if "metric" in args else NETSH_ROUTE_METRIC
     route = Route(network, nexthop, iface.key, metric, RouteOrigin.STATIC, args.get("store") != "active")
     return add_route(node, route, "", "netsh interface ipv4 show route"), "Ok."
@@ -141,24 +174,29 @@ def _address(node: Node, words: list[str], start: int, adding: bool) -> tuple[No
     if not adding:
         if not iface.owns(address):
             raise CommandError("Element not found.", f'"{iface.label}" has no address {address}')
-        changes = dict(addresses=tuple(a for a in iface.addresses if a.ip != address),
-                       skip_as_source=tuple(a for a in iface.skip_as_source if a != address))
+        changes = dict(
+            addresses=tuple(a for a in iface.addresses if a.ip != address),
+            skip_as_source=tuple(a for a in iface.skip_as_source if a != address),
+        )
         if not changes["addresses"]:
             raise CommandError(f'refused: "{iface.label}" would have no address left (labkit needs one)')
     else:
         if iface.owns(address):
             raise CommandError("The object already exists.", f'"{iface.label}" already has {address}')
         if "mask" not in args and "/" not in args["address"]:
-            raise CommandError("netsh add address: expected a mask for a new address",
-                               f"add the mask: … {quoted_word(iface.label)} {address} 255.255.255.0",
-                               own_wording=True)
+            raise CommandError(
+                "netsh add address: expected a mask for a new address",
+                f"add the mask: … {quoted_word(iface.label)} {address} 255.255.255.0",
+                own_wording=True,
+            )
         try:
             new = parse_ipv4_prefix(args["address"] if "/" in args["address"] else f"{address}/{args['mask']}")
         except ValueError as err:
             raise CommandError(str(err)) from None
         skip = args.get("skipassource") == "true"
-        changes = dict(addresses=iface.addresses + (new,),
-                       skip_as_source=iface.skip_as_source + ((address,) if skip else ()))
+        changes = dict(
+            addresses=iface.addresses + (new,), skip_as_source=iface.skip_as_source + ((address,) if skip else ())
+        )
     return node.with_interface(iface.key, **changes), "Ok."
 
 

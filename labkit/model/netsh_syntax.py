@@ -30,42 +30,115 @@ class Syntax:
 
 _STORE = ("store", ("active", "persistent"))
 SET_INTERFACE = Syntax(
-    positional=("interface", "forwarding", "advertise", "mtu", "siteprefixlength", "nud", "basereachabletime",
-                "retransmittime", "dadtransmits", "routerdiscovery", "managedaddress", "otherstateful",
-                "weakhostsend", "weakhostreceive", "ignoredefaultroutes", "advertisedrouterlifetime",
-                "advertisedefaultroute", "currenthoplimit", "store", "forcearpndwolpattern",
-                "enabledirectedmacwolpattern", "ecncapability", "rabaseddnsconfig", "dhcpstaticipcoexistence"),
+    positional=(
+        "interface",
+        "forwarding",
+        "advertise",
+        "mtu",
+        "siteprefixlength",
+        "nud",
+        "basereachabletime",
+        "retransmittime",
+        "dadtransmits",
+        "routerdiscovery",
+        "managedaddress",
+        "otherstateful",
+        "weakhostsend",
+        "weakhostreceive",
+        "ignoredefaultroutes",
+        "advertisedrouterlifetime",
+        "advertisedefaultroute",
+        "currenthoplimit",
+        "store",
+        "forcearpndwolpattern",
+        "enabledirectedmacwolpattern",
+        "ecncapability",
+        "rabaseddnsconfig",
+        "dhcpstaticipcoexistence",
+    ),
     tag_only=("metric",),
     modelled=frozenset({"interface", "forwarding", "weakhostsend", "weakhostreceive", "metric", "store"}),
     required=("interface",),
-    choices=tuple((name, ON_OFF) for name in (
-        "forwarding", "advertise", "nud", "managedaddress", "otherstateful", "weakhostsend", "weakhostreceive",
-        "ignoredefaultroutes", "advertisedefaultroute", "forcearpndwolpattern", "enabledirectedmacwolpattern",
-        "rabaseddnsconfig", "dhcpstaticipcoexistence")) + (
+    choices=tuple(
+        (name, ON_OFF)
+        for name in (
+            "forwarding",
+            "advertise",
+            "nud",
+            "managedaddress",
+            "otherstateful",
+            "weakhostsend",
+            "weakhostreceive",
+            "ignoredefaultroutes",
+            "advertisedefaultroute",
+            "forcearpndwolpattern",
+            "enabledirectedmacwolpattern",
+            "rabaseddnsconfig",
+            "dhcpstaticipcoexistence",
+        )
+    )
+    + (
         ("routerdiscovery", ("enabled", "disabled", "dhcp")),
-        ("ecncapability", ("ecndisabled", "ect1", "ect0", "application")), _STORE))
+        ("ecncapability", ("ecndisabled", "ect1", "ect0", "application")),
+        _STORE,
+    ),
+)
 ADD_ROUTE = Syntax(
-    positional=("prefix", "interface", "nexthop", "siteprefixlength", "metric", "publish", "validlifetime",
-                "preferredlifetime", "store"),
+    positional=(
+        "prefix",
+        "interface",
+        "nexthop",
+        "siteprefixlength",
+        "metric",
+        "publish",
+        "validlifetime",
+        "preferredlifetime",
+        "store",
+    ),
     modelled=frozenset({"prefix", "interface", "nexthop", "metric", "store"}),
-    required=("prefix", "interface"), choices=(("publish", ("no", "age", "yes")), _STORE))
-DELETE_ROUTE = Syntax(positional=("prefix", "interface", "nexthop", "store"),
-                       modelled=frozenset({"prefix", "interface", "nexthop", "store"}),
-                       required=("prefix", "interface"), choices=(_STORE,))
+    required=("prefix", "interface"),
+    choices=(("publish", ("no", "age", "yes")), _STORE),
+)
+DELETE_ROUTE = Syntax(
+    positional=("prefix", "interface", "nexthop", "store"),
+    modelled=frozenset({"prefix", "interface", "nexthop", "store"}),
+    required=("prefix", "interface"),
+    choices=(_STORE,),
+)
 ADD_ADDRESS = Syntax(
-    positional=("name", "address", "mask", "type", "gateway", "gwmetric", "validlifetime", "preferredlifetime",
-                "subinterface", "store", "skipassource"),
+    positional=(
+        "name",
+        "address",
+        "mask",
+        "type",
+        "gateway",
+        "gwmetric",
+        "validlifetime",
+        "preferredlifetime",
+        "subinterface",
+        "store",
+        "skipassource",
+    ),
     modelled=frozenset({"name", "address", "mask", "skipassource", "store"}),
     required=("name", "address"),
-    choices=(("type", ("unicast", "anycast")), ("skipassource", ("true", "false")), _STORE))
-DELETE_ADDRESS = Syntax(positional=("name", "address", "gateway", "store"),
-                         modelled=frozenset({"name", "address", "store"}), required=("name", "address"),
-                         choices=(_STORE,))
-SHOW_INTERFACES = Syntax(positional=("interface", "rr", "level", "store"),
-                          modelled=frozenset({"interface", "level", "store"}),
-                          choices=(("level", ("normal", "verbose")), _STORE))
-SHOW_ROUTE = Syntax(positional=("level", "store"), modelled=frozenset({"level", "store"}),
-                     choices=(("level", ("normal", "verbose")), _STORE))
+    choices=(("type", ("unicast", "anycast")), ("skipassource", ("true", "false")), _STORE),
+)
+DELETE_ADDRESS = Syntax(
+    positional=("name", "address", "gateway", "store"),
+    modelled=frozenset({"name", "address", "store"}),
+    required=("name", "address"),
+    choices=(_STORE,),
+)
+SHOW_INTERFACES = Syntax(
+    positional=("interface", "rr", "level", "store"),
+    modelled=frozenset({"interface", "level", "store"}),
+    choices=(("level", ("normal", "verbose")), _STORE),
+)
+SHOW_ROUTE = Syntax(
+    positional=("level", "store"),
+    modelled=frozenset({"level", "store"}),
+    choices=(("level", ("normal", "verbose")), _STORE),
+)
 
 SHOW_CONFIG = Syntax(positional=("name",), modelled=frozenset({"name"}))
 
@@ -102,7 +175,7 @@ def _name_hint(node: Node, words: list[str], name_at: int | None, syntax: Syntax
     for count in range(len(loose), 1, -1):
         joined = " ".join(loose[:count])
         if joined.lower() in labels:
-            fixed = words[:name_at] + [joined] + words[name_at + count:]
+            fixed = words[:name_at] + [joined] + words[name_at + count :]
             return f"a name with spaces needs straight double quotes: {command_text(fixed)}"
     return general
 
@@ -145,16 +218,20 @@ def read_arguments(node: Node, words: list[str], start: int, syntax: Syntax) -> 
             hint = _name_hint(node, words, at[slot], syntax)
         if allowed:
             raise _not_valid(words[at[name]], hint)
-        raise CommandError(f"netsh: {words[at[name]]!r} is not an IPv4 address for {name}", hint,
-                           own_wording=True)
+        raise CommandError(f"netsh: {words[at[name]]!r} is not an IPv4 address for {name}", hint, own_wording=True)
     for name in out:
         if name not in syntax.modelled:
-            raise CommandError(f"netsh: the parameter {name!r} is not modelled by labkit",
-                               f"labkit models: {', '.join(sorted(syntax.modelled))}")
+            raise CommandError(
+                f"netsh: the parameter {name!r} is not modelled by labkit",
+                f"labkit models: {', '.join(sorted(syntax.modelled))}",
+            )
     missing = [p for p in syntax.required if p not in out]
     if missing:
-        raise CommandError("One or more essential parameters were not entered. Verify the required parameters, "
-                           f"and reenter them. {SYNTAX_ERROR}", f"give {' and '.join(missing)}")
+        raise CommandError(
+            "One or more essential parameters were not entered. Verify the required parameters, "
+            f"and reenter them. {SYNTAX_ERROR}",
+            f"give {' and '.join(missing)}",
+        )
     return {name: value if not syntax.values(name) else value.lower() for name, value in out.items()}
 
 
@@ -172,5 +249,7 @@ def interface_by_name(node: Node, name: str) -> Interface:
         if name.lower() in (iface.label.lower(), iface.key.lower(), str(node.if_index(iface.key))):
             return iface
     names = ", ".join(f'"{i.label}"' for i in node.interfaces)
-    raise CommandError("The filename, directory name, or volume label syntax is incorrect.",
-                       f"no interface named {name!r}; {node.name} has: {names}")
+    raise CommandError(
+        "The filename, directory name, or volume label syntax is incorrect.",
+        f"no interface named {name!r}; {node.name} has: {names}",
+    )

@@ -18,10 +18,12 @@ from .host import Node, Role
 from .network import Cluster, Network
 from .trace import Trace
 
-EVENT_18 = ("NLB cluster [{ip}]: NLB detected duplicate cluster subnets. This may be due to network "
-            "partitioning, which prevents NLB heartbeats of one or more hosts from reaching the other "
-            "cluster hosts. Although NLB operations have resumed properly, please investigate the cause "
-            "of the network partitioning.")
+EVENT_18 = (
+    "NLB cluster [{ip}]: NLB detected duplicate cluster subnets. This may be due to network "
+    "partitioning, which prevents NLB heartbeats of one or more hosts from reaching the other "
+    "cluster hosts. Although NLB operations have resumed properly, please investigate the cause "
+    "of the network partitioning."
+)
 """Event ID 18 (source NLB, warning) as Microsoft documents it; {ip} is the cluster IP."""
 
 
@@ -86,8 +88,11 @@ class ClusterShare:
     @property
     def failing_now(self) -> tuple[str, ...]:
         """Clients that fail with the member NLB's hash gives them today (or reach no member)."""
-        return tuple(client for client in self.clients
-                     if not any(c.chosen and c.succeeded for c in self.connections if c.client == client))
+        return tuple(
+            client
+            for client in self.clients
+            if not any(c.chosen and c.succeeded for c in self.connections if c.client == client)
+        )
 
     def fails(self, member: str) -> tuple[str, ...]:
         return tuple(c.client for c in self.failed if c.member == member)
@@ -104,8 +109,10 @@ class ClusterShare:
         if not self.connections:
             return f"{head}: no live member or no client to trace"
         k, n, m = len(self.failed), self.total, len(self.members)
-        text = (f"{head}: {k} of {n} client connections fail ({round(100 * k / n)}%) when NLB spreads "
-                f"them over {'both' if m == 2 else f'all {m}'} member{'s' if m > 1 else ''}")
+        text = (
+            f"{head}: {k} of {n} client connections fail ({round(100 * k / n)}%) when NLB spreads "
+            f"them over {'both' if m == 2 else f'all {m}'} member{'s' if m > 1 else ''}"
+        )
         if self.disagree:
             text += "; the members disagree"
         elif k:
@@ -119,8 +126,9 @@ class ClusterShare:
         for member in self.members:
             fails = self.fails(member)
             served = [c for c in self.clients if c not in fails]
-            parts = ([f"serves {', '.join(served)}"] if served else []) + \
-                ([f"fails {', '.join(fails)}"] if fails else [])
+            parts = ([f"serves {', '.join(served)}"] if served else []) + (
+                [f"fails {', '.join(fails)}"] if fails else []
+            )
             out.append(f"  {member} {' and '.join(parts)}")
         first = next(iter(self.failed), None)
         if first is not None:
@@ -135,8 +143,9 @@ class ClusterShare:
         return f"<ClusterShare {self.summary}>"
 
 
-def cluster_share(net: Network, cluster: str, *, clients: tuple[str, ...] | None = None,
-                  proto: str = "tcp", dport: int | None = None) -> ClusterShare:
+def cluster_share(
+    net: Network, cluster: str, *, clients: tuple[str, ...] | None = None, proto: str = "tcp", dport: int | None = None
+) -> ClusterShare:
     """Trace each client to the cluster IP through each live member, with the answer.
 
     Clients default to every host that is up and not a member of the cluster.
@@ -145,15 +154,15 @@ def cluster_share(net: Network, cluster: str, *, clients: tuple[str, ...] | None
     live = tuple(m for m in target.members if net.has_node(m[0]) and not net.node(m[0]).down)
     member_nodes = {n for n, _ in target.members}
     if clients is None:
-        clients = tuple(n.name for n in net.nodes
-                        if n.role is Role.HOST and not n.down and n.name not in member_nodes)
+        clients = tuple(n.name for n in net.nodes if n.role is Role.HOST and not n.down and n.name not in member_nodes)
     connections = []
     for client in clients:
         today = trace(net, client, target.ip, proto=proto, dport=dport)
         chosen = today.last_hop.node if today.accepted else None
         for member in live:
-            pinned = replace(net, clusters=tuple(replace(c, members=(member,)) if c is target else c
-                                                 for c in net.clusters))
+            pinned = replace(
+                net, clusters=tuple(replace(c, members=(member,)) if c is target else c for c in net.clusters)
+            )
             result = trace(pinned, client, target.ip, proto=proto, dport=dport, reply=True)
             connections.append(Connection(client, member[0], result, member[0] == chosen))
     nodes = [net.node(n) for n in dict.fromkeys(n for n, _ in target.members) if net.has_node(n)]
@@ -172,8 +181,11 @@ def _settings(node: Node) -> dict[str, str]:
         out[f'"{iface.label}" gateways'] = ", ".join(map(str, iface.gateways)) or "none"
         for switch in ("weakhostsend", "weakhostreceive", "forwarding"):
             out[f'"{iface.label}" {switch}'] = "enabled" if getattr(iface, switch) else "disabled"
-    routes = sorted(f"{r.destination} via {r.gateway or 'on-link'} on \"{node.interface(r.interface).label}\""
-                    + ("" if r.persistent else " (not persistent)") for r in node.routes)
+    routes = sorted(
+        f'{r.destination} via {r.gateway or "on-link"} on "{node.interface(r.interface).label}"'
+        + ("" if r.persistent else " (not persistent)")
+        for r in node.routes
+    )
     out["static routes"] = ", ".join(routes) or "none"
     return out
 
@@ -181,5 +193,8 @@ def _settings(node: Node) -> dict[str, str]:
 def _differences(nodes: list[Node]) -> tuple[Difference, ...]:
     settings = [_settings(n) for n in nodes]
     keys = list(dict.fromkeys(k for s in settings for k in s))
-    return tuple(Difference(k, tuple((n.name, s.get(k, "no such NIC")) for n, s in zip(nodes, settings)))
-                 for k in keys if len({s.get(k) for s in settings}) > 1)
+    return tuple(
+        Difference(k, tuple((n.name, s.get(k, "no such NIC")) for n, s in zip(nodes, settings)))
+        for k in keys
+        if len({s.get(k) for s in settings}) > 1
+    )

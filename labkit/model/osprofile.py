@@ -14,10 +14,18 @@ from ..errors import LabkitError, shorten
 
 # (lowest speed in Mb/s that earns the metric, metric), fastest first.
 # XP SP2 .. 2012 R2 use strict ">" thresholds, Windows 10+ uses ">=".
-_XP_SP2_TABLE = ((2000, 5, True), (200, 10, False), (80, 20, False), (20, 25, False),
-                 (4, 30, False), (0.5, 40, False))
-_WIN10_TABLE = ((100_000, 5, True), (40_000, 10, True), (10_000, 15, True), (2000, 20, True),
-                (200, 25, True), (80, 35, True), (20, 45, True), (4, 55, True), (0.5, 65, True))
+_XP_SP2_TABLE = ((2000, 5, True), (200, 10, False), (80, 20, False), (20, 25, False), (4, 30, False), (0.5, 40, False))
+_WIN10_TABLE = (
+    (100_000, 5, True),
+    (40_000, 10, True),
+    (10_000, 15, True),
+    (2000, 20, True),
+    (200, 25, True),
+    (80, 35, True),
+    (20, 45, True),
+    (4, 55, True),
+    (0.5, 65, True),
+)
 _SLOWEST = {"xp-sp2": 50, "windows-10": 75}
 _TABLES = {"xp-sp2": _XP_SP2_TABLE, "windows-10": _WIN10_TABLE}
 
@@ -63,34 +71,66 @@ class OsProfile:
 
 def _vista_plus(name: str, display: str, table: str, loopback: int) -> OsProfile:
     return OsProfile(
-        name=name, display=display, weak_host=False, host_model_configurable=True,
-        metric_table=table, adds_interface_metric=True, system_route_metric=256,
-        static_gateway_metric=256, static_route_metric=1, loopback_metric=loopback,
-        binding_order_breaks_ties=False, ranked_source_selection=True, forwarding_per_interface=True)
+        name=name,
+        display=display,
+        weak_host=False,
+        host_model_configurable=True,
+        metric_table=table,
+        adds_interface_metric=True,
+        system_route_metric=256,
+        static_gateway_metric=256,
+        static_route_metric=1,
+        loopback_metric=loopback,
+        binding_order_breaks_ties=False,
+        ranked_source_selection=True,
+        forwarding_per_interface=True,
+    )
 
 
 PROFILES: dict[str, OsProfile] = {
     "windows-2003": OsProfile(
-        name="windows-2003", display="Windows Server 2003", weak_host=True,
-        host_model_configurable=False, metric_table="xp-sp2", adds_interface_metric=False,
-        system_route_metric=None, static_gateway_metric=None, static_route_metric=1,
-        loopback_metric=1, binding_order_breaks_ties=True, ranked_source_selection=False,
-        forwarding_per_interface=False),
-    **{p.name: p for p in (
-        _vista_plus("windows-2008", "Windows Server 2008", "xp-sp2", 50),
-        _vista_plus("windows-2008r2", "Windows Server 2008 R2", "xp-sp2", 50),
-        _vista_plus("windows-2012", "Windows Server 2012", "xp-sp2", 50),
-        _vista_plus("windows-2012r2", "Windows Server 2012 R2", "xp-sp2", 50),
-        _vista_plus("windows-2016", "Windows Server 2016", "windows-10", 75),
-        _vista_plus("windows-2019", "Windows Server 2019", "windows-10", 75),
-        _vista_plus("windows-2022", "Windows Server 2022", "windows-10", 75),
-    )},
+        name="windows-2003",
+        display="Windows Server 2003",
+        weak_host=True,
+        host_model_configurable=False,
+        metric_table="xp-sp2",
+        adds_interface_metric=False,
+        system_route_metric=None,
+        static_gateway_metric=None,
+        static_route_metric=1,
+        loopback_metric=1,
+        binding_order_breaks_ties=True,
+        ranked_source_selection=False,
+        forwarding_per_interface=False,
+    ),
+    **{
+        p.name: p
+        for p in (
+            _vista_plus("windows-2008", "Windows Server 2008", "xp-sp2", 50),
+            _vista_plus("windows-2008r2", "Windows Server 2008 R2", "xp-sp2", 50),
+            _vista_plus("windows-2012", "Windows Server 2012", "xp-sp2", 50),
+            _vista_plus("windows-2012r2", "Windows Server 2012 R2", "xp-sp2", 50),
+            _vista_plus("windows-2016", "Windows Server 2016", "windows-10", 75),
+            _vista_plus("windows-2019", "Windows Server 2019", "windows-10", 75),
+            _vista_plus("windows-2022", "Windows Server 2022", "windows-10", 75),
+        )
+    },
     "linux": OsProfile(
-        name="linux", display="Linux", weak_host=True, host_model_configurable=False,
-        metric_table=None, adds_interface_metric=False, system_route_metric=0,
-        static_gateway_metric=0, static_route_metric=0, loopback_metric=0,
-        binding_order_breaks_ties=False, ranked_source_selection=False,
-        forwarding_per_interface=True, is_windows=False),
+        name="linux",
+        display="Linux",
+        weak_host=True,
+        host_model_configurable=False,
+        metric_table=None,
+        adds_interface_metric=False,
+        system_route_metric=0,
+        static_gateway_metric=0,
+        static_route_metric=0,
+        loopback_metric=0,
+        binding_order_breaks_ties=False,
+        ranked_source_selection=False,
+        forwarding_per_interface=True,
+        is_windows=False,
+    ),
 }
 
 DEFAULT_HOST_OS = "windows-2008r2"

@@ -6,8 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
-from .commands import (CommandError, apply_command, forwarding_command, netsh_add_route,
-                       netsh_set_switch, route_exe_add, skip_as_source_commands)
+from .commands import (
+    CommandError,
+    apply_command,
+    forwarding_command,
+    netsh_add_route,
+    netsh_set_switch,
+    route_exe_add,
+    skip_as_source_commands,
+)
 from .host import Interface, Node
 from .network import ClusterMode, Network, cluster_mac
 from .routes import Route, RouteOrigin
@@ -21,14 +28,23 @@ def cluster_source_remedies(net: Network, start: str, source: IPv4Address) -> li
     node = net.node(start)
     owner = node.owner_of(source)
     if not node.os.ranked_source_selection:
-        return [Remedy(f'list the dedicated address first on "{owner.label}" of {start}: '
-                       f"{node.os.display} sources from a NIC's first address")]
+        return [
+            Remedy(
+                f'list the dedicated address first on "{owner.label}" of {start}: '
+                f"{node.os.display} sources from a NIC's first address"
+            )
+        ]
     cluster_ips = [a.ip for a in owner.addresses if net.cluster_for(a.ip) and a.ip not in owner.skip_as_source]
-    return [Remedy(f"stop {start} from using the NLB cluster IP(s) {', '.join(map(str, cluster_ips))} as a "
-                   f'source: re-add them with skipassource on "{owner.label}" '
-                   f"({SKIP_AS_SOURCE_SUPPORT.get(node.os.name, SKIP_AS_SOURCE_BUILT_IN)})",
-                   (skip_as_source_commands(owner, cluster_ips),), start),
-            Remedy(f"make the application on {start} bind to its dedicated address")]
+    return [
+        Remedy(
+            f"stop {start} from using the NLB cluster IP(s) {', '.join(map(str, cluster_ips))} as a "
+            f'source: re-add them with skipassource on "{owner.label}" '
+            f"({SKIP_AS_SOURCE_SUPPORT.get(node.os.name, SKIP_AS_SOURCE_BUILT_IN)})",
+            (skip_as_source_commands(owner, cluster_ips),),
+            start,
+        ),
+        Remedy(f"make the application on {start} bind to its dedicated address"),
+    ]
 
 
 SKIP_AS_SOURCE_SUPPORT = {
@@ -65,10 +81,14 @@ def tried_remedies(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, .
             working.append(remedy)
             kept_route = kept_route or is_route
         elif after is not None and (after.outcome, after.last_hop.node) != (result.outcome, result.last_hop.node):
-            outcome = "ACCEPTED by the wrong node" if after.outcome is Outcome.ACCEPTED_BY_WRONG_NODE else \
-                after.disposition.value
-            further.append(replace(remedy, text=f"{remedy.text} (not enough alone: then {outcome} "
-                                                f"at {after.last_hop.node})"))
+            outcome = (
+                "ACCEPTED by the wrong node"
+                if after.outcome is Outcome.ACCEPTED_BY_WRONG_NODE
+                else after.disposition.value
+            )
+            further.append(
+                replace(remedy, text=f"{remedy.text} (not enough alone: then {outcome} at {after.last_hop.node})")
+            )
     if any(r.commands for r in working):
         return tuple(working)
     return tuple(_pairs_that_work(tried, rerun, fixed) + further + working)
@@ -79,9 +99,12 @@ def _pairs_that_work(tried, rerun, fixed) -> list[Remedy]:
     skipassource on another)."""
     found = []
     for i, (first, _) in enumerate(tried):
-        for second, _ in tried[i + 1:]:
-            if first.node == second.node and first.commands[0].startswith("route ") and \
-                    second.commands[0].startswith("route "):
+        for second, _ in tried[i + 1 :]:
+            if (
+                first.node == second.node
+                and first.commands[0].startswith("route ")
+                and second.commands[0].startswith("route ")
+            ):
                 continue
             try:
                 changed, _ = apply_command(tried[i][1], second.node, second.commands[0])
@@ -123,18 +146,29 @@ def _route_remedies(net: Network, node: Node, iface: Interface, dst: IPv4Address
     out = []
     for router in _routers_for(net, node, iface):
         route = Route(_destination_network(net, dst), router, iface.key, node.os.static_route_metric)
-        commands = (route_exe_add(node, route),) + \
-            ((netsh_add_route(node, route),) if node.os.forwarding_per_interface else ())
-        out.append(Remedy(f'add a route to {route.destination} via {router} on "{iface.label}" of '
-                          f"{node.name}", commands, node.name))
+        commands = (route_exe_add(node, route),) + (
+            (netsh_add_route(node, route),) if node.os.forwarding_per_interface else ()
+        )
+        out.append(
+            Remedy(
+                f'add a route to {route.destination} via {router} on "{iface.label}" of {node.name}',
+                commands,
+                node.name,
+            )
+        )
     return out
 
 
 def strong_send_remedies(net: Network, node: Node, owner: Interface, dst: IPv4Address) -> list[Remedy]:
-    return [Remedy(f'enable weakhostsend on "{owner.label}" of {node.name}',
-                   (netsh_set_switch(owner, "weakhostsend", True),), node.name),
-            *_route_remedies(net, node, owner, dst),
-            forwarding_remedy(node, owner)]
+    return [
+        Remedy(
+            f'enable weakhostsend on "{owner.label}" of {node.name}',
+            (netsh_set_switch(owner, "weakhostsend", True),),
+            node.name,
+        ),
+        *_route_remedies(net, node, owner, dst),
+        forwarding_remedy(node, owner),
+    ]
 
 
 def forwarding_remedy(node: Node, iface: Interface) -> Remedy:
@@ -153,8 +187,12 @@ def unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet)
     hop = route.next_hop(packet.dst)
     out = node.interface(route.interface)
     if out.is_loopback_adapter:
-        return [Remedy(f'keep {packet.dst} off the loopback adapter "{out.label}": give its address a '
-                       "/32 mask (a VIP needs no subnet), or a higher interface metric")]
+        return [
+            Remedy(
+                f'keep {packet.dst} off the loopback adapter "{out.label}": give its address a '
+                "/32 mask (a VIP needs no subnet), or a higher interface metric"
+            )
+        ]
     holders = net.holders(out.segment, hop)
     shared = holders and net.shared_unicast_mac((node.name, out.key), (holders[0][0].name, holders[0][1].key))
     if shared:
@@ -164,13 +202,27 @@ def unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet)
         gateways = [r for r in node.route_table if r.origin is RouteOrigin.GATEWAY]
         owner = node.owner_of(packet.src)
         if route.is_default and packet.proto == "tcp" and len(gateways) < 2:
-            fixes.append(Remedy(f"configure a second, working default gateway on {node.name} "
-                                "(dead gateway detection moves TCP connections to it)"))
-        elif route.is_default and packet.proto == "tcp" and owner is not None and \
-                any(g.interface != owner.key for g in gateways) and node.os.host_model_configurable:
-            fixes.append(Remedy(f'enable weakhostsend on "{owner.label}" of {node.name}, so the connection '
-                                "may fail over to a gateway on another NIC",
-                                (netsh_set_switch(owner, "weakhostsend", True),), node.name))
+            fixes.append(
+                Remedy(
+                    f"configure a second, working default gateway on {node.name} "
+                    "(dead gateway detection moves TCP connections to it)"
+                )
+            )
+        elif (
+            route.is_default
+            and packet.proto == "tcp"
+            and owner is not None
+            and any(g.interface != owner.key for g in gateways)
+            and node.os.host_model_configurable
+        ):
+            fixes.append(
+                Remedy(
+                    f'enable weakhostsend on "{owner.label}" of {node.name}, so the connection '
+                    "may fail over to a gateway on another NIC",
+                    (netsh_set_switch(owner, "weakhostsend", True),),
+                    node.name,
+                )
+            )
         return fixes
     return [Remedy(f"check the address {hop}: no interface on segment {out.segment} has it")]
 
@@ -178,17 +230,31 @@ def unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet)
 def _unicast_remedies(cluster, peer: Node) -> list[Remedy]:
     """Host-to-host traffic in a unicast-mode cluster: use a second NIC, or multicast mode."""
     cluster_nics = {k for n, k in cluster.members if n == peer.name}
-    other = [(i, a.ip) for i in peer.interfaces if i.key not in cluster_nics and not i.is_loopback_adapter
-             for a in i.addresses]
-    second = (Remedy(f'talk to {peer.name} over its second NIC: {other[0][1]} ("{other[0][0].label}"), '
-                     "not its cluster NIC address") if other else
-              Remedy(f"give the members of cluster {cluster.name} a second NIC for host-to-host traffic"))
+    other = [
+        (i, a.ip)
+        for i in peer.interfaces
+        if i.key not in cluster_nics and not i.is_loopback_adapter
+        for a in i.addresses
+    ]
+    second = (
+        Remedy(
+            f'talk to {peer.name} over its second NIC: {other[0][1]} ("{other[0][0].label}"), '
+            "not its cluster NIC address"
+        )
+        if other
+        else Remedy(f"give the members of cluster {cluster.name} a second NIC for host-to-host traffic")
+    )
     # Advice, not a tried command: labkit's command interpreter has no NLB cmdlets.
     multicast = cluster_mac(cluster.ip, ClusterMode.MULTICAST)
-    return [second, Remedy(f"switch cluster {cluster.name} to multicast mode, where each NIC keeps its own MAC "
-                           "(NLB Manager: Cluster Properties > Cluster Parameters, or Get-NlbCluster | "
-                           f"Set-NlbCluster -OperationMode Multicast); switches then need a static entry for "
-                           f"{cluster.ip} -> {multicast}")]
+    return [
+        second,
+        Remedy(
+            f"switch cluster {cluster.name} to multicast mode, where each NIC keeps its own MAC "
+            "(NLB Manager: Cluster Properties > Cluster Parameters, or Get-NlbCluster | "
+            f"Set-NlbCluster -OperationMode Multicast); switches then need a static entry for "
+            f"{cluster.ip} -> {multicast}"
+        ),
+    ]
 
 
 def loop_remedies(hops: list[Hop], dst: IPv4Address) -> list[Remedy]:

@@ -15,8 +15,9 @@ def command_address(text: str, what: str) -> IPv4Address:
     try:
         return parse_ipv4(text, what)
     except ValueError as err:
-        raise CommandError(f"Bad argument {text}: {err}", f"write the {what} as four numbers, e.g. 10.10.0.1",
-                           own_wording=True) from None
+        raise CommandError(
+            f"Bad argument {text}: {err}", f"write the {what} as four numbers, e.g. 10.10.0.1", own_wording=True
+        ) from None
 
 
 def command_number(text: str, what: str, low: int, high: int) -> int:
@@ -26,8 +27,7 @@ def command_number(text: str, what: str, low: int, high: int) -> int:
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
-        raise CommandError(f"Bad argument {text}: {what} must be a number from {low} to {high}",
-                           own_wording=True)
+        raise CommandError(f"Bad argument {text}: {what} must be a number from {low} to {high}", own_wording=True)
     return value
 
 
@@ -44,17 +44,25 @@ def add_route(node: Node, route: Route, failed: str, shown_by: str) -> Node:
         raise refused(err) from None
     for r in node.routes:
         if (r.destination, r.gateway, r.interface) == (route.destination, route.gateway, route.interface):
-            raise CommandError(f"{failed}The object already exists.",
-                               f"{node.name} already has this route ({shown_by} lists it); "
-                               "to change it, delete it first")
+            raise CommandError(
+                f"{failed}The object already exists.",
+                f"{node.name} already has this route ({shown_by} lists it); to change it, delete it first",
+            )
     return replace(node, routes=node.routes + (route,))
 
 
 def delete_routes(node: Node, doomed, failed: str) -> Node:
     """Remove matching static routes, and default gateways when 0.0.0.0/0 matches."""
     routes = tuple(r for r in node.routes if not doomed(r))
-    ifaces = tuple(replace(i, gateways=tuple(g for g in i.gateways if not doomed(
-        Route(DEFAULT_ROUTE, g.address, i.key, 0, RouteOrigin.GATEWAY)))) for i in node.interfaces)
+    ifaces = tuple(
+        replace(
+            i,
+            gateways=tuple(
+                g for g in i.gateways if not doomed(Route(DEFAULT_ROUTE, g.address, i.key, 0, RouteOrigin.GATEWAY))
+            ),
+        )
+        for i in node.interfaces
+    )
     if routes == node.routes and ifaces == node.interfaces:
         raise CommandError(f"{failed}Element not found.", f"{node.name} has no such static route")
     return replace(node, routes=routes, interfaces=ifaces)

@@ -11,8 +11,10 @@ from .host import Node, Route, RouteOrigin
 from .route_edits import add_route, command_address, command_number, delete_routes, refused
 from .routes import RouteRefused, parse_destination, route_interface
 
-ROUTE_USAGE = ("route [-p] ADD destination MASK netmask gateway [METRIC n] [IF index]; the switches "
-               "-p, -f and -4 may stand before or after the command word")
+ROUTE_USAGE = (
+    "route [-p] ADD destination MASK netmask gateway [METRIC n] [IF index]; the switches "
+    "-p, -f and -4 may stand before or after the command word"
+)
 _ROUTE_SWITCHES = {"p", "f", "4", "6"}
 
 
@@ -25,14 +27,19 @@ def _route_words(node: Node, args: list[str]) -> tuple[set[str], list[str]]:
             if switch not in _ROUTE_SWITCHES:
                 raise CommandError(f"route: unknown switch {word}", ROUTE_USAGE, own_wording=True)
             if switch in ("4", "6") and not node.os.forwarding_per_interface:
-                raise CommandError(f"route: {node.os.display}'s route.exe has no {word} switch",
-                                   "leave it out: it only knows IPv4 routes here", own_wording=True)
+                raise CommandError(
+                    f"route: {node.os.display}'s route.exe has no {word} switch",
+                    "leave it out: it only knows IPv4 routes here",
+                    own_wording=True,
+                )
             switches.add(switch)
         else:
             rest.append(word)
     if "f" in switches:
-        raise CommandError("route -f (clear all gateway routes) is not modelled by labkit",
-                           "delete routes one by one with route delete")
+        raise CommandError(
+            "route -f (clear all gateway routes) is not modelled by labkit",
+            "delete routes one by one with route delete",
+        )
     return switches, rest
 
 
@@ -45,20 +52,28 @@ def route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
     verb, rest = words[0].lower(), words[1:]
     if verb == "print":
         if len(rest) > 1:
-            raise CommandError(f"route print: expected one destination pattern, got {' '.join(rest)}",
-                               "route print [-4|-6] [pattern], e.g. route print 10.*", own_wording=True)
+            raise CommandError(
+                f"route print: expected one destination pattern, got {' '.join(rest)}",
+                "route print [-4|-6] [pattern], e.g. route print 10.*",
+                own_wording=True,
+            )
         if "4" in switches and "6" in switches:
             raise CommandError("route print: -4 and -6 exclude each other", own_wording=True)
         pattern = rest[0] if rest else None
         if "6" in switches:
             return node, "\n".join(interface_list(node) + ipv6_section(node, pattern))
-        return node, route_print(node, persistent_only="p" in switches,
-                                 ipv6="4" not in switches and node.os.forwarding_per_interface, pattern=pattern)
+        return node, route_print(
+            node,
+            persistent_only="p" in switches,
+            ipv6="4" not in switches and node.os.forwarding_per_interface,
+            pattern=pattern,
+        )
     if "6" in switches:
         raise CommandError("route -6: labkit models IPv4 only", "use -4 or leave the switch out")
     if verb not in ("add", "delete"):
-        raise CommandError(f"route: unknown command {words[0]!r} (labkit models PRINT, ADD, DELETE)",
-                           ROUTE_USAGE, own_wording=True)
+        raise CommandError(
+            f"route: unknown command {words[0]!r} (labkit models PRINT, ADD, DELETE)", ROUTE_USAGE, own_wording=True
+        )
     if not rest:
         raise CommandError(f"route {verb}: expected a destination", ROUTE_USAGE, own_wording=True)
     dest, values, gateway = rest[0], {}, None
@@ -85,9 +100,9 @@ def route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
         gw = command_address(gateway, "gateway") if gateway else None
 
         def doomed(r: Route) -> bool:
-            same = r.destination == network if mask else \
-                r.destination.network_address == network.network_address
+            same = r.destination == network if mask else r.destination.network_address == network.network_address
             return same and gw in (None, r.gateway)
+
         return delete_routes(node, doomed, "The route deletion failed: "), " OK!"
     if gateway is None:
         raise CommandError("route add: expected a gateway", ROUTE_USAGE, own_wording=True)
@@ -97,16 +112,25 @@ def route_exe(node: Node, args: list[str]) -> tuple[Node, str]:
     if if_index is not None:
         match = [i for i in node.interfaces if node.if_index(i.key) == if_index]
         if not match:
-            raise CommandError("The route addition failed: Element not found.",
-                               f"the interface index {if_index} does not exist (see the Interface List "
-                               "of route print)")
+            raise CommandError(
+                "The route addition failed: Element not found.",
+                f"the interface index {if_index} does not exist (see the Interface List of route print)",
+            )
         key = match[0].key
     elif onlink:
-        raise CommandError("route add: an on-link route (gateway 0.0.0.0) needs IF <index>",
-                           "add IF and the index from route print's Interface List", own_wording=True)
-    route = Route(network, None if onlink else gw, key or "",
-                  node.os.static_route_metric if metric is None else metric,
-                  RouteOrigin.STATIC, "p" in switches)
+        raise CommandError(
+            "route add: an on-link route (gateway 0.0.0.0) needs IF <index>",
+            "add IF and the index from route print's Interface List",
+            own_wording=True,
+        )
+    route = Route(
+        network,
+        None if onlink else gw,
+        key or "",
+        node.os.static_route_metric if metric is None else metric,
+        RouteOrigin.STATIC,
+        "p" in switches,
+    )
     try:
         route = replace(route, interface=route_interface(node, route.gateway, key))
     except RouteRefused as err:

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
+from ..errors import LabkitError, shorten
 from .addressing import parse_ipv4
 from .host import DEFAULT_ROUTE, LOOPBACK, LOOPBACK_LABEL, Node, Route, RouteOrigin  # noqa: F401 (importers use routes)
-from ..errors import LabkitError, shorten
 
 
 def interface_label(node: Node, key: str) -> str:
@@ -79,23 +79,28 @@ class RouteChoice:
             if self.tie_broken_by:
                 return text + f"; tie with {tied} broken by {self.tie_broken_by}"
             who = "Windows leaves" if node.os.is_windows else "the OS leaves"
-            return text + (f"; TIE with {tied} (same prefix, same metric: {who} the pick "
-                           "undefined, the kit takes the first listed)")
+            return text + (
+                f"; TIE with {tied} (same prefix, same metric: {who} the pick "
+                "undefined, the kit takes the first listed)"
+            )
         prefix = win.route.destination.prefixlen
         others = [c for c in self.candidates[1:] if c not in self.standby]
         shorter = [c for c in others if c.route.destination.prefixlen < prefix]
         higher = [c for c in others if c.route.destination.prefixlen == prefix]
         reasons = []
         if shorter:
-            reasons.append(f"longest prefix /{prefix} beats " + ", ".join(
-                f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in shorter[:3]))
+            reasons.append(
+                f"longest prefix /{prefix} beats "
+                + ", ".join(f"/{c.route.destination.prefixlen} (metric {c.metric})" for c in shorter[:3])
+            )
         if higher:
             reasons.append(f"lowest metric {win.metric} beats " + ", ".join(str(c.metric) for c in higher[:3]))
         if self.standby:
-            reasons.append(", ".join(f'{c.route.gateway} on "{interface_label(node, c.route.interface)}"'
-                                     for c in self.standby) +
-                           f" (same metric {win.metric}) is listed after another gateway of its NIC: "
-                           "it stands by for dead gateway detection, not a tie")
+            reasons.append(
+                ", ".join(f'{c.route.gateway} on "{interface_label(node, c.route.interface)}"' for c in self.standby)
+                + f" (same metric {win.metric}) is listed after another gateway of its NIC: "
+                "it stands by for dead gateway detection, not a tie"
+            )
         if reasons:
             return text + "; " + "; ".join(reasons)
         if self.restricted_to:
@@ -105,10 +110,12 @@ class RouteChoice:
     # Words and layout live in labkit.render, imported when first asked for.
     def __repr__(self) -> str:
         from ..render import route_choice_repr
+
         return route_choice_repr(self)
 
     def _repr_html_(self) -> str:
         from ..render import route_choice_html
+
         return route_choice_html(self)
 
 
@@ -133,13 +140,16 @@ def select_route(node: Node, dst: IPv4Address | str, only_interface: str | None 
     if not matching:
         return RouteChoice(dst, (), restricted_to=only_interface)
     best = matching[0]
-    tied = [c for c in matching[1:]
-            if c.route.destination.prefixlen == best.route.destination.prefixlen
-            and c.metric == best.metric]
+    tied = [
+        c
+        for c in matching[1:]
+        if c.route.destination.prefixlen == best.route.destination.prefixlen and c.metric == best.metric
+    ]
     # Several gateways typed on one NIC are an ordered list, not a tie: the
     # first is used and the others wait for dead gateway detection.
-    standby = tuple(c for c in tied if _is_gateway(c) and _is_gateway(best)
-                    and c.route.interface == best.route.interface)
+    standby = tuple(
+        c for c in tied if _is_gateway(c) and _is_gateway(best) and c.route.interface == best.route.interface
+    )
     tied = [c for c in tied if c not in standby]
     broken_by = None
     if tied and node.os.binding_order_breaks_ties and _is_gateway(best) and all(map(_is_gateway, tied)):
@@ -160,11 +170,12 @@ def gateways_in_order(choice: RouteChoice) -> tuple[Candidate, ...]:
     return tuple(c for c in choice.candidates if c.route.is_default and c.route.gateway is not None)
 
 
-MASK_ERROR = ("The route addition failed: The specified mask parameter is invalid. "
-              "(Destination & Mask) != Destination.")
-GATEWAY_ERROR = ("The route addition failed: Either the interface index is wrong or the gateway "
-                 "does not lie on the same network as the interface. Check the IP Address Table "
-                 "for the machine.")
+MASK_ERROR = "The route addition failed: The specified mask parameter is invalid. (Destination & Mask) != Destination."
+GATEWAY_ERROR = (
+    "The route addition failed: Either the interface index is wrong or the gateway "
+    "does not lie on the same network as the interface. Check the IP Address Table "
+    "for the machine."
+)
 
 
 def parse_destination(destination: str, mask: str | None = None) -> IPv4Network:
@@ -185,8 +196,9 @@ def parse_destination(destination: str, mask: str | None = None) -> IPv4Network:
         raise ValueError(MASK_ERROR)
     inverted = ~mask_int & 0xFFFFFFFF
     if inverted & (inverted + 1):
-        raise ValueError(f"the mask {IPv4Address(mask_int)} is not contiguous (expected ones "
-                         "then zeros, like 255.255.0.0)")
+        raise ValueError(
+            f"the mask {IPv4Address(mask_int)} is not contiguous (expected ones then zeros, like 255.255.0.0)"
+        )
     return IPv4Network(f"{dest}/{IPv4Address(mask_int)}")
 
 
@@ -211,8 +223,7 @@ class RouteRefused(LabkitError, ValueError):
 def route_interface(node: Node, gateway: IPv4Address | None, key: str | None) -> str:
     """The interface a new static route uses, checked as route.exe checks it (raises RouteRefused)."""
     if key is not None and not node.has_interface(key):
-        message = (f"node {node.name} has no interface {key!r} "
-                   f"(it has: {', '.join(i.key for i in node.interfaces)})")
+        message = f"node {node.name} has no interface {key!r} (it has: {', '.join(i.key for i in node.interfaces)})"
         raise RouteRefused(message, GATEWAY_ERROR)
     if gateway is None:
         if key is None:
@@ -221,9 +232,14 @@ def route_interface(node: Node, gateway: IPv4Address | None, key: str | None) ->
     if key is None:
         key = interface_for_gateway(node, gateway)
         if key is None:
-            raise RouteRefused(f"gateway {gateway} is on no subnet of {node.name}; Windows refuses the "
-                               f'route ("{GATEWAY_ERROR}")', GATEWAY_ERROR)
+            raise RouteRefused(
+                f'gateway {gateway} is on no subnet of {node.name}; Windows refuses the route ("{GATEWAY_ERROR}")',
+                GATEWAY_ERROR,
+            )
     if not node.interface(key).on_link(gateway):
-        raise RouteRefused(f'gateway {gateway} is not on a subnet of "{node.interface(key).label}"; '
-                           f'Windows refuses the route ("{GATEWAY_ERROR}")', GATEWAY_ERROR)
+        raise RouteRefused(
+            f'gateway {gateway} is not on a subnet of "{node.interface(key).label}"; '
+            f'Windows refuses the route ("{GATEWAY_ERROR}")',
+            GATEWAY_ERROR,
+        )
     return key

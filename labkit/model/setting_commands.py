@@ -12,8 +12,16 @@ from ipaddress import IPv4Address
 from .host import Interface, Node, Route, interface_defaults
 from .routes import interface_for_gateway
 
-__all__ = ["IP_ENABLE_ROUTER", "forwarding_command", "netsh_add_route", "netsh_set_switch", "node_commands",
-           "registry_value", "route_exe_add", "skip_as_source_commands"]
+__all__ = [
+    "IP_ENABLE_ROUTER",
+    "forwarding_command",
+    "netsh_add_route",
+    "netsh_set_switch",
+    "node_commands",
+    "registry_value",
+    "route_exe_add",
+    "skip_as_source_commands",
+]
 
 IP_ENABLE_ROUTER = r"HKLM\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters"
 
@@ -65,23 +73,31 @@ def node_commands(node: Node) -> list[str]:
     for iface in node.interfaces:
         first, *more = iface.addresses
         gateways = list(iface.gateways)
-        command = (f"netsh interface {context} set address name={iface.quoted} source=static "
-                   f"{addr}={first.ip} mask={first.netmask}")
+        command = (
+            f"netsh interface {context} set address name={iface.quoted} source=static "
+            f"{addr}={first.ip} mask={first.netmask}"
+        )
         if gateways:
             gw = gateways.pop(0)
             command += f" gateway={gw.address}" + ("" if gw.metric is None else f" gwmetric={gw.metric}")
         out.append(command)
-        out += [f"netsh interface {context} add address name={iface.quoted} {addr}={a.ip} mask={a.netmask}"
-                for a in more]
-        out += [f"netsh interface {context} add address name={iface.quoted} gateway={gw.address}"
-                + ("" if gw.metric is None else f" gwmetric={gw.metric}") for gw in gateways]
+        out += [
+            f"netsh interface {context} add address name={iface.quoted} {addr}={a.ip} mask={a.netmask}" for a in more
+        ]
+        out += [
+            f"netsh interface {context} add address name={iface.quoted} gateway={gw.address}"
+            + ("" if gw.metric is None else f" gwmetric={gw.metric}")
+            for gw in gateways
+        ]
         if iface.skip_as_source:
             out.append(skip_as_source_commands(iface, iface.skip_as_source))
         if iface.metric is not None:
-            out.append(f"netsh interface ipv4 set interface {iface.quoted} metric={iface.metric}"
-                       if node.os.forwarding_per_interface else
-                       f"rem set the interface metric of {iface.quoted} to {iface.metric} in its Advanced "
-                       "TCP/IP Settings (Windows 2003 has no command for it)")
+            out.append(
+                f"netsh interface ipv4 set interface {iface.quoted} metric={iface.metric}"
+                if node.os.forwarding_per_interface
+                else f"rem set the interface metric of {iface.quoted} to {iface.metric} in its Advanced "
+                "TCP/IP Settings (Windows 2003 has no command for it)"
+            )
         for switch in ("weakhostsend", "weakhostreceive"):
             if getattr(iface, switch) != defaults[switch]:
                 out.append(netsh_set_switch(iface, switch, getattr(iface, switch)))
@@ -107,6 +123,8 @@ def skip_as_source_commands(iface: Interface, addresses) -> str:
     steps = []
     for address in addresses:
         addr = next(a for a in iface.addresses if a.ip == address)
-        steps += [f"netsh interface ipv4 delete address {iface.quoted} {addr.ip}",
-                  f"netsh interface ipv4 add address {iface.quoted} {addr.ip} {addr.netmask} skipassource=true"]
+        steps += [
+            f"netsh interface ipv4 delete address {iface.quoted} {addr.ip}",
+            f"netsh interface ipv4 add address {iface.quoted} {addr.ip} {addr.netmask} skipassource=true",
+        ]
     return " && ".join(steps)

@@ -9,8 +9,7 @@ from .host import Node
 from .steps import SourceChoice, SourceRule
 
 
-def choose_source(node: Node, out_key: str, next_hop: IPv4Address,
-                  dst: IPv4Address) -> tuple[IPv4Address, str]:
+def choose_source(node: Node, out_key: str, next_hop: IPv4Address, dst: IPv4Address) -> tuple[IPv4Address, str]:
     """(source address, why) for a new connection: select_source's address and its explanation."""
     choice = select_source(node, out_key, next_hop, dst)
     return choice.address, str(choice)

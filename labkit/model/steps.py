@@ -36,6 +36,7 @@ class Action(Vocabulary):
 
 # --- routing, source and host model -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RouteChosen:
     action: ClassVar[Action] = Action.ROUTED
@@ -76,8 +77,9 @@ class SourceChoice:
     @property
     def kb_rule(self) -> int | None:
         """The rule number of KB 969029, or None where no ranking was done."""
-        return {SourceRule.ONLY_ADDRESS: 2, SourceRule.NEXT_HOP_MATCH: 3,
-                SourceRule.DESTINATION_MATCH: 4}.get(self.rule)
+        return {SourceRule.ONLY_ADDRESS: 2, SourceRule.NEXT_HOP_MATCH: 3, SourceRule.DESTINATION_MATCH: 4}.get(
+            self.rule
+        )
 
     def __str__(self) -> str:
         where, rule = f'"{self.interface}"', self.rule
@@ -88,8 +90,10 @@ class SourceChoice:
         if rule is SourceRule.ONLY_ADDRESS:
             return f"KB 969029 rule 2: the only usable address on the outgoing interface {where}"
         against = "next hop" if rule is SourceRule.NEXT_HOP_MATCH else "destination"
-        return (f"KB 969029 {rule.value}: of the addresses on {where}, the longest match with the {against} "
-                f"{self.compared_with} ({self.bits} bits)" + ("; still tied, the first listed" if self.still_tied else ""))
+        return (
+            f"KB 969029 {rule.value}: of the addresses on {where}, the longest match with the {against} "
+            f"{self.compared_with} ({self.bits} bits)" + ("; still tied, the first listed" if self.still_tied else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,11 @@ class SourceChosen:
 
     def __str__(self) -> str:
         src = self.choice.address
-        note = (f"; note: {src} is the IP of NLB cluster {self.cluster}, so answers go to whichever member "
-                "NLB picks") if self.cluster else ""
+        note = (
+            (f"; note: {src} is the IP of NLB cluster {self.cluster}, so answers go to whichever member NLB picks")
+            if self.cluster
+            else ""
+        )
         return f"{src} ({self.choice}{note})"
 
 
@@ -130,6 +137,7 @@ class HostModelDecision:
 
 # --- layer 2, NLB and dead gateway detection ----------------------------------------------------
 
+
 @dataclass(frozen=True)
 class OwnGateway:
     """A gateway that is the sender's own address: the stack treats the route as on-link."""
@@ -155,8 +163,10 @@ class NlbMemberChoice:
 
     def __str__(self) -> str:
         basis = f"client {self.client}" + (f" port {self.client_port}" if self.client_port is not None else "")
-        return (f"NLB cluster {self.cluster}: member {self.member} takes this flow (affinity {self.affinity}, "
-                f"from {basis}; {self.live} live member(s))")
+        return (
+            f"NLB cluster {self.cluster}: member {self.member} takes this flow (affinity {self.affinity}, "
+            f"from {basis}; {self.live} live member(s))"
+        )
 
 
 @dataclass(frozen=True)
@@ -172,8 +182,9 @@ class Transmitted:
 
     def __str__(self) -> str:
         note = "; ".join(str(n) for n in (self.own_gateway, self.nlb) if n is not None)
-        return (f'out "{self.interface}" to {self.next_hop} ({self.next_node}) on segment {self.segment}'
-                + (f" ({note})" if note else ""))
+        return f'out "{self.interface}" to {self.next_hop} ({self.next_node}) on segment {self.segment}' + (
+            f" ({note})" if note else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -187,8 +198,10 @@ class NoFailoverForProtocol:
     gateway: IPv4Address
 
     def __str__(self) -> str:
-        return (f"{self.failure}; {self.proto.upper()} never triggers dead gateway detection, so {self.node} "
-                f"keeps sending to {self.gateway}")
+        return (
+            f"{self.failure}; {self.proto.upper()} never triggers dead gateway detection, so {self.node} "
+            f"keeps sending to {self.gateway}"
+        )
 
 
 @dataclass(frozen=True)
@@ -211,8 +224,10 @@ class GatewaySkipped:
     source: IPv4Address
 
     def __str__(self) -> str:
-        return (f'{self.failure}; next default gateway {self.gateway} is on "{self.interface}", which does not '
-                f"own the connection's source {self.source} (strong host send): skipped")
+        return (
+            f'{self.failure}; next default gateway {self.gateway} is on "{self.interface}", which does not '
+            f"own the connection's source {self.source} (strong host send): skipped"
+        )
 
 
 @dataclass(frozen=True)
@@ -222,11 +237,14 @@ class FailedOver:
     gateway: IPv4Address
 
     def __str__(self) -> str:
-        return (f"{self.failure}; after 3 unanswered TCP retransmissions (half of TcpMaxDataRetransmissions = 5) "
-                f"the connection moves to the next default gateway {self.gateway}")
+        return (
+            f"{self.failure}; after 3 unanswered TCP retransmissions (half of TcpMaxDataRetransmissions = 5) "
+            f"the connection moves to the next default gateway {self.gateway}"
+        )
 
 
 # --- arriving: received, accepted, dropped, forwarded -------------------------------------------
+
 
 @dataclass(frozen=True)
 class Received:
@@ -246,8 +264,10 @@ class LocalDelivery:
     interface: str
 
     def __str__(self) -> str:
-        return (f'{self.address} is an address of this node ("{self.interface}"): delivered through the '
-                "loopback interface, never on the wire")
+        return (
+            f'{self.address} is an address of this node ("{self.interface}"): delivered through the '
+            "loopback interface, never on the wire"
+        )
 
 
 @dataclass(frozen=True)
@@ -271,8 +291,10 @@ class WeakReceive:
     weak: Weakness
 
     def __str__(self) -> str:
-        return (f'{self.address} belongs to "{self.owner}", not "{self.interface}"; {self.weak.why}, so it is '
-                "let in (weak host receive)")
+        return (
+            f'{self.address} belongs to "{self.owner}", not "{self.interface}"; {self.weak.why}, so it is '
+            "let in (weak host receive)"
+        )
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,28 @@ from .steps import (
 )
 from .vocabulary import Vocabulary
 
-StepDetail = (RouteChosen | SourceChosen | HostModelDecision | Transmitted | NoFailoverForProtocol | NoOtherGateway
-              | GatewaySkipped | FailedOver | Received | LocalDelivery | AddressHere | WeakReceive
-              | StrongReceiveDrop | NotForwardedDrop | LoopDrop | ForwardingEnabled | NatRewrite
-              | RelatedExpected | BackendChosen | FirewallVerdict)
+StepDetail = (
+    RouteChosen
+    | SourceChosen
+    | HostModelDecision
+    | Transmitted
+    | NoFailoverForProtocol
+    | NoOtherGateway
+    | GatewaySkipped
+    | FailedOver
+    | Received
+    | LocalDelivery
+    | AddressHere
+    | WeakReceive
+    | StrongReceiveDrop
+    | NotForwardedDrop
+    | LoopDrop
+    | ForwardingEnabled
+    | NatRewrite
+    | RelatedExpected
+    | BackendChosen
+    | FirewallVerdict
+)
 """The detail a step carries: one of the types in labkit.model.steps and middlebox_steps."""
 
 
@@ -114,8 +132,7 @@ class Hop:
         return "; ".join(s.text for s in self.steps)
 
     def to_dict(self) -> dict:
-        return {"node": self.node, "in": self.in_iface, "out": self.out_iface,
-                "decision": self.decision}
+        return {"node": self.node, "in": self.in_iface, "out": self.out_iface, "decision": self.decision}
 
 
 @dataclass(frozen=True)
@@ -199,10 +216,17 @@ class Trace:
         return f"{self.proto.upper()} {src} -> {self._endpoint(self.dst, self.dport)}"
 
     def to_dict(self, with_reply: bool = False) -> dict:
-        out = {"src": str(self.src), "dst": str(self.dst), "proto": self.proto,
-               "sport": self.sport, "dport": self.dport,
-               "disposition": self.disposition.value, "reason": self.reason, "hint": self.hint,
-               "hops": [h.to_dict() for h in self.hops]}
+        out = {
+            "src": str(self.src),
+            "dst": str(self.dst),
+            "proto": self.proto,
+            "sport": self.sport,
+            "dport": self.dport,
+            "disposition": self.disposition.value,
+            "reason": self.reason,
+            "hint": self.hint,
+            "hops": [h.to_dict() for h in self.hops],
+        }
         if self.expected_at is not None:
             out["expected_at"] = self.expected_at
         if with_reply:
@@ -212,6 +236,7 @@ class Trace:
     def write_pcap(self, directory) -> list:
         """One Wireshark-ready pcap per interface the packet crossed (labkit.capture)."""
         from ..capture import write_pcap
+
         return write_pcap(self, directory)
 
     def to_json(self, with_reply: bool = False) -> str:
@@ -220,16 +245,20 @@ class Trace:
     # Words and layout live in labkit.render, imported when first asked for.
     def lines(self, indent: str = "") -> list[str]:
         from ..render import trace_lines
+
         return trace_lines(self, indent)
 
     def __str__(self) -> str:
         from ..render import trace_text
+
         return trace_text(self)
 
     def __repr__(self) -> str:
         from ..render import trace_repr
+
         return trace_repr(self)
 
     def _repr_html_(self) -> str:
         from ..render import trace_html
+
         return trace_html(self)

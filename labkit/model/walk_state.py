@@ -32,13 +32,27 @@ class Walk:
 
     def note_choice(self, node: Node, choice: RouteChoice) -> None:
         if choice.tie and not choice.tie_broken_by:
-            self.ties.append(f"{node.name} picked {describe_route(node, choice.winner.route)} from an "
-                             "undefined tie; Windows may pick the other route, with another outcome")
+            self.ties.append(
+                f"{node.name} picked {describe_route(node, choice.winner.route)} from an "
+                "undefined tie; Windows may pick the other route, with another outcome"
+            )
 
     def end(self, disposition: Disposition, reason: str, remedies=()) -> Trace:
         p = self.origin or self.packet
         accepted = disposition is Disposition.ACCEPTED
         relied = self.relied_on + self.ties if accepted else []
         remedies = list(remedies) + ([] if accepted else [Remedy(t) for t in self.ties])
-        return Trace(p.proto, p.src, p.dst, p.sport, p.dport, tuple(self.hops), disposition, reason,
-                     tuple(remedies), tuple(dict.fromkeys(relied)), delivered=self.packet, state=self.state)
+        return Trace(
+            p.proto,
+            p.src,
+            p.dst,
+            p.sport,
+            p.dport,
+            tuple(self.hops),
+            disposition,
+            reason,
+            tuple(remedies),
+            tuple(dict.fromkeys(relied)),
+            delivered=self.packet,
+            state=self.state,
+        )

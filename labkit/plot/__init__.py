@@ -12,5 +12,17 @@ from .network_picture import comparison_picture, first_divergence, network_pictu
 from .picture import Picture, collisions, to_svg
 from .route_table import route_choice_rows
 
-__all__ = ["Picture", "collisions", "comparison_picture", "first_divergence", "ftp_picture", "ftp_svg", "lanes",
-           "network_picture", "network_svg", "node_positions", "route_choice_rows", "to_svg"]
+__all__ = [
+    "Picture",
+    "collisions",
+    "comparison_picture",
+    "first_divergence",
+    "ftp_picture",
+    "ftp_svg",
+    "lanes",
+    "network_picture",
+    "network_svg",
+    "node_positions",
+    "route_choice_rows",
+    "to_svg",
+]

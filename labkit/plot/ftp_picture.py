@@ -41,8 +41,11 @@ def lanes(net: Network, result: FtpResult) -> list[str]:
 
 def _receiver(step, x: dict) -> str:
     """Where an arrow ends: a connection ends where its packet did."""
-    if step.trace is not None and step.trace.last_hop.node in x and (
-            not step.trace.accepted or step.trace.last_hop.node != step.sender):
+    if (
+        step.trace is not None
+        and step.trace.last_hop.node in x
+        and (not step.trace.accepted or step.trace.last_hop.node != step.sender)
+    ):
         return step.trace.last_hop.node
     return step.receiver
 
@@ -57,8 +60,10 @@ def ftp_picture(net: Network, result: FtpResult) -> Picture:
     rewritten = [bool(result.steps[group[0] - 1].rewrites) for group in rows]
     texts = [_row_text(result, group) for group in rows]
     # a row after a rewrite leaves room for the ✎ badge that sits on the rewritten arrow
-    heights = [REWRITE_ROW if r else ROW + (12 if n and rewritten[n - 1] else 0) + 15 * (len(texts[n]) - 1)
-               for n, r in enumerate(rewritten)]
+    heights = [
+        REWRITE_ROW if r else ROW + (12 if n and rewritten[n - 1] else 0) + 15 * (len(texts[n]) - 1)
+        for n, r in enumerate(rewritten)
+    ]
     bottom = 40 + sum(heights) + 10
     for name, lx in x.items():
         head = Label(f"lane:{name}", (name,), 0, 0, 13, bold=True)
@@ -77,16 +82,26 @@ def ftp_picture(net: Network, result: FtpResult) -> Picture:
             style = DATA if step.channel == "data" else CONTROL
             x1, x2 = x[sender], x[receiver]
             ay = y + (0 if len(group) == 1 else (-3 if k == 0 else 4))
-            placer.add_line(style.line(f"step:{n}:{step.channel}", ((x1, ay), (x2 + (-4 if x2 > x1 else 4), ay)),
-                                       arrow=True))
+            placer.add_line(
+                style.line(f"step:{n}:{step.channel}", ((x1, ay), (x2 + (-4 if x2 > x1 else 4), ay)), arrow=True)
+            )
             if n == result.failed_step:
                 placer.add_mark(Mark(f"failed:{n}", "cross", x2, ay, 20, 20, stroke=RED, width=4))
         if first.rewrites:
             _rewrite_row(placer, group[0], first, x, x1, x2, y)
             continue
         failed = result.failed_step in group
-        label = Label(f"label:{group[0]}", text, 0, 0, TEXT_PX, bold=failed,
-                      colour=RED if failed else "#222222", fill="white", pad=1.5)
+        label = Label(
+            f"label:{group[0]}",
+            text,
+            0,
+            0,
+            TEXT_PX,
+            bold=failed,
+            colour=RED if failed else "#222222",
+            fill="white",
+            pad=1.5,
+        )
         w, h = label.size_px
         left = min(x[names[0]], x[names[-1]])
         mid = (x[names[0]] + x[names[-1]]) / 2 if len(group) > 1 else (x1 + x2) / 2
@@ -94,13 +109,30 @@ def ftp_picture(net: Network, result: FtpResult) -> Picture:
         placer.place(label, [(mid - w / 2, top), (left + 4, top), (left - 50, top)])
     verdict = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
     lines = textwrap.wrap(f"{verdict}: {result.reason}", WRAP)
-    pic.labels.append(Label("outcome", tuple(lines), x[names[0]] - 50, bottom + 8, 12.5, bold=True,
-                            colour=GREEN if result.succeeded else RED))
+    pic.labels.append(
+        Label(
+            "outcome",
+            tuple(lines),
+            x[names[0]] - 50,
+            bottom + 8,
+            12.5,
+            bold=True,
+            colour=GREEN if result.succeeded else RED,
+        )
+    )
     s = result.settings
-    title = (f"FTP {s.mode}, TLS {s.tls}" + (f" PROT {s.prot}" if s.tls != "none" else "")
-             + f": {result.client} → {result.address} ({result.server}) — {result.outcome}")
-    heading = Label("title", (title, "solid: control channel · dashed: data connection · ✎ rewritten by an FTP helper"),
-                    x[names[0]] - 50, -44, 12.5)
+    title = (
+        f"FTP {s.mode}, TLS {s.tls}"
+        + (f" PROT {s.prot}" if s.tls != "none" else "")
+        + f": {result.client} → {result.address} ({result.server}) — {result.outcome}"
+    )
+    heading = Label(
+        "title",
+        (title, "solid: control channel · dashed: data connection · ✎ rewritten by an FTP helper"),
+        x[names[0]] - 50,
+        -44,
+        12.5,
+    )
     pic.labels.append(heading)
     return pic
 
@@ -115,14 +147,20 @@ def _row_text(result: FtpResult, group) -> tuple[str, ...]:
 
 def _rows(result: FtpResult) -> list[tuple[int, ...]]:
     """Step numbers per row: a plain command and the reply right after it share a row."""
+
     def plain(n):
         step = result.steps[n - 1]
         return step.channel == "control" and not step.rewrites and n != result.failed_step
+
     rows: list[tuple[int, ...]] = []
     n = 1
     while n <= len(result.steps):
-        pair = (n + 1 <= len(result.steps) and plain(n) and plain(n + 1)
-                and result.steps[n - 1].sender == result.steps[n].receiver == result.client)
+        pair = (
+            n + 1 <= len(result.steps)
+            and plain(n)
+            and plain(n + 1)
+            and result.steps[n - 1].sender == result.steps[n].receiver == result.client
+        )
         rows.append((n, n + 1) if pair else (n,))
         n += 2 if pair else 1
     return rows
@@ -131,15 +169,28 @@ def _rows(result: FtpResult) -> list[tuple[int, ...]]:
 def _rewrite_row(placer: Placer, n: int, step, x: dict, x1: float, x2: float, y: float) -> None:
     """A yellow band: the message as sent, the helper that rewrote it, the message as received."""
     nodes = ", ".join(r.node for r in step.rewrites)
-    lines = (f"{n}. ✎ {nodes} rewrote this {'reply' if step.sender != step.receiver else 'message'}",
-             f"{step.sender} sent:  {step.sent}", f"{step.receiver} received:  {step.received}")
+    lines = (
+        f"{n}. ✎ {nodes} rewrote this {'reply' if step.sender != step.receiver else 'message'}",
+        f"{step.sender} sent:  {step.sent}",
+        f"{step.receiver} received:  {step.received}",
+    )
     label = Label(f"received:{n}", lines, 0, 0, 13, bold=True, colour="#3d2a00", fill="#ffe680", stroke=AMBER, pad=4)
     w, h = label.size_px
     placer.place(label, [(min(x1, x2) + 4, y - h - 14), (min(x.values()) - 50, y - h - 14)])
     for rewrite in step.rewrites:
         if rewrite.node in x:
-            badge = Label(f"rewrite:{n}:{rewrite.node}", ("✎",), 0, 0, 14, bold=True, colour="white",
-                          fill=AMBER, pad=3, round=True)
+            badge = Label(
+                f"rewrite:{n}:{rewrite.node}",
+                ("✎",),
+                0,
+                0,
+                14,
+                bold=True,
+                colour="white",
+                fill=AMBER,
+                pad=3,
+                round=True,
+            )
             bw, bh = badge.size_px
             placer.place(badge, [(x[rewrite.node] - bw / 2, y - bh / 2)], ignore={f"step:{n}:{step.channel}"})
 

@@ -29,6 +29,7 @@ def _positions(shape: tuple) -> tuple:
         pos = dict(given)
     else:
         import networkx as nx
+
         graph = nx.Graph()
         graph.add_nodes_from(name for name, *_ in shape)
         for seg, members in segments.items():
@@ -43,8 +44,10 @@ def _positions(shape: tuple) -> tuple:
         ys = [pos[m][1] for m in members]
         x, y = sum(xs) / len(xs), sum(ys) / len(ys) + (0.0 if len(members) > 1 else -0.8)
         # Segments joining the same nodes would sit on top of each other: spread them.
-        while any(abs(x - px) < 0.9 and abs(y - py) < 0.45 for px, py in placed + list(
-                (v for k, v in pos.items() if not k.startswith("segment:")))):
+        while any(
+            abs(x - px) < 0.9 and abs(y - py) < 0.45
+            for px, py in placed + list((v for k, v in pos.items() if not k.startswith("segment:")))
+        ):
             y -= 0.5
         placed.append((x, y))
         pos[f"segment:{seg}"] = (x, y)

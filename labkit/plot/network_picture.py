@@ -11,9 +11,9 @@ import textwrap
 from dataclasses import replace
 
 from ..model import Network, Outcome, Role, Trace
-from .layout import node_positions
 from .fontmetric import text_width
-from .picture import Label, Line, Mark, Pen, Picture, Placer, around, along, to_svg
+from .layout import node_positions
+from .picture import Label, Line, Mark, Pen, Picture, Placer, along, around, to_svg
 
 REQUEST = Pen("#1f5fa8", 2.4)
 REPLY = Pen("#c4541a", 2.4, "7 4")
@@ -60,7 +60,9 @@ def ending_words(trace: Trace, which: str) -> str:
     node = trace.last_hop.node
     if trace.succeeded:
         return f"✔ {which} ACCEPTED at {node}"
-    return f"✖ {which} {trace.disposition.value} at {node}" + (" (wrong node)" if trace.outcome is Outcome.ACCEPTED_BY_WRONG_NODE else "")
+    return f"✖ {which} {trace.disposition.value} at {node}" + (
+        " (wrong node)" if trace.outcome is Outcome.ACCEPTED_BY_WRONG_NODE else ""
+    )
 
 
 def shared_os(net: Network) -> str | None:
@@ -76,10 +78,12 @@ def node_width(name: str) -> float:
 
 def _nearest_is_own(box, own, others) -> bool:
     """Is the label's box nearer its own node's box than any other node's? (gap between boxes)"""
+
     def gap(node):
         dx = max(box[0] - node[2], node[0] - box[2], 0)
         dy = max(box[1] - node[3], node[1] - box[3], 0)
         return dx * dx + dy * dy
+
     return all(gap(own) < gap(other) for other in others)
 
 
@@ -94,15 +98,34 @@ def node_lines(node, os_in_legend: bool = False) -> tuple[str, ...]:
     kind = "router" if node.role is Role.ROUTER else node.os.display.removeprefix("Windows ")
     if os_in_legend and node.role.value != "router":
         kind = None
-    extra = [word for word, present in (("firewall", node.firewall), ("NAT", node.nat), ("FTP helper", node.ftp_helper),
-                                        ("load balancer", node.load_balancer)) if present is not None]
-    return ((node.name,) + ((kind,) if kind else ()) + ((f"[{', '.join(extra)}]",) if extra else ())
-            + (("DOWN",) if node.down else ()))
+    extra = [
+        word
+        for word, present in (
+            ("firewall", node.firewall),
+            ("NAT", node.nat),
+            ("FTP helper", node.ftp_helper),
+            ("load balancer", node.load_balancer),
+        )
+        if present is not None
+    ]
+    return (
+        (node.name,)
+        + ((kind,) if kind else ())
+        + ((f"[{', '.join(extra)}]",) if extra else ())
+        + (("DOWN",) if node.down else ())
+    )
 
 
-def network_picture(net: Network, trace: Trace | None = None, *, title: str | None = None,
-                    show_reply: bool = True, width: float = 600, divergence: str | None = None,
-                    ghost: Trace | None = None) -> Picture:
+def network_picture(
+    net: Network,
+    trace: Trace | None = None,
+    *,
+    title: str | None = None,
+    show_reply: bool = True,
+    width: float = 600,
+    divergence: str | None = None,
+    ghost: Trace | None = None,
+) -> Picture:
     """The picture of `net` with `trace` drawn on it, about `width` px wide (wider only where the
     labels need it). `divergence`: a node to mark with ◆ (where two paths part); `ghost`: the same
     flow under other settings, drawn thin and grey under the trace (the compare view)."""
@@ -119,8 +142,21 @@ def _fitted_scale(net: Network, pos: dict, width: float) -> float:
     """px per layout unit so that the network and its labels are about `width` px wide: labels stick
     out at the sides, so shrink the drawing until the whole fits. Depends only on what the network
     looks like, so a panel computes it once, not on every click."""
-    key = (width, net.clusters, tuple((n.name, n.x, n.y, n.down, node_lines(n), tuple(
-        (i.key, i.label, i.segment, i.addresses) for i in n.interfaces)) for n in net.nodes))
+    key = (
+        width,
+        net.clusters,
+        tuple(
+            (
+                n.name,
+                n.x,
+                n.y,
+                n.down,
+                node_lines(n),
+                tuple((i.key, i.label, i.segment, i.addresses) for i in n.interfaces),
+            )
+            for n in net.nodes
+        ),
+    )
     if key not in _SCALES:
         room = width * 0.9  # the path's labels still have to go in
         widths: dict[float, float] = {}
@@ -144,11 +180,19 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
     placer = Placer(pic)
     _network(net, px, s, placer)
     reply = trace.reply if (trace is not None and show_reply) else None
-    paths = [(t, style, prefix, which) for t, style, prefix, which in
-             ((trace, REQUEST, "", "request"), (reply, REPLY, "R", "reply")) if t is not None]
-    ghosts = [(g, style, prefix, which) for g, style, prefix, which in
-              ((ghost, GHOST, "ghost:Q", "request"), (ghost.reply if ghost and show_reply else None, GHOST_REPLY,
-                                                      "ghost:R", "reply")) if g is not None]
+    paths = [
+        (t, style, prefix, which)
+        for t, style, prefix, which in ((trace, REQUEST, "", "request"), (reply, REPLY, "R", "reply"))
+        if t is not None
+    ]
+    ghosts = [
+        (g, style, prefix, which)
+        for g, style, prefix, which in (
+            (ghost, GHOST, "ghost:Q", "request"),
+            (ghost.reply if ghost and show_reply else None, GHOST_REPLY, "ghost:R", "reply"),
+        )
+        if g is not None
+    ]
     for g, style, prefix, _ in ghosts:
         _draw_path(net, px, g, style, prefix, placer)
     legs = {prefix: _draw_path(net, px, t, style, prefix, placer) for t, style, prefix, _ in paths}
@@ -159,13 +203,34 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
             placer.add_mark(Mark(f"drop-marker:{which}:{node}", "cross", x, y, 26, 26, stroke=RED, width=4))
     if divergence is not None:
         x, y = px[divergence]
-        placer.add_mark(Mark("divergence", "diamond", x + node_width(divergence) / 2 + 2, y - NODE_H / 2 - 2, 14, 14,
-                             fill="#ffd54a", stroke="#222222", width=1.2))
+        placer.add_mark(
+            Mark(
+                "divergence",
+                "diamond",
+                x + node_width(divergence) / 2 + 2,
+                y - NODE_H / 2 - 2,
+                14,
+                14,
+                fill="#ffd54a",
+                stroke="#222222",
+                width=1.2,
+            )
+        )
     # Labels, most important first: they get the nearest free spot.
     for t, _style, _prefix, which in paths:
         colour = GREEN if t.succeeded else RED
-        label = Label(f"ending:{which}:{t.last_hop.node}", _ending_lines(t, which), 0, 0, LABEL_PX,
-                      bold=True, colour=colour, fill="white", stroke=colour, pad=3)
+        label = Label(
+            f"ending:{which}:{t.last_hop.node}",
+            _ending_lines(t, which),
+            0,
+            0,
+            LABEL_PX,
+            bold=True,
+            colour=colour,
+            fill="white",
+            stroke=colour,
+            pad=3,
+        )
         w, h = label.size_px
         x, y = px[t.last_hop.node]
         placer.place(label, around(x, y, node_width(t.last_hop.node) / 2, NODE_H / 2, w, h, "below"))
@@ -173,24 +238,52 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         words = ending_words(g, which)
         if all(words != ending_words(t, w) for t, _, _, w in paths):
             first, word = _ending_lines(g, which)
-            label = Label(f"ghost-ending:{which}:{g.last_hop.node}", (f"as written: {first}", word), 0, 0,
-                          LABEL_PX, colour="#444444", fill="white", stroke="#9a9a9a", pad=3)
+            label = Label(
+                f"ghost-ending:{which}:{g.last_hop.node}",
+                (f"as written: {first}", word),
+                0,
+                0,
+                LABEL_PX,
+                colour="#444444",
+                fill="white",
+                stroke="#9a9a9a",
+                pad=3,
+            )
             w, h = label.size_px
             x, y = px[g.last_hop.node]
             placer.place(label, around(x, y, node_width(g.last_hop.node) / 2, NODE_H / 2, w, h, "below"))
     for prefix, leg_list in legs.items():
         style = REQUEST if prefix == "" else REPLY
         for n, (parts, leg_id) in enumerate(leg_list, 1):
-            badge = Label(f"hop-number:{prefix}{n}", (f"{prefix}{n}",), 0, 0, 11, bold=True, colour="white",
-                          fill=style.colour, pad=3, round=True)
+            badge = Label(
+                f"hop-number:{prefix}{n}",
+                (f"{prefix}{n}",),
+                0,
+                0,
+                11,
+                bold=True,
+                colour="white",
+                fill=style.colour,
+                pad=3,
+                round=True,
+            )
             w, h = badge.size_px
             spots = [spot for p, q in parts for spot in along(p, q, w, h)]
             spots += [spot for p, q in parts for spot in along(p, q, w, h, (0.1, 0.3, 0.5, 0.7, 0.9), (7.0, -7.0))]
             placer.place(badge, spots, ignore={leg_id})
     if divergence is not None:
         x, y = px[divergence]
-        note = Label("divergence-label", ("◆ paths part here",), 0, 0, LABEL_PX, bold=True, fill="#fff4c2",
-                     stroke="#8a6d00", pad=3)
+        note = Label(
+            "divergence-label",
+            ("◆ paths part here",),
+            0,
+            0,
+            LABEL_PX,
+            bold=True,
+            fill="#fff4c2",
+            stroke="#8a6d00",
+            pad=3,
+        )
         w, h = note.size_px
         placer.place(note, around(x, y, node_width(divergence) / 2, NODE_H / 2, w, h, "right"))
     for node in net.nodes:  # what the node is (its name is inside its box)
@@ -201,21 +294,33 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
         half = node_width(node.name) / 2
         label = Label(f"node-label:{node.name}", lines, 0, 0, LABEL_PX)
         w, h = label.size_px
-        boxes = {n.name: (px[n.name][0] - node_width(n.name) / 2, px[n.name][1] - NODE_H / 2,
-                          px[n.name][0] + node_width(n.name) / 2, px[n.name][1] + NODE_H / 2) for n in net.nodes}
+        boxes = {
+            n.name: (
+                px[n.name][0] - node_width(n.name) / 2,
+                px[n.name][1] - NODE_H / 2,
+                px[n.name][0] + node_width(n.name) / 2,
+                px[n.name][1] + NODE_H / 2,
+            )
+            for n in net.nodes
+        }
         others = [b for name, b in boxes.items() if name != node.name]
-        level = [spot for d in range(40, 400, 12)  # further out at the node's own height
-                 for spot in ((x + half + d, y - h / 2), (x - half - d - w, y - h / 2))]
+        level = [
+            spot
+            for d in range(40, 400, 12)  # further out at the node's own height
+            for spot in ((x + half + d, y - h / 2), (x - half - d - w, y - h / 2))
+        ]
         # a label nearer another node than its own would describe the wrong box
-        placer.place(label, list(around(x, y, half, NODE_H / 2, w, h, "above")) + level,
-                     accept=lambda box, own=boxes[node.name], others=others: _nearest_is_own(box, own, others))
+        placer.place(
+            label,
+            list(around(x, y, half, NODE_H / 2, w, h, "above")) + level,
+            accept=lambda box, own=boxes[node.name], others=others: _nearest_is_own(box, own, others),
+        )
     for node in net.nodes:
         for iface in node.interfaces:
             if iface.segment is None:
                 continue
             addresses = tuple(str(a) for a in iface.addresses)  # one per line: narrow labels
-            label = Label(f"nic:{node.name}.{iface.key}", (iface.label, *addresses), 0, 0, 11,
-                          fill="white", pad=2)
+            label = Label(f"nic:{node.name}.{iface.key}", (iface.label, *addresses), 0, 0, 11, fill="white", pad=2)
             w, h = label.size_px
             start, end = px[node.name], px[f"segment:{iface.segment}"]
             near = list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (0.0, 4.0, -4.0, 16.0, -16.0)))
@@ -223,8 +328,11 @@ def _network_picture(net, trace, pos, s, show_reply, divergence, ghost) -> Pictu
                 # away from its link, a label says whose NIC it is
                 label = replace(label, lines=(f"{node.name}: {iface.label}", *addresses))
                 w, h = label.size_px
-                placer.place(label, list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (16.0, -16.0, 30.0, -30.0)))
-                             + list(around(*start, node_width(node.name) / 2, NODE_H / 2, w, h, "below")))
+                placer.place(
+                    label,
+                    list(along(start, end, w, h, (0.45, 0.3, 0.6, 0.75), (16.0, -16.0, 30.0, -30.0)))
+                    + list(around(*start, node_width(node.name) / 2, NODE_H / 2, w, h, "below")),
+                )
     for key, (x, y) in px.items():
         if key.startswith("segment:"):
             label = Label(f"segment-label:{key[8:]}", (key[8:],), 0, 0, 11, italic=True, colour="#555555")
@@ -263,10 +371,10 @@ def _network(net: Network, px: dict, s: float, placer: Placer) -> None:
         x, y = px[node.name]
         kind = "circle" if node.role is Role.ROUTER else "rect"
         width = node_width(node.name)
-        placer.add_mark(Mark(f"node:{node.name}", kind, x, y, width, NODE_H, fill="#f2f2f2",
-                             hatch=node.down))
-        name = Label(f"node-name:{node.name}", (node.name,), 0, 0, NAME_PX, bold=True,
-                     fill="white", pad=1)  # readable over a ✖ drawn on the node
+        placer.add_mark(Mark(f"node:{node.name}", kind, x, y, width, NODE_H, fill="#f2f2f2", hatch=node.down))
+        name = Label(
+            f"node-name:{node.name}", (node.name,), 0, 0, NAME_PX, bold=True, fill="white", pad=1
+        )  # readable over a ✖ drawn on the node
         w, h = name.size_px
         placer.picture.labels.append(name.moved(x - w / 2, y - h / 2))
 
@@ -294,17 +402,31 @@ def _cluster_labels(net: Network, px: dict, placer: Placer) -> None:
         if frame is None:
             continue
         (x0, y0), (x1, _), (_, y1) = frame.points[:3]
-        label = Label(f"cluster-label:{cluster.name}",
-                      (f"NLB cluster {cluster.name}", f"{cluster.ip} (affinity {cluster.affinity})"),
-                      0, 0, 11.5, italic=True, colour="#333333")
+        label = Label(
+            f"cluster-label:{cluster.name}",
+            (f"NLB cluster {cluster.name}", f"{cluster.ip} (affinity {cluster.affinity})"),
+            0,
+            0,
+            11.5,
+            italic=True,
+            colour="#333333",
+        )
         w, h = label.size_px
-        spots = [(x1 - w - 4, y1 + 4), (x0 + 4, y1 + 4), (x1 - w - 4, y0 - h - 4), (x0 + 4, y0 - h - 4),
-                 (x1 + 4, y1 - h), (x0 - w - 4, y1 - h)]
+        spots = [
+            (x1 - w - 4, y1 + 4),
+            (x0 + 4, y1 + 4),
+            (x1 - w - 4, y0 - h - 4),
+            (x0 + 4, y0 - h - 4),
+            (x1 + 4, y1 - h),
+            (x0 - w - 4, y1 - h),
+        ]
         placer.place(label, spots + list(around((x0 + x1) / 2, y1, (x1 - x0) / 2, 0, w, h, "below")))
 
 
-LEGEND = (("request", "1", REQUEST, "request, hops 1, 2, … (solid)"),
-          ("reply", "R1", REPLY, "reply, hops R1, R2, … (dashed)"))
+LEGEND = (
+    ("request", "1", REQUEST, "request, hops 1, 2, … (solid)"),
+    ("reply", "R1", REPLY, "reply, hops R1, R2, … (dashed)"),
+)
 GHOST_LEGEND = (("ghost", "", GHOST, "thin grey: the same flow as written, before your change"),)
 ENDINGS = "✔ ACCEPTED: delivered    ✖ WORD: dropped there, the word says why"
 
@@ -325,8 +447,18 @@ def _frame(pic: Picture, title: str, width: float, ghost: bool = False, os: str 
         pic.lines.append(style.line(f"legend:{key}", ((x, y + 8), (x + 38, y + 8)), arrow=True))
         after = x + 38
         if number:
-            badge = Label(f"legend-badge:{key}", (number,), x + 42, y, 11, bold=True, colour="white",
-                          fill=style.colour, pad=3, round=True)
+            badge = Label(
+                f"legend-badge:{key}",
+                (number,),
+                x + 42,
+                y,
+                11,
+                bold=True,
+                colour="white",
+                fill=style.colour,
+                pad=3,
+                round=True,
+            )
             pic.labels.append(badge)
             after = badge.box[2]
         text = Label(f"legend:{key}-words", (words,), after + 4, y, 11.5)
@@ -357,30 +489,50 @@ def paths_part_at(trace_a: Trace, trace_b: Trace, reply: bool = True) -> tuple[b
     return on_reply, first_divergence(pick(trace_a), pick(trace_b))
 
 
-def comparison_picture(net_a: Network, trace_a: Trace, net_b: Network, trace_b: Trace,
-                       labels: tuple[str, str] = ("before", "after"), *, reply: bool = True,
-                       width: float = 470) -> Picture:
+def comparison_picture(
+    net_a: Network,
+    trace_a: Trace,
+    net_b: Network,
+    trace_b: Trace,
+    labels: tuple[str, str] = ("before", "after"),
+    *,
+    reply: bool = True,
+    width: float = 470,
+) -> Picture:
     """The same flow under two settings side by side, each with its own title; ◆ where they part."""
     on_reply, split = paths_part_at(trace_a, trace_b, reply)
     sides = []
     for net, trace, label in ((net_a, trace_a, labels[0]), (net_b, trace_b, labels[1])):
         shown = trace.reply if on_reply and trace.reply is not None else trace
         node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
-        sides.append(network_picture(net, trace, width=width, divergence=node,
-                                     title=f"{label}\n{ending_words(trace, 'request')}"
-                                     + (f"\n{ending_words(trace.reply, 'reply')}" if trace.reply else "")))
+        sides.append(
+            network_picture(
+                net,
+                trace,
+                width=width,
+                divergence=node,
+                title=f"{label}\n{ending_words(trace, 'request')}"
+                + (f"\n{ending_words(trace.reply, 'reply')}" if trace.reply else ""),
+            )
+        )
     left, right = sides
     lx0, ly0, lx1, _ = left.bounds()
     rx0, ry0, _, _ = right.bounds()
     right = right.shifted(lx1 - rx0 + 24, ly0 - ry0)
     divider = Line("divider", ((lx1 + 12, ly0), (lx1 + 12, max(left.bounds()[3], right.bounds()[3]))), "#bbbbbb", 1)
-    both = Picture([_side(m, "a") for m in left.marks] + [_side(m, "b") for m in right.marks],
-                   [_side(ln, "a") for ln in left.lines] + [_side(ln, "b") for ln in right.lines] + [divider],
-                   [_side(lab, "a") for lab in left.labels] + [_side(lab, "b") for lab in right.labels])
-    where = "" if split is None else (f" — the {'reply' if on_reply else 'request'} paths part at hop "
-                                      f"{'R' if on_reply else ''}{split + 1} (◆)")
-    headline = Label("headline", (f"Same flow, two settings: {labels[0]} vs {labels[1]}{where}",), lx0,
-                     0, 14, bold=True)
+    both = Picture(
+        [_side(m, "a") for m in left.marks] + [_side(m, "b") for m in right.marks],
+        [_side(ln, "a") for ln in left.lines] + [_side(ln, "b") for ln in right.lines] + [divider],
+        [_side(lab, "a") for lab in left.labels] + [_side(lab, "b") for lab in right.labels],
+    )
+    where = (
+        ""
+        if split is None
+        else (f" — the {'reply' if on_reply else 'request'} paths part at hop {'R' if on_reply else ''}{split + 1} (◆)")
+    )
+    headline = Label(
+        "headline", (f"Same flow, two settings: {labels[0]} vs {labels[1]}{where}",), lx0, 0, 14, bold=True
+    )
     both.labels.append(headline.moved(lx0, ly0 - headline.size_px[1] - 10))
     return both
 

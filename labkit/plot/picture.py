@@ -61,6 +61,7 @@ class Line:
 @dataclass(frozen=True)
 class Pen:
     """How a kind of line is drawn: colour, width in px and SVG dash pattern (None: solid)."""
+
     colour: str
     width: float
     dash: str | None = None
@@ -72,6 +73,7 @@ class Pen:
 @dataclass(frozen=True)
 class Mark:
     """A node, a segment bar or a marker: 'rect', 'circle', 'cross' or 'diamond' centred on x, y."""
+
     id: str
     kind: str
     x: float
@@ -96,16 +98,32 @@ class Picture:
     labels: list[Label] = field(default_factory=list)
 
     def bounds(self, margin: float = 6.0) -> Box:
-        boxes = [m.box for m in self.marks] + [lab.box for lab in self.labels] + [
-            (min(x for x, _ in ln.points), min(y for _, y in ln.points),
-             max(x for x, _ in ln.points), max(y for _, y in ln.points)) for ln in self.lines]
-        return (min(b[0] for b in boxes) - margin, min(b[1] for b in boxes) - margin,
-                max(b[2] for b in boxes) + margin, max(b[3] for b in boxes) + margin)
+        boxes = (
+            [m.box for m in self.marks]
+            + [lab.box for lab in self.labels]
+            + [
+                (
+                    min(x for x, _ in ln.points),
+                    min(y for _, y in ln.points),
+                    max(x for x, _ in ln.points),
+                    max(y for _, y in ln.points),
+                )
+                for ln in self.lines
+            ]
+        )
+        return (
+            min(b[0] for b in boxes) - margin,
+            min(b[1] for b in boxes) - margin,
+            max(b[2] for b in boxes) + margin,
+            max(b[3] for b in boxes) + margin,
+        )
 
     def shifted(self, dx: float, dy: float) -> Picture:
-        return Picture([replace(m, x=m.x + dx, y=m.y + dy) for m in self.marks],
-                       [replace(ln, points=tuple((x + dx, y + dy) for x, y in ln.points)) for ln in self.lines],
-                       [lab.moved(lab.x + dx, lab.y + dy) for lab in self.labels])
+        return Picture(
+            [replace(m, x=m.x + dx, y=m.y + dy) for m in self.marks],
+            [replace(ln, points=tuple((x + dx, y + dy) for x, y in ln.points)) for ln in self.lines],
+            [lab.moved(lab.x + dx, lab.y + dy) for lab in self.labels],
+        )
 
     def label(self, id_: str) -> Label:
         return next(lab for lab in self.labels if lab.id == id_)
@@ -176,8 +194,14 @@ class Placer:
             if other[0] < x1 and x0 < other[2] and other[1] < y1 and y0 < other[3] and owner not in ignore:
                 return False
         for reach, p, q, owner in self.segments:
-            if (reach[0] <= x1 and x0 <= reach[2] and reach[1] <= y1 and y0 <= reach[3] and owner not in ignore
-                    and segment_hits_box(p, q, grown)):
+            if (
+                reach[0] <= x1
+                and x0 <= reach[2]
+                and reach[1] <= y1
+                and y0 <= reach[3]
+                and owner not in ignore
+                and segment_hits_box(p, q, grown)
+            ):
                 return False
         return True
 
@@ -197,7 +221,7 @@ class Placer:
         if first is None:
             raise ValueError(f"place {label.id!r}: no spot given to search from")
         x0, y0 = first
-        for condition in ((accept, None) if accept else (None,)):
+        for condition in (accept, None) if accept else (None,):
             for radius in range(8, 400, 8):
                 for k in range(16):
                     a = 2 * math.pi * k / 16
@@ -227,8 +251,10 @@ def around(cx: float, cy: float, half_w: float, half_h: float, w: float, h: floa
         for side in order:
             yield sides[side]
         for sx, sy in ((1, -1), (1, 1), (-1, 1), (-1, -1)):
-            yield (cx + half_w + extra if sx > 0 else cx - half_w - extra - w,
-                   cy - half_h - extra - h / 2 if sy < 0 else cy + half_h + extra - h / 2)
+            yield (
+                cx + half_w + extra if sx > 0 else cx - half_w - extra - w,
+                cy - half_h - extra - h / 2 if sy < 0 else cy + half_h + extra - h / 2,
+            )
 
 
 def along(p, q, w: float, h: float, fractions=(0.5, 0.35, 0.65, 0.2, 0.8), offsets=(0.0,)):
@@ -276,7 +302,7 @@ def collisions(picture: Picture, guides=("lane-line:",)) -> list[str]:
     found = []
     labels = picture.labels
     for n, a in enumerate(labels):
-        for b in labels[n + 1:]:
+        for b in labels[n + 1 :]:
             if boxes_overlap(a.box, b.box) and not attached(a.id, b.id) and not attached(b.id, a.id):
                 found.append(f"label {a.id} overlaps label {b.id}")
         # text inside its own node's box: the box is drawn over every line and bar, the text over the box
@@ -296,6 +322,7 @@ def collisions(picture: Picture, guides=("lane-line:",)) -> list[str]:
 
 # --- SVG -------------------------------------------------------------------------------------------
 
+
 def _f(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
@@ -305,16 +332,21 @@ def _text(label: Label) -> str:
     out = []
     if label.fill or label.stroke:
         radius = (y1 - y0) / 2 if label.round else 3
-        out.append(f'<rect x="{_f(x0)}" y="{_f(y0)}" width="{_f(x1 - x0)}" height="{_f(y1 - y0)}" '
-                   f'rx="{_f(radius)}" fill="{label.fill or "none"}" stroke="{label.stroke or "none"}"/>')
+        out.append(
+            f'<rect x="{_f(x0)}" y="{_f(y0)}" width="{_f(x1 - x0)}" height="{_f(y1 - y0)}" '
+            f'rx="{_f(radius)}" fill="{label.fill or "none"}" stroke="{label.stroke or "none"}"/>'
+        )
     from .fontmetric import text_width
+
     style = (' font-weight="bold"' if label.bold else "") + (' font-style="italic"' if label.italic else "")
     for n, line in enumerate(label.lines):
         base = y0 + label.pad + label.size * (ASCENT + LINE_HEIGHT * n)
         width = text_width(line, label.size, label.bold)
-        out.append(f'<text x="{_f(x0 + label.pad)}" y="{_f(base)}" font-size="{_f(label.size)}"{style} '
-                   f'fill="{label.colour}" textLength="{_f(width)}" lengthAdjust="spacingAndGlyphs">'
-                   f'{html.escape(line)}</text>')
+        out.append(
+            f'<text x="{_f(x0 + label.pad)}" y="{_f(base)}" font-size="{_f(label.size)}"{style} '
+            f'fill="{label.colour}" textLength="{_f(width)}" lengthAdjust="spacingAndGlyphs">'
+            f"{html.escape(line)}</text>"
+        )
     return f'<g id="{html.escape(label.id)}" class="label">{"".join(out)}</g>'
 
 
@@ -324,44 +356,61 @@ def _line(line: Line, markers: dict) -> str:
     if line.arrow:
         markers.setdefault(line.colour, f"arrow{len(markers)}")
         extra += f' marker-end="url(#{markers[line.colour]})"'
-    return (f'<polyline id="{html.escape(line.id)}" points="{points}" fill="none" stroke="{line.colour}" '
-            f'stroke-width="{_f(line.width)}" stroke-linejoin="round"{extra}/>')
+    return (
+        f'<polyline id="{html.escape(line.id)}" points="{points}" fill="none" stroke="{line.colour}" '
+        f'stroke-width="{_f(line.width)}" stroke-linejoin="round"{extra}/>'
+    )
 
 
 def _mark(mark: Mark) -> str:
     x0, y0, x1, y1 = mark.box
-    common = (f'id="{html.escape(mark.id)}" stroke="{mark.stroke}" stroke-width="{_f(mark.width)}"'
-              + (f' stroke-dasharray="{mark.dash}"' if mark.dash else ""))
+    common = f'id="{html.escape(mark.id)}" stroke="{mark.stroke}" stroke-width="{_f(mark.width)}"' + (
+        f' stroke-dasharray="{mark.dash}"' if mark.dash else ""
+    )
     fill = "url(#hatch)" if mark.hatch else mark.fill
     if mark.kind == "circle":
         return f'<ellipse {common} cx="{_f(mark.x)}" cy="{_f(mark.y)}" rx="{_f(mark.w / 2)}" ry="{_f(mark.h / 2)}" fill="{fill}"/>'
     if mark.kind == "cross":
-        return (f'<path {common} fill="none" stroke-linecap="round" d="M{_f(x0)},{_f(y0)} L{_f(x1)},{_f(y1)} '
-                f'M{_f(x0)},{_f(y1)} L{_f(x1)},{_f(y0)}"/>')
+        return (
+            f'<path {common} fill="none" stroke-linecap="round" d="M{_f(x0)},{_f(y0)} L{_f(x1)},{_f(y1)} '
+            f'M{_f(x0)},{_f(y1)} L{_f(x1)},{_f(y0)}"/>'
+        )
     if mark.kind == "diamond":
-        return (f'<path {common} fill="{fill}" d="M{_f(mark.x)},{_f(y0)} L{_f(x1)},{_f(mark.y)} '
-                f'L{_f(mark.x)},{_f(y1)} L{_f(x0)},{_f(mark.y)} Z"/>')
+        return (
+            f'<path {common} fill="{fill}" d="M{_f(mark.x)},{_f(y0)} L{_f(x1)},{_f(mark.y)} '
+            f'L{_f(mark.x)},{_f(y1)} L{_f(x0)},{_f(mark.y)} Z"/>'
+        )
     radius = min(mark.w, mark.h) / 2 if mark.kind == "bar" else 4
-    return (f'<rect {common} x="{_f(x0)}" y="{_f(y0)}" width="{_f(mark.w)}" height="{_f(mark.h)}" '
-            f'rx="{_f(radius)}" fill="{fill}"/>')
+    return (
+        f'<rect {common} x="{_f(x0)}" y="{_f(y0)}" width="{_f(mark.w)}" height="{_f(mark.h)}" '
+        f'rx="{_f(radius)}" fill="{fill}"/>'
+    )
 
 
 def to_svg(picture: Picture, title: str = "") -> str:
     """The picture as one <svg> element, drawn at its natural size (1 px of the picture = 1 CSS px)."""
     x0, y0, x1, y1 = picture.bounds()
     markers: dict[str, str] = {}
-    body = ([_mark(m) for m in picture.marks if m.kind in ("bar", "frame")]
-            + [_line(ln, markers) for ln in picture.lines]
-            + [_mark(m) for m in picture.marks if m.kind not in ("bar", "frame")]
-            + [_text(lab) for lab in picture.labels])
-    defs = ['<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse">'
-            '<rect width="6" height="6" fill="white"/><path d="M0,6 L6,0" stroke="#222" stroke-width="1"/></pattern>']
-    defs += [f'<marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" markerHeight="11" '
-             f'orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
-             for colour, name in markers.items()]
+    body = (
+        [_mark(m) for m in picture.marks if m.kind in ("bar", "frame")]
+        + [_line(ln, markers) for ln in picture.lines]
+        + [_mark(m) for m in picture.marks if m.kind not in ("bar", "frame")]
+        + [_text(lab) for lab in picture.labels]
+    )
+    defs = [
+        '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="white"/><path d="M0,6 L6,0" stroke="#222" stroke-width="1"/></pattern>'
+    ]
+    defs += [
+        f'<marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" markerHeight="11" '
+        f'orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
+        for colour, name in markers.items()
+    ]
     w, h = x1 - x0, y1 - y0
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="labkit-svg" width="{_f(w)}" height="{_f(h)}" '
-            f'viewBox="{_f(x0)} {_f(y0)} {_f(w)} {_f(h)}" font-family="{html.escape(FONT)}" role="img" '
-            f'style="max-width:100%; height:auto; background:white">'
-            + (f"<title>{html.escape(title)}</title>" if title else "")
-            + f"<defs>{''.join(defs)}</defs>{''.join(body)}</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="labkit-svg" width="{_f(w)}" height="{_f(h)}" '
+        f'viewBox="{_f(x0)} {_f(y0)} {_f(w)} {_f(h)}" font-family="{html.escape(FONT)}" role="img" '
+        f'style="max-width:100%; height:auto; background:white">'
+        + (f"<title>{html.escape(title)}</title>" if title else "")
+        + f"<defs>{''.join(defs)}</defs>{''.join(body)}</svg>"
+    )

@@ -24,8 +24,14 @@ def route_choice_rows(node: Node, choice: RouteChoice) -> list[dict]:
             verdict = f"beaten: shorter prefix (/{route.destination.prefixlen})"
         else:
             verdict = f"beaten: higher metric ({candidate.metric} > {winner.metric})"
-        rows.append({"destination": str(route.destination),
-                     "gateway": "on-link" if route.gateway is None else str(route.gateway),
-                     "interface": interface_label(node, route.interface),
-                     "prefix": route.destination.prefixlen, "metric": candidate.metric, "verdict": verdict})
+        rows.append(
+            {
+                "destination": str(route.destination),
+                "gateway": "on-link" if route.gateway is None else str(route.gateway),
+                "interface": interface_label(node, route.interface),
+                "prefix": route.destination.prefixlen,
+                "metric": candidate.metric,
+                "verdict": verdict,
+            }
+        )
     return rows

@@ -11,22 +11,27 @@ from ..cases.restore import RestoreOutcome
 from . import text
 
 GOOD, BAD, CAUTION = "#1b7a3a", "#b3261e", "#7a4a00"
-_BOX = ("font-family:system-ui,Segoe UI,sans-serif; font-size:13px; line-height:1.4; max-width:1200px; "
-        "overflow-wrap:anywhere; border-left:4px solid {colour}; padding:4px 10px; margin:4px 0")
+_BOX = (
+    "font-family:system-ui,Segoe UI,sans-serif; font-size:13px; line-height:1.4; max-width:1200px; "
+    "overflow-wrap:anywhere; border-left:4px solid {colour}; padding:4px 10px; margin:4px 0"
+)
 _GRID = "display:grid; grid-template-columns:minmax(8.5em, max-content) 1fr; column-gap:10px; margin:2px 0 4px 18px"
 _LABEL = "color:#555; white-space:nowrap"
 _MONO = "font-family:Consolas,Menlo,monospace; font-size:12px"
 
 
 def _box(colour: str, headline: str, body: str) -> str:
-    return (f"<div style=\"{_BOX.format(colour=colour)}\">"
-            f"<div style='font-weight:bold; color:{colour}'>{headline}</div>{body}</div>")
+    return (
+        f'<div style="{_BOX.format(colour=colour)}">'
+        f"<div style='font-weight:bold; color:{colour}'>{headline}</div>{body}</div>"
+    )
 
 
 def _grid(rows) -> str:
     """Label / value pairs, the labels in one column."""
-    cells = "".join(f"<div style='{_LABEL}'>{escape(label)}</div><div>{escape(str(value))}</div>"
-                    for label, value in rows)
+    cells = "".join(
+        f"<div style='{_LABEL}'>{escape(label)}</div><div>{escape(str(value))}</div>" for label, value in rows
+    )
     return f"<div style='{_GRID}'>{cells}</div>" if cells else ""
 
 
@@ -36,20 +41,28 @@ def _line(label: str, value: str, colour: str = "#333") -> str:
 
 # --- traces ---------------------------------------------------------------------------------------
 
+
 def _direction(trace, name: str) -> str:
     colour = GOOD if trace.succeeded else BAD
-    hops = "".join(f"<li><b>{escape(text.hop_heading(hop))}</b>"
-                   f"{_grid((s.action.value, s.detail) for s in hop.steps)}</li>" for hop in trace.hops)
-    return (f"<div style='margin-top:4px'><b>{escape(name)}</b> <span style='{_MONO}'>{escape(trace.flow)}</span>"
-            f"<ol style='margin:2px 0; padding-left:22px'>{hops}</ol>"
-            + _line(f"=> {text.verdict_words(trace)}:", trace.reason, colour)
-            + _line("hint:", trace.hint) + "</div>")
+    hops = "".join(
+        f"<li><b>{escape(text.hop_heading(hop))}</b>{_grid((s.action.value, s.detail) for s in hop.steps)}</li>"
+        for hop in trace.hops
+    )
+    return (
+        f"<div style='margin-top:4px'><b>{escape(name)}</b> <span style='{_MONO}'>{escape(trace.flow)}</span>"
+        f"<ol style='margin:2px 0; padding-left:22px'>{hops}</ol>"
+        + _line(f"=> {text.verdict_words(trace)}:", trace.reason, colour)
+        + _line("hint:", trace.hint)
+        + "</div>"
+    )
 
 
 def trace_html(trace) -> str:
     ok = trace.succeeded and (trace.reply is None or trace.reply.succeeded)
-    headline = escape(f"{trace.flow}: {trace.outcome.value}" +
-                      (f", reply {trace.reply.outcome.value}" if trace.reply is not None else ""))
+    headline = escape(
+        f"{trace.flow}: {trace.outcome.value}"
+        + (f", reply {trace.reply.outcome.value}" if trace.reply is not None else "")
+    )
     body = _direction(trace, "request" if trace.reply is not None else "packet")
     if trace.reply is not None:
         body += _direction(trace.reply, "reply")
@@ -57,6 +70,7 @@ def trace_html(trace) -> str:
 
 
 # --- route choices --------------------------------------------------------------------------------
+
 
 def route_choice_html(choice, node=None) -> str:
     lines = text.route_choice_text(choice, node).split("\n")
@@ -67,17 +81,24 @@ def route_choice_html(choice, node=None) -> str:
 
 # --- FTP sessions ---------------------------------------------------------------------------------
 
+
 def ftp_html(result) -> str:
     colour = GOOD if result.succeeded else BAD
     steps = "".join(
         f"<div style='{_MONO}; white-space:pre-wrap; {'background:#fdecea' if n == result.failed_step else ''}'>"
         f"{escape(chr(10).join(text.ftp_step_lines(step, n, n == result.failed_step)))}</div>"
-        for n, step in enumerate(result.steps, 1))
+        for n, step in enumerate(result.steps, 1)
+    )
     risks = _grid(("PRESENT" if r.present else "handled", f"{r.risk} -> {r.mitigation}") for r in result.risks)
     headline = escape(f"FTP: {result.client} -> {result.address} ({result.server}); {text.ftp_settings(result)}")
-    return _box(colour, headline, steps + _line("=>", text.ftp_verdict(result), colour)
-                + _line("hint:", result.hint) + (f"<div><b>risks</b> (from the field notes' table)</div>{risks}"
-                                                 if result.risks else ""))
+    return _box(
+        colour,
+        headline,
+        steps
+        + _line("=>", text.ftp_verdict(result), colour)
+        + _line("hint:", result.hint)
+        + (f"<div><b>risks</b> (from the field notes' table)</div>{risks}" if result.risks else ""),
+    )
 
 
 # --- case files -----------------------------------------------------------------------------------
@@ -87,19 +108,30 @@ VERDICT_COLOURS = {VerdictKind.REAL_PROBLEM: BAD, VerdictKind.NEEDS_MORE_DATA: C
 
 
 def verdict_html(verdict) -> str:
-    rows = [*(("next", s) for s in verdict.next_steps), *(("why", r) for r in verdict.why),
-            *(("see", r) for r in verdict.references)]
+    rows = [
+        *(("next", s) for s in verdict.next_steps),
+        *(("why", r) for r in verdict.why),
+        *(("see", r) for r in verdict.references),
+    ]
     others = "".join(f"<li>{escape(str(f))}</li>" for f in verdict.other_failures)
-    body = _grid(rows) + (f"<div><b>other failed tests</b> (each judged on its own; they do not change the verdict "
-                          f"above)</div><ul style='margin:2px 0'>{others}</ul>" if others else "")
+    body = _grid(rows) + (
+        f"<div><b>other failed tests</b> (each judged on its own; they do not change the verdict "
+        f"above)</div><ul style='margin:2px 0'>{others}</ul>"
+        if others
+        else ""
+    )
     return _box(VERDICT_COLOURS.get(verdict.kind, GOOD), escape(text.verdict_headline(verdict)), body)
 
 
 def preflight_html(preflight) -> str:
     colour = GOOD if preflight.ok else BAD if preflight.outcome is RestoreOutcome.FAILS else CAUTION
-    rows = [*((("error you will see", preflight.error),) if preflight.error else ()),
-            *(("documented", d) for d in preflight.documented), *(("not shown anywhere", n) for n in preflight.not_shown),
-            *(("fix", f) for f in preflight.fixes), *(("note", n) for n in preflight.notes)]
+    rows = [
+        *((("error you will see", preflight.error),) if preflight.error else ()),
+        *(("documented", d) for d in preflight.documented),
+        *(("not shown anywhere", n) for n in preflight.not_shown),
+        *(("fix", f) for f in preflight.fixes),
+        *(("note", n) for n in preflight.notes),
+    ]
     return _box(colour, escape(text.preflight_headline(preflight)), _grid(rows))
 
 

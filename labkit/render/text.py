@@ -19,6 +19,7 @@ def _short(text: str, limit: int = 90) -> str:
 
 # --- traces ---------------------------------------------------------------------------------------
 
+
 def hop_heading(hop) -> str:
     """'web1 (in: private, out: public)': the node and the interfaces the packet used there."""
     where = ", ".join(f"{k}: {v}" for k, v in (("in", hop.in_iface), ("out", hop.out_iface)) if v)
@@ -58,8 +59,10 @@ def trace_text(trace) -> str:
 
 def trace_repr(trace) -> str:
     """'<Trace TCP 10.0.0.5:49152 -> 10.30.5.5:80 ACCEPTED, 4 hops; reply ACCEPTED, 4 hops>'."""
+
     def part(t) -> str:
         return f"{t.outcome.value}, {len(t.hops)} hop{'s' if len(t.hops) != 1 else ''}"
+
     reply = f"; reply {part(trace.reply)}" if trace.reply is not None else ""
     return f"<Trace {trace.flow} {part(trace)}{reply}>"
 
@@ -93,6 +96,7 @@ def step_items(subject) -> list[str]:
 
 # --- route choices --------------------------------------------------------------------------------
 
+
 def _route(route, node=None) -> str:
     if node is not None:
         return describe_route(node, route)
@@ -103,14 +107,24 @@ def _route(route, node=None) -> str:
 def route_choice_text(choice, node=None) -> str:
     """The lookup for one destination: why the winner won (with `node`, in its own words),
     then every matching route, best first."""
-    lines = [f"route lookup for {choice.destination}" + (f" on {node.name}" if node is not None else "")
-             + (f" (only routes on {choice.restricted_to})" if choice.restricted_to else "")]
+    lines = [
+        f"route lookup for {choice.destination}"
+        + (f" on {node.name}" if node is not None else "")
+        + (f" (only routes on {choice.restricted_to})" if choice.restricted_to else "")
+    ]
     if node is not None:
         lines.append(f"  {choice.why(node)}")
     tied = set(choice.tie)
     for n, candidate in enumerate(choice.candidates):
-        mark = "winner" if n == 0 else "tie" if candidate in tied else \
-            "standby" if candidate in choice.standby else "loses"
+        mark = (
+            "winner"
+            if n == 0
+            else "tie"
+            if candidate in tied
+            else "standby"
+            if candidate in choice.standby
+            else "loses"
+        )
         lines.append(f"  {mark:<7} {_route(candidate.route, node)}, metric {candidate.metric}")
     if not choice.candidates:
         lines.append("  no matching route")
@@ -123,16 +137,23 @@ def route_choice_repr(choice) -> str:
         return f"<RouteChoice {choice.destination}: no route>"
     tie = ", TIE" if choice.tie and not choice.tie_broken_by else ""
     count = len(choice.candidates)
-    return (f"<RouteChoice {choice.destination}: {_route(choice.winner.route)}, metric {choice.winner.metric}{tie}; "
-            f"{count} candidate{'s' if count != 1 else ''}>")
+    return (
+        f"<RouteChoice {choice.destination}: {_route(choice.winner.route)}, metric {choice.winner.metric}{tie}; "
+        f"{count} candidate{'s' if count != 1 else ''}>"
+    )
 
 
 # --- FTP sessions ---------------------------------------------------------------------------------
 
+
 def ftp_settings(result) -> str:
     s = result.settings
-    return (f"mode {s.mode}, TLS {s.tls}" + (f", PROT {s.prot}" if s.tls is not TlsMode.NONE else "") + (", CCC" if s.ccc else "")
-            + (", client trusts the 227 address" if s.trust_pasv_address else ""))
+    return (
+        f"mode {s.mode}, TLS {s.tls}"
+        + (f", PROT {s.prot}" if s.tls is not TlsMode.NONE else "")
+        + (", CCC" if s.ccc else "")
+        + (", client trusts the 227 address" if s.trust_pasv_address else "")
+    )
 
 
 def ftp_step_lines(step, n: int, failed: bool) -> list[str]:
@@ -141,8 +162,9 @@ def ftp_step_lines(step, n: int, failed: bool) -> list[str]:
     if step.received != step.sent:
         lines.append(f"          received: {step.received}")
     if step.ports is not None:
-        lines.append(f"          passive port: one of {step.ports.pool} "
-                     f"({step.ports.picks}); this session {step.ports}")
+        lines.append(
+            f"          passive port: one of {step.ports.pool} ({step.ports.picks}); this session {step.ports}"
+        )
     if step.trace is not None:
         verdict = step.trace.disposition.value
         if step.trace.reply is not None:
@@ -154,8 +176,9 @@ def ftp_step_lines(step, n: int, failed: bool) -> list[str]:
 
 def ftp_verdict(result) -> str:
     """'FAILURE at step 7: ...' or 'SUCCESS: the listing arrived'."""
-    return (result.outcome.upper() + (f" at step {result.failed_step}" if result.failed_step else "")
-            + f": {result.reason}")
+    return (
+        result.outcome.upper() + (f" at step {result.failed_step}" if result.failed_step else "") + f": {result.reason}"
+    )
 
 
 def ftp_text(result) -> str:
@@ -173,11 +196,14 @@ def ftp_text(result) -> str:
 def ftp_repr(result) -> str:
     """'<FtpResult client -> 10.0.0.1 (ftp1), mode passive, TLS none: FAILURE at step 7 of 12>'."""
     where = f" at step {result.failed_step}" if result.failed_step else ""
-    return (f"<FtpResult {result.client} -> {result.address} ({result.server}), {ftp_settings(result)}: "
-            f"{result.outcome.upper()}{where} of {len(result.steps)}>")
+    return (
+        f"<FtpResult {result.client} -> {result.address} ({result.server}), {ftp_settings(result)}: "
+        f"{result.outcome.upper()}{where} of {len(result.steps)}>"
+    )
 
 
 # --- case files -----------------------------------------------------------------------------------
+
 
 def verdict_headline(verdict) -> str:
     return f"{verdict.kind.upper()}{' (INFERRED)' if verdict.inferred else ''}: {verdict.reason}"

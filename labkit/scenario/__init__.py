@@ -42,13 +42,15 @@ def resolve(source: str | os.PathLike) -> Path:
     name = str(source)
     if _SHIPPED_NAME.fullmatch(name) and (SCENARIO_DIR / f"{name}.yaml").is_file():
         return SCENARIO_DIR / f"{name}.yaml"
-    raise ScenarioError(_shown(source), [
-        "no such file, and no shipped scenario by that name "
-        f"(shipped: {', '.join(shipped_scenarios()) or 'none'})"])
+    raise ScenarioError(
+        _shown(source),
+        [f"no such file, and no shipped scenario by that name (shipped: {', '.join(shipped_scenarios()) or 'none'})"],
+    )
 
 
 def _shown(source) -> str:
     from ..errors import clip
+
     return clip(source, 120)
 
 
@@ -86,9 +88,11 @@ def _parse(text: str, source: str) -> tuple[ScenarioSpec, Network]:
     net, problems = build_network(spec)
     problems += [p for p in validate_network(net) if p.severity is Severity.ERROR]
     problems += dialled_address_problems(net)
-    problems += [Problem(f"checks[{n}].from", f"no node {c.from_!r}")
-                 for n, c in enumerate(spec.checks)
-                 if getattr(c, "from_", None) is not None and not net.has_node(c.from_)]
+    problems += [
+        Problem(f"checks[{n}].from", f"no node {c.from_!r}")
+        for n, c in enumerate(spec.checks)
+        if getattr(c, "from_", None) is not None and not net.has_node(c.from_)
+    ]
     if problems:
         raise ScenarioError(source, [str(p) for p in problems])
     return spec, net
@@ -100,5 +104,19 @@ def warnings(net: Network) -> list[Problem]:
     return [p for p in validate_network(net) if p.severity is Severity.WARNING]
 
 
-__all__ = ["DATA_DIR", "SCENARIO_DIR", "ScenarioError", "StrictSpec", "load_checks", "load_scenario", "load_yaml",
-           "parse_scenario", "resolve", "shipped_scenarios", "to_dict", "to_yaml", "validate_yaml", "warnings"]
+__all__ = [
+    "DATA_DIR",
+    "SCENARIO_DIR",
+    "ScenarioError",
+    "StrictSpec",
+    "load_checks",
+    "load_scenario",
+    "load_yaml",
+    "parse_scenario",
+    "resolve",
+    "shipped_scenarios",
+    "to_dict",
+    "to_yaml",
+    "validate_yaml",
+    "warnings",
+]

@@ -62,12 +62,18 @@ class _ScenarioLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
         if id(node) not in self._sizes:  # an alias's node was counted where it was anchored
-            children = (node.value if isinstance(node, yaml.SequenceNode) else
-                        [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else ())
+            children = (
+                node.value
+                if isinstance(node, yaml.SequenceNode)
+                else [part for pair in node.value for part in pair]
+                if isinstance(node, yaml.MappingNode)
+                else ()
+            )
             size = 1 + sum(self._sizes.get(id(child), 1) for child in children)
             if size > MAX_VALUES:
-                raise _BoundedError(f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded",
-                                    node.start_mark)
+                raise _BoundedError(
+                    f"more than {MAX_VALUES:,} values once its aliases (*name) are expanded", node.start_mark
+                )
             self._sizes[id(node)] = size
         return node
 
@@ -124,8 +130,9 @@ def validate_yaml(text: str, source: str, schema: type[BaseModel], expected: str
         return schema.model_validate(raw)
     except ValidationError as err:
         # An unknown key is usually a typo, and the root of any 'missing' error beside it.
-        errors = sorted(err.errors(include_url=False, include_context=False),
-                        key=lambda e: e["type"] != "extra_forbidden")
+        errors = sorted(
+            err.errors(include_url=False, include_context=False), key=lambda e: e["type"] != "extra_forbidden"
+        )
         shown = errors[:MAX_SHOWN]
         raise ScenarioError(source, [describe(e, schema) for e in shown], len(errors) - len(shown)) from None
     except RecursionError:
@@ -148,8 +155,12 @@ def _tagged(kind: Any) -> dict[str, Any]:
     """The members of a discriminated union (`checks:`) by tag; {} for any other type."""
     if get_origin(kind) is not Annotated or not any(isinstance(m, Discriminator) for m in get_args(kind)[1:]):
         return {}
-    return {meta.tag: get_args(member)[0] for member in get_args(get_args(kind)[0])
-            for meta in get_args(member)[1:] if isinstance(meta, Tag)}
+    return {
+        meta.tag: get_args(member)[0]
+        for member in get_args(get_args(kind)[0])
+        for meta in get_args(member)[1:]
+        if isinstance(meta, Tag)
+    }
 
 
 def _walk(loc: tuple, root: type[BaseModel]) -> tuple[Any, tuple]:

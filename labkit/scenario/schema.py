@@ -5,13 +5,39 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag,
-                      field_validator, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import shorten
-from ..model import (PROFILES, PROTOCOLS, Certificate, ClusterMode, Direction, Disposition, FtpMode, FtpOutcome,
-                     LbAffinity, NlbAffinity, OnCccRefused, Outcome, Prot, Role, RuleAction, ServerSoftware,
-                     TlsMode, parse_destination)
+from ..model import (
+    PROFILES,
+    PROTOCOLS,
+    Certificate,
+    ClusterMode,
+    Direction,
+    Disposition,
+    FtpMode,
+    FtpOutcome,
+    LbAffinity,
+    NlbAffinity,
+    OnCccRefused,
+    Outcome,
+    Prot,
+    Role,
+    RuleAction,
+    ServerSoftware,
+    TlsMode,
+    parse_destination,
+)
 from ..model.addressing import parse_ipv4, parse_ipv4_prefix
 from ..model.ftp_protocol import FtpClientSettings
 from ..model.host import InterfaceRef
@@ -87,8 +113,9 @@ class RouteSpec(StrictSpec):
             if str(err) != MASK_ERROR:
                 raise
             loose = IPv4Network(str(value), strict=False)
-            raise ValueError(f"{value} has bits set outside its mask (did you mean {loose}?); "
-                             f'route.exe would say "{MASK_ERROR}"') from None
+            raise ValueError(
+                f'{value} has bits set outside its mask (did you mean {loose}?); route.exe would say "{MASK_ERROR}"'
+            ) from None
         return value
 
     @field_validator("gateway")
@@ -234,8 +261,13 @@ class _CheckSpec(StrictSpec):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     def texts(self) -> dict:
-        return {"name": self.name, "description": self.description, "pass_text": self.pass_,
-                "fail_text": self.fail, "hint": self.hint}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "pass_text": self.pass_,
+            "fail_text": self.fail,
+            "hint": self.hint,
+        }
 
 
 class _FlowCheckSpec(_CheckSpec):
@@ -253,6 +285,7 @@ class _FlowCheckSpec(_CheckSpec):
 
     def flow(self):
         from ..model import Flow
+
         return Flow(self.from_, str(self.to), self.src, self.proto, dport=self.dport)
 
 
@@ -268,6 +301,7 @@ class FlowCheckSpec(_FlowCheckSpec):
 
     def check(self):
         from ..checks import FlowCheck
+
         return FlowCheck(**self.texts(), flow=self.flow(), disposition=self.expect.disposition)
 
 
@@ -285,8 +319,14 @@ class ReplyCheckSpec(_FlowCheckSpec):
 
     def check(self):
         from ..checks import ReplyCheck
-        return ReplyCheck(**self.texts(), flow=self.flow(), reply=self.expect.reply, egress=self.expect.egress,
-                          disposition=self.expect.disposition)
+
+        return ReplyCheck(
+            **self.texts(),
+            flow=self.flow(),
+            reply=self.expect.reply,
+            egress=self.expect.egress,
+            disposition=self.expect.disposition,
+        )
 
 
 class FtpExpectSpec(StrictSpec):
@@ -302,6 +342,7 @@ class FtpCheckSpec(_CheckSpec):
 
     def check(self):
         from ..checks import FtpCheck
+
         return FtpCheck(**self.texts(), outcome=self.expect.ftp, settings=self.ftp.settings() if self.ftp else None)
 
 
@@ -325,8 +366,14 @@ def check_kind(raw: Any) -> str:
     return "reply" if "reply" in expect or "egress" in expect else "flow"
 
 
-CheckSpec = Annotated[Union[Annotated[FlowCheckSpec, Tag("flow")], Annotated[ReplyCheckSpec, Tag("reply")],  # noqa: UP007
-                            Annotated[FtpCheckSpec, Tag("ftp")]], Discriminator(check_kind)]
+CheckSpec = Annotated[
+    Union[  # noqa: UP007 -- pydantic's tagged union, written as its documentation shows it
+        Annotated[FlowCheckSpec, Tag("flow")],
+        Annotated[ReplyCheckSpec, Tag("reply")],
+        Annotated[FtpCheckSpec, Tag("ftp")],
+    ],
+    Discriminator(check_kind),
+]
 
 
 class ScenarioSpec(StrictSpec):
@@ -337,5 +384,3 @@ class ScenarioSpec(StrictSpec):
     clusters: dict[Name, ClusterSpec] = {}
     ftp: FtpSessionSpec | None = None
     checks: list[CheckSpec] = []
-
-

@@ -35,8 +35,10 @@ def to_dict(net: Network) -> dict:
                 d["segment"] = iface.segment
             d["addresses"] = [str(a) for a in iface.addresses]
             if iface.gateways:
-                d["gateways"] = [str(g.address) if g.metric is None else
-                                 {"address": str(g.address), "metric": g.metric} for g in iface.gateways]
+                d["gateways"] = [
+                    str(g.address) if g.metric is None else {"address": str(g.address), "metric": g.metric}
+                    for g in iface.gateways
+                ]
             if iface.metric is not None:
                 d["metric"] = iface.metric
             if iface.speed != 1000:
@@ -53,13 +55,16 @@ def to_dict(net: Network) -> dict:
         if node.routes:
             # A Linux router's static routes have metric 0, which a file cannot state (metrics are
             # 1-9999): it is left out, and the loader gives the OS's own metric back.
-            entry["routes"] = [{
-                "destination": str(r.destination),
-                "gateway": "on-link" if r.gateway is None else str(r.gateway),
-                "interface": r.interface,
-                **({} if r.metric == node.os.static_route_metric < 1 else {"metric": r.metric}),
-                "persistent": r.persistent,
-            } for r in node.routes]
+            entry["routes"] = [
+                {
+                    "destination": str(r.destination),
+                    "gateway": "on-link" if r.gateway is None else str(r.gateway),
+                    "interface": r.interface,
+                    **({} if r.metric == node.os.static_route_metric < 1 else {"metric": r.metric}),
+                    "persistent": r.persistent,
+                }
+                for r in node.routes
+            ]
         if node.binding_order:
             entry["binding_order"] = list(node.binding_order)
         if not node.dead_gateway_detection:
@@ -76,10 +81,15 @@ def to_dict(net: Network) -> dict:
         out["description"] = net.description
     out["nodes"] = nodes
     if net.clusters:
-        out["clusters"] = {c.name: {"ip": str(c.ip), "members": [str(m) for m in c.members],
-                                    "affinity": c.affinity,
-                                    **({"mode": c.mode.value} if c.mode is not ClusterMode.UNICAST else {})}
-                           for c in net.clusters}
+        out["clusters"] = {
+            c.name: {
+                "ip": str(c.ip),
+                "members": [str(m) for m in c.members],
+                "affinity": c.affinity,
+                **({"mode": c.mode.value} if c.mode is not ClusterMode.UNICAST else {}),
+            }
+            for c in net.clusters
+        }
     if net.ftp is not None:
         f = net.ftp
         out["ftp"] = {"client": f.client, "server": f.server, "address": str(f.address), **asdict(f.settings)}
@@ -121,19 +131,38 @@ def _middleboxes_to_dict(node: Node) -> dict:
             if r.name:
                 rule["name"] = r.name
             rules.append(rule)
-        out["firewall"] = {"default_in": fw.default_in, "default_out": fw.default_out,
-                           "default_forward": fw.default_forward, "stateful": fw.stateful, "rules": rules}
+        out["firewall"] = {
+            "default_in": fw.default_in,
+            "default_out": fw.default_out,
+            "default_forward": fw.default_forward,
+            "stateful": fw.stateful,
+            "rules": rules,
+        }
     if node.nat is not None:
-        out["nat"] = {"masquerade": list(node.nat.masquerade), "port_forwards": [
-            {"interface": f.interface, "proto": f.proto, "ports": _range(f.ports), "to": str(f.to),
-             **({"to_port": f.to_port} if f.to_port is not None else {})} for f in node.nat.port_forwards]}
+        out["nat"] = {
+            "masquerade": list(node.nat.masquerade),
+            "port_forwards": [
+                {
+                    "interface": f.interface,
+                    "proto": f.proto,
+                    "ports": _range(f.ports),
+                    "to": str(f.to),
+                    **({"to_port": f.to_port} if f.to_port is not None else {}),
+                }
+                for f in node.nat.port_forwards
+            ],
+        }
     if node.ftp_helper is not None:
         out["ftp_helper"] = {"ports": list(node.ftp_helper.ports), "loose": node.ftp_helper.loose}
     if node.load_balancer is not None:
         lb = node.load_balancer
-        out["load_balancer"] = {"vip": str(lb.vip), "backends": [str(b) for b in lb.backends],
-                                "ports": [_range(p) for p in lb.ports], "affinity": lb.affinity,
-                                "snat": [str(a) for a in lb.snat]}
+        out["load_balancer"] = {
+            "vip": str(lb.vip),
+            "backends": [str(b) for b in lb.backends],
+            "ports": [_range(p) for p in lb.ports],
+            "affinity": lb.affinity,
+            "snat": [str(a) for a in lb.snat],
+        }
     if node.ftp_server is not None:
         d = {k: v for k, v in asdict(node.ftp_server).items() if v is not None}
         if "passive_ports" in d:
@@ -146,4 +175,3 @@ def _middleboxes_to_dict(node: Node) -> dict:
 
 def to_yaml(net: Network) -> str:
     return yaml.safe_dump(to_dict(net), sort_keys=False, allow_unicode=True, width=100)
-

@@ -7,13 +7,19 @@ import html
 
 import ipywidgets as w
 
-from ..cases.dcdiag import (DFSRMIG_STATES, DcdiagInputError, DcdiagReport, DomainState, ReplicationSummary, Sysvol,
-                            judge)
+from ..cases.dcdiag import (
+    DFSRMIG_STATES,
+    DcdiagInputError,
+    DcdiagReport,
+    DomainState,
+    ReplicationSummary,
+    Sysvol,
+    judge,
+)
 from ..cases.restore import Layout, preflight_attached
 from ..render.html import BAD, CAUTION, GOOD, VERDICT_COLOURS
 from .panels import MAIN, ROW, WRAP, _pre
 from .static import Panel
-
 
 # Dropdown values for "nothing chosen": ipywidgets shows a None value as a blank choice.
 NOT_STARTED = "not started"
@@ -25,8 +31,10 @@ CASE_CONTROLS = w.Layout(width="410px", flex="0 0 410px")  # no picture: room fo
 def _verdict(result, colour: str) -> str:
     """The verdict's first line in bold colour, as the host and FTP panels show theirs; the rest below."""
     headline, _, details = str(result).partition("\n")
-    return (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; font-weight:bold; "
-            f"color:{colour}; {WRAP}'>{html.escape(headline)}</div>" + (_pre(details) if details else ""))
+    return (
+        f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; font-weight:bold; "
+        f"color:{colour}; {WRAP}'>{html.escape(headline)}</div>" + (_pre(details) if details else "")
+    )
 
 
 def _settings_note(text: str) -> str:
@@ -51,15 +59,31 @@ class DcdiagPanel(Panel):
         self.report, self.summaries = report, {"clean (0 fails)": clean, "failing": failing, "not checked": None}
         wide = {"description_width": "165px"}
         fits = w.Layout(width="400px")
-        self.level = w.Dropdown(options=["2003", "2008", "2008R2"], value="2008R2",
-                                description="domain functional level", style=wide, layout=fits)
-        self.sysvol = w.Dropdown(options=Sysvol.values(), value=Sysvol.FRS.value, description="SYSVOL replicated by", style=wide,
-                                 layout=fits)
-        self.state = w.Dropdown(options=[("not started (no global state)", NOT_STARTED)] +
-                                [(f"{n} {name}", n) for n, (name, _) in DFSRMIG_STATES.items()],
-                                value=NOT_STARTED, description="dfsrmig global state", style=wide, layout=fits)
-        self.replication = w.Dropdown(options=list(self.summaries), value="clean (0 fails)",
-                                      description="repadmin /replsummary", style=wide, layout=fits)
+        self.level = w.Dropdown(
+            options=["2003", "2008", "2008R2"],
+            value="2008R2",
+            description="domain functional level",
+            style=wide,
+            layout=fits,
+        )
+        self.sysvol = w.Dropdown(
+            options=Sysvol.values(), value=Sysvol.FRS.value, description="SYSVOL replicated by", style=wide, layout=fits
+        )
+        self.state = w.Dropdown(
+            options=[("not started (no global state)", NOT_STARTED)]
+            + [(f"{n} {name}", n) for n, (name, _) in DFSRMIG_STATES.items()],
+            value=NOT_STARTED,
+            description="dfsrmig global state",
+            style=wide,
+            layout=fits,
+        )
+        self.replication = w.Dropdown(
+            options=list(self.summaries),
+            value="clean (0 fails)",
+            description="repadmin /replsummary",
+            style=wide,
+            layout=fits,
+        )
         self.verdict = w.HTML()
         for control in (self.level, self.sysvol, self.state, self.replication):
             control.observe(lambda _c: self.update(), names="value")
@@ -69,8 +93,10 @@ class DcdiagPanel(Panel):
     def update(self):
         try:
             state = None if self.state.value == NOT_STARTED else self.state.value
-            result = judge(self.report, DomainState(self.level.value, self.sysvol.value, state,
-                                                    self.summaries[self.replication.value]))
+            result = judge(
+                self.report,
+                DomainState(self.level.value, self.sysvol.value, state, self.summaries[self.replication.value]),
+            )
         except DcdiagInputError as err:  # a contradictory combination of the dropdowns
             self.verdict.value = _settings_note(str(err))
             return None
@@ -84,14 +110,19 @@ class RestorePanel(Panel):
     def __init__(self, layout: Layout):
         self.layout = layout
         self.attached = {d.name: w.Checkbox(value=True, description=d.name, indent=False) for d in layout.target}
-        self.boot = w.Dropdown(options=[("not given", NOT_GIVEN)] + [(d.name, d.name) for d in layout.target],
-                               value=layout.bios_boot_disk or NOT_GIVEN, description="BIOS boot disk",
-                               style={"description_width": "110px"}, layout=w.Layout(width="400px"))
+        self.boot = w.Dropdown(
+            options=[("not given", NOT_GIVEN)] + [(d.name, d.name) for d in layout.target],
+            value=layout.bios_boot_disk or NOT_GIVEN,
+            description="BIOS boot disk",
+            style={"description_width": "110px"},
+            layout=w.Layout(width="400px"),
+        )
         self.verdict = w.HTML()
         for control in (*self.attached.values(), self.boot):
             control.observe(lambda _c: self.update(), names="value")
-        self.widget = _side_by_side([w.HTML("<b>disks attached to the target server</b>"), *self.attached.values(),
-                                     self.boot], self.verdict)
+        self.widget = _side_by_side(
+            [w.HTML("<b>disks attached to the target server</b>"), *self.attached.values(), self.boot], self.verdict
+        )
         self.update()
 
     def update(self):

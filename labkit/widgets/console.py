@@ -31,22 +31,34 @@ class Console(Panel):
         self.network, self.node, self.results = net, node, []
         self.history: list[str] = []
         self.transcript: list[str] = []
-        self.shell = w.ToggleButtons(options=[("cmd.exe", "cmd"), ("PowerShell", "powershell")], value=shell,
-                                     description="shell")
+        self.shell = w.ToggleButtons(
+            options=[("cmd.exe", "cmd"), ("PowerShell", "powershell")], value=shell, description="shell"
+        )
         self.prompt = w.HTML()
-        self.line = w.Text(placeholder="type a command, e.g. ipconfig /all, then Enter", continuous_update=False,
-                           layout=w.Layout(width="70%"))
+        self.line = w.Text(
+            placeholder="type a command, e.g. ipconfig /all, then Enter",
+            continuous_update=False,
+            layout=w.Layout(width="70%"),
+        )
         self.recall = w.Dropdown(options=[("history", None)], value=None, layout=w.Layout(width="25%"))
         self.screen = w.HTML()
-        self.dialect = w.Dropdown(options=[(".cmd", "cmd"), (".ps1", "ps1")], value="cmd", layout=w.Layout(width="80px"))
+        self.dialect = w.Dropdown(
+            options=[(".cmd", "cmd"), (".ps1", "ps1")], value="cmd", layout=w.Layout(width="80px")
+        )
         self.save = w.Button(description="save my changes as a script")
         self.saved = w.HTML()
         self.line.observe(lambda change: self._submit(change["new"]), names="value")
         self.recall.observe(self._recalled, names="value")
         self.shell.observe(lambda _c: self._draw(), names="value")
         self.save.on_click(lambda _b: self.write_script())
-        self.widget = w.VBox([self.shell, self.screen, w.HBox([self.prompt, self.line, self.recall]),
-                              w.HBox([self.save, self.dialect, self.saved])])
+        self.widget = w.VBox(
+            [
+                self.shell,
+                self.screen,
+                w.HBox([self.prompt, self.line, self.recall]),
+                w.HBox([self.save, self.dialect, self.saved]),
+            ]
+        )
         self._draw()
 
     def run(self, line: str) -> str:
@@ -94,6 +106,8 @@ class Console(Panel):
     def _draw(self) -> None:
         self.prompt.value = f"<pre style='margin:0'>{html.escape(PROMPTS[self.shell.value])}</pre>"
         text = "\n".join(self.transcript) or f"({self.node}: type a Windows command below)"
-        self.screen.value = ("<pre style='font-family:Consolas,\"Courier New\",monospace; font-size:12px; "
-                             "background:#0c0c0c; color:#cccccc; padding:6px; max-height:420px; overflow:auto; "
-                             f"white-space:pre'>{html.escape(text)}</pre>")
+        self.screen.value = (
+            '<pre style=\'font-family:Consolas,"Courier New",monospace; font-size:12px; '
+            "background:#0c0c0c; color:#cccccc; padding:6px; max-height:420px; overflow:auto; "
+            f"white-space:pre'>{html.escape(text)}</pre>"
+        )

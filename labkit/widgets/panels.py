@@ -52,8 +52,14 @@ def _error(message: str | None) -> str:
 
 def _warning(message: str | None) -> str:
     """Settings taken but worth a warning: an amber ⚠ on a pale ground, never the red ✖ of an error."""
-    return (f"<div class='labkit-warning' style='color:#7a4a00; background:#fff4d6; padding:1px 4px; {NOTE} {WRAP}'>"
-            f"⚠ warning: {html.escape(message)}</div>") if message else ""
+    return (
+        (
+            f"<div class='labkit-warning' style='color:#7a4a00; background:#fff4d6; padding:1px 4px; {NOTE} {WRAP}'>"
+            f"⚠ warning: {html.escape(message)}</div>"
+        )
+        if message
+        else ""
+    )
 
 
 def _verdict(trace: Trace, label: str = "", why: bool = True, quiet: bool = False) -> str:
@@ -64,10 +70,12 @@ def _verdict(trace: Trace, label: str = "", why: bool = True, quiet: bool = Fals
     failed = next((t for t in (trace, trace.reply) if t is not None and not t.succeeded), None)
     why = f"<br><span style='font-weight:normal'>{html.escape(failed.reason)}</span>" if failed and why else ""
     colour = "#b3261e" if failed else "#1b7a3a"
-    look = ("font-size:13px; color:#5a5a5a" if quiet else f"font-size:14px; font-weight:bold; color:{colour}")
+    look = "font-size:13px; color:#5a5a5a" if quiet else f"font-size:14px; font-weight:bold; color:{colour}"
     label = f"<span style='font-weight:normal; color:#333'>{html.escape(label)}:</span> " if label else ""
-    return (f"<div class='labkit-verdict' style='{look}; line-height:1.35; {WRAP}'>"
-            f"{label}{html.escape(' · '.join(parts))}{why}</div>")
+    return (
+        f"<div class='labkit-verdict' style='{look}; line-height:1.35; {WRAP}'>"
+        f"{label}{html.escape(' · '.join(parts))}{why}</div>"
+    )
 
 
 def _text(**kwargs) -> w.Text:
@@ -113,34 +121,70 @@ class HostPanel(Panel):
             boxes = []
             for switch in SWITCHES:
                 fixed = node_.role is Role.ROUTER or (switch != "forwarding" and not node_.os.host_model_configurable)
-                box = w.Checkbox(value=getattr(iface, switch), description=switch, indent=False,
-                                 disabled=fixed, layout=w.Layout(width="auto", margin="0 10px 0 0"))
+                box = w.Checkbox(
+                    value=getattr(iface, switch),
+                    description=switch,
+                    indent=False,
+                    disabled=fixed,
+                    layout=w.Layout(width="auto", margin="0 10px 0 0"),
+                )
                 box.observe(self._changed, names="value")
                 self.switches[(iface.key, switch)] = box
                 boxes.append(box)
-            gateway = _text(value=", ".join(str(g.address) for g in iface.gateways),
-                            description="gateway", layout=w.Layout(width="285px"))
+            gateway = _text(
+                value=", ".join(str(g.address) for g in iface.gateways),
+                description="gateway",
+                layout=w.Layout(width="285px"),
+            )
             gateway.observe(self._changed, names="value")
             self.gateways[iface.key] = gateway
             self.gateway_errors[iface.key] = w.HTML()
-            groups.append([w.HTML(f"<b>{html.escape(iface.label)}</b> "
-                                  f"({', '.join(str(a) for a in iface.addresses)})"),
-                           w.HBox(boxes, layout=w.Layout(flex_flow="row wrap")), gateway,
-                           self.gateway_errors[iface.key]])
-        self.routes = w.Textarea(value="\n".join(
-            f"{r.destination} via {r.gateway or 'on-link'} on {r.interface} metric {r.metric}" for r in node_.routes),
-            description="routes", placeholder="10.30.0.0/16 via 10.10.0.1 on nlb   (or: route -p add …)",
-            continuous_update=False, layout=w.Layout(width="285px", height="56px"))
+            groups.append(
+                [
+                    w.HTML(f"<b>{html.escape(iface.label)}</b> ({', '.join(str(a) for a in iface.addresses)})"),
+                    w.HBox(boxes, layout=w.Layout(flex_flow="row wrap")),
+                    gateway,
+                    self.gateway_errors[iface.key],
+                ]
+            )
+        self.routes = w.Textarea(
+            value="\n".join(
+                f"{r.destination} via {r.gateway or 'on-link'} on {r.interface} metric {r.metric}" for r in node_.routes
+            ),
+            description="routes",
+            placeholder="10.30.0.0/16 via 10.10.0.1 on nlb   (or: route -p add …)",
+            continuous_update=False,
+            layout=w.Layout(width="285px", height="56px"),
+        )
         self.routes.observe(self._changed, names="value")
         self.routes_error = w.HTML()
-        self.flow_from = w.Dropdown(options=[n.name for n in net.nodes], value=flow.source, description="from",
-                                    layout=w.Layout(width="142px"), style={"description_width": "40px"})
-        self.flow_to = _text(value=str(flow.destination), description="to", layout=w.Layout(width="142px"),
-                             style={"description_width": "25px"})
-        self.flow_src = _text(value=str(flow.src or ""), description="source", placeholder="(chosen by Windows)",
-                              layout=w.Layout(width="178px"), style={"description_width": "50px"})
-        self.flow_proto = w.Dropdown(options=PROTOCOLS, value=flow.proto, description="proto",
-                                     layout=w.Layout(width="106px"), style={"description_width": "40px"})
+        self.flow_from = w.Dropdown(
+            options=[n.name for n in net.nodes],
+            value=flow.source,
+            description="from",
+            layout=w.Layout(width="142px"),
+            style={"description_width": "40px"},
+        )
+        self.flow_to = _text(
+            value=str(flow.destination),
+            description="to",
+            layout=w.Layout(width="142px"),
+            style={"description_width": "25px"},
+        )
+        self.flow_src = _text(
+            value=str(flow.src or ""),
+            description="source",
+            placeholder="(chosen by Windows)",
+            layout=w.Layout(width="178px"),
+            style={"description_width": "50px"},
+        )
+        self.flow_proto = w.Dropdown(
+            options=PROTOCOLS,
+            value=flow.proto,
+            description="proto",
+            layout=w.Layout(width="106px"),
+            style={"description_width": "40px"},
+        )
         for control in (self.flow_from, self.flow_to, self.flow_src, self.flow_proto):
             control.observe(self._changed, names="value")
         self.flow_error = w.HTML()
@@ -150,12 +194,20 @@ class HostPanel(Panel):
         self.trace_text = w.HTML()
         self.picture = SvgPicture()
         self.view: HostView | None = None
-        groups += [[self.routes, self.routes_error],
-                   [w.HTML("<b>flow</b>"), w.HBox([self.flow_from, self.flow_to]),
-                    w.HBox([self.flow_src, self.flow_proto]), self.flow_error, self.settings_error]]
+        groups += [
+            [self.routes, self.routes_error],
+            [
+                w.HTML("<b>flow</b>"),
+                w.HBox([self.flow_from, self.flow_to]),
+                w.HBox([self.flow_src, self.flow_proto]),
+                self.flow_error,
+                self.settings_error,
+            ],
+        ]
         title = w.HTML(f"<b>{html.escape(node)}</b> ({html.escape(node_.os.display)})")
-        self.widget = w.VBox(self._arrange(title, groups) + [w.HTML("<b>Windows commands</b>"), self.commands,
-                                                             self.trace_text])
+        self.widget = w.VBox(
+            self._arrange(title, groups) + [w.HTML("<b>Windows commands</b>"), self.commands, self.trace_text]
+        )
         self.widget.add_class("labkit-panel")
         self.update()
 
@@ -166,13 +218,16 @@ class HostPanel(Panel):
         return [w.HBox([controls, w.VBox([self.verdict, self.picture.image], layout=MAIN)], layout=ROW)]
 
     def settings(self) -> dict:
-        return {"switches": {k: box.value for k, box in self.switches.items()},
-                "gateways": {k: text.value for k, text in self.gateways.items()},
-                "routes": self.routes.value}
+        return {
+            "switches": {k: box.value for k, box in self.switches.items()},
+            "gateways": {k: text.value for k, text in self.gateways.items()},
+            "routes": self.routes.value,
+        }
 
     def flow(self) -> Flow:
-        return Flow(self.flow_from.value, self.flow_to.value.strip(), self.flow_src.value.strip() or None,
-                    self.flow_proto.value)
+        return Flow(
+            self.flow_from.value, self.flow_to.value.strip(), self.flow_src.value.strip() or None, self.flow_proto.value
+        )
 
     def _changed(self, _change=None) -> None:
         self.update()
@@ -185,8 +240,10 @@ class HostPanel(Panel):
             flow, flow_error = self.good_flow, {"flow": str(err) + STALE}
         view = host_view(self.net, self.node_name, flow, **self.settings())
         view = replace(view, errors={**view.errors, **flow_error})
+
         def problems(name: str) -> str:
             return _error(view.errors.get(name)) + _warning(view.warnings.get(name))
+
         for key, label in self.gateway_errors.items():
             label.value = problems(f"gateway:{key}")
         self.routes_error.value = problems("routes")
@@ -220,17 +277,27 @@ class ComparePanel(HostPanel):
             self.base_trace = host_view(self.net, self.node_name, self.good_flow).trace
             self._base_key = self.good_flow
         on_reply, split = paths_part_at(self.base_trace, view.trace)
-        self.headline = ("the two settings give the same path" if split is None else
-                         f"the {'reply' if on_reply else 'request'} paths part at hop "
-                         f"{'R' if on_reply else ''}{split + 1} (◆)")
+        self.headline = (
+            "the two settings give the same path"
+            if split is None
+            else f"the {'reply' if on_reply else 'request'} paths part at hop {'R' if on_reply else ''}{split + 1} (◆)"
+        )
         shown = view.trace.reply if on_reply else view.trace
         node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
-        self.picture.show(network_picture(view.network, view.trace, ghost=self.base_trace, divergence=node,
-                                          width=self.picture_width,
-                                          title=f"{self.net.title or self.net.name}\n{view.trace.flow}: {self.headline}"))
+        self.picture.show(
+            network_picture(
+                view.network,
+                view.trace,
+                ghost=self.base_trace,
+                divergence=node,
+                width=self.picture_width,
+                title=f"{self.net.title or self.net.name}\n{view.trace.flow}: {self.headline}",
+            )
+        )
         # where the paths part is the picture's title, right under these two lines
-        self.verdict.value = (_verdict(self.base_trace, "as written", why=False, quiet=True)
-                              + _verdict(view.trace, "your settings", why=False))
+        self.verdict.value = _verdict(self.base_trace, "as written", why=False, quiet=True) + _verdict(
+            view.trace, "your settings", why=False
+        )
 
 
 class FtpExplorer(Panel):
@@ -246,33 +313,65 @@ class FtpExplorer(Panel):
         self.tls = w.Dropdown(options=TlsMode.values(), value=s.tls.value, description="TLS", **narrow)
         self.prot = w.Dropdown(options=Prot.values(), value=s.prot.value, description="PROT", **narrow)
         self.ccc = w.Checkbox(value=s.ccc, description="CCC after login", indent=False)
-        self.trust = w.Checkbox(value=s.trust_pasv_address, description="client trusts the 227 address",
-                                indent=False)
-        self.external = _text(value=str(server.external_address or ""), description="external IP",
-                              placeholder="(none)", **narrow)
-        self.passive = _text(value="" if server.passive_ports is None else str(server.passive_ports),
-                             description="passive ports",
-                             placeholder="(any)", **narrow)
+        self.trust = w.Checkbox(value=s.trust_pasv_address, description="client trusts the 227 address", indent=False)
+        self.external = _text(
+            value=str(server.external_address or ""), description="external IP", placeholder="(none)", **narrow
+        )
+        self.passive = _text(
+            value="" if server.passive_ports is None else str(server.passive_ports),
+            description="passive ports",
+            placeholder="(any)",
+            **narrow,
+        )
         forwarded = server.passive_ports is not None and any(
-            pf.ports == server.passive_ports for n in net.nodes if n.nat for pf in n.nat.port_forwards)
+            pf.ports == server.passive_ports for n in net.nodes if n.nat for pf in n.nat.port_forwards
+        )
         self.forward = w.Checkbox(value=forwarded, description="forward the passive range on the NAT", indent=False)
-        self.helper = w.Checkbox(value=any(n.ftp_helper for n in net.nodes if n.nat), description="FTP helper on NAT",
-                                 indent=False)
-        self.affinity = w.Dropdown(options=LbAffinity.values(), description="LB affinity", **narrow,
-                                   value=next((n.load_balancer.affinity.value for n in net.nodes if n.load_balancer),
-                                              LbAffinity.NONE.value))
+        self.helper = w.Checkbox(
+            value=any(n.ftp_helper for n in net.nodes if n.nat), description="FTP helper on NAT", indent=False
+        )
+        self.affinity = w.Dropdown(
+            options=LbAffinity.values(),
+            description="LB affinity",
+            **narrow,
+            value=next((n.load_balancer.affinity.value for n in net.nodes if n.load_balancer), LbAffinity.NONE.value),
+        )
         self.errors = {name: w.HTML() for name in ("external_address", "passive_range")}
         self.outcome = w.HTML()
         self.risks = w.HTML()
         self.text = w.HTML()
         self.picture = SvgPicture()
         self.view: FtpView | None = None
-        for control in (self.mode, self.tls, self.prot, self.ccc, self.trust, self.external, self.passive,
-                        self.forward, self.helper, self.affinity):
+        for control in (
+            self.mode,
+            self.tls,
+            self.prot,
+            self.ccc,
+            self.trust,
+            self.external,
+            self.passive,
+            self.forward,
+            self.helper,
+            self.affinity,
+        ):
             control.observe(lambda _c: self.update(), names="value")
-        controls = w.VBox([self.mode, self.tls, self.prot, self.ccc, self.trust, self.external,
-                           self.errors["external_address"], self.passive, self.errors["passive_range"],
-                           self.forward, self.helper, self.affinity], layout=CONTROLS)
+        controls = w.VBox(
+            [
+                self.mode,
+                self.tls,
+                self.prot,
+                self.ccc,
+                self.trust,
+                self.external,
+                self.errors["external_address"],
+                self.passive,
+                self.errors["passive_range"],
+                self.forward,
+                self.helper,
+                self.affinity,
+            ],
+            layout=CONTROLS,
+        )
         controls.add_class("labkit-controls")
         main = w.VBox([self.outcome, self.picture.image], layout=MAIN)
         self.widget = w.VBox([w.HBox([controls, main], layout=ROW), self.risks, self.text])
@@ -280,15 +379,27 @@ class FtpExplorer(Panel):
         self.update()
 
     def settings(self) -> FtpClientSettings:
-        return replace(self.net.ftp.settings, mode=self.mode.value, tls=self.tls.value, prot=self.prot.value,
-                       ccc=self.ccc.value and self.tls.value != TlsMode.NONE, trust_pasv_address=self.trust.value)
+        return replace(
+            self.net.ftp.settings,
+            mode=self.mode.value,
+            tls=self.tls.value,
+            prot=self.prot.value,
+            ccc=self.ccc.value and self.tls.value != TlsMode.NONE,
+            trust_pasv_address=self.trust.value,
+        )
 
     def update(self) -> FtpView:
         has_lb = any(n.load_balancer for n in self.net.nodes)
         self.ccc.disabled = self.tls.value == TlsMode.NONE  # CCC ends TLS: nothing to end without it
-        view = ftp_view(self.net, self.settings(), external_address=self.external.value,
-                        passive_range=self.passive.value, forward_range=self.forward.value,
-                        helper=self.helper.value, affinity=self.affinity.value if has_lb else None)
+        view = ftp_view(
+            self.net,
+            self.settings(),
+            external_address=self.external.value,
+            passive_range=self.passive.value,
+            forward_range=self.forward.value,
+            helper=self.helper.value,
+            affinity=self.affinity.value if has_lb else None,
+        )
         for name, label in self.errors.items():
             message = view.errors.get(name)
             label.value = _error(message + STALE if message else None)
@@ -297,13 +408,21 @@ class FtpExplorer(Panel):
             self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             mark = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
             colour = "#1b7a3a" if result.succeeded else "#b3261e"
-            self.outcome.value = (f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; color:{colour}; "
-                                  f"{WRAP}'><b>{mark}</b>: {html.escape(result.reason)}</div>"
-                                  f"<div style='font-size:13px; line-height:1.35; {WRAP}'><i>hint:</i> "
-                                  f"{html.escape(result.hint)}</div>")
-            self.risks.value = "<table>" + "".join(
-                f"<tr><td>{'⚠ PRESENT' if r.present else '✔ handled'}</td><td>{html.escape(r.risk)}</td>"
-                f"<td>{html.escape(r.mitigation)}</td></tr>" for r in result.risks) + "</table>"
+            self.outcome.value = (
+                f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; color:{colour}; "
+                f"{WRAP}'><b>{mark}</b>: {html.escape(result.reason)}</div>"
+                f"<div style='font-size:13px; line-height:1.35; {WRAP}'><i>hint:</i> "
+                f"{html.escape(result.hint)}</div>"
+            )
+            self.risks.value = (
+                "<table>"
+                + "".join(
+                    f"<tr><td>{'⚠ PRESENT' if r.present else '✔ handled'}</td><td>{html.escape(r.risk)}</td>"
+                    f"<td>{html.escape(r.mitigation)}</td></tr>"
+                    for r in result.risks
+                )
+                + "</table>"
+            )
             self.text.value = _pre(str(result))
             self.view = view
         return view

@@ -43,7 +43,9 @@ class Panel:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/html"] = ("<div class='labkit-static-panel'><p><i>The panel in its first state (run the "
-                               "notebook in JupyterLab to change it):</i></p>"
-                               f"{static_html(self.widget)}</div>")
+        bundle["text/html"] = (
+            "<div class='labkit-static-panel'><p><i>The panel in its first state (run the "
+            "notebook in JupyterLab to change it):</i></p>"
+            f"{static_html(self.widget)}</div>"
+        )
         return bundle

@@ -31,8 +31,10 @@ from .settings import ROOT
 NOTEBOOK = "01-strong-vs-weak-host.ipynb"
 SWITCH = ("nlb", "weakhostsend")
 EXPECTED = {True: "ACCEPTED", False: "STRONG_SEND_BLOCKED"}
-FLIP = (f"box = panel.switches[{SWITCH!r}]\nbox.value = not box.value\n"
-        "print(box.value, panel.view.trace.reply.disposition.value)")
+FLIP = (
+    f"box = panel.switches[{SWITCH!r}]\nbox.value = not box.value\n"
+    "print(box.value, panel.view.trace.reply.disposition.value)"
+)
 PASSWORD = "bench-learner-password"
 TEACHER = "bench-instructor-password-not-used-" + uuid.uuid4().hex
 
@@ -50,6 +52,7 @@ class Learner:
 def panel_setup_cells() -> list[str]:
     """Notebook 01's code cells up to and including its host panel (the first widget cell)."""
     import nbformat
+
     cells = []
     for cell in nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4).cells:
         if cell.cell_type == "code":
@@ -69,25 +72,54 @@ class Kernel:
     async def open(cls, base: str, name: str, token: str) -> Kernel:
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
-        answer = await asyncio.to_thread(client.server_api, base, name, token, "POST", "sessions",
-                                         json={"path": NOTEBOOK, "type": "notebook", "name": NOTEBOOK,
-                                               "kernel": {"name": "python3"}})
+
+        answer = await asyncio.to_thread(
+            client.server_api,
+            base,
+            name,
+            token,
+            "POST",
+            "sessions",
+            json={"path": NOTEBOOK, "type": "notebook", "name": NOTEBOOK, "kernel": {"name": "python3"}},
+        )
         answer.raise_for_status()
         kernel_id = answer.json()["kernel"]["id"]
         url = f"{base.replace('http', 'ws', 1)}/user/{name}/api/kernels/{kernel_id}/channels"
-        ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {token}"}),
-                                     max_message_size=64 * 1024 * 1024)
+        ws = await websocket_connect(
+            HTTPRequest(url, headers={"Authorization": f"token {token}"}), max_message_size=64 * 1024 * 1024
+        )
         return cls(ws)
 
     async def execute(self, code: str, timeout: float = 120) -> tuple[str, str]:
         """Run `code`; returns (status, printed text) once the kernel is idle again."""
         msg_id = uuid.uuid4().hex
-        header = {"msg_id": msg_id, "msg_type": "execute_request", "username": "bench", "session": self.session,
-                  "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "version": "5.3"}
-        await self.ws.write_message(json.dumps({
-            "header": header, "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True}}))
+        header = {
+            "msg_id": msg_id,
+            "msg_type": "execute_request",
+            "username": "bench",
+            "session": self.session,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "version": "5.3",
+        }
+        await self.ws.write_message(
+            json.dumps(
+                {
+                    "header": header,
+                    "parent_header": {},
+                    "metadata": {},
+                    "channel": "shell",
+                    "buffers": [],
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                }
+            )
+        )
         status, text, idle = None, [], False
         deadline = time.monotonic() + timeout
         while status is None or not idle:
@@ -144,8 +176,9 @@ async def protocol_learner(me: Learner, base: str, delay: float, duration: float
     kernel.ws.close()
 
 
-async def browser_learner(me: Learner, base: str, browser, folder: Path, delay: float, duration: float,
-                          interval: float) -> None:
+async def browser_learner(
+    me: Learner, base: str, browser, folder: Path, delay: float, duration: float, interval: float
+) -> None:
     """The same, in headless Chromium: log in, open notebook 01, run all, click the switch."""
     settings = folder / me.name / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True, exist_ok=True)
@@ -164,9 +197,11 @@ async def browser_learner(me: Learner, base: str, browser, folder: Path, delay: 
         began = time.monotonic()
         await page.goto(f"{base}/user/{me.name}/lab/tree/{NOTEBOOK}")
         await page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
-        await page.wait_for_function("document.querySelector('#jp-main-statusbar') && "
-                                     "/Idle/.test(document.querySelector('#jp-main-statusbar').innerText)",
-                                     timeout=180_000)
+        await page.wait_for_function(
+            "document.querySelector('#jp-main-statusbar') && "
+            "/Idle/.test(document.querySelector('#jp-main-statusbar').innerText)",
+            timeout=180_000,
+        )
         await page.click('.lm-MenuBar-itemLabel:has-text("Run")')
         await page.click('.lm-Menu-itemLabel:has-text("Run All Cells")')
         box = page.locator(".widget-checkbox", has_text=SWITCH[1]).first.locator("input")
@@ -187,7 +222,9 @@ async def browser_learner(me: Learner, base: str, browser, folder: Path, delay: 
             await page.wait_for_function(
                 "(want) => Array.from(document.querySelectorAll('.jp-OutputArea .widget-html pre'))"
                 ".some(e => new RegExp('reply:[\\\\s\\\\S]*=> ' + want).test(e.innerText))",
-                arg=EXPECTED[checked], timeout=30_000)
+                arg=EXPECTED[checked],
+                timeout=30_000,
+            )
             me.latencies_ms.append((time.monotonic() - sent) * 1000)
         except Exception as err:
             me.failures.append(f"browser flip: {type(err).__name__}")
@@ -198,6 +235,7 @@ def _memory(folder: Path, names: list[str]) -> dict:
     """PSS of each learner's processes (server and kernels work in their folder), and of the hub's
     own (hub, proxy, culler work in the state folder), in MB."""
     import psutil
+
     per_learner = {name: 0.0 for name in names}
     for process in psutil.process_iter(["cwd"]):
         cwd = process.info["cwd"] or ""
@@ -224,8 +262,9 @@ def _load() -> str:
 
 
 async def run_class(n: int, browsers: int, duration: float, interval: float, arrival: float, work: Path) -> dict:
-    from .serve import launched
     import socket
+
+    from .serve import launched
 
     def free_port() -> int:
         with socket.socket() as s:
@@ -233,9 +272,17 @@ async def run_class(n: int, browsers: int, duration: float, interval: float, arr
             return s.getsockname()[1]
 
     state, folder = work / f"n{n}" / "state", work / f"n{n}" / "learners"
-    env = {**os.environ, "HOME": str(work / "home"), "WORKSHOP_PASSWORD": PASSWORD, "INSTRUCTOR_PASSWORD": TEACHER,
-           "HUB_PORT": str(free_port()), "HUB_API_PORT": str(free_port()), "PROXY_API_PORT": str(free_port()),
-           "WORKSHOP_STATE": str(state), "WORKSHOP_FOLDERS": str(folder)}
+    env = {
+        **os.environ,
+        "HOME": str(work / "home"),
+        "WORKSHOP_PASSWORD": PASSWORD,
+        "INSTRUCTOR_PASSWORD": TEACHER,
+        "HUB_PORT": str(free_port()),
+        "HUB_API_PORT": str(free_port()),
+        "PROXY_API_PORT": str(free_port()),
+        "WORKSHOP_STATE": str(state),
+        "WORKSHOP_FOLDERS": str(folder),
+    }
     learners = [Learner(f"learner{i:02d}", browser=i < browsers) for i in range(n)]
     load_before = _load()
     with launched(env, work / f"n{n}-hub.log") as (base, _):
@@ -243,13 +290,23 @@ async def run_class(n: int, browsers: int, duration: float, interval: float, arr
         tasks = []
         try:
             if browsers:
-                from playwright.async_api import async_playwright
                 from shutil import which
+
+                from playwright.async_api import async_playwright
+
                 playwright = await async_playwright().start()
                 browser = await playwright.chromium.launch(
                     executable_path=which("chromium") or which("chromium-browser"),
-                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+                    args=[
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                    ],
+                )
             for me in learners:
                 delay = random.uniform(0, arrival)
                 if me.browser:
@@ -291,14 +348,21 @@ def _summary(n: int, learners: list[Learner], memory: dict, load_before: str) ->
     measured = [mb for mb in memory.values() if mb]
     failures = [f"{m.name}: {f}" for m in learners for f in m.failures]
     return {
-        "learners": n, "in_browser": len(browsers), "load_before": load_before, "load_after": _load(),
+        "learners": n,
+        "in_browser": len(browsers),
+        "load_before": load_before,
+        "load_after": _load(),
         "start_s": {"median": statistics.median(starts) if starts else None, "max": max(starts, default=None)},
         "kernel_ready_s": statistics.median([m.kernel_s for m in protocol if m.kernel_s] or [0]) or None,
         "update_ms": {"count": len(latencies), "p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
-        "browser_update_ms": {"count": len(in_browser), "p50": _percentile(in_browser, 50),
-                              "p95": _percentile(in_browser, 95)},
+        "browser_update_ms": {
+            "count": len(in_browser),
+            "p50": _percentile(in_browser, 50),
+            "p95": _percentile(in_browser, 95),
+        },
         "memory_mb_per_learner": statistics.mean(measured) if measured else None,
-        "failures": len(failures), "failure_list": failures[:20],
+        "failures": len(failures),
+        "failure_list": failures[:20],
         "learner_details": [asdict(m) | {"latencies_ms": len(m.latencies_ms)} for m in learners],
     }
 
@@ -308,18 +372,23 @@ def _fmt(value, spec: str) -> str:
 
 
 def report_line(r: dict) -> str:
-    return (f"| {r['learners']} ({r['in_browser']} in Chromium) | {_fmt(r['start_s']['median'], '.1f')} / "
-            f"{_fmt(r['start_s']['max'], '.1f')} s | {_fmt(r['update_ms']['p50'], '.0f')} / "
-            f"{_fmt(r['update_ms']['p95'], '.0f')} ms ({r['update_ms']['count']}) | "
-            f"{_fmt(r['browser_update_ms']['p50'], '.0f')} / {_fmt(r['browser_update_ms']['p95'], '.0f')} ms | "
-            f"{_fmt(r['memory_mb_per_learner'], '.0f')} MB | {r['failures']} | {r['load_before']} → {r['load_after']} |")
+    return (
+        f"| {r['learners']} ({r['in_browser']} in Chromium) | {_fmt(r['start_s']['median'], '.1f')} / "
+        f"{_fmt(r['start_s']['max'], '.1f')} s | {_fmt(r['update_ms']['p50'], '.0f')} / "
+        f"{_fmt(r['update_ms']['p95'], '.0f')} ms ({r['update_ms']['count']}) | "
+        f"{_fmt(r['browser_update_ms']['p50'], '.0f')} / {_fmt(r['browser_update_ms']['p95'], '.0f')} ms | "
+        f"{_fmt(r['memory_mb_per_learner'], '.0f')} MB | {r['failures']} | {r['load_before']} → {r['load_after']} |"
+    )
 
 
 def machine() -> str:
     import psutil
-    return (f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
-            f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
-            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+
+    return (
+        f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
 
 
 def main(argv=None) -> int:
@@ -335,13 +404,17 @@ def main(argv=None) -> int:
     runs: list[dict] = []
     results = {"machine": machine(), "runs": runs}
     print(f"Machine: {results['machine']}", flush=True)
-    print("| learners | server start median / max | update p50 / p95 (n) | in Chromium p50 / p95 | "
-          "memory per learner (PSS) | failures | load before → after |", flush=True)
+    print(
+        "| learners | server start median / max | update p50 / p95 (n) | in Chromium p50 / p95 | "
+        "memory per learner (PSS) | failures | load before → after |",
+        flush=True,
+    )
     print("|---|---|---|---|---|---|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="labkit-bench-workshop-") as tmp:
         for n in sizes:
-            result = asyncio.run(run_class(n, min(args.browsers, n), args.duration, args.interval, args.arrival,
-                                           Path(tmp)))
+            result = asyncio.run(
+                run_class(n, min(args.browsers, n), args.duration, args.interval, args.arrival, Path(tmp))
+            )
             runs.append(result)
             print(report_line(result), flush=True)
             for failure in result["failure_list"][:5]:

@@ -20,8 +20,12 @@ class HubError(RuntimeError):
 def login(base: str, name: str, password: str) -> requests.Session:
     session = requests.Session()
     session.get(f"{base}/hub/login", timeout=TIMEOUT).raise_for_status()  # sets the _xsrf cookie
-    answer = session.post(f"{base}/hub/login", allow_redirects=False, timeout=TIMEOUT,
-                          data={"username": name, "password": password, "_xsrf": session.cookies.get("_xsrf")})
+    answer = session.post(
+        f"{base}/hub/login",
+        allow_redirects=False,
+        timeout=TIMEOUT,
+        data={"username": name, "password": password, "_xsrf": session.cookies.get("_xsrf")},
+    )
     if answer.status_code != 302:
         raise HubError(f"login as {name!r}: HTTP {answer.status_code}")
     return session
@@ -72,5 +76,6 @@ def new_token(session: requests.Session, base: str, name: str) -> str:
 
 def server_api(base: str, name: str, token: str, method: str, path: str, **kwargs) -> requests.Response:
     """A call to the learner's own Jupyter server, through the hub's proxy, with their token."""
-    return requests.request(method, f"{base}/user/{name}/api/{path}", timeout=TIMEOUT,
-                            headers={"Authorization": f"token {token}"}, **kwargs)
+    return requests.request(
+        method, f"{base}/user/{name}/api/{path}", timeout=TIMEOUT, headers={"Authorization": f"token {token}"}, **kwargs
+    )

@@ -43,8 +43,7 @@ def prepare_server(spawner, settings: WorkshopSettings):
         # The instructor edition is the checkout's notebooks/ as committed (as `make lab-instructor`).
         spawner.notebook_dir = str(ROOT)
         spawner.default_url = f"/lab/tree/notebooks/{STUDENT_START}"
-        spawner.environment = {**spawner.environment,
-                               "LABKIT_PROGRESS": str(folder / ".labkit-progress.json")}
+        spawner.environment = {**spawner.environment, "LABKIT_PROGRESS": str(folder / ".labkit-progress.json")}
         return None
     spawner.notebook_dir = str(folder)
     spawner.default_url = f"/lab/tree/{STUDENT_START}"
@@ -55,6 +54,7 @@ def prepare_server(spawner, settings: WorkshopSettings):
 
 def _student_copy(notebooks: Path, folder: Path, log) -> None:
     from labkit.course.editions import copy_student_edition
+
     report = copy_student_edition(notebooks, folder)
     log.info("labkit student copy for %s: %s", folder.name, str(report).replace("\n", " | "))
 
@@ -94,6 +94,5 @@ def configure(c, settings: WorkshopSettings) -> None:
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 180
 
-    c.JupyterHub.load_roles = [{"name": "jupyterhub-idle-culler-role", "scopes": CULLER_SCOPES,
-                                "services": [CULLER]}]
+    c.JupyterHub.load_roles = [{"name": "jupyterhub-idle-culler-role", "scopes": CULLER_SCOPES, "services": [CULLER]}]
     c.JupyterHub.services = [{"name": CULLER, "command": culler_command(settings)}]

@@ -33,9 +33,14 @@ def _reset_sigint() -> None:
 
 def start_hub(settings: WorkshopSettings, log=None) -> subprocess.Popen:
     settings.state.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=settings.state,
-                            stdout=log, stderr=subprocess.STDOUT if log else None,
-                            start_new_session=True, preexec_fn=_reset_sigint)
+    return subprocess.Popen(
+        [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],
+        cwd=settings.state,
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+        start_new_session=True,
+        preexec_fn=_reset_sigint,
+    )
 
 
 def hub_is_healthy(settings: WorkshopSettings) -> bool:
@@ -48,6 +53,7 @@ def hub_is_healthy(settings: WorkshopSettings) -> bool:
 
 def descendants(pid: int) -> list:
     import psutil
+
     try:
         return psutil.Process(pid).children(recursive=True)
     except psutil.Error:
@@ -58,6 +64,7 @@ def stop_hub(hub: subprocess.Popen, started: dict) -> list[str]:
     """SIGTERM to the hub (it stops culler, servers and proxy in order), then end anything left
     of what it started. Returns the command lines that had to be ended here."""
     import psutil
+
     for process in descendants(hub.pid):
         started.setdefault(process.pid, process)
     if hub.poll() is None:
@@ -85,13 +92,15 @@ def stop_hub(hub: subprocess.Popen, started: dict) -> list[str]:
 
 
 def banner(settings: WorkshopSettings) -> str:
-    return "\n".join([
-        f"Workshop hub ready: {settings.url}/",
-        "  learners: any short name (lower-case letters, digits, - or _) and WORKSHOP_PASSWORD;",
-        f"            each gets their own copy of the course in {settings.folders}/NAME/",
-        f"  instructor: '{settings.instructor}' and INSTRUCTOR_PASSWORD (the instructor edition, the admin page)",
-        f"  idle servers stop after {settings.cull_timeout} s; work is kept. Ctrl-C stops the hub and every server.",
-    ])
+    return "\n".join(
+        [
+            f"Workshop hub ready: {settings.url}/",
+            "  learners: any short name (lower-case letters, digits, - or _) and WORKSHOP_PASSWORD;",
+            f"            each gets their own copy of the course in {settings.folders}/NAME/",
+            f"  instructor: '{settings.instructor}' and INSTRUCTOR_PASSWORD (the instructor edition, the admin page)",
+            f"  idle servers stop after {settings.cull_timeout} s; work is kept. Ctrl-C stops the hub and every server.",
+        ]
+    )
 
 
 def serve(settings: WorkshopSettings, log_path: Path | None = None) -> int:
@@ -111,8 +120,7 @@ def serve(settings: WorkshopSettings, log_path: Path | None = None) -> int:
                 ready = True
                 print(banner(settings), flush=True)
             elif not ready and time.monotonic() > deadline:
-                print(f"make workshop: the hub did not answer within {READY_TIMEOUT} s; stopping it",
-                      file=sys.stderr)
+                print(f"make workshop: the hub did not answer within {READY_TIMEOUT} s; stopping it", file=sys.stderr)
                 break
             time.sleep(1)
     finally:
@@ -134,8 +142,13 @@ def launched(env: dict, log_path: Path, stop_with: int = signal.SIGINT):
     """`python -m labkit.workshop serve` as `make workshop` runs it, in a session of its own; yields
     (base URL, launcher) once the hub answers, and always stops it with `stop_with` (SIGINT is what
     Ctrl-C sends). Afterwards `launcher.returncode` and `launcher.stdout` tell how it went."""
-    launcher = subprocess.Popen([sys.executable, "-m", "labkit.workshop", "serve", "--log", str(log_path)],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "labkit.workshop", "serve", "--log", str(log_path)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         assert launcher.stdout is not None, "stdout=PIPE gives the launcher an output pipe"
         line = launcher.stdout.readline().decode()  # the launcher gives up by itself after READY_TIMEOUT
@@ -153,8 +166,10 @@ def launched(env: dict, log_path: Path, stop_with: int = signal.SIGINT):
 
 def main(argv=None) -> int:
     import argparse
-    parser = argparse.ArgumentParser(prog="python -m labkit.workshop",
-                                     description="Serve the course to a room through JupyterHub.")
+
+    parser = argparse.ArgumentParser(
+        prog="python -m labkit.workshop", description="Serve the course to a room through JupyterHub."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("serve", help="start the hub (settings from environment variables, see docs/workshop.md)")
     run.add_argument("--log", type=Path, help="append the hub's log to this file instead of the terminal")
@@ -165,7 +180,10 @@ def main(argv=None) -> int:
         print(f"make workshop: {err}", file=sys.stderr)
         return 2
     if not proxy_command().exists():
-        print(f"make workshop: {proxy_command()} is missing: run `npm ci` in workshop/ "
-              "(make workshop does; it needs Node.js 20 or newer and npm)", file=sys.stderr)
+        print(
+            f"make workshop: {proxy_command()} is missing: run `npm ci` in workshop/ "
+            "(make workshop does; it needs Node.js 20 or newer and npm)",
+            file=sys.stderr,
+        )
         return 2
     return serve(settings, args.log)

@@ -23,7 +23,9 @@ def _grader(key: str):
             lines, _ = answer_lines(answer)
             record_lab(lab.key, lab.seed, [line for line, _ in lines or []], result.passed)
             return result.passed, result.message
+
         return run
+
     return build
 
 
@@ -33,13 +35,15 @@ class LabExercise(Exercise):
 
     def __init__(self, key: str, hint: str):
         number = key.split(".")[1]
-        for name, value in dict(key=key, title=f"exercise {number}", hint=hint, reader=None, expected=None,
-                                why="", grader=_grader(key)).items():
+        for name, value in dict(
+            key=key, title=f"exercise {number}", hint=hint, reader=None, expected=None, why="", grader=_grader(key)
+        ).items():
             object.__setattr__(self, name, value)
 
     @property
     def solution(self) -> str:
         from ...labs import challenge
+
         return f"answer_{self.key.split('.')[1]} = {list(challenge(CHALLENGES[self.key], learner()).fix)!r}"
 
 

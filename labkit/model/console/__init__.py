@@ -12,8 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-_LAZY = {"run_console": "dispatch", "ConsoleResult": "dispatch", "ConsoleError": "dispatch",
-         "MAX_LINE": "dispatch", "save_script": "script", "console_verdict": "probes"}
+_LAZY = {
+    "run_console": "dispatch",
+    "ConsoleResult": "dispatch",
+    "ConsoleError": "dispatch",
+    "MAX_LINE": "dispatch",
+    "save_script": "script",
+    "console_verdict": "probes",
+}
 
 __all__ = sorted(_LAZY)
 
@@ -21,5 +27,6 @@ __all__ = sorted(_LAZY)
 def __getattr__(name: str) -> Any:  # any of the names in _LAZY, loaded on first use
     if name in _LAZY:
         from importlib import import_module
+
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

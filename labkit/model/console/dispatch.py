@@ -12,16 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...errors import LabkitError
 from ..cmdline import CommandError, command_text, split_command_line
 from ..engine import TraceError
 from .ipconfig import run_ipconfig
 from .layout import cmd_not_recognized, ps_error, ps_not_recognized
 from .programs import run_find_net_route, run_ping, run_test_net_connection, run_tracert
-from .ps_cmdlets import (get_net_ip_address, get_net_ip_configuration, get_net_ip_interface, get_net_route,
-                         new_net_route, remove_net_route, set_net_ip_interface)
+from .ps_cmdlets import (
+    get_net_ip_address,
+    get_net_ip_configuration,
+    get_net_ip_interface,
+    get_net_route,
+    new_net_route,
+    remove_net_route,
+    set_net_ip_interface,
+)
 from .ps_objects import PsObject, as_list, as_table, default_view
 from .ps_parse import PsError, Token, tokenize
-from ...errors import LabkitError
 
 if TYPE_CHECKING:
     from ..host import Node
@@ -32,20 +39,37 @@ MAX_LINE = 8191
 SHELLS = ("cmd", "powershell")
 CHANGE_PROGRAMS = ("route", "netsh", "reg")
 PROGRAMS = ("ipconfig", "route", "netsh", "ping", "tracert", "reg")
-CMDLETS = {"get-netipinterface": get_net_ip_interface, "get-netipaddress": get_net_ip_address,
-           "get-netroute": get_net_route, "get-netipconfiguration": get_net_ip_configuration}
-CHANGE_CMDLETS = {"set-netipinterface": set_net_ip_interface, "new-netroute": new_net_route,
-                  "remove-netroute": remove_net_route}
+CMDLETS = {
+    "get-netipinterface": get_net_ip_interface,
+    "get-netipaddress": get_net_ip_address,
+    "get-netroute": get_net_route,
+    "get-netipconfiguration": get_net_ip_configuration,
+}
+CHANGE_CMDLETS = {
+    "set-netipinterface": set_net_ip_interface,
+    "new-netroute": new_net_route,
+    "remove-netroute": remove_net_route,
+}
 PROBE_CMDLETS = {"test-netconnection": run_test_net_connection, "find-netroute": run_find_net_route}
 ALIASES = {"tnc": "test-netconnection", "gip": "get-netipconfiguration"}
-CMDLET_NAMES = ("Get-NetIPInterface", "Get-NetIPAddress", "Get-NetRoute", "Get-NetIPConfiguration", "Find-NetRoute",
-                "Test-NetConnection", "Set-NetIPInterface", "New-NetRoute", "Remove-NetRoute")
+CMDLET_NAMES = (
+    "Get-NetIPInterface",
+    "Get-NetIPAddress",
+    "Get-NetRoute",
+    "Get-NetIPConfiguration",
+    "Find-NetRoute",
+    "Test-NetConnection",
+    "Set-NetIPInterface",
+    "New-NetRoute",
+    "Remove-NetRoute",
+)
 # Windows programs and cmdlets a learner may well type that the kit does not model.
 KNOWN_ELSEWHERE = frozenset(
     "arp nslookup netstat pathping hostname nbtstat getmac ipconfig.exe wmic net telnet curl powershell cmd "
     "get-netadapter get-netneighbor set-netroute new-netipaddress remove-netipaddress set-netipaddress "
     "get-netconnectionprofile test-connection get-dnsclientserveraddress resolve-dnsname get-nettcpconnection "
-    "restart-netadapter disable-netadapter enable-netadapter get-netadapterbinding".split())
+    "restart-netadapter disable-netadapter enable-netadapter get-netadapterbinding".split()
+)
 FIRST_PS = {"windows-2012": 3, "windows-2012r2": 4}
 
 
@@ -85,8 +109,10 @@ def _checked_line(line: str) -> str:
 
 def _modelled_list(shell: str) -> str:
     ps = ", ".join(CMDLET_NAMES) + " (with | Format-List, | fl *, | Format-Table)" if shell == "powershell" else ""
-    return "labkit models: ipconfig [/all], route print|add|delete, netsh interface ipv4 show|set|add|delete, " \
-           "ping, tracert, reg add …IPEnableRouter" + (f"; {ps}" if ps else "")
+    return (
+        "labkit models: ipconfig [/all], route print|add|delete, netsh interface ipv4 show|set|add|delete, "
+        "ping, tracert, reg add …IPEnableRouter" + (f"; {ps}" if ps else "")
+    )
 
 
 def _not_modelled(word: str, shell: str) -> str:
@@ -131,13 +157,15 @@ def _run_cmd(net: Network, node: str, text: str) -> tuple[str, Network, list[str
     for char in text:
         quoted = quoted != (char == '"')
         if char in "|<>" and not quoted:
-            raise CommandError(f"labkit: pipes and redirection ({char}) are not modelled; type one command",
-                               _modelled_list("cmd"))
+            raise CommandError(
+                f"labkit: pipes and redirection ({char}) are not modelled; type one command", _modelled_list("cmd")
+            )
     lines = split_command_line(text)
     if len(lines) > 1 and all(_program(words) in CHANGE_PROGRAMS for words in lines):
         # One chain of changes is one change, checked once at its end, as `--run` checks it: KB 975808's
         # `delete address … && add address … skipassource=true` passes through a moment without the cluster IP.
         from ..commands import apply_command
+
         changed, answer = apply_command(net, node, text)
         return answer, changed, [command_text(words) for words in lines]
     outputs: list[str] = []
@@ -159,6 +187,7 @@ def _program(words: list[str]) -> str:
 def _run_program(net: Network, node: str, program: str, words: list[str], shell: str) -> tuple[str, Network]:
     """ipconfig, ping, tracert and the change programs, the same from cmd.exe and PowerShell."""
     from ..commands import apply_command  # commands imports this package's writers
+
     if program == "ipconfig":
         return run_ipconfig(net.node(node), words[1:]), net
     if program == "ping":
@@ -185,20 +214,28 @@ def _powershell_version(host: Node) -> int | None:
 
 def _ps2_not_recognized(line: str, word: str) -> str:
     at = line.index(word) + len(word) + 1
-    return "\n".join([f"The term '{word}' is not recognized as the name of a cmdlet, function, script file, or "
-                      "operable program. Check the spelling of the name, or if a path was included, verify that "
-                      "the path is correct and try again.", f"At line:1 char:{at}",
-                      f"+ {line[:at - 1]} <<<< {line[at - 1:].lstrip()}".rstrip(),
-                      f"    + CategoryInfo          : ObjectNotFound: ({word}:String) [], CommandNotFoundException",
-                      "    + FullyQualifiedErrorId : CommandNotFoundException", ""])
+    return "\n".join(
+        [
+            f"The term '{word}' is not recognized as the name of a cmdlet, function, script file, or "
+            "operable program. Check the spelling of the name, or if a path was included, verify that "
+            "the path is correct and try again.",
+            f"At line:1 char:{at}",
+            f"+ {line[: at - 1]} <<<< {line[at - 1 :].lstrip()}".rstrip(),
+            f"    + CategoryInfo          : ObjectNotFound: ({word}:String) [], CommandNotFoundException",
+            "    + FullyQualifiedErrorId : CommandNotFoundException",
+            "",
+        ]
+    )
 
 
 def _run_powershell(net: Network, node: str, text: str) -> tuple[str, Network, list[str]]:
     host = net.node(node)
     version = _powershell_version(host)
     if version is None:
-        raise CommandError(f"labkit: {host.os.display} has no PowerShell unless it was installed; "
-                           "use the cmd.exe console (shell='cmd')")
+        raise CommandError(
+            f"labkit: {host.os.display} has no PowerShell unless it was installed; "
+            "use the cmd.exe console (shell='cmd')"
+        )
     stages = tokenize(text)
     first, rest = stages[0], stages[1:]
     name = first[0].text
@@ -236,8 +273,10 @@ def _formatter(line: str, stages: list[list[Token]]) -> Callable[[list[PsObject]
     if not stages:
         return default_view
     if len(stages) > 1:
-        raise CommandError("labkit: one Format-List or Format-Table after the cmdlet is modelled, not more",
-                           _modelled_list("powershell"))
+        raise CommandError(
+            "labkit: one Format-List or Format-Table after the cmdlet is modelled, not more",
+            _modelled_list("powershell"),
+        )
     words = [t.text.lower() for t in stages[0]]
     if words[0] in ("format-list", "fl"):
         every = words[1:] in (["*"], ["-property", "*"], ["-p", "*"])

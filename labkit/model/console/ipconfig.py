@@ -28,19 +28,32 @@ LABELS = {
     "gateway": "Default Gateway . . . . . . . . . : ",
     "netbios": "NetBIOS over Tcpip. . . . . . . . : ",
 }
-LABELS_2003 = {**LABELS, "ipv4": "IP Address. . . . . . . . . . . . : ",
-               "dhcp": "Dhcp Enabled. . . . . . . . . . . : "}
+LABELS_2003 = {**LABELS, "ipv4": "IP Address. . . . . . . . . . . . : ", "dhcp": "Dhcp Enabled. . . . . . . . . . . : "}
 
-USAGE = ("USAGE:\n    ipconfig [/allcompartments] [/? | /all |\n"
-         "                                 /renew [adapter] | /release [adapter] |\n"
-         "                                 /renew6 [adapter] | /release6 [adapter] |\n"
-         "                                 /flushdns | /displaydns | /registerdns |\n"
-         "                                 /showclassid adapter |\n"
-         "                                 /setclassid adapter [classid] |\n"
-         "                                 /showclassid6 adapter |\n"
-         "                                 /setclassid6 adapter [classid] ]")
-NOT_MODELLED = ("/renew", "/release", "/renew6", "/release6", "/flushdns", "/displaydns", "/registerdns",
-                "/showclassid", "/setclassid", "/showclassid6", "/setclassid6", "/allcompartments")
+USAGE = (
+    "USAGE:\n    ipconfig [/allcompartments] [/? | /all |\n"
+    "                                 /renew [adapter] | /release [adapter] |\n"
+    "                                 /renew6 [adapter] | /release6 [adapter] |\n"
+    "                                 /flushdns | /displaydns | /registerdns |\n"
+    "                                 /showclassid adapter |\n"
+    "                                 /setclassid adapter [classid] |\n"
+    "                                 /showclassid6 adapter |\n"
+    "                                 /setclassid6 adapter [classid] ]"
+)
+NOT_MODELLED = (
+    "/renew",
+    "/release",
+    "/renew6",
+    "/release6",
+    "/flushdns",
+    "/displaydns",
+    "/registerdns",
+    "/showclassid",
+    "/setclassid",
+    "/showclassid6",
+    "/setclassid6",
+    "/allcompartments",
+)
 
 
 def _field(indent: str, label: str, values: list[str]) -> list[str]:
@@ -95,6 +108,8 @@ def run_ipconfig(node: Node, args: list[str]) -> str:
     if lowered in (["/all"], ["-all"]):
         return ipconfig(node, full=True)
     if ("/" + lowered[0][1:]) in NOT_MODELLED:
-        raise CommandError(f"ipconfig {args[0]}: not modelled by labkit (the kit's addresses are static)",
-                           "labkit models ipconfig and ipconfig /all")
+        raise CommandError(
+            f"ipconfig {args[0]}: not modelled by labkit (the kit's addresses are static)",
+            "labkit models ipconfig and ipconfig /all",
+        )
     return f"\nError: unrecognized or incomplete command line.\n\n{USAGE}"

@@ -67,6 +67,7 @@ def enabled(flag: bool) -> str:
 
 # --- PowerShell's default formatting -----------------------------------------------------------
 
+
 def ps_list(objects: list[list[tuple[str, str]]]) -> str:
     """Format-List: an empty line, `Name : value` lines with the names padded to the longest
     name of each object, an empty line between objects, two empty lines at the end.
@@ -86,9 +87,10 @@ def ps_list(objects: list[list[tuple[str, str]]]) -> str:
 def ps_table(columns: list[tuple[str, int, str]], rows: list[list[str]]) -> str:
     """Format-Table: (header, width, 'l' or 'r') per column, one space between columns, the
     last column unpadded; values too long for a column end in `...`."""
+
     def cell(text: str, width: int, align: str, last: bool) -> str:
         if len(text) > width:
-            text = text[:width - 3] + "..."
+            text = text[: width - 3] + "..."
         if last:
             return text
         return text.rjust(width) if align == "r" else text.ljust(width)
@@ -102,23 +104,36 @@ def ps_table(columns: list[tuple[str, int, str]], rows: list[list[str]]) -> str:
     return "\n".join(out + ["", ""])
 
 
-def ps_error(line: str, cmdlet: str, message: str, category: str, error_id: str, at: int = 1,
-             length: int | None = None) -> str:
+def ps_error(
+    line: str, cmdlet: str, message: str, category: str, error_id: str, at: int = 1, length: int | None = None
+) -> str:
     """A PowerShell 3.0-5.1 error record as the console prints it."""
     length = len(cmdlet) if length is None else length
-    return "\n".join([f"{cmdlet} : {message}", f"At line:1 char:{at}", f"+ {line}",
-                      f"+ {' ' * (at - 1)}{'~' * max(1, length)}",
-                      f"    + CategoryInfo          : {category}",
-                      f"    + FullyQualifiedErrorId : {error_id}", ""])
+    return "\n".join(
+        [
+            f"{cmdlet} : {message}",
+            f"At line:1 char:{at}",
+            f"+ {line}",
+            f"+ {' ' * (at - 1)}{'~' * max(1, length)}",
+            f"    + CategoryInfo          : {category}",
+            f"    + FullyQualifiedErrorId : {error_id}",
+            "",
+        ]
+    )
 
 
 def ps_not_recognized(line: str, word: str) -> str:
     """PowerShell 3.0-5.1's CommandNotFoundException text (2012 and later)."""
-    return ps_error(line, word, f"The term '{word}' is not recognized as the name of a cmdlet, function, "
-                                "script file, or operable program. Check the spelling of the name, or if a "
-                                "path was included, verify that the path is correct and try again.",
-                    f"ObjectNotFound: ({word}:String) [], CommandNotFoundException",
-                    "CommandNotFoundException", 1 + len(line) - len(line.lstrip()))
+    return ps_error(
+        line,
+        word,
+        f"The term '{word}' is not recognized as the name of a cmdlet, function, "
+        "script file, or operable program. Check the spelling of the name, or if a "
+        "path was included, verify that the path is correct and try again.",
+        f"ObjectNotFound: ({word}:String) [], CommandNotFoundException",
+        "CommandNotFoundException",
+        1 + len(line) - len(line.lstrip()),
+    )
 
 
 def cmd_not_recognized(word: str) -> str:

@@ -58,7 +58,7 @@ def _loop_router(net: Network, hops: Sequence[Hop]) -> IPv4Address:
     routers = list(hops[1:])
     names = [h.node for h in routers]
     for period in range(1, len(names)):
-        if names[-period:] == names[-2 * period:-period]:
+        if names[-period:] == names[-2 * period : -period]:
             cycle = routers[-period:]
             start = len(routers) - period
             index = 127 - start
@@ -66,8 +66,14 @@ def _loop_router(net: Network, hops: Sequence[Hop]) -> IPv4Address:
     return _router_address(net, routers[-1])
 
 
-def outcome(net: Network, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, proto: str = "icmp",
-            dport: int | None = None) -> Outcome:
+def outcome(
+    net: Network,
+    node_name: str,
+    dst: IPv4Address,
+    src: IPv4Address | None = None,
+    proto: str = "icmp",
+    dport: int | None = None,
+) -> Outcome:
     """Send one probe (and its answer) through the engine and read what the sender sees."""
     result = trace(net, node_name, dst, src=src, proto=proto, dport=dport, reply=True)
     node = net.node(node_name)
@@ -102,7 +108,9 @@ def outcome(net: Network, node_name: str, dst: IPv4Address, src: IPv4Address | N
     return Outcome("timeout", source, alias, routers=routers, trace=result)
 
 
-def console_verdict(net: Network, node_name: str, dst: IPv4Address | str) -> tuple[bool, IPv4Address | None, str | None]:
+def console_verdict(
+    net: Network, node_name: str, dst: IPv4Address | str
+) -> tuple[bool, IPv4Address | None, str | None]:
     """(reached, source address, interface alias) for an ICMP echo, as the console shows it."""
     seen = outcome(net, node_name, IPv4Address(str(dst)))
     return seen.reached, seen.source, seen.interface
@@ -110,8 +118,10 @@ def console_verdict(net: Network, node_name: str, dst: IPv4Address | str) -> tup
 
 # --- ping ----------------------------------------------------------------------------------
 
-def ping(net: Network, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, count: int = 4,
-         size: int = 32) -> str:
+
+def ping(
+    net: Network, node_name: str, dst: IPv4Address, src: IPv4Address | None = None, count: int = 4, size: int = 32
+) -> str:
     """ping.exe on 2008 and later (2003: an empty line after the header, see the rules)."""
     node = net.node(node_name)
     old = not node.os.forwarding_per_interface
@@ -127,21 +137,29 @@ def ping(net: Network, node_name: str, dst: IPv4Address, src: IPv4Address | None
         elif seen.kind == "timeout" or (seen.kind == "unreachable" and old and seen.responder == seen.source):
             lines.append("Request timed out.")
         else:
-            text = {"unreachable": "Destination host unreachable.", "net-unreachable": "Destination net unreachable.",
-                    "ttl-expired": "TTL expired in transit."}[seen.kind]
+            text = {
+                "unreachable": "Destination host unreachable.",
+                "net-unreachable": "Destination net unreachable.",
+                "ttl-expired": "TTL expired in transit.",
+            }[seen.kind]
             lines.append(f"Reply from {seen.responder}: {text}")
         # An ICMP error counts as a received packet, as ping.exe counts it.
-        received += seen.kind in ("reply", "unreachable", "net-unreachable", "ttl-expired") and \
-            lines[-1].startswith("Reply")
+        received += seen.kind in ("reply", "unreachable", "net-unreachable", "ttl-expired") and lines[-1].startswith(
+            "Reply"
+        )
     lost = count - received
-    lines += ["", f"Ping statistics for {dst}:",
-              f"    Packets: Sent = {count}, Received = {received}, Lost = {lost} ({lost * 100 // count}% loss),"]
+    lines += [
+        "",
+        f"Ping statistics for {dst}:",
+        f"    Packets: Sent = {count}, Received = {received}, Lost = {lost} ({lost * 100 // count}% loss),",
+    ]
     if seen.kind == "reply":
         lines += ["Approximate round trip times in milli-seconds:", "    Minimum = 0ms, Maximum = 0ms, Average = 0ms"]
     return "\n".join(lines)
 
 
 # --- tracert -------------------------------------------------------------------------------
+
 
 def _probe_line(number: int, address: IPv4Address) -> str:
     return f"{number:>3}{'<1 ms':>9}{'<1 ms':>9}{'<1 ms':>9}  {address}"
@@ -173,8 +191,13 @@ def tracert(net: Network, node_name: str, dst: IPv4Address, max_hops: int = MAX_
 
 # --- PowerShell ----------------------------------------------------------------------------
 
-_STATUS = {"general-failure": "11050", "unreachable": "DestinationHostUnreachable",
-           "net-unreachable": "DestinationNetworkUnreachable", "ttl-expired": "TtlExpired", "timeout": "TimedOut"}
+_STATUS = {
+    "general-failure": "11050",
+    "unreachable": "DestinationHostUnreachable",
+    "net-unreachable": "DestinationNetworkUnreachable",
+    "ttl-expired": "TtlExpired",
+    "timeout": "TimedOut",
+}
 
 
 def _new_wording(node: Node) -> bool:
@@ -186,8 +209,9 @@ def test_net_connection(net: Network, node_name: str, target: str, dst: IPv4Addr
     return _tnc_text(*test_net_connection_fields(net, node_name, target, dst, port))
 
 
-def test_net_connection_fields(net: Network, node_name: str, target: str, dst: IPv4Address,
-                               port: int | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+def test_net_connection_fields(
+    net: Network, node_name: str, target: str, dst: IPv4Address, port: int | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Test-NetConnection's warnings and (field, value) pairs, in the order it prints them."""
     node = net.node(node_name)
     new = _new_wording(node)
@@ -200,15 +224,21 @@ def test_net_connection_fields(net: Network, node_name: str, target: str, dst: I
         if tcp.reached:
             fields.append(("TcpTestSucceeded", "True"))
             return warnings, fields
-        warnings.append(f"WARNING: TCP connect to ({dst} : {port}) failed" if new
-                        else f"WARNING: TCP connect to {dst}:{port} failed")
+        warnings.append(
+            f"WARNING: TCP connect to ({dst} : {port}) failed"
+            if new
+            else f"WARNING: TCP connect to {dst}:{port} failed"
+        )
     seen = outcome(net, node_name, dst)
     if port is None:
         fields += [("InterfaceAlias", seen.interface or ""), ("SourceAddress", str(seen.source or ""))]
     if not seen.reached:
         status = _STATUS[seen.kind]
-        warnings.append(f"WARNING: Ping to {dst} failed with status: {status}" if new
-                        else f"WARNING: Ping to {dst} failed -- Status: {status}")
+        warnings.append(
+            f"WARNING: Ping to {dst} failed with status: {status}"
+            if new
+            else f"WARNING: Ping to {dst} failed -- Status: {status}"
+        )
     fields += [("PingSucceeded", str(seen.reached)), ("PingReplyDetails (RTT)", "0 ms")]
     if port is not None:
         fields.append(("TcpTestSucceeded", "False"))
@@ -221,14 +251,16 @@ def _tnc_text(warnings: list[str], fields: list[tuple[str, str]]) -> str:
     return "\n".join(warnings + [""] + body + ["", ""])
 
 
-def find_net_route(net: Network, node_name: str, dst: IPv4Address,
-                   local: IPv4Address | None = None) -> tuple[PsObject, PsObject] | None:
+def find_net_route(
+    net: Network, node_name: str, dst: IPv4Address, local: IPv4Address | None = None
+) -> tuple[PsObject, PsObject] | None:
     """(the NetIPAddress object, the NetRoute object) Windows picks, or None when there is no route.
 
     The engine's first hop says which route and source it used; for the node's own address
     the route is the host route the stack made for it.
     """
     from .ps_objects import ip_addresses, route_object
+
     node = net.node(node_name)
     result = trace(net, node_name, dst, src=local, proto="icmp")
     first = result.hops[0]
@@ -244,5 +276,13 @@ def find_net_route(net: Network, node_name: str, dst: IPv4Address,
     return address, route_object(node, route)
 
 
-__all__ = ["Outcome", "TraceError", "console_verdict", "find_net_route", "outcome", "ping", "test_net_connection",
-           "tracert"]
+__all__ = [
+    "Outcome",
+    "TraceError",
+    "console_verdict",
+    "find_net_route",
+    "outcome",
+    "ping",
+    "test_net_connection",
+    "tracert",
+]

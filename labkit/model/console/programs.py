@@ -23,12 +23,16 @@ if TYPE_CHECKING:
 MAX_PING_COUNT = 100
 """ping -n accepts up to 4294967295; the kit prints at most this many probes."""
 
-PING_USAGE = ("Usage: ping [-t] [-a] [-n count] [-l size] [-f] [-i TTL] [-v TOS]\n"
-              "            [-r count] [-s count] [[-j host-list] | [-k host-list]]\n"
-              "            [-w timeout] [-R] [-S srcaddr] [-c compartment] [-p]\n"
-              "            [-4] [-6] target_name")
-TRACERT_USAGE = ("Usage: tracert [-d] [-h maximum_hops] [-j host-list] [-w timeout]\n"
-                 "               [-R] [-S srcaddr] [-4] [-6] target_name")
+PING_USAGE = (
+    "Usage: ping [-t] [-a] [-n count] [-l size] [-f] [-i TTL] [-v TOS]\n"
+    "            [-r count] [-s count] [[-j host-list] | [-k host-list]]\n"
+    "            [-w timeout] [-R] [-S srcaddr] [-c compartment] [-p]\n"
+    "            [-4] [-6] target_name"
+)
+TRACERT_USAGE = (
+    "Usage: tracert [-d] [-h maximum_hops] [-j host-list] [-w timeout]\n"
+    "               [-R] [-S srcaddr] [-4] [-6] target_name"
+)
 
 
 def _target(text: str, program: str) -> IPv4Address | None:
@@ -69,16 +73,21 @@ def run_ping(net: Network, node_name: str, args: list[str]) -> str:
                 size = _number(value, word, 0, 65500)
             elif switch == "s" and word[1:] == "S":
                 if not node.os.forwarding_per_interface:
-                    raise CommandError(f"labkit: {node.os.display}'s ping takes -S for IPv6 only",
-                                       "drop -S: the kit models IPv4")
+                    raise CommandError(
+                        f"labkit: {node.os.display}'s ping takes -S for IPv6 only", "drop -S: the kit models IPv4"
+                    )
                 source = _target(value, "ping")
                 if source is None or not node.owns(source):
-                    raise CommandError(f"ping -S {value}: {node_name} has no such address "
-                                       f"(its addresses: {', '.join(str(a.ip) for a in node.addresses)})",
-                                       own_wording=True)
+                    raise CommandError(
+                        f"ping -S {value}: {node_name} has no such address "
+                        f"(its addresses: {', '.join(str(a.ip) for a in node.addresses)})",
+                        own_wording=True,
+                    )
             elif switch in ("s", "i"):
-                raise CommandError(f"labkit: ping {word} is not modelled",
-                                   "labkit models ping [-n count] [-l size] [-S srcaddr] [-4] target")
+                raise CommandError(
+                    f"labkit: ping {word} is not modelled",
+                    "labkit models ping [-n count] [-l size] [-S srcaddr] [-4] target",
+                )
             i += 2
             continue
         if switch in ("4", "a"):
@@ -130,45 +139,71 @@ def run_tracert(net: Network, node_name: str, args: list[str]) -> str:
 
 # --- PowerShell ------------------------------------------------------------------------------
 
-TEST_NET_CONNECTION = Cmdlet("Test-NetConnection", (
-    Param("ComputerName", aliases=("RemoteAddress", "cn")), Param("Port", "uint", "System.Int32", aliases=("RemotePort",)),
-    Param("CommonTCPPort", "enum", "System.String", ("HTTP", "RDP", "SMB", "WINRM")),
-    Param("InformationLevel", "enum", "System.String", ("Quiet", "Detailed")),
-    Param("TraceRoute", "switch", modelled=False), Param("Hops", "uint", "System.Int32", modelled=False),
-    Param("DiagnoseRouting", "switch", modelled=False), Param("ConstrainSourceAddress", modelled=False),
-    Param("ConstrainInterface", "uint", modelled=False)), ("ComputerName",))
-FIND_NET_ROUTE = Cmdlet("Find-NetRoute", (
-    Param("RemoteIPAddress"), Param("LocalIPAddress"),
-    Param("InterfaceIndex", "uint", "System.UInt32", aliases=("ifIndex",), modelled=False)), ())
+TEST_NET_CONNECTION = Cmdlet(
+    "Test-NetConnection",
+    (
+        Param("ComputerName", aliases=("RemoteAddress", "cn")),
+        Param("Port", "uint", "System.Int32", aliases=("RemotePort",)),
+        Param("CommonTCPPort", "enum", "System.String", ("HTTP", "RDP", "SMB", "WINRM")),
+        Param("InformationLevel", "enum", "System.String", ("Quiet", "Detailed")),
+        Param("TraceRoute", "switch", modelled=False),
+        Param("Hops", "uint", "System.Int32", modelled=False),
+        Param("DiagnoseRouting", "switch", modelled=False),
+        Param("ConstrainSourceAddress", modelled=False),
+        Param("ConstrainInterface", "uint", modelled=False),
+    ),
+    ("ComputerName",),
+)
+FIND_NET_ROUTE = Cmdlet(
+    "Find-NetRoute",
+    (
+        Param("RemoteIPAddress"),
+        Param("LocalIPAddress"),
+        Param("InterfaceIndex", "uint", "System.UInt32", aliases=("ifIndex",), modelled=False),
+    ),
+    (),
+)
 COMMON_PORTS = {"HTTP": 80, "RDP": 3389, "SMB": 445, "WINRM": 5985}
 
 
 def _check_modelled(cmdlet: Cmdlet, bound: dict[str, BoundValue]) -> None:
     skipped = not_modelled(cmdlet, bound)
     if skipped:
-        raise CommandError(f"labkit: {cmdlet.name} -{skipped[0]} is not modelled",
-                           "labkit models " + ", ".join(f"-{p.name}" for p in cmdlet.params if p.modelled))
+        raise CommandError(
+            f"labkit: {cmdlet.name} -{skipped[0]} is not modelled",
+            "labkit models " + ", ".join(f"-{p.name}" for p in cmdlet.params if p.modelled),
+        )
 
 
 def run_test_net_connection(net: Network, node_name: str, line: str, tokens: list[Token]) -> str:
     bound = bind(line, TEST_NET_CONNECTION, tokens)
     _check_modelled(TEST_NET_CONNECTION, bound)
     if bound.get("InformationLevel") == "Detailed":
-        raise CommandError("labkit: Test-NetConnection -InformationLevel Detailed is not modelled",
-                           "leave it out, or use -InformationLevel Quiet")
+        raise CommandError(
+            "labkit: Test-NetConnection -InformationLevel Detailed is not modelled",
+            "leave it out, or use -InformationLevel Quiet",
+        )
     target = str(bound.get("ComputerName", "internetbeacon.msedge.net"))
     given = bound.get("Port")  # a uint parameter: bound as a number
     port = given if isinstance(given, int) else COMMON_PORTS.get(str(bound.get("CommonTCPPort")))
     if port is not None and not 1 <= port <= 65535:
-        raise PsError(ps_error(line, "Test-NetConnection", f"Cannot validate argument on parameter 'Port'. "
-                               f"The {port} argument is greater than the maximum allowed range of 65535. Supply "
-                               "an argument that is less than or equal to 65535 and then try the command again.",
-                               "InvalidData: (:) [Test-NetConnection], ParameterBindingValidationException",
-                               "ParameterArgumentValidationError,Test-NetConnection"))
+        raise PsError(
+            ps_error(
+                line,
+                "Test-NetConnection",
+                f"Cannot validate argument on parameter 'Port'. "
+                f"The {port} argument is greater than the maximum allowed range of 65535. Supply "
+                "an argument that is less than or equal to 65535 and then try the command again.",
+                "InvalidData: (:) [Test-NetConnection], ParameterBindingValidationException",
+                "ParameterArgumentValidationError,Test-NetConnection",
+            )
+        )
     address = _target(target, "Test-NetConnection")
     if address is None:
-        text = (f"WARNING: Name resolution of {target} failed\n\nComputerName   : {target}\nRemoteAddress  :\n"
-                "InterfaceAlias :\nSourceAddress  :\nPingSucceeded  : False\n\n")
+        text = (
+            f"WARNING: Name resolution of {target} failed\n\nComputerName   : {target}\nRemoteAddress  :\n"
+            "InterfaceAlias :\nSourceAddress  :\nPingSucceeded  : False\n\n"
+        )
         return "False" if bound.get("InformationLevel") == "Quiet" else text
     if bound.get("InformationLevel") == "Quiet":
         _, fields = test_net_connection_fields(net, node_name, target, address, port)
@@ -180,24 +215,43 @@ def run_find_net_route(net: Network, node_name: str, line: str, tokens: list[Tok
     bound = bind(line, FIND_NET_ROUTE, tokens)
     _check_modelled(FIND_NET_ROUTE, bound)
     if "RemoteIPAddress" not in bound:
-        raise CommandError("Find-NetRoute needs -RemoteIPAddress (PowerShell would prompt for it)",
-                           "Find-NetRoute -RemoteIPAddress 10.30.5.5", own_wording=True)
+        raise CommandError(
+            "Find-NetRoute needs -RemoteIPAddress (PowerShell would prompt for it)",
+            "Find-NetRoute -RemoteIPAddress 10.30.5.5",
+            own_wording=True,
+        )
     remote = _target(str(bound["RemoteIPAddress"]), "Find-NetRoute")
     local = _target(str(bound["LocalIPAddress"]), "Find-NetRoute") if "LocalIPAddress" in bound else None
     if remote is None or ("LocalIPAddress" in bound and local is None):
         bad = bound["RemoteIPAddress"] if remote is None else bound["LocalIPAddress"]
-        raise PsError(ps_error(line, "Find-NetRoute", "The parameter is incorrect.",
-                               "InvalidArgument: (MSFT_NetRoute:ROOT/StandardCimv2/MSFT_NetRoute) [Find-NetRoute], "
-                               "CimException", "Windows System Error 87,Find-NetRoute", 1, len(line.strip()))
-                      + f"[labkit: {bad!r} is not an IPv4 address]")
+        raise PsError(
+            ps_error(
+                line,
+                "Find-NetRoute",
+                "The parameter is incorrect.",
+                "InvalidArgument: (MSFT_NetRoute:ROOT/StandardCimv2/MSFT_NetRoute) [Find-NetRoute], CimException",
+                "Windows System Error 87,Find-NetRoute",
+                1,
+                len(line.strip()),
+            )
+            + f"[labkit: {bad!r} is not an IPv4 address]"
+        )
     try:
         found = find_net_route(net, node_name, remote, local)
     except TraceError as err:
         raise CommandError(f"Find-NetRoute: {err}", own_wording=True) from None
     if found is None:
-        raise PsError(ps_error(line, "Find-NetRoute", "The network location cannot be reached. For information "
-                               "about network troubleshooting, see Windows Help.",
-                               "NotSpecified: (MSFT_NetRoute:ROOT/StandardCimv2/MSFT_NetRoute) [Find-NetRoute], "
-                               "CimException", "Windows System Error 1231,Find-NetRoute", 1, len(line.strip())))
+        raise PsError(
+            ps_error(
+                line,
+                "Find-NetRoute",
+                "The network location cannot be reached. For information "
+                "about network troubleshooting, see Windows Help.",
+                "NotSpecified: (MSFT_NetRoute:ROOT/StandardCimv2/MSFT_NetRoute) [Find-NetRoute], CimException",
+                "Windows System Error 1231,Find-NetRoute",
+                1,
+                len(line.strip()),
+            )
+        )
     address, route = found
     return as_list([address]) + as_list([route])

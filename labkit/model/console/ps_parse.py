@@ -13,11 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from .layout import ps_error
 from ...errors import LabkitError
+from .layout import ps_error
 
-QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d\u201c\"", "\u201d": "\u201d\u201c\"", "\u2018": "\u2019\u2018'",
-          "\u2019": "\u2019\u2018'"}
+QUOTES = {
+    '"': '"',
+    "'": "'",
+    "\u201c": '\u201d\u201c"',
+    "\u201d": '\u201d\u201c"',
+    "\u2018": "\u2019\u2018'",
+    "\u2019": "\u2019\u2018'",
+}
 DASHES = "-\u2013\u2014"
 BoundValue = str | int | tuple[str, ...]
 """A bound parameter's value: text or an enum choice, a number (uint), True/False (a switch, as
@@ -63,23 +69,39 @@ def tokenize(line: str) -> list[list[Token]]:
                     j += 1
                 if j >= n:
                     raise PsError(_incomplete(line, i))
-                text, quoted, i = text + line[i + 1:j], True, j + 1
+                text, quoted, i = text + line[i + 1 : j], True, j + 1
             else:
                 text, i = text + line[i], i + 1
         stages[-1].append(Token(text, start, i - start, quoted))
     if any(not stage for stage in stages):
-        raise PsError("\n".join(["At line:1 char:" + str(len(line) + 1), f"+ {line}",
-                                 "+ " + " " * len(line) + "~", "An empty pipe element is not allowed.",
-                                 "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException",
-                                 "    + FullyQualifiedErrorId : EmptyPipeElement", ""]))
+        raise PsError(
+            "\n".join(
+                [
+                    "At line:1 char:" + str(len(line) + 1),
+                    f"+ {line}",
+                    "+ " + " " * len(line) + "~",
+                    "An empty pipe element is not allowed.",
+                    "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException",
+                    "    + FullyQualifiedErrorId : EmptyPipeElement",
+                    "",
+                ]
+            )
+        )
     return stages
 
 
 def _incomplete(line: str, at: int) -> str:
-    return "\n".join([f"At line:1 char:{at + 1}", f"+ {line}", "+ " + " " * at + "~" * (len(line) - at),
-                      "The string is missing the terminator: \".",
-                      "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException",
-                      "    + FullyQualifiedErrorId : TerminatorExpectedAtEndOfString", ""])
+    return "\n".join(
+        [
+            f"At line:1 char:{at + 1}",
+            f"+ {line}",
+            "+ " + " " * at + "~" * (len(line) - at),
+            'The string is missing the terminator: ".',
+            "    + CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException",
+            "    + FullyQualifiedErrorId : TerminatorExpectedAtEndOfString",
+            "",
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -100,8 +122,9 @@ class Cmdlet:
     positional: tuple[str, ...] = ()
     noun_class: str = ""
     """The CIM class the cmdlet works on (MSFT_NetRoute), for not-found errors."""
-    common: tuple[str, ...] = field(default=("Confirm", "WhatIf", "PassThru", "CimSession", "ThrottleLimit",
-                                             "AsJob", "PolicyStore"))
+    common: tuple[str, ...] = field(
+        default=("Confirm", "WhatIf", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "PolicyStore")
+    )
 
 
 def _lookup(cmdlet: Cmdlet, typed: str) -> Param | list[Param] | None:
@@ -114,9 +137,17 @@ def _lookup(cmdlet: Cmdlet, typed: str) -> Param | list[Param] | None:
 
 
 def _binding_error(line: str, cmdlet: Cmdlet, token: Token, message: str, error_id: str) -> PsError:
-    return PsError(ps_error(line, cmdlet.name, message, f"InvalidArgument: (:) [{cmdlet.name}], "
-                                                       "ParameterBindingException",
-                            f"{error_id},{_qualified(cmdlet)}", token.start + 1, token.length))
+    return PsError(
+        ps_error(
+            line,
+            cmdlet.name,
+            message,
+            f"InvalidArgument: (:) [{cmdlet.name}], ParameterBindingException",
+            f"{error_id},{_qualified(cmdlet)}",
+            token.start + 1,
+            token.length,
+        )
+    )
 
 
 def _qualified(cmdlet: Cmdlet) -> str:
@@ -130,11 +161,15 @@ def _convert(line: str, cmdlet: Cmdlet, param: Param, token: Token) -> BoundValu
             if value.lower() == choice.lower():
                 return choice
         raise _binding_error(
-            line, cmdlet, token,
+            line,
+            cmdlet,
+            token,
             f"Cannot bind parameter '{param.name}'. Cannot convert value \"{value}\" to type "
-            f"\"{param.type_name}\". Error: \"Unable to match the identifier name {value} to a valid enumerator "
+            f'"{param.type_name}". Error: "Unable to match the identifier name {value} to a valid enumerator '
             "name. Specify one of the following enumerator names and try again:\n"
-            f"{', '.join(sorted(param.choices))}\"", "CannotConvertArgumentNoMessage")
+            f'{", ".join(sorted(param.choices))}"',
+            "CannotConvertArgumentNoMessage",
+        )
     if param.kind == "uint":
         try:
             number = int(value, 0) if value.lower().startswith("0x") else int(value)
@@ -143,10 +178,13 @@ def _convert(line: str, cmdlet: Cmdlet, param: Param, token: Token) -> BoundValu
             return number
         except ValueError:
             raise _binding_error(
-                line, cmdlet, token,
+                line,
+                cmdlet,
+                token,
                 f"Cannot process argument transformation on parameter '{param.name}'. Cannot convert value "
-                f"\"{value}\" to type \"{param.type_name}\". Error: \"Input string was not in a correct format.\"",
-                "ParameterArgumentTransformationError") from None
+                f'"{value}" to type "{param.type_name}". Error: "Input string was not in a correct format."',
+                "ParameterArgumentTransformationError",
+            ) from None
     if param.kind == "strings":
         return tuple(v for v in value.split(",") if v)
     return value
@@ -164,20 +202,33 @@ def bind(line: str, cmdlet: Cmdlet, tokens: list[Token]) -> dict[str, BoundValue
             name, colon, inline = text[1:].partition(":")
             found = _lookup(cmdlet, name)
             if found is None:
-                raise _binding_error(line, cmdlet, token,
-                                     f"A parameter cannot be found that matches parameter name '{name}'.",
-                                     "NamedParameterNotFound")
+                raise _binding_error(
+                    line,
+                    cmdlet,
+                    token,
+                    f"A parameter cannot be found that matches parameter name '{name}'.",
+                    "NamedParameterNotFound",
+                )
             if isinstance(found, list):
                 options = " ".join(f"-{p.name}" for p in found)
-                raise _binding_error(line, cmdlet, token,
-                                     f"Parameter cannot be processed because the parameter name '{name}' is "
-                                     f"ambiguous. Possible matches include: {options}.", "AmbiguousParameter")
+                raise _binding_error(
+                    line,
+                    cmdlet,
+                    token,
+                    f"Parameter cannot be processed because the parameter name '{name}' is "
+                    f"ambiguous. Possible matches include: {options}.",
+                    "AmbiguousParameter",
+                )
             if found.name in bound:
-                raise _binding_error(line, cmdlet, token,
-                                     f"Cannot bind parameter because parameter '{found.name}' is specified more "
-                                     "than once. To provide multiple values to parameters that can accept multiple "
-                                     "values, use the array syntax. For example, \"-parameter value1,value2,value3\".",
-                                     "ParameterAlreadyBound")
+                raise _binding_error(
+                    line,
+                    cmdlet,
+                    token,
+                    f"Cannot bind parameter because parameter '{found.name}' is specified more "
+                    "than once. To provide multiple values to parameters that can accept multiple "
+                    'values, use the array syntax. For example, "-parameter value1,value2,value3".',
+                    "ParameterAlreadyBound",
+                )
             if found.kind == "switch":
                 bound[found.name] = inline.lower() not in ("$false", "0") if colon else True
                 i += 1
@@ -188,18 +239,27 @@ def bind(line: str, cmdlet: Cmdlet, tokens: list[Token]) -> dict[str, BoundValue
             elif i + 1 < len(tokens):
                 value_token, i = tokens[i + 1], i + 2
             else:
-                raise _binding_error(line, cmdlet, token,
-                                     f"Missing an argument for parameter '{found.name}'. Specify a parameter of "
-                                     f"type '{found.type_name}' and try again.", "MissingArgument")
+                raise _binding_error(
+                    line,
+                    cmdlet,
+                    token,
+                    f"Missing an argument for parameter '{found.name}'. Specify a parameter of "
+                    f"type '{found.type_name}' and try again.",
+                    "MissingArgument",
+                )
             bound[found.name] = _convert(line, cmdlet, found, value_token)
             if found.name in positional:
                 positional.remove(found.name)
             continue
         free = [p for p in positional if p not in bound]
         if not free:
-            raise _binding_error(line, cmdlet, token,
-                                 f"A positional parameter cannot be found that accepts argument '{text}'.",
-                                 "PositionalParameterNotFound")
+            raise _binding_error(
+                line,
+                cmdlet,
+                token,
+                f"A positional parameter cannot be found that accepts argument '{text}'.",
+                "PositionalParameterNotFound",
+            )
         param = next(p for p in cmdlet.params if p.name == free[0])
         bound[param.name] = _convert(line, cmdlet, param, token)
         positional.remove(param.name)

@@ -15,7 +15,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from ..host import Node
 from ..routes import LOOPBACK, Route, RouteOrigin, effective_metric, select_route
-from .layout import RULE, mac_route_print, description
+from .layout import RULE, description, mac_route_print
 
 ACTIVE_HEADER = "Network Destination        Netmask          Gateway       Interface  Metric"
 PERSISTENT_HEADER = "  Network Address          Netmask  Gateway Address  Metric"
@@ -42,8 +42,11 @@ def _shown_interfaces(node: Node) -> Callable[[Route], str]:
     own: dict[tuple[str, IPv4Network], str] = {}
     for iface in node.interfaces:
         for addr in reversed(iface.addresses):  # the first address wins, as in Windows's listing
-            for destination in (addr.network, IPv4Network(int(addr.ip)),
-                                IPv4Network(int(addr.network.broadcast_address))):
+            for destination in (
+                addr.network,
+                IPv4Network(int(addr.ip)),
+                IPv4Network(int(addr.network.broadcast_address)),
+            ):
                 own[iface.key, destination] = str(addr.ip)
 
     def shown(route: Route) -> str:
@@ -52,6 +55,7 @@ def _shown_interfaces(node: Node) -> Callable[[Route], str]:
         if route.origin is RouteOrigin.SYSTEM and (route.interface, route.destination) in own:
             return own[route.interface, route.destination]
         return str(node.interface(route.interface).addresses[0].ip)
+
     return shown
 
 
@@ -62,12 +66,17 @@ def persistent_rows(node: Node) -> list[tuple[str, str, str, str]]:
         # Vista+ stores a static default gateway as a persistent route.
         for iface in node.interfaces:
             for gw in iface.gateways:
-                rows.append(("0.0.0.0", "0.0.0.0", str(gw.address),
-                             "Default" if gw.metric is None else str(gw.metric)))
+                rows.append(("0.0.0.0", "0.0.0.0", str(gw.address), "Default" if gw.metric is None else str(gw.metric)))
     for r in node.routes:
         if r.persistent:
-            rows.append((str(r.destination.network_address), str(r.destination.netmask),
-                         str(r.gateway or "0.0.0.0"), str(r.metric)))
+            rows.append(
+                (
+                    str(r.destination.network_address),
+                    str(r.destination.netmask),
+                    str(r.gateway or "0.0.0.0"),
+                    str(r.metric),
+                )
+            )
     return rows
 
 
@@ -100,8 +109,10 @@ def interface_list(node: Node) -> list[str]:
 def _row_2008(node: Node, r: Route, shown_interface: Callable[[Route], str]) -> str:
     # Windows right-aligns On-link one column left of a gateway address.
     gw = f"{'On-link':>16} " if r.gateway is None else f"{str(r.gateway):>17}"
-    return (f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
-            f"{gw}{shown_interface(r):>17}{effective_metric(node, r):>7}")
+    return (
+        f"{str(r.destination.network_address):>17}{str(r.destination.netmask):>17}"
+        f"{gw}{shown_interface(r):>17}{effective_metric(node, r):>7}"
+    )
 
 
 def _active(lines: list[str], rows: list[str], header: str = ACTIVE_HEADER) -> list[str]:
@@ -122,7 +133,10 @@ def ipv6_section(node: Node, pattern: str | None = None) -> list[str]:
     matches = pattern_matcher(pattern)
     metric = 256 + node.os.loopback_metric
     rows = [f"  1{metric:>7} {dest:<24} On-link" for dest in ("::1/128", "ff00::/8") if matches(dest)]
-    return _active(["", "IPv6 Route Table", RULE], rows, " If Metric Network Destination      Gateway") + ["Persistent Routes:", "  None"]
+    return _active(["", "IPv6 Route Table", RULE], rows, " If Metric Network Destination      Gateway") + [
+        "Persistent Routes:",
+        "  None",
+    ]
 
 
 def _classful_broadcast(address: IPv4Address) -> IPv4Address:
@@ -148,8 +162,11 @@ def _rows_2003(node: Node) -> list[tuple[str, str, str, str, int]]:
         if r.origin is RouteOrigin.SYSTEM and dest.prefixlen == 32 and iface.owns(dest.network_address):
             rows.append((dest, "127.0.0.1", "127.0.0.1", r.metric))
             continue
-        if r.origin is RouteOrigin.SYSTEM and dest.prefixlen == 32 and any(
-                dest.network_address == a.network.broadcast_address for a in iface.addresses):
+        if (
+            r.origin is RouteOrigin.SYSTEM
+            and dest.prefixlen == 32
+            and any(dest.network_address == a.network.broadcast_address for a in iface.addresses)
+        ):
             dest = IPv4Network(_classful_broadcast(IPv4Address(shown)))
         metric = 1 if str(dest) == "255.255.255.255/32" else r.metric
         rows.append((dest, shown if r.gateway is None else str(r.gateway), shown, metric))
@@ -173,12 +190,20 @@ def route_print_2003(node: Node, pattern: str | None = None) -> str:
 def _active_table(node: Node, matches: Callable[[str], bool]) -> list[str]:
     """The header and rows under `Active Routes:`."""
     if not node.os.forwarding_per_interface:
-        return [ACTIVE_HEADER, *(f"{d:>17}{m:>17}{gw:>17}{_interface_2003(ifc)}{met:>8}"
-                                 for d, m, gw, ifc, met in _rows_2003(node) if matches(d))]
+        return [
+            ACTIVE_HEADER,
+            *(
+                f"{d:>17}{m:>17}{gw:>17}{_interface_2003(ifc)}{met:>8}"
+                for d, m, gw, ifc, met in _rows_2003(node)
+                if matches(d)
+            ),
+        ]
     shown_interface = _shown_interfaces(node)
     routes = sorted(node.route_table, key=lambda r: table_order(node, r))
-    return [ACTIVE_HEADER, *(_row_2008(node, r, shown_interface) for r in routes
-                             if matches(str(r.destination.network_address)))]
+    return [
+        ACTIVE_HEADER,
+        *(_row_2008(node, r, shown_interface) for r in routes if matches(str(r.destination.network_address))),
+    ]
 
 
 def _interface_2003(address: str) -> str:
@@ -186,8 +211,9 @@ def _interface_2003(address: str) -> str:
     return f"{address:>16}" if len(address) <= 14 else "  " + address
 
 
-def route_print(node: Node, persistent_only: bool = False, ipv6: bool = False, pattern: str | None = None,
-                active_only: bool = False) -> str:
+def route_print(
+    node: Node, persistent_only: bool = False, ipv6: bool = False, pattern: str | None = None, active_only: bool = False
+) -> str:
     """`route print -4` (the default here), `route print` (ipv6=True adds the IPv6 section),
     `route print -p` (persistent_only: the persistent routes between separators) and
     `route print PATTERN`, as the node's Windows version prints them. active_only: just the

@@ -23,14 +23,19 @@ def save_script(changes: Iterable[Change | ConsoleResult], dialect: str = "cmd")
     picked = [c for c in made if isinstance(c, Change)]
     comment = "rem" if dialect == "cmd" else "#"
     lines = ["@echo off"] if dialect == "cmd" else []
-    lines.append(f"{comment} Changes made in the labkit console. Run each server's lines on that server, "
-                 "from an elevated prompt.")
+    lines.append(
+        f"{comment} Changes made in the labkit console. Run each server's lines on that server, "
+        "from an elevated prompt."
+    )
     if not picked:
         lines.append(f"{comment} (no changes were made)")
     for change in picked:
         lines.append(f"{comment} on {change.node}: {change.typed}")
-        if dialect == "ps1" and change.shell == "powershell" and not change.typed.lower().startswith(
-                ("netsh", "route", "reg")):
+        if (
+            dialect == "ps1"
+            and change.shell == "powershell"
+            and not change.typed.lower().startswith(("netsh", "route", "reg"))
+        ):
             lines.append(change.typed)
         else:
             lines.extend(change.commands)
