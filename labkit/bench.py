@@ -51,7 +51,7 @@ def widget_latency(rounds: int = 25) -> dict[str, float]:
     import yaml
 
     from .plot.network_picture import network_picture
-    from .plot.picture import to_svg
+    from .plot.svg import to_svg
     from .scenario import SCENARIO_DIR, parse_scenario
     from .views import Flow, host_view
     from .widgets import ComparePanel, FtpExplorer, HostPanel

@@ -23,7 +23,7 @@ from labkit.cases.dcdiag import DomainState, judge, parse_dcdiag, parse_replsumm
 from labkit.cases.files import load_layout, read_text
 from labkit.cases.restore import preflight_attached
 from labkit.model import FtpClientSettings
-from labkit.plot.network_picture import ending_words
+from labkit.plot.network_labels import ending_words
 from labkit.scenario import DATA_DIR, load_scenario
 from labkit.views import Flow, ftp_view, host_view
 

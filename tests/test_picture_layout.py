@@ -6,10 +6,13 @@ import pytest
 
 from labkit.bench import flows
 from labkit.model import FtpClientSettings, ftp_session, trace
+from labkit.plot.collisions import collisions
+from labkit.plot.comparison_picture import comparison_picture, paths_part_at
 from labkit.plot.fontmetric import text_width
 from labkit.plot.ftp_picture import ftp_picture
-from labkit.plot.network_picture import comparison_picture, network_picture, paths_part_at
-from labkit.plot.picture import Label, Picture, Placer, boxes_overlap, collisions, to_svg
+from labkit.plot.network_picture import network_picture
+from labkit.plot.picture import Label, Picture, Placer, boxes_overlap
+from labkit.plot.svg import to_svg
 from labkit.scenario import load_scenario, shipped_scenarios
 
 

@@ -372,7 +372,7 @@ def test_the_reply_reaching_the_wrong_nlb_member_is_the_traces_own_outcome():
     assert result.outcome is Outcome.ACCEPTED
     assert result.reply.outcome is Outcome.ACCEPTED_BY_WRONG_NODE and not result.reply.succeeded
     from labkit.checks.kinds import _reply_outcome
-    from labkit.plot.network_picture import ending_words
+    from labkit.plot.network_labels import ending_words
 
     assert _reply_outcome(result) == "ACCEPTED_BY_WRONG_NODE"
     assert ending_words(result.reply, "reply") == "✖ reply ACCEPTED at web2 (wrong node)"

@@ -6,11 +6,14 @@ crisp at any zoom, nothing to encode. Renderers are pure: no widget code here. C
 never the only signal: every path has numbers, every ending a symbol and a word.
 """
 
+from .collisions import collisions
+from .comparison_picture import comparison_picture, first_divergence
 from .ftp_picture import ftp_picture, ftp_svg, lanes
 from .layout import node_positions
-from .network_picture import comparison_picture, first_divergence, network_picture, network_svg
-from .picture import Picture, collisions, to_svg
+from .network_picture import network_picture, network_svg
+from .picture import Picture
 from .route_table import route_choice_rows
+from .svg import to_svg
 
 __all__ = [
     "Picture",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import textwrap
 
 from ..model import FtpResult, Network
-from .picture import Label, Line, Mark, Pen, Picture, Placer, to_svg
+from .picture import Label, Line, Mark, Pen, Picture, Placer
+from .svg import to_svg
 
 CONTROL = Pen("#1f5fa8", 1.8)
 DATA = Pen("#6a3d9a", 2.6, "8 4")

@@ -1,21 +1,19 @@
-"""Pictures as plain data (labels, lines, marks in px, y down), label placement without overlaps,
-and the SVG text a browser draws crisp at any zoom.
+"""Pictures as plain data (labels, lines, marks in px, y down) and label placement without overlaps;
+`svg` writes a picture as SVG, `collisions` finds what overlaps in a finished one.
 
-Every label's box is measured with the font metric in `fontmetric` and written with `textLength`,
-so the box a test checks is the box on screen. Placement is deterministic: each label tries
-candidate spots around its anchor, nearest first, and takes the first one whose box touches no
-node, no line and no label placed before it.
+Every label's box is measured with the font metric in `fontmetric` (and `svg` writes it with
+`textLength`), so the box a test checks is the box on screen. Placement is deterministic: each
+label tries candidate spots around its anchor, nearest first, and takes the first one whose box
+touches no node, no line and no label placed before it.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field, replace
 
-from .fontmetric import ASCENT, LINE_HEIGHT, block_size
+from .fontmetric import block_size
 
-FONT = "'DejaVu Sans', Verdana, 'Segoe UI', sans-serif"
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
@@ -153,10 +151,6 @@ def segment_hits_box(p, q, box: Box) -> bool:
     return True
 
 
-def _contains(outer: Box, inner: Box) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
-
-
 def line_segments(line: Line):
     return zip(line.points, line.points[1:])
 
@@ -269,148 +263,3 @@ def along(p, q, w: float, h: float, fractions=(0.5, 0.35, 0.65, 0.2, 0.8), offse
             reach = abs(nx) * w / 2 + abs(ny) * h / 2 + off if off else 0.0
             sign = 1 if off >= 0 else -1
             yield cx + sign * nx * reach - w / 2, cy + sign * ny * reach - h / 2
-
-
-def _side(item_id: str) -> tuple[str, str]:
-    side, colon, rest = item_id.partition(":")
-    return (side, rest) if colon and side in ("a", "b") else ("", item_id)
-
-
-def attached(label_id: str, other_id: str) -> bool:
-    """Labels drawn on something on purpose: a hop number on its own leg, a NIC's address on the
-    NIC's own link, a node's name in its own box, the ✎ on the arrow it rewrote (two pictures
-    side by side: the same side only)."""
-    (side_a, label), (side_b, other) = _side(label_id), _side(other_id)
-    if side_a != side_b:
-        return False
-    kind, _, rest = label.partition(":")
-    if kind == "hop-number":
-        return other.startswith(f"hop:{rest if rest.startswith('R') else 'Q' + rest}:")
-    if kind == "nic":
-        return other == f"link:{rest}"
-    if kind == "node-name":
-        return other == f"node:{rest}"
-    if kind == "rewrite":
-        return other.startswith(f"step:{rest.split(':')[0]}:")
-    return False
-
-
-def collisions(picture: Picture, guides=("lane-line:",)) -> list[str]:
-    """Every overlap in a finished picture: label on label, label on a node or marker box, a line
-    through a label. `attached(label, other)` names the pairs drawn on purpose (a hop number on its
-    own leg); lines whose id starts with one of `guides` are light guide lines text may cross."""
-    found = []
-    labels = picture.labels
-    for n, a in enumerate(labels):
-        for b in labels[n + 1 :]:
-            if boxes_overlap(a.box, b.box) and not attached(a.id, b.id) and not attached(b.id, a.id):
-                found.append(f"label {a.id} overlaps label {b.id}")
-        # text inside its own node's box: the box is drawn over every line and bar, the text over the box
-        inside = any(attached(a.id, m.id) and _contains(m.box, a.box) for m in picture.marks)
-        for mark in picture.marks:
-            if mark.kind == "cross" or (inside and mark.kind in ("bar", "frame")) or attached(a.id, mark.id):
-                continue
-            if boxes_overlap(a.box, mark.box):
-                found.append(f"label {a.id} overlaps {mark.id}")
-        for line in picture.lines if not inside else ():
-            if line.id.startswith(guides) or attached(a.id, line.id):
-                continue
-            if any(segment_hits_box(p, q, a.box) for p, q in line_segments(line)):
-                found.append(f"line {line.id} crosses label {a.id}")
-    return found
-
-
-# --- SVG -------------------------------------------------------------------------------------------
-
-
-def _f(v: float) -> str:
-    return f"{v:.1f}".rstrip("0").rstrip(".")
-
-
-def _text(label: Label) -> str:
-    x0, y0, x1, y1 = label.box
-    out = []
-    if label.fill or label.stroke:
-        radius = (y1 - y0) / 2 if label.round else 3
-        out.append(
-            f'<rect x="{_f(x0)}" y="{_f(y0)}" width="{_f(x1 - x0)}" height="{_f(y1 - y0)}" '
-            f'rx="{_f(radius)}" fill="{label.fill or "none"}" stroke="{label.stroke or "none"}"/>'
-        )
-    from .fontmetric import text_width
-
-    style = (' font-weight="bold"' if label.bold else "") + (' font-style="italic"' if label.italic else "")
-    for n, line in enumerate(label.lines):
-        base = y0 + label.pad + label.size * (ASCENT + LINE_HEIGHT * n)
-        width = text_width(line, label.size, label.bold)
-        out.append(
-            f'<text x="{_f(x0 + label.pad)}" y="{_f(base)}" font-size="{_f(label.size)}"{style} '
-            f'fill="{label.colour}" textLength="{_f(width)}" lengthAdjust="spacingAndGlyphs">'
-            f"{html.escape(line)}</text>"
-        )
-    return f'<g id="{html.escape(label.id)}" class="label">{"".join(out)}</g>'
-
-
-def _line(line: Line, markers: dict) -> str:
-    points = " ".join(f"{_f(x)},{_f(y)}" for x, y in line.points)
-    extra = f' stroke-dasharray="{line.dash}"' if line.dash else ""
-    if line.arrow:
-        markers.setdefault(line.colour, f"arrow{len(markers)}")
-        extra += f' marker-end="url(#{markers[line.colour]})"'
-    return (
-        f'<polyline id="{html.escape(line.id)}" points="{points}" fill="none" stroke="{line.colour}" '
-        f'stroke-width="{_f(line.width)}" stroke-linejoin="round"{extra}/>'
-    )
-
-
-def _mark(mark: Mark) -> str:
-    x0, y0, x1, y1 = mark.box
-    common = f'id="{html.escape(mark.id)}" stroke="{mark.stroke}" stroke-width="{_f(mark.width)}"' + (
-        f' stroke-dasharray="{mark.dash}"' if mark.dash else ""
-    )
-    fill = "url(#hatch)" if mark.hatch else mark.fill
-    if mark.kind == "circle":
-        return f'<ellipse {common} cx="{_f(mark.x)}" cy="{_f(mark.y)}" rx="{_f(mark.w / 2)}" ry="{_f(mark.h / 2)}" fill="{fill}"/>'
-    if mark.kind == "cross":
-        return (
-            f'<path {common} fill="none" stroke-linecap="round" d="M{_f(x0)},{_f(y0)} L{_f(x1)},{_f(y1)} '
-            f'M{_f(x0)},{_f(y1)} L{_f(x1)},{_f(y0)}"/>'
-        )
-    if mark.kind == "diamond":
-        return (
-            f'<path {common} fill="{fill}" d="M{_f(mark.x)},{_f(y0)} L{_f(x1)},{_f(mark.y)} '
-            f'L{_f(mark.x)},{_f(y1)} L{_f(x0)},{_f(mark.y)} Z"/>'
-        )
-    radius = min(mark.w, mark.h) / 2 if mark.kind == "bar" else 4
-    return (
-        f'<rect {common} x="{_f(x0)}" y="{_f(y0)}" width="{_f(mark.w)}" height="{_f(mark.h)}" '
-        f'rx="{_f(radius)}" fill="{fill}"/>'
-    )
-
-
-def to_svg(picture: Picture, title: str = "") -> str:
-    """The picture as one <svg> element, drawn at its natural size (1 px of the picture = 1 CSS px)."""
-    x0, y0, x1, y1 = picture.bounds()
-    markers: dict[str, str] = {}
-    body = (
-        [_mark(m) for m in picture.marks if m.kind in ("bar", "frame")]
-        + [_line(ln, markers) for ln in picture.lines]
-        + [_mark(m) for m in picture.marks if m.kind not in ("bar", "frame")]
-        + [_text(lab) for lab in picture.labels]
-    )
-    defs = [
-        '<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse">'
-        '<rect width="6" height="6" fill="white"/><path d="M0,6 L6,0" stroke="#222" stroke-width="1"/></pattern>'
-    ]
-    defs += [
-        f'<marker id="{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="11" markerHeight="11" '
-        f'orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>'
-        for colour, name in markers.items()
-    ]
-    w, h = x1 - x0, y1 - y0
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="labkit-svg" width="{_f(w)}" height="{_f(h)}" '
-        f'viewBox="{_f(x0)} {_f(y0)} {_f(w)} {_f(h)}" font-family="{html.escape(FONT)}" role="img" '
-        f'style="max-width:100%; height:auto; background:white">'
-        + (f"<title>{html.escape(title)}</title>" if title else "")
-        + f"<defs>{''.join(defs)}</defs>{''.join(body)}</svg>"
-    )

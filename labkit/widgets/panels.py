@@ -21,9 +21,12 @@ from ..model import (
     Trace,
 )
 from ..model.ftp import FtpResult
+from ..plot.comparison_picture import paths_part_at
 from ..plot.ftp_picture import ftp_picture
-from ..plot.network_picture import ending_words, network_picture, paths_part_at
-from ..plot.picture import Picture, to_svg
+from ..plot.network_labels import ending_words
+from ..plot.network_picture import network_picture
+from ..plot.picture import Picture
+from ..plot.svg import to_svg
 from ..render import step_items
 from ..views import STALE, Flow, FtpView, HostView, ftp_view, host_view
 from .static import Panel
