@@ -5,7 +5,10 @@ functions can be called in a plain cell to print (and check) the result.
 """
 
 from .cases import DcdiagPanel, RestorePanel
+from .compare import ComparePanel
 from .console import Console
-from .panels import ComparePanel, FtpExplorer, HostPanel, StepThrough
+from .ftp_explorer import FtpExplorer
+from .host import HostPanel
+from .step_through import StepThrough
 
 __all__ = ["ComparePanel", "Console", "DcdiagPanel", "FtpExplorer", "HostPanel", "RestorePanel", "StepThrough"]

@@ -18,7 +18,7 @@ from ..cases.dcdiag import (
 )
 from ..cases.restore import Layout, preflight_attached
 from ..render.html import BAD, CAUTION, GOOD, VERDICT_COLOURS
-from .panels import MAIN, ROW, WRAP, _pre
+from .parts import MAIN, ROW, WRAP, pre
 from .static import Panel
 
 # Dropdown values for "nothing chosen": ipywidgets shows a None value as a blank choice.
@@ -33,7 +33,7 @@ def _verdict(result, colour: str) -> str:
     headline, _, details = str(result).partition("\n")
     return (
         f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; font-weight:bold; "
-        f"color:{colour}; {WRAP}'>{html.escape(headline)}</div>" + (_pre(details) if details else "")
+        f"color:{colour}; {WRAP}'>{html.escape(headline)}</div>" + (pre(details) if details else "")
     )
 
 

@@ -1,0 +1,50 @@
+"""The compare view: the host panel with the scenario as written drawn thin and grey under your settings."""
+
+from __future__ import annotations
+
+from ..model import Network, Trace
+from ..plot.comparison_picture import paths_part_at
+from ..plot.network_picture import network_picture
+from ..views import Flow, HostView, host_view
+from .host import HostPanel, verdict_line
+
+
+class ComparePanel(HostPanel):
+    """The same flow before (the scenario as written) and after (the panel's settings): one picture,
+    the paths with your settings in colour over the paths as written in thin grey, ◆ where they part.
+    (Two pictures side by side would not fit beside the controls on a 1366×768 screen.)"""
+
+    def __init__(self, net: Network, node: str, flow: Flow):
+        self.base_trace: Trace | None = None
+        self._base_key: Flow | None = None
+        self.headline = ""
+        super().__init__(net, node, flow)
+
+    def _draw(self, view: HostView) -> None:
+        if self._base_key != self.good_flow:  # the scenario as written changes only with the flow
+            self.base_trace = host_view(self.net, self.node_name, self.good_flow).trace
+            self._base_key = self.good_flow
+        base, trace = self.base_trace, view.trace
+        assert base is not None and trace is not None  # update() draws only a view with a trace
+        on_reply, split = paths_part_at(base, trace)
+        self.headline = (
+            "the two settings give the same path"
+            if split is None
+            else f"the {'reply' if on_reply else 'request'} paths part at hop {'R' if on_reply else ''}{split + 1} (◆)"
+        )
+        shown = trace.reply if on_reply and trace.reply is not None else trace  # on_reply: both have one
+        node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
+        self.picture.show(
+            network_picture(
+                view.network,
+                trace,
+                ghost=base,
+                divergence=node,
+                width=self.picture_width,
+                title=f"{self.net.title or self.net.name}\n{trace.flow}: {self.headline}",
+            )
+        )
+        # where the paths part is the picture's title, right under these two lines
+        self.verdict.value = verdict_line(base, "as written", why=False, quiet=True) + verdict_line(
+            trace, "your settings", why=False
+        )
