@@ -22,7 +22,7 @@ from .common import InputError, OneLineParser, UnknownNode
 from .course import cmd_check, cmd_workshop
 from .ftp import add_ftp_client_options, cmd_ftp, cmd_kernel_lab
 from .import_server import cmd_import
-from .network import cmd_commands, cmd_routes, cmd_run, cmd_scenarios, cmd_trace, cmd_validate
+from .scenarios import cmd_commands, cmd_routes, cmd_run, cmd_scenarios, cmd_trace, cmd_validate
 
 USAGE_ERROR = 2
 PCAP_HELP = "also write one Wireshark-ready .pcap per capture point into DIR (needs scapy)"
