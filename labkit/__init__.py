@@ -14,7 +14,8 @@ from .errors import LabkitError
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
     from . import course
     from .capture import KERNEL_SEED_CAPTURE, ftp_lines
-    from .cases.dcdiag import DFSRMIG_STATES, WHY_MIGRATE, DomainState, judge, parse_dcdiag, parse_replsummary
+    from .cases.dcdiag import DFSRMIG_STATES, WHY_MIGRATE, DomainState, judge
+    from .cases.dcdiag_parse import parse_dcdiag, parse_replsummary
     from .cases.files import load_layout
     from .cases.restore import preflight
     from .checks import run_checks
@@ -90,8 +91,8 @@ _LAZY = {
     "DomainState": ".cases.dcdiag",
     "WHY_MIGRATE": ".cases.dcdiag",
     "judge": ".cases.dcdiag",
-    "parse_dcdiag": ".cases.dcdiag",
-    "parse_replsummary": ".cases.dcdiag",
+    "parse_dcdiag": ".cases.dcdiag_parse",
+    "parse_replsummary": ".cases.dcdiag_parse",
     "load_layout": ".cases.files",
     "preflight": ".cases.restore",
     "route_choice_rows": ".plot",

@@ -46,7 +46,7 @@ def read_text(path: str | os.PathLike) -> str:
             data = handle.read(MAX_BYTES + 1)
     except (OSError, ValueError) as err:
         raise ScenarioError(
-            clip(path, 120), [f"cannot read the file: {getattr(err, 'strerror', None) or err}"]
+            clip(str(path), 120), [f"cannot read the file: {getattr(err, 'strerror', None) or err}"]
         ) from None
     if len(data) > MAX_BYTES:
         raise ScenarioError(str(path), [f"more than {MAX_BYTES:,} bytes: far larger than the outputs this kit reads"])

@@ -149,7 +149,7 @@ class Preflight:
     @property
     def code(self) -> str | None:
         """The error code the learner meets, e.g. '0x80042407'."""
-        return ERROR_CODES.get(self.error)
+        return ERROR_CODES.get(self.error) if self.error is not None else None
 
     @property
     def headline(self) -> str:
@@ -247,6 +247,7 @@ def preflight(layout: Layout) -> Preflight:
     if layout.bios_boot_disk is not None:
         boot = next(d for d in layout.target if d.name == layout.bios_boot_disk)
         system = layout.system_disk
+        assert system is not None  # Layout refuses bios_boot_disk without a system disk
         if boot not in disks:
             why = (
                 "it holds the backup"

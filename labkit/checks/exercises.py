@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address
 from itertools import combinations
+from typing import Any
 
 from ..errors import shorten
 from ..feedback import not_answered, not_minimal, still_wrong
@@ -21,6 +22,7 @@ from ..model import (
     ftp_session,
     trace,
 )
+from ..model.ftp_protocol import FtpSetup
 from ..model.ftp_settings import with_ftp_settings
 from ..model.setting_commands import netsh_set_switch
 from .kinds import Check, CheckResult
@@ -35,8 +37,11 @@ def with_switches(net: Network, node: str, switches) -> Network:
     """The network with exactly these switches enabled on `node` (all others as the OS defaults)."""
     chosen = set(switches)
     n = net.node(node)
-    interfaces = tuple(replace(i, **{s: (i.key, s) in chosen for s in SWITCHES}) for i in n.interfaces)
-    return net.with_node(replace(n, interfaces=interfaces))
+    interfaces = []
+    for i in n.interfaces:
+        switched: dict[str, Any] = {s: (i.key, s) in chosen for s in SWITCHES}  # the bool fields named in SWITCHES
+        interfaces.append(replace(i, **switched))
+    return net.with_node(replace(n, interfaces=tuple(interfaces)))
 
 
 def minimal_switch_sets(net: Network, node: str, works) -> list[frozenset[Switch]]:
@@ -185,8 +190,8 @@ def grade_commands(
             failing.append(shown)
         else:
             done.append(shown)
-    result = changed.node(node)
-    defaults = [r for r in result.route_table if r.is_default]
+    host = changed.node(node)
+    defaults = [r for r in host.route_table if r.is_default]
     wrong = []
     if failing:
         wrong.append(f"no answer for {', '.join(failing)}")
@@ -195,14 +200,14 @@ def grade_commands(
         wrong.append(f"{node} now has {len(defaults)} default routes: keep one default gateway")
     if like is not None:
         model = changed.node(like)
-        mine = sorted((str(r.destination), str(r.gateway), r.persistent) for r in result.routes)
+        mine = sorted((str(r.destination), str(r.gateway), r.persistent) for r in host.routes)
         theirs = sorted((str(r.destination), str(r.gateway), r.persistent) for r in model.routes)
-        if mine != theirs or [i.gateways for i in result.interfaces] != [i.gateways for i in model.interfaces]:
+        if mine != theirs or [i.gateways for i in host.interfaces] != [i.gateways for i in model.interfaces]:
             wrong.append(
                 f"{node} is not configured like {like} (compare their routes and gateways; "
                 "use route -p so the routes survive a restart)"
             )
-    if any(not r.persistent for r in result.routes):
+    if any(not r.persistent for r in host.routes):
         wrong.append("a route without -p disappears at the next restart")
     if wrong:
         return CheckResult(
@@ -240,7 +245,7 @@ def grade_ftp_fix(net: Network, settings, *, external_address, forward_range, na
             right_text("the server announces its public address and the firewall forwards the small passive range"),
         )
     right = []  # only the halves that are right on their own: a wrong address is never "right so far"
-    if external_address and net.ftp is not None and external_address.strip() == str(net.ftp.address):
+    if external_address and isinstance(net.ftp, FtpSetup) and external_address.strip() == str(net.ftp.address):
         right.append(f"the server announces {external_address.strip()}, the address the client dials")
     if forward_range is True:
         right.append("the passive range is forwarded")
@@ -276,16 +281,19 @@ def grade_source_address(net: Network, node: str, destination: str, answer, *, n
     except ValueError:
         return CheckResult(check, False, still_wrong(f"{shorten(answer)} is not an IPv4 address", hint))
     host, dst = net.node(node), IPv4Address(destination)
-    route = select_route(host, dst).winner.route
+    winner = select_route(host, dst).winner
+    if winner is None:
+        return CheckResult(check, False, still_wrong(f"{node} has no route to {dst}: it sends nothing", hint))
+    route = winner.route
     hop = route.next_hop(dst)
     picked, rule = choose_source(host, route.interface, hop, dst)
     if given == picked:
         return CheckResult(check, True, right_text(f"{picked}, by {rule}"))
-    out = host.interface(route.interface)
-    if not host.owns(given):
+    out, owner = host.interface(route.interface), host.owner_of(given)
+    if owner is None:
         why = f"{given} is not an address of {node}"
     elif not out.owns(given):
-        why = f'{given} is on "{host.owner_of(given).label}", but the packet leaves by "{out.label}"'
+        why = f'{given} is on "{owner.label}", but the packet leaves by "{out.label}"'
     elif given in out.skip_as_source:
         why = f"{given} is marked skipassource: Windows never picks it for a new connection"
     elif not host.os.ranked_source_selection:

@@ -18,6 +18,7 @@ from ..model import (
     trace,
 )
 from ..model.ftp import FtpError
+from ..model.ftp_protocol import FtpSetup
 from ..model.host import InterfaceRef
 
 
@@ -93,7 +94,8 @@ class FtpCheck(Check):
 
     def run(self, net: Network) -> CheckResult:
         try:
-            result = ftp_session(net, settings=self.settings or (net.ftp.settings if net.ftp else None))
+            setup = net.ftp if isinstance(net.ftp, FtpSetup) else None
+            result = ftp_session(net, settings=self.settings or (setup.settings if setup else None))
         except FtpError as err:
             return CheckResult(self, False, f"the FTP session cannot start: {err}")
         got, wrong = result.outcome, []
@@ -115,7 +117,8 @@ def _run_flow(
         result = trace(net, flow)
     except TraceError as err:
         return CheckResult(check, False, f"the flow cannot be traced: {err}")
-    wrong, right = [], []
+    wrong: list[str] = []
+    right: list[str] = []
     if disposition is not None:
         got = result.disposition.value
         (right if got == disposition else wrong).append(

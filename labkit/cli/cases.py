@@ -9,7 +9,8 @@ from .common import InputError
 
 
 def cmd_dcdiag(args: argparse.Namespace) -> str:
-    from ..cases.dcdiag import DcdiagInputError, DomainState, judge, parse_dcdiag, parse_replsummary
+    from ..cases.dcdiag import DomainState, judge
+    from ..cases.dcdiag_parse import DcdiagInputError, parse_dcdiag, parse_replsummary
     from ..cases.files import read_text
 
     try:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .variant import Challenge, Requirement, rng_for
+
+if TYPE_CHECKING:
+    from .faults import Kind
 
 __all__ = ["Challenge", "KINDS", "LabError", "Requirement", "challenge", "kinds"]
 
@@ -23,34 +27,10 @@ class LabError(ValueError):
     """A kind or level that does not exist, or a variant that failed its build-time proof."""
 
 
-def _library() -> dict:
-    from . import cases, ftp_faults
-    from .faults import NETWORK_KINDS, Kind
+def _library() -> dict[str, Kind]:
+    from .faults import LIBRARY
 
-    more = (
-        Kind(
-            "ftp-external-address",
-            2,
-            lambda rng, s: ftp_faults.external_address(rng),
-            "FTP external address not set behind NAT",
-        ),
-        Kind("ftp-passive-range", 2, lambda rng, s: ftp_faults.passive_range(rng), "passive range not forwarded"),
-        Kind(
-            "ftp-trusting-client",
-            3,
-            lambda rng, s: ftp_faults.trusting_client(rng),
-            "a client that trusts 227 behind a TLS-blind helper",
-        ),
-        Kind(
-            "ftp-lb-affinity",
-            3,
-            lambda rng, s: ftp_faults.lb_affinity(rng),
-            "a load balancer without client-IP affinity",
-        ),
-        Kind("case-dcdiag", 2, lambda rng, s: cases.dcdiag_case(rng), "diagnosis only: the DCDIAG phantom error"),
-        Kind("case-restore", 2, lambda rng, s: cases.restore_case(rng), "diagnosis only: a bare-metal restore"),
-    )
-    return {**NETWORK_KINDS, **{k.name: k for k in more}}
+    return LIBRARY
 
 
 KINDS = (

@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from ..feedback import ShownAsFeedback, not_answered, not_minimal, right, still_wrong
-from ..model import FtpClientSettings, Severity, ftp_session, interface_defaults, restart, trace
+from ..model import FtpClientSettings, Network, Severity, ftp_session, interface_defaults, restart, trace
 from ..model.console import ConsoleError, run_console
 from .settings import SettingsError, apply_setting
 from .variant import Challenge, Requirement
@@ -40,7 +40,7 @@ class Grade(ShownAsFeedback):
 
 @dataclass(frozen=True)
 class State:
-    net: object
+    net: Network
     clients: tuple = ()
     """(field, value) changes the learner made to the FTP client's settings (every FTP flow)."""
 
@@ -117,11 +117,11 @@ def flow_works(state: State, need: Requirement) -> tuple[bool, str]:
         result = ftp_session(net, settings=settings, check_fixes=False)
         return result.succeeded, result.reason
     assert need.flow is not None, need  # a Requirement is a flow, an FTP session or a policy
-    result = trace(net, replace(need.flow, reply=True))
-    if not result.accepted:
-        return False, result.reason
-    if result.reply is None or not result.reply.succeeded:
-        return False, "no answer comes back: " + (result.reply.reason if result.reply else "no reply")
+    traced = trace(net, replace(need.flow, reply=True))
+    if not traced.accepted:
+        return False, traced.reason
+    if traced.reply is None or not traced.reply.succeeded:
+        return False, "no answer comes back: " + (traced.reply.reason if traced.reply else "no reply")
     return True, ""
 
 
@@ -139,10 +139,17 @@ def outcomes(challenge: Challenge, state: State) -> dict[str, tuple[bool, str]]:
     return {f.name: flow_works(rebooted, f) for f in challenge.flows}
 
 
+def _broken_state(challenge: Challenge) -> State:
+    """Where every grading starts: the broken variant, nothing changed yet."""
+    if challenge.broken is None:
+        raise ValueError(f"{challenge.kind} is diagnosis only: it has no network to change")
+    return State(challenge.broken)
+
+
 @lru_cache(maxsize=256)
 def _before(challenge: Challenge) -> dict[str, tuple[bool, str]]:
     """The flows of the broken variant (the same for every grading of it)."""
-    rebooted = after_restart(State(challenge.broken))
+    rebooted = after_restart(_broken_state(challenge))
     return {f.name: flow_works(rebooted, f) for f in challenge.flows}
 
 
@@ -154,7 +161,7 @@ def _passes(challenge: Challenge, before: dict, state: State) -> bool:
 
 
 def _replay(challenge: Challenge, lines) -> State | None:
-    state = State(challenge.broken)
+    state = _broken_state(challenge)
     for line, shell in lines:
         state, problem = apply_change(challenge, state, line, shell)
         if problem:
@@ -183,7 +190,7 @@ def grade(challenge: Challenge, answer) -> Grade:
 def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Grade:
     """The same changes on the same variant always get the same verdict (the build-time proof
     and a learner's first try of the intended fix share it)."""
-    state, refused = State(challenge.broken), []
+    state, refused = _broken_state(challenge), []
     for line, shell in lines:
         state, why = apply_change(challenge, state, line, shell)
         if why:
@@ -192,7 +199,7 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
         return Grade(
             False, still_wrong("these would not run on the real server: " + "; ".join(refused)), refused=tuple(refused)
         )
-    before, after = outcomes(challenge, State(challenge.broken)), outcomes(challenge, state)
+    before, after = outcomes(challenge, _broken_state(challenge)), outcomes(challenge, state)
     still = [n for n in challenge.symptom if not after[n][0]]
     broken = [n for n in after if before[n][0] and not after[n][0]]
     fixed = tuple(n for n in challenge.symptom if after[n][0])
