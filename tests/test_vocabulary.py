@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import labkit
-from labkit.cases.dcdiag import Sysvol, VerdictKind
+from labkit.cases.dcdiag import FunctionalLevel, Sysvol, VerdictKind
 from labkit.cases.restore import DiskKind, RestoreOutcome
 from labkit.errors import LabkitError
 from labkit.importer.text import Kind
@@ -37,9 +37,11 @@ from labkit.model import (
     Severity,
     TlsMode,
 )
+from labkit.model.console.dispatch import Shell
 from labkit.model.host_rules import WeakBasis
 from labkit.model.middlebox import Firewall, LoadBalancer, Rule
 from labkit.model.middlebox_steps import NatCause, Tracked
+from labkit.model.network import ProblemTopic, WindowsDialog
 from labkit.model.steps import SourceRule
 from labkit.scenario import ScenarioError, parse_scenario, schema
 
@@ -74,6 +76,10 @@ VOCABULARIES = (
     Tracked,
     SourceRule,
     WeakBasis,
+    Shell,
+    FunctionalLevel,
+    ProblemTopic,
+    WindowsDialog,
 )
 
 
@@ -301,3 +307,23 @@ def test_a_reply_at_the_wrong_nlb_member_is_the_traces_own_outcome():
     assert result.outcome is Outcome.ACCEPTED and result.reply.outcome is Outcome.ACCEPTED_BY_WRONG_NODE
     check = ReplyCheck("x", flow=Flow("web1", "10.10.0.98"), reply=Outcome.ACCEPTED_BY_WRONG_NODE)
     assert check.run(net).passed
+
+
+def test_every_vocabulary_in_the_kit_is_held_to_these_tests():
+    import importlib
+    import pkgutil
+    from enum import Enum
+
+    for module in pkgutil.walk_packages([str(PACKAGE)], "labkit."):
+        if not module.name.endswith("__main__") and not module.name.startswith(
+            ("labkit.workshop.", "labkit.kernel_lab.agent")
+        ):
+            importlib.import_module(module.name)
+
+    def enums(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from enums(sub)
+
+    defined = {e for e in enums(Enum) if e.__module__.startswith("labkit.") and len(e) > 1}
+    assert defined - set(VOCABULARIES) == set()

@@ -26,7 +26,7 @@ __all__ = [
     "BACKLINK",
     "DFSRMIG_STATES",
     "KB_FALSE_POSITIVE",
-    "LEVELS",
+    "FunctionalLevel",
     "MAX_TEXT",
     "WHY_MIGRATE",
     "DcdiagInputError",
@@ -47,7 +47,24 @@ __all__ = [
 
 KB_FALSE_POSITIVE = "KB 2512643 (DCDIAG.EXE /E or /A or /C expected errors)"
 BACKLINK = "msDFSR-ComputerReferenceBL"
-LEVELS = ("2000", "2003", "2008", "2008R2", "2012", "2012R2", "2016")
+
+
+class FunctionalLevel(Vocabulary):
+    """Domain functional levels, as DomainMode names them without "Windows" and "Domain"."""
+
+    W2000 = "2000"
+    W2003 = "2003"
+    W2008 = "2008"
+    W2008R2 = "2008R2"
+    W2012 = "2012"
+    W2012R2 = "2012R2"
+    W2016 = "2016"
+
+    @property
+    def before_2008(self) -> bool:
+        """DFSR cannot replicate SYSVOL and dfsrmig cannot run below level 2008."""
+        return self in (FunctionalLevel.W2000, FunctionalLevel.W2003)
+
 
 DFSRMIG_STATES = {
     0: (
@@ -145,15 +162,15 @@ class Verdict:
         }
 
 
-def functional_level(text: str) -> str:
+def functional_level(text: str) -> FunctionalLevel:
     """'2008R2' from '2008 R2', 'Windows2008R2Domain' or 'Windows Server 2008 R2'."""
     level = re.sub(r"(?i)windows|server|domain|mode|\s", "", text).upper()
-    if level not in LEVELS:
+    if level not in FunctionalLevel.values():
         raise DcdiagInputError(
-            f"--dfl: expected a domain functional level ({', '.join(LEVELS)}, or the "
+            f"--dfl: expected a domain functional level ({', '.join(FunctionalLevel.values())}, or the "
             f"DomainMode text such as Windows2008R2Domain), got {text!r}"
         )
-    return level
+    return FunctionalLevel(level)
 
 
 def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = ()) -> Verdict:
@@ -169,9 +186,9 @@ def judge(report: DcdiagReport, state: DomainState, all_dcs: tuple[str, ...] = (
 def contradiction(state: DomainState) -> str | None:
     """Why these facts cannot all describe one domain, in plain words (the CLI and the panel add
     their own names for the settings); None when they fit together."""
-    level = functional_level(state.functional_level) if state.functional_level else ""
+    level = functional_level(state.functional_level) if state.functional_level else None
     migrating = state.dfsrmig_state in (1, 2, 3)
-    if level in ("2000", "2003") and (state.sysvol is Sysvol.DFSR or migrating):
+    if level is not None and level.before_2008 and (state.sysvol is Sysvol.DFSR or migrating):
         what = "SYSVOL on DFSR" if state.sysvol is Sysvol.DFSR else f"dfsrmig state {state.dfsrmig_state}"
         return (
             f"{what} needs domain functional level 2008 or higher, but the level is {level}: DFSR can "
@@ -217,8 +234,8 @@ def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str
             f"other references are missing too ({names}): not the known false positive",
             ("check AD replication first: repadmin /replsummary and repadmin /showrepl",),
         )
-    level = functional_level(state.functional_level) if state.functional_level else ""
-    if not level:
+    level = functional_level(state.functional_level) if state.functional_level else None
+    if level is None:
         return Verdict(
             VerdictKind.NEEDS_MORE_DATA,
             "the domain functional level decides whether DCDIAG expects DFSR back-links",
@@ -227,7 +244,7 @@ def _judge_backlink(report: DcdiagReport, state: DomainState, all_dcs: tuple[str
                 "Get-ADDomain | Select DomainMode); pass --dfl",
             ),
         )
-    if level in ("2000", "2003"):
+    if level.before_2008:
         return Verdict(
             VerdictKind.REAL_PROBLEM,
             f"not documented: KB 2512643 describes this message only at domain "

@@ -17,6 +17,7 @@ import traceback
 from ..cases.dcdiag import Sysvol
 from ..errors import LabkitError
 from ..model import PROTOCOLS, TlsMode
+from ..model.console.dispatch import Shell
 from .cases import cmd_dcdiag, cmd_restore
 from .common import InputError, OneLineParser, UnknownNode
 from .course import cmd_check, cmd_workshop
@@ -123,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("line", metavar="COMMAND", help="one command line, quoted, e.g. 'ipconfig /all'")
     p.add_argument(
         "--shell",
-        choices=("auto", "cmd", "powershell"),
+        choices=("auto", *Shell.values()),
         default="auto",
         help="cmd.exe or PowerShell (auto: PowerShell when COMMAND starts with a Verb-Noun cmdlet)",
     )

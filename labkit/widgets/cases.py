@@ -12,6 +12,7 @@ from ..cases.dcdiag import (
     DcdiagInputError,
     DcdiagReport,
     DomainState,
+    FunctionalLevel,
     ReplicationSummary,
     Sysvol,
     judge,
@@ -60,8 +61,8 @@ class DcdiagPanel(Panel):
         wide = {"description_width": "165px"}
         fits = w.Layout(width="400px")
         self.level = w.Dropdown(
-            options=["2003", "2008", "2008R2"],
-            value="2008R2",
+            options=[FunctionalLevel.W2003.value, FunctionalLevel.W2008.value, FunctionalLevel.W2008R2.value],
+            value=FunctionalLevel.W2008R2.value,
             description="domain functional level",
             style=wide,
             layout=fits,

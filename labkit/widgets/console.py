@@ -14,10 +14,9 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..model.console import run_console, save_script
-from ..model.console.dispatch import ConsoleError
+from ..model.console.dispatch import ConsoleError, Shell
 from .static import Panel
 
-PROMPTS = {"cmd": "C:\\>", "powershell": "PS C:\\>"}
 MAX_SHOWN = 400
 """Lines of session text kept on screen (older ones scroll away, as in a console window)."""
 
@@ -31,9 +30,7 @@ class Console(Panel):
         self.network, self.node, self.results = net, node, []
         self.history: list[str] = []
         self.transcript: list[str] = []
-        self.shell = w.ToggleButtons(
-            options=[("cmd.exe", "cmd"), ("PowerShell", "powershell")], value=shell, description="shell"
-        )
+        self.shell = w.ToggleButtons(options=[(s.label, s.value) for s in Shell], value=shell, description="shell")
         self.prompt = w.HTML()
         self.line = w.Text(
             placeholder="type a command, e.g. ipconfig /all, then Enter",
@@ -72,8 +69,8 @@ class Console(Panel):
             self.network = result.network
             self.results.append(result)
         self.history.append(line)
-        blank = [""] if self.shell.value == "cmd" else []  # cmd.exe prints an empty line before its prompt
-        self.transcript += [f"{PROMPTS[self.shell.value]}{line}", *output.splitlines(), *blank]
+        blank = [""] if self.shell.value == Shell.CMD else []  # cmd.exe prints an empty line before its prompt
+        self.transcript += [f"{Shell(self.shell.value).prompt}{line}", *output.splitlines(), *blank]
         self.transcript = self.transcript[-MAX_SHOWN:]
         self.recall.options = [("history", None)] + [(h[:60], h) for h in reversed(self.history[-30:])]
         self._draw()
@@ -104,7 +101,7 @@ class Console(Panel):
             self.run(line)
 
     def _draw(self) -> None:
-        self.prompt.value = f"<pre style='margin:0'>{html.escape(PROMPTS[self.shell.value])}</pre>"
+        self.prompt.value = f"<pre style='margin:0'>{html.escape(Shell(self.shell.value).prompt)}</pre>"
         text = "\n".join(self.transcript) or f"({self.node}: type a Windows command below)"
         self.screen.value = (
             '<pre style=\'font-family:Consolas,"Courier New",monospace; font-size:12px; '

@@ -17,6 +17,7 @@ _LAZY = {
     "ConsoleResult": "dispatch",
     "ConsoleError": "dispatch",
     "MAX_LINE": "dispatch",
+    "Shell": "dispatch",
     "save_script": "script",
     "console_verdict": "probes",
 }

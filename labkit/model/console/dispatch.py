@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ...errors import LabkitError
 from ..cmdline import CommandError, command_text, split_command_line
 from ..engine import TraceError
+from ..vocabulary import Vocabulary
 from .ipconfig import run_ipconfig
 from .layout import cmd_not_recognized, ps_error, ps_not_recognized
 from .programs import run_find_net_route, run_ping, run_test_net_connection, run_tracert
@@ -36,7 +37,23 @@ if TYPE_CHECKING:
 
 MAX_LINE = 8191
 """cmd.exe's longest command line (KB 830473); the console applies it to PowerShell too."""
-SHELLS = ("cmd", "powershell")
+
+
+class Shell(Vocabulary):
+    """The two consoles a learner types into."""
+
+    CMD = "cmd"
+    POWERSHELL = "powershell"
+
+    @property
+    def label(self) -> str:
+        return {Shell.CMD: "cmd.exe", Shell.POWERSHELL: "PowerShell"}[self]
+
+    @property
+    def prompt(self) -> str:
+        return {Shell.CMD: "C:\\>", Shell.POWERSHELL: "PS C:\\>"}[self]
+
+
 CHANGE_PROGRAMS = ("route", "netsh", "reg")
 PROGRAMS = ("ipconfig", "route", "netsh", "ping", "tracert", "reg")
 CMDLETS = {
@@ -126,8 +143,8 @@ def _error_text(err: CommandError) -> str:
 
 def run_console(net: Network, node: str, line: str, shell: str = "cmd") -> ConsoleResult:
     """Run one command line on `node`: what the console prints, and the network after it."""
-    if shell not in SHELLS:
-        raise ConsoleError(f"labkit: shell must be one of {', '.join(SHELLS)}, got {shell!r}")
+    if shell not in Shell.values():
+        raise ConsoleError(f"labkit: shell must be one of {', '.join(Shell.values())}, got {shell!r}")
     if not net.has_node(node):
         raise ConsoleError(f"labkit: no node {node!r} (nodes: {', '.join(n.name for n in net.nodes)})")
     text = _checked_line(line)

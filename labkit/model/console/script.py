@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .dispatch import Change, ConsoleResult
+from .dispatch import Change, ConsoleResult, Shell
 
 DIALECTS = ("cmd", "ps1")
 
@@ -33,7 +33,7 @@ def save_script(changes: Iterable[Change | ConsoleResult], dialect: str = "cmd")
         lines.append(f"{comment} on {change.node}: {change.typed}")
         if (
             dialect == "ps1"
-            and change.shell == "powershell"
+            and change.shell == Shell.POWERSHELL
             and not change.typed.lower().startswith(("netsh", "route", "reg"))
         ):
             lines.append(change.typed)
