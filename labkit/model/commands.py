@@ -84,7 +84,8 @@ def apply_command(net, node: str, line: str):
     A command that would leave the network inconsistent (an address conflict, a router
     that stops forwarding, ...) is refused like a command Windows refuses.
     """
-    from .network import Severity, validate_network  # network imports this module's neighbours
+    from .problems import Severity
+    from .validation import validate_network  # validation imports this module's neighbours
 
     changed, answer = run_command(net.node(node), line)
     result = net.with_node(changed)

@@ -9,6 +9,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import NamedTuple
 
 from ..errors import LabkitError, shorten
+from .ftp_protocol import FtpServerSettings
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
 from .vocabulary import Vocabulary, settle
@@ -175,8 +176,8 @@ class Node:
     nat: Nat | None = None
     ftp_helper: FtpHelper | None = None
     load_balancer: LoadBalancer | None = None
-    ftp_server: object | None = None
-    """labkit.model.ftp_protocol.FtpServerSettings when the node runs an FTP server."""
+    ftp_server: FtpServerSettings | None = None
+    """Set when the node runs an FTP server."""
     x: float | None = None
     y: float | None = None
 

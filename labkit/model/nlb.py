@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 
 from .engine import trace
 from .host import Node, Role
-from .network import Cluster, Network
+from .network import Network
+from .nlb_cluster import Cluster
 from .trace import Trace
 
 EVENT_18 = (
