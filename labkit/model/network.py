@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 from ipaddress import IPv4Address
+from typing import Any
 
 from .ftp_protocol import FtpSetup
 from .host import Interface, Node, interface_defaults
@@ -94,7 +95,7 @@ class Network:
             None,
         )
 
-    def with_cluster(self, name: str, **changes) -> Network:
+    def with_cluster(self, name: str, **changes: Any) -> Network:
         """A copy with one cluster's fields changed, e.g. mode=ClusterMode.MULTICAST."""
         if "mode" in changes:
             changes["mode"] = ClusterMode(changes["mode"])
@@ -105,7 +106,7 @@ class Network:
         """A copy with one node replaced (matched by name)."""
         return replace(self, nodes=tuple(node if n.name == node.name else n for n in self.nodes))
 
-    def with_interface(self, node: str, key: str, **changes) -> Network:
+    def with_interface(self, node: str, key: str, **changes: Any) -> Network:
         """A copy with one interface's fields changed, e.g. weakhostsend=True."""
         return self.with_node(self.node(node).with_interface(key, **changes))
 

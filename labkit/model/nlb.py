@@ -12,6 +12,7 @@ and so which share of connections fails when they spread over all members.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .engine import trace
 from .host import Node, Role
@@ -170,7 +171,7 @@ def cluster_share(
     return ClusterShare(target, tuple(connections), _differences(nodes))
 
 
-def cluster_shares(net: Network, **options) -> tuple[ClusterShare, ...]:
+def cluster_shares(net: Network, **options: Any) -> tuple[ClusterShare, ...]:
     """`cluster_share` for every cluster of the network."""
     return tuple(cluster_share(net, c.name, **options) for c in net.clusters)
 
