@@ -14,6 +14,8 @@ OVERRIDES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
 TYPED = (
     "labkit.model.addressing",
     "labkit.model.commands",
+    "labkit.model.ftp_alg",
+    "labkit.model.ftp_data",
     "labkit.model.ftp_ports",
     "labkit.model.ftp_protocol",
     "labkit.model.ftp_result",
