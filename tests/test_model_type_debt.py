@@ -14,8 +14,10 @@ OVERRIDES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
 TYPED = (
     "labkit.model.addressing",
     "labkit.model.commands",
+    "labkit.model.ftp",
     "labkit.model.ftp_alg",
     "labkit.model.ftp_data",
+    "labkit.model.ftp_play",
     "labkit.model.ftp_ports",
     "labkit.model.ftp_protocol",
     "labkit.model.ftp_result",
