@@ -17,6 +17,7 @@ TYPED = (
     "labkit.model.ftp",
     "labkit.model.ftp_alg",
     "labkit.model.ftp_data",
+    "labkit.model.ftp_fixes",
     "labkit.model.ftp_play",
     "labkit.model.ftp_ports",
     "labkit.model.ftp_protocol",
@@ -51,3 +52,15 @@ def test_the_typed_model_modules_are_on_no_debt_list():
 def test_ftp_server_and_ftp_session_have_their_real_types():
     assert typing.get_type_hints(Node)["ftp_server"] == FtpServerSettings | None
     assert typing.get_type_hints(Network)["ftp"] == FtpSetup | None
+
+
+def test_a_fix_for_a_part_the_node_lacks_names_the_node_and_the_part():
+    import pytest
+
+    from labkit.model.ftp_fixes import watch_port
+    from labkit.scenario import load_scenario
+
+    net = load_scenario("ftp-nat-seed")
+    bare = next(n.name for n in net.nodes if n.ftp_helper is None)
+    with pytest.raises(ValueError, match=f"{bare} has no ftp_helper"):
+        watch_port(net, net.ftp.settings, bare, 2121)
