@@ -6,8 +6,12 @@ import tomllib
 import typing
 from pathlib import Path
 
+import pytest
+
 from labkit.model import Network, Node
+from labkit.model.ftp_fixes import watch_port
 from labkit.model.ftp_protocol import FtpServerSettings, FtpSetup
+from labkit.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 OVERRIDES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["overrides"]
@@ -55,11 +59,6 @@ def test_ftp_server_and_ftp_session_have_their_real_types():
 
 
 def test_a_fix_for_a_part_the_node_lacks_names_the_node_and_the_part():
-    import pytest
-
-    from labkit.model.ftp_fixes import watch_port
-    from labkit.scenario import load_scenario
-
     net = load_scenario("ftp-nat-seed")
     bare = next(n.name for n in net.nodes if n.ftp_helper is None)
     with pytest.raises(ValueError, match=f"{bare} has no ftp_helper"):
