@@ -14,12 +14,6 @@ from test_type_debt import MYPY, _covers
 ROOT = Path(__file__).resolve().parent.parent
 LABKIT = ROOT / "labkit"
 MAX_LINES = 400
-BEING_SPLIT = {
-    "labkit/model/console/ps_cmdlets.py",
-    "labkit/model/network.py",
-}
-"""Modules over the limit that another change of issue 11 is splitting right now. The test fails
-once one of them is back under the limit (or gone), so the lead empties this set after merging."""
 
 
 def sizes() -> dict[str, int]:
@@ -30,12 +24,9 @@ def sizes() -> dict[str, int]:
     }
 
 
-def test_no_module_under_labkit_is_over_400_lines_except_those_being_split():
+def test_no_module_under_labkit_is_over_400_lines():
     lines = sizes()
-    over = {path for path, n in lines.items() if n > MAX_LINES}
-    stale = {path: lines.get(path, "gone") for path in BEING_SPLIT - over}
-    assert not stale, f"no longer over {MAX_LINES} lines: take these out of BEING_SPLIT: {stale}"
-    assert over == BEING_SPLIT, {path: lines[path] for path in over - BEING_SPLIT}
+    assert {path: n for path, n in lines.items() if n > MAX_LINES} == {}
 
 
 def test_the_size_check_counts_lines_of_every_package_not_only_the_model():

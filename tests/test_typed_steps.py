@@ -414,7 +414,8 @@ def test_the_dcdiag_error_names_its_input_by_a_field():
 
 def test_lint_reads_the_problem_topic():
     from labkit.importer.lint import WHY_OFF_SUBNET, lint
-    from labkit.model.network import ProblemTopic, validate_network
+    from labkit.model.problems import ProblemTopic
+    from labkit.model.validation import validate_network
 
     net = parse_scenario("""
 name: off-subnet

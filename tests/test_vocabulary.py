@@ -41,7 +41,7 @@ from labkit.model.console.dispatch import Shell
 from labkit.model.host_rules import WeakBasis
 from labkit.model.middlebox import Firewall, LoadBalancer, Rule
 from labkit.model.middlebox_steps import NatCause, Tracked
-from labkit.model.network import ProblemTopic, WindowsDialog
+from labkit.model.problems import ProblemTopic, WindowsDialog
 from labkit.model.steps import SourceRule
 from labkit.scenario import ScenarioError, parse_scenario, schema
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import cast
 
 from ..model import FtpClientSettings, FtpMode, Network, OnCccRefused, Prot, TlsMode
 from ..model.addressing import parse_ipv4
-from ..model.ftp_protocol import FtpSetup
 from .common import InputError, echo_for, node_of, scenario_after_runs, with_pcap
 
 
@@ -19,7 +17,7 @@ def ftp_question(args: argparse.Namespace) -> tuple[Network, FtpClientSettings]:
     from dataclasses import replace
 
     net = scenario_after_runs(args.scenario, args.run, echo_for(args))
-    setup = cast(FtpSetup | None, net.ftp)  # Network.ftp is typed object: the model's FtpSetup
+    setup = net.ftp
     settings = setup.settings if setup else FtpClientSettings()
     overrides = {
         key: getattr(args, key)

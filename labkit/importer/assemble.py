@@ -17,7 +17,7 @@ from ipaddress import IPv4Address, IPv4Interface
 
 from ..model import Cluster, ClusterMode, Interface, Network, Node, Role, interface_defaults, profile
 from ..model.host import InterfaceRef
-from ..model.network import NlbAffinity
+from ..model.nlb_cluster import NlbAffinity
 from ..model.osprofile import DEFAULT_ROUTER_OS
 from .build import ServerOutputs, build_node, with_switches
 from .parsers import IpconfigAll, NicOutput, RoutePrint

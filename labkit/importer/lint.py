@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Network, Role, Severity, cluster_share, validate_network
-from ..model.network import ProblemTopic
+from ..model.problems import ProblemTopic
 
 WHY_ONE_GATEWAY = (
     "only one default gateway is used for all off-subnet traffic; set it on one NIC and reach the "

@@ -43,6 +43,7 @@ def lost_after_reboot(rng: random.Random) -> Challenge:
     base = missing_route(rng, "lost-after-reboot")
     v_route = base.fix[0].replace("route -p add", "route add")
     b = base.node
+    assert base.broken is not None  # missing_route always builds the broken network
     net, _ = apply_command(base.broken, b, v_route)
     c = base.fix[0].split()[3].rsplit(".", 2)[0]
     return _with(

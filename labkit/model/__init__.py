@@ -29,22 +29,14 @@ from .ftp_protocol import (
 from .ftp_result import FtpChannel, FtpOutcome
 from .host import SWITCHES, Gateway, Interface, Node, Role, interface_defaults
 from .middlebox import Conntrack, Direction, LbAffinity, RuleAction
-from .network import (
-    Cluster,
-    ClusterMode,
-    Dialog,
-    Network,
-    NlbAffinity,
-    Problem,
-    Severity,
-    WindowsDialog,
-    cluster_mac,
-    validate_network,
-)
+from .network import Network
 from .nlb import EVENT_18, ClusterShare, Connection, Difference, cluster_share, cluster_shares
+from .nlb_cluster import Cluster, ClusterMode, NlbAffinity, cluster_mac
 from .osprofile import PROFILES, OsProfile, profile
+from .problems import Dialog, Problem, Severity, WindowsDialog
 from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_route
 from .trace import Action, Disposition, Hop, Outcome, Remedy, Step, Trace
+from .validation import validate_network
 from .vocabulary import ChoiceError, Vocabulary
 
 __all__ = [

@@ -11,7 +11,7 @@ class AddressError(LabkitError, ValueError):
     """Not an IPv4 address (or address with prefix); str() says what was expected."""
 
 
-def parse_ipv4(value, what: str = "address") -> IPv4Address:
+def parse_ipv4(value: object, what: str = "address") -> IPv4Address:
     """An IPv4 address; AddressError names what was expected."""
     try:
         return IPv4Address(str(value).strip())
@@ -19,7 +19,7 @@ def parse_ipv4(value, what: str = "address") -> IPv4Address:
         raise AddressError(f"expected an IPv4 {what} like 10.10.0.1, got {shorten(value)}") from None
 
 
-def parse_ipv4_prefix(value) -> IPv4Interface:
+def parse_ipv4_prefix(value: object) -> IPv4Interface:
     """An address with its prefix length, as a NIC holds it: 10.10.0.21/24."""
     text = str(value).strip()
     try:

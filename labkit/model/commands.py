@@ -16,6 +16,7 @@ from .console.netsh_show import netsh_show_interface, netsh_show_interfaces, net
 from .console.route_print import route_print
 from .host import Node
 from .netsh import netsh
+from .network import Network
 from .reg_exe import reg_exe
 from .route_exe import route_exe
 from .setting_commands import (
@@ -78,13 +79,14 @@ def run_command(node: Node, line: str) -> tuple[Node, str]:
     return node, "\n".join(answers)
 
 
-def apply_command(net, node: str, line: str):
+def apply_command(net: Network, node: str, line: str) -> tuple[Network, str]:
     """Run a command on one node of a network: (the changed network, Windows's answer).
 
     A command that would leave the network inconsistent (an address conflict, a router
     that stops forwarding, ...) is refused like a command Windows refuses.
     """
-    from .network import Severity, validate_network  # network imports this module's neighbours
+    from .problems import Severity
+    from .validation import validate_network  # validation imports this module's neighbours
 
     changed, answer = run_command(net.node(node), line)
     result = net.with_node(changed)

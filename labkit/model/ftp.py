@@ -106,7 +106,7 @@ def ftp_session(
         risks(session),
         coverage,
     )
-    if outcome is FtpOutcome.FAILURE and check_fixes:
+    if failed is not None and check_fixes:
 
         def succeeds(changed: Network, changed_settings: FtpClientSettings) -> bool:
             try:  # the replay is a whole session
@@ -126,9 +126,9 @@ def ftp_session(
 def _run(
     net: Network, client: str, server: str, address: IPv4Address, settings: FtpClientSettings, passive_port: int | None
 ) -> tuple[SessionInPlay, SessionFailure | None]:
-    session = SessionInPlay(
-        net, client, address, settings, server, net.node(server).ftp_server, passive_port=passive_port
-    )
+    server_settings = net.node(server).ftp_server
+    assert server_settings is not None, "ftp_session checks that the server runs an FTP server"
+    session = SessionInPlay(net, client, address, settings, server, server_settings, passive_port=passive_port)
     try:
         _play(session)
     except SessionFailure as failure:
@@ -136,7 +136,15 @@ def _run(
     return session, None
 
 
-def _cover(net, client, server, address, settings, first: SessionInPlay, first_failure):
+def _cover(
+    net: Network,
+    client: str,
+    server: str,
+    address: IPv4Address,
+    settings: FtpClientSettings,
+    first: SessionInPlay,
+    first_failure: SessionFailure | None,
+) -> tuple[PortCoverage, SessionInPlay, SessionFailure | None]:
     """Play the session once per piece of the passive range that can behave differently.
 
     Returns the coverage and the session to show: the first run, or the lowest failing
@@ -160,6 +168,7 @@ def _cover(net, client, server, address, settings, first: SessionInPlay, first_f
     if coverage.partial:
         shown, failure = next(run for _, run in runs if run[1] is not None)
     at = shown.port_step
+    assert at is not None, "every run of a passive session reaches its 227/229 reply"
     shown.steps[at] = replace(shown.steps[at], ports=coverage)
     return coverage, shown, failure
 
@@ -230,6 +239,7 @@ def _passive(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
     s.passive_port = port
     if mode is FtpMode.PASSIVE:
         advertised = s.ss.external_address or s.server_ip
+        assert advertised is not None, "set once the control connection arrived"
         received = s.exchange("PASV", reply_text(sw, "pasv", six=six_numbers(advertised, port)))
         ip, port = parse_227(received)
         dial = ip if s.cs.trust_pasv_address else s.address
@@ -251,6 +261,7 @@ def _passive(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
 
 def _active(s: SessionInPlay, sw: ServerSoftware, mode: FtpMode) -> None:
     verb = mode.verb
+    assert s.client_ip is not None, "set once the control connection arrived"
     argument = (
         six_numbers(s.client_ip, s.cs.data_port) if verb == "PORT" else eprt_argument(s.client_ip, s.cs.data_port)
     )

@@ -73,6 +73,7 @@ def read_line(
     """
     node = net.node(session.node)
     helper = node.ftp_helper
+    assert helper is not None, f"read_line is called only where a helper watches ({node.name})"
     verb = text.split()[0].upper() if text else ""
     wanted = interesting(text, way)
     if session.original.dport not in helper.ports:
@@ -135,7 +136,9 @@ def read_line(
         return text, HelperEvent(node.name, "unreadable", f"{node.name}: the FTP helper could not read {text!r}"), None
 
 
-def _match(name: str, loose: bool, session: Session, text: str, way: str, verb: str):
+def _match(
+    name: str, loose: bool, session: Session, text: str, way: str, verb: str
+) -> tuple[str, HelperEvent | None, Expectation | None]:
     client_side, _, dialled, _ = session.original
     server_sees, _, real_server, _ = session.translated
     if way == "original":  # PORT/EPRT: the data connection will come from the server

@@ -4,6 +4,7 @@ FTP helpers on the way could or could not read, and the server's same-client-add
 from __future__ import annotations
 
 from dataclasses import dataclass
+from ipaddress import IPv4Address
 
 from .ftp_play import SessionFailure, SessionInPlay
 from .ftp_protocol import ServerSoftware, reply_text
@@ -26,12 +27,20 @@ def skipped_after_tls(s: SessionInPlay) -> bool:
     )
 
 
-def check_data(s: SessionInPlay, result: Trace, port: int, dial, advertised, passive: bool, sw: ServerSoftware) -> None:
+def check_data(
+    s: SessionInPlay,
+    result: Trace,
+    port: int,
+    dial: IPv4Address,
+    advertised: IPv4Address | None,
+    passive: bool,
+    sw: ServerSoftware,
+) -> None:
     problem = data_problem(s, result, port, passive)
     if problem is None:
         return
     at = len(s.steps)
-    if problem.foreign_source:
+    if problem.foreign_source and result.delivered is not None:
         s.reply(reply_text(sw, "pasv_foreign", addr=result.delivered.src, port=result.delivered.sport))
     raise SessionFailure(problem.reason, at)
 
@@ -71,11 +80,13 @@ def data_problem(s: SessionInPlay, result: Trace, port: int, passive: bool) -> D
             why += "; the FTP helper skipped the first clear-text line after CCC, so nothing expects this connection"
         trouble = helper_trouble(s)
         return DataProblem(f"{why}: {result.reason}" + (f" (and: {trouble})" if trouble and not s.blinded else ""))
+    delivered = result.delivered
+    assert delivered is not None, "an accepted trace has its delivered packet"
     landed = result.last_hop.node
     balancers = [h.node for h in result.hops if s.net.node(h.node).load_balancer is not None]
-    if landed != target or result.delivered.dport != port:
+    if landed != target or delivered.dport != port:
         return DataProblem(
-            f"the data connection to {dialled} reached {landed}:{result.delivered.dport}, but "
+            f"the data connection to {dialled} reached {landed}:{delivered.dport}, but "
             f"{target} listens on port {port}: nothing answers there"
             + (
                 f" ({balancers[0]} picked another backend than the one that sent the 227)"
@@ -83,14 +94,14 @@ def data_problem(s: SessionInPlay, result: Trace, port: int, passive: bool) -> D
                 else ""
             )
         )
-    if passive and s.ss.match_client_address and result.delivered.src != s.seen_client:
+    if passive and s.ss.match_client_address and delivered.src != s.seen_client:
         setting = {
             ServerSoftware.IIS: "IIS matchClientAddressForPasv",
             ServerSoftware.VSFTPD: "vsftpd pasv_promiscuous=NO",
             ServerSoftware.PYFTPDLIB: "pyftpdlib's permit_foreign_addresses=False",
         }[s.ss.software]
         return DataProblem(
-            f"the data connection comes from {result.delivered.src}, the control connection from "
+            f"the data connection comes from {delivered.src}, the control connection from "
             f"{s.seen_client}: {s.server} rejects it (same-client-address check, {setting})",
             True,
         )

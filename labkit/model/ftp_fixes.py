@@ -11,14 +11,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from ipaddress import IPv4Address, IPv4Network
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .ftp_ports import PortCoverage
 from .ftp_protocol import FtpClientSettings, FtpMode, TlsMode
-from .host import Role
+from .host import Node, Role
 from .middlebox import Direction, FtpHelper, LbAffinity, PortForward, Rule, RuleAction
 from .network import Network
 from .ports import PortRange
 from .trace import Remedy
+
+if TYPE_CHECKING:
+    from .ftp_play import SessionInPlay
+
+Part = TypeVar("Part")
 
 MAX_PAIRED = 8
 """Candidates tried in pairs when none works alone (keeps the search to at most 28 replays)."""
@@ -43,20 +49,32 @@ class Fix:
 # --- the changes a fix can make ------------------------------------------------------------------
 
 
-def set_server(net: Network, settings: FtpClientSettings, server: str, **changes):
+def _present(part: Part | None, node: Node, what: str) -> Part:
+    """The part of `node` a fix changes (fixes are made only for parts the session met)."""
+    if part is None:
+        raise ValueError(f"{node.name} has no {what} for this fix to change")
+    return part
+
+
+def set_server(
+    net: Network, settings: FtpClientSettings, server: str, **changes: Any
+) -> tuple[Network, FtpClientSettings]:
     """Change the FTP server's own settings (passive range, external address, CCC)."""
     node = net.node(server)
-    return net.with_node(replace(node, ftp_server=replace(node.ftp_server, **changes))), settings
+    return net.with_node(
+        replace(node, ftp_server=replace(_present(node.ftp_server, node, "ftp_server"), **changes))
+    ), settings
 
 
-def set_client(net: Network, settings: FtpClientSettings, **changes):
+def set_client(net: Network, settings: FtpClientSettings, **changes: Any) -> tuple[Network, FtpClientSettings]:
     """Change the client's settings (mode, TLS, CCC, trusting the 227 address)."""
     return net, replace(settings, **changes)
 
 
 def _with_rule(net: Network, name: str, rule: Rule) -> Network:
     box = net.node(name)
-    return net.with_node(replace(box, firewall=replace(box.firewall, rules=(rule,) + box.firewall.rules)))
+    firewall = _present(box.firewall, box, "firewall")
+    return net.with_node(replace(box, firewall=replace(firewall, rules=(rule,) + firewall.rules)))
 
 
 def forward_passive_range(
@@ -67,12 +85,13 @@ def forward_passive_range(
     span: PortRange,
     server_ip: IPv4Address,
     server: str,
-):
+) -> tuple[Network, FtpClientSettings]:
     """Forward (and allow) the passive range where the control port is forwarded, and give the
     server that range."""
     box = net.node(router)
+    present = _present(box.nat, box, "nat")
     nat = replace(
-        box.nat, port_forwards=box.nat.port_forwards + (PortForward(forward.interface, "tcp", span, server_ip),)
+        present, port_forwards=present.port_forwards + (PortForward(forward.interface, "tcp", span, server_ip),)
     )
     net = net.with_node(replace(box, nat=nat))
     if box.firewall is not None:
@@ -103,7 +122,7 @@ def allow_passive_range(
     span: PortRange,
     server_ip: IPv4Address,
     server: str,
-):
+) -> tuple[Network, FtpClientSettings]:
     """Allow the passive range in a firewall on the way, and give the server that range."""
     rule = Rule(
         RuleAction.ALLOW, direction, proto="tcp", dst=IPv4Network(server_ip), dport=span, name="FTP passive range"
@@ -111,27 +130,27 @@ def allow_passive_range(
     return set_server(_with_rule(net, box, rule), settings, server, passive_ports=span)
 
 
-def attach_helper(net: Network, settings: FtpClientSettings, router: str, port: int):
+def attach_helper(
+    net: Network, settings: FtpClientSettings, router: str, port: int
+) -> tuple[Network, FtpClientSettings]:
     return net.with_node(replace(net.node(router), ftp_helper=FtpHelper((port,)))), settings
 
 
-def watch_port(net: Network, settings: FtpClientSettings, router: str, port: int):
+def watch_port(net: Network, settings: FtpClientSettings, router: str, port: int) -> tuple[Network, FtpClientSettings]:
     node = net.node(router)
-    return net.with_node(
-        replace(node, ftp_helper=replace(node.ftp_helper, ports=node.ftp_helper.ports + (port,)))
-    ), settings
+    helper = _present(node.ftp_helper, node, "ftp_helper")
+    return net.with_node(replace(node, ftp_helper=replace(helper, ports=helper.ports + (port,)))), settings
 
 
-def client_ip_affinity(net: Network, settings: FtpClientSettings, balancer: str):
+def client_ip_affinity(net: Network, settings: FtpClientSettings, balancer: str) -> tuple[Network, FtpClientSettings]:
     node = net.node(balancer)
-    return net.with_node(
-        replace(node, load_balancer=replace(node.load_balancer, affinity=LbAffinity.CLIENT_IP))
-    ), settings
+    lb = _present(node.load_balancer, node, "load_balancer")
+    return net.with_node(replace(node, load_balancer=replace(lb, affinity=LbAffinity.CLIENT_IP))), settings
 
 
-def one_snat_address(net: Network, settings: FtpClientSettings, balancer: str):
+def one_snat_address(net: Network, settings: FtpClientSettings, balancer: str) -> tuple[Network, FtpClientSettings]:
     node = net.node(balancer)
-    lb = node.load_balancer
+    lb = _present(node.load_balancer, node, "load_balancer")
     return net.with_node(replace(node, load_balancer=replace(lb, snat=lb.snat[:1]))), settings
 
 
@@ -139,11 +158,17 @@ def one_snat_address(net: Network, settings: FtpClientSettings, balancer: str):
 
 
 def candidate_fixes(
-    net: Network, client: str, server: str, address, cs: FtpClientSettings, s, coverage: PortCoverage | None = None
+    net: Network,
+    client: str,
+    server: str,
+    address: IPv4Address,
+    cs: FtpClientSettings,
+    s: SessionInPlay,
+    coverage: PortCoverage | None = None,
 ) -> list[Fix]:
     """The fixes worth trying for the nodes this session touched."""
     fixes = []
-    ss = net.node(server).ftp_server
+    ss = _present(net.node(server).ftp_server, net.node(server), "ftp_server")
     srv_ip = s.server_ip or net.node(server).addresses[0].ip
     span = ss.passive_ports or SMALL_RANGE
     range_note = (

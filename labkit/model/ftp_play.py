@@ -140,6 +140,7 @@ class SessionInPlay:
         )
         if not result.accepted:
             raise SessionFailure(f"the control connection to {self.address}:{port} does not arrive: {result.reason}")
+        assert landed is not None and result.delivered is not None and result.reply is not None  # traced with reply
         server = self.net.node(landed)
         if server.ftp_server is None:
             raise SessionFailure(f"the control connection reached {landed}, where no FTP server listens")
@@ -161,7 +162,16 @@ class SessionInPlay:
         self.state = result.reply.state
         self.client_ip, self.server_ip, self.seen_client = result.src, result.delivered.dst, result.delivered.src
 
-    def data(self, sender: str, receiver: str, dst: IPv4Address, dport: int, *, src=None, sport=None) -> Trace:
+    def data(
+        self,
+        sender: str,
+        receiver: str,
+        dst: IPv4Address,
+        dport: int,
+        *,
+        src: IPv4Address | None = None,
+        sport: int | None = None,
+    ) -> Trace:
         result = trace(
             self.net, sender, dst, src=src, proto="tcp", sport=sport, dport=dport, reply=True, state=self.state
         )
@@ -178,4 +188,5 @@ def arrival(result: Trace) -> str:
     if not result.accepted:
         return result.disposition.value
     d = result.delivered
+    assert d is not None, "an accepted trace has its delivered packet"
     return f"connection from {d.src}:{d.sport} to {d.dst}:{d.dport} at {result.last_hop.node}"

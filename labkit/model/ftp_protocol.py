@@ -8,6 +8,7 @@ canonical forms.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -22,7 +23,7 @@ class FtpSyntaxError(LabkitError, ValueError):
     """A PORT/EPRT argument or a 227/229 reply that cannot be read."""
 
 
-def _from_six(numbers) -> tuple[IPv4Address, int]:
+def _from_six(numbers: Iterable[str | int]) -> tuple[IPv4Address, int]:
     values = [int(n) for n in numbers]
     if any(v > 255 for v in values):
         raise FtpSyntaxError(f"each of the six numbers must be 0-255, got {','.join(map(str, values))}")
@@ -359,7 +360,7 @@ _REPLIES = {
 }
 
 
-def reply_text(software: ServerSoftware, key: str, **values) -> str:
+def reply_text(software: ServerSoftware, key: str, **values: object) -> str:
     return _REPLIES[software][key].format(**values)
 
 

@@ -103,8 +103,8 @@ class FtpResult:
                 pairs.append((pending, step.received[:3]))
         return pairs
 
-    def write_pcap(self, directory) -> list:
-        """One Wireshark-ready pcap per capture point (labkit.capture; needs the capture extra)."""
+    def write_pcap(self, directory: object) -> list:
+        """One pcap per capture point, in `directory` (str or Path; labkit.capture, needs the capture extra)."""
         from ..capture import write_pcap
 
         return write_pcap(self, directory)

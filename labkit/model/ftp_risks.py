@@ -3,10 +3,37 @@ and what mitigates it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from .ftp_protocol import Certificate, Prot, TlsMode
+from .ftp_protocol import Certificate, FtpClientSettings, FtpServerSettings, Prot, TlsMode
 from .middlebox import Direction, FourTuple
+
+if TYPE_CHECKING:
+    from .network import Network
+    from .trace import Trace
+
+
+class _TracedStep(Protocol):
+    @property
+    def trace(self) -> Trace | None: ...
+
+
+class SessionView(Protocol):
+    """What the risk table reads of a session being played (ftp_play.SessionInPlay, which
+    cannot be imported here: it reaches this module through ftp_result)."""
+
+    @property
+    def net(self) -> Network: ...
+    @property
+    def server(self) -> str: ...
+    @property
+    def cs(self) -> FtpClientSettings: ...
+    @property
+    def ss(self) -> FtpServerSettings: ...
+    @property
+    def steps(self) -> Sequence[_TracedStep]: ...
 
 
 @dataclass(frozen=True)
@@ -20,7 +47,7 @@ class Risk:
         return {"risk": self.risk, "present": self.present, "mitigation": self.mitigation, "result": self.result}
 
 
-def risks(s) -> tuple[Risk, ...]:
+def risks(s: SessionView) -> tuple[Risk, ...]:
     cs, ss = s.cs, s.ss
     active = not cs.mode.passive
     wide = ss.passive_ports is None or ss.passive_ports.size > 100
@@ -61,7 +88,7 @@ def risks(s) -> tuple[Risk, ...]:
     )
 
 
-def _peers_limited(s) -> bool:
+def _peers_limited(s: SessionView) -> bool:
     """Some firewall on the control path admits the control connection only from listed sources."""
     control = s.steps[0].trace if s.steps and s.steps[0].trace else None
     if control is None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import LabkitError, shorten
+from .ftp_protocol import FtpServerSettings
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
 from .vocabulary import Vocabulary, settle
@@ -175,8 +176,8 @@ class Node:
     nat: Nat | None = None
     ftp_helper: FtpHelper | None = None
     load_balancer: LoadBalancer | None = None
-    ftp_server: object | None = None
-    """labkit.model.ftp_protocol.FtpServerSettings when the node runs an FTP server."""
+    ftp_server: FtpServerSettings | None = None
+    """Set when the node runs an FTP server."""
     x: float | None = None
     y: float | None = None
 
@@ -204,7 +205,7 @@ class Node:
     def has_interface(self, key: str) -> bool:
         return key in self._by_key
 
-    def with_interface(self, key: str, **changes) -> Node:
+    def with_interface(self, key: str, **changes: Any) -> Node:
         """A copy with one interface's fields changed, e.g. `with_interface("nlb", weakhostsend=True)`."""
         target = self.interface(key)  # a clear KeyError for an unknown key
         return replace(self, interfaces=tuple(replace(i, **changes) if i is target else i for i in self.interfaces))

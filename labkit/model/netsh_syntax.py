@@ -201,7 +201,8 @@ def read_arguments(node: Node, words: list[str], start: int, syntax: Syntax) -> 
         else:
             free = [p for p in syntax.positional if p not in out]
             if not free:
-                raise _not_valid(word, _name_hint(node, words, at.get(_name_slot(syntax)), syntax))
+                slot = _name_slot(syntax)
+                raise _not_valid(word, _name_hint(node, words, at.get(slot) if slot else None, syntax))
             name, value = free[0], word
             bare.add(name)
         if name in out:

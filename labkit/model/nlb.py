@@ -12,10 +12,12 @@ and so which share of connections fails when they spread over all members.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .engine import trace
 from .host import Node, Role
-from .network import Cluster, Network
+from .network import Network
+from .nlb_cluster import Cluster
 from .trace import Trace
 
 EVENT_18 = (
@@ -169,7 +171,7 @@ def cluster_share(
     return ClusterShare(target, tuple(connections), _differences(nodes))
 
 
-def cluster_shares(net: Network, **options) -> tuple[ClusterShare, ...]:
+def cluster_shares(net: Network, **options: Any) -> tuple[ClusterShare, ...]:
     """`cluster_share` for every cluster of the network."""
     return tuple(cluster_share(net, c.name, **options) for c in net.clusters)
 

@@ -16,7 +16,8 @@ from .commands import (
     skip_as_source_commands,
 )
 from .host import Interface, Node
-from .network import ClusterMode, Network, cluster_mac
+from .network import Network
+from .nlb_cluster import ClusterMode, cluster_mac
 from .routes import Route, RouteOrigin
 from .trace import Hop, Outcome, Packet, Remedy, Trace
 

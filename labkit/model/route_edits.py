@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from ipaddress import IPv4Address
 
@@ -51,7 +52,7 @@ def add_route(node: Node, route: Route, failed: str, shown_by: str) -> Node:
     return replace(node, routes=node.routes + (route,))
 
 
-def delete_routes(node: Node, doomed, failed: str) -> Node:
+def delete_routes(node: Node, doomed: Callable[[Route], bool], failed: str) -> Node:
     """Remove matching static routes, and default gateways when 0.0.0.0/0 matches."""
     routes = tuple(r for r in node.routes if not doomed(r))
     ifaces = tuple(

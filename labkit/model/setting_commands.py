@@ -7,6 +7,7 @@ reading the commands a learner types is in commands.py, route_exe.py, netsh.py a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from ipaddress import IPv4Address
 
 from .host import Interface, Node, Route, interface_defaults
@@ -118,7 +119,7 @@ def registry_value(route: Route) -> str:
     return f"{route.destination.network_address},{route.destination.netmask},{gw},{route.metric}"
 
 
-def skip_as_source_commands(iface: Interface, addresses) -> str:
+def skip_as_source_commands(iface: Interface, addresses: Iterable[IPv4Address]) -> str:
     """KB 975808's procedure: remove each address and add it back with skipassource=true."""
     steps = []
     for address in addresses:

@@ -216,7 +216,7 @@ class Trace:
         return f"{self.proto.upper()} {src} -> {self._endpoint(self.dst, self.dport)}"
 
     def to_dict(self, with_reply: bool = False) -> dict:
-        out = {
+        out: dict[str, object] = {
             "src": str(self.src),
             "dst": str(self.dst),
             "proto": self.proto,
@@ -233,8 +233,8 @@ class Trace:
             out["reply"] = self.reply.to_dict() if self.reply else None
         return out
 
-    def write_pcap(self, directory) -> list:
-        """One Wireshark-ready pcap per interface the packet crossed (labkit.capture)."""
+    def write_pcap(self, directory: object) -> list:
+        """One Wireshark-ready pcap per interface the packet crossed, in `directory` (str or Path; labkit.capture)."""
         from ..capture import write_pcap
 
         return write_pcap(self, directory)

@@ -10,7 +10,8 @@ from .host import Interface, Node, Role
 from .host_rules import forwarding_credit, weakness
 from .middlebox import Conntrack
 from .middlebox_pass import conntrack_in, filter_packet, local_out, remember, source_nat
-from .network import Network, NlbAffinity
+from .network import Network
+from .nlb_cluster import NlbAffinity
 from .remedies import forwarding_remedy, loop_remedies, no_route_remedies, strong_send_remedies, unreachable_remedies
 from .routes import Route, RouteChoice, RouteOrigin, describe_route, gateways_in_order, select_route
 from .setting_commands import netsh_set_switch

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from typing import cast
 
 import ipywidgets as w
 
+from ..errors import LabkitError
 from ..model import FtpClientSettings, FtpMode, LbAffinity, Network, Prot, TlsMode
 from ..model.ftp import FtpResult
-from ..model.ftp_protocol import FtpServerSettings, FtpSetup
 from ..plot.ftp_picture import ftp_picture
 from ..views import STALE, FtpView, ftp_view
 from .parts import CONTROLS, MAIN, ROW, WRAP, SvgPicture, error_note, pre, text_field
@@ -24,9 +23,10 @@ class FtpExplorer(Panel):
 
     def __init__(self, net: Network):
         self.net = net
-        setup = cast(FtpSetup, net.ftp)  # Network.ftp and Node.ftp_server are typed object in the model
-        s = setup.settings
-        server = cast(FtpServerSettings, net.node(setup.server).ftp_server)
+        setup, server = net.ftp, net.ftp and net.node(net.ftp.server).ftp_server
+        if setup is None or not server:
+            raise LabkitError(f"scenario {net.name} has no ftp: section with an FTP server: nothing to explore")
+        s = self.settings_at_start = setup.settings
         narrow = {"layout": w.Layout(width="288px"), "style": {"description_width": "100px"}}
         self.mode = w.Dropdown(options=FtpMode.values(), value=s.mode.value, description="mode", **narrow)
         self.tls = w.Dropdown(options=TlsMode.values(), value=s.tls.value, description="TLS", **narrow)
@@ -99,7 +99,7 @@ class FtpExplorer(Panel):
 
     def settings(self) -> FtpClientSettings:
         return replace(
-            cast(FtpSetup, self.net.ftp).settings,
+            self.settings_at_start,
             mode=self.mode.value,
             tls=self.tls.value,
             prot=self.prot.value,
