@@ -16,7 +16,7 @@ from dataclasses import replace
 from ipaddress import IPv4Address
 
 from ..model.middlebox import Direction, LbAffinity, PortForward, Rule, RuleAction
-from ..model.ports import PortRange
+from ..model.ports import PortRange, PortRangeError
 
 VOCABULARY = (
     "iis external-address ADDRESS",
@@ -64,7 +64,7 @@ def apply_setting(challenge, state, line: str):
     if owner == "client" and words[1:] == ["tls", "none"]:
         return _client(state, line, tls="none")
     if owner == "client" and len(words) == 3 and words[1].lower() == "timeout":
-        if not words[2].isdigit() or not 1 <= int(words[2]) <= 3600:
+        if not (words[2].isascii() and words[2].isdigit()) or not 1 <= int(words[2]) <= 3600:
             raise SettingsError(f"{line!r}: the timeout is a number of seconds from 1 to 3600")
         return _client(state, line, timeout=int(words[2]))
     if owner == "balancer" and words[1:] == ["affinity", "client-ip"]:
@@ -87,12 +87,11 @@ def _client(state, line: str, **changes):
 
 def _forward(net, firewall: str, server: str, ports: str, line: str):
     try:
-        first, _, last = ports.partition("-")
-        low, high = int(first), int(last or first)
-    except ValueError:
-        raise SettingsError(f"{line!r}: write the ports as FIRST-LAST, e.g. 51976-51999") from None
-    if not 1 <= low <= high <= 65535:
-        raise SettingsError(f"{line!r}: ports run from 1 to 65535, first before last")
+        low, high = PortRange.parse(ports)
+    except PortRangeError:
+        raise SettingsError(
+            f"{line!r}: write the ports as FIRST-LAST, e.g. 51976-51999 (from 1 to 65535, first before last)"
+        ) from None
     box = net.node(firewall)
     target = net.node(server).addresses[0].ip
     if any(f.ports == (low, high) and f.to == target for f in box.nat.port_forwards):
