@@ -1,9 +1,15 @@
 """labkit: where a multi-NIC Windows server's packets really go.
 
-`import labkit` loads almost nothing: each name below loads its part of the kit on first use
-(`labkit.trace`, `from labkit import Network`), so a tool or the CLI starts fast
-(`make bench` shows the figure). Scenario files need pydantic and PyYAML, which load on first
-use of `load_scenario`.
+Start here:
+    net = labkit.load_scenario("nlb-intranet")      # labkit.shipped_scenarios() lists them all
+    labkit.trace(net, "pc1", "10.10.0.100", reply=True)   # one packet, hop by hop, and its answer
+    labkit.route_print(net.node("web1"))            # what route print shows on that server
+    labkit.console(net, "web1")                     # a console to type route / netsh commands into
+    labkit.ftp_session(labkit.load_scenario("ftp-nat-seed"))   # an FTP session through NAT
+    labkit.challenge(1)                             # a broken network to fix
+
+Everything a notebook uses is a name here (`from labkit import trace, Flow, HostPanel`); each
+loads its part of the kit on first use, so `import labkit` itself is instant.
 """
 
 import importlib
@@ -202,7 +208,7 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, *_SUBPACKAGES})
+    return sorted({*__all__, *_SUBPACKAGES})
 
 
 def shipped_scenarios():
