@@ -26,6 +26,8 @@ CASES = DATA_DIR / "cases"
 SEED = (CASES / "dcdiag-seed.txt").read_text()
 CLEAN = parse_replsummary((CASES / "replsummary-clean.txt").read_text())
 FAILING = parse_replsummary((CASES / "replsummary-failing.txt").read_text())
+CLEAN_DOMAIN_ARGS = ["--dfl", "2008R2", "--sysvol", "frs", "--replsummary", str(CASES / "replsummary-clean.txt")]
+"""`labkit dcdiag`'s options for the seed's domain: level 2008 R2, SYSVOL on FRS, replication clean."""
 
 
 def test_the_seed_excerpt_is_parsed():
@@ -176,21 +178,7 @@ def test_dcs_the_output_did_not_test_get_a_step_to_confirm():
 def test_utf16_output_from_powershell_is_read(tmp_path, capsys):
     out = tmp_path / "dcdiag.txt"
     out.write_bytes(SEED.encode("utf-16"))
-    assert (
-        main(
-            [
-                "dcdiag",
-                str(out),
-                "--dfl",
-                "2008R2",
-                "--sysvol",
-                "frs",
-                "--replsummary",
-                str(CASES / "replsummary-clean.txt"),
-            ]
-        )
-        == 0
-    )
+    assert main(["dcdiag", str(out), *CLEAN_DOMAIN_ARGS]) == 0
     assert capsys.readouterr().out.startswith("EXPECTED FALSE POSITIVE")
 
 
@@ -374,17 +362,7 @@ def test_too_small_and_too_few_disks():
 
 
 def test_cli_dcdiag_and_restore(capsys, tmp_path):
-    args = [
-        "dcdiag",
-        str(CASES / "dcdiag-seed.txt"),
-        "--dfl",
-        "2008R2",
-        "--sysvol",
-        "frs",
-        "--replsummary",
-        str(CASES / "replsummary-clean.txt"),
-        "--json",
-    ]
+    args = ["dcdiag", str(CASES / "dcdiag-seed.txt"), *CLEAN_DOMAIN_ARGS, "--json"]
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["verdict"] == "expected false positive"
     assert main(["restore", str(CASES / "restore-usb-stick.yaml"), "--json"]) == 0
