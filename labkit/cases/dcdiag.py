@@ -162,11 +162,15 @@ class Verdict:
         }
 
 
+class FunctionalLevelError(DcdiagInputError):
+    """A domain functional level the kit cannot read (not a contradiction between facts)."""
+
+
 def functional_level(text: str) -> FunctionalLevel:
     """'2008R2' from '2008 R2', 'Windows2008R2Domain' or 'Windows Server 2008 R2'."""
     level = re.sub(r"(?i)windows|server|domain|mode|\s", "", text).upper()
     if level not in FunctionalLevel.values():
-        raise DcdiagInputError(
+        raise FunctionalLevelError(
             f"--dfl: expected a domain functional level ({', '.join(FunctionalLevel.values())}, or the "
             f"DomainMode text such as Windows2008R2Domain), got {text!r}"
         )

@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="on an error, also print the traceback (for an error report); works anywhere on the line",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    scenario_help = "a scenario file, or the name of a shipped scenario (labkit scenarios lists them)"
+    node_help = "a node of the scenario, e.g. web1"
+    json_help = "print JSON instead of text"
     run_help = (
         "apply a route/netsh command to a node first, e.g. "
         "'web1: netsh interface ipv4 set interface \"NLB NIC\" weakhostsend=enabled' "
@@ -46,23 +49,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("trace", help="follow one packet (and with --reply, its answer)")
-    p.add_argument("scenario", help="a scenario file, or the name of a shipped scenario")
+    p.add_argument("scenario", help=scenario_help)
     p.add_argument("--from", dest="source_node", required=True, metavar="NODE", help="the sending node")
     p.add_argument("--to", required=True, metavar="IP", help="destination address")
     p.add_argument("--src", metavar="IP", help="fix the source address (like ping -S or a bound socket)")
-    p.add_argument("--proto", choices=Protocol.values(), default=Protocol.TCP.value)
+    p.add_argument("--proto", choices=Protocol.values(), default=Protocol.TCP.value, help="protocol (default tcp)")
     p.add_argument("--dport", type=int, metavar="N", help="destination port (default: tcp 80, udp 53)")
     p.add_argument("--sport", type=int, metavar="N", help="source port (default 49152; matters for NLB affinity none)")
     p.add_argument("--reply", action="store_true", help="also trace the answer back to the source")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--json", action="store_true", help=json_help)
     p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("ftp", help="play an FTP session (login, LIST, QUIT) through the network")
-    p.add_argument("scenario")
+    p.add_argument("scenario", help=scenario_help)
     add_ftp_client_options(p, tls=tuple(TlsMode))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=json_help)
     p.add_argument("--pcap", metavar="DIR", help=PCAP_HELP)
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_ftp)
@@ -79,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_kernel_lab)
 
     p = sub.add_parser("check", help="run the exercise checks a scenario declares (exit 1 if any fails)")
-    p.add_argument("scenario")
+    p.add_argument("scenario", help=scenario_help)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("dcdiag", help="judge dcdiag's VerifyEnterpriseReferences output for this domain")
@@ -94,24 +97,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="dfsrmig /GetGlobalState: " + ", ".join(f"{n} {name}" for n, (name, _) in DFSRMIG_STATES.items()),
     )
     p.add_argument("--replsummary", metavar="FILE", help="repadmin /replsummary output")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_dcdiag)
 
     p = sub.add_parser("restore", help="will this bare-metal restore work with these disks?")
     p.add_argument("layout", help="a YAML file with 'backup' and 'target' disk lists")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("routes", help="a node's route table, as route print shows it")
-    p.add_argument("scenario")
-    p.add_argument("node")
+    p.add_argument("scenario", help=scenario_help)
+    p.add_argument("node", help=node_help)
     p.add_argument("--netsh", action="store_true", help="as netsh interface ipv4 show route shows it")
     p.add_argument("--run", action="append", metavar="'NODE: COMMAND'", help=run_help)
     p.set_defaults(func=cmd_routes)
 
     p = sub.add_parser("commands", help="the netsh / route commands for a node's settings")
-    p.add_argument("scenario")
-    p.add_argument("node")
+    p.add_argument("scenario", help=scenario_help)
+    p.add_argument("node", help=node_help)
     p.set_defaults(func=cmd_commands)
 
     p = sub.add_parser(
@@ -119,8 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="what a Windows console on NODE prints for COMMAND (ipconfig, route print, "
         "netsh, Get-NetIPInterface, Find-NetRoute, ping, tracert, ...)",
     )
-    p.add_argument("scenario")
-    p.add_argument("node")
+    p.add_argument("scenario", help=scenario_help)
+    p.add_argument("node", help=node_help)
     p.add_argument("line", metavar="COMMAND", help="one command line, quoted, e.g. 'ipconfig /all'")
     p.add_argument(
         "--shell",
@@ -159,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_scenarios)
 
     p = sub.add_parser("validate", help="check a scenario file and show Windows's warnings")
-    p.add_argument("scenario")
+    p.add_argument("scenario", help=scenario_help)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("workshop", help="break-fix labs: learners' challenge notebooks, and who fixed what")

@@ -9,7 +9,7 @@ from .common import InputError
 
 
 def cmd_dcdiag(args: argparse.Namespace) -> str:
-    from ..cases.dcdiag import DomainState, judge
+    from ..cases.dcdiag import DomainState, FunctionalLevelError, judge
     from ..cases.dcdiag_parse import DcdiagInputError, parse_dcdiag, parse_replsummary
     from ..cases.files import read_text
 
@@ -20,6 +20,8 @@ def cmd_dcdiag(args: argparse.Namespace) -> str:
         raise InputError(f"{args.replsummary if err.tool == 'repadmin' else args.file}: {err}") from None
     try:
         verdict = judge(report, DomainState(args.dfl, args.sysvol, args.dfsrmig_state, replication))
+    except FunctionalLevelError as err:
+        raise InputError(str(err)) from None
     except DcdiagInputError as err:
         raise InputError(f"--dfl, --sysvol and --dfsrmig-state do not fit together: {err}") from None
     return json.dumps(verdict.to_dict(), indent=2) if args.json else str(verdict)

@@ -116,9 +116,15 @@ def add_ftp_client_options(p: argparse.ArgumentParser, tls: tuple[TlsMode, ...])
     p.add_argument(
         "--port", type=int, metavar="N", help="the control port the client dials (default 21, 990 for implicit TLS)"
     )
-    p.add_argument("--mode", choices=FtpMode.values())
-    p.add_argument("--tls", choices=tuple(t.value for t in tls))
-    p.add_argument("--prot", choices=Prot.values())
+    p.add_argument("--mode", choices=FtpMode.values(), help="data connection mode (default: the scenario's)")
+    p.add_argument(
+        "--tls",
+        choices=tuple(t.value for t in tls),
+        help="FTPS: none, explicit (AUTH TLS on the control connection) or implicit (TLS from the first byte, usually port 990)",
+    )
+    p.add_argument(
+        "--prot", choices=Prot.values(), help="PROT P protects the data connection too, PROT C leaves it clear"
+    )
     p.add_argument(
         "--ccc",
         action=argparse.BooleanOptionalAction,

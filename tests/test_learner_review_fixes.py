@@ -1,0 +1,57 @@
+"""What a learner-eye review of issue 11's result found, one regression test each."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import labkit
+from labkit.cli import build_parser
+
+SEED = str(labkit.shipped_file("cases", "dcdiag-seed.txt"))
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "labkit.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_an_unreadable_functional_level_is_named_alone_not_as_a_contradiction():
+    out = _cli("dcdiag", SEED, "--dfl", "2099")
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        "labkit: error: --dfl: expected a domain functional level (2000, 2003, 2008, 2008R2, 2012, 2012R2, "
+        "2016, or the DomainMode text such as Windows2008R2Domain), got '2099'"
+    )
+    contradiction = _cli("dcdiag", SEED, "--dfl", "2003", "--sysvol", "dfsr")
+    assert "do not fit together" in contradiction.stderr
+
+
+def test_every_argument_of_every_command_says_what_it_is():
+    parser = build_parser()
+    silent = []
+    for command, sub in parser._subparsers._group_actions[0].choices.items():  # type: ignore[union-attr]
+        for action in sub._actions:
+            if action.help is None and action.dest not in ("help", "action"):
+                silent.append(f"{command} {action.dest}")
+    assert silent == []
+
+
+def test_a_working_ftp_session_repr_counts_its_steps():
+    result = labkit.ftp_session(labkit.load_scenario("ftp-nat-seed"))
+    assert repr(result).endswith(f": SUCCESS, {len(result.steps)} steps>")
+
+
+def test_route_print_given_the_network_says_it_takes_a_node():
+    net = labkit.load_scenario("nlb-intranet")
+    with pytest.raises(
+        labkit.LabkitError, match=r'^route_print takes a node, e\.g\. route_print\(net\.node\("web1"\)\)'
+    ):
+        labkit.route_print(net, "web1")  # type: ignore[arg-type]
+
+
+def test_dir_and_help_show_the_public_names_and_where_to_start():
+    assert [n for n in dir(labkit) if n.startswith("_") or n in ("importlib", "TYPE_CHECKING")] == []
+    assert set(labkit.__all__) <= set(dir(labkit))
+    assert labkit.__doc__ is not None and "Start here" in labkit.__doc__
