@@ -30,6 +30,7 @@ from labkit.model import (
     OnCccRefused,
     Outcome,
     Prot,
+    RemedyKind,
     Role,
     RouteOrigin,
     RuleAction,
@@ -38,6 +39,7 @@ from labkit.model import (
     TlsMode,
 )
 from labkit.model.console.dispatch import Shell
+from labkit.model.ftp_alg import HelperEventKind
 from labkit.model.host_rules import WeakBasis
 from labkit.model.middlebox import Firewall, LoadBalancer, Rule
 from labkit.model.middlebox_steps import NatCause, Tracked
@@ -61,6 +63,7 @@ VOCABULARIES = (
     Severity,
     FtpOutcome,
     FtpChannel,
+    HelperEventKind,
     VerdictKind,
     RestoreOutcome,
     DiskKind,
@@ -68,6 +71,7 @@ VOCABULARIES = (
     Role,
     Disposition,
     Outcome,
+    RemedyKind,
     Action,
     RouteOrigin,
     ClusterMode,
