@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import labkit
-from labkit.labs import FIX_KINDS, LabError
+from labkit.labs import FIX_KINDS, ChallengeError
 from labkit.scenario import to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,9 +66,9 @@ def test_variants_keep_private_ranges_and_hide_the_fault_label():
 def test_a_level_picks_a_kind_of_that_level_and_bad_input_says_what_was_expected():
     assert labkit.challenge(1, seed="Dan").level == 1
     assert labkit.challenge(3, seed="Dan").level == 3
-    with pytest.raises(LabError, match="expected a level"):
+    with pytest.raises(ChallengeError, match="expected a level"):
         labkit.challenge("no-such-kind", seed="x")
-    with pytest.raises(LabError, match="expected 1, 2 or 3"):
+    with pytest.raises(ChallengeError, match="expected 1, 2 or 3"):
         labkit.challenge(7, seed="x")
 
 

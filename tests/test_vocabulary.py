@@ -31,6 +31,7 @@ from labkit.model import (
     Outcome,
     Prot,
     Protocol,
+    RemedyKind,
     Role,
     RouteOrigin,
     RuleAction,
@@ -41,6 +42,7 @@ from labkit.model import (
 )
 from labkit.model.console.dispatch import Shell
 from labkit.model.console.probes import ProbeResult
+from labkit.model.ftp_alg import HelperEventKind
 from labkit.model.host_rules import WeakBasis
 from labkit.model.middlebox import Firewall, LoadBalancer, Rule
 from labkit.model.middlebox_steps import NatCause, Tracked
@@ -64,6 +66,7 @@ VOCABULARIES = (
     Severity,
     FtpOutcome,
     FtpChannel,
+    HelperEventKind,
     VerdictKind,
     RestoreOutcome,
     DiskKind,
@@ -71,6 +74,7 @@ VOCABULARIES = (
     Role,
     Disposition,
     Outcome,
+    RemedyKind,
     Action,
     RouteOrigin,
     ClusterMode,

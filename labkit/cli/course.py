@@ -21,11 +21,11 @@ def cmd_check(args: argparse.Namespace) -> str:
 
 
 def cmd_workshop(args: argparse.Namespace) -> str:
-    from ..labs.workshop import WorkshopError, make, report
+    from ..labs.workshop import ChallengeWorkshopError, make, report
 
     try:
         if args.action == "make":
             return make(args.learners, args.kinds, args.out)
         return report(args.folder)
-    except WorkshopError as err:
+    except ChallengeWorkshopError as err:
         raise InputError(str(err)) from None

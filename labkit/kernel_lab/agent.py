@@ -20,6 +20,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import LabkitError
+
 USER, PASSWORD = "student", "labkit"
 DATA_TIMEOUT = 1.5
 CONTROL_TIMEOUT = 4.0
@@ -147,13 +149,13 @@ def client(cfg: dict) -> dict:
     return out
 
 
-class _Refused(Exception):
+class _Refused(LabkitError):
     def __init__(self, verb: str, reply: str):
         super().__init__(reply)
         self.verb, self.reply = verb, reply
 
 
-class _DataFailed(Exception):
+class _DataFailed(LabkitError):
     pass
 
 

@@ -15,15 +15,16 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..errors import LabkitError
 from .variant import Challenge, Requirement, rng_for
 
 if TYPE_CHECKING:
     from .faults import Kind
 
-__all__ = ["Challenge", "KINDS", "LabError", "Requirement", "challenge", "kinds"]
+__all__ = ["Challenge", "ChallengeError", "KINDS", "Requirement", "challenge", "kinds"]
 
 
-class LabError(ValueError):
+class ChallengeError(LabkitError, ValueError):
     """A kind or level that does not exist, or a variant that failed its build-time proof."""
 
 
@@ -65,10 +66,10 @@ def _kind_for(kind_or_level, seed: str) -> str:
     if isinstance(kind_or_level, int) and not isinstance(kind_or_level, bool):
         pool = [k for k in FIX_KINDS if library[k].level == kind_or_level]
         if not pool:
-            raise LabError(f"level {kind_or_level}: expected 1, 2 or 3")
+            raise ChallengeError(f"level {kind_or_level}: expected 1, 2 or 3")
         return rng_for(f"level{kind_or_level}", seed).choice(pool)
     if kind_or_level not in library:
-        raise LabError(f"unknown kind {kind_or_level!r}: expected a level (1, 2, 3) or one of {', '.join(KINDS)}")
+        raise ChallengeError(f"unknown kind {kind_or_level!r}: expected a level (1, 2, 3) or one of {', '.join(KINDS)}")
     return kind_or_level
 
 
@@ -97,7 +98,7 @@ def _build(kind: str, seed: str) -> Challenge:
         built = replace(built, broken=replace(built.broken, name="lab", title=built.title, description=built.ticket))
     problem = proof(built)
     if problem:
-        raise LabError(f"{kind} for seed {seed!r}: the variant failed its build-time proof: {problem}")
+        raise ChallengeError(f"{kind} for seed {seed!r}: the variant failed its build-time proof: {problem}")
     return built
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address
 
+from ..errors import LabkitError
 from ..model.middlebox import Direction, LbAffinity, PortForward, Rule, RuleAction
 from ..model.ports import PortRange, PortRangeError
 
@@ -28,7 +29,7 @@ VOCABULARY = (
 )
 
 
-class SettingsError(ValueError):
+class SettingsError(LabkitError, ValueError):
     """A settings line the lab does not understand, or may not change in this challenge."""
 
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import FIX_KINDS, KINDS, LabError, challenge
+from ..errors import LabkitError
+from . import FIX_KINDS, KINDS, ChallengeError, challenge
 
 NOTEBOOK = "lab-challenges.ipynb"
 KEY = "answer-key.md"
@@ -19,7 +20,7 @@ MAX_LEARNERS = 500
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")
 
 
-class WorkshopError(ValueError):
+class ChallengeWorkshopError(LabkitError, ValueError):
     """Bad input to the workshop commands: one line naming the file and what was expected."""
 
 
@@ -28,19 +29,19 @@ def read_learners(path: Path) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise WorkshopError(f"{path}: cannot read it ({getattr(err, 'strerror', None) or err})") from None
+        raise ChallengeWorkshopError(f"{path}: cannot read it ({getattr(err, 'strerror', None) or err})") from None
     names = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
     for number, name in enumerate(names, 1):
         if not NAME.match(name):
-            raise WorkshopError(
+            raise ChallengeWorkshopError(
                 f"{path}: learner {number} {name!r}: expected letters, digits, space, . _ - (at most 64 characters)"
             )
     if not names:
-        raise WorkshopError(f"{path}: expected one learner name a line, found none")
+        raise ChallengeWorkshopError(f"{path}: expected one learner name a line, found none")
     if len(set(n.lower() for n in names)) != len(names):
-        raise WorkshopError(f"{path}: a learner name appears twice; each learner needs a name of their own")
+        raise ChallengeWorkshopError(f"{path}: a learner name appears twice; each learner needs a name of their own")
     if len(names) > MAX_LEARNERS:
-        raise WorkshopError(f"{path}: {len(names)} learners; at most {MAX_LEARNERS}")
+        raise ChallengeWorkshopError(f"{path}: {len(names)} learners; at most {MAX_LEARNERS}")
     return names
 
 
@@ -48,7 +49,7 @@ def parse_kinds(text: str) -> list[str]:
     kinds = [k.strip() for k in text.split(",") if k.strip()]
     bad = [k for k in kinds if k not in KINDS and k not in ("1", "2", "3")]
     if not kinds or bad:
-        raise WorkshopError(
+        raise ChallengeWorkshopError(
             f"--kinds: expected a comma-separated list of levels (1,2,3) or kinds ({', '.join(KINDS)}), got {text!r}"
         )
     return kinds
@@ -127,15 +128,15 @@ def make(learners_file: Path, kinds_text: str, out: Path) -> str:
     try:
         import nbformat as nbf
     except ImportError:
-        raise WorkshopError(
+        raise ChallengeWorkshopError(
             "labkit workshop make writes notebooks with nbformat: install the lab extra "
             "(pip install -e '.[lab]', or make lab)"
         ) from None
     try:
         notebooks = {name: learner_notebook(name, kinds) for name in learners}
         key = answer_key(learners, kinds)
-    except LabError as err:
-        raise WorkshopError(str(err)) from None
+    except ChallengeError as err:
+        raise ChallengeWorkshopError(str(err)) from None
     out = Path(out)
     try:
         for name, nb in notebooks.items():
@@ -145,7 +146,7 @@ def make(learners_file: Path, kinds_text: str, out: Path) -> str:
             (folder / ".labkit-learner").write_text(name + "\n", encoding="utf-8")
         (out / KEY).write_text(key, encoding="utf-8")
     except OSError as err:
-        raise WorkshopError(f"{out}: cannot write there ({err.strerror or err})") from None
+        raise ChallengeWorkshopError(f"{out}: cannot write there ({err.strerror or err})") from None
     return (
         f"wrote {len(learners)} challenge notebooks ({', '.join(kinds)}) under {out}/<learner>/{NOTEBOOK} "
         f"and the answer key {out / KEY}"
@@ -168,7 +169,7 @@ def read_progress(folder: Path) -> list[Row]:
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise WorkshopError(f"{folder}: expected a folder holding one sub-folder per learner")
+        raise ChallengeWorkshopError(f"{folder}: expected a folder holding one sub-folder per learner")
     rows = []
     for path in sorted(folder.rglob(".labkit-progress.json")):
         marker = path.parent / ".labkit-learner"
@@ -198,4 +199,4 @@ def report(folder: Path) -> str:
     return "\n".join(report_lines(read_progress(folder)))
 
 
-__all__ = ["FIX_KINDS", "WorkshopError", "answer_key", "learner_notebook", "make", "read_learners", "report"]
+__all__ = ["FIX_KINDS", "ChallengeWorkshopError", "answer_key", "learner_notebook", "make", "read_learners", "report"]

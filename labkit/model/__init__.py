@@ -35,7 +35,7 @@ from .nlb_cluster import Cluster, ClusterMode, NlbAffinity, cluster_mac
 from .osprofile import PROFILES, OsProfile, profile
 from .problems import Dialog, Location, Problem, Severity, WindowsDialog
 from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_route
-from .trace import Action, Disposition, Hop, Outcome, Remedy, Step, Trace
+from .trace import Action, Disposition, Hop, Outcome, Remedy, RemedyKind, Step, Trace
 from .validation import validate_network
 from .vocabulary import ChoiceError, Vocabulary
 
@@ -76,6 +76,7 @@ __all__ = [
     "Location",
     "Problem",
     "Remedy",
+    "RemedyKind",
     "Role",
     "Route",
     "RouteChoice",

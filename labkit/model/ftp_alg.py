@@ -31,8 +31,18 @@ from .ftp_protocol import (
 )
 from .middlebox import Expectation, Session
 from .network import Network
+from .vocabulary import Vocabulary, settle
 
-EVENT_KINDS = ("other-port", "blind", "unsynchronised", "not-recording", "expects", "unreadable")
+
+class HelperEventKind(Vocabulary):
+    """What an FTP helper did with a control-channel line."""
+
+    OTHER_PORT = "other-port"  # the connection is not to a port the helper watches
+    BLIND = "blind"  # the control channel is encrypted (TLS)
+    UNSYNCHRONISED = "unsynchronised"  # the line did not start where the helper expected a line
+    NOT_RECORDING = "not-recording"  # the address in the line is not the packet's source
+    EXPECTS = "expects"  # it expects the data connection (and may have rewritten the line)
+    UNREADABLE = "unreadable"  # the line could not be parsed
 
 
 @dataclass(frozen=True)
@@ -40,13 +50,15 @@ class HelperEvent:
     """What one FTP helper did with one control-channel line."""
 
     node: str
-    kind: str
-    """One of EVENT_KINDS."""
+    kind: HelperEventKind
     text: str
     after_tls: bool = False
     """For 'unsynchronised': the helper lost its place because of TLS, not at the start."""
     carries_address: bool = False
     """The line was one the helper looks for (PORT, EPRT, 227, 229)."""
+
+    def __post_init__(self) -> None:
+        settle(self, kind=HelperEventKind)
 
     def to_dict(self) -> dict:
         return {
@@ -82,7 +94,7 @@ def read_line(
             (
                 HelperEvent(
                     node.name,
-                    "other-port",
+                    HelperEventKind.OTHER_PORT,
                     f"{node.name}: the FTP helper watches port(s) "
                     f"{', '.join(map(str, helper.ports))}, not {session.original.dport}",
                 )
@@ -97,7 +109,7 @@ def read_line(
             (
                 HelperEvent(
                     node.name,
-                    "blind",
+                    HelperEventKind.BLIND,
                     f"{node.name}: the FTP helper cannot read the TLS-encrypted "
                     f"control channel: {verb} passes unseen, no rewrite, no expectation",
                 )
@@ -115,7 +127,7 @@ def read_line(
             text,
             HelperEvent(
                 node.name,
-                "unsynchronised",
+                HelperEventKind.UNSYNCHRONISED,
                 f"{node.name}: first clear-text line from the {side} {cause}: the FTP helper does not read it "
                 f"(it reads only a line that starts where the last line it saw ended)"
                 + (
@@ -133,7 +145,11 @@ def read_line(
     try:
         return _match(node.name, helper.loose, session, text, way, verb)
     except (FtpSyntaxError, IndexError):
-        return text, HelperEvent(node.name, "unreadable", f"{node.name}: the FTP helper could not read {text!r}"), None
+        return (
+            text,
+            HelperEvent(node.name, HelperEventKind.UNREADABLE, f"{node.name}: the FTP helper could not read {text!r}"),
+            None,
+        )
 
 
 def _match(
@@ -153,7 +169,9 @@ def _match(
     if where and not loose:
         return (
             text,
-            HelperEvent(name, "not-recording", f"{name}: {where}: NOT RECORDING (no rewrite, no expectation)"),
+            HelperEvent(
+                name, HelperEventKind.NOT_RECORDING, f"{name}: {where}: NOT RECORDING (no rewrite, no expectation)"
+            ),
             None,
         )
     expected_at: IPv4Address = ip if where else peer_view
@@ -176,4 +194,4 @@ def _match(
         note += f" (loose helper: {where}, expected all the same)"
     if new != text:
         note += f"; rewrote {ip} to {peer_view}"
-    return new, HelperEvent(name, "expects", note), expectation
+    return new, HelperEvent(name, HelperEventKind.EXPECTS, note), expectation

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
+from .ftp_alg import HelperEventKind
 from .ftp_play import SessionFailure, SessionInPlay
 from .ftp_protocol import ServerSoftware, reply_text
 from .trace import Trace
@@ -15,7 +16,7 @@ def helper_trouble(s: SessionInPlay) -> str | None:
     """A helper's own explanation of why it did not help (wrong port, NOT RECORDING)."""
     for step in s.steps:
         for event in step.helpers:
-            if event.kind in ("other-port", "not-recording"):
+            if event.kind in (HelperEventKind.OTHER_PORT, HelperEventKind.NOT_RECORDING):
                 return event.text
     return None
 
@@ -23,7 +24,9 @@ def helper_trouble(s: SessionInPlay) -> str | None:
 def skipped_after_tls(s: SessionInPlay) -> bool:
     """A helper let the PORT/EPRT/227/229 line pass unread because TLS had just ended."""
     return any(
-        e.kind == "unsynchronised" and e.after_tls and e.carries_address for step in s.steps for e in step.helpers
+        e.kind is HelperEventKind.UNSYNCHRONISED and e.after_tls and e.carries_address
+        for step in s.steps
+        for e in step.helpers
     )
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address
 
+from ..errors import LabkitError
 from .engine import trace
-from .ftp_alg import read_line
+from .ftp_alg import HelperEventKind, read_line
 from .ftp_protocol import IMPLICIT_PORT, FtpClientSettings, FtpServerSettings, TlsMode
 from .ftp_result import FtpChannel, FtpStep, Rewrite
 from .middlebox import Conntrack, Session
@@ -16,7 +17,7 @@ from .network import Network
 from .trace import Trace
 
 
-class SessionFailure(Exception):
+class SessionFailure(LabkitError):
     """Where and why the session broke."""
 
     def __init__(self, reason: str, at: int | None = None):
@@ -107,7 +108,7 @@ class SessionInPlay:
                 self.state = self.state.with_expectation(expectation)
             if event is not None:
                 events.append(event)
-                self.blinded = self.blinded or event.kind == "blind"
+                self.blinded = self.blinded or event.kind is HelperEventKind.BLIND
             if new != text:
                 rewrites.append(Rewrite(session.node, text, new))
                 text = new
@@ -136,6 +137,7 @@ class SessionInPlay:
                 f"connect to {self.address}:{port}",
                 arrival(result),
                 result,
+                opens_connection=True,
             )
         )
         if not result.accepted:
@@ -176,7 +178,15 @@ class SessionInPlay:
             self.net, sender, dst, src=src, proto="tcp", sport=sport, dport=dport, reply=True, state=self.state
         )
         self.steps.append(
-            FtpStep(FtpChannel.DATA, sender, receiver, f"connect to {dst}:{dport}", arrival(result), result)
+            FtpStep(
+                FtpChannel.DATA,
+                sender,
+                receiver,
+                f"connect to {dst}:{dport}",
+                arrival(result),
+                result,
+                opens_connection=True,
+            )
         )
         if result.accepted and result.reply is not None and result.reply.succeeded:
             self.state = result.reply.state

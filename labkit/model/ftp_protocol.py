@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from ..errors import LabkitError
+from . import fields
 from .ports import PortRange, port_range
 from .vocabulary import Vocabulary, settle
 
@@ -176,6 +177,17 @@ LINUX_EPHEMERAL_PORTS = PortRange(32768, 60999)
 """Linux's default net.ipv4.ip_local_port_range."""
 
 
+SERVER_SWITCHES = (
+    "tls_required_control",
+    "tls_required_data",
+    "match_client_address",
+    "permit_foreign_addresses",
+    "permit_privileged_ports",
+    "ccc",
+    "connect_from_port_20",
+)
+
+
 @dataclass(frozen=True)
 class FtpServerSettings:
     """What the FTP server on a node is configured to do."""
@@ -206,6 +218,11 @@ class FtpServerSettings:
     def __post_init__(self) -> None:
         settle(self, software=ServerSoftware, tls=TlsMode, certificate=Certificate)
         object.__setattr__(self, "passive_ports", port_range(self.passive_ports))
+        object.__setattr__(self, "port", fields.port(self.port, "port"))
+        if self.external_address is not None:
+            object.__setattr__(self, "external_address", fields.address(self.external_address, "external_address"))
+        for name in SERVER_SWITCHES:
+            object.__setattr__(self, name, fields.switch(getattr(self, name), name))
 
     def passive_pool(self, windows: bool) -> PortRange:
         """The ports the server may pick for a passive data connection."""
@@ -257,6 +274,11 @@ class FtpClientSettings:
 
     def __post_init__(self) -> None:
         settle(self, mode=FtpMode, tls=TlsMode, prot=Prot, on_ccc_refused=OnCccRefused)
+        object.__setattr__(self, "data_port", fields.port(self.data_port, "data_port"))
+        if self.port is not None:
+            object.__setattr__(self, "port", fields.port(self.port, "port"))
+        for name in ("ccc", "trust_pasv_address", "type_before_data"):
+            object.__setattr__(self, name, fields.switch(getattr(self, name), name))
 
 
 @dataclass(frozen=True)

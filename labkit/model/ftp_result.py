@@ -45,6 +45,8 @@ class FtpStep:
     """What each FTP helper on the way did with this line (their texts are also in notes)."""
     ports: PortCoverage | None = None
     """On the 227/229 reply: the passive ports the session works for."""
+    opens_connection: bool = False
+    """The step opens a TCP connection (`sent` says where); no FTP command or reply is sent."""
 
     def to_dict(self) -> dict:
         return {
@@ -97,7 +99,7 @@ class FtpResult:
         for step in self.steps:
             if step.channel is not FtpChannel.CONTROL:
                 continue
-            if step.sender == self.client and not step.sent.startswith("connect"):
+            if step.sender == self.client and not step.opens_connection:
                 pending = step.sent.split()[0].upper()
             elif step.sender != self.client and step.received[:3].isdigit():
                 pairs.append((pending, step.received[:3]))

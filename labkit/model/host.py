@@ -9,6 +9,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Any, NamedTuple
 
 from ..errors import LabkitError, shorten
+from . import fields
 from .ftp_protocol import FtpServerSettings
 from .middlebox import Firewall, FtpHelper, LoadBalancer, Nat
 from .osprofile import OsProfile
@@ -21,6 +22,9 @@ LOOPBACK_LABEL = "Loopback Pseudo-Interface 1"
 DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
 _MULTICAST = IPv4Network("224.0.0.0/4")
 _LIMITED_BROADCAST = IPv4Network("255.255.255.255/32")
+
+METRICS = (0, 9999)
+"""The metrics a route, a gateway or an interface may have (route.exe's METRIC 1-9999; 0 for Linux)."""
 
 
 class RouteOrigin(Vocabulary):
@@ -40,6 +44,12 @@ class Route:
     """Route metric (Vista+: an offset added to the interface metric)."""
     origin: RouteOrigin = RouteOrigin.STATIC
     persistent: bool = True
+
+    def __post_init__(self) -> None:
+        if type(self.metric) is not int or not METRICS[0] <= self.metric <= METRICS[1]:
+            object.__setattr__(self, "metric", fields.whole_number(self.metric, "metric", *METRICS))
+        if self.gateway is not None and type(self.gateway) is not IPv4Address:
+            object.__setattr__(self, "gateway", fields.address(self.gateway, "gateway"))
 
     @property
     def is_default(self) -> bool:
@@ -101,6 +111,17 @@ class Gateway:
     metric: int | None = None
     """Gateway (route) metric; None = 'Automatic metric'."""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "address", fields.address(self.address, "gateway"))
+        object.__setattr__(self, "metric", fields.optional_number(self.metric, "gateway metric", *METRICS))
+
+    @classmethod
+    def read(cls, value: object, field: str = "gateway") -> Gateway:
+        """A Gateway from what a learner gives: a Gateway, an IPv4Address or a text "10.99.0.1"."""
+        if isinstance(value, Gateway):
+            return value
+        return cls(fields.address(value, field))
+
     def __str__(self) -> str:
         return str(self.address)
 
@@ -125,6 +146,21 @@ class Interface:
     """Windows interface index (Idx); None = numbered in listing order from 11."""
     skip_as_source: tuple[IPv4Address, ...] = ()
     """Addresses Windows never picks as a source (netsh … add address … skipassource=true)."""
+
+    def __post_init__(self) -> None:
+        # Read once here, so a value typed in a notebook cannot break a trace later.
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("addresses", fields.items(self.addresses, "addresses", fields.address_with_prefix))
+        put("gateways", fields.items(self.gateways, "gateways", Gateway.read, (str, IPv4Address, Gateway)))
+        put("metric", fields.optional_number(self.metric, "metric", *METRICS))
+        put("index", fields.optional_number(self.index, "index", 1, 2**32 - 1))
+        put("skip_as_source", fields.items(self.skip_as_source, "skip_as_source", fields.address, (str, IPv4Address)))
+        for name in Switch:
+            put(name, fields.switch(getattr(self, name), name))
+        if isinstance(self.speed, bool) or not isinstance(self.speed, (int, float)) or not 0 < self.speed < 1e9:
+            raise fields.FieldValueError(f"speed: expected a link speed in Mb/s above 0, got {shorten(self.speed)}")
 
     @property
     def is_loopback_adapter(self) -> bool:
@@ -183,6 +219,8 @@ class Node:
 
     def __post_init__(self) -> None:
         settle(self, role=Role)
+        for name in ("down", "dead_gateway_detection"):
+            object.__setattr__(self, name, fields.switch(getattr(self, name), name))
 
     @cached_property
     def _by_key(self) -> dict[str, Interface]:

@@ -3,6 +3,7 @@ commands that make them, each tried out on a copy of the network before it is of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from ipaddress import IPv4Address, IPv4Network
 
@@ -18,9 +19,9 @@ from .commands import (
 from .flow import Protocol
 from .host import Interface, Node
 from .network import Network
-from .nlb_cluster import ClusterMode, cluster_mac
+from .nlb_cluster import Cluster, ClusterMode, cluster_mac
 from .routes import Route, RouteOrigin
-from .trace import Hop, Outcome, Packet, Remedy, Trace
+from .trace import Hop, Outcome, Packet, Remedy, RemedyKind, Trace
 
 
 def cluster_source_remedies(net: Network, start: str, source: IPv4Address) -> list[Remedy]:
@@ -29,6 +30,8 @@ def cluster_source_remedies(net: Network, start: str, source: IPv4Address) -> li
         return []
     node = net.node(start)
     owner = node.owner_of(source)
+    if owner is None:
+        return []
     if not node.os.ranked_source_selection:
         return [
             Remedy(
@@ -44,6 +47,7 @@ def cluster_source_remedies(net: Network, start: str, source: IPv4Address) -> li
             f"({SKIP_AS_SOURCE_SUPPORT.get(node.os.name, SKIP_AS_SOURCE_BUILT_IN)})",
             (skip_as_source_commands(owner, cluster_ips),),
             start,
+            RemedyKind.SKIP_AS_SOURCE,
         ),
         Remedy(f"make the application on {start} bind to its dedicated address"),
     ]
@@ -58,19 +62,27 @@ documentation names KB 2386184 and SP1 for 2008 R2)."""
 SKIP_AS_SOURCE_BUILT_IN = "built in; PowerShell: Set-NetIPAddress -SkipAsSource $true"
 
 
-def tried_remedies(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, ...]:
+Rerun = Callable[[Network], "Trace | None"]
+"""The trace asked again on a changed network (None: the question has no answer there)."""
+Fixed = Callable[["Trace | None"], bool]
+
+
+def tried_remedies(net: Network, result: Trace, rerun: Rerun, fixed: Fixed) -> tuple[Remedy, ...]:
     """Keep the remedies whose commands work when tried on a copy of the network.
 
     Equivalent route suggestions (one per usable router) are cut to the first that works.
     Where none fixes it, the ones that change the outcome are kept, saying what then happens.
     Remedies without a command (bring a node up, bind an application) are kept as advice.
     """
-    working, further, kept_route, tried = [], [], False, []
+    working: list[Remedy] = []
+    further: list[Remedy] = []
+    tried: list[tuple[Remedy, Network]] = []
+    kept_route = False
     for remedy in result.remedies:
         if not (remedy.node and remedy.commands):
             working.append(remedy)
             continue
-        is_route = remedy.commands[0].startswith("route ")
+        is_route = remedy.kind is RemedyKind.ROUTE
         if is_route and kept_route:
             continue
         try:
@@ -96,17 +108,13 @@ def tried_remedies(net: Network, result: Trace, rerun, fixed) -> tuple[Remedy, .
     return tuple(_pairs_that_work(tried, rerun, fixed) + further + working)
 
 
-def _pairs_that_work(tried, rerun, fixed) -> list[Remedy]:
+def _pairs_that_work(tried: list[tuple[Remedy, Network]], rerun: Rerun, fixed: Fixed) -> list[Remedy]:
     """When no single change fixes it, two together may (e.g. a route on one node and
     skipassource on another)."""
-    found = []
+    found: list[Remedy] = []
     for i, (first, _) in enumerate(tried):
         for second, _ in tried[i + 1 :]:
-            if (
-                first.node == second.node
-                and first.commands[0].startswith("route ")
-                and second.commands[0].startswith("route ")
-            ):
+            if second.node is None or first.node == second.node and first.kind is second.kind is RemedyKind.ROUTE:
                 continue
             try:
                 changed, _ = apply_command(tried[i][1], second.node, second.commands[0])
@@ -156,6 +164,7 @@ def _route_remedies(net: Network, node: Node, iface: Interface, dst: IPv4Address
                 f'add a route to {route.destination} via {router} on "{iface.label}" of {node.name}',
                 commands,
                 node.name,
+                RemedyKind.ROUTE,
             )
         )
     return out
@@ -167,6 +176,7 @@ def strong_send_remedies(net: Network, node: Node, owner: Interface, dst: IPv4Ad
             f'enable weakhostsend on "{owner.label}" of {node.name}',
             (netsh_set_switch(owner, "weakhostsend", True),),
             node.name,
+            RemedyKind.SWITCH,
         ),
         *_route_remedies(net, node, owner, dst),
         forwarding_remedy(node, owner),
@@ -177,7 +187,7 @@ def forwarding_remedy(node: Node, iface: Interface) -> Remedy:
     if not node.os.is_windows:
         return Remedy(f"enable IP forwarding on {node.name} (sysctl -w net.ipv4.ip_forward=1)")
     where = f'"{iface.label}" of {node.name}' if node.os.forwarding_per_interface else node.name
-    return Remedy(f"enable forwarding on {where}", (forwarding_command(node, iface),), node.name)
+    return Remedy(f"enable forwarding on {where}", (forwarding_command(node, iface),), node.name, RemedyKind.FORWARDING)
 
 
 def no_route_remedies(net: Network, node: Node, dst: IPv4Address) -> list[Remedy]:
@@ -188,7 +198,7 @@ def no_route_remedies(net: Network, node: Node, dst: IPv4Address) -> list[Remedy
 def unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet) -> list[Remedy]:
     hop = route.next_hop(packet.dst)
     out = node.interface(route.interface)
-    if out.is_loopback_adapter:
+    if out.segment is None:  # a loopback adapter
         return [
             Remedy(
                 f'keep {packet.dst} off the loopback adapter "{out.label}": give its address a '
@@ -223,13 +233,14 @@ def unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet)
                     "may fail over to a gateway on another NIC",
                     (netsh_set_switch(owner, "weakhostsend", True),),
                     node.name,
+                    RemedyKind.SWITCH,
                 )
             )
         return fixes
     return [Remedy(f"check the address {hop}: no interface on segment {out.segment} has it")]
 
 
-def _unicast_remedies(cluster, peer: Node) -> list[Remedy]:
+def _unicast_remedies(cluster: Cluster, peer: Node) -> list[Remedy]:
     """Host-to-host traffic in a unicast-mode cluster: use a second NIC, or multicast mode."""
     cluster_nics = {k for n, k in cluster.members if n == peer.name}
     other = [

@@ -32,7 +32,7 @@ from .steps import (
     Transmitted,
     WeakReceive,
 )
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, settle
 
 StepDetail = (
     RouteChosen
@@ -92,15 +92,11 @@ class Outcome(Vocabulary):
     """How a trace ended: its disposition, or a reply accepted by another node than the one
     that sent the request (an NLB member that has no such connection)."""
 
-    ACCEPTED = "ACCEPTED"
+    ACCEPTED = Disposition.ACCEPTED.value
     ACCEPTED_BY_WRONG_NODE = "ACCEPTED_BY_WRONG_NODE"
-    NO_ROUTE = "NO_ROUTE"
-    STRONG_SEND_BLOCKED = "STRONG_SEND_BLOCKED"
-    STRONG_RECEIVE_DROPPED = "STRONG_RECEIVE_DROPPED"
-    NOT_FORWARDED = "NOT_FORWARDED"
-    NEIGHBOR_UNREACHABLE = "NEIGHBOR_UNREACHABLE"
-    DENIED = "DENIED"
-    LOOP = "LOOP"
+    # The other members are Disposition's, in its order: a new disposition is an outcome too,
+    # without a second list. (A class body's vars() is the enum's namespace.)
+    vars().update({d.name: d.value for d in Disposition if d is not Disposition.ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -137,6 +133,16 @@ class Hop:
         return {"node": self.node, "in": self.in_iface, "out": self.out_iface, "decision": self.decision}
 
 
+class RemedyKind(Vocabulary):
+    """What a remedy changes: how the kit tries it out and which remedies are alternatives."""
+
+    ROUTE = "route"  # a static route (route add / netsh add route)
+    SWITCH = "switch"  # weakhostsend or weakhostreceive on one interface
+    FORWARDING = "forwarding"  # IP forwarding on an interface or the machine
+    SKIP_AS_SOURCE = "skip-as-source"  # re-add addresses with skipassource=true
+    ADVICE = "advice"  # no command the kit can run (bring a node up, bind an application, …)
+
+
 @dataclass(frozen=True)
 class Remedy:
     """A setting that would change the outcome, with the Windows commands that make it.
@@ -147,6 +153,12 @@ class Remedy:
     text: str
     commands: tuple[str, ...] = ()
     node: str | None = None
+    kind: RemedyKind = RemedyKind.ADVICE
+
+    def __post_init__(self) -> None:
+        settle(self, kind=RemedyKind)
+        if self.commands and self.kind is RemedyKind.ADVICE:
+            raise ValueError(f"a remedy with commands says what it changes (a RemedyKind): {self.text}")
 
     def __str__(self) -> str:
         return f"{self.text} ({'; '.join(self.commands)})" if self.commands else self.text

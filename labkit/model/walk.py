@@ -37,7 +37,7 @@ from .steps import (
     Transmitted,
     WeakReceive,
 )
-from .trace import Disposition, Hop, Packet, Remedy, Step, Trace
+from .trace import Disposition, Hop, Packet, Remedy, RemedyKind, Step, Trace
 from .walk_state import NO_SOURCE, Walk
 
 MAX_HOPS = 32
@@ -271,6 +271,7 @@ def _arrive(walk: Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace
                             f'enable weakhostreceive on "{iface.label}" of {node.name}',
                             (netsh_set_switch(iface, "weakhostreceive", True),),
                             node.name,
+                            RemedyKind.SWITCH,
                         ),
                         forwarding_remedy(node, iface),
                     ),

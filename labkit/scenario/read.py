@@ -34,7 +34,7 @@ class ScenarioError(LabkitError, ValueError):
         super().__init__(f"{source}: {problems[0]}{tail}")
 
 
-class _BoundedError(yaml.YAMLError):
+class _BoundedError(LabkitError, yaml.YAMLError):
     def __init__(self, problem: str, mark=None):
         super().__init__(problem)
         self.problem, self.problem_mark = problem, mark

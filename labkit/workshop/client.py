@@ -10,10 +10,12 @@ import time
 
 import requests
 
+from ..errors import LabkitError
+
 TIMEOUT = 30
 
 
-class HubError(RuntimeError):
+class HubError(LabkitError, RuntimeError):
     """The hub refused or failed a learner's request."""
 
 
