@@ -97,7 +97,7 @@ def __getattr__(name: str) -> Any:
         value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value  # looked up once
         return value
-    if not name.startswith("__"):
+    if not name.startswith("_"):  # a submodule (IPython asks for _repr_html_ and the like)
         try:
             return import_module(f".{name}", __name__)
         except ModuleNotFoundError as missing:
