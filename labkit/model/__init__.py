@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 # Loaded at once: a trace is what the model is first asked for, and the function `trace` must be
 # bound before anything loads the submodule labkit.model.trace (which would take its name).
-from .engine import PROTOCOLS, TraceError, choose_source, trace
+from .engine import TraceError, choose_source, trace
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editors
     from .commands import (
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editor
         run_command,
         split_command_line,
     )
-    from .flow import Flow, FlowError
+    from .flow import Flow, FlowError, Protocol
     from .ftp import FtpError, FtpResult, ftp_session
     from .ftp_protocol import (
         Certificate,
@@ -37,13 +37,13 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editor
         TlsMode,
     )
     from .ftp_result import FtpChannel, FtpOutcome
-    from .host import SWITCHES, Gateway, Interface, Node, Role, interface_defaults
+    from .host import Gateway, Interface, Node, Role, Switch, interface_defaults
     from .middlebox import Conntrack, Direction, LbAffinity, RuleAction
     from .network import Network
     from .nlb import EVENT_18, ClusterShare, Connection, Difference, cluster_share, cluster_shares
     from .nlb_cluster import Cluster, ClusterMode, NlbAffinity, cluster_mac
     from .osprofile import PROFILES, OsProfile, profile
-    from .problems import Dialog, Problem, Severity, WindowsDialog
+    from .problems import Dialog, Location, Problem, Severity, WindowsDialog
     from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_route
     from .trace import Action, Disposition, Hop, Outcome, Remedy, Step, Trace
     from .validation import validate_network
@@ -62,7 +62,7 @@ _MODULES = {
     ),
     "console.netsh_show": ("netsh_show_interface", "netsh_show_interfaces", "netsh_show_route"),
     "console.route_print": ("route_print",),
-    "flow": ("Flow", "FlowError"),
+    "flow": ("Flow", "FlowError", "Protocol"),
     "ftp": ("FtpError", "FtpResult", "ftp_session"),
     "ftp_protocol": (
         "Certificate",
@@ -75,13 +75,13 @@ _MODULES = {
         "TlsMode",
     ),
     "ftp_result": ("FtpChannel", "FtpOutcome"),
-    "host": ("SWITCHES", "Gateway", "Interface", "Node", "Role", "interface_defaults"),
+    "host": ("Gateway", "Interface", "Node", "Role", "Switch", "interface_defaults"),
     "middlebox": ("Conntrack", "Direction", "LbAffinity", "RuleAction"),
     "network": ("Network",),
     "nlb": ("EVENT_18", "ClusterShare", "Connection", "Difference", "cluster_share", "cluster_shares"),
     "nlb_cluster": ("Cluster", "ClusterMode", "NlbAffinity", "cluster_mac"),
     "osprofile": ("PROFILES", "OsProfile", "profile"),
-    "problems": ("Dialog", "Problem", "Severity", "WindowsDialog"),
+    "problems": ("Dialog", "Location", "Problem", "Severity", "WindowsDialog"),
     "routes": ("Route", "RouteChoice", "RouteOrigin", "parse_destination", "select_route"),
     "trace": ("Action", "Disposition", "Hop", "Outcome", "Remedy", "Step", "Trace"),
     "validation": ("validate_network",),
@@ -143,14 +143,15 @@ __all__ = [
     "Outcome",
     "OsProfile",
     "PROFILES",
-    "PROTOCOLS",
+    "Protocol",
+    "Location",
     "Problem",
     "Remedy",
     "Role",
     "Route",
     "RouteChoice",
     "RouteOrigin",
-    "SWITCHES",
+    "Switch",
     "Step",
     "Trace",
     "TraceError",

@@ -23,7 +23,7 @@ from typing import cast
 
 from ..errors import LabkitError
 from .addressing import parse_ipv4
-from .flow import DEFAULT_PORTS, EPHEMERAL_PORT, PROTOCOLS, Flow, FlowError
+from .flow import EPHEMERAL_PORT, Flow, FlowError, Protocol
 from .middlebox import Conntrack
 from .network import Network
 from .remedies import cluster_source_remedies, tried_remedies
@@ -31,14 +31,14 @@ from .source_selection import choose_source
 from .trace import Trace
 from .walk import walk_from
 
-__all__ = ["DEFAULT_PORTS", "EPHEMERAL_PORT", "PROTOCOLS", "TraceError", "choose_source", "trace", "unicast_problem"]
+__all__ = ["EPHEMERAL_PORT", "TraceError", "choose_source", "trace", "unicast_problem"]
 
 
 class TraceError(LabkitError, ValueError):
     """The question cannot be asked (unknown node, a source the node does not own, ...)."""
 
 
-Question = tuple[str, IPv4Address, IPv4Address | None, str, int | None, int | None, Conntrack]
+Question = tuple[str, IPv4Address, IPv4Address | None, Protocol, int | None, int | None, Conntrack]
 """What one trace asks: (start node, destination, fixed source or None, protocol, source port,
 destination port, the connection tracking left by earlier packets)."""
 
@@ -49,7 +49,7 @@ def trace(
     dst: IPv4Address | str | None = None,
     *,
     src: IPv4Address | str | None = None,
-    proto: str = "tcp",
+    proto: Protocol | str = Protocol.TCP,
     dport: int | None = None,
     sport: int | None = None,
     reply: bool = False,
@@ -63,12 +63,14 @@ def trace(
     `.state` includes this packet's connection.
     """
     if isinstance(start, Flow):
-        if (dst, src, proto, dport, sport, reply) != (None, None, "tcp", None, None, False):
+        if (dst, src, proto, dport, sport, reply) != (None, None, Protocol.TCP, None, None, False):
             raise TraceError("give trace() a Flow or the flow's parts, not both")
         flow = start
     else:
         try:  # Flow reads what a learner typed (text, an address or nothing) and says what is wrong
-            flow = Flow(start, cast(str, dst), cast("IPv4Address | None", src), proto, sport, dport, reply)
+            flow = Flow(
+                start, cast(str, dst), cast("IPv4Address | None", src), cast(Protocol, proto), sport, dport, reply
+            )
         except FlowError as err:
             raise TraceError(str(err)) from None
     start = flow.source
@@ -127,7 +129,7 @@ def _solve(
     start: str,
     dst: IPv4Address,
     src: IPv4Address | None,
-    proto: str,
+    proto: Protocol,
     sport: int | None,
     dport: int | None,
     state: Conntrack,

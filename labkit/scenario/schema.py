@@ -20,7 +20,6 @@ from pydantic import (
 from ..errors import shorten
 from ..model import (
     PROFILES,
-    PROTOCOLS,
     Certificate,
     ClusterMode,
     Direction,
@@ -32,6 +31,7 @@ from ..model import (
     OnCccRefused,
     Outcome,
     Prot,
+    Protocol,
     Role,
     RuleAction,
     ServerSoftware,
@@ -43,6 +43,9 @@ from ..model.ftp_protocol import FtpClientSettings
 from ..model.host import InterfaceRef
 from ..model.ports import PortRange
 from ..model.routes import MASK_ERROR
+
+PORTED_PROTOCOLS = tuple(p.value for p in Protocol if p.has_ports)
+"""What a port forward carries (ICMP has no ports)."""
 
 
 def _ipv4(value: str) -> IPv4Address:
@@ -144,7 +147,7 @@ class RuleSpec(StrictSpec):
     direction: Direction = Direction.ANY
     in_interface: str | None = None
     out_interface: str | None = None
-    proto: Literal[PROTOCOLS] | None = None  # type: ignore[valid-type]
+    proto: Protocol | None = None
     src: NetworkField | None = None
     dst: NetworkField | None = None
     sport: PortRangeField | None = None
@@ -162,7 +165,7 @@ class FirewallSpec(StrictSpec):
 
 class PortForwardSpec(StrictSpec):
     interface: str
-    proto: Literal["tcp", "udp"] = "tcp"
+    proto: Literal[PORTED_PROTOCOLS] = Protocol.TCP.value  # type: ignore[valid-type]
     ports: PortRangeField
     to: IPv4
     to_port: Annotated[int, Field(ge=1, le=65535)] | None = None
@@ -274,7 +277,7 @@ class _FlowCheckSpec(_CheckSpec):
     from_: str | None = Field(None, alias="from")
     to: IPv4 | None = None
     src: IPv4 | None = None
-    proto: Literal[PROTOCOLS] = "tcp"  # type: ignore[valid-type]
+    proto: Protocol = Protocol.TCP
     dport: Annotated[int, Field(ge=1, le=65535)] | None = None
 
     @model_validator(mode="after")
