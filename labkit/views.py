@@ -172,9 +172,9 @@ def host_view(
     if routes is not None and len(routes) > MAX_ROUTES_TEXT:
         errors["routes"] = f"more than {MAX_ROUTES_TEXT:,} characters: type the routes you need" + STALE
     elif routes is not None:
-        parsed, problems = _parse_routes(changed, routes)
-        if problems:
-            errors["routes"] = "; ".join(problems) + STALE
+        parsed, route_problems = _parse_routes(changed, routes)
+        if route_problems:
+            errors["routes"] = "; ".join(route_problems) + STALE
         else:
             changed = replace(changed, routes=parsed)
     candidate = net.with_node(changed)

@@ -10,15 +10,12 @@ labkit.model.console; both stay importable from here.
 from __future__ import annotations
 
 from dataclasses import replace
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from .cmdline import CommandError, split_command_line
-from .console.netsh_show import netsh_show_interface, netsh_show_interfaces, netsh_show_route
-from .console.route_print import route_print
 from .host import Node
-from .netsh import netsh
 from .network import Network
-from .reg_exe import reg_exe
-from .route_exe import route_exe
 from .setting_commands import (
     forwarding_command,
     netsh_add_route,
@@ -28,6 +25,19 @@ from .setting_commands import (
     route_exe_add,
     skip_as_source_commands,
 )
+
+if TYPE_CHECKING:
+    from .console.netsh_show import netsh_show_interface, netsh_show_interfaces, netsh_show_route
+    from .console.route_print import route_print
+
+# The output writers load on first use: a trace imports this module for its remedies' commands
+# and needs neither the writers nor the programs' readers until a command runs.
+_WRITERS = {
+    "netsh_show_interface": ".console.netsh_show",
+    "netsh_show_interfaces": ".console.netsh_show",
+    "netsh_show_route": ".console.netsh_show",
+    "route_print": ".console.route_print",
+}
 
 __all__ = [
     "CommandError",
@@ -49,6 +59,12 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:  # the writers in _WRITERS, loaded on first use
+    if name in _WRITERS:
+        return getattr(import_module(_WRITERS[name], __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def restart(node: Node) -> Node:
     """What a reboot keeps: persistent static routes only."""
     return replace(node, routes=tuple(r for r in node.routes if r.persistent))
@@ -64,6 +80,10 @@ def run_command(node: Node, line: str) -> tuple[Node, str]:
         raise CommandError(
             f"{node.name} runs {node.os.display}: labkit models Windows commands only (route, netsh, reg)"
         )
+    from .netsh import netsh
+    from .reg_exe import reg_exe
+    from .route_exe import route_exe
+
     answers = []
     for words in split_command_line(line):
         program = words[0].lower().removesuffix(".exe")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from ipaddress import IPv4Address
+from typing import cast
 
 from ..errors import LabkitError
 from .addressing import parse_ipv4
@@ -35,6 +36,11 @@ __all__ = ["EPHEMERAL_PORT", "TraceError", "choose_source", "trace", "unicast_pr
 
 class TraceError(LabkitError, ValueError):
     """The question cannot be asked (unknown node, a source the node does not own, ...)."""
+
+
+Question = tuple[str, IPv4Address, IPv4Address | None, Protocol, int | None, int | None, Conntrack]
+"""What one trace asks: (start node, destination, fixed source or None, protocol, source port,
+destination port, the connection tracking left by earlier packets)."""
 
 
 def trace(
@@ -61,26 +67,28 @@ def trace(
             raise TraceError("give trace() a Flow or the flow's parts, not both")
         flow = start
     else:
-        try:
-            flow = Flow(start, dst, src, proto, sport, dport, reply)
+        try:  # Flow reads what a learner typed (text, an address or nothing) and says what is wrong
+            flow = Flow(
+                start, cast(str, dst), cast("IPv4Address | None", src), cast(Protocol, proto), sport, dport, reply
+            )
         except FlowError as err:
             raise TraceError(str(err)) from None
     start = flow.source
-    dst = _unicast(net, _destination(net, flow.destination), "destination")
+    address = _unicast(net, _destination(net, flow.destination), "destination")
     if not net.has_node(start):
         raise TraceError(f"no node {start!r} (nodes: {', '.join(n.name for n in net.nodes)})")
     node = net.node(start)
-    src = flow.src
-    if src is not None:
-        src = _unicast(net, src, "source")
-        if not node.owns(src):
+    source = flow.src
+    if source is not None:
+        source = _unicast(net, source, "source")
+        if not node.owns(source):
             raise TraceError(
-                f"{src} is not an address of {start} (its addresses: {', '.join(str(a.ip) for a in node.addresses)})"
+                f"{source} is not an address of {start} (its addresses: {', '.join(str(a.ip) for a in node.addresses)})"
             )
     if node.down:
         raise TraceError(f"{start} is marked down: it sends nothing")
     sport, dport = flow.ports
-    question = (start, dst, src, flow.proto, sport, dport, state or Conntrack())
+    question: Question = (start, address, source, flow.proto, sport, dport, state or Conntrack())
     return _with_reply(net, question) if flow.reply else _solve(net, *question)
 
 
@@ -91,7 +99,7 @@ def _destination(net: Network, typed: str) -> str | IPv4Address:
     return typed
 
 
-def _unicast(net: Network, value, what: str) -> IPv4Address:
+def _unicast(net: Network, value: object, what: str) -> IPv4Address:
     try:
         address = parse_ipv4(value, what)
     except ValueError as err:
@@ -116,7 +124,16 @@ def unicast_problem(net: Network, address: IPv4Address) -> str | None:
     return f"is {special}" if special else None
 
 
-def _solve(net: Network, start: str, dst, src, proto, sport, dport, state: Conntrack) -> Trace:
+def _solve(
+    net: Network,
+    start: str,
+    dst: IPv4Address,
+    src: IPv4Address | None,
+    proto: Protocol,
+    sport: int | None,
+    dport: int | None,
+    state: Conntrack,
+) -> Trace:
     """One direction, with its remedies tried out."""
 
     def rerun(changed: Network) -> Trace:
@@ -125,10 +142,10 @@ def _solve(net: Network, start: str, dst, src, proto, sport, dport, state: Connt
     result = rerun(net)
     if result.accepted or not result.remedies:
         return result
-    return replace(result, remedies=tried_remedies(net, result, rerun, lambda t: t.accepted))
+    return replace(result, remedies=tried_remedies(net, result, rerun, lambda t: t is not None and t.accepted))
 
 
-def _with_reply(net: Network, question) -> Trace:
+def _with_reply(net: Network, question: Question) -> Trace:
     request = _request_and_reply(net, question)
     back = request.reply
     if back is None or back.succeeded or not back.remedies:
@@ -142,7 +159,7 @@ def _with_reply(net: Network, question) -> Trace:
     return replace(request, reply=replace(back, remedies=checked))
 
 
-def _request_and_reply(net: Network, question) -> Trace:
+def _request_and_reply(net: Network, question: Question) -> Trace:
     """The request (its remedies tried) and the raw reply, with the NLB source pitfall spelled out."""
     start = question[0]
     request = _solve(net, *question)
@@ -150,6 +167,7 @@ def _request_and_reply(net: Network, question) -> Trace:
         return replace(request, reply=None)
     responder = request.last_hop.node
     seen = request.delivered
+    assert seen is not None, "every trace records the packet as it was delivered"
     back = walk_from(net, net.node(responder), seen.src, seen.dst, seen.proto, seen.dport, seen.sport, request.state)
     cluster_fix = cluster_source_remedies(net, start, request.src)
     if back.accepted and back.last_hop.node != start:

@@ -9,7 +9,6 @@ the destination after port forwarding and the source before masquerading.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Network
 from typing import NamedTuple
@@ -18,6 +17,11 @@ from ..errors import LabkitError, shorten
 from .flow import Protocol
 from .ports import PortRange, port_range
 from .vocabulary import Vocabulary, settle
+
+try:  # hashlib's own blake2s, without the OpenSSL load that `import hashlib` costs
+    from _blake2 import blake2s
+except ImportError:  # an interpreter built without the bundled BLAKE2
+    from hashlib import blake2s
 
 
 class RuleAction(Vocabulary):
@@ -49,7 +53,7 @@ def stable_pick(key: str, count: int) -> int:
     A stand-in for NLB's and load balancers' own hashes (a keyed digest spreads nearby
     keys, such as two ports in a row, where CRC-32 would not).
     """
-    digest = hashlib.blake2s(key.encode(), digest_size=4).digest()
+    digest = blake2s(key.encode(), digest_size=4).digest()
     return int.from_bytes(digest, "big") % count
 
 

@@ -4,6 +4,7 @@ FTP helper's expectations, a load balancer and the firewall (netfilter's order).
 from __future__ import annotations
 
 from dataclasses import replace
+from ipaddress import IPv4Address
 
 from .host import Interface, Node, Role
 from .middlebox import Direction, FourTuple, LbAffinity, Session
@@ -68,7 +69,9 @@ def conntrack_in(walk: Walk, node: Node, iface: Interface, steps: list[Step]) ->
 def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, balanced: bool, steps: list[Step]) -> None:
     """Source translation on the way out: a tracked connection's, or NAT for a new one."""
     p = walk.packet
-    new_src, cause, where = None, None, None
+    new_src: IPv4Address | None = None
+    cause: NatCause | None = None
+    where: str | None = None
     if walk.pending_source is not None:
         new_src, sport, cause = walk.pending_source
         walk.pending_source = None
@@ -80,11 +83,12 @@ def source_nat(walk: Walk, node: Node, out_key: str | None, arrived: Packet, bal
     if out_key is None:
         return
     out = node.interface(out_key)
-    if balanced and node.load_balancer.snat:
-        new_src, cause = node.load_balancer.snat_for(arrived.src, arrived.sport), NatCause.LOAD_BALANCER
+    lb = node.load_balancer
+    if balanced and lb is not None and lb.snat:  # balanced: this node's load balancer took the packet
+        new_src, cause = lb.snat_for(arrived.src, arrived.sport), NatCause.LOAD_BALANCER
     elif node.nat is not None and out_key in node.nat.masquerade:
         new_src, cause, where = out.addresses[0].ip, NatCause.MASQUERADE, out.label
-    if new_src is not None and new_src != p.src:
+    if new_src is not None and cause is not None and new_src != p.src:  # both are set together
         new = FourTuple(new_src, p.sport, p.dst, p.dport)
         steps.append(Step(NatRewrite(p.four, new, cause, where)))
         walk.packet = p.with_four(new)
@@ -100,7 +104,7 @@ def remember(walk: Walk, node: Node, iface: Interface | None, arrived: Packet, k
 def filter_packet(
     walk: Walk,
     node: Node,
-    direction: str,
+    direction: Direction,
     in_key: str | None,
     out_key: str | None,
     known: bool,
@@ -134,20 +138,22 @@ def local_out(walk: Walk, node: Node, out_key: str, steps: list[Step]) -> Trace 
         return None
     p = walk.packet
     known = walk.state.find(node.name, p.proto, p.four) is not None
-    denied = filter_packet(walk, node, "out", None, out_key, known, False, steps)
+    denied = filter_packet(walk, node, Direction.OUT, None, out_key, known, False, steps)
     if denied is None and not known:
         walk.state = walk.state.with_session(Session(node.name, p.proto, p.four, p.four, None))
     return denied
 
 
-def _firewall_remedies(node: Node, direction: str, in_key, out_key, p: Packet) -> list[Remedy]:
+def _firewall_remedies(
+    node: Node, direction: Direction, in_key: str | None, out_key: str | None, p: Packet
+) -> list[Remedy]:
     fields = [f"action: allow, direction: {direction}", f"proto: {p.proto}", f"dst: {p.dst}/32"]
     if p.dport is not None:
         fields.append(f"dport: {p.dport}")
     if in_key:
         fields.append(f"in_interface: {in_key}")
     text = f"allow it in {node.name}'s firewall, e.g. a rule {{{', '.join(fields)}}}"
-    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction == Direction.IN:
+    if node.os.is_windows and node.role is Role.HOST and p.dport is not None and direction is Direction.IN:
         text += (
             f' (netsh advfirewall firewall add rule name="labkit {p.proto} {p.dport}" dir=in '
             f"action=allow protocol={p.proto.upper()} localport={p.dport})"

@@ -6,7 +6,6 @@ dispositions) with host-model outcomes added.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from ipaddress import IPv4Address
 
@@ -254,6 +253,8 @@ class Trace:
         return write_pcap(self, directory)
 
     def to_json(self, with_reply: bool = False) -> str:
+        import json  # only a saved trace needs it
+
         return json.dumps(self.to_dict(with_reply), indent=2)
 
     # Words and layout live in labkit.render, imported when first asked for.

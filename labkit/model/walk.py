@@ -9,7 +9,7 @@ from ipaddress import IPv4Address
 from .flow import Protocol
 from .host import Interface, Node, Role
 from .host_rules import forwarding_credit, weakness
-from .middlebox import Conntrack
+from .middlebox import Conntrack, Direction
 from .middlebox_pass import conntrack_in, filter_packet, local_out, remember, source_nat
 from .network import Network
 from .nlb_cluster import NlbAffinity
@@ -42,6 +42,22 @@ from .walk_state import NO_SOURCE, Walk
 
 MAX_HOPS = 32
 
+Reached = tuple[Node, Interface, IPv4Address, OwnGateway | None, NlbMemberChoice | None]
+"""Who takes a frame: (node, its interface, the next hop, own gateway, NLB member choice)."""
+
+
+def _own_interface(node: Node, address: IPv4Address) -> Interface:
+    """The interface holding `address`, which the caller made sure `node` owns."""
+    owner = node.owner_of(address)
+    assert owner is not None, f"{address} is an address of {node.name}"
+    return owner
+
+
+def _gateway(route: Route) -> IPv4Address:
+    """A default gateway route's gateway (dead gateway detection walks only those)."""
+    assert route.gateway is not None, "gateways_in_order keeps only routes through a gateway"
+    return route.gateway
+
 
 def walk_from(
     net: Network,
@@ -57,12 +73,12 @@ def walk_from(
     steps: list[Step] = []
     if node.owns(dst):
         walk.packet = replace(walk.packet, src=src or dst)
-        owner = node.owner_of(dst)
+        owner = _own_interface(node, dst)
         walk.hops.append(Hop(node.name, None, None, (Step(LocalDelivery(dst, owner.label)),)))
         return walk.end(Disposition.ACCEPTED, f"{dst} is {node.name}'s own address")
 
     if src is not None:
-        owner = node.owner_of(src)
+        owner = _own_interface(node, src)  # trace() checked it; a reply is sent from the address the request reached
         weak = weakness(node, owner, "send")
         if weak:
             choice = select_route(node, dst)
@@ -98,7 +114,7 @@ def walk_from(
         src = picked.address
         cluster = net.cluster_for(src)
         steps.append(Step(SourceChosen(picked, cluster.name if cluster is not None else None)))
-        owner = node.owner_of(src)
+        owner = _own_interface(node, src)  # select_source picks one of the node's addresses
         walk.packet = replace(walk.packet, src=src)
 
     walk.origin = walk.packet
@@ -127,6 +143,7 @@ def _leave(
     `owner` is the interface owning a locally sourced packet's address (None when forwarding).
     """
     net, packet = walk.net, walk.packet
+    assert choice.winner is not None, "a packet leaves only by a route that was found"
     route = choice.winner.route
     reached = _neighbor(net, node, route, packet)
     suffix = ""
@@ -145,6 +162,7 @@ def _leave(
         )
     next_node, next_iface, hop, own_gateway, nlb = reached
     out = node.interface(route.interface)
+    assert out.segment is not None, "a frame was taken, so the interface has a wire"
     steps.append(Step(Transmitted(out.label, hop, next_node.name, out.segment, own_gateway, nlb)))
     walk.hops.append(Hop(node.name, in_key, route.interface, tuple(steps)))
     if len(walk.hops) > MAX_HOPS:
@@ -152,14 +170,14 @@ def _leave(
     return _arrive(walk, next_node, next_iface, hop)
 
 
-def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
+def _neighbor(net: Network, node: Node, route: Route, packet: Packet) -> Reached | str:
     """(node, interface, next hop, own gateway, NLB member choice) that takes the frame, or why nobody does."""
     out = node.interface(route.interface)
     hop = route.next_hop(packet.dst)
     own_gateway = None
-    if node.owns(hop) and hop != packet.dst:
+    if route.gateway is not None and node.owns(hop) and hop != packet.dst:  # the hop is the gateway
         hop, own_gateway = packet.dst, OwnGateway(route.gateway, node.name)
-    if out.is_loopback_adapter:
+    if out.segment is None:  # a loopback adapter
         return f'"{out.label}" is a loopback adapter: it has no wire, so {hop} cannot be reached through it'
     holders = net.holders(out.segment, hop)
     if not holders:
@@ -196,7 +214,7 @@ def _neighbor(net: Network, node: Node, route: Route, packet: Packet):
 
 def _dead_gateway(
     walk: Walk, node: Node, choice: RouteChoice, route: Route, owner: Interface, failure: str, steps: list[Step]
-):
+) -> tuple[Reached | str, Route, str]:
     """Dead gateway detection: TCP moves on to the next default gateway; UDP/ICMP never do.
 
     Returns (what was reached or why not, the route finally used, a reason suffix).
@@ -205,7 +223,7 @@ def _dead_gateway(
     gateways = [c.route for c in gateways_in_order(choice)]
     if packet.proto != Protocol.TCP:
         if len(gateways) > 1:
-            steps.append(Step(NoFailoverForProtocol(failure, packet.proto, node.name, route.gateway)))
+            steps.append(Step(NoFailoverForProtocol(failure, packet.proto, node.name, _gateway(route))))
             return (
                 failure,
                 route,
@@ -221,10 +239,10 @@ def _dead_gateway(
     for offset in range(1, len(gateways)):
         nxt = gateways[(start + offset) % len(gateways)]
         if not (weak or nxt.interface == owner.key):
-            steps.append(Step(GatewaySkipped(reason, nxt.gateway, node.interface(nxt.interface).label, packet.src)))
+            steps.append(Step(GatewaySkipped(reason, _gateway(nxt), node.interface(nxt.interface).label, packet.src)))
             skipped.append(nxt)
             continue
-        steps.append(Step(FailedOver(reason, nxt.gateway)))
+        steps.append(Step(FailedOver(reason, _gateway(nxt))))
         reached = _neighbor(walk.net, node, nxt, packet)
         current = nxt
         if not isinstance(reached, str):
@@ -276,7 +294,7 @@ def _arrive(walk: Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace
                         forwarding_remedy(node, iface),
                     ),
                 )
-        denied = filter_packet(walk, node, "in", iface.key, None, known, related, steps)
+        denied = filter_packet(walk, node, Direction.IN, iface.key, None, known, related, steps)
         if denied is not None:
             return denied
         if node.tracks_connections:
@@ -286,6 +304,7 @@ def _arrive(walk: Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace
             steps.append(Step(AddressHere(dst, iface.label)))
             walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
             return walk.end(Disposition.ACCEPTED, f'delivered to {node.name} on "{iface.label}"')
+        assert weak is not None, "a strong interface dropped the packet above"
         steps.append(Step(WeakReceive(dst, other.label, iface.label, weak)))
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         if weak.credit:
@@ -319,7 +338,7 @@ def _arrive(walk: Walk, node: Node, iface: Interface, hop: IPv4Address) -> Trace
         walk.hops.append(Hop(node.name, iface.key, None, tuple(steps)))
         return walk.end(Disposition.NO_ROUTE, f"{node.name} has no route to {dst}", no_route_remedies(net, node, dst))
     out_key = choice.winner.route.interface
-    denied = filter_packet(walk, node, "forward", iface.key, out_key, known, related, steps)
+    denied = filter_packet(walk, node, Direction.FORWARD, iface.key, out_key, known, related, steps)
     if denied is not None:
         return denied
     if node.tracks_connections:

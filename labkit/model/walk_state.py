@@ -3,11 +3,13 @@ so far, what the path relied on, and the connection tracking it leaves behind.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 
 from .host import Node
 from .middlebox import Conntrack
+from .middlebox_steps import NatCause
 from .network import Network
 from .routes import RouteChoice, describe_route
 from .trace import Disposition, Hop, Packet, Remedy, Trace
@@ -27,17 +29,17 @@ class Walk:
     hops: list[Hop] = field(default_factory=list)
     relied_on: list[str] = field(default_factory=list)
     ties: list[str] = field(default_factory=list)
-    pending_source: tuple | None = None
+    pending_source: tuple[IPv4Address, int | None, NatCause] | None = None
     """(address, port, NatCause): a source translation this node applies on the way out."""
 
     def note_choice(self, node: Node, choice: RouteChoice) -> None:
-        if choice.tie and not choice.tie_broken_by:
+        if choice.tie and not choice.tie_broken_by and choice.winner is not None:  # a tie has a winner
             self.ties.append(
                 f"{node.name} picked {describe_route(node, choice.winner.route)} from an "
                 "undefined tie; Windows may pick the other route, with another outcome"
             )
 
-    def end(self, disposition: Disposition, reason: str, remedies=()) -> Trace:
+    def end(self, disposition: Disposition, reason: str, remedies: Iterable[Remedy] = ()) -> Trace:
         p = self.origin or self.packet
         accepted = disposition is Disposition.ACCEPTED
         relied = self.relied_on + self.ties if accepted else []

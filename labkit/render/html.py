@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from html import escape
 
-from ..cases.dcdiag import VerdictKind
-from ..cases.restore import RestoreOutcome
 from . import text
 
 GOOD, BAD, CAUTION = "#1b7a3a", "#b3261e", "#7a4a00"
@@ -103,8 +101,13 @@ def ftp_html(result) -> str:
 
 # --- case files -----------------------------------------------------------------------------------
 
-VERDICT_COLOURS = {VerdictKind.REAL_PROBLEM: BAD, VerdictKind.NEEDS_MORE_DATA: CAUTION}
-"""dcdiag verdict kinds that ask for action; the others mean nothing to fix."""
+
+def verdict_colour(kind) -> str:
+    """The colour of a dcdiag verdict kind: the kinds that ask for action stand out, the others
+    mean nothing to fix. (The case files load only when a verdict is shown, not with a trace.)"""
+    from ..cases.dcdiag import VerdictKind
+
+    return {VerdictKind.REAL_PROBLEM: BAD, VerdictKind.NEEDS_MORE_DATA: CAUTION}.get(kind, GOOD)
 
 
 def verdict_html(verdict) -> str:
@@ -120,10 +123,12 @@ def verdict_html(verdict) -> str:
         if others
         else ""
     )
-    return _box(VERDICT_COLOURS.get(verdict.kind, GOOD), escape(text.verdict_headline(verdict)), body)
+    return _box(verdict_colour(verdict.kind), escape(text.verdict_headline(verdict)), body)
 
 
 def preflight_html(preflight) -> str:
+    from ..cases.restore import RestoreOutcome
+
     colour = GOOD if preflight.ok else BAD if preflight.outcome is RestoreOutcome.FAILS else CAUTION
     rows = [
         *((("error you will see", preflight.error),) if preflight.error else ()),

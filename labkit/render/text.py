@@ -4,9 +4,8 @@ case verdict, and the one-line reprs. The model's `__str__` methods call these."
 from __future__ import annotations
 
 from ..model.ftp_protocol import TlsMode
-from ..model.ftp_result import FtpResult
 from ..model.routes import describe_route
-from ..model.trace import Outcome
+from ..model.trace import Outcome, Trace
 
 WRONG_NODE = ", but by the wrong node"
 
@@ -70,7 +69,7 @@ def trace_repr(trace) -> str:
 def step_items(subject) -> list[str]:
     """A trace (hop by hop, then its reply's) or an FTP session (step by step) as the pages of a
     step-through: each page says where it is and what happened there."""
-    if isinstance(subject, FtpResult):
+    if not isinstance(subject, Trace):  # an FtpResult (a trace never loads the FTP session's modules)
         out = []
         for n, step in enumerate(subject.steps, 1):
             text = f"{n}. [{step.channel}] {step.sender} → {step.receiver}: {step.sent}"

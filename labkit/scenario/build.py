@@ -23,6 +23,7 @@ from ..model import (
 )
 from ..model.engine import unicast_problem
 from ..model.ftp_protocol import FtpServerSettings, FtpSetup
+from ..model.host import InterfaceRef
 from ..model.middlebox import Firewall, FtpHelper, LoadBalancer, Nat, PortForward, Rule
 from ..model.osprofile import DEFAULT_HOST_OS, DEFAULT_ROUTER_OS
 from ..model.routes import RouteRefused, route_interface
@@ -100,7 +101,7 @@ def build_network(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
             )
         nodes.append(replace(node, routes=tuple(routes)))
     clusters = tuple(
-        Cluster(name, _ipv4(cs.ip), tuple(cs.members), cs.affinity, ClusterMode(cs.mode))
+        Cluster(name, _ipv4(cs.ip), tuple(InterfaceRef.parse(m) for m in cs.members), cs.affinity, ClusterMode(cs.mode))
         for name, cs in spec.clusters.items()
     )
     ftp = None

@@ -4,10 +4,13 @@ against a schema, every problem one line naming the key path and what was expect
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, Discriminator, Tag, ValidationError
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 from ..errors import LabkitError, clip, shorten
 
@@ -109,7 +112,7 @@ def load_yaml(text: str, source: str) -> Any:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = clip(getattr(err, "problem", None) or err, 120)
+        problem = clip(str(getattr(err, "problem", None) or err), 120)
         if isinstance(err, _BoundedError):  # valid YAML, but not what a scenario file looks like
             raise ScenarioError(source, [f"{where}{problem}"]) from None
         raise ScenarioError(source, [f"{where}not valid YAML ({problem})"]) from None
@@ -194,7 +197,7 @@ def _allowed_keys(loc: tuple, root: type[BaseModel]) -> list[str]:
     return []
 
 
-def describe(error: dict, root: type[BaseModel]) -> str:
+def describe(error: ErrorDetails, root: type[BaseModel]) -> str:
     """One pydantic error as one line: the key path, what was expected, what was found (cut short)."""
     loc, kind, msg = error["loc"], error["type"], error["msg"]
     path = _path(_walk(loc, root)[1])

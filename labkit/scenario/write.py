@@ -118,7 +118,7 @@ def _middleboxes_to_dict(node: Node) -> dict:
         fw = node.firewall
         rules = []
         for r in fw.rules:
-            rule = {"action": r.action, "direction": r.direction}
+            rule: dict[str, Any] = {"action": r.action, "direction": r.direction}
             for key in ("in_interface", "out_interface", "proto"):
                 if getattr(r, key) is not None:
                     rule[key] = getattr(r, key)

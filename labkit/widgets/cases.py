@@ -18,7 +18,7 @@ from ..cases.dcdiag import (
     judge,
 )
 from ..cases.restore import Layout, preflight_attached
-from ..render.html import BAD, CAUTION, GOOD, VERDICT_COLOURS
+from ..render.html import BAD, CAUTION, GOOD, verdict_colour
 from .parts import MAIN, ROW, WRAP, pre
 from .static import Panel
 
@@ -101,7 +101,7 @@ class DcdiagPanel(Panel):
         except DcdiagInputError as err:  # a contradictory combination of the dropdowns
             self.verdict.value = _settings_note(str(err))
             return None
-        self.verdict.value = _verdict(result, VERDICT_COLOURS.get(result.kind, GOOD))
+        self.verdict.value = _verdict(result, verdict_colour(result.kind))
         return result
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..model.console import run_console, save_script
-from ..model.console.dispatch import ConsoleError, Shell
+from ..model.console.dispatch import ConsoleError, ConsoleResult, Shell
 from .static import Panel
 
 MAX_SHOWN = 400
@@ -27,7 +27,8 @@ class Console(Panel):
     def __init__(self, net, node: str, shell: str = "cmd"):
         if not net.has_node(node):
             raise ValueError(f"no node {node!r} (nodes: {', '.join(n.name for n in net.nodes)})")
-        self.network, self.node, self.results = net, node, []
+        self.network, self.node = net, node
+        self.results: list[ConsoleResult] = []
         self.history: list[str] = []
         self.transcript: list[str] = []
         self.shell = w.ToggleButtons(options=[(s.label, s.value) for s in Shell], value=shell, description="shell")
