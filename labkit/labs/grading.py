@@ -71,15 +71,12 @@ def apply_change(challenge: Challenge, state: State, line: str, shell: str = "")
         result = run_console(state.net, challenge.node, line, shell or challenge.shell)
     except ConsoleError as err:
         return state, str(err)
-    if not result.changed and "&&" in line and result.output.startswith(REFUSED):
+    if result.refused and "&&" in line:
         return _whole_line(challenge, state, line, result.output)
     if not result.changed:
         first = next((x for x in result.output.splitlines() if x.strip()), "no output")
         return state, f"{line!r} changed nothing on {challenge.node} (Windows says: {first.strip()})"
     return replace(state, net=result.network), None
-
-
-REFUSED = "refused: it would leave the network inconsistent"
 
 
 def _whole_line(challenge: Challenge, state: State, line: str, refusal: str) -> tuple[State, str | None]:

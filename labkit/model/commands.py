@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .cmdline import CommandError, split_command_line
+from .cmdline import CommandError, InconsistentChange, split_command_line
 from .console.netsh_show import netsh_show_interface, netsh_show_interfaces, netsh_show_route
 from .console.route_print import route_print
 from .host import Node
@@ -92,5 +92,5 @@ def apply_command(net: Network, node: str, line: str) -> tuple[Network, str]:
     result = net.with_node(changed)
     errors = [p for p in validate_network(result) if p.severity is Severity.ERROR]
     if errors:
-        raise CommandError(f"refused: it would leave the network inconsistent: {errors[0]}")
+        raise InconsistentChange(f"refused: it would leave the network inconsistent: {errors[0]}")
     return result, answer
