@@ -1,9 +1,15 @@
 """labkit: where a multi-NIC Windows server's packets really go.
 
-`import labkit` loads almost nothing: each name below loads its part of the kit on first use
-(`labkit.trace`, `from labkit import Network`), so a tool or the CLI starts fast
-(`make bench` shows the figure). Scenario files need pydantic and PyYAML, which load on first
-use of `load_scenario`.
+Start here:
+    net = labkit.load_scenario("nlb-intranet")      # labkit.shipped_scenarios() lists them all
+    labkit.trace(net, "pc1", "10.10.0.100", reply=True)   # one packet, hop by hop, and its answer
+    labkit.route_print(net.node("web1"))            # what route print shows on that server
+    labkit.console(net, "web1")                     # a console to type route / netsh commands into
+    labkit.ftp_session(labkit.load_scenario("ftp-nat-seed"))   # an FTP session through NAT
+    labkit.challenge(1)                             # a broken network to fix
+
+Everything a notebook uses is a name here (`from labkit import trace, Flow, HostPanel`); each
+loads its part of the kit on first use, so `import labkit` itself is instant.
 """
 
 import importlib
@@ -26,9 +32,14 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers and editor
         Disposition,
         Flow,
         FtpClientSettings,
+        FtpMode,
         Gateway,
+        Location,
         Network,
         Outcome,
+        Protocol,
+        Switch,
+        TlsMode,
         Trace,
         apply_command,
         cluster_mac,
@@ -59,9 +70,14 @@ _LAZY = {
     "EVENT_18": ".model",
     "Flow": ".model",
     "FtpClientSettings": ".model",
+    "FtpMode": ".model",
     "Gateway": ".model",
+    "Location": ".model",
     "Network": ".model",
     "Outcome": ".model",
+    "Protocol": ".model",
+    "Switch": ".model",
+    "TlsMode": ".model",
     "Trace": ".model",
     "apply_command": ".model",
     "cluster_mac": ".model",
@@ -204,7 +220,7 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, *_SUBPACKAGES})
+    return sorted({*__all__, *_SUBPACKAGES})
 
 
 def shipped_scenarios():
@@ -226,13 +242,18 @@ __all__ = [
     "Flow",
     "FtpClientSettings",
     "FtpExplorer",
+    "FtpMode",
     "Gateway",
     "HostPanel",
     "KERNEL_SEED_CAPTURE",
     "LabkitError",
+    "Location",
     "Network",
     "Outcome",
+    "Protocol",
     "RestorePanel",
+    "Switch",
+    "TlsMode",
     "Trace",
     "WHY_MIGRATE",
     "apply_command",

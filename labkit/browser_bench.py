@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "labkit-bench"
+# tests/test_browser.py starts Chromium with the same switches: one list for both.
 ARGS = [
     "--headless",
     "--no-sandbox",

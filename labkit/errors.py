@@ -14,6 +14,18 @@ from __future__ import annotations
 class LabkitError(Exception):
     """Base of every error the kit raises about its input (a file, a command, a setting)."""
 
+    show_traceback = False
+    """True: a notebook shows the whole traceback an error report needs (the CLI's --debug)."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython asks for this instead of printing the traceback: a learner's typo is one line
+        # in a notebook, as it is at the command line.
+        if LabkitError.show_traceback:
+            import traceback
+
+            return [line.rstrip("\n") for line in traceback.format_exception(self)]
+        return [f"{type(self).__name__}: {self}", "(labkit.LabkitError.show_traceback = True shows where it came from)"]
+
 
 def clip(text: str, limit: int = 60) -> str:
     """`text` on one line, cut to `limit` characters: an error message never echoes a whole input."""

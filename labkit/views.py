@@ -15,9 +15,11 @@ from .model import (
     FtpClientSettings,
     Gateway,
     Network,
+    Problem,
     Route,
     RouteOrigin,
     Severity,
+    Switch,
     Trace,
     TraceError,
     ftp_session,
@@ -124,13 +126,18 @@ def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
 STALE = " (the picture still shows the last valid settings)"
 
 
-def _field_of(problem, node: str) -> str:
+def _on_node(problem: Problem, node: str) -> bool:
+    return problem.location is not None and problem.location.node == node
+
+
+def _field_of(problem: Problem, node: str) -> str:
     """Which panel field a validation problem belongs to."""
-    prefix = f"nodes.{node}.interfaces."
-    if problem.path.startswith(prefix) and ".gateways" in problem.path:
-        return "gateway:" + problem.path[len(prefix) :].split(".")[0]
-    if problem.path.startswith(f"nodes.{node}.routes"):
-        return "routes"
+    where = problem.location
+    if where is not None and _on_node(problem, node):
+        if where.interface is not None and where.field == "gateways":
+            return f"gateway:{where.interface}"
+        if where.interface is None and where.field == "routes":
+            return "routes"
     return "settings"
 
 
@@ -139,19 +146,19 @@ def host_view(
     node: str,
     flow: Flow,
     *,
-    switches: dict | None = None,
+    switches: dict[tuple[str, Switch | str], bool] | None = None,
     gateways: dict | None = None,
     routes: str | None = None,
 ) -> HostView:
     """The node with these settings, its Windows commands, and the flow's trace.
 
-    `switches`: {(interface key, 'weakhostsend'|'weakhostreceive'|'forwarding'): bool};
+    `switches`: {(interface key, a `Switch`): bool};
     `gateways`: {interface key: 'a.b.c.d[, e.f.g.h]'}; `routes`: text, one route per line.
     """
     errors: dict[str, str] = {}
     changed = net.node(node)
     for (key, switch), value in (switches or {}).items():
-        changed = changed.with_interface(key, **{switch: value})
+        changed = changed.with_interface(key, **{Switch.parse(switch, "switch").value: value})
     for key, text in (gateways or {}).items():
         if len(text) > MAX_GATEWAYS_TEXT:
             errors[f"gateway:{key}"] = f"more than {MAX_GATEWAYS_TEXT} characters: a NIC has a few gateways" + STALE
@@ -177,7 +184,7 @@ def host_view(
         errors.setdefault(_field_of(problem, node), problem.message + STALE)
     warnings: dict[str, str] = {}
     for problem in problems:  # the message says itself whether Windows shows the warning
-        if problem.severity is Severity.WARNING and problem.path.startswith(f"nodes.{node}."):
+        if problem.severity is Severity.WARNING and _on_node(problem, node):
             warnings.setdefault(_field_of(problem, node), problem.message)
     if fatal:
         candidate, changed = net, net.node(node)

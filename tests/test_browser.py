@@ -19,6 +19,7 @@ import pytest
 
 import labkit
 from conftest import ROOT, running_lab
+from labkit.browser_bench import ARGS
 from labkit.cases.dcdiag import DomainState, judge, parse_dcdiag, parse_replsummary
 from labkit.cases.files import load_layout, read_text
 from labkit.cases.restore import preflight_attached
@@ -28,16 +29,6 @@ from labkit.scenario import DATA_DIR, load_scenario
 from labkit.views import Flow, ftp_view, host_view
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = ROOT / "build"
 SCREEN = {"width": 1366, "height": 768}
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))

@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cases import CLEAN_DOMAIN_ARGS
 
 from labkit.cases.dcdiag import DFSRMIG_STATES, WHY_MIGRATE, DomainState, judge, parse_dcdiag, parse_replsummary
 from labkit.cases.dcdiag_tests import FailedTest, explain
@@ -100,22 +101,7 @@ def test_kb2512643_expected_failures_are_recognised_by_their_message():
 
 
 def test_other_failed_tests_are_in_the_json_with_their_meaning(capsys):
-    assert (
-        main(
-            [
-                "dcdiag",
-                str(CASES / "dcdiag-event-logs-unreadable.txt"),
-                "--dfl",
-                "2008R2",
-                "--sysvol",
-                "frs",
-                "--replsummary",
-                str(CASES / "replsummary-clean.txt"),
-                "--json",
-            ]
-        )
-        == 0
-    )
+    assert main(["dcdiag", str(CASES / "dcdiag-event-logs-unreadable.txt"), *CLEAN_DOMAIN_ARGS, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["verdict"] == "expected false positive"
     assert [(f["test"], f["server"], f["expected"]) for f in out["other_failed_tests"]] == [

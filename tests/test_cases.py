@@ -1,6 +1,7 @@
 """Case files: the DCDIAG phantom error and the bare-metal restore (reference rows C1-C5)."""
 
 import json
+import re
 
 import pytest
 from hypothesis import event, example, given, settings
@@ -25,6 +26,8 @@ CASES = DATA_DIR / "cases"
 SEED = (CASES / "dcdiag-seed.txt").read_text()
 CLEAN = parse_replsummary((CASES / "replsummary-clean.txt").read_text())
 FAILING = parse_replsummary((CASES / "replsummary-failing.txt").read_text())
+CLEAN_DOMAIN_ARGS = ["--dfl", "2008R2", "--sysvol", "frs", "--replsummary", str(CASES / "replsummary-clean.txt")]
+"""`labkit dcdiag`'s options for the seed's domain: level 2008 R2, SYSVOL on FRS, replication clean."""
 
 
 def test_the_seed_excerpt_is_parsed():
@@ -175,21 +178,7 @@ def test_dcs_the_output_did_not_test_get_a_step_to_confirm():
 def test_utf16_output_from_powershell_is_read(tmp_path, capsys):
     out = tmp_path / "dcdiag.txt"
     out.write_bytes(SEED.encode("utf-16"))
-    assert (
-        main(
-            [
-                "dcdiag",
-                str(out),
-                "--dfl",
-                "2008R2",
-                "--sysvol",
-                "frs",
-                "--replsummary",
-                str(CASES / "replsummary-clean.txt"),
-            ]
-        )
-        == 0
-    )
+    assert main(["dcdiag", str(out), *CLEAN_DOMAIN_ARGS]) == 0
     assert capsys.readouterr().out.startswith("EXPECTED FALSE POSITIVE")
 
 
@@ -200,12 +189,51 @@ def test_not_dcdiag_at_all_is_a_clear_error():
         parse_replsummary("hello")
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(), st.sampled_from(["", "Starting test: VerifyEnterpriseReferences\n", "Source DSA  largest delta\n"]))
-def test_the_parsers_never_crash_on_arbitrary_text(text, head):
-    """Any text gives a report, or (only when it has none of the tool's markers) one clear line."""
+SEED_LINES = SEED.splitlines()
+BACKLINK_LINES = [
+    line
+    for line in SEED_LINES
+    if re.search(r"\[1\] Problem|msDFSR-ComputerReferenceBL|test:? VerifyEnterpriseReferences", line)
+]
+"""The four seed lines the expected false positive needs: the test's start and end, the problem, its attribute."""
+ODD_LINES = ["[7] Problem:", "Base Object:", ":", "[x] Problem: y"]
+REPL_LINES = (CASES / "replsummary-failing.txt").read_text().splitlines()
+LINE_POOL = SEED_LINES + ODD_LINES + REPL_LINES
+
+
+def edited(sample: list[str], keep: list[str] = ()):
+    """A sample's lines in their order with some left out and up to three others put in anywhere; the
+    lines in `keep` stay, so the branch they lead to is reached often."""
+
+    @st.composite
+    def lines(draw):
+        kept = [line for line in sample if line in keep or draw(st.booleans())]
+        for _ in range(draw(st.integers(0, 3))):
+            kept.insert(draw(st.integers(0, len(kept))), draw(st.sampled_from(sample + ODD_LINES)))
+        return kept
+
+    return lines()
+
+
+shuffled_dcdiag_lines = st.one_of(
+    st.lists(st.sampled_from(SEED_LINES + ODD_LINES), max_size=40), edited(SEED_LINES, keep=BACKLINK_LINES)
+)
+"""Lines in any order, or the seed lightly edited with the back-link lines kept."""
+dcdiag_like_text = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(st.sampled_from(LINE_POOL), st.text(max_size=20)), max_size=12).map("\n".join),
+    edited(SEED_LINES).map("\n".join),
+    edited(REPL_LINES).map("\n".join),
+)
+"""Any text, lines of dcdiag and repadmin output mixed with any text, or either sample lightly edited."""
+
+
+def parsed_or_refused(text: str, head: str) -> list[str]:
+    """Any text gives a report, or (only when it has none of the tool's markers) one clear line.
+    Returns which branch each parser took."""
     from labkit.cases.dcdiag import DcdiagReport, ReplicationSummary
 
+    branches = []
     for parse, kind, marker in (
         (parse_dcdiag, DcdiagReport, "Starting test"),
         (parse_replsummary, ReplicationSummary, "Source DSA"),
@@ -215,10 +243,29 @@ def test_the_parsers_never_crash_on_arbitrary_text(text, head):
         except DcdiagInputError as err:
             assert not head.startswith(marker), "text with the tool's marker must parse"
             assert "does not look like" in str(err) and "\n" not in str(err)
+            branches.append(f"{kind.__name__}: refused")
             continue
         assert isinstance(result, kind)
-        if kind is DcdiagReport:
-            assert all(isinstance(p.number, int) for p in result.problems)
+        if isinstance(result, DcdiagReport):
+            assert all(isinstance(p.number, int) and 0 <= p.number < 10**9 for p in result.problems)
+            branches.append(f"DcdiagReport: {'problems' if result.problems else 'no problem'}")
+        else:
+            counts = (result.source.fails, result.source.total, result.destination.fails, result.destination.total)
+            assert all(isinstance(n, int) and n >= 0 for n in counts)
+            branches.append(f"ReplicationSummary: {'attempts' if result.attempts else 'no attempt'}")
+    return branches
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    dcdiag_like_text,
+    st.sampled_from(["", "Starting test: VerifyEnterpriseReferences\n", "Source DSA  largest delta\n"]),
+)
+@example("\n".join(SEED_LINES), "")  # a report with its problem
+@example("\n".join(LINE_POOL), "")  # a summary with attempts
+def test_the_parsers_never_crash_on_arbitrary_text(text, head):
+    for branch in parsed_or_refused(text, head):
+        event(branch)
 
 
 SEED_PROBLEM = SEED[
@@ -226,10 +273,8 @@ SEED_PROBLEM = SEED[
 ]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=300), st.booleans(), st.sampled_from(["2003", "2008R2"]), st.sampled_from([None, 0, 1, 3]))
-@example("", True, "2008R2", 0)  # the false-positive branch, always run
-def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, with_seed_problem, level, state):
+def verdict_on_text_in_the_test_block(text: str, with_seed_problem: bool, level: str, state: int | None) -> str:
+    """The verdict on the seed's test block with the text inside it, checked; returns the branch taken."""
     block = (SEED_PROBLEM if with_seed_problem else "") + text
     report = parse_dcdiag(
         "Starting test: VerifyEnterpriseReferences\n"
@@ -240,30 +285,47 @@ def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, wi
     if contradiction(domain):  # e.g. dfsrmig state 1 at level 2003: a one-line input error, never a verdict
         with pytest.raises(DcdiagInputError):
             judge(report, domain)
-        return
+        return "settings contradict: input error"
     verdict = judge(report, domain)
-    event(f"verdict: {verdict.kind}")
     if verdict.kind == "expected false positive":
         assert report.problems and all(p.attribute == "msDFSR-ComputerReferenceBL" for p in report.problems)
         assert level == "2008R2" and state in (None, 0)
+    return f"verdict: {verdict.kind}"
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.sampled_from(SEED.splitlines() + ["[7] Problem:", "Base Object:", ":", "[x] Problem: y"]), max_size=40)
-)
-def test_shuffled_dcdiag_lines_give_a_verdict_not_a_crash(lines):
+@settings(max_examples=300, deadline=None)
+@given(dcdiag_like_text, st.booleans(), st.sampled_from(["2003", "2008R2"]), st.sampled_from([None, 0, 1, 3]))
+@example("", True, "2008R2", 0)  # the false-positive branch, always run
+@example("[2] Problem: Missing Expected Value\nValue Object Attribute Name: x\n", True, "2008R2", 0)  # real problem
+@example("", True, "2003", 1)  # settings that contradict each other
+def test_arbitrary_text_inside_the_test_block_never_crashes_the_verdict(text, with_seed_problem, level, state):
+    event(verdict_on_text_in_the_test_block(text, with_seed_problem, level, state))
+
+
+def verdict_on_shuffled_lines(lines: list[str]) -> str:
+    """The verdict on dcdiag lines in any order, checked; returns the branch taken."""
     try:
         report = parse_dcdiag("Starting test: X\n" + "\n".join(lines))
     except DcdiagInputError:
-        return
+        return "not dcdiag output"
     verdict = judge(report, DomainState("2008R2", "frs", 0, CLEAN))
     assert verdict.kind in ("expected false positive", "real problem", "needs more data", "nothing to explain")
     if verdict.kind == "expected false positive":
-        assert report.finished_verify_enterprise_references and report.problems
-        assert all(p.attribute == "msDFSR-ComputerReferenceBL" for p in report.problems)
+        assert report.ran_verify_enterprise_references and report.finished_verify_enterprise_references
+        assert report.problems and all(p.attribute == "msDFSR-ComputerReferenceBL" for p in report.problems)
     others = [t for _, t in report.failed_tests if t.lower() != "verifyenterprisereferences"]
     assert [f.test for f in verdict.other_failures] == others
+    return f"verdict: {verdict.kind}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(shuffled_dcdiag_lines)
+@example(SEED_LINES)  # the false positive as dcdiag prints it
+@example(BACKLINK_LINES)  # the false positive from its four lines alone
+@example(BACKLINK_LINES + ["[7] Problem:"])  # another problem: a real one
+@example([])  # no VerifyEnterpriseReferences test: needs more data
+def test_shuffled_dcdiag_lines_give_a_verdict_not_a_crash(lines):
+    event(verdict_on_shuffled_lines(lines))
 
 
 def test_C4_backup_disk_attached_is_no_problem():
@@ -300,17 +362,7 @@ def test_too_small_and_too_few_disks():
 
 
 def test_cli_dcdiag_and_restore(capsys, tmp_path):
-    args = [
-        "dcdiag",
-        str(CASES / "dcdiag-seed.txt"),
-        "--dfl",
-        "2008R2",
-        "--sysvol",
-        "frs",
-        "--replsummary",
-        str(CASES / "replsummary-clean.txt"),
-        "--json",
-    ]
+    args = ["dcdiag", str(CASES / "dcdiag-seed.txt"), *CLEAN_DOMAIN_ARGS, "--json"]
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["verdict"] == "expected false positive"
     assert main(["restore", str(CASES / "restore-usb-stick.yaml"), "--json"]) == 0

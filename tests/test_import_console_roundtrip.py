@@ -1,14 +1,13 @@
 """Issue 12 item 5, after the simulated console is merged: what the console prints for a node
 (`ipconfig /all`, `route print`, `netsh … l=verbose`, `Get-NetIPInterface | Format-List *`) imports
-back to the same node. Skipped while labkit.model.console is not there."""
+back to the same node."""
 
 import pytest
 from test_import_roundtrip import WINDOWS_NODES, shape
 
 import labkit
 from labkit.importer import import_texts
-
-console = pytest.importorskip("labkit.model.console")
+from labkit.model import console
 
 
 def printed(net, name, line, shell="cmd"):

@@ -1,6 +1,7 @@
 """README.md's "Project layout" matches the tree (issue 11: the README's layout section matches the
 new tree): every folder and file it lists exists, every `name.py` it mentions for a folder is in that
-folder, and every labkit package (a folder with __init__.py) is listed."""
+folder, every labkit package (a folder with __init__.py) is listed, and every module of labkit/model
+(console included) is named."""
 
 import re
 from pathlib import Path
@@ -62,3 +63,30 @@ def test_every_labkit_package_is_listed():
     assert len(packages) > 10
     unlisted = [p for p in packages if p not in listed]
     assert not unlisted, f"README's layout does not list these packages: {unlisted}"
+
+
+def model_modules_not_named(entries: dict[str, str]) -> list[str]:
+    """labkit/model modules (console included) that README's layout names neither as an entry of their
+    own nor in their folder's description."""
+    model = ROOT / "labkit" / "model"
+    missing = []
+    for module in sorted(model.rglob("*.py")):
+        if module.stem in ("__init__", "__main__") or "__pycache__" in module.parts:
+            continue
+        path = module.relative_to(ROOT).as_posix()
+        folder = module.parent.relative_to(ROOT).as_posix() + "/"
+        if path not in entries and module.name not in MODULE.findall(entries.get(folder, "")):
+            missing.append(path)
+    return missing
+
+
+def test_every_model_module_is_named_in_the_layout():
+    missing = model_modules_not_named(layout_entries())
+    assert not missing, "README's layout does not name these labkit/model modules: " + ", ".join(missing)
+
+
+def test_a_model_module_left_out_of_the_layout_is_named_in_the_failure():
+    entries = layout_entries()
+    entries["labkit/model/"] = re.sub(r"\b(ftp_alg|steps)\.py", "", entries["labkit/model/"])
+    entries.pop("labkit/model/steps.py", None)
+    assert model_modules_not_named(entries) == ["labkit/model/ftp_alg.py", "labkit/model/steps.py"]

@@ -2,14 +2,14 @@
 ~400 lines, and the four outer modules that were over it split by what they do: the fault
 library apart from each fault family, dcdiag/repadmin parsing apart from the verdict, one
 importer parser module per command, the workshop load test apart from its simulated learners
-and the kernel channel they drive. The modules split here are also off mypy's type debt list."""
+and the kernel channel they drive. That the modules split here are off mypy's type debt list is
+checked with every other paid-off package, in tests/test_type_debt.py."""
 
 import inspect
 from pathlib import Path
 
 import pytest
 from test_module_structure import imported_modules
-from test_type_debt import MYPY, _covers
 
 ROOT = Path(__file__).resolve().parent.parent
 LABKIT = ROOT / "labkit"
@@ -140,26 +140,3 @@ def test_the_workshop_bench_runs_classes_and_its_learners_and_kernel_channel_are
     assert bench.protocol_learner is learners.protocol_learner
     assert imported_modules("labkit.workshop.kernel_channel") <= {"labkit.workshop.client"}
     assert "labkit.workshop.bench" not in imported_modules("labkit.workshop.learners")
-
-
-# --- 5. the modules split or graded here are off mypy's type debt list ----------------------------
-
-PAID = (
-    "labkit.labs",
-    "labkit.cases",
-    "labkit.checks",
-    "labkit.importer",
-    "labkit.workshop",
-)
-
-
-def test_the_split_modules_and_checks_are_on_no_type_debt_list():
-    loosened = [
-        (o["module"], package)
-        for o in MYPY.get("overrides", [])
-        if o.get("disable_error_code") or o.get("disallow_untyped_defs") is False
-        for package in PAID
-        for pattern in o["module"]
-        if _covers(pattern, package)
-    ]
-    assert loosened == []

@@ -7,7 +7,7 @@ import pytest
 from labkit.bench import flows
 from labkit.model import FtpClientSettings, ftp_session, trace
 from labkit.plot.collisions import collisions
-from labkit.plot.comparison_picture import comparison_picture, paths_part_at
+from labkit.plot.comparison_picture import comparison_picture, paths_part
 from labkit.plot.fontmetric import text_width
 from labkit.plot.ftp_picture import ftp_picture
 from labkit.plot.network_picture import network_picture
@@ -45,12 +45,8 @@ def test_no_label_overlaps_anything_in_the_compare_view(name):
         before = trace(net, source, dst, reply=True)
         changed = with_other_settings(net, before.last_hop.node)
         after = trace(changed, source, dst, reply=True)
-        on_reply, split = paths_part_at(before, after)
-        shown = after.reply if on_reply else after
         # the compare panel's view: your settings over the flow as written; and the two side by side
-        overlay = network_picture(
-            changed, after, ghost=before, divergence=shown.hops[split].node if split is not None else None
-        )
+        overlay = network_picture(changed, after, ghost=before, divergence=paths_part(before, after).node(after))
         side_by_side = comparison_picture(net, before, changed, after, ("as written", "with your settings"))
         assert collisions(overlay) == [], f"{name}: {source} -> {dst}"
         assert collisions(side_by_side) == [], f"{name}: {source} -> {dst}"

@@ -21,6 +21,9 @@ from labkit.scenario import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 MYPY = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
 PAID = (
+    "labkit.labs",
+    "labkit.cases",
+    "labkit.checks",
     "labkit.capture",
     "labkit.importer",
     "labkit.kernel_lab",

@@ -32,14 +32,17 @@ from labkit.model import (
     OnCccRefused,
     Outcome,
     Prot,
+    Protocol,
     Role,
     RouteOrigin,
     RuleAction,
     ServerSoftware,
     Severity,
+    Switch,
     TlsMode,
 )
 from labkit.model.console.dispatch import Shell
+from labkit.model.console.probes import ProbeResult
 from labkit.model.host_rules import WeakBasis
 from labkit.model.middlebox import Firewall, LoadBalancer, Rule
 from labkit.model.middlebox_steps import NatCause, Tracked
@@ -82,6 +85,9 @@ VOCABULARIES = (
     FunctionalLevel,
     ProblemTopic,
     WindowsDialog,
+    Protocol,
+    Switch,
+    ProbeResult,
     CheckKind,
     AssessmentKind,
 )
@@ -242,8 +248,8 @@ def test_dead_vocabulary_code_is_gone():
     assert not hasattr(middlebox.Conntrack, "sessions_at")
 
 
-def _string_collections(path: Path):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+def _string_collections(source: str):
+    for node in ast.walk(ast.parse(source)):
         if (
             isinstance(node, (ast.Tuple, ast.List, ast.Set))
             and node.elts
@@ -252,16 +258,39 @@ def _string_collections(path: Path):
             yield node.lineno, {e.value for e in node.elts}
 
 
+def _notebook_code(path: Path) -> str:
+    """A notebook's code cells as one module (IPython magics and shell lines left out)."""
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    return "\n".join(
+        line
+        for cell in cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if not line.lstrip().startswith(("%", "!"))
+    )
+
+
+def _typed_out_copies(where: str, source: str) -> list[str]:
+    return [
+        f"{where}:{line}: {v.__name__}"
+        for line, values in _string_collections(source)
+        for v in VOCABULARIES
+        if len(v) > 1 and {m.value for m in v} <= values
+    ]
+
+
 def test_no_module_types_out_a_vocabulary_again():
-    """A tuple, list or set of string literals holding every value of a vocabulary is a copy of it."""
+    """A tuple, list or set of string literals holding every value of a vocabulary is a copy of it;
+    the notebooks' code cells are held to it too (they iterate `labkit.FtpMode`, …)."""
     copies = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        for line, values in _string_collections(path):
-            copies += [
-                f"{path.relative_to(PACKAGE)}:{line}: {v.__name__}"
-                for v in VOCABULARIES
-                if len(v) > 1 and {m.value for m in v} <= values
-            ]
+        copies += _typed_out_copies(str(path.relative_to(PACKAGE)), path.read_text(encoding="utf-8"))
+    notebooks = sorted((PACKAGE.parent / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        copies += _typed_out_copies(path.name, _notebook_code(path))
     assert copies == []
 
 

@@ -58,6 +58,7 @@ def read_text(path: str | os.PathLike) -> str:
 
 
 def load_layout(path: str | os.PathLike) -> Layout:
+    """The backup and target disks of a restore, from a YAML file (see labkit/data/cases/restore-*.yaml)."""
     spec = validate_yaml(read_text(path), str(path), LayoutSpec, "a mapping with 'backup' and 'target' disk lists")
     try:
         return Layout(

@@ -208,6 +208,7 @@ def _how_to_take_away(disk: Disk) -> str:
 
 
 def preflight(layout: Layout) -> Preflight:
+    """Will a bare-metal restore of `layout` work: the verdict, the error Windows shows, the fix."""
     critical = sorted(layout.critical_disks, key=lambda d: -d.size_gb)
     if not critical:
         return Preflight(

@@ -13,10 +13,10 @@ from ..errors import shorten
 from ..feedback import not_answered, not_minimal, still_wrong
 from ..feedback import right as right_text
 from ..model import (
-    SWITCHES,
     CommandError,
     Flow,
     Network,
+    Switch,
     TraceError,
     apply_command,
     ftp_session,
@@ -29,8 +29,8 @@ from .kinds import Check, CheckResult
 
 # --- the exercise the field notes leave to the reader ---------------------------------------------
 
-Switch = tuple[str, str]
-"""(interface key, 'weakhostsend' | 'weakhostreceive' | 'forwarding')."""
+NicSwitch = tuple[str, str]
+"""(interface key, a `Switch`)."""
 
 
 def with_switches(net: Network, node: str, switches) -> Network:
@@ -39,18 +39,18 @@ def with_switches(net: Network, node: str, switches) -> Network:
     n = net.node(node)
     interfaces = []
     for i in n.interfaces:
-        switched: dict[str, Any] = {s: (i.key, s) in chosen for s in SWITCHES}  # the bool fields named in SWITCHES
+        switched: dict[str, Any] = {s: (i.key, s) in chosen for s in Switch.values()}  # each Switch is a bool field
         interfaces.append(replace(i, **switched))
     return net.with_node(replace(n, interfaces=tuple(interfaces)))
 
 
-def minimal_switch_sets(net: Network, node: str, works) -> list[frozenset[Switch]]:
+def minimal_switch_sets(net: Network, node: str, works) -> list[frozenset[NicSwitch]]:
     """Every smallest-by-inclusion set of switches on `node` for which `works(network)` holds.
 
     `works` is the goal, e.g. "pc1's connection to the cluster gets its reply".
     """
-    candidates = [(i.key, s) for i in net.node(node).interfaces for s in SWITCHES]
-    found: list[frozenset[Switch]] = []
+    candidates = [(i.key, s) for i in net.node(node).interfaces for s in Switch.values()]
+    found: list[frozenset[NicSwitch]] = []
     for size in range(len(candidates) + 1):
         for combo in combinations(candidates, size):
             chosen = frozenset(combo)
@@ -68,7 +68,7 @@ WHY_FEWER = {
 }
 
 
-def _switch_answer(net: Network, node: str, answer) -> tuple[frozenset[Switch] | None, str | None]:
+def _switch_answer(net: Network, node: str, answer) -> tuple[frozenset[NicSwitch] | None, str | None]:
     """A learner's switches as (interface key, switch) pairs; NIC keys or labels both count."""
     if answer is None or answer is Ellipsis:
         return None, None
@@ -87,7 +87,7 @@ def _switch_answer(net: Network, node: str, answer) -> tuple[frozenset[Switch] |
                     f"there is no NIC {shorten(nic)} on {node} (use one of: "
                     f"{', '.join(repr(i.key) for i in net.node(node).interfaces)})"
                 )
-            if str(switch).lower() not in SWITCHES:
+            if str(switch).lower() not in Switch.values():
                 return None, f"{shorten(switch)} is not a switch (use weakhostsend, weakhostreceive or forwarding)"
             chosen.add((key, str(switch).lower()))
     except (TypeError, ValueError):

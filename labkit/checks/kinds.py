@@ -187,6 +187,7 @@ def run_check(net: Network, check: Check) -> CheckResult:
 
 
 def run_checks(net: Network, checks) -> list[CheckResult]:
+    """Run each check (from `load_checks`) on `net`: one result each, passed or not, with why."""
     return [check.run(net) for check in checks]
 
 

@@ -14,9 +14,9 @@ import os
 import sys
 import traceback
 
-from ..cases.dcdiag import Sysvol
+from ..cases.dcdiag import DFSRMIG_STATES, Sysvol
 from ..errors import LabkitError
-from ..model import PROTOCOLS, TlsMode
+from ..model import Protocol, TlsMode
 from ..model.console.dispatch import Shell
 from .cases import cmd_dcdiag, cmd_restore
 from .common import InputError, OneLineParser, UnknownNode
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source_node", required=True, metavar="NODE", help="the sending node")
     p.add_argument("--to", required=True, metavar="IP", help="destination address")
     p.add_argument("--src", metavar="IP", help="fix the source address (like ping -S or a bound socket)")
-    p.add_argument("--proto", choices=PROTOCOLS, default="tcp")
+    p.add_argument("--proto", choices=Protocol.values(), default=Protocol.TCP.value)
     p.add_argument("--dport", type=int, metavar="N", help="destination port (default: tcp 80, udp 53)")
     p.add_argument("--sport", type=int, metavar="N", help="source port (default 49152; matters for NLB affinity none)")
     p.add_argument("--reply", action="store_true", help="also trace the answer back to the source")
@@ -89,9 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dfsrmig-state",
         type=int,
-        choices=(0, 1, 2, 3),
+        choices=tuple(DFSRMIG_STATES),
         metavar="N",
-        help="dfsrmig /GetGlobalState: 0 Start, 1 Prepared, 2 Redirected, 3 Eliminated",
+        help="dfsrmig /GetGlobalState: " + ", ".join(f"{n} {name}" for n, (name, _) in DFSRMIG_STATES.items()),
     )
     p.add_argument("--replsummary", metavar="FILE", help="repadmin /replsummary output")
     p.add_argument("--json", action="store_true")

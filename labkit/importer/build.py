@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from ipaddress import IPv4Address, IPv4Network
 
 from ..model import Gateway, Interface, Node, Role, Route, RouteOrigin, interface_defaults, profile
@@ -93,13 +93,9 @@ def _settings_for(adapter: Adapter, index: int | None, outputs: ServerOutputs) -
 
 
 def _merge(one: NicSettings, other: NicSettings) -> NicSettings:
-    return NicSettings(
-        one.name,
-        *(
-            getattr(one, k) if getattr(one, k) is not None else getattr(other, k)
-            for k in ("index", "metric", "automatic_metric", "forwarding", "weakhostsend", "weakhostreceive")
-        ),
-    )
+    """`one`'s settings, each one it does not know taken from `other`."""
+    unknown = {f.name: getattr(other, f.name) for f in fields(one) if getattr(one, f.name) is None}
+    return replace(one, **unknown)
 
 
 def _index(adapter: Adapter, routes: RoutePrint) -> int | None:

@@ -3,6 +3,9 @@
 `server`: pyftpdlib on the scenario server's address, one passive port, certificates from
 trustme; prints `ready` and serves until SIGTERM. `client`: ftplib logs in, lists, quits,
 and prints one JSON line: every command with its reply, and where it broke.
+
+It runs alone inside a namespace and imports nothing from labkit, so the mode, TLS and channel
+arrive and leave as the plain texts of the vocabularies (`FtpMode`, `TlsMode`, `FtpChannel`).
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from ..model.ftp_protocol import FtpServerSettings, FtpSetup
+from ..model.ftp_protocol import FtpServerSettings, FtpSetup, TlsMode
 from ..model.host import Node, Role
-from ..model.middlebox import Firewall, Rule
+from ..model.middlebox import Direction, Firewall, Rule, RuleAction
 from ..model.network import Network
 from .netns import LabError
 
@@ -61,7 +61,7 @@ def cannot_build(net: Network, server: str) -> str | None:
             if forward.to_port is not None and forward.ports.size > 1:
                 return f"{node.name} forwards a port range to other ports, which the lab does not build"
     ss = server_settings(net, server)
-    if ss.tls == "implicit":
+    if ss.tls is TlsMode.IMPLICIT:
         return "the server offers implicit TLS, which pyftpdlib does not"
     if ss.ccc:
         return "the server accepts CCC, which pyftpdlib does not"
@@ -101,22 +101,26 @@ def _match(rule: Rule) -> str:
     return " ".join(parts)
 
 
-def _filter_chain(firewall: Firewall, direction: str, hook: str) -> list[str]:
-    policy = {"in": firewall.default_in, "out": firewall.default_out, "forward": firewall.default_forward}[direction]
+def _filter_chain(firewall: Firewall, direction: Direction, hook: str) -> list[str]:
+    policy = {
+        Direction.IN: firewall.default_in,
+        Direction.OUT: firewall.default_out,
+        Direction.FORWARD: firewall.default_forward,
+    }[direction]
     lines = [
         f"  chain {hook} {{",
-        f"    type filter hook {hook} priority filter; policy {'accept' if policy == 'allow' else 'drop'};",
+        f"    type filter hook {hook} priority filter; policy {'accept' if policy is RuleAction.ALLOW else 'drop'};",
     ]
     if firewall.stateful:
         lines.append("    ct state established,related accept")
-    if direction != "forward":
-        lines.append(f'    {"iifname" if direction == "in" else "oifname"} "lo" accept')
+    if direction is not Direction.FORWARD:
+        lines.append(f'    {"iifname" if direction is Direction.IN else "oifname"} "lo" accept')
     for rule in firewall.rules:
-        if rule.direction in (direction, "any"):
-            if direction == "in" and rule.out_interface or direction == "out" and rule.in_interface:
+        if rule.direction in (direction, Direction.ANY):
+            if direction is Direction.IN and rule.out_interface or direction is Direction.OUT and rule.in_interface:
                 continue  # cannot match here (the model's rule needs the other interface)
             lines.append(
-                f"    {_match(rule)} {'accept' if rule.action == 'allow' else 'drop'}".replace("     ", "    ")
+                f"    {_match(rule)} {'accept' if rule.action is RuleAction.ALLOW else 'drop'}".replace("     ", "    ")
             )
     lines.append("  }")
     return lines
@@ -151,10 +155,10 @@ def ruleset(node: Node) -> str | None:
         lines += [f'    oifname "{key}" masquerade' for key in node.nat.masquerade]
         lines.append("  }")
     if node.firewall is not None:
-        lines += _filter_chain(node.firewall, "in", "input")
-        lines += _filter_chain(node.firewall, "out", "output")
+        lines += _filter_chain(node.firewall, Direction.IN, "input")
+        lines += _filter_chain(node.firewall, Direction.OUT, "output")
         if node.role is Role.ROUTER:
-            lines += _filter_chain(node.firewall, "forward", "forward")
+            lines += _filter_chain(node.firewall, Direction.FORWARD, "forward")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -23,7 +23,8 @@ from ipaddress import IPv4Address
 from pathlib import Path
 
 from ..model.ftp import FtpResult, ftp_session
-from ..model.ftp_protocol import FtpClientSettings, ServerSoftware
+from ..model.ftp_protocol import FtpClientSettings, ServerSoftware, TlsMode
+from ..model.ftp_result import FtpChannel
 from ..model.host import Role
 from ..model.network import Network
 from ..model.ports import PortRange
@@ -98,7 +99,7 @@ def model_outcome(result: FtpResult) -> Outcome:
         (
             s.received
             for s in result.steps
-            if s.channel == "control" and s.sender != result.client and s.received[:3] in ("227", "229")
+            if s.channel is FtpChannel.CONTROL and s.sender != result.client and s.received[:3] in ("227", "229")
         ),
         None,
     )
@@ -107,15 +108,16 @@ def model_outcome(result: FtpResult) -> Outcome:
     if result.failed_step is None:  # a failure the model could not place on a step
         return Outcome("failure", None, passive, result.reason)
     step = result.steps[result.failed_step - 1]
-    if step.channel == "data":
-        where = "data"
+    where: str
+    if step.channel is FtpChannel.DATA:
+        where = FtpChannel.DATA.value
     elif step.trace is not None:
-        where = "control"
+        where = FtpChannel.CONTROL.value
     else:
         where = next(
             s.sent.split()[0].upper()
             for s in reversed(result.steps[: result.failed_step])
-            if s.channel == "control" and s.sender == result.client and s.trace is None
+            if s.channel is FtpChannel.CONTROL and s.sender == result.client and s.trace is None
         )
     return Outcome("failure", where, passive, result.reason)
 
@@ -243,7 +245,7 @@ def _session(
         "masquerade_address": str(ss.external_address) if ss.external_address else None,
         "permit_foreign_addresses": ss.permit_foreign_addresses,
         "permit_privileged_ports": ss.permit_privileged_ports,
-        "tls": ss.tls == "explicit",
+        "tls": ss.tls is TlsMode.EXPLICIT,
         "tls_control_required": ss.tls_required_control,
         "tls_data_required": ss.tls_required_data,
         "names": sorted({str(server_ip), str(address)}),

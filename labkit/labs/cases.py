@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import random
 
+from ..cases.restore import ERROR_CODES, GENERIC, RestoreOutcome
 from .variant import Challenge
 
-RESTORE_ANSWERS = ("works", "0x80070057", "0x80042401", "0x80042406", "0x80042407")
+RESTORE_ANSWERS = (RestoreOutcome.WORKS.value, *ERROR_CODES.values())
 
 
 def dcdiag_case(rng: random.Random) -> Challenge:
@@ -68,7 +69,7 @@ def restore_case(rng: random.Random) -> Challenge:
         target += [Disk("SSD", system + rng.choice((0, 100)))]
     layout = Layout(backup, tuple(target), boot)
     result = preflight(layout)
-    expected = "works" if result.ok else (result.code or "0x80070057")
+    expected = RestoreOutcome.WORKS.value if result.ok else (result.code or ERROR_CODES[GENERIC])
     disks = "; ".join(f"{d.name} {d.size_gb:g} GB ({d.kind})" for d in layout.target)
     return Challenge(
         kind="case-restore",

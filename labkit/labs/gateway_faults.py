@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from ipaddress import IPv4Address
 
-from ..model import Flow, Gateway
+from ..model import Flow, Gateway, Protocol
 from ..scenario import parse_scenario
 from .farm import distinct, farm_challenge, farm_net, farm_routes, farm_variant, needless_route
 from .templates import TWO_GATEWAYS, TWO_NICS
@@ -87,7 +87,7 @@ def dead_gateway_udp(rng: random.Random) -> Challenge:
     h = v["h"]
     flows = (
         Requirement(f"{h} -> s1 web (tcp 443)", Flow(h, f"{v['W']}.50", dport=443)),
-        Requirement(f"{h} -> s1 syslog (udp 514)", Flow(h, f"{v['W']}.50", proto="udp", dport=514)),
+        Requirement(f"{h} -> s1 syslog (udp 514)", Flow(h, f"{v['W']}.50", proto=Protocol.UDP, dport=514)),
         Requirement(f"{h} -> s2 backup (tcp 445)", Flow(h, f"{v['W']}.60", dport=445)),
     )
     return Challenge(

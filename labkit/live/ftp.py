@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model.ftp_protocol import OnCccRefused
+from ..model.ftp_protocol import FtpMode, OnCccRefused, Prot, TlsMode
 
 LOOPBACK = "127.0.0.1"
 TIMEOUT = 5
@@ -109,12 +109,12 @@ def _restore(log: logging.Logger, disabled: bool) -> Iterator[None]:
 def run_client(
     server: LiveServer,
     *,
-    mode: str = "passive",
-    tls: str = "none",
-    prot: str = "P",
+    mode: FtpMode | str = FtpMode.PASSIVE,
+    tls: TlsMode | str = TlsMode.NONE,
+    prot: Prot | str = Prot.P,
     trust_pasv_address: bool = False,
     ccc: bool = False,
-    on_ccc_refused: str = "stop",
+    on_ccc_refused: OnCccRefused | str = OnCccRefused.STOP,
 ) -> list[tuple[str, str]]:
     """Log in, LIST, QUIT; return [(what the client sent, the server's reply line)].
 
@@ -125,18 +125,20 @@ def run_client(
     session there (the transcript's last reply is the refusal), 'continue' carries on
     with the control channel still encrypted.
     """
-    if ccc and tls != "explicit":
+    mode, tls, prot = FtpMode.parse(mode, "mode"), TlsMode.parse(tls, "tls"), Prot.parse(prot, "prot")
+    if ccc and tls is not TlsMode.EXPLICIT:
         raise ValueError("CCC needs tls='explicit'")
     if on_ccc_refused not in OnCccRefused.values():
         raise ValueError(
             f"on_ccc_refused must be {' or '.join(map(repr, OnCccRefused.values()))}, got {on_ccc_refused!r}"
         )
+    on_ccc_refused = OnCccRefused(on_ccc_refused)
     if trust_pasv_address and not server.host.startswith("127."):
         raise ValueError("the live runner only ever dials loopback addresses")
-    if tls not in ("none", "explicit"):
+    if tls not in (TlsMode.NONE, TlsMode.EXPLICIT):
         raise ValueError("the live runner speaks plain FTP or explicit TLS (pyftpdlib has no implicit TLS)")
     transcript: list[tuple[str, str]] = []
-    context = ssl.create_default_context(cafile=server.ca_file) if tls == "explicit" else None
+    context = ssl.create_default_context(cafile=server.ca_file) if tls is TlsMode.EXPLICIT else None
     ftp = ftplib.FTP(timeout=TIMEOUT) if context is None else ftplib.FTP_TLS(context=context, timeout=TIMEOUT)
     # typeshed's ftplib.FTP lacks this class attribute (CPython added it with bpo-43285)
     ftp.trust_server_pasv_ipv4_address = trust_pasv_address  # type: ignore[attr-defined]
@@ -162,10 +164,10 @@ def run_client(
                 transcript.append(("CCC", ftp.ccc()))
             except ftplib.error_perm as refusal:
                 transcript.append(("CCC", str(refusal)))
-                if on_ccc_refused == "stop":
+                if on_ccc_refused is OnCccRefused.STOP:
                     return transcript
         send("TYPE A")
-        listing = _list(ftp, send, transcript, mode, context if prot == "P" else None, trust_pasv_address)
+        listing = _list(ftp, send, transcript, mode, context if prot is Prot.P else None, trust_pasv_address)
         transcript.append(("(data)", listing))
         send("QUIT")
     finally:
@@ -184,7 +186,7 @@ def _list(
     ftp: ftplib.FTP,
     send: Callable[[str], str],
     transcript: list[tuple[str, str]],
-    mode: str,
+    mode: FtpMode,
     context: ssl.SSLContext | None,
     trust: bool,
 ) -> str:
@@ -193,20 +195,20 @@ def _list(
     peer = control.getpeername()[0]
     listener: socket.socket | None = None
     conn: socket.socket | None = None
-    if mode == "passive":
+    if mode is FtpMode.PASSIVE:
         host, port = ftplib.parse227(send("PASV"))
         target = host if trust else peer
         if not target.startswith("127."):  # tests may only ever reach loopback
             raise ConnectionRefusedError(f"labkit will not dial {target}: only loopback addresses")
         conn = socket.create_connection((target, port), timeout=TIMEOUT)
-    elif mode == "epsv":
+    elif mode is FtpMode.EPSV:
         _, port = ftplib.parse229(send("EPSV"), control.getpeername())
         conn = socket.create_connection((peer, port), timeout=TIMEOUT)
     else:
         listener = socket.create_server((control.getsockname()[0], 0))
         listener.settimeout(TIMEOUT)
         host, port = listener.getsockname()
-        if mode == "active":
+        if mode is FtpMode.ACTIVE:
             send("PORT " + ",".join(host.split(".") + [str(port // 256), str(port % 256)]))
         else:
             send(f"EPRT |1|{host}|{port}|")

@@ -13,8 +13,8 @@ from .commands import (
     run_command,
     split_command_line,
 )
-from .engine import PROTOCOLS, TraceError, choose_source, trace
-from .flow import Flow, FlowError
+from .engine import TraceError, choose_source, trace
+from .flow import Flow, FlowError, Protocol
 from .ftp import FtpError, FtpResult, ftp_session
 from .ftp_protocol import (
     Certificate,
@@ -27,13 +27,13 @@ from .ftp_protocol import (
     TlsMode,
 )
 from .ftp_result import FtpChannel, FtpOutcome
-from .host import SWITCHES, Gateway, Interface, Node, Role, interface_defaults
+from .host import Gateway, Interface, Node, Role, Switch, interface_defaults
 from .middlebox import Conntrack, Direction, LbAffinity, RuleAction
 from .network import Network
 from .nlb import EVENT_18, ClusterShare, Connection, Difference, cluster_share, cluster_shares
 from .nlb_cluster import Cluster, ClusterMode, NlbAffinity, cluster_mac
 from .osprofile import PROFILES, OsProfile, profile
-from .problems import Dialog, Problem, Severity, WindowsDialog
+from .problems import Dialog, Location, Problem, Severity, WindowsDialog
 from .routes import Route, RouteChoice, RouteOrigin, parse_destination, select_route
 from .trace import Action, Disposition, Hop, Outcome, Remedy, Step, Trace
 from .validation import validate_network
@@ -72,14 +72,15 @@ __all__ = [
     "Outcome",
     "OsProfile",
     "PROFILES",
-    "PROTOCOLS",
+    "Protocol",
+    "Location",
     "Problem",
     "Remedy",
     "Role",
     "Route",
     "RouteChoice",
     "RouteOrigin",
-    "SWITCHES",
+    "Switch",
     "Step",
     "Trace",
     "TraceError",

@@ -22,7 +22,7 @@ from ipaddress import IPv4Address
 
 from ..errors import LabkitError
 from .addressing import parse_ipv4
-from .flow import DEFAULT_PORTS, EPHEMERAL_PORT, PROTOCOLS, Flow, FlowError
+from .flow import EPHEMERAL_PORT, Flow, FlowError, Protocol
 from .middlebox import Conntrack
 from .network import Network
 from .remedies import cluster_source_remedies, tried_remedies
@@ -30,7 +30,7 @@ from .source_selection import choose_source
 from .trace import Trace
 from .walk import walk_from
 
-__all__ = ["DEFAULT_PORTS", "EPHEMERAL_PORT", "PROTOCOLS", "TraceError", "choose_source", "trace", "unicast_problem"]
+__all__ = ["EPHEMERAL_PORT", "TraceError", "choose_source", "trace", "unicast_problem"]
 
 
 class TraceError(LabkitError, ValueError):
@@ -43,7 +43,7 @@ def trace(
     dst: IPv4Address | str | None = None,
     *,
     src: IPv4Address | str | None = None,
-    proto: str = "tcp",
+    proto: Protocol | str = Protocol.TCP,
     dport: int | None = None,
     sport: int | None = None,
     reply: bool = False,
@@ -57,7 +57,7 @@ def trace(
     `.state` includes this packet's connection.
     """
     if isinstance(start, Flow):
-        if (dst, src, proto, dport, sport, reply) != (None, None, "tcp", None, None, False):
+        if (dst, src, proto, dport, sport, reply) != (None, None, Protocol.TCP, None, None, False):
             raise TraceError("give trace() a Flow or the flow's parts, not both")
         flow = start
     else:

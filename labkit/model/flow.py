@@ -15,10 +15,27 @@ from ipaddress import IPv4Address
 
 from ..errors import LabkitError, shorten
 from .addressing import parse_ipv4
+from .vocabulary import Vocabulary
 
-DEFAULT_PORTS = {"tcp": 80, "udp": 53, "icmp": None}
-"""The destination port a flow uses when none is given (ICMP has no ports)."""
-PROTOCOLS = tuple(DEFAULT_PORTS)
+
+class Protocol(Vocabulary):
+    """The IP protocols a flow carries in the kit."""
+
+    TCP = "tcp"
+    UDP = "udp"
+    ICMP = "icmp"
+
+    @property
+    def default_port(self) -> int | None:
+        """The destination port a flow uses when none is given (ICMP has no ports)."""
+        return _DEFAULT_PORT.get(self)
+
+    @property
+    def has_ports(self) -> bool:
+        return self is not Protocol.ICMP
+
+
+_DEFAULT_PORT = {Protocol.TCP: 80, Protocol.UDP: 53}
 EPHEMERAL_PORT = 49152
 """The source port a flow uses when none is given: the first of Windows's dynamic range."""
 
@@ -51,7 +68,7 @@ class Flow:
     source: str
     destination: str
     src: IPv4Address | None = None
-    proto: str = "tcp"
+    proto: Protocol = Protocol.TCP
     sport: int | None = None
     dport: int | None = None
     reply: bool = True
@@ -60,9 +77,10 @@ class Flow:
         if not isinstance(self.source, str) or not self.source.strip():
             raise FlowError(f"expected the name of the sending node, got {shorten(self.source)}")
         object.__setattr__(self, "source", self.source.strip())
-        proto = str(self.proto).strip().lower() if isinstance(self.proto, str) else None
-        if proto not in DEFAULT_PORTS:
-            raise FlowError(f"protocol must be one of {', '.join(PROTOCOLS)}, got {shorten(self.proto)}")
+        typed = self.proto.strip().lower() if isinstance(self.proto, str) else None
+        if typed not in Protocol.values():
+            raise FlowError(f"protocol must be one of {', '.join(Protocol.values())}, got {shorten(self.proto)}")
+        proto = Protocol(typed)
         object.__setattr__(self, "proto", proto)
         destination = str(self.destination).strip() if isinstance(self.destination, (str, IPv4Address)) else None
         if destination is None or not _NODE_NAME.fullmatch(destination):
@@ -80,7 +98,7 @@ class Flow:
             object.__setattr__(self, "src", None)
         object.__setattr__(self, "sport", _port(self.sport, "source port"))
         object.__setattr__(self, "dport", _port(self.dport, "destination port"))
-        if proto == "icmp" and (self.sport is not None or self.dport is not None):
+        if not proto.has_ports and (self.sport is not None or self.dport is not None):
             raise FlowError("ICMP has no ports: leave out --dport/--sport")
         if not isinstance(self.reply, bool):
             raise FlowError(f"reply must be true or false, got {shorten(self.reply)}")
@@ -88,11 +106,11 @@ class Flow:
     @property
     def ports(self) -> tuple[int | None, int | None]:
         """(source port, destination port) as the packet carries them: defaults filled in."""
-        if self.proto == "icmp":
+        if not self.proto.has_ports:
             return None, None
         return (
             EPHEMERAL_PORT if self.sport is None else self.sport,
-            DEFAULT_PORTS[self.proto] if self.dport is None else self.dport,
+            self.proto.default_port if self.dport is None else self.dport,
         )
 
     def __str__(self) -> str:
@@ -102,4 +120,4 @@ class Flow:
         return f"{self.source}{via} -> {self.destination} ({self.proto}{port}){back}"
 
 
-__all__ = ["DEFAULT_PORTS", "EPHEMERAL_PORT", "PROTOCOLS", "Flow", "FlowError"]
+__all__ = ["EPHEMERAL_PORT", "Flow", "FlowError", "Protocol"]

@@ -250,12 +250,20 @@ class Node:
 def interface_defaults(os: OsProfile, role: Role) -> dict[str, bool]:
     """The switch values an interface gets when the scenario does not set them."""
     if role is Role.ROUTER:
-        return {"weakhostsend": True, "weakhostreceive": True, "forwarding": True}
-    return {"weakhostsend": os.weak_host, "weakhostreceive": os.weak_host, "forwarding": False}
+        return dict.fromkeys(Switch, True)
+    return {Switch.WEAKHOSTSEND: os.weak_host, Switch.WEAKHOSTRECEIVE: os.weak_host, Switch.FORWARDING: False}
 
 
-SWITCHES = ("weakhostsend", "weakhostreceive", "forwarding")
-"""The per-interface switches, in the order netsh lists them in the kit."""
+class Switch(Vocabulary):
+    """The per-interface switches (each an `Interface` field), in the order netsh lists them in the kit."""
+
+    WEAKHOSTSEND = "weakhostsend"
+    WEAKHOSTRECEIVE = "weakhostreceive"
+    FORWARDING = "forwarding"
+
+
+HOST_MODEL_SWITCHES = (Switch.WEAKHOSTSEND, Switch.WEAKHOSTRECEIVE)
+"""The two switches that make an interface weak or strong host (Windows 2003 has neither)."""
 
 
 def build_route_table(node: Node) -> tuple[Route, ...]:

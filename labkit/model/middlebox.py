@@ -15,6 +15,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import NamedTuple
 
 from ..errors import LabkitError, shorten
+from .flow import Protocol
 from .ports import PortRange, port_range
 from .vocabulary import Vocabulary, settle
 
@@ -307,7 +308,7 @@ class Expectation:
         src, _, dst, dport = four
         return (
             node == self.node
-            and proto == "tcp"
+            and proto == Protocol.TCP
             and dst == self.dst
             and dport == self.dport
             and (self.src is None or src == self.src)

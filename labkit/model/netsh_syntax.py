@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .addressing import parse_ipv4
 from .cmdline import CommandError, command_text
-from .host import Interface, Node
+from .host import Interface, Node, Switch
 
 ON_OFF = ("enabled", "disabled")
 
@@ -32,7 +32,7 @@ _STORE = ("store", ("active", "persistent"))
 SET_INTERFACE = Syntax(
     positional=(
         "interface",
-        "forwarding",
+        Switch.FORWARDING,
         "advertise",
         "mtu",
         "siteprefixlength",
@@ -43,8 +43,8 @@ SET_INTERFACE = Syntax(
         "routerdiscovery",
         "managedaddress",
         "otherstateful",
-        "weakhostsend",
-        "weakhostreceive",
+        Switch.WEAKHOSTSEND,
+        Switch.WEAKHOSTRECEIVE,
         "ignoredefaultroutes",
         "advertisedrouterlifetime",
         "advertisedefaultroute",
@@ -57,18 +57,18 @@ SET_INTERFACE = Syntax(
         "dhcpstaticipcoexistence",
     ),
     tag_only=("metric",),
-    modelled=frozenset({"interface", "forwarding", "weakhostsend", "weakhostreceive", "metric", "store"}),
+    modelled=frozenset({"interface", *Switch, "metric", "store"}),
     required=("interface",),
     choices=tuple(
         (name, ON_OFF)
         for name in (
-            "forwarding",
+            Switch.FORWARDING,
             "advertise",
             "nud",
             "managedaddress",
             "otherstateful",
-            "weakhostsend",
-            "weakhostreceive",
+            Switch.WEAKHOSTSEND,
+            Switch.WEAKHOSTRECEIVE,
             "ignoredefaultroutes",
             "advertisedefaultroute",
             "forcearpndwolpattern",

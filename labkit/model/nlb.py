@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .engine import trace
-from .host import Node, Role
+from .host import Node, Role, Switch
 from .network import Network
 from .nlb_cluster import Cluster
 from .trace import Trace
@@ -181,7 +181,7 @@ def _settings(node: Node) -> dict[str, str]:
     out = {"os": node.os.display}
     for iface in node.interfaces:
         out[f'"{iface.label}" gateways'] = ", ".join(map(str, iface.gateways)) or "none"
-        for switch in ("weakhostsend", "weakhostreceive", "forwarding"):
+        for switch in Switch:
             out[f'"{iface.label}" {switch}'] = "enabled" if getattr(iface, switch) else "disabled"
     routes = sorted(
         f'{r.destination} via {r.gateway or "on-link"} on "{node.interface(r.interface).label}"'

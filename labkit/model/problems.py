@@ -51,8 +51,36 @@ class ProblemTopic(StrEnum):
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where on a node a problem is, as validation knows it: the node, its interface (key), the
+    scenario key (`field`, e.g. "gateways", "routes", "firewall.rules"), the item's index in that
+    list and the key inside the item (`detail`). Code routes a problem by these, not by its path."""
+
+    node: str
+    interface: str | None = None
+    field: str | None = None
+    index: int | None = None
+    detail: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The scenario key path, e.g. `nodes.H.interfaces.slow.gateways[0]`."""
+        path = f"nodes.{self.node}"
+        if self.interface is not None:
+            path += f".interfaces.{self.interface}"
+        if self.field is not None:
+            path += f".{self.field}"
+        if self.index is not None:
+            path += f"[{self.index}]"
+        if self.detail is not None:
+            path += f".{self.detail}"
+        return path
+
+
+@dataclass(frozen=True)
 class Problem:
-    """Something wrong (or worth a warning) in a network, located by its scenario key path."""
+    """Something wrong (or worth a warning) in a network, located by its scenario key path
+    (and, for a problem on a node, by its typed `location`)."""
 
     path: str
     message: str
@@ -60,6 +88,19 @@ class Problem:
     dialog: Dialog | None = None
     """The warning Windows itself shows for this, if it shows one."""
     topic: ProblemTopic | None = None
+    location: Location | None = None
+
+    @classmethod
+    def at(
+        cls,
+        location: Location,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        dialog: Dialog | None = None,
+        topic: ProblemTopic | None = None,
+    ) -> Problem:
+        """A problem on a node, its path made from `location`."""
+        return cls(location.path, message, severity, dialog, topic, location)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

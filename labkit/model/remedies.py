@@ -15,6 +15,7 @@ from .commands import (
     route_exe_add,
     skip_as_source_commands,
 )
+from .flow import Protocol
 from .host import Interface, Node
 from .network import Network
 from .nlb_cluster import ClusterMode, cluster_mac
@@ -202,7 +203,7 @@ def unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet)
         fixes = [Remedy(f"bring {holders[0][0].name} ({hop}) back up")]
         gateways = [r for r in node.route_table if r.origin is RouteOrigin.GATEWAY]
         owner = node.owner_of(packet.src)
-        if route.is_default and packet.proto == "tcp" and len(gateways) < 2:
+        if route.is_default and packet.proto == Protocol.TCP and len(gateways) < 2:
             fixes.append(
                 Remedy(
                     f"configure a second, working default gateway on {node.name} "
@@ -211,7 +212,7 @@ def unreachable_remedies(net: Network, node: Node, route: Route, packet: Packet)
             )
         elif (
             route.is_default
-            and packet.proto == "tcp"
+            and packet.proto == Protocol.TCP
             and owner is not None
             and any(g.interface != owner.key for g in gateways)
             and node.os.host_model_configurable

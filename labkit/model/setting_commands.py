@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from ipaddress import IPv4Address
 
-from .host import Interface, Node, Route, interface_defaults
+from .host import HOST_MODEL_SWITCHES, Interface, Node, Route, interface_defaults
 from .routes import interface_for_gateway
 
 __all__ = [
@@ -99,7 +99,7 @@ def node_commands(node: Node) -> list[str]:
                 else f"rem set the interface metric of {iface.quoted} to {iface.metric} in its Advanced "
                 "TCP/IP Settings (Windows 2003 has no command for it)"
             )
-        for switch in ("weakhostsend", "weakhostreceive"):
+        for switch in HOST_MODEL_SWITCHES:
             if getattr(iface, switch) != defaults[switch]:
                 out.append(netsh_set_switch(iface, switch, getattr(iface, switch)))
         if iface.forwarding != defaults["forwarding"] and node.os.forwarding_per_interface:

@@ -14,6 +14,7 @@ from ipaddress import IPv4Address
 from typing import ClassVar
 
 from .host_rules import Weakness
+from .nlb_cluster import NlbAffinity
 from .routes import RouteChoice
 from .vocabulary import Vocabulary
 
@@ -155,7 +156,7 @@ class NlbMemberChoice:
 
     cluster: str
     member: str
-    affinity: str
+    affinity: NlbAffinity
     client: IPv4Address
     client_port: int | None
     """The port the hash used (None: affinity single hashes the client address only)."""

@@ -60,6 +60,8 @@ StepDetail = (
 
 
 class Disposition(Vocabulary):
+    """Where and why a packet's walk ended: ACCEPTED, or the reason it was dropped."""
+
     ACCEPTED = "ACCEPTED"
     NO_ROUTE = "NO_ROUTE"
     STRONG_SEND_BLOCKED = "STRONG_SEND_BLOCKED"

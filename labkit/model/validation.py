@@ -5,9 +5,9 @@ from __future__ import annotations
 from ipaddress import IPv4Address
 
 from .ftp_protocol import ServerSoftware, TlsMode
-from .host import SWITCHES, InterfaceRef, Node, Role, interface_defaults
+from .host import HOST_MODEL_SWITCHES, InterfaceRef, Node, Role, Switch, interface_defaults
 from .network import Network
-from .problems import Dialog, Problem, ProblemTopic, Severity, WindowsDialog
+from .problems import Dialog, Location, Problem, ProblemTopic, Severity, WindowsDialog
 from .routes import route_interface
 
 
@@ -24,48 +24,53 @@ def validate_network(net: Network) -> tuple[Problem, ...]:
 
 def _node_problems(node: Node) -> list[Problem]:
     out: list[Problem] = []
-    base = f"nodes.{node.name}"
     keys = [i.key for i in node.interfaces]
     if node.binding_order and sorted(node.binding_order) != sorted(keys):
-        out.append(Problem(f"{base}.binding_order", f"expected each interface exactly once ({', '.join(keys)})"))
+        out.append(
+            Problem.at(
+                Location(node.name, field="binding_order"), f"expected each interface exactly once ({', '.join(keys)})"
+            )
+        )
     defaults = interface_defaults(node.os, node.role)
     seen: dict[IPv4Address, str] = {}
     gateway_subnets = set()
     for iface in node.interfaces:
-        ipath = f"{base}.interfaces.{iface.key}"
         for n, addr in enumerate(iface.addresses):
             if addr.ip in seen:
                 out.append(
-                    Problem(f"{ipath}.addresses[{n}]", f"{addr.ip} is already an address of interface {seen[addr.ip]}")
+                    Problem.at(
+                        Location(node.name, iface.key, "addresses", n),
+                        f"{addr.ip} is already an address of interface {seen[addr.ip]}",
+                    )
                 )
             seen.setdefault(addr.ip, iface.key)
-        for switch in ("weakhostsend", "weakhostreceive"):
+        for switch in HOST_MODEL_SWITCHES:
             if (
                 getattr(iface, switch) != defaults[switch]
                 and not node.os.host_model_configurable
                 and node.role is Role.HOST
             ):
                 out.append(
-                    Problem(
-                        f"{ipath}.{switch}",
+                    Problem.at(
+                        Location(node.name, iface.key, switch),
                         f"{node.os.display} has no {switch} switch for IPv4 "
                         f"(always {'weak' if defaults[switch] else 'strong'} host); "
                         "remove the key",
                     )
                 )
         if node.role is Role.ROUTER:
-            for switch in SWITCHES:
+            for switch in Switch:
                 if not getattr(iface, switch):
                     out.append(
-                        Problem(
-                            f"{ipath}.{switch}",
+                        Problem.at(
+                            Location(node.name, iface.key, switch),
                             "a router forwards and is weak on every interface; use role: host for a node that is not",
                         )
                     )
         if iface.skip_as_source and not node.os.ranked_source_selection:
             out.append(
-                Problem(
-                    f"{ipath}.skip_as_source",
+                Problem.at(
+                    Location(node.name, iface.key, "skip_as_source"),
                     f"{node.os.display} has no skipassource; list the address to use first instead",
                 )
             )
@@ -75,8 +80,8 @@ def _node_problems(node: Node) -> list[Problem]:
                 addr.network.broadcast_address,
             ):
                 out.append(
-                    Problem(
-                        f"{ipath}.addresses[{n}]",
+                    Problem.at(
+                        Location(node.name, iface.key, "addresses", n),
                         f"{addr.ip} is the network or broadcast address of {addr.network}, not a host address",
                     )
                 )
@@ -89,14 +94,15 @@ def _node_problems(node: Node) -> list[Problem]:
                 or any(gw.address == a.network.broadcast_address for a in iface.addresses if a.network.prefixlen < 31)
             ):
                 out.append(
-                    Problem(
-                        f"{ipath}.gateways[{n}]", f"{gw.address} cannot be a gateway (expected a router's host address)"
+                    Problem.at(
+                        Location(node.name, iface.key, "gateways", n),
+                        f"{gw.address} cannot be a gateway (expected a router's host address)",
                     )
                 )
             elif not iface.on_link(gw.address):
                 out.append(
-                    Problem(
-                        f"{ipath}.gateways[{n}]",
+                    Problem.at(
+                        Location(node.name, iface.key, "gateways", n),
                         f"default gateway {gw.address} is not on the subnet of any address of "
                         f'"{iface.label}" (Windows warns that it is not on the same network segment; '
                         "it works only if something on the segment answers for it)",
@@ -113,29 +119,29 @@ def _node_problems(node: Node) -> list[Problem]:
             route_interface(node, route.gateway, route.interface)
         except ValueError as err:
             where = "gateway" if route.gateway is not None and node.has_interface(route.interface) else "interface"
-            out.append(Problem(f"{base}.routes[{n}].{where}", str(err)))
+            out.append(Problem.at(Location(node.name, field="routes", index=n, detail=where), str(err)))
     indexes: dict[int, str] = {}
     for iface in node.interfaces:
         index = node.if_index(iface.key)
         if index in indexes:
             out.append(
-                Problem(
-                    f"{base}.interfaces.{iface.key}.index",
+                Problem.at(
+                    Location(node.name, iface.key, "index"),
                     f"index {index} is already used by interface {indexes[index]}",
                 )
             )
         indexes.setdefault(index, iface.key)
         if iface.metric is not None and node.os.metric_table is None:
             out.append(
-                Problem(
-                    f"{base}.interfaces.{iface.key}.metric",
+                Problem.at(
+                    Location(node.name, iface.key, "metric"),
                     f"{node.os.display} has no interface metric; remove the key",
                 )
             )
     if not node.os.forwarding_per_interface and len({i.forwarding for i in node.interfaces}) > 1:
         out.append(
-            Problem(
-                f"{base}.interfaces",
+            Problem.at(
+                Location(node.name, field="interfaces"),
                 f"{node.os.display} forwards on every interface or on none (the registry "
                 "value IPEnableRouter); set forwarding the same on all its interfaces",
             )
@@ -150,8 +156,8 @@ def _gateway_count_problems(node: Node, subnets: set) -> list[Problem]:
     dialog = Dialog(WindowsDialog.MULTIPLE_GATEWAYS, tuple(with_gateway[1:])) if len(with_gateway) > 1 else None
     if len(subnets) > 1:
         return [
-            Problem(
-                f"nodes.{node.name}.interfaces",
+            Problem.at(
+                Location(node.name, field="interfaces"),
                 "default gateways on more than one subnet: Windows warns that several "
                 "gateways give redundancy on one network and do not work across "
                 "disjoint networks; " + _gateways_in_use(node),
@@ -163,8 +169,8 @@ def _gateway_count_problems(node: Node, subnets: set) -> list[Problem]:
     if dialog is None:
         return []
     return [
-        Problem(
-            f"nodes.{node.name}.interfaces",
+        Problem.at(
+            Location(node.name, field="interfaces"),
             f"default gateways on {len(with_gateway)} NICs, all on {next(iter(subnets))}: Windows "
             "still shows its multiple-gateways warning when you save the second; answer Yes and "
             "it saves and works; " + _gateways_in_use(node),
@@ -187,8 +193,8 @@ def _segment_problems(net: Network) -> list[Problem]:
                 where = InterfaceRef(node.name, iface.key)
                 if addr.ip in first and first[addr.ip].node != node.name:
                     out.append(
-                        Problem(
-                            f"nodes.{node.name}.interfaces.{iface.key}.addresses[{n}]",
+                        Problem.at(
+                            Location(node.name, iface.key, "addresses", n),
                             f"{addr.ip} is also used by {first[addr.ip]} on segment {segment} "
                             "(an IP address conflict; only an NLB cluster IP may be shared)",
                         )
@@ -200,7 +206,6 @@ def _segment_problems(net: Network) -> list[Problem]:
 def _middlebox_problems(net: Network) -> list[Problem]:
     out: list[Problem] = []
     for node in net.nodes:
-        base = f"nodes.{node.name}"
         keys = {i.key for i in node.interfaces}
         if node.firewall is not None:
             for n, rule in enumerate(node.firewall.rules):
@@ -208,8 +213,8 @@ def _middlebox_problems(net: Network) -> list[Problem]:
                     value = getattr(rule, key)
                     if value is not None and value not in keys:
                         out.append(
-                            Problem(
-                                f"{base}.firewall.rules[{n}].{key}",
+                            Problem.at(
+                                Location(node.name, field="firewall.rules", index=n, detail=key),
                                 f"expected one of {', '.join(sorted(keys))}, got {value!r}",
                             )
                         )
@@ -217,24 +222,25 @@ def _middlebox_problems(net: Network) -> list[Problem]:
             for n, key in enumerate(node.nat.masquerade):
                 if key not in keys:
                     out.append(
-                        Problem(
-                            f"{base}.nat.masquerade[{n}]", f"expected one of {', '.join(sorted(keys))}, got {key!r}"
+                        Problem.at(
+                            Location(node.name, field="nat.masquerade", index=n),
+                            f"expected one of {', '.join(sorted(keys))}, got {key!r}",
                         )
                     )
             for n, forward in enumerate(node.nat.port_forwards):
                 if forward.interface not in keys:
                     out.append(
-                        Problem(
-                            f"{base}.nat.port_forwards[{n}].interface",
+                        Problem.at(
+                            Location(node.name, field="nat.port_forwards", index=n, detail="interface"),
                             f"expected one of {', '.join(sorted(keys))}, got {forward.interface!r}",
                         )
                     )
         if (node.nat or node.load_balancer) and node.role is not Role.ROUTER:
-            out.append(Problem(base, "NAT and load balancers live on routers (role: router)"))
+            out.append(Problem.at(Location(node.name), "NAT and load balancers live on routers (role: router)"))
         if node.ftp_helper and node.role is not Role.ROUTER and node.firewall is None:
             out.append(
-                Problem(
-                    f"{base}.ftp_helper",
+                Problem.at(
+                    Location(node.name, field="ftp_helper"),
                     "on a host an FTP helper belongs to its firewall "
                     "(Windows Firewall's stateful FTP): add a firewall: section",
                 )
@@ -242,15 +248,15 @@ def _middlebox_problems(net: Network) -> list[Problem]:
         for n, address in enumerate(node.load_balancer.snat if node.load_balancer else ()):
             if not node.owns(address):
                 out.append(
-                    Problem(
-                        f"{base}.load_balancer.snat[{n}]",
+                    Problem.at(
+                        Location(node.name, field="load_balancer.snat", index=n),
                         f"{address} must be an address of {node.name}, or answers cannot come back",
                     )
                 )
         if node.load_balancer is not None and not node.owns(node.load_balancer.vip):
             out.append(
-                Problem(
-                    f"{base}.load_balancer.vip",
+                Problem.at(
+                    Location(node.name, field="load_balancer.vip"),
                     f"{node.load_balancer.vip} must be an address of {node.name} (add it to an interface)",
                 )
             )
@@ -261,8 +267,8 @@ def _middlebox_problems(net: Network) -> list[Problem]:
             and (server.ccc or server.tls is TlsMode.IMPLICIT)
         ):
             out.append(
-                Problem(
-                    f"{base}.ftp_server",
+                Problem.at(
+                    Location(node.name, field="ftp_server"),
                     "pyftpdlib offers neither CCC nor implicit TLS (choose software: iis or vsftpd to model them)",
                 )
             )
@@ -338,8 +344,8 @@ def _several_cluster_nics_problems(net: Network) -> list[Problem]:
         with_gateway = [f'"{i.label}"' for i in node.interfaces if i.gateways]
         if len(cluster_nics) > 1 and len(with_gateway) > 1:
             out.append(
-                Problem(
-                    f"nodes.{node.name}.interfaces",
+                Problem.at(
+                    Location(node.name, field="interfaces"),
                     f"NLB clusters {', '.join(clusters)} on separate NICs and default gateways on "
                     f"{', '.join(with_gateway)}: in this setup the field notes met event 18 (duplicate cluster "
                     "subnets), hosts stuck converging and 1 of x connections failing, changing with reboots, "

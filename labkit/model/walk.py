@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from ipaddress import IPv4Address
 
+from .flow import Protocol
 from .host import Interface, Node, Role
 from .host_rules import forwarding_credit, weakness
 from .middlebox import Conntrack
@@ -202,7 +203,7 @@ def _dead_gateway(
     """
     packet = walk.packet
     gateways = [c.route for c in gateways_in_order(choice)]
-    if packet.proto != "tcp":
+    if packet.proto != Protocol.TCP:
         if len(gateways) > 1:
             steps.append(Step(NoFailoverForProtocol(failure, packet.proto, node.name, route.gateway)))
             return (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..model import Network, Trace
 from .network_labels import ending_words
@@ -20,11 +20,34 @@ def first_divergence(a: Trace, b: Trace) -> int | None:
     return None
 
 
-def paths_part_at(trace_a: Trace, trace_b: Trace, reply: bool = True) -> tuple[bool, int | None]:
-    """(compared on the reply?, index of the first hop where the two paths part, or None)."""
+@dataclass(frozen=True)
+class PathsPart:
+    """Where two traces of the same flow part: on the reply when both have one, else on the request."""
+
+    on_reply: bool
+    hop: int | None
+    """Index of the first hop where the paths part (None: the same path)."""
+
+    @property
+    def words(self) -> str | None:
+        """The compare panel's headline and the side-by-side picture's, e.g. 'the reply paths part at
+        hop R3 (◆)'; None for the same path."""
+        if self.hop is None:
+            return None
+        path, prefix = ("reply", "R") if self.on_reply else ("request", "")
+        return f"the {path} paths part at hop {prefix}{self.hop + 1} (◆)"
+
+    def node(self, trace: Trace) -> str | None:
+        """The node on this trace's compared path where the ◆ goes (None: no parting, or past its end)."""
+        shown = trace.reply if self.on_reply and trace.reply is not None else trace
+        return shown.hops[self.hop].node if self.hop is not None and self.hop < len(shown.hops) else None
+
+
+def paths_part(trace_a: Trace, trace_b: Trace, reply: bool = True) -> PathsPart:
+    """Where the two traces' paths part: compared on the reply when `reply` and both have one."""
     on_reply = reply and trace_a.reply is not None and trace_b.reply is not None
     pick = (lambda t: t.reply) if on_reply else (lambda t: t)
-    return on_reply, first_divergence(pick(trace_a), pick(trace_b))
+    return PathsPart(on_reply, first_divergence(pick(trace_a), pick(trace_b)))
 
 
 def comparison_picture(
@@ -38,17 +61,15 @@ def comparison_picture(
     width: float = 470,
 ) -> Picture:
     """The same flow under two settings side by side, each with its own title; ◆ where they part."""
-    on_reply, split = paths_part_at(trace_a, trace_b, reply)
+    part = paths_part(trace_a, trace_b, reply)
     sides = []
     for net, trace, label in ((net_a, trace_a, labels[0]), (net_b, trace_b, labels[1])):
-        shown = trace.reply if on_reply and trace.reply is not None else trace
-        node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
         sides.append(
             network_picture(
                 net,
                 trace,
                 width=width,
-                divergence=node,
+                divergence=part.node(trace),
                 title=f"{label}\n{ending_words(trace, 'request')}"
                 + (f"\n{ending_words(trace.reply, 'reply')}" if trace.reply else ""),
             )
@@ -63,11 +84,7 @@ def comparison_picture(
         [_side(ln, "a") for ln in left.lines] + [_side(ln, "b") for ln in right.lines] + [divider],
         [_side(lab, "a") for lab in left.labels] + [_side(lab, "b") for lab in right.labels],
     )
-    where = (
-        ""
-        if split is None
-        else (f" — the {'reply' if on_reply else 'request'} paths part at hop {'R' if on_reply else ''}{split + 1} (◆)")
-    )
+    where = f" — {part.words}" if part.words else ""
     headline = Label(
         "headline", (f"Same flow, two settings: {labels[0]} vs {labels[1]}{where}",), lx0, 0, 14, bold=True
     )

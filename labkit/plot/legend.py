@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .network_drawing import GHOST, REPLY, REQUEST
+from .network_drawing import GHOST, REPLY, REQUEST, hop_badge
 from .picture import Label, Picture
 
 LEGEND = (
@@ -32,18 +32,7 @@ def frame(pic: Picture, title: str, width: float, ghost: bool = False, os: str |
         pic.lines.append(style.line(f"legend:{key}", ((x, y + 8), (x + 38, y + 8)), arrow=True))
         after = x + 38
         if number:
-            badge = Label(
-                f"legend-badge:{key}",
-                (number,),
-                x + 42,
-                y,
-                11,
-                bold=True,
-                colour="white",
-                fill=style.colour,
-                pad=3,
-                round=True,
-            )
+            badge = hop_badge(f"legend-badge:{key}", number, style, x + 42, y)
             pic.labels.append(badge)
             after = badge.box[2]
         text = Label(f"legend:{key}-words", (words,), after + 4, y, 11.5)

@@ -19,6 +19,12 @@ NAME_PX = 11.5
 LABEL_PX = 11.5
 
 
+def hop_badge(label_id: str, number: str, pen: Pen, x: float = 0, y: float = 0) -> Label:
+    """The round badge with a hop's number (1, 2, … or R1, R2, …) in its path's colour: the legend
+    shows the very badge the path's legs carry."""
+    return Label(label_id, (number,), x, y, 11, bold=True, colour="white", fill=pen.colour, pad=3, round=True)
+
+
 def legs(net: Network, trace: Trace):
     """(from node, segment the hop leaves by, to node) for each hop to the next."""
     out = []

@@ -7,7 +7,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Network, Outcome, Trace
-from .network_drawing import GREEN, LABEL_PX, NODE_H, RED, REPLY, REQUEST, node_lines, node_width, shared_os
+from .network_drawing import (
+    GREEN,
+    LABEL_PX,
+    NODE_H,
+    RED,
+    REPLY,
+    REQUEST,
+    hop_badge,
+    node_lines,
+    node_width,
+    shared_os,
+)
 from .picture import Label, Placer, along, around
 
 
@@ -97,18 +108,7 @@ def _hop_numbers(legs: dict, placer: Placer) -> None:
     for prefix, leg_list in legs.items():
         style = REQUEST if prefix == "" else REPLY
         for n, (parts, leg_id) in enumerate(leg_list, 1):
-            badge = Label(
-                f"hop-number:{prefix}{n}",
-                (f"{prefix}{n}",),
-                0,
-                0,
-                11,
-                bold=True,
-                colour="white",
-                fill=style.colour,
-                pad=3,
-                round=True,
-            )
+            badge = hop_badge(f"hop-number:{prefix}{n}", f"{prefix}{n}", style)
             w, h = badge.size_px
             spots = [spot for p, q in parts for spot in along(p, q, w, h)]
             spots += [spot for p, q in parts for spot in along(p, q, w, h, (0.1, 0.3, 0.5, 0.7, 0.9), (7.0, -7.0))]

@@ -194,11 +194,16 @@ def ftp_text(result) -> str:
 
 
 def ftp_repr(result) -> str:
-    """'<FtpResult client -> 10.0.0.1 (ftp1), mode passive, TLS none: FAILURE at step 7 of 12>'."""
-    where = f" at step {result.failed_step}" if result.failed_step else ""
+    """'<FtpResult client -> 10.0.0.1 (ftp1), mode passive, TLS none: FAILURE at step 7 of 12>'
+    ('…: SUCCESS, 16 steps>' when it works)."""
+    where = (
+        f" at step {result.failed_step} of {len(result.steps)}"
+        if result.failed_step
+        else f", {len(result.steps)} steps"
+    )
     return (
         f"<FtpResult {result.client} -> {result.address} ({result.server}), {ftp_settings(result)}: "
-        f"{result.outcome.upper()}{where} of {len(result.steps)}>"
+        f"{result.outcome.upper()}{where}>"
     )
 
 

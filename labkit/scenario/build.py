@@ -10,6 +10,7 @@ from ..model import (
     ClusterMode,
     Gateway,
     Interface,
+    Location,
     Network,
     Node,
     Problem,
@@ -43,8 +44,8 @@ def build_network(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
             for n, address in enumerate(skipped):
                 if address not in {a.ip for a in addresses}:
                     problems.append(
-                        Problem(
-                            f"nodes.{name}.interfaces.{key}.skip_as_source[{n}]",
+                        Problem.at(
+                            Location(name, key, "skip_as_source", n),
                             f"{address} is not one of this interface's addresses",
                         )
                     )
@@ -85,7 +86,7 @@ def build_network(spec: ScenarioSpec) -> tuple[Network, list[Problem]]:
                     if rs.interface is not None and not node.has_interface(rs.interface) or gateway is None
                     else "gateway"
                 )
-                problems.append(Problem(f"nodes.{name}.routes[{n}].{bad}", str(err)))
+                problems.append(Problem.at(Location(name, field="routes", index=n, detail=bad), str(err)))
                 continue
             routes.append(
                 Route(

@@ -21,7 +21,6 @@ from ..checks.kinds import CheckKind
 from ..errors import shorten
 from ..model import (
     PROFILES,
-    PROTOCOLS,
     Certificate,
     ClusterMode,
     Direction,
@@ -33,6 +32,7 @@ from ..model import (
     OnCccRefused,
     Outcome,
     Prot,
+    Protocol,
     Role,
     RuleAction,
     ServerSoftware,
@@ -44,6 +44,9 @@ from ..model.ftp_protocol import FtpClientSettings
 from ..model.host import InterfaceRef
 from ..model.ports import PortRange
 from ..model.routes import MASK_ERROR
+
+PORTED_PROTOCOLS = tuple(p.value for p in Protocol if p.has_ports)
+"""What a port forward carries (ICMP has no ports)."""
 
 
 def _ipv4(value: str) -> IPv4Address:
@@ -145,7 +148,7 @@ class RuleSpec(StrictSpec):
     direction: Direction = Direction.ANY
     in_interface: str | None = None
     out_interface: str | None = None
-    proto: Literal[PROTOCOLS] | None = None  # type: ignore[valid-type]
+    proto: Protocol | None = None
     src: NetworkField | None = None
     dst: NetworkField | None = None
     sport: PortRangeField | None = None
@@ -163,7 +166,7 @@ class FirewallSpec(StrictSpec):
 
 class PortForwardSpec(StrictSpec):
     interface: str
-    proto: Literal["tcp", "udp"] = "tcp"
+    proto: Literal[PORTED_PROTOCOLS] = Protocol.TCP.value  # type: ignore[valid-type]
     ports: PortRangeField
     to: IPv4
     to_port: Annotated[int, Field(ge=1, le=65535)] | None = None
@@ -275,7 +278,7 @@ class _FlowCheckSpec(_CheckSpec):
     from_: str | None = Field(None, alias="from")
     to: IPv4 | None = None
     src: IPv4 | None = None
-    proto: Literal[PROTOCOLS] = "tcp"  # type: ignore[valid-type]
+    proto: Protocol = Protocol.TCP
     dport: Annotated[int, Field(ge=1, le=65535)] | None = None
 
     @model_validator(mode="after")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Network, Trace
-from ..plot.comparison_picture import paths_part_at
+from ..plot.comparison_picture import paths_part
 from ..plot.network_picture import network_picture
 from ..views import Flow, HostView, host_view
 from .host import HostPanel, verdict_line
@@ -26,20 +26,14 @@ class ComparePanel(HostPanel):
             self._base_key = self.good_flow
         base, trace = self.base_trace, view.trace
         assert base is not None and trace is not None  # update() draws only a view with a trace
-        on_reply, split = paths_part_at(base, trace)
-        self.headline = (
-            "the two settings give the same path"
-            if split is None
-            else f"the {'reply' if on_reply else 'request'} paths part at hop {'R' if on_reply else ''}{split + 1} (◆)"
-        )
-        shown = trace.reply if on_reply and trace.reply is not None else trace  # on_reply: both have one
-        node = shown.hops[split].node if split is not None and split < len(shown.hops) else None
+        part = paths_part(base, trace)
+        self.headline = part.words or "the two settings give the same path"
         self.picture.show(
             network_picture(
                 view.network,
                 trace,
                 ghost=base,
-                divergence=node,
+                divergence=part.node(trace),
                 width=self.picture_width,
                 title=f"{self.net.title or self.net.name}\n{trace.flow}: {self.headline}",
             )

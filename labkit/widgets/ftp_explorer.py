@@ -61,7 +61,7 @@ class FtpExplorer(Panel):
         self.text = w.HTML()
         self.picture = SvgPicture()
         self.view: FtpView | None = None
-        for control in (
+        fields = (
             self.mode,
             self.tls,
             self.prot,
@@ -72,23 +72,13 @@ class FtpExplorer(Panel):
             self.forward,
             self.helper,
             self.affinity,
-        ):
+        )
+        for control in fields:
             control.observe(lambda _c: self.update(), names="value")
+        # a field's error shows right under it
+        under = {id(self.external): self.errors["external_address"], id(self.passive): self.errors["passive_range"]}
         controls = w.VBox(
-            [
-                self.mode,
-                self.tls,
-                self.prot,
-                self.ccc,
-                self.trust,
-                self.external,
-                self.errors["external_address"],
-                self.passive,
-                self.errors["passive_range"],
-                self.forward,
-                self.helper,
-                self.affinity,
-            ],
+            [shown for field in fields for shown in (field, under.get(id(field))) if shown is not None],
             layout=CONTROLS,
         )
         controls.add_class("labkit-controls")

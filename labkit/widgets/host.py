@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import ipywidgets as w
 
-from ..model import PROTOCOLS, SWITCHES, FlowError, Network, Role, Trace
+from ..model import FlowError, Network, Protocol, Role, Switch, Trace
 from ..plot.network_labels import ending_words
 from ..plot.network_picture import network_picture
 from ..views import STALE, Flow, HostView, host_view
@@ -53,11 +53,13 @@ class HostPanel(Panel):
         groups = []  # one per NIC, then routes, then the flow: a column here, a row in ComparePanel
         for iface in node_.interfaces:
             boxes = []
-            for switch in SWITCHES:
-                fixed = node_.role is Role.ROUTER or (switch != "forwarding" and not node_.os.host_model_configurable)
+            for switch in Switch:
+                fixed = node_.role is Role.ROUTER or (
+                    switch is not Switch.FORWARDING and not node_.os.host_model_configurable
+                )
                 box = w.Checkbox(
                     value=getattr(iface, switch),
-                    description=switch,
+                    description=switch.value,
                     indent=False,
                     disabled=fixed,
                     layout=w.Layout(width="auto", margin="0 10px 0 0"),
@@ -113,8 +115,8 @@ class HostPanel(Panel):
             style={"description_width": "50px"},
         )
         self.flow_proto = w.Dropdown(
-            options=PROTOCOLS,
-            value=flow.proto,
+            options=Protocol.values(),
+            value=flow.proto.value,
             description="proto",
             layout=w.Layout(width="106px"),
             style={"description_width": "40px"},

@@ -16,9 +16,9 @@ def _internet_gateway():
 
 
 def _surviving_protocol():
-    from ...model import trace
+    from ...model import Protocol, trace
 
-    return next(p for p in ("tcp", "udp", "icmp") if trace(shipped("dead-gateway"), "H", "10.9.0.50", proto=p).accepted)
+    return next(p.value for p in Protocol if trace(shipped("dead-gateway"), "H", "10.9.0.50", proto=p).accepted)
 
 
 def _reply_router():

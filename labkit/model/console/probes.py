@@ -13,8 +13,10 @@ from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 from ..engine import TraceError, trace
+from ..flow import Protocol
 from ..routes import LOOPBACK_LABEL, select_route
 from ..trace import Action, Disposition, Hop, Trace
+from ..vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from ..host import Node
@@ -25,12 +27,31 @@ MAX_TTL_HOPS = 30
 """tracert's default maximum number of hops."""
 
 
+class ProbeResult(Vocabulary):
+    """What the sender of one probe (ping, tracert, Test-NetConnection) sees."""
+
+    REPLY = "reply"
+    GENERAL_FAILURE = "general-failure"
+    UNREACHABLE = "unreachable"
+    NET_UNREACHABLE = "net-unreachable"
+    TTL_EXPIRED = "ttl-expired"
+    TIMEOUT = "timeout"
+
+
+_ICMP_ERROR = {
+    ProbeResult.UNREACHABLE: "Destination host unreachable.",
+    ProbeResult.NET_UNREACHABLE: "Destination net unreachable.",
+    ProbeResult.TTL_EXPIRED: "TTL expired in transit.",
+}
+"""What ping and tracert print for the ICMP error a router (or the sender) reports."""
+_UNREACHABLE = (ProbeResult.UNREACHABLE, ProbeResult.NET_UNREACHABLE)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the sender sees for one probe."""
 
-    kind: str
-    """reply, general-failure, unreachable, net-unreachable, ttl-expired, timeout."""
+    kind: ProbeResult
     source: IPv4Address | None
     interface: str | None
     """Alias of the interface the probe left by (for the node's own address: the NIC holding it)."""
@@ -43,7 +64,7 @@ class Outcome:
 
     @property
     def reached(self) -> bool:
-        return self.kind == "reply"
+        return self.kind is ProbeResult.REPLY
 
 
 def _router_address(net: Network, hop: Hop) -> IPv4Address:
@@ -71,7 +92,7 @@ def outcome(
     node_name: str,
     dst: IPv4Address,
     src: IPv4Address | None = None,
-    proto: str = "icmp",
+    proto: Protocol = Protocol.ICMP,
     dport: int | None = None,
 ) -> Outcome:
     """Send one probe (and its answer) through the engine and read what the sender sees."""
@@ -86,26 +107,26 @@ def outcome(
     routers = tuple(_router_address(net, h) for h in result.hops[1:-1])
     disposition = result.disposition
     if disposition in (Disposition.NO_ROUTE, Disposition.STRONG_SEND_BLOCKED) and len(result.hops) == 1:
-        return Outcome("general-failure", source, None if source is None else alias, trace=result)
+        return Outcome(ProbeResult.GENERAL_FAILURE, source, None if source is None else alias, trace=result)
     last = result.hops[-1]
     if disposition is Disposition.NO_ROUTE:
-        return Outcome("net-unreachable", source, alias, _router_address(net, last), routers, trace=result)
+        return Outcome(ProbeResult.NET_UNREACHABLE, source, alias, _router_address(net, last), routers, trace=result)
     if disposition is Disposition.NEIGHBOR_UNREACHABLE:
         if len(result.hops) == 1:
-            return Outcome("unreachable", source, alias, source, trace=result)
+            return Outcome(ProbeResult.UNREACHABLE, source, alias, source, trace=result)
         # The router forwards a probe whose TTL allows it, then finds no ARP answer.
         responder = _router_address(net, last)
-        return Outcome("unreachable", source, alias, responder, routers + (responder,), trace=result)
+        return Outcome(ProbeResult.UNREACHABLE, source, alias, responder, routers + (responder,), trace=result)
     if disposition is Disposition.LOOP:
-        return Outcome("ttl-expired", source, alias, _loop_router(net, result.hops), routers, trace=result)
+        return Outcome(ProbeResult.TTL_EXPIRED, source, alias, _loop_router(net, result.hops), routers, trace=result)
     reply = result.reply
     if result.accepted and len(result.hops) == 1:  # the node's own address, through the loopback
-        return Outcome("reply", source, alias, dst, trace=result)
+        return Outcome(ProbeResult.REPLY, source, alias, dst, trace=result)
     if result.succeeded and reply is not None and reply.succeeded:
         replier = net.node(reply.hops[0].node)
         initial = 128 if replier.os.is_windows else 64
-        return Outcome("reply", source, alias, dst, routers, initial - max(0, len(reply.hops) - 2), result)
-    return Outcome("timeout", source, alias, routers=routers, trace=result)
+        return Outcome(ProbeResult.REPLY, source, alias, dst, routers, initial - max(0, len(reply.hops) - 2), result)
+    return Outcome(ProbeResult.TIMEOUT, source, alias, routers=routers, trace=result)
 
 
 def console_verdict(
@@ -130,30 +151,25 @@ def ping(
     seen = outcome(net, node_name, dst, src)
     received = 0
     for _ in range(count):
-        if seen.kind == "reply":
+        if seen.kind is ProbeResult.REPLY:
             lines.append(f"Reply from {dst}: bytes={size} time<1ms TTL={seen.ttl}")
-        elif seen.kind == "general-failure":
+        elif seen.kind is ProbeResult.GENERAL_FAILURE:
             lines.append("Destination host unreachable." if old else "PING: transmit failed. General failure.")
-        elif seen.kind == "timeout" or (seen.kind == "unreachable" and old and seen.responder == seen.source):
+        elif seen.kind is ProbeResult.TIMEOUT or (
+            seen.kind is ProbeResult.UNREACHABLE and old and seen.responder == seen.source
+        ):
             lines.append("Request timed out.")
         else:
-            text = {
-                "unreachable": "Destination host unreachable.",
-                "net-unreachable": "Destination net unreachable.",
-                "ttl-expired": "TTL expired in transit.",
-            }[seen.kind]
-            lines.append(f"Reply from {seen.responder}: {text}")
+            lines.append(f"Reply from {seen.responder}: {_ICMP_ERROR[seen.kind]}")
         # An ICMP error counts as a received packet, as ping.exe counts it.
-        received += seen.kind in ("reply", "unreachable", "net-unreachable", "ttl-expired") and lines[-1].startswith(
-            "Reply"
-        )
+        received += (seen.kind is ProbeResult.REPLY or seen.kind in _ICMP_ERROR) and lines[-1].startswith("Reply")
     lost = count - received
     lines += [
         "",
         f"Ping statistics for {dst}:",
         f"    Packets: Sent = {count}, Received = {received}, Lost = {lost} ({lost * 100 // count}% loss),",
     ]
-    if seen.kind == "reply":
+    if seen.kind is ProbeResult.REPLY:
         lines += ["Approximate round trip times in milli-seconds:", "    Minimum = 0ms, Maximum = 0ms, Average = 0ms"]
     return "\n".join(lines)
 
@@ -169,17 +185,16 @@ def tracert(net: Network, node_name: str, dst: IPv4Address, max_hops: int = MAX_
     """tracert -d: one line per router, then the destination (no names: the kit has no DNS)."""
     seen = outcome(net, node_name, dst)
     lines = ["", f"Tracing route to {dst} over a maximum of {max_hops} hops", ""]
-    if seen.kind == "general-failure":
+    if seen.kind is ProbeResult.GENERAL_FAILURE:
         return "\n".join(lines + ["  1  Transmit error: code 1231.", "", "Trace complete."])
     number = 0
     for number, router in enumerate(seen.routers[:max_hops], 1):
         lines.append(_probe_line(number, router))
-    if seen.kind == "reply" and number < max_hops:
+    if seen.kind is ProbeResult.REPLY and number < max_hops:
         lines.append(_probe_line(number + 1, dst))
-    elif seen.kind in ("unreachable", "net-unreachable") and (number < max_hops or seen.kind == "net-unreachable"):
-        text = "Destination host unreachable." if seen.kind == "unreachable" else "Destination net unreachable."
-        lines.append(f"{number + 1:>3}  {seen.responder}  reports: {text}")
-    elif seen.kind == "ttl-expired" and seen.trace is not None:  # outcome() always keeps the trace
+    elif seen.kind in _UNREACHABLE and (number < max_hops or seen.kind is ProbeResult.NET_UNREACHABLE):
+        lines.append(f"{number + 1:>3}  {seen.responder}  reports: {_ICMP_ERROR[seen.kind]}")
+    elif seen.kind is ProbeResult.TTL_EXPIRED and seen.trace is not None:  # outcome() always keeps the trace
         hops = [h for h in seen.trace.hops[1:]]
         for extra in range(number + 1, max_hops + 1):
             lines.append(_probe_line(extra, _router_address(net, hops[(extra - 1) % len(hops)])))
@@ -192,11 +207,11 @@ def tracert(net: Network, node_name: str, dst: IPv4Address, max_hops: int = MAX_
 # --- PowerShell ----------------------------------------------------------------------------
 
 _STATUS = {
-    "general-failure": "11050",
-    "unreachable": "DestinationHostUnreachable",
-    "net-unreachable": "DestinationNetworkUnreachable",
-    "ttl-expired": "TtlExpired",
-    "timeout": "TimedOut",
+    ProbeResult.GENERAL_FAILURE: "11050",
+    ProbeResult.UNREACHABLE: "DestinationHostUnreachable",
+    ProbeResult.NET_UNREACHABLE: "DestinationNetworkUnreachable",
+    ProbeResult.TTL_EXPIRED: "TtlExpired",
+    ProbeResult.TIMEOUT: "TimedOut",
 }
 
 
@@ -219,7 +234,7 @@ def test_net_connection_fields(
     fields: list[tuple[str, str]] = [("ComputerName", target), ("RemoteAddress", str(dst))]
     if port is not None:
         fields.append(("RemotePort", str(port)))
-        tcp = outcome(net, node_name, dst, proto="tcp", dport=port)
+        tcp = outcome(net, node_name, dst, proto=Protocol.TCP, dport=port)
         fields += [("InterfaceAlias", tcp.interface or ""), ("SourceAddress", str(tcp.source or ""))]
         if tcp.reached:
             fields.append(("TcpTestSucceeded", "True"))
@@ -262,7 +277,7 @@ def find_net_route(
     from .ps_objects import ip_addresses, route_object
 
     node = net.node(node_name)
-    result = trace(net, node_name, dst, src=local, proto="icmp")
+    result = trace(net, node_name, dst, src=local, proto=Protocol.ICMP)
     first = result.hops[0]
     if result.disposition in (Disposition.NO_ROUTE, Disposition.STRONG_SEND_BLOCKED) and len(result.hops) == 1:
         return None

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from ipaddress import IPv4Address, IPv4Network
 
+from ...errors import LabkitError, shorten
 from ..host import Node
 from ..routes import LOOPBACK, Route, RouteOrigin, effective_metric, select_route
 from .layout import RULE, description, mac_route_print
@@ -218,6 +219,8 @@ def route_print(
     `route print -p` (persistent_only: the persistent routes between separators) and
     `route print PATTERN`, as the node's Windows version prints them. active_only: just the
     IPv4 `Active Routes:` table (its header and rows), to read one part at a time."""
+    if not isinstance(node, Node):
+        raise LabkitError(f'route_print takes a node, e.g. route_print(net.node("web1")); got {shorten(node, 40)}')
     if active_only:
         return "\n".join(_active_table(node, pattern_matcher(pattern)))
     if persistent_only:
