@@ -140,10 +140,12 @@ def console(net, node: str, shell: str = "cmd"):
 
 def challenge(kind_or_level, seed="learner"):
     """A break-fix lab: the learner's variant of a fault kind (or a level 1-3), rebuilt exactly from
-    the seed; see labkit.labs."""
+    the seed; see labkit.labs. Its `.console()` is the console widget on the broken server."""
+    from dataclasses import replace
+
     from .labs import challenge as _challenge
 
-    return _challenge(kind_or_level, seed)
+    return replace(_challenge(kind_or_level, seed), open_console=console)
 
 
 def challenge_kinds() -> dict[str, str]:

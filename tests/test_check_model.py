@@ -43,7 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_a_flow_check_grades_where_the_request_ends():
     net = labkit.load_scenario("nlb-intranet")
     ok = FlowCheck("to-cluster", flow=Flow("pc1", "10.10.0.100"), disposition="ACCEPTED")
-    assert ok.run(net) == CheckResult(ok, True, "right: the request ends ACCEPTED")
+    assert ok.run(net) == CheckResult(ok, True, right("the request ends ACCEPTED"))
+    assert ok.run(net).message == "right: the request ends ACCEPTED"
     wrong = FlowCheck("to-nowhere", flow=Flow("pc1", "10.99.0.1"), disposition="ACCEPTED", hint="look at the routes")
     result = wrong.run(net)
     assert not result.passed
@@ -197,15 +198,17 @@ def test_a_learners_file_without_kind_keeps_loading(tmp_path):
 
 
 def test_the_formatter_says_right_still_wrong_hint_and_not_answered():
-    assert right("it works") == "right: it works"
-    assert still_wrong("no route") == "still wrong: no route"
+    assert str(right("it works")) == "right: it works"
+    assert str(still_wrong("no route")) == "still wrong: no route"
     assert (
-        still_wrong("no route", "look at the table", right_so_far="the request arrives", lead="Broken.")
+        str(still_wrong("no route", "look at the table", right_so_far="the request arrives", lead="Broken."))
         == "Broken. — right so far: the request arrives — still wrong: no route — hint: look at the table"
     )
-    assert not_answered("start here") == "no answer yet — hint: start here"
-    assert not_answered("investigate first", what="changes", labelled=False) == "no changes yet — investigate first"
-    assert not_minimal("x", "it costs") == "it works, but it is not minimal: leave out x — it costs"
+    assert str(not_answered("start here")) == "no answer yet — hint: start here"
+    assert (
+        str(not_answered("investigate first", what="changes", labelled=False)) == "no changes yet — investigate first"
+    )
+    assert str(not_minimal("x", "it costs")) == "it works, but it is not minimal: leave out x — it costs"
 
 
 def test_every_grader_speaks_through_the_formatter():
@@ -213,31 +216,31 @@ def test_every_grader_speaks_through_the_formatter():
     broken = without_static_routes()
     member = trace(broken, "pc1", "10.10.0.100").last_hop.node
     works = reply_accepted("pc1", "10.10.0.100")
-    assert grade_switches(broken, member, None, works).message == not_answered(
+    assert grade_switches(broken, member, None, works).assessment == not_answered(
         "start from the NIC that owns the reply's source address"
     )
     assert grade_commands(
         net, "web1", [], name="", flows=[("pc1", "10.10.0.100")], hint="h", right="r"
-    ).message == not_answered("h")
+    ).assessment == not_answered("h")
     assert grade_commands(
         net, "web1", [], name="", flows=[Flow("pc1", "10.10.0.100")], hint="h", right="r"
     ) == grade_commands(net, "web1", [], name="", flows=[("pc1", "10.10.0.100")], hint="h", right="r")
-    assert grade_source_address(net, "web1", "10.30.0.10", "x", name="").message == still_wrong(
+    assert grade_source_address(net, "web1", "10.30.0.10", "x", name="").assessment == still_wrong(
         "'x' is not an IPv4 address",
         "look at the outgoing NIC's addresses and count the leading bits each shares with the next hop",
     )
     ftp = labkit.load_scenario("ftp-nat-seed")
     assert grade_ftp_fix(
         ftp, FtpClientSettings(), external_address=None, forward_range=None, name=""
-    ).message == not_answered("the client needs the public address AND a way in for the data connection")
+    ).assessment == not_answered("the client needs the public address AND a way in for the data connection")
     from labkit.labs.grading import grade
 
-    assert grade(labkit.challenge("missing-route", seed="ada"), None).message == not_answered(
+    assert grade(labkit.challenge("missing-route", seed="ada"), None).assessment == not_answered(
         "investigate with the console, then list the commands you used", what="changes", labelled=False
     )
     exercise = labkit.course.exercises()["01.1"]
-    assert exercise.grade(None).message == not_answered(exercise.hint)
-    assert exercise.grade("NO_ROUTE").message == still_wrong("you answered 'NO_ROUTE'", exercise.hint)
+    assert exercise.grade(None).assessment == not_answered(exercise.hint)
+    assert exercise.grade("NO_ROUTE").assessment == still_wrong("you answered 'NO_ROUTE'", exercise.hint)
 
 
 def test_the_grading_modules_build_no_feedback_text_of_their_own():

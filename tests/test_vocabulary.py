@@ -11,7 +11,9 @@ import pytest
 import labkit
 from labkit.cases.dcdiag import FunctionalLevel, Sysvol, VerdictKind
 from labkit.cases.restore import DiskKind, RestoreOutcome
+from labkit.checks.kinds import CheckKind
 from labkit.errors import LabkitError
+from labkit.feedback import AssessmentKind
 from labkit.importer.text import Kind
 from labkit.model import (
     Action,
@@ -90,6 +92,8 @@ VOCABULARIES = (
     Protocol,
     Switch,
     ProbeResult,
+    CheckKind,
+    AssessmentKind,
 )
 
 

@@ -20,6 +20,7 @@ from .exercises import (
 )
 from .kinds import (
     Check,
+    CheckKind,
     CheckResult,
     FlowCheck,
     FtpCheck,
@@ -31,6 +32,7 @@ from .kinds import (
 __all__ = [
     "WHY_FEWER",
     "Check",
+    "CheckKind",
     "CheckResult",
     "FlowCheck",
     "FtpCheck",

@@ -5,13 +5,17 @@ whole configuration. `run(net)` gives a `CheckResult` in the one feedback format
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
-from ..feedback import ShownAsFeedback, still_wrong
+from ..feedback import Assessment, ShownAsFeedback, not_graded, still_wrong
 from ..feedback import right as right_text
 from ..model import (
+    Disposition,
     Flow,
     FtpClientSettings,
+    FtpOutcome,
     Network,
+    Outcome,
     Trace,
     TraceError,
     ftp_session,
@@ -20,6 +24,20 @@ from ..model import (
 from ..model.ftp import FtpError
 from ..model.ftp_protocol import FtpSetup
 from ..model.host import InterfaceRef
+from ..model.vocabulary import Vocabulary, settle
+
+
+class CheckKind(Vocabulary):
+    """The kinds of check a scenario file declares (its `kind:` key): the schema's tags, its
+    `kind` fields and the check classes below all take them from here."""
+
+    FLOW = "flow"
+    REPLY = "reply"
+    FTP = "ftp"
+
+
+NO_REPLY = "NONE (the request was not accepted)"
+"""How a check names the reply of a request that was never accepted (there is none)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +45,7 @@ class Check:
     """What every check has: a name, what it checks, and its own feedback texts (the scenario
     file's `pass:`, `fail:` and `hint:`). The kinds below say what is graded."""
 
+    kind: ClassVar[CheckKind | None] = None
     name: str
     description: str = ""
     pass_text: str = ""
@@ -39,7 +58,7 @@ class Check:
     def verdict(self, wrong: list[str], right: str) -> CheckResult:
         """Passed when nothing is wrong; otherwise right so far, still wrong, and the hint."""
         if not wrong:
-            return CheckResult(self, True, self.pass_text or right_text(right))
+            return CheckResult(self, True, right_text(right, lead=self.pass_text))
         return CheckResult(
             self, False, still_wrong("; ".join(wrong), self.hint, right_so_far=right, lead=self.fail_text)
         )
@@ -49,7 +68,7 @@ class Check:
 class CheckResult(ShownAsFeedback):
     check: Check
     passed: bool
-    message: str
+    assessment: Assessment
 
     def __str__(self) -> str:
         return f"[{'PASS' if self.passed else 'FAIL'}] {self.check.name}: {self.message}"
@@ -62,8 +81,12 @@ class CheckResult(ShownAsFeedback):
 class FlowCheck(Check):
     """Where the request ends: its disposition (ACCEPTED, NO_ROUTE, STRONG_SEND_BLOCKED, …)."""
 
+    kind: ClassVar[CheckKind] = CheckKind.FLOW
     flow: Flow
-    disposition: str
+    disposition: Disposition
+
+    def __post_init__(self) -> None:
+        settle(self, disposition=Disposition)
 
     def run(self, net: Network) -> CheckResult:
         return _run_flow(self, net, replace(self.flow, reply=False), self.disposition, None, None)
@@ -74,11 +97,18 @@ class ReplyCheck(Check):
     """Whether the answer comes back: the reply's disposition (or ACCEPTED_BY_WRONG_NODE) and/or
     the 'node.interface' it leaves by; optionally the request's disposition as well."""
 
+    kind: ClassVar[CheckKind] = CheckKind.REPLY
     flow: Flow
-    reply: str | None = None
+    reply: Outcome | None = None
     egress: InterfaceRef | str | None = None
     """NODE.INTERFACE, as an InterfaceRef or its text ("web1.nlb")."""
-    disposition: str | None = None
+    disposition: Disposition | None = None
+
+    def __post_init__(self) -> None:
+        if self.reply is not None:
+            settle(self, reply=Outcome)
+        if self.disposition is not None:
+            settle(self, disposition=Disposition)
 
     def run(self, net: Network) -> CheckResult:
         return _run_flow(self, net, replace(self.flow, reply=True), self.disposition, self.reply, self.egress)
@@ -89,17 +119,21 @@ class FtpCheck(Check):
     """How the scenario's FTP session ends (success or failure), with these client settings
     (None: the scenario's own `ftp:` section)."""
 
-    outcome: str
+    kind: ClassVar[CheckKind] = CheckKind.FTP
+    outcome: FtpOutcome
     settings: FtpClientSettings | None = None
+
+    def __post_init__(self) -> None:
+        settle(self, outcome=FtpOutcome)
 
     def run(self, net: Network) -> CheckResult:
         try:
             setup = net.ftp if isinstance(net.ftp, FtpSetup) else None
             result = ftp_session(net, settings=self.settings or (setup.settings if setup else None))
         except FtpError as err:
-            return CheckResult(self, False, f"the FTP session cannot start: {err}")
+            return CheckResult(self, False, not_graded(f"the FTP session cannot start: {err}"))
         got, wrong = result.outcome, []
-        if got != self.outcome:
+        if got is not self.outcome:
             wrong.append(f"the FTP session ends in {got} (expected {self.outcome}): {result.reason}")
         return self.verdict(wrong, right="" if wrong else f"the FTP session ends in {got}")
 
@@ -108,31 +142,32 @@ def _run_flow(
     check: Check,
     net: Network,
     flow: Flow,
-    disposition: str | None,
-    reply: str | None,
+    disposition: Disposition | None,
+    reply: Outcome | None,
     egress: InterfaceRef | str | None,
 ) -> CheckResult:
     """The request's disposition, the reply's, and the NIC the reply (or the request) leaves by."""
     try:
         result = trace(net, flow)
     except TraceError as err:
-        return CheckResult(check, False, f"the flow cannot be traced: {err}")
+        return CheckResult(check, False, not_graded(f"the flow cannot be traced: {err}"))
     wrong: list[str] = []
     right: list[str] = []
     if disposition is not None:
-        got = result.disposition.value
-        (right if got == disposition else wrong).append(
-            f"the request ends {got}" + ("" if got == disposition else f" (expected {disposition}): {result.reason}")
+        ended = result.disposition
+        (right if ended is disposition else wrong).append(
+            f"the request ends {ended}"
+            + ("" if ended is disposition else f" (expected {disposition}): {result.reason}")
         )
     shown = result.reply if reply is not None or (egress and result.reply) else result
     if reply is not None:
         got = _reply_outcome(result)
-        (right if got == reply else wrong).append(
-            f"the reply ends {got}"
-            + ("" if got == reply else f" (expected {reply}): {shown.reason if shown else 'no reply'}")
+        (right if got is reply else wrong).append(
+            f"the reply ends {got or NO_REPLY}"
+            + ("" if got is reply else f" (expected {reply}): {shown.reason if shown else 'no reply'}")
         )
     if egress is not None and shown is not None:
-        node, out = shown.hops[0].node, shown.hops[0].out_iface
+        node, out = shown.egress
         expected = InterfaceRef.parse(egress)
         left_by = InterfaceRef(node, out) if out else f"{node} (it never left)"
         (right if left_by == expected else wrong).append(
@@ -141,10 +176,9 @@ def _run_flow(
     return check.verdict(wrong, right="; ".join(right))
 
 
-def _reply_outcome(result: Trace) -> str:
-    if result.reply is None:
-        return "NONE (the request was not accepted)"
-    return result.reply.outcome.value
+def _reply_outcome(result: Trace) -> Outcome | None:
+    """How the reply ended; None when there is no reply (the request was not accepted)."""
+    return result.reply.outcome if result.reply is not None else None
 
 
 def run_check(net: Network, check: Check) -> CheckResult:
@@ -157,4 +191,14 @@ def run_checks(net: Network, checks) -> list[CheckResult]:
     return [check.run(net) for check in checks]
 
 
-__all__ = ["Check", "CheckResult", "FlowCheck", "FtpCheck", "ReplyCheck", "run_check", "run_checks"]
+__all__ = [
+    "NO_REPLY",
+    "Check",
+    "CheckKind",
+    "CheckResult",
+    "FlowCheck",
+    "FtpCheck",
+    "ReplyCheck",
+    "run_check",
+    "run_checks",
+]

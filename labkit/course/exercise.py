@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..feedback import ShownAsFeedback, not_answered, right, still_wrong
+from ..feedback import Assessment, ShownAsFeedback, not_answered, right, still_wrong
 from .answers import AnswerFormatError, AnswerReader
 
 
@@ -18,7 +18,7 @@ class Feedback(ShownAsFeedback):
     key: str
     title: str
     passed: bool
-    message: str
+    assessment: Assessment
     answered: bool = True
 
     def __str__(self) -> str:
@@ -35,9 +35,9 @@ def _unanswered(answer: object) -> bool:
     return answer is None or answer is Ellipsis
 
 
-Grader = Callable[[object], tuple[bool, str]]
+Grader = Callable[[object], tuple[bool, Assessment]]
 """For exercises graded by running the answer (commands, switches, FTP settings): the answer in,
-(passed, message) out. The message already follows labkit.feedback (`right` / `still_wrong`)."""
+(passed, assessment) out, the assessment made by labkit.feedback (`right` / `still_wrong`)."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ class Exercise:
         if _unanswered(answer):
             return Feedback(self.key, self.title, False, not_answered(self.hint), answered=False)
         if self.grader is not None:
-            passed, message = self.grader()(answer)
-            return Feedback(self.key, self.title, passed, message)
+            passed, assessment = self.grader()(answer)
+            return Feedback(self.key, self.title, passed, assessment)
         assert self.reader is not None and self.expected is not None
         try:
             given = self.reader(answer)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import combinations
 
-from ..feedback import ShownAsFeedback, not_answered, not_minimal, right, still_wrong
+from ..feedback import Assessment, ShownAsFeedback, not_answered, not_minimal, right, still_wrong
 from ..model import FtpClientSettings, Network, Severity, ftp_session, interface_defaults, restart, trace
 from ..model.console import ConsoleError, run_console
 from .settings import SettingsError, apply_setting
@@ -27,7 +27,7 @@ MAX_CHANGES = 8
 @dataclass(frozen=True, repr=False)
 class Grade(ShownAsFeedback):
     passed: bool
-    message: str
+    assessment: Assessment
     fixed: tuple[str, ...] = ()
     broken: tuple[str, ...] = ()
     """Flows that worked before the changes and fail after (collateral damage)."""
@@ -71,15 +71,12 @@ def apply_change(challenge: Challenge, state: State, line: str, shell: str = "")
         result = run_console(state.net, challenge.node, line, shell or challenge.shell)
     except ConsoleError as err:
         return state, str(err)
-    if not result.changed and "&&" in line and result.output.startswith(REFUSED):
+    if result.refused and "&&" in line:
         return _whole_line(challenge, state, line, result.output)
     if not result.changed:
         first = next((x for x in result.output.splitlines() if x.strip()), "no output")
         return state, f"{line!r} changed nothing on {challenge.node} (Windows says: {first.strip()})"
     return replace(state, net=result.network), None
-
-
-REFUSED = "refused: it would leave the network inconsistent"
 
 
 def _whole_line(challenge: Challenge, state: State, line: str, refusal: str) -> tuple[State, str | None]:
@@ -209,7 +206,7 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
     if broken:
         wrong.append("your change broke what worked: " + "; ".join(f"{n} now fails ({after[n][1]})" for n in broken))
     if wrong:
-        return Grade(False, still_wrong(" — ".join(wrong)), fixed=fixed, broken=tuple(broken))
+        return Grade(False, still_wrong(tuple(wrong)), fixed=fixed, broken=tuple(broken))
     needless = _not_needed(challenge, before, lines)
     if needless:
         names = "; ".join(f"{line!r} ({why_not_needed(line)})" for line, _ in needless)
@@ -219,7 +216,7 @@ def _grade_lines(challenge: Challenge, lines: tuple[tuple[str, str], ...]) -> Gr
             fixed=fixed,
             not_needed=tuple(line for line, _ in needless),
         )
-    return Grade(True, right(f"{challenge.cause} Lesson: {challenge.lesson}"), fixed=fixed)
+    return Grade(True, right(challenge.cause, lesson=challenge.lesson), fixed=fixed)
 
 
 def why_not_needed(line: str) -> str:
@@ -246,8 +243,8 @@ def _diagnosis(challenge: Challenge, answer) -> Grade:
     if given not in choices:
         return Grade(False, still_wrong(f"{str(answer)!r} is not one of: {', '.join(choices)}"))
     if given == challenge.fix[0]:
-        return Grade(True, right(f"{challenge.fix[0]} — {challenge.cause}. Lesson: {challenge.lesson}"), fixed=(given,))
-    return Grade(False, still_wrong(f"not {given} — look again at the evidence"))
+        return Grade(True, right(f"{challenge.fix[0]} — {challenge.cause}.", lesson=challenge.lesson), fixed=(given,))
+    return Grade(False, still_wrong(f"not {given}", advice="look again at the evidence"))
 
 
 def _not_needed(challenge: Challenge, before: dict, lines) -> list:

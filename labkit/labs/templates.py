@@ -139,8 +139,7 @@ nodes:
 
 def shipped_variant(name: str, mapping: dict[str, str]):
     """A shipped scenario with its addresses replaced (longest first, so no prefix eats another)."""
-    from .. import load_scenario
-    from ..scenario import parse_scenario, to_yaml
+    from ..scenario import load_scenario, parse_scenario, to_yaml
 
     text = to_yaml(load_scenario(name))
     olds = sorted(mapping, key=len, reverse=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..errors import LabkitError
 from ..model import Flow, FtpClientSettings, Network
 
 
@@ -64,6 +66,9 @@ class Challenge:
     """The fix is made with settings (FTP server, firewall, client), not console commands."""
     extra: dict = field(default_factory=dict, compare=False)
     """Diagnosis-only kinds: the case and its expected answer."""
+    open_console: Callable[[Network, str, str], object] | None = field(default=None, compare=False)
+    """What `console()` opens: `labkit.challenge()` gives the console widget (labkit.console);
+    the labs themselves import no view layer, so a challenge built here has none."""
 
     def __post_init__(self):
         for name in ("flows", "symptom", "fix", "harmful", "hints"):
@@ -75,10 +80,15 @@ class Challenge:
         return f"lab:{self.kind}"
 
     def console(self):
-        """The simulated console on the broken server (a widget)."""
-        from .. import console
-
-        return console(self.broken, self.node, self.shell)
+        """The simulated console on the broken server (a widget, for a challenge from labkit.challenge())."""
+        if self.broken is None:
+            raise LabkitError(f"{self.kind} is diagnosis only: it has no server to open a console on")
+        if self.open_console is None:
+            raise LabkitError(
+                f"{self.kind}: this challenge has no console; one from labkit.challenge() has "
+                "(or use labkit.console(lab.broken, lab.node))"
+            )
+        return self.open_console(self.broken, self.node, self.shell)
 
     def check(self, answer):
         """Grade the learner's fix (a list of command lines), record the attempt, print feedback."""

@@ -32,6 +32,11 @@ class CommandError(LabkitError, ValueError):
         super().__init__(f"{text} Hint: {hint}" if hint else text)
 
 
+class InconsistentChange(CommandError):
+    """A command Windows would run, refused because the network after it would be inconsistent
+    (an address conflict, a router that stops forwarding, …): the kit's refusal, not Windows's."""
+
+
 def split_command_line(line: str) -> list[list[str]]:
     """Words of each command in a cmd.exe line, commands chained with '&&' or '&'.
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .cmdline import CommandError, split_command_line
+from .cmdline import CommandError, InconsistentChange, split_command_line
 from .host import Node
 from .network import Network
 from .setting_commands import (
@@ -112,5 +112,5 @@ def apply_command(net: Network, node: str, line: str) -> tuple[Network, str]:
     result = net.with_node(changed)
     errors = [p for p in validate_network(result) if p.severity is Severity.ERROR]
     if errors:
-        raise CommandError(f"refused: it would leave the network inconsistent: {errors[0]}")
+        raise InconsistentChange(f"refused: it would leave the network inconsistent: {errors[0]}")
     return result, answer

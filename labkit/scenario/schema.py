@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..checks.kinds import CheckKind
 from ..errors import shorten
 from ..model import (
     PROFILES,
@@ -299,7 +300,7 @@ class FlowExpectSpec(StrictSpec):
 class FlowCheckSpec(_FlowCheckSpec):
     """Where the request ends."""
 
-    kind: Literal["flow"] = "flow"
+    kind: Literal[CheckKind.FLOW] = CheckKind.FLOW
     expect: FlowExpectSpec
 
     def check(self):
@@ -317,7 +318,7 @@ class ReplyExpectSpec(StrictSpec):
 class ReplyCheckSpec(_FlowCheckSpec):
     """Whether the answer comes back, and by which NIC."""
 
-    kind: Literal["reply"] = "reply"
+    kind: Literal[CheckKind.REPLY] = CheckKind.REPLY
     expect: ReplyExpectSpec
 
     def check(self):
@@ -339,7 +340,7 @@ class FtpExpectSpec(StrictSpec):
 class FtpCheckSpec(_CheckSpec):
     """How the scenario's FTP session ends (with these client settings, or the scenario's)."""
 
-    kind: Literal["ftp"] = "ftp"
+    kind: Literal[CheckKind.FTP] = CheckKind.FTP
     ftp: FtpSettingsSpec | None = None
     expect: FtpExpectSpec
 
@@ -349,31 +350,31 @@ class FtpCheckSpec(_CheckSpec):
         return FtpCheck(**self.texts(), outcome=self.expect.ftp, settings=self.ftp.settings() if self.ftp else None)
 
 
-CHECK_KINDS = {"flow": FlowCheckSpec, "reply": ReplyCheckSpec, "ftp": FtpCheckSpec}
+CHECK_KINDS = {CheckKind.FLOW: FlowCheckSpec, CheckKind.REPLY: ReplyCheckSpec, CheckKind.FTP: FtpCheckSpec}
 
 
 def check_kind(raw: Any) -> str:
     """A check's kind: as written, or from the keys under `expect` (ftp → ftp; reply or egress →
     reply; otherwise flow), so files written before `kind:` existed keep loading."""
     if isinstance(raw, BaseModel):
-        return getattr(raw, "kind", "flow")
+        return getattr(raw, "kind", CheckKind.FLOW)
     if not isinstance(raw, dict):
-        return "flow"  # not a mapping: the flow kind's own error says what was expected
+        return CheckKind.FLOW  # not a mapping: the flow kind's own error says what was expected
     if "kind" in raw:
         return raw["kind"] if isinstance(raw["kind"], str) else repr(raw["kind"])
     expect = raw.get("expect")
     if not isinstance(expect, dict):
         expect = {}
     if "ftp" in expect:
-        return "ftp"
-    return "reply" if "reply" in expect or "egress" in expect else "flow"
+        return CheckKind.FTP
+    return CheckKind.REPLY if "reply" in expect or "egress" in expect else CheckKind.FLOW
 
 
 CheckSpec = Annotated[
     Union[  # noqa: UP007 -- pydantic's tagged union, written as its documentation shows it
-        Annotated[FlowCheckSpec, Tag("flow")],
-        Annotated[ReplyCheckSpec, Tag("reply")],
-        Annotated[FtpCheckSpec, Tag("ftp")],
+        Annotated[FlowCheckSpec, Tag(CheckKind.FLOW)],
+        Annotated[ReplyCheckSpec, Tag(CheckKind.REPLY)],
+        Annotated[FtpCheckSpec, Tag(CheckKind.FTP)],
     ],
     Discriminator(check_kind),
 ]

@@ -9,7 +9,7 @@ from functools import cache
 @cache
 def shipped(name: str):
     """A shipped scenario, loaded once per kernel (exercises only read it)."""
-    from ... import load_scenario
+    from ...scenario import load_scenario
 
     return load_scenario(name)
 
@@ -25,7 +25,7 @@ def commands_grader(network: Callable, node: str | Callable[[], str], **how):
 
         def grade(answer):
             result = grade_commands(net, where, answer, name="", **how)
-            return result.passed, result.message
+            return result.passed, result.assessment
 
         return grade
 

@@ -37,7 +37,7 @@ def _fix_grader():
             external_address=external_address,
             forward_range=forward_range,
         )
-        return result.passed, result.message
+        return result.passed, result.assessment
 
     return grade
 

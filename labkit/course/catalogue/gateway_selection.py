@@ -34,7 +34,7 @@ def _source_grader():
 
     def grade(answer):
         result = grade_source_address(net, "web1", "10.30.0.10", answer, name="")
-        return result.passed, result.message
+        return result.passed, result.assessment
 
     return grade
 

@@ -20,7 +20,7 @@ def _switches_grader():
 
     def grade(answer):
         result = grade_switches(shipped("reference-nlb-dual-nic"), "H", answer, reply_accepted(*FLOW))
-        return result.passed, result.message
+        return result.passed, result.assessment
 
     return grade
 

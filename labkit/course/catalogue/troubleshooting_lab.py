@@ -22,7 +22,7 @@ def _grader(key: str):
             result = grade(lab, answer)
             lines, _ = answer_lines(answer)
             record_lab(lab.key, lab.seed, [line for line, _ in lines or []], result.passed)
-            return result.passed, result.message
+            return result.passed, result.assessment
 
         return run
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...errors import LabkitError
-from ..cmdline import CommandError, command_text, split_command_line
+from ..cmdline import CommandError, InconsistentChange, command_text, split_command_line
 from ..engine import TraceError
 from ..vocabulary import Vocabulary
 from .ipconfig import run_ipconfig
@@ -111,6 +111,9 @@ class ConsoleResult:
     network: Network
     changed: bool
     change: Change | None = None
+    refused: bool = False
+    """The kit refused the change: Windows would run it, but the network after it would be
+    inconsistent (InconsistentChange); the output says why."""
 
 
 def _checked_line(line: str) -> str:
@@ -159,7 +162,7 @@ def run_console(net: Network, node: str, line: str, shell: str = "cmd") -> Conso
         else:
             output, changed, commands = _run_powershell(net, node, text)
     except CommandError as err:
-        return ConsoleResult(_error_text(err), net, False)
+        return ConsoleResult(_error_text(err), net, False, refused=isinstance(err, InconsistentChange))
     except PsError as err:
         return ConsoleResult(err.text, net, False)
     except TraceError as err:
