@@ -55,3 +55,27 @@ def test_dir_and_help_show_the_public_names_and_where_to_start():
     assert [n for n in dir(labkit) if n.startswith("_") or n in ("importlib", "TYPE_CHECKING")] == []
     assert set(labkit.__all__) <= set(dir(labkit))
     assert labkit.__doc__ is not None and "Start here" in labkit.__doc__
+
+
+def test_a_flow_and_a_reply_keyword_are_refused_together_not_silently_ignored():
+    net = labkit.load_scenario("nlb-intranet")
+    flow = labkit.Flow("pc1", "10.10.0.100")
+    with pytest.raises(labkit.LabkitError, match="not both"):
+        labkit.trace(net, flow, reply=False)
+    assert labkit.trace(net, flow).reply is not None  # the Flow's own reply=True
+    assert labkit.trace(net, "pc1", "10.10.0.100").reply is None
+
+
+def test_a_network_and_a_node_show_a_short_summary_not_a_dataclass_dump():
+    net = labkit.load_scenario("nlb-intranet")
+    assert repr(net) == "<Network nlb-intranet: 5 nodes (web1, web2, core, pc1, db1), 1 NLB cluster(s)>"
+    assert repr(net.node("web1")).startswith("<Node web1 (windows-2008r2, host): nlb 10.10.0.21/24")
+    assert len(repr(net.node("web1"))) < 200
+
+
+def test_an_unknown_node_is_a_kit_error_naming_the_nodes_without_extra_quotes():
+    net = labkit.load_scenario("nlb-intranet")
+    with pytest.raises(KeyError) as caught:
+        net.node("Web1")
+    assert isinstance(caught.value, labkit.LabkitError)
+    assert str(caught.value) == "no node 'Web1' (nodes: web1, web2, core, pc1, db1)"

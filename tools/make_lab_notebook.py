@@ -84,7 +84,7 @@ for key, kind in CHALLENGES.items():
             f"what you typed in the console). Stuck after a try? `print(lab{n}.hint())` gives one more step per attempt."
         ),
         solution(f"answer_{n} = {fix(key)}"),
-        code(f'print(labkit.course.check("{key}", answer_{n}))'),
+        code(f'import labkit\nprint(labkit.course.check("{key}", answer_{n}))'),
     ]
 cells += [
     md("""

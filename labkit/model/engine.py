@@ -52,7 +52,7 @@ def trace(
     proto: Protocol | str = Protocol.TCP,
     dport: int | None = None,
     sport: int | None = None,
-    reply: bool = False,
+    reply: bool | None = None,
     state: Conntrack | None = None,
 ) -> Trace:
     """Trace one packet from node `start` to `dst`; with reply=True, also the answer.
@@ -63,13 +63,22 @@ def trace(
     `.state` includes this packet's connection.
     """
     if isinstance(start, Flow):
-        if (dst, src, proto, dport, sport, reply) != (None, None, Protocol.TCP, None, None, False):
-            raise TraceError("give trace() a Flow or the flow's parts, not both")
+        if (dst, src, proto, dport, sport, reply) != (None, None, Protocol.TCP, None, None, None):
+            raise TraceError(
+                "give trace() a Flow or the flow's parts, not both (a Flow's own reply= says whether the "
+                "answer is traced)"
+            )
         flow = start
     else:
         try:  # Flow reads what a learner typed (text, an address or nothing) and says what is wrong
             flow = Flow(
-                start, cast(str, dst), cast("IPv4Address | None", src), cast(Protocol, proto), sport, dport, reply
+                start,
+                cast(str, dst),
+                cast("IPv4Address | None", src),
+                cast(Protocol, proto),
+                sport,
+                dport,
+                False if reply is None else reply,
             )
         except FlowError as err:
             raise TraceError(str(err)) from None

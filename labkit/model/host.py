@@ -222,6 +222,11 @@ class Node:
         for name in ("down", "dead_gateway_detection"):
             object.__setattr__(self, name, fields.switch(getattr(self, name), name))
 
+    def __repr__(self) -> str:
+        nics = ", ".join(f"{i.key} {', '.join(str(a) for a in i.addresses) or 'no address'}" for i in self.interfaces)
+        state = ", down" if self.down else ""
+        return f"<Node {self.name} ({self.os.name}, {self.role.value}{state}): {nics}>"
+
     @cached_property
     def _by_key(self) -> dict[str, Interface]:
         return {i.key: i for i in self.interfaces}

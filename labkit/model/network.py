@@ -7,10 +7,18 @@ from functools import cached_property
 from ipaddress import IPv4Address
 from typing import Any
 
+from ..errors import LabkitError
 from .ftp_protocol import FtpSetup
 from .host import Interface, Node, interface_defaults
 from .nlb_cluster import Cluster, ClusterMode
 from .osprofile import OsProfile, profile
+
+
+class UnknownNodeError(LabkitError, KeyError):
+    """A node name the network does not have (still a KeyError for callers that look names up)."""
+
+    def __str__(self) -> str:  # KeyError's own str() would quote the whole message
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,11 @@ class Network:
     ftp: FtpSetup | None = None
     """The scenario's FTP session, if it has one."""
 
+    def __repr__(self) -> str:
+        names = ", ".join(n.name for n in self.nodes[:6]) + (", …" if len(self.nodes) > 6 else "")
+        clusters = f", {len(self.clusters)} NLB cluster(s)" if self.clusters else ""
+        return f"<Network {self.name}: {len(self.nodes)} nodes ({names}){clusters}{', FTP' if self.ftp else ''}>"
+
     @cached_property
     def _nodes(self) -> dict[str, Node]:
         return {n.name: n for n in self.nodes}
@@ -31,7 +44,7 @@ class Network:
         try:
             return self._nodes[name]
         except KeyError:
-            raise KeyError(f"no node {name!r} (nodes: {', '.join(self._nodes)})") from None
+            raise UnknownNodeError(f"no node {name!r} (nodes: {', '.join(self._nodes)})") from None
 
     def has_node(self, name: str) -> bool:
         return name in self._nodes
