@@ -164,7 +164,7 @@ class ShownAsFeedback:
 
     def __repr__(self) -> str:
         label = self._label()
-        return f"<{type(self).__name__}{' ' + label if label else ''}: {'passed' if self.passed else 'not yet'}>"
+        return f"<{type(self).__name__}{' ' + label if label else ''}: {self.assessment.kind.value}>"
 
     def _repr_html_(self) -> str:
         from .render.html import feedback_html  # the look every result shares in a notebook

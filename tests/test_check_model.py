@@ -266,7 +266,7 @@ def test_the_grading_modules_build_no_feedback_text_of_their_own():
 def test_results_have_a_short_repr_and_escaped_html():
     check = Check("<b>x</b>")
     failed = CheckResult(check, False, still_wrong("a < b & c", "try <this>", right_so_far="one"))
-    assert repr(failed) == "<CheckResult <b>x</b>: not yet>"
+    assert repr(failed) == "<CheckResult <b>x</b>: still wrong>"
     shown = failed._repr_html_()
     assert "<b>x</b>" not in shown and "&lt;b&gt;x&lt;/b&gt;" in shown
     assert "a &lt; b &amp; c" in shown and "try &lt;this&gt;" in shown and shown.count("<li>") == 3
@@ -274,10 +274,10 @@ def test_results_have_a_short_repr_and_escaped_html():
     passed = CheckResult(Check("ok"), True, right("fine"))
     assert "[PASS]" in passed._repr_html_() and "<li>" not in passed._repr_html_()
     feedback = Feedback("01.1", "exercise 1", False, not_answered("h"), answered=False)
-    assert repr(feedback) == "<Feedback 01.1: not yet>" and "[not answered]" in feedback._repr_html_()
+    assert repr(feedback) == "<Feedback 01.1: not answered>" and "[not answered]" in feedback._repr_html_()
     assert str(feedback) == "[not answered] exercise 1 (01.1): no answer yet — hint: h"
     grade = Grade(True, right("done"))
-    assert repr(grade) == "<Grade: passed>" and str(grade) == "[PASS] right: done"
+    assert repr(grade) == "<Grade: right>" and str(grade) == "[PASS] right: done"
     assert "[PASS]" in grade._repr_html_()
 
 
