@@ -8,13 +8,22 @@ from html import escape
 
 from . import text
 
-GOOD, BAD, CAUTION = "#1b7a3a", "#b3261e", "#7a4a00"
+# Every colour is a CSS variable with the light colour as its fallback: outside JupyterLab the
+# fallback shows; JupyterLab's Dark theme gets readable values from jupyter/custom/custom.css
+# (the greys are JupyterLab's own text colours, which each theme sets).
+GOOD = "var(--labkit-good, #1b7a3a)"
+BAD = "var(--labkit-bad, #b3261e)"
+CAUTION = "var(--labkit-caution, #7a4a00)"
+TEXT = "var(--jp-content-font-color1, #333)"
+MUTED = "var(--jp-content-font-color2, #555)"
+FAILED_BG = "var(--labkit-failed-bg, #fdecea)"
+WARNING_BG = "var(--labkit-warning-bg, #fff4d6)"
 _BOX = (
     "font-family:system-ui,Segoe UI,sans-serif; font-size:13px; line-height:1.4; max-width:1200px; "
     "overflow-wrap:anywhere; border-left:4px solid {colour}; padding:4px 10px; margin:4px 0"
 )
 _GRID = "display:grid; grid-template-columns:minmax(8.5em, max-content) 1fr; column-gap:10px; margin:2px 0 4px 18px"
-_LABEL = "color:#555; white-space:nowrap"
+_LABEL = f"color:{MUTED}; white-space:nowrap"
 _MONO = "font-family:Consolas,Menlo,monospace; font-size:12px"
 
 
@@ -33,7 +42,7 @@ def _grid(rows) -> str:
     return f"<div style='{_GRID}'>{cells}</div>" if cells else ""
 
 
-def _line(label: str, value: str, colour: str = "#333") -> str:
+def _line(label: str, value: str, colour: str = TEXT) -> str:
     return f"<div style='color:{colour}'><b>{escape(label)}</b> {escape(value)}</div>"
 
 
@@ -83,16 +92,18 @@ def route_choice_html(choice, node=None) -> str:
 def ftp_html(result) -> str:
     colour = GOOD if result.succeeded else BAD
     steps = "".join(
-        f"<div style='{_MONO}; white-space:pre-wrap; {'background:#fdecea' if n == result.failed_step else ''}'>"
+        f"<div style='{_MONO}; white-space:pre-wrap; {'background:' + FAILED_BG if n == result.failed_step else ''}'>"
         f"{escape(chr(10).join(text.ftp_step_lines(step, n, n == result.failed_step)))}</div>"
         for n, step in enumerate(result.steps, 1)
     )
     risks = _grid(("PRESENT" if r.present else "handled", f"{r.risk} -> {r.mitigation}") for r in result.risks)
-    headline = escape(f"FTP: {result.client} -> {result.address} ({result.server}); {text.ftp_settings(result)}")
+    # The outcome leads, as a trace's headline does: the steps below run ~460 px, off a 768 px screen.
+    headline = escape(f"FTP: {result.client} -> {result.address} ({result.server}) => {text.ftp_verdict(result)}")
     return _box(
         colour,
         headline,
-        steps
+        f"<div style='color:{MUTED}'>{escape(text.ftp_settings(result))}</div>"
+        + steps
         + _line("=>", text.ftp_verdict(result), colour)
         + _line("hint:", result.hint)
         + (f"<div><b>risks</b> (from the field notes' table)</div>{risks}" if result.risks else ""),

@@ -12,6 +12,7 @@ from ..errors import LabkitError
 from ..model import FtpClientSettings, FtpMode, LbAffinity, Network, Prot, TlsMode
 from ..model.ftp import FtpResult
 from ..plot.ftp_picture import ftp_picture
+from ..render.html import BAD, GOOD
 from ..views import STALE, FtpView, ftp_view
 from .parts import CONTROLS, MAIN, ROW, WRAP, SvgPicture, error_note, pre, text_field
 from .static import Panel
@@ -116,7 +117,7 @@ class FtpExplorer(Panel):
             result: FtpResult = view.result
             self.picture.show(ftp_picture(view.network, result))  # first: what the learner waits for
             mark = "✔ SUCCESS" if result.succeeded else f"✖ FAILURE at step {result.failed_step}"
-            colour = "#1b7a3a" if result.succeeded else "#b3261e"
+            colour = GOOD if result.succeeded else BAD
             self.outcome.value = (
                 f"<div class='labkit-verdict' style='font-size:14px; line-height:1.35; color:{colour}; "
                 f"{WRAP}'><b>{mark}</b>: {html.escape(result.reason)}</div>"

@@ -11,6 +11,7 @@ import ipywidgets as w
 from ..model import FlowError, Network, Protocol, Role, Switch, Trace
 from ..plot.network_labels import ending_words
 from ..plot.network_picture import network_picture
+from ..render.html import BAD, GOOD, MUTED, TEXT
 from ..views import STALE, Flow, HostView, host_view
 from .parts import CONTROLS, MAIN, ROW, WRAP, SvgPicture, error_note, pre, text_field, warning_note
 from .static import Panel
@@ -23,9 +24,9 @@ def verdict_line(trace: Trace, label: str = "", why: bool = True, quiet: bool = 
     parts = [ending_words(trace, "request")] + ([ending_words(trace.reply, "reply")] if trace.reply else [])
     failed = next((t for t in (trace, trace.reply) if t is not None and not t.succeeded), None)
     reason = f"<br><span style='font-weight:normal'>{html.escape(failed.reason)}</span>" if failed and why else ""
-    colour = "#b3261e" if failed else "#1b7a3a"
-    look = "font-size:13px; color:#5a5a5a" if quiet else f"font-size:14px; font-weight:bold; color:{colour}"
-    label = f"<span style='font-weight:normal; color:#333'>{html.escape(label)}:</span> " if label else ""
+    colour = BAD if failed else GOOD
+    look = f"font-size:13px; color:{MUTED}" if quiet else f"font-size:14px; font-weight:bold; color:{colour}"
+    label = f"<span style='font-weight:normal; color:{TEXT}'>{html.escape(label)}:</span> " if label else ""
     return (
         f"<div class='labkit-verdict' style='{look}; line-height:1.35; {WRAP}'>"
         f"{label}{html.escape(' · '.join(parts))}{reason}</div>"

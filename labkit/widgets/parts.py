@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from ..plot.picture import Picture
 from ..plot.svg import to_svg
+from ..render.html import BAD, CAUTION, WARNING_BG
 
 # Side by side on a 1366×768 screen: controls on the left, the verdict line and the picture on the
 # right, the longer texts (Windows commands, trace) underneath.
@@ -29,14 +30,14 @@ def pre(text: str) -> str:
 
 def error_note(message: str | None) -> str:
     """A value the panel refused: red ✖."""
-    return f"<div style='color:#b3261e; {NOTE} {WRAP}'>✖ {html.escape(message)}</div>" if message else ""
+    return f"<div style='color:{BAD}; {NOTE} {WRAP}'>✖ {html.escape(message)}</div>" if message else ""
 
 
 def warning_note(message: str | None) -> str:
     """Settings taken but worth a warning: an amber ⚠ on a pale ground, never the red ✖ of an error."""
     return (
         (
-            f"<div class='labkit-warning' style='color:#7a4a00; background:#fff4d6; padding:1px 4px; {NOTE} {WRAP}'>"
+            f"<div class='labkit-warning' style='color:{CAUTION}; background:{WARNING_BG}; padding:1px 4px; {NOTE} {WRAP}'>"
             f"⚠ warning: {html.escape(message)}</div>"
         )
         if message
