@@ -4,13 +4,10 @@ kit's internals (IPython asks an exception for `_render_traceback_`)."""
 from __future__ import annotations
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell  # the lab extra, which make test installs
+from IPython.utils.capture import capture_output
 
-IPython = pytest.importorskip("IPython")  # the lab extra; the course's kernels always have it
-
-from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
-from IPython.utils.capture import capture_output  # noqa: E402
-
-from labkit.errors import LabkitError  # noqa: E402
+from labkit.errors import LabkitError
 
 
 @pytest.fixture

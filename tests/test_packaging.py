@@ -19,9 +19,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 # Import name -> distribution name, where they differ.
-DISTRIBUTION = {"yaml": "pyyaml", "OpenSSL": "pyopenssl", "PIL": "pillow"}
+DISTRIBUTION = {"yaml": "pyyaml", "OpenSSL": "pyopenssl", "PIL": "pillow", "pydantic_core": "pydantic-core"}
 # Distributions another declared one installs (an import of theirs is covered by that one).
-BROUGHT_BY = {"pyopenssl": "pyftpdlib"}
+BROUGHT_BY = {"pyopenssl": "pyftpdlib", "pydantic-core": "pydantic"}  # pydantic pins its own core
 
 
 def _name(requirement: str) -> str:
