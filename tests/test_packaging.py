@@ -142,6 +142,8 @@ def test_an_installed_wheel_loads_and_traces_a_shipped_scenario_outside_the_chec
     if install.returncode != 0 and re.search(
         r"(?i)could not find a version|connection|network|resolve", install.stderr
     ):
+        # Only a machine without a package index may skip; CI (and make test there) must build the wheel.
+        assert not os.environ.get("CI"), f"pip cannot fetch pydantic/pyyaml: {install.stderr.strip()[-200:]}"
         pytest.skip(f"pip cannot fetch pydantic/pyyaml here (offline): {install.stderr.strip()[-200:]}")
     assert install.returncode == 0, install.stderr[-2000:]
     code = (

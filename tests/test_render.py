@@ -7,8 +7,6 @@ from html import escape
 from html.parser import HTMLParser
 from ipaddress import IPv4Address
 
-import pytest
-
 from labkit import render
 from labkit.cases.dcdiag import DomainState, judge, parse_dcdiag, parse_replsummary
 from labkit.cases.files import load_layout, read_text
@@ -71,7 +69,6 @@ def test_the_text_of_a_trace_is_the_renderers():
 
 
 def test_step_through_pages_and_the_trace_share_hop_and_step_lines():
-    pytest.importorskip("ipywidgets")
     from test_edge_cases import SAME_SUBNET_WITH_MONITOR
 
     from labkit.widgets import StepThrough
