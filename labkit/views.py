@@ -103,13 +103,14 @@ def _parse_routes(node, text: str) -> tuple[tuple[Route, ...], list[str]]:
                     )
                 key = match[0]
             metric_text = options.get("metric", str(node.os.static_route_metric))
+            lowest = 1 if node.os.is_windows else 0  # Linux's own default route metric is 0
             if not (
                 metric_text.isascii()
                 and metric_text.isdigit()
                 and len(metric_text) < 10
-                and 1 <= int(metric_text) <= 9999
+                and lowest <= int(metric_text) <= 9999
             ):
-                raise ValueError(f"metric must be a number from 1 to 9999, got {metric_text!r}")
+                raise ValueError(f"metric must be a number from {lowest} to 9999, got {metric_text!r}")
             key = route_interface(routes_only, gateway, key)
             routes_only = replace(
                 routes_only,

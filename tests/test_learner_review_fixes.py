@@ -79,3 +79,15 @@ def test_an_unknown_node_is_a_kit_error_naming_the_nodes_without_extra_quotes():
         net.node("Web1")
     assert isinstance(caught.value, labkit.LabkitError)
     assert str(caught.value) == "no node 'Web1' (nodes: web1, web2, core, pc1, db1)"
+
+
+def test_the_routes_box_example_is_a_route_the_box_takes_on_every_shipped_node():
+    from labkit.views import _parse_routes
+    from labkit.widgets.host import _route_example
+
+    for name in labkit.shipped_scenarios():
+        for node in labkit.load_scenario(name).nodes:
+            example = _route_example(node)
+            routes, problems = _parse_routes(node, example)
+            assert problems == [] and len(routes) == 1, (name, node.name, example, problems)
+            assert routes[0].interface == node.interfaces[0].key

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import ipywidgets as w
 
-from ..model import FlowError, Network, Protocol, Role, Switch, Trace
+from ..model import FlowError, Network, Node, Protocol, Role, Switch, Trace
 from ..plot.network_labels import ending_words
 from ..plot.network_picture import network_picture
 from ..render.html import BAD, GOOD, MUTED, TEXT
@@ -89,7 +89,7 @@ class HostPanel(Panel):
                 f"{r.destination} via {r.gateway or 'on-link'} on {r.interface} metric {r.metric}" for r in node_.routes
             ),
             description="routes",
-            placeholder="10.30.0.0/16 via 10.10.0.1 on nlb   (or: route -p add …)",
+            placeholder=_route_example(node_) + "   (or: route -p add …)",
             continuous_update=False,
             layout=w.Layout(width="285px", height="56px"),
         )
@@ -111,7 +111,7 @@ class HostPanel(Panel):
         self.flow_src = text_field(
             value=str(flow.src or ""),
             description="source",
-            placeholder="(chosen by Windows)",
+            placeholder="(Windows picks)",
             layout=w.Layout(width="178px"),
             style={"description_width": "50px"},
         )
@@ -198,3 +198,13 @@ class HostPanel(Panel):
         assert view.trace is not None  # update() draws only a view with a trace
         self.picture.show(network_picture(view.network, view.trace, width=self.picture_width))
         self.verdict.value = verdict_line(view.trace)
+
+
+def _route_example(node: Node) -> str:
+    """A route line in the panel's own words, on this node's first NIC, via an address of its subnet."""
+    iface = node.interfaces[0]
+    if not iface.addresses:
+        return "10.30.0.0/16 via GATEWAY on INTERFACE"
+    gateway = next(iface.addresses[0].network.hosts(), iface.addresses[0].ip)
+    name = iface.key if " " not in iface.key else f'"{iface.key}"'
+    return f"10.30.0.0/16 via {gateway} on {name}"
